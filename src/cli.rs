@@ -1,0 +1,545 @@
+//! The command line: every flag, subcommand and help text lives here, and nowhere else.
+//!
+//! This is the single source for `--help`, the shell completions under `completions/` and the man
+//! pages under `man/` (both generated from [`Cli::command`] by `fastio generate`). Nothing below
+//! `commands/` reads these structs: each command turns its args into a plain options struct.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+// Help fragments shared by several commands. Macros rather than consts so `concat!` can use them.
+macro_rules! credentials_help {
+    () => {
+        "Credentials are looked up in this order: --token, FASTIO_TOKEN, FASTIO_API_KEY, then the OS\n\
+         keyring entry of the profile (--profile, default `default`) written by `fastio login`."
+    };
+}
+
+macro_rules! exit_codes_help {
+    () => {
+        "Exit codes:\n  0    everything done (or nothing to do)\n  \
+         1    some files or items failed (the others were done)\n  \
+         2    usage error (bad flag, bad path, bad URL)\n  \
+         3    authentication or permission problem\n  \
+         4    nothing could be done (server unreachable, workspace missing)\n  \
+         130  interrupted (Ctrl-C)"
+    };
+}
+
+/// Fast, resumable bulk uploads to Fast.io.
+#[derive(Debug, Parser)]
+#[command(
+    name = "fastio",
+    version,
+    about = "Fast, resumable bulk uploads to Fast.io",
+    long_about = "Fast, resumable bulk uploads to Fast.io.\n\nUploads files and folder trees concurrently, \
+respects the server's rate limits, resumes after interruptions and reports exactly what happened. \
+`fastio emulator` runs a local Fast.io-compatible server for trying things out and for CI.",
+    after_help = "Examples:\n  fastio --emulator upload ./src --concurrency 8\n  fastio login\n  fastio upload ./photos --to backup --workspace my-team",
+    after_long_help = concat!(
+        "Examples:\n  fastio --emulator upload ./src --concurrency 8\n  fastio login\n  fastio upload ./photos --to backup --workspace my-team\n\n",
+        credentials_help!(),
+        "\n\n",
+        exit_codes_help!()
+    )
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// API base URL [env: FASTIO_API_BASE] [default: https://api.fast.io/current]
+    #[arg(long, global = true, value_name = "URL")]
+    pub api_base: Option<String>,
+
+    /// Access token or API key to use (see the credential order in --help)
+    #[arg(long, global = true, value_name = "TOKEN", hide_env_values = true)]
+    pub token: Option<String>,
+
+    /// Credential and settings profile
+    #[arg(
+        long,
+        global = true,
+        env = "FASTIO_PROFILE",
+        default_value = "default",
+        value_name = "NAME"
+    )]
+    pub profile: String,
+
+    /// Run against a local emulator started inside this process (no account needed)
+    ///
+    /// The emulator listens on an ephemeral loopback port and keeps its files in the default
+    /// emulator data directory, so a later `fastio --emulator ...` sees the same files.
+    #[arg(long, global = true)]
+    pub emulator: bool,
+
+    /// Machine-readable output: NDJSON events on stdout
+    #[arg(long, global = true)]
+    pub json: bool,
+
+    /// How to show progress on stderr
+    #[arg(long, global = true, value_enum, default_value_t = ProgressMode::Auto)]
+    pub progress: ProgressMode,
+
+    /// More detail on stderr (repeat for more)
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+
+    /// Only errors on stderr
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ProgressMode {
+    /// Bars on a terminal, plain status lines otherwise
+    Auto,
+    /// Always draw bars
+    Bars,
+    /// Plain status lines (at most one every 10 s), one line per failure
+    Plain,
+    /// No progress output
+    None,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Store credentials for a profile: browser login (OAuth) or an API key
+    Login(LoginArgs),
+    /// Remove a profile's stored credentials and revoke its OAuth session
+    Logout(LogoutArgs),
+    /// Show which credential is in use and who it belongs to
+    Whoami(WhoamiArgs),
+    /// Upload files and folder trees, concurrently and resumably
+    Upload(UploadArgs),
+    /// Import files from URLs on the server side
+    #[command(name = "import-url")]
+    ImportUrl(ImportUrlArgs),
+    /// File and folder locks for coordinating several writers
+    Lock(LockArgs),
+    /// Ask a question about workspace files; the answer comes with citations
+    Ask(AskArgs),
+    /// Run a local Fast.io-compatible API server
+    #[cfg(feature = "emulator")]
+    Emulator(EmulatorArgs),
+    /// Print a shell completion script to stdout
+    Completions(CompletionsArgs),
+    /// Regenerate the committed completions and man pages (for maintainers)
+    #[command(hide = true)]
+    Generate(GenerateArgs),
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  fastio login\n  fastio login --no-browser\n  printf '%s' \"$KEY\" | fastio login --api-key"
+)]
+pub struct LoginArgs {
+    /// Store an API key instead of logging in through the browser
+    ///
+    /// The key is read from stdin when stdin is not a terminal, otherwise prompted for without
+    /// echo. It is never taken as an argument value, where it would show in `ps` and shell history.
+    #[arg(long)]
+    pub api_key: bool,
+
+    /// Do not open a browser: print the URL and read the displayed code pasted back
+    #[arg(long)]
+    pub no_browser: bool,
+
+    /// OAuth client id
+    #[arg(long, default_value = "fastio-cli", value_name = "ID")]
+    pub client_id: String,
+
+    /// OAuth redirect URI (a loopback listener is bound to its port)
+    #[arg(
+        long,
+        default_value = "http://localhost:19836/callback",
+        value_name = "URI"
+    )]
+    pub redirect_uri: String,
+
+    /// Give up waiting for the browser after this many seconds
+    #[arg(long, default_value_t = 300, value_name = "SECS")]
+    pub timeout: u64,
+
+    /// Default workspace (id or name) to remember for this profile
+    #[arg(long, value_name = "WORKSPACE")]
+    pub workspace: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct LogoutArgs {}
+
+#[derive(Debug, Args)]
+pub struct WhoamiArgs {}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum IfChanged {
+    /// Skip a file whose remote twin has the same size
+    Size,
+    /// Skip a file whose remote twin has the same size and SHA-256
+    Hash,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  fastio upload ./photos --to backup            # lands in backup/photos/...
+  fastio upload ./photos/ --to backup           # contents land directly in backup/
+  find . -name '*.csv' -print0 | fastio upload --files-from - -0 --json")]
+#[command(after_long_help = concat!(
+    "Examples:\n",
+    "  fastio upload ./photos --to backup            # lands in backup/photos/...\n",
+    "  fastio upload ./photos/ --to backup           # contents land directly in backup/\n",
+    "  find . -name '*.csv' -print0 | fastio upload --files-from - -0 --json\n\n",
+    "Concurrency: --concurrency bounds the HTTP requests in flight across all files. Small files\n",
+    "(< 4 MiB) travel in batches of up to 200; large files in chunked sessions, up to 3 chunks\n",
+    "in flight each. Rate limits (HTTP 429) pause every worker until the server's reset time.\n\n",
+    "Resume: progress is journaled under the XDG state directory. Running the same command again\n",
+    "after an interruption (even kill -9) skips finished files and sends only missing chunks.\n\n",
+    credentials_help!(),
+    "\n\n",
+    exit_codes_help!()
+))]
+pub struct UploadArgs {
+    /// Files and directories to upload (a trailing `/` uploads a directory's contents)
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// Workspace id or name [env: FASTIO_WORKSPACE]
+    #[arg(short, long, value_name = "WORKSPACE")]
+    pub workspace: Option<String>,
+
+    /// Remote folder path under the workspace root (created as needed)
+    #[arg(long, value_name = "REMOTE_DIR", default_value = "")]
+    pub to: String,
+
+    /// HTTP requests in flight at once, across all files
+    #[arg(short = 'j', long, default_value_t = 8, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=256))]
+    pub concurrency: u32,
+
+    /// Read more paths from FILE, one per line (`-` for stdin)
+    #[arg(long, value_name = "FILE")]
+    pub files_from: Option<PathBuf>,
+
+    /// With --files-from: paths are NUL-separated
+    #[arg(short = '0', long = "null", requires = "files_from")]
+    pub null: bool,
+
+    /// Only upload paths matching this glob (relative to the argument; `**` matches folders)
+    #[arg(long, value_name = "GLOB")]
+    pub include: Vec<String>,
+
+    /// Skip paths matching this glob (relative to the argument)
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+
+    /// Follow symbolic links (with loop detection); by default they are skipped and listed
+    #[arg(short = 'L', long)]
+    pub follow_symlinks: bool,
+
+    /// Upload even when the remote file looks identical
+    #[arg(long, conflicts_with = "if_changed")]
+    pub overwrite: bool,
+
+    /// How to decide a remote file is identical and can be skipped
+    #[arg(long, value_enum, default_value_t = IfChanged::Size, value_name = "WHAT")]
+    pub if_changed: IfChanged,
+
+    /// Retries per request for 5xx, timeouts and connection errors
+    #[arg(long, default_value_t = 5, value_name = "N")]
+    pub retries: u32,
+
+    /// Ignore (and do not write) the resume journal
+    #[arg(long)]
+    pub no_resume: bool,
+
+    /// Show what would be uploaded, skipped and created, using read-only calls only
+    #[arg(short = 'n', long)]
+    pub dry_run: bool,
+
+    /// Lock the destination folder for the whole upload
+    #[arg(long)]
+    pub lock: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  fastio import-url https://example.com/report.pdf --to inbox
+  fastio import-url --urls-from urls.txt --concurrency 4 --json
+  fastio import-url https://example.com/a.bin --name b.bin --no-wait")]
+pub struct ImportUrlArgs {
+    /// http or https URLs to import
+    #[arg(value_name = "URL")]
+    pub urls: Vec<String>,
+
+    /// Workspace id or name [env: FASTIO_WORKSPACE]
+    #[arg(short, long, value_name = "WORKSPACE")]
+    pub workspace: Option<String>,
+
+    /// Remote folder path under the workspace root (created as needed)
+    #[arg(long, value_name = "REMOTE_DIR", default_value = "")]
+    pub to: String,
+
+    /// File name for the imported file (only with a single URL)
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+
+    /// Read URLs from FILE, one per line (`-` for stdin; `#` starts a comment)
+    #[arg(long, value_name = "FILE")]
+    pub urls_from: Option<PathBuf>,
+
+    /// Import jobs submitted or polled at once
+    #[arg(short = 'j', long, default_value_t = 4, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=64))]
+    pub concurrency: u32,
+
+    /// Report once submitted, without waiting for the imports to finish
+    #[arg(long)]
+    pub no_wait: bool,
+
+    /// Give up waiting for one import after this many seconds
+    #[arg(long, default_value_t = 600, value_name = "SECS")]
+    pub timeout: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct LockArgs {
+    #[command(subcommand)]
+    pub action: LockAction,
+
+    /// Workspace id or name [env: FASTIO_WORKSPACE]
+    #[arg(short, long, global = true, value_name = "WORKSPACE")]
+    pub workspace: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LockAction {
+    /// Take a lock and print its token alone on stdout
+    #[command(
+        after_help = "Examples:\n  TOKEN=$(fastio lock acquire reports/2026)\n  fastio lock acquire reports --duration 600 --wait 120"
+    )]
+    Acquire {
+        /// Remote path (folder or file) or node id
+        #[arg(value_name = "REMOTE_PATH|NODE_ID")]
+        target: String,
+        /// Lock duration in seconds (60-3600)
+        #[arg(long, default_value_t = 300, value_name = "SECS", value_parser = clap::value_parser!(u64).range(60..=3600))]
+        duration: u64,
+        /// If another client holds the lock, keep trying for up to this many seconds
+        #[arg(long, value_name = "SECS")]
+        wait: Option<u64>,
+    },
+    /// Show whether a node is locked, by whom and until when
+    Status {
+        #[arg(value_name = "REMOTE_PATH|NODE_ID")]
+        target: String,
+    },
+    /// Extend a lock you hold
+    Heartbeat {
+        #[arg(value_name = "REMOTE_PATH|NODE_ID")]
+        target: String,
+        /// The lock token printed by `lock acquire`
+        #[arg(long, value_name = "TOKEN")]
+        token: String,
+    },
+    /// Release a lock you hold
+    Release {
+        #[arg(value_name = "REMOTE_PATH|NODE_ID")]
+        target: String,
+        /// The lock token printed by `lock acquire`
+        #[arg(long, value_name = "TOKEN")]
+        token: String,
+    },
+    /// Hold a lock while COMMAND runs, then release it whatever happens
+    #[command(
+        after_help = "Examples:\n  fastio lock run reports -- ./publish.sh\n  fastio lock run shared/db.sqlite --duration 120 -- make deploy"
+    )]
+    Run {
+        #[arg(value_name = "REMOTE_PATH|NODE_ID")]
+        target: String,
+        /// Lock duration in seconds (60-3600); a heartbeat extends it while COMMAND runs
+        #[arg(long, default_value_t = 300, value_name = "SECS", value_parser = clap::value_parser!(u64).range(60..=3600))]
+        duration: u64,
+        /// If another client holds the lock, keep trying for up to this many seconds
+        #[arg(long, value_name = "SECS")]
+        wait: Option<u64>,
+        /// The command to run, after `--`
+        #[arg(last = true, required = true, value_name = "COMMAND")]
+        command: Vec<String>,
+    },
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  fastio ask \"What are the payment terms?\" --folder contracts
+  fastio ask \"Summarise this\" --file reports/q3.md --json
+  fastio ask \"Where is the retry logic?\" --wait-indexed")]
+pub struct AskArgs {
+    /// The question
+    #[arg(value_name = "QUESTION")]
+    pub question: String,
+
+    /// Workspace id or name [env: FASTIO_WORKSPACE]
+    #[arg(short, long, value_name = "WORKSPACE")]
+    pub workspace: Option<String>,
+
+    /// Ground the answer in this remote folder (repeatable)
+    #[arg(long, value_name = "REMOTE_DIR")]
+    pub folder: Vec<String>,
+
+    /// Attach this remote file (repeatable)
+    #[arg(long, value_name = "REMOTE_PATH")]
+    pub file: Vec<String>,
+
+    /// Wait until the referenced files are indexed before asking
+    #[arg(long)]
+    pub wait_indexed: bool,
+
+    /// Turn on workspace intelligence first (costs credits; files already there get indexed)
+    #[arg(long)]
+    pub enable_intelligence: bool,
+
+    /// Give up waiting for the answer after this many seconds
+    #[arg(long, default_value_t = 300, value_name = "SECS")]
+    pub timeout: u64,
+}
+
+#[cfg(feature = "emulator")]
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  eval \"$(fastio emulator --listen 127.0.0.1:0 &)\"
+  fastio emulator --rate-limit 50 --burst 10 --fail-rate 0.05 --seed 7
+  fastio emulator --chunk-size 2MiB --max-chunks 8 --assembly-delay-ms 200")]
+pub struct EmulatorArgs {
+    /// Address to listen on (loopback unless another address is named explicitly; port 0 = any free port)
+    #[arg(long, default_value = "127.0.0.1:8787", value_name = "ADDR")]
+    pub listen: String,
+
+    /// API key to accept (repeatable; one is generated when none is given)
+    #[arg(long = "api-key", value_name = "KEY")]
+    pub api_keys: Vec<String>,
+
+    /// Workspace to create (repeatable; the folder_name; default `default`)
+    #[arg(long = "workspace", value_name = "NAME")]
+    pub workspaces: Vec<String>,
+
+    /// Where files and metadata are kept [default: the XDG data dir]
+    #[arg(long, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+
+    /// Largest chunk accepted, reported by /upload/limits/ (e.g. 100MB, 2MiB)
+    #[arg(long, default_value = "100MB", value_name = "BYTES")]
+    pub chunk_size: String,
+
+    /// Most chunks per upload session
+    #[arg(long, default_value_t = 550, value_name = "N")]
+    pub max_chunks: u32,
+
+    /// Largest file accepted (e.g. 40GB)
+    #[arg(long, default_value = "40GB", value_name = "BYTES")]
+    pub max_file_size: String,
+
+    /// Most open upload sessions per user
+    #[arg(long, default_value_t = 7500, value_name = "N")]
+    pub max_sessions: u32,
+
+    /// Time spent in each of assemble/assembling and store/storing after /complete/
+    #[arg(long, default_value_t = 0, value_name = "MS")]
+    pub assembly_delay_ms: u64,
+
+    /// Requests per second allowed per token (0 = unlimited)
+    #[arg(long, default_value_t = 0.0, value_name = "N")]
+    pub rate_limit: f64,
+
+    /// Burst size of the rate limiter [default: the rate, at least 1]
+    #[arg(long, value_name = "B")]
+    pub burst: Option<u32>,
+
+    /// Seed for fault injection and generated ids
+    #[arg(long, value_name = "SEED")]
+    pub seed: Option<u64>,
+
+    /// Added latency per request
+    #[arg(long, default_value_t = 0, value_name = "MS")]
+    pub latency_ms: u64,
+
+    /// Fraction of requests answered with a random 502/503/504
+    #[arg(long, default_value_t = 0.0, value_name = "P")]
+    pub fail_rate: f64,
+
+    /// Fraction of requests whose connection is dropped mid-request
+    #[arg(long, default_value_t = 0.0, value_name = "P")]
+    pub reset_rate: f64,
+
+    /// Throttle reading request bodies per connection (e.g. 50MB = 50 MB/s)
+    #[arg(long, value_name = "BYTES_PER_SEC")]
+    pub bandwidth_per_conn: Option<String>,
+
+    /// Lifetime of OAuth access tokens
+    #[arg(long, default_value_t = 3600, value_name = "SECS")]
+    pub token_ttl: u64,
+
+    /// Turn workspace intelligence (AI indexing) on for the created workspaces
+    #[arg(long)]
+    pub intelligence: bool,
+
+    /// Delay before an AI answer is complete
+    #[arg(long, default_value_t = 200, value_name = "MS")]
+    pub answer_delay_ms: u64,
+
+    /// Let URL imports fetch private and loopback addresses (for tests)
+    #[arg(long)]
+    pub allow_private_urls: bool,
+
+    /// Emit the alternative envelope shapes (flat where nested is canonical and vice versa)
+    #[arg(long)]
+    pub flip_envelopes: bool,
+
+    /// Send the legacy X-Rate-Limit-* header names
+    #[arg(long)]
+    pub legacy_rate_headers: bool,
+
+    /// Send the rate-limit expiry as a UTC datetime instead of epoch seconds
+    #[arg(long)]
+    pub datetime_expiry: bool,
+
+    /// Answer validation errors with HTTP 400 instead of 406
+    #[arg(long)]
+    pub validation_400: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// Shell to generate for
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    #[command(subcommand)]
+    pub what: GenerateWhat,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum GenerateWhat {
+    /// Write completion scripts for every supported shell into DIR
+    Completions { dir: PathBuf },
+    /// Write man pages (fastio.1 and one per subcommand) into DIR
+    Man { dir: PathBuf },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

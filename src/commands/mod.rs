@@ -1,0 +1,150 @@
+//! One module per subcommand. Each turns its clap args into options and calls the layers below.
+//! [`run`] owns the tokio runtime and the shared [`Context`].
+
+pub mod ask;
+pub mod completions;
+#[cfg(feature = "emulator")]
+pub mod emulator;
+pub mod import_url;
+pub mod lock;
+pub mod login;
+pub mod upload;
+
+use anyhow::Context as _;
+use secrecy::SecretString;
+
+use crate::api::{self, Client};
+use crate::auth::{self, CredentialSource};
+use crate::cli::{Cli, Command, GlobalArgs};
+use crate::exit::ExitStatus;
+
+/// Settings every command shares, resolved once from flags, environment and the profile.
+pub struct Context {
+    pub global: GlobalArgs,
+    /// API root, e.g. `https://api.fast.io/current`.
+    pub api_base: String,
+    /// Default workspace (id or name) when a command's `--workspace` is absent.
+    pub default_workspace: Option<String>,
+    /// With `--emulator`: the server running inside this process, and its key.
+    #[cfg(feature = "emulator")]
+    pub emulator: Option<crate::emulator::RunningEmulator>,
+}
+
+impl Context {
+    /// Resolve credentials (in the documented order) and build the shared API client.
+    pub fn client(&self) -> anyhow::Result<(Client, CredentialSource)> {
+        #[cfg(feature = "emulator")]
+        if let Some(emu) = &self.emulator {
+            let creds =
+                std::sync::Arc::new(api::StaticToken(SecretString::from(emu.api_key.clone())));
+            return Ok((
+                Client::new(&self.api_base, creds)?,
+                CredentialSource::Emulator,
+            ));
+        }
+        let resolved = auth::resolve(auth::ResolveInput {
+            flag_token: self.global.token.clone().map(SecretString::from),
+            profile: &self.global.profile,
+            api_base: &self.api_base,
+        })?;
+        let client = Client::new(&self.api_base, resolved.credentials)
+            .with_context(|| format!("setting up the HTTP client for {}", self.api_base))?;
+        Ok((client, resolved.source))
+    }
+
+    /// The workspace to use: the command's flag, else FASTIO_WORKSPACE / the profile's default.
+    pub fn workspace(&self, flag: Option<&str>) -> anyhow::Result<String> {
+        flag.map(str::to_owned)
+            .or_else(|| self.default_workspace.clone())
+            .ok_or_else(|| {
+                crate::exit::Fatal::usage(
+                    "no workspace given: pass --workspace ID|NAME or set FASTIO_WORKSPACE",
+                )
+                .into()
+            })
+    }
+}
+
+/// Run the parsed command line to completion.
+pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    let result = runtime.block_on(dispatch(cli));
+    // Stray HTTP tasks must not hold the process open after the command is done.
+    runtime.shutdown_background();
+    result
+}
+
+async fn dispatch(cli: Cli) -> anyhow::Result<ExitStatus> {
+    let Cli { global, command } = cli;
+    // Commands that need no server.
+    match &command {
+        Command::Completions(args) => return completions::completions(args),
+        Command::Generate(args) => return completions::generate(args),
+        #[cfg(feature = "emulator")]
+        Command::Emulator(_) => {}
+        _ => {}
+    }
+    #[cfg(feature = "emulator")]
+    if let Command::Emulator(args) = command {
+        return emulator::run(args).await;
+    }
+
+    let ctx = build_context(global).await?;
+    match command {
+        Command::Login(args) => login::login(&ctx, args).await,
+        Command::Logout(args) => login::logout(&ctx, args).await,
+        Command::Whoami(args) => login::whoami(&ctx, args).await,
+        Command::Upload(args) => upload::upload(&ctx, args).await,
+        Command::ImportUrl(args) => import_url::import_url(&ctx, args).await,
+        Command::Lock(args) => lock::lock(&ctx, args).await,
+        Command::Ask(args) => ask::ask(&ctx, args).await,
+        Command::Completions(_) | Command::Generate(_) => unreachable!("handled above"),
+        #[cfg(feature = "emulator")]
+        Command::Emulator(_) => unreachable!("handled above"),
+    }
+}
+
+async fn build_context(global: GlobalArgs) -> anyhow::Result<Context> {
+    let env_base = std::env::var("FASTIO_API_BASE")
+        .ok()
+        .filter(|s| !s.is_empty());
+    let api_base = global
+        .api_base
+        .clone()
+        .or(env_base)
+        .unwrap_or_else(|| api::DEFAULT_API_BASE.to_string());
+    let default_workspace = std::env::var("FASTIO_WORKSPACE")
+        .ok()
+        .filter(|s| !s.is_empty());
+
+    #[cfg(feature = "emulator")]
+    if global.emulator {
+        let emu = emulator::start_in_process()
+            .await
+            .context("starting the in-process emulator")?;
+        return Ok(Context {
+            api_base: emu.base_url.clone(),
+            default_workspace: Some(emu.workspace_id.clone()),
+            emulator: Some(emu),
+            global,
+        });
+    }
+    #[cfg(not(feature = "emulator"))]
+    if global.emulator {
+        return Err(crate::exit::Fatal::usage(
+            "this build of fastio has no emulator (feature `emulator`)",
+        )
+        .into());
+    }
+
+    Ok(Context {
+        global,
+        api_base,
+        default_workspace,
+        #[cfg(feature = "emulator")]
+        emulator: None,
+    })
+}

@@ -1,0 +1,8 @@
+//! The local Fast.io-compatible server.
+
+/// A running emulator: where it listens and how to authenticate against it.
+pub struct RunningEmulator {
+    pub base_url: String,
+    pub api_key: String,
+    pub workspace_id: String,
+}

@@ -1,0 +1,1 @@
+//! Output discipline: human progress on stderr, results on stdout, NDJSON with `--json`.

@@ -1,0 +1,1 @@
+//! The shared upload core: planning, scheduling, retries, progress, resume journal.
