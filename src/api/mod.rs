@@ -1,8 +1,11 @@
 //! A typed client for the Fast.io endpoints: one pooled reqwest client shared by everything,
 //! envelope and error decoding, Bearer auth with refresh-on-401, and one rate-limit gate.
 
+pub mod chat;
 pub mod envelope;
 pub mod error;
+pub mod imports;
+pub mod locks;
 pub mod ratelimit;
 
 use std::sync::{Arc, Mutex};

@@ -6,3 +6,6 @@ pub struct RunningEmulator {
     pub api_key: String,
     pub workspace_id: String,
 }
+
+pub mod ai;
+pub mod web_upload;

@@ -1,1 +1,2 @@
 //! The shared upload core: planning, scheduling, retries, progress, resume journal.
+pub mod lock_keeper;
