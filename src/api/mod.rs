@@ -4,9 +4,13 @@
 pub mod chat;
 pub mod envelope;
 pub mod error;
+pub mod folders;
 pub mod imports;
 pub mod locks;
 pub mod ratelimit;
+pub mod storage;
+pub mod upload;
+pub mod workspace;
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
@@ -17,7 +21,10 @@ use secrecy::{ExposeSecret, SecretString};
 use serde_json::Value;
 
 pub use error::ApiError;
+pub use folders::FolderResolver;
 pub use ratelimit::LimitInfo;
+pub use storage::Node;
+pub use workspace::{Workspace, resolve_workspace};
 
 /// Where `Authorization: Bearer` tokens come from. Implemented in `auth` (static keys, OAuth
 /// tokens with refresh); the client calls [`Credentials::refresh`] once after a 401.
