@@ -398,7 +398,8 @@ mod tests {
         assert_eq!(t.answer.as_deref(), Some("A."));
         assert_eq!(t.citations[0].node_id.as_deref(), Some("n2"));
 
-        let working = parse_turn(&json!({"message": {"state": "in_progress", "status": "running"}}));
+        let working =
+            parse_turn(&json!({"message": {"state": "in_progress", "status": "running"}}));
         assert_eq!(working.state, TurnState::Working);
         let failed = parse_turn(&json!({"message": {"state": "errored", "status": "failed"}}));
         assert_eq!(failed.state, TurnState::Failed);
@@ -420,8 +421,14 @@ mod tests {
 
     #[test]
     fn ai_states() {
-        assert_eq!(node_ai_state(&json!({"node": {"ai": {"state": "indexed"}}})), AiState::Ready);
-        assert_eq!(node_ai_state(&json!({"ai": {"state": "inprogress"}})), AiState::Indexing);
+        assert_eq!(
+            node_ai_state(&json!({"node": {"ai": {"state": "indexed"}}})),
+            AiState::Ready
+        );
+        assert_eq!(
+            node_ai_state(&json!({"ai": {"state": "inprogress"}})),
+            AiState::Indexing
+        );
         assert_eq!(node_ai_state(&json!({"node": {}})), AiState::Unknown);
     }
 
@@ -431,6 +438,9 @@ mod tests {
             activity_keys(&json!({"activity": ["ai_chat:1", {"key": "upload:2"}]})),
             vec!["ai_chat:1", "upload:2"]
         );
-        assert_eq!(activity_keys(&json!({"activity": {"ai_chat:3": 5}})), vec!["ai_chat:3"]);
+        assert_eq!(
+            activity_keys(&json!({"activity": {"ai_chat:3": 5}})),
+            vec!["ai_chat:3"]
+        );
     }
 }

@@ -169,9 +169,15 @@ mod tests {
 
     #[test]
     fn job_id_spellings() {
-        assert_eq!(job_id(&json!({"id": "a", "upload_id": "b"})).as_deref(), Some("b"));
+        assert_eq!(
+            job_id(&json!({"id": "a", "upload_id": "b"})).as_deref(),
+            Some("b")
+        );
         assert_eq!(job_id(&json!({"id": "a"})).as_deref(), Some("a"));
-        assert_eq!(job_id(&json!({"upload": {"id": "c"}})).as_deref(), Some("c"));
+        assert_eq!(
+            job_id(&json!({"upload": {"id": "c"}})).as_deref(),
+            Some("c")
+        );
         assert_eq!(job_id(&json!({"other": 1})), None);
     }
 

@@ -189,7 +189,10 @@ fn holder_name(v: &Value) -> Option<String> {
 fn parse_time(v: &Value) -> Option<i64> {
     let from_num = |n: i64| if n > 1_000_000_000_000 { n / 1000 } else { n };
     match v {
-        Value::Number(n) => n.as_i64().or_else(|| n.as_f64().map(|f| f as i64)).map(from_num),
+        Value::Number(n) => n
+            .as_i64()
+            .or_else(|| n.as_f64().map(|f| f as i64))
+            .map(from_num),
         Value::String(s) => {
             let s = s.trim();
             if let Ok(n) = s.parse::<i64>() {

@@ -96,7 +96,14 @@ pub async fn acquire(
 ) -> Result<LockInfo, AcquireError> {
     let deadline = opts.wait.map(|w| Instant::now() + w);
     loop {
-        match locks::acquire(client, workspace_id, node_id, opts.duration, &opts.client_info).await
+        match locks::acquire(
+            client,
+            workspace_id,
+            node_id,
+            opts.duration,
+            &opts.client_info,
+        )
+        .await
         {
             Ok(info) => return Ok(info),
             Err(e) if locks::is_locked_error(&e) => {
@@ -214,8 +221,7 @@ impl HeldLock {
         self.task.abort();
         let mut attempt = 0;
         loop {
-            match locks::release(&self.client, &self.workspace_id, &self.node_id, &self.token)
-                .await
+            match locks::release(&self.client, &self.workspace_id, &self.node_id, &self.token).await
             {
                 Ok(()) => return Ok(()),
                 Err(e) if (e.is_transient() || e.is_rate_limited()) && attempt < 3 => {
@@ -298,6 +304,9 @@ mod tests {
             holder: Some(holder),
         }
         .to_string();
-        assert!(msg.starts_with("reports is locked by user 42 (ci-3), expires in 2m"), "{msg}");
+        assert!(
+            msg.starts_with("reports is locked by user 42 (ci-3), expires in 2m"),
+            "{msg}"
+        );
     }
 }

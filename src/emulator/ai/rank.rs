@@ -125,8 +125,9 @@ pub fn sentences(text: &str) -> Vec<&str> {
 const STOPWORDS: &[&str] = &[
     "a", "an", "and", "are", "as", "at", "be", "by", "can", "do", "does", "for", "from", "has",
     "have", "how", "i", "in", "is", "it", "its", "me", "my", "of", "on", "or", "our", "should",
-    "so", "that", "the", "their", "there", "these", "this", "to", "us", "was", "we", "were", "what",
-    "when", "where", "which", "who", "why", "will", "with", "you", "your", "tell", "about", "please",
+    "so", "that", "the", "their", "there", "these", "this", "to", "us", "was", "we", "were",
+    "what", "when", "where", "which", "who", "why", "will", "with", "you", "your", "tell", "about",
+    "please",
 ];
 
 /// Lowercased word tokens without stopwords, with a light plural strip (`terms` → `term`).
@@ -290,7 +291,10 @@ mod tests {
         let long = "Alpha beta gamma delta. ".repeat(60);
         let ps = passages("n", "v", &long);
         assert!(ps.len() > 1);
-        assert!(ps.iter().all(|p| p.text.chars().count() <= MAX_PASSAGE_CHARS));
+        assert!(
+            ps.iter()
+                .all(|p| p.text.chars().count() <= MAX_PASSAGE_CHARS)
+        );
     }
 
     #[test]

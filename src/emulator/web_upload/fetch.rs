@@ -240,7 +240,9 @@ pub fn disposition_filename(header: &str) -> Option<String> {
 
 fn name_from_url(url: &url::Url) -> Option<String> {
     let last = url.path_segments()?.rev().find(|s| !s.is_empty())?;
-    let decoded = percent_encoding::percent_decode_str(last).decode_utf8().ok()?;
+    let decoded = percent_encoding::percent_decode_str(last)
+        .decode_utf8()
+        .ok()?;
     sanitize_name(&decoded)
 }
 
@@ -262,8 +264,19 @@ mod tests {
 
     #[test]
     fn private_ranges() {
-        for ip in ["127.0.0.1", "10.1.2.3", "192.168.0.1", "172.16.5.5", "169.254.1.1", "::1",
-                   "fd00::1", "fe80::1", "::ffff:127.0.0.1", "0.0.0.0", "100.64.0.1"] {
+        for ip in [
+            "127.0.0.1",
+            "10.1.2.3",
+            "192.168.0.1",
+            "172.16.5.5",
+            "169.254.1.1",
+            "::1",
+            "fd00::1",
+            "fe80::1",
+            "::ffff:127.0.0.1",
+            "0.0.0.0",
+            "100.64.0.1",
+        ] {
             assert!(is_private(ip.parse().unwrap()), "{ip}");
         }
         for ip in ["93.184.216.34", "2606:4700::1111", "8.8.8.8"] {
@@ -278,12 +291,16 @@ mod tests {
             Some("report.pdf")
         );
         assert_eq!(
-            disposition_filename("attachment; filename=\"a.txt\"; filename*=UTF-8''r%C3%A9sum%C3%A9.txt")
-                .as_deref(),
+            disposition_filename(
+                "attachment; filename=\"a.txt\"; filename*=UTF-8''r%C3%A9sum%C3%A9.txt"
+            )
+            .as_deref(),
             Some("résumé.txt")
         );
-        assert_eq!(disposition_filename("attachment; filename=\"../../etc/passwd\"").as_deref(),
-                   Some("passwd"));
+        assert_eq!(
+            disposition_filename("attachment; filename=\"../../etc/passwd\"").as_deref(),
+            Some("passwd")
+        );
         assert_eq!(disposition_filename("inline"), None);
         let u = url::Url::parse("https://x.test/a/b%20c.bin?x=1").unwrap();
         assert_eq!(name_from_url(&u).as_deref(), Some("b c.bin"));
