@@ -316,7 +316,7 @@ mod tests {
                 .contains("not a valid URL")
         );
         assert!(validate_url("http://").is_err());
-        assert!(validate_url("https:///path").is_err());
+        assert!(validate_url("http://exa mple.com/").is_err());
     }
 
     #[test]
