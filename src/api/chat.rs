@@ -351,6 +351,35 @@ pub fn node_ai_state(payload: &Value) -> AiState {
         .unwrap_or(AiState::Unknown)
 }
 
+/// A node's name, parent and AI state, from `GET …/storage/{node}/details/?output=standard`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NodeAi {
+    pub id: String,
+    pub name: String,
+    pub parent: Option<String>,
+    pub is_folder: bool,
+    pub ai_state: AiState,
+}
+
+pub async fn node_ai(
+    client: &Client,
+    workspace_id: &str,
+    node_id: &str,
+) -> Result<NodeAi, ApiError> {
+    let path = format!("/workspace/{workspace_id}/storage/{node_id}/details/");
+    let payload = client
+        .get(&path, &[("output", "standard".to_string())])
+        .await?;
+    let node = payload.get("node").unwrap_or(&payload);
+    Ok(NodeAi {
+        id: string_field(node, "id").unwrap_or_else(|| node_id.to_string()),
+        name: string_field(node, "name").unwrap_or_default(),
+        parent: string_field(node, "parent").or_else(|| string_field(node, "parent_id")),
+        is_folder: string_field(node, "type").as_deref() == Some("folder"),
+        ai_state: node_ai_state(&payload),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
