@@ -7,6 +7,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use futures_util::StreamExt;
+use sha2::{Digest, Sha256};
 use tokio::io::AsyncWriteExt;
 
 /// Limits of one fetch.
@@ -48,6 +49,8 @@ pub struct Fetched {
     /// From Content-Disposition, else the last URL path segment, else `download`.
     pub suggested_name: String,
     pub size: u64,
+    /// Lowercase hex SHA-256 of the bytes written.
+    pub sha256: String,
     pub content_type: Option<String>,
 }
 
@@ -185,6 +188,7 @@ async fn fetch_inner(
         .await
         .map_err(|e| FetchError::Io(e.to_string()))?;
     let mut size = 0u64;
+    let mut hasher = Sha256::new();
     let mut body = resp.bytes_stream();
     while let Some(chunk) = body.next().await {
         let chunk = chunk.map_err(|e| FetchError::Transport(without_url(&e)))?;
@@ -192,6 +196,7 @@ async fn fetch_inner(
         if size > limits.max_bytes {
             return Err(FetchError::TooLarge(limits.max_bytes));
         }
+        hasher.update(&chunk);
         file.write_all(&chunk)
             .await
             .map_err(|e| FetchError::Io(e.to_string()))?;
@@ -202,6 +207,7 @@ async fn fetch_inner(
     Ok(Fetched {
         suggested_name,
         size,
+        sha256: hex::encode(hasher.finalize()),
         content_type,
     })
 }
