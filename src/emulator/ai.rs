@@ -28,7 +28,7 @@ use serde_json::{Value, json};
 
 use super::caller::Caller;
 use super::ids;
-use super::store::Node;
+use super::store::{Detail, Node};
 use super::wire::{self, ApiErr, ApiResult, Fields};
 use super::{AppState, StoredFile};
 use rank::Passage;
@@ -80,6 +80,15 @@ pub fn node_ai_json(state: &AppState, node: &Node, full: bool) -> Value {
     } else {
         json!({"state": s})
     }
+}
+
+/// Put the file's real AI state into a node object built by `Node::to_json` (standard and
+/// full detail levels show `ai`).
+pub fn with_ai(state: &AppState, node: &Node, detail: Detail, mut v: Value) -> Value {
+    if node.kind == "file" && detail >= Detail::Standard {
+        v["ai"] = node_ai_json(state, node, detail >= Detail::Full);
+    }
+    v
 }
 
 /// A file's AI state: its indexing state, or `disabled` when it is not (to be) indexed.
@@ -178,7 +187,11 @@ async fn update_workspace(
     let files = state
         .db(move |s| {
             s.set_intelligence(&id, on)?;
-            if on { Ok(s.files(&id)?) } else { Ok(Vec::new()) }
+            if on {
+                Ok(s.files(&id)?)
+            } else {
+                Ok(Vec::new())
+            }
         })
         .await?;
     let ai = state.ext::<Ai>();
@@ -364,7 +377,12 @@ async fn create_chat(
         .lock()
         .unwrap_or_else(|e| e.into_inner())
         .insert(chat_id.clone(), chat);
-    tokio::spawn(answer(state.clone(), chat_id.clone(), msg_id.clone(), scope));
+    tokio::spawn(answer(
+        state.clone(),
+        chat_id.clone(),
+        msg_id.clone(),
+        scope,
+    ));
     wire::ok(json!({
         "thread": {"thread_id": chat_id, "id": chat_id, "name": name, "kind": "user",
                    "privacy": "private"},
@@ -412,9 +430,16 @@ async fn follow_up(
         chat.messages.push(msg.clone());
         msg
     };
-    tokio::spawn(answer(state.clone(), chat_id.clone(), msg.id.clone(), scope));
-    wire::ok_flat(json!({"turn_id": msg.id, "thread_id": chat_id, "seq": msg.seq,
-                         "status": "pending"}))
+    tokio::spawn(answer(
+        state.clone(),
+        chat_id.clone(),
+        msg.id.clone(),
+        scope,
+    ));
+    wire::ok_flat(
+        json!({"turn_id": msg.id, "thread_id": chat_id, "seq": msg.seq,
+                         "status": "pending"}),
+    )
 }
 
 /// Compute the answer after the configured delay, then publish it.

@@ -27,7 +27,10 @@ pub fn routes() -> Router<AppState> {
             "/workspace/{ws}/storage/{node}/lock",
             post(acquire).get(status).delete(release),
         )
-        .route("/workspace/{ws}/storage/{node}/lock/heartbeat", post(heartbeat))
+        .route(
+            "/workspace/{ws}/storage/{node}/lock/heartbeat",
+            post(heartbeat),
+        )
 }
 
 /// Serialises check-then-acquire so two concurrent acquires cannot both succeed.

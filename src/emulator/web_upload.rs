@@ -105,16 +105,24 @@ const STEP: Duration = Duration::from_millis(50);
 
 async fn submit(State(state): State<AppState>, caller: Caller, f: Fields) -> ApiResult {
     let source = f.req("source_url")?.trim().to_string();
-    let parsed = url::Url::parse(&source)
-        .map_err(|_| ApiErr::invalid("source_url", "not a valid URL"))?;
+    let parsed =
+        url::Url::parse(&source).map_err(|_| ApiErr::invalid("source_url", "not a valid URL"))?;
     if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
-        return Err(ApiErr::invalid("source_url", "must be an http or https URL"));
+        return Err(ApiErr::invalid(
+            "source_url",
+            "must be an http or https URL",
+        ));
     }
     let profile_id = f.req("profile_id")?.to_string();
     match f.get("profile_type").unwrap_or("workspace") {
         "workspace" | "" => {}
         "share" => return Err(ApiErr::invalid("profile_type", "shares are not emulated")),
-        _ => return Err(ApiErr::invalid("profile_type", "must be workspace or share")),
+        _ => {
+            return Err(ApiErr::invalid(
+                "profile_type",
+                "must be workspace or share",
+            ));
+        }
     }
     let file_name = match f.get("file_name").map(str::trim).filter(|s| !s.is_empty()) {
         Some(n) => Some(
