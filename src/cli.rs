@@ -320,7 +320,7 @@ pub struct LockArgs {
 pub enum LockAction {
     /// Take a lock and print its token alone on stdout
     #[command(
-        after_help = "Examples:\n  TOKEN=$(fastio lock acquire reports/2026)\n  fastio lock acquire reports --duration 600 --wait 120"
+        after_help = "Examples:\n  TOKEN=$(fastio lock acquire reports/2026)\n  fastio lock release reports/2026 --lock-token \"$TOKEN\"\n  fastio lock acquire reports --duration 600 --wait 120"
     )]
     Acquire {
         /// Remote path (folder or file) or node id
@@ -342,17 +342,17 @@ pub enum LockAction {
     Heartbeat {
         #[arg(value_name = "REMOTE_PATH|NODE_ID")]
         target: String,
-        /// The lock token printed by `lock acquire`
+        /// The lock token printed by `lock acquire` (`--token` is the global credential flag)
         #[arg(long, value_name = "TOKEN")]
-        token: String,
+        lock_token: String,
     },
     /// Release a lock you hold
     Release {
         #[arg(value_name = "REMOTE_PATH|NODE_ID")]
         target: String,
-        /// The lock token printed by `lock acquire`
+        /// The lock token printed by `lock acquire` (`--token` is the global credential flag)
         #[arg(long, value_name = "TOKEN")]
-        token: String,
+        lock_token: String,
     },
     /// Hold a lock while COMMAND runs, then release it whatever happens
     #[command(

@@ -97,6 +97,7 @@ pub fn config_from_args(args: &EmulatorArgs) -> anyhow::Result<EmulatorConfig> {
         answer_delay: Duration::from_millis(args.answer_delay_ms),
         allow_private_urls: args.allow_private_urls,
         import_timeout: EmulatorConfig::default().import_timeout,
+        lock_min_duration: EmulatorConfig::default().lock_min_duration,
         flip_envelopes: args.flip_envelopes,
         legacy_rate_headers: args.legacy_rate_headers,
         datetime_expiry: args.datetime_expiry,

@@ -40,7 +40,7 @@ pub async fn lock(ctx: &Context, args: LockArgs) -> anyhow::Result<ExitStatus> {
                 println!("{token}");
                 if !quiet {
                     eprintln!(
-                        "fastio: locked `{}` for {}; release with `fastio lock release {} --token <TOKEN>`",
+                        "fastio: locked `{}` for {}; release with `fastio lock release {} --lock-token <TOKEN>`",
                         display(&t),
                         human_secs(info.duration.unwrap_or(duration)),
                         shell_word(&t.label)
@@ -70,7 +70,10 @@ pub async fn lock(ctx: &Context, args: LockArgs) -> anyhow::Result<ExitStatus> {
             }
             Ok(ExitStatus::Success)
         }
-        LockAction::Heartbeat { target, token } => {
+        LockAction::Heartbeat {
+            target,
+            lock_token: token,
+        } => {
             let t = target::resolve(&client, &ws.id, &target).await?;
             let info = locks::heartbeat(&client, &ws.id, &t.node_id, &token)
                 .await
@@ -89,7 +92,10 @@ pub async fn lock(ctx: &Context, args: LockArgs) -> anyhow::Result<ExitStatus> {
             }
             Ok(ExitStatus::Success)
         }
-        LockAction::Release { target, token } => {
+        LockAction::Release {
+            target,
+            lock_token: token,
+        } => {
             let t = target::resolve(&client, &ws.id, &target).await?;
             locks::release(&client, &ws.id, &t.node_id, &token)
                 .await

@@ -1,7 +1,7 @@
 //! File-lock endpoints (fastio-api.md §6) over [`super::lock_table::LockTable`]:
 //! `POST|GET|DELETE /workspace/{ws}/storage/{node}/lock/` and `POST …/lock/heartbeat/`.
 //!
-//! Contract (◇ emulator choices from §6): durations 60–3600 s (default 300); a lock lapses after
+//! Contract (◇ emulator choices from §6): durations 60–3600 s (default 300; the minimum is configurable for tests); a lock lapses after
 //! its duration without a heartbeat; an acquire on a node someone holds (any credential, also
 //! the holder's own: a second acquire must not silently share the first one's lock) is 423/1677
 //! with the holder's description in `params.lock`; heartbeat and release need the token (wrong
@@ -17,7 +17,6 @@ use super::caller::Caller;
 use super::lock_table::AcquireError;
 use super::wire::{self, ApiErr, ApiResult, Fields};
 
-const MIN_DURATION: u64 = 60;
 const MAX_DURATION: u64 = 3600;
 const DEFAULT_DURATION: u64 = 300;
 
@@ -53,11 +52,12 @@ async fn node_key(state: &AppState, ws: &str, node: &str) -> Result<String, ApiE
         .await
 }
 
-fn duration_field(f: &Fields) -> Result<Option<u64>, ApiErr> {
+fn duration_field(state: &AppState, f: &Fields) -> Result<Option<u64>, ApiErr> {
+    let min = state.config.lock_min_duration.min(MAX_DURATION);
     match f.parse::<u64>("duration")? {
-        Some(d) if !(MIN_DURATION..=MAX_DURATION).contains(&d) => Err(ApiErr::invalid(
+        Some(d) if !(min..=MAX_DURATION).contains(&d) => Err(ApiErr::invalid(
             "duration",
-            "must be between 60 and 3600 seconds",
+            &format!("must be between {min} and {MAX_DURATION} seconds"),
         )),
         other => Ok(other),
     }
@@ -70,7 +70,7 @@ async fn acquire(
     f: Fields,
 ) -> ApiResult {
     let key = node_key(&state, &ws, &node).await?;
-    let duration = duration_field(&f)?.unwrap_or(DEFAULT_DURATION);
+    let duration = duration_field(&state, &f)?.unwrap_or(DEFAULT_DURATION);
     let client_info = match f.get("client_info") {
         None | Some("") => Value::Null,
         Some(raw) => match serde_json::from_str::<Value>(raw) {
@@ -121,7 +121,7 @@ async fn heartbeat(
 ) -> ApiResult {
     let key = node_key(&state, &ws, &node).await?;
     let token = f.req("lock_token")?;
-    let duration = duration_field(&f)?;
+    let duration = duration_field(&state, &f)?;
     let lock = state.locks.heartbeat(&key, token, duration)?;
     wire::ok(json!({"lock": lock.to_json()}))
 }

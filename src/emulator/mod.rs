@@ -119,6 +119,8 @@ pub struct EmulatorConfig {
     pub allow_private_urls: bool,
     /// How long a URL import may take to fetch its source before it fails.
     pub import_timeout: Duration,
+    /// Shortest lock duration accepted (60 s like the service; tests lower it to see expiry).
+    pub lock_min_duration: u64,
     pub flip_envelopes: bool,
     pub legacy_rate_headers: bool,
     pub datetime_expiry: bool,
@@ -151,6 +153,7 @@ impl Default for EmulatorConfig {
             answer_delay: Duration::from_millis(200),
             allow_private_urls: false,
             import_timeout: Duration::from_secs(120),
+            lock_min_duration: 60,
             flip_envelopes: false,
             legacy_rate_headers: false,
             datetime_expiry: false,
