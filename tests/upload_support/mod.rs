@@ -29,8 +29,8 @@ pub fn small_limits() -> EmulatorConfig {
 }
 
 /// `fastio` pointed at the emulator, with HOME/XDG in `home` and no ambient credentials.
-pub fn fastio(emu: &RunningEmulator, home: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("fastio").unwrap();
+pub fn fastio_std(emu: &RunningEmulator, home: &Path) -> std::process::Command {
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("fastio"));
     cmd.env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
         .env("HOME", home)
@@ -42,6 +42,19 @@ pub fn fastio(emu: &RunningEmulator, home: &Path) -> Command {
         .env("FASTIO_WORKSPACE", &emu.workspace_id)
         .env("NO_COLOR", "1");
     cmd
+}
+
+/// [`fastio_std`] as an assert_cmd command.
+pub fn fastio(emu: &RunningEmulator, home: &Path) -> Command {
+    Command::from_std(fastio_std(emu, home))
+}
+
+/// Files in the resume-journal directory under `home`.
+pub fn journal_files(home: &Path) -> Vec<PathBuf> {
+    let dir = home.join("state").join("fastio").join("journal");
+    std::fs::read_dir(dir)
+        .map(|d| d.filter_map(|e| e.ok()).map(|e| e.path()).collect())
+        .unwrap_or_default()
 }
 
 /// Deterministic bytes for a file of `size` (seeded by `seed`).
@@ -249,4 +262,65 @@ pub fn ndjson(stdout: &[u8]) -> Vec<Value> {
 
 pub fn stats(emu: &RunningEmulator) -> Value {
     emu.stats()
+}
+
+/// The mixed tree under `root/tree`: ≥ 500 files in nested folders (small files of
+/// 0..8 KiB), plus 0 B, 1 B, 4,194,303 / 4,194,304 / 4,194,305 B, and one `big` file.
+/// Returns the number of files.
+pub fn mixed_tree(root: &Path, big: u64) -> usize {
+    let tree = root.join("tree");
+    let mut n = 0;
+    for i in 0..495u64 {
+        let dir = match i % 7 {
+            0 => String::new(),
+            1 => "docs".into(),
+            2 => format!("docs/part {}", i % 3),
+            3 => "img/2026/jan".into(),
+            4 => "img/2026/feb".into(),
+            5 => format!("deep/a/b/c/d{}", i % 2),
+            _ => "misc #1".into(),
+        };
+        let name = format!("f{i:03}.dat");
+        let rel = if dir.is_empty() {
+            name
+        } else {
+            format!("{dir}/{name}")
+        };
+        write(&tree, &rel, (i * 37) % 8193, i);
+        n += 1;
+    }
+    for (rel, size) in [
+        ("edge/empty.bin", 0),
+        ("edge/one.bin", 1),
+        ("edge/below.bin", 4_194_303),
+        ("edge/exact.bin", 4_194_304),
+        ("edge/above.bin", 4_194_305),
+        ("big/large.bin", big),
+    ] {
+        write(&tree, rel, size, size ^ 0xabc);
+        n += 1;
+    }
+    n
+}
+
+/// Sum of request counts whose route contains `needle`.
+pub fn requests_matching(emu: &RunningEmulator, needle: &str) -> u64 {
+    emu.stats()["requests"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(route, _)| route.contains(needle))
+        .flat_map(|(_, by_status)| by_status.as_object().unwrap().values())
+        .map(|n| n.as_u64().unwrap())
+        .sum()
+}
+
+/// The last NDJSON summary object.
+pub fn summary_of(events: &[Value]) -> Value {
+    events
+        .iter()
+        .rev()
+        .find(|e| e["type"] == "summary")
+        .cloned()
+        .expect("a summary event")
 }
