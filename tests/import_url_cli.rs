@@ -95,11 +95,11 @@ async fn imports_land_with_identical_bytes() {
     assert_eq!(cmd.status.code(), Some(0), "{}", stderr_of(&cmd));
     let evs = events(&cmd);
     let done_a = event_for(&evs, "import_done", &a);
-    assert_eq!(done_a["path"], "inbox/web/a.bin");
+    assert_eq!(done_a["remote_path"], "inbox/web/a.bin");
     assert_eq!(done_a["size"], 300_000);
     let done_csv = event_for(&evs, "import_done", &csv);
     assert_eq!(
-        done_csv["path"], "inbox/web/report-2026.csv",
+        done_csv["remote_path"], "inbox/web/report-2026.csv",
         "name from Content-Disposition"
     );
     let summary = evs.last().unwrap();

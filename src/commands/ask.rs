@@ -179,12 +179,11 @@ pub async fn ask(ctx: &Context, args: AskArgs) -> anyhow::Result<ExitStatus> {
                        "path": path, "page": c.page, "snippet": c.snippet})
             })
             .collect();
-        println!(
-            "{}",
+        crate::output::json_line(
             json!({"type": "answer", "state": state_word(turn.state), "raw_state": turn.raw_state,
                    "question": question, "answer": turn.answer, "citations": citations,
                    "clarification": turn.clarification, "error": turn.error,
-                   "chat_id": started.chat_id, "message_id": started.message_id})
+                   "chat_id": started.chat_id, "message_id": started.message_id}),
         );
     } else {
         match turn.state {

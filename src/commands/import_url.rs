@@ -4,10 +4,10 @@
 //! Everything is validated before the first request: URLs (http/https, well-formed), the lines
 //! of `--urls-from` (a bad one is reported with its line number) and `--name`.
 //!
-//! `--json` events, one per line on stdout:
-//! `{"type":"import_submitted","url","job_id"}`, `{"type":"import_done","url","job_id","path",
-//! "node_id","size"}`, `{"type":"import_failed","url","job_id","error"}`, then
-//! `{"type":"summary","imported","failed","submitted","elapsed_secs"}`.
+//! `--json` events, one per line on stdout, in the upload schema (`"v": 1`, see `output.rs`):
+//! `{"type":"import_submitted","url","job_id"}`, `{"type":"import_done","url","job_id",
+//! "remote_path","node_id","size"}`, `{"type":"import_failed","url","job_id","error"}`, then
+//! `{"type":"summary","imported","failed","submitted","wall_ms"}`.
 
 use std::io::{BufRead, IsTerminal};
 use std::path::Path;
@@ -21,6 +21,7 @@ use crate::api::{FolderResolver, resolve_workspace};
 use crate::cli::{ImportUrlArgs, ProgressMode};
 use crate::commands::Context;
 use crate::exit::{ExitStatus, Fatal};
+use crate::output::json_line;
 use crate::transfer::imports::{self, Destination, ImportError, Imported};
 
 /// Check that `raw` is a well-formed http(s) URL with a host.
@@ -156,10 +157,7 @@ pub async fn import_url(ctx: &Context, args: ImportUrlArgs) -> anyhow::Result<Ex
                 Err(e) => return (url, Outcome::Failed(None, e)),
             };
             if json {
-                println!(
-                    "{}",
-                    json!({"type": "import_submitted", "url": url, "job_id": job_id})
-                );
+                json_line(json!({"type": "import_submitted", "url": url, "job_id": job_id}));
             }
             if no_wait {
                 return (url, Outcome::Submitted(job_id));
@@ -190,10 +188,10 @@ pub async fn import_url(ctx: &Context, args: ImportUrlArgs) -> anyhow::Result<Ex
             Outcome::Done(imp) => {
                 done += 1;
                 if json {
-                    println!(
-                        "{}",
+                    json_line(
                         json!({"type": "import_done", "url": url, "job_id": imp.job_id,
-                               "path": imp.path, "node_id": imp.node_id, "size": imp.size})
+                                     "remote_path": imp.path, "node_id": imp.node_id,
+                                     "size": imp.size}),
                     );
                 } else {
                     println!(
@@ -227,10 +225,9 @@ pub async fn import_url(ctx: &Context, args: ImportUrlArgs) -> anyhow::Result<Ex
                 }
                 let job_id = job_id.or_else(|| err.job_id().map(str::to_owned));
                 if json {
-                    println!(
-                        "{}",
+                    json_line(
                         json!({"type": "import_failed", "url": url, "job_id": job_id,
-                               "error": err.to_string()})
+                                     "error": err.to_string()}),
                     );
                 }
                 eprintln!("fastio: {url}: {err}");
@@ -239,10 +236,9 @@ pub async fn import_url(ctx: &Context, args: ImportUrlArgs) -> anyhow::Result<Ex
     }
     let elapsed = started.elapsed();
     if json {
-        println!(
-            "{}",
+        json_line(
             json!({"type": "summary", "imported": done, "failed": failed,
-                   "submitted": submitted, "elapsed_secs": elapsed.as_secs_f64()})
+                         "submitted": submitted, "wall_ms": elapsed.as_millis() as u64}),
         );
     } else if show {
         let mut parts = vec![format!("{done} imported")];

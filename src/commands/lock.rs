@@ -205,7 +205,7 @@ fn lock_json(kind: &str, t: &Target, info: &LockInfo, token: Option<&str>) -> Va
 }
 
 fn print_json(v: Value) {
-    println!("{v}");
+    crate::output::json_line(v);
 }
 
 /// `lock run`: acquire, spawn COMMAND, heartbeat while it runs, forward SIGINT/SIGTERM to it,

@@ -290,6 +290,7 @@ async fn batch_entry(
     if let Some(node) = &existing {
         state.locks.check_write(node, caller, None)?;
     }
+    super::locks::check_write_into(state, ws, &parent, caller, None).await?;
     let st = state.clone();
     let ws3 = ws.to_string();
     let node = state

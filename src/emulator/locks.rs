@@ -138,3 +138,37 @@ async fn release(
     state.activity.bump(format!("storage:{key}"));
     wire::ok(json!({"released": true, "node_id": lock.node_id}))
 }
+
+/// May `caller` write into folder `folder` (`root` or an id) of workspace `ws`? The folder and
+/// every folder above it must be unlocked, locked by the caller, or unlocked by `lock_token`;
+/// otherwise 423/1677. Upload paths call this for the destination folder of a new file.
+pub async fn check_write_into(
+    state: &AppState,
+    ws: &str,
+    folder: &str,
+    caller: &Caller,
+    lock_token: Option<&str>,
+) -> Result<(), ApiErr> {
+    let (ws, folder) = (ws.to_string(), folder.to_string());
+    let chain = state
+        .db(move |s| {
+            let mut out = Vec::new();
+            let mut cur = folder;
+            for _ in 0..256 {
+                out.push(cur.clone());
+                if cur == "root" {
+                    break;
+                }
+                match s.node(&ws, &cur)? {
+                    Some(n) => cur = n.parent,
+                    None => break,
+                }
+            }
+            Ok(out)
+        })
+        .await?;
+    for id in chain {
+        state.locks.check_write(&id, caller, lock_token)?;
+    }
+    Ok(())
+}

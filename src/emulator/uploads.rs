@@ -399,6 +399,7 @@ async fn check_target(
     if let Some(node) = &target {
         state.locks.check_write(node, caller, f.get("lock_token"))?;
     }
+    super::locks::check_write_into(state, &ws.id, &parent, caller, f.get("lock_token")).await?;
     Ok((Some(ws.id), parent, target))
 }
 
