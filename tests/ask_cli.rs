@@ -96,7 +96,10 @@ async fn intelligence_off_is_said_plainly_and_enabling_is_explicit() {
         .unwrap();
     assert_eq!(out.status.code(), Some(4), "{}", stderr_of(&out));
     let err = stderr_of(&out);
-    assert!(err.contains("AI intelligence is off for workspace"), "{err}");
+    assert!(
+        err.contains("AI intelligence is off for workspace"),
+        "{err}"
+    );
     assert!(err.contains("--enable-intelligence"), "{err}");
     assert_eq!(err.trim().lines().count(), 1, "{err}");
 
@@ -112,7 +115,11 @@ async fn intelligence_off_is_said_plainly_and_enabling_is_explicit() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
-    assert!(stdout_of(&out).contains("30 days notice"), "{}", stdout_of(&out));
+    assert!(
+        stdout_of(&out).contains("30 days notice"),
+        "{}",
+        stdout_of(&out)
+    );
 
     // Opt in: one warning line, the files already there get indexed, then the answer.
     let out = e
@@ -131,7 +138,11 @@ async fn intelligence_off_is_said_plainly_and_enabling_is_explicit() {
         err.contains("warning: turning on AI intelligence") && err.contains("costs credits"),
         "{err}"
     );
-    assert!(stdout_of(&out).contains("1.5% monthly fee"), "{}", stdout_of(&out));
+    assert!(
+        stdout_of(&out).contains("1.5% monthly fee"),
+        "{}",
+        stdout_of(&out)
+    );
     assert!(stdout_of(&out).contains("docs/contracts/acme.md"));
 }
 
@@ -156,11 +167,16 @@ async fn wire_agent_chat_states_answer_locations_sse_and_activity() {
         .unwrap()
         .to_string();
     let deploy = e.list(&ops_id).await[0]["id"].as_str().unwrap().to_string();
-    let details_url = e.url(&format!("/workspace/{ws}/storage/{deploy}/details/?output=standard"));
+    let details_url = e.url(&format!(
+        "/workspace/{ws}/storage/{deploy}/details/?output=standard"
+    ));
     let mut state = String::new();
     for _ in 0..100 {
         let (_, body) = get(&details_url, KEY_A).await;
-        state = body["response"]["node"]["ai"]["state"].as_str().unwrap().to_string();
+        state = body["response"]["node"]["ai"]["state"]
+            .as_str()
+            .unwrap()
+            .to_string();
         if state == "ready" {
             break;
         }
@@ -178,23 +194,36 @@ async fn wire_agent_chat_states_answer_locations_sse_and_activity() {
     let (s, body) = post_form(
         &e.url(&format!("/workspace/{ws}/ai/agent/")),
         KEY_A,
-        &[("question", "When do deployments happen?"), ("references", &refs)],
+        &[
+            ("question", "When do deployments happen?"),
+            ("references", &refs),
+        ],
     )
     .await;
     assert_eq!(s, 200, "{body}");
-    let chat = body["response"]["thread"]["thread_id"].as_str().unwrap().to_string();
-    let msg = body["response"]["turn"]["turn_id"].as_str().unwrap().to_string();
+    let chat = body["response"]["thread"]["thread_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let msg = body["response"]["turn"]["turn_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
 
     // The activity long-poll wakes with ai_chat:{chat}.
     let (_, act) = get(
-        &e.url(&format!("/activity/poll/{ws}/?wait=10&lastactivity={since}")),
+        &e.url(&format!(
+            "/activity/poll/{ws}/?wait=10&lastactivity={since}"
+        )),
         KEY_A,
     )
     .await;
     let keys: Vec<String> = serde_json::from_value(act["response"]["keys"].clone()).unwrap();
     assert!(keys.contains(&format!("ai_chat:{chat}")), "{keys:?}");
 
-    let url = e.url(&format!("/workspace/{ws}/ai/agent/{chat}/message/{msg}/details/"));
+    let url = e.url(&format!(
+        "/workspace/{ws}/ai/agent/{chat}/message/{msg}/details/"
+    ));
     let (s, body) = get(&url, KEY_A).await;
     assert_eq!(s, 200);
     let r = &body["response"];
@@ -206,12 +235,22 @@ async fn wire_agent_chat_states_answer_locations_sse_and_activity() {
     assert_eq!(r["result"]["text"], answer);
     let cit = &r["result"]["citations"][0];
     assert_eq!(cit["nodeId"], deploy.as_str());
-    assert!(cit["entries"][0]["snippet"].as_str().unwrap().contains("Tuesday"));
-    assert_eq!(r["message"]["response"]["citations"], r["result"]["citations"]);
+    assert!(
+        cit["entries"][0]["snippet"]
+            .as_str()
+            .unwrap()
+            .contains("Tuesday")
+    );
+    assert_eq!(
+        r["message"]["response"]["citations"],
+        r["result"]["citations"]
+    );
 
     // SSE read: event stream ending with `done`.
     let resp = reqwest::Client::new()
-        .get(e.url(&format!("/workspace/{ws}/ai/agent/{chat}/message/{msg}/read/")))
+        .get(e.url(&format!(
+            "/workspace/{ws}/ai/agent/{chat}/message/{msg}/read/"
+        )))
         .bearer_auth(KEY_A)
         .send()
         .await
@@ -224,7 +263,14 @@ async fn wire_agent_chat_states_answer_locations_sse_and_activity() {
     );
     let sse = resp.text().await.unwrap();
     assert!(sse.contains("event: message\ndata: "), "{sse}");
-    assert!(sse.trim_end().rsplit("\n\n").next().unwrap().starts_with("event: done"), "{sse}");
+    assert!(
+        sse.trim_end()
+            .rsplit("\n\n")
+            .next()
+            .unwrap()
+            .starts_with("event: done"),
+        "{sse}"
+    );
 
     // Follow-up without searchable terms: flat payload, then needs_input + clarification.
     let (s, body) = post_form(
@@ -236,7 +282,9 @@ async fn wire_agent_chat_states_answer_locations_sse_and_activity() {
     assert_eq!(s, 200, "{body}");
     assert_eq!(body["result"], true);
     let turn = body["turn_id"].as_str().unwrap().to_string();
-    let url = e.url(&format!("/workspace/{ws}/ai/agent/{chat}/message/{turn}/details/"));
+    let url = e.url(&format!(
+        "/workspace/{ws}/ai/agent/{chat}/message/{turn}/details/"
+    ));
     let mut body = Value::Null;
     for _ in 0..100 {
         body = get(&url, KEY_A).await.1;
@@ -261,7 +309,10 @@ async fn wire_agent_chat_states_answer_locations_sse_and_activity() {
     let (s, body) = post_form(
         &e.url(&format!("/workspace/{ws}/ai/agent/")),
         KEY_A,
-        &[("question", "When do deployments happen?"), ("references", &refs)],
+        &[
+            ("question", "When do deployments happen?"),
+            ("references", &refs),
+        ],
     )
     .await;
     assert_eq!(s, 406, "{body}");

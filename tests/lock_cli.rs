@@ -234,3 +234,48 @@ async fn lock_run_releases_after_sigint() {
     assert!(!e.is_locked(&folder).await, "released after SIGINT");
     assert!(stderr_of(&out).contains("released"));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn lock_run_stops_the_command_when_the_lock_is_lost() {
+    let e = env(|_| {});
+    let folder = e.mkdir("root", "reports").await;
+    let dir = tempfile::tempdir().unwrap();
+    let marker = dir.path().join("finished");
+    // `sleep` gets its own stdio so an orphaned sleep cannot hold our stderr pipe open.
+    let script = format!(
+        "sleep 10 </dev/null >/dev/null 2>&1; touch '{}'",
+        marker.display()
+    );
+    let child = e
+        .std_cmd(KEY_A)
+        .env("FASTIO_LOCK_HEARTBEAT_MS", "200")
+        .args(["lock", "run", "reports", "--", "sh", "-c", &script])
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    let lock = loop {
+        if let Some(l) = e.emu.state().locks.get(&folder) {
+            break l;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "lock never taken"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    // Someone breaks the lock (as an admin would): the next heartbeat is refused.
+    e.emu
+        .state()
+        .locks
+        .release(&folder, &lock.lock_token)
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr_of(&out));
+    let err = stderr_of(&out);
+    assert!(err.contains("lock on `reports` was lost"), "{err}");
+    assert!(
+        !marker.exists(),
+        "the command was stopped before it finished"
+    );
+}

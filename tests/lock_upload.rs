@@ -43,7 +43,10 @@ async fn foreign_upload_into_a_locked_folder_is_refused_per_file_ours_succeeds()
         .unwrap();
     let start = Instant::now();
     while !e.is_locked(&folder).await {
-        assert!(start.elapsed() < Duration::from_secs(20), "lock never taken");
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "lock never taken"
+        );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 
@@ -61,7 +64,10 @@ async fn foreign_upload_into_a_locked_folder_is_refused_per_file_ours_succeeds()
         let err = f["error"].as_str().unwrap();
         assert!(err.contains("423") || err.contains("locked"), "{err}");
     }
-    assert!(e.is_locked(&folder).await, "still ours while the upload runs");
+    assert!(
+        e.is_locked(&folder).await,
+        "still ours while the upload runs"
+    );
 
     let out = our_upload.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
@@ -78,7 +84,12 @@ async fn foreign_upload_into_a_locked_folder_is_refused_per_file_ours_succeeds()
     let mut names = names;
     names.sort();
     assert_eq!(names, ["big.bin", "note.txt"], "nothing of theirs landed");
-    let big_id = e.list(&folder).await.iter().find(|n| n["name"] == "big.bin").unwrap()["id"]
+    let big_id = e
+        .list(&folder)
+        .await
+        .iter()
+        .find(|n| n["name"] == "big.bin")
+        .unwrap()["id"]
         .as_str()
         .unwrap()
         .to_string();

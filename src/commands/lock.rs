@@ -132,7 +132,18 @@ fn acquire_opts(duration: u64, wait: Option<u64>) -> AcquireOpts {
         duration: duration.clamp(locks::MIN_DURATION, locks::MAX_DURATION),
         wait: wait.map(Duration::from_secs),
         client_info: lock_keeper::default_client_info(),
+        heartbeat_every: heartbeat_override(),
     }
+}
+
+/// `FASTIO_LOCK_HEARTBEAT_MS`: heartbeat period override, for tests that need a lost lock to
+/// be noticed quickly (the default is a third of the lock's duration).
+fn heartbeat_override() -> Option<Duration> {
+    std::env::var("FASTIO_LOCK_HEARTBEAT_MS")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+        .filter(|ms| *ms > 0)
+        .map(Duration::from_millis)
 }
 
 /// A lock held by someone else is one clear line with exit status 1.

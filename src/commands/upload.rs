@@ -129,6 +129,7 @@ async fn lock_destination(
         duration: 300,
         wait: None,
         client_info: lock_keeper::default_client_info(),
+        heartbeat_every: None,
     };
     let held = HeldLock::acquire(client, workspace_id, &folder_id, shown, &opts)
         .await

@@ -68,6 +68,8 @@ pub struct AcquireOpts {
     /// Keep retrying this long while another client holds the lock.
     pub wait: Option<Duration>,
     pub client_info: Value,
+    /// Heartbeat period; `None` = a third of the duration.
+    pub heartbeat_every: Option<Duration>,
 }
 
 /// The `client_info` this client announces: host name and version.
@@ -172,6 +174,7 @@ impl HeldLock {
             node_id: node_id.into(),
             token: Arc::from(token.as_str()),
             duration: Duration::from_secs(opts.duration),
+            every: opts.heartbeat_every,
         };
         let task = tokio::spawn(beat.run(tx));
         Ok(HeldLock {
@@ -246,11 +249,14 @@ struct Heartbeat {
     node_id: String,
     token: Arc<str>,
     duration: Duration,
+    every: Option<Duration>,
 }
 
 impl Heartbeat {
     async fn run(self, lost: watch::Sender<Option<String>>) {
-        let interval = (self.duration / 3).max(Duration::from_secs(1));
+        let interval = self
+            .every
+            .unwrap_or((self.duration / 3).max(Duration::from_secs(1)));
         let mut expires = Instant::now() + self.duration;
         let mut next = Instant::now() + interval;
         loop {
