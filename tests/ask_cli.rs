@@ -339,3 +339,43 @@ async fn needs_input_prints_the_clarifying_question() {
         stdout_of(&out)
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn library_stream_reads_the_answer_as_it_arrives() {
+    use fastio::api::chat::{self, Reference, TurnState};
+    let e = env(|c| {
+        c.intelligence = true;
+        c.answer_delay = Duration::from_millis(100);
+    });
+    let dir = corpus();
+    upload_corpus(&e, &dir);
+    let client = fastio::api::Client::new(
+        &e.emu.base_url,
+        std::sync::Arc::new(fastio::api::StaticToken(KEY_A.to_string().into())),
+    )
+    .unwrap();
+    let ws = e.ws().to_string();
+    // Let indexing finish (the CLI's --wait-indexed does this through ai.state).
+    let out = e
+        .cmd(KEY_A)
+        .args(["ask", "warm up deployments", "--wait-indexed"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let subjects: Vec<Reference> = Vec::new();
+    let started = chat::create_chat(&client, &ws, "When do deployments happen?", &[], &subjects)
+        .await
+        .unwrap();
+    let mut pieces = Vec::new();
+    let turn = chat::read_stream(&client, &ws, &started, |t| pieces.push(t.to_string()))
+        .await
+        .unwrap()
+        .expect("a final event");
+    assert_eq!(turn.state, TurnState::Complete);
+    assert!(pieces.concat().contains("Tuesday"), "{pieces:?}");
+    assert_eq!(
+        turn.answer.as_deref().map(|a| a.contains("Tuesday")),
+        Some(true)
+    );
+    assert!(!turn.citations.is_empty());
+}

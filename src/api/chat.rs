@@ -380,6 +380,114 @@ pub async fn node_ai(
     })
 }
 
+/// One Server-Sent Event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SseEvent {
+    pub event: String,
+    pub data: String,
+}
+
+/// Incremental SSE parser: feed bytes, get complete events (`event:` / `data:` lines, a blank
+/// line ends an event; `:` comments ignored; CRLF accepted).
+#[derive(Debug, Default)]
+pub struct SseParser {
+    buf: String,
+    event: String,
+    data: Vec<String>,
+}
+
+impl SseParser {
+    pub fn feed(&mut self, chunk: &[u8]) -> Vec<SseEvent> {
+        self.buf.push_str(&String::from_utf8_lossy(chunk));
+        let mut out = Vec::new();
+        while let Some(pos) = self.buf.find('\n') {
+            let line: String = self.buf.drain(..=pos).collect();
+            let line = line.trim_end_matches(['\n', '\r']);
+            if line.is_empty() {
+                if !self.data.is_empty() || !self.event.is_empty() {
+                    out.push(SseEvent {
+                        event: if self.event.is_empty() {
+                            "message".into()
+                        } else {
+                            std::mem::take(&mut self.event)
+                        },
+                        data: self.data.join("\n"),
+                    });
+                    self.data.clear();
+                }
+            } else if let Some(v) = line.strip_prefix("event:") {
+                self.event = v.trim().to_string();
+            } else if let Some(v) = line.strip_prefix("data:") {
+                self.data.push(v.strip_prefix(' ').unwrap_or(v).to_string());
+            }
+        }
+        out
+    }
+}
+
+/// Read a message through its SSE stream (`GET …/message/{id}/read/`): `on_text` gets each
+/// piece of answer text as it arrives; the final `done` / `needs_input` / `error` event's
+/// payload (a details payload, possibly enveloped) gives the [`Turn`]. `Ok(None)` when the
+/// stream ended without a final event (the caller then falls back to reading the details).
+pub async fn read_stream(
+    client: &Client,
+    workspace_id: &str,
+    started: &ChatStarted,
+    mut on_text: impl FnMut(&str),
+) -> Result<Option<Turn>, ApiError> {
+    use futures_util::StreamExt;
+    let path = format!(
+        "/workspace/{workspace_id}/ai/agent/{}/message/{}/read/",
+        started.chat_id, started.message_id
+    );
+    let resp = client
+        .send(reqwest::Method::GET, &path, |rb| {
+            rb.header(reqwest::header::ACCEPT, "text/event-stream")
+        })
+        .await?;
+    let mut parser = SseParser::default();
+    let mut body = resp.bytes_stream();
+    while let Some(chunk) = body.next().await {
+        let chunk = chunk.map_err(|source| ApiError::Transport {
+            method: "GET".into(),
+            path: path.clone(),
+            source,
+        })?;
+        for ev in parser.feed(&chunk) {
+            let data: Value = serde_json::from_str(&ev.data).unwrap_or(Value::Null);
+            match ev.event.as_str() {
+                "message" | "delta" | "text" => {
+                    if let Some(t) = data
+                        .get("text")
+                        .or_else(|| data.get("delta"))
+                        .and_then(Value::as_str)
+                    {
+                        on_text(t);
+                    }
+                }
+                "done" | "needs_input" | "error" => {
+                    let payload = if data.get("response").is_some() {
+                        super::envelope::payload(data)
+                    } else {
+                        data
+                    };
+                    let mut turn = parse_turn(&payload);
+                    if turn.state == TurnState::Working {
+                        turn.state = match ev.event.as_str() {
+                            "done" => TurnState::Complete,
+                            "needs_input" => TurnState::NeedsInput,
+                            _ => TurnState::Failed,
+                        };
+                    }
+                    return Ok(Some(turn));
+                }
+                _ => {}
+            }
+        }
+    }
+    Ok(None)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -446,6 +554,30 @@ mod tests {
         assert_eq!(t.state, TurnState::NeedsInput);
         assert_eq!(t.answer, None);
         assert_eq!(t.clarification.as_deref(), Some("Acme or Globex?"));
+    }
+
+    #[test]
+    fn sse_events_split_across_chunks() {
+        let mut p = SseParser::default();
+        assert!(p.feed(b"event: message\r\ndata: {\"text\"").is_empty());
+        let evs = p.feed(b": \"Net \"}\r\n\r\ndata: a\ndata: b\n\nevent: done\ndata: {}\n\n");
+        assert_eq!(
+            evs,
+            vec![
+                SseEvent {
+                    event: "message".into(),
+                    data: "{\"text\": \"Net \"}".into()
+                },
+                SseEvent {
+                    event: "message".into(),
+                    data: "a\nb".into()
+                },
+                SseEvent {
+                    event: "done".into(),
+                    data: "{}".into()
+                },
+            ]
+        );
     }
 
     #[test]

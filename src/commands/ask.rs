@@ -7,13 +7,15 @@
 //! off, or nothing is indexed yet, this says so instead of asking. `--enable-intelligence`
 //! turns it on (it costs credits, so never implicitly).
 //!
-//! Waiting: the message details are read, then the workspace activity channel is long-polled
-//! until `ai_chat:{chat}` changes, until the message is terminal or `--timeout` passes.
+//! Waiting: on a terminal the answer streams in through the message's SSE endpoint; otherwise
+//! the message details are read, then the workspace activity channel is long-polled until
+//! `ai_chat:{chat}` changes, until the message is terminal or `--timeout` passes.
 //!
 //! `--json` prints one object: `{"type":"answer","state","question","answer","citations":[{"n",
 //! "node_id","path","page","snippet"}],"clarification","chat_id","message_id"}`.
 
 use std::collections::HashMap;
+use std::io::{IsTerminal, Write};
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
@@ -159,7 +161,29 @@ pub async fn ask(ctx: &Context, args: AskArgs) -> anyhow::Result<ExitStatus> {
     let started = chat::create_chat(&client, &ws.id, &question, &references, &subjects)
         .await
         .map_err(|e| create_failed(e, &ws_label))?;
-    let turn = wait_answer(&client, &ws.id, &started, deadline).await?;
+    // On a terminal the answer is printed as it streams in; otherwise (and if streaming fails)
+    // the details are read once the message is terminal.
+    let live = !ctx.global.json && std::io::stdout().is_terminal();
+    let mut streamed = false;
+    let mut turn = None;
+    if live {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let stream = chat::read_stream(&client, &ws.id, &started, |piece| {
+            streamed = true;
+            print!("{piece}");
+            let _ = std::io::stdout().flush();
+        });
+        if let Ok(Ok(Some(t))) = tokio::time::timeout(left, stream).await {
+            turn = Some(t);
+        }
+        if streamed {
+            println!();
+        }
+    }
+    let turn = match turn {
+        Some(t) => t,
+        None => wait_answer(&client, &ws.id, &started, deadline).await?,
+    };
 
     let mut paths = PathCache::default();
     let mut cited = Vec::new();
@@ -188,10 +212,12 @@ pub async fn ask(ctx: &Context, args: AskArgs) -> anyhow::Result<ExitStatus> {
     } else {
         match turn.state {
             TurnState::Complete => {
-                println!(
-                    "{}",
-                    turn.answer.as_deref().unwrap_or("(the answer is empty)")
-                );
+                if !streamed {
+                    println!(
+                        "{}",
+                        turn.answer.as_deref().unwrap_or("(the answer is empty)")
+                    );
+                }
                 if !cited.is_empty() {
                     println!("\nSources:");
                     for (i, (c, path)) in cited.iter().enumerate() {
