@@ -232,11 +232,14 @@ fn session_dir(state: &AppState, id: &str) -> PathBuf {
 }
 
 fn owned_session(state: &AppState, caller: &Caller, id: &str) -> Result<Arc<Session>, ApiErr> {
-    let s = uploads(state)
-        .get(id)
-        .ok_or_else(|| ApiErr::not_found("upload session"))?;
+    let gone = || {
+        let mut e = ApiErr::not_found("upload session");
+        e.code = 10508;
+        e
+    };
+    let s = uploads(state).get(id).ok_or_else(gone)?;
     if s.get().user_id != caller.user_id {
-        return Err(ApiErr::not_found("upload session"));
+        return Err(gone());
     }
     Ok(s)
 }
