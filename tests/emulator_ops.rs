@@ -412,3 +412,102 @@ fn command_prints_shell_exports_and_stops_on_sigterm() {
     };
     assert!(status.success(), "{status:?}");
 }
+
+#[tokio::test]
+async fn writes_to_a_node_locked_by_someone_else_are_refused_with_423() {
+    use fastio::emulator::caller::{Caller, TokenKind};
+    let emu = start(EmulatorConfig::default()).unwrap();
+    let upload = |name: &'static str, body: &'static [u8]| {
+        let form = Form::new()
+            .text("name", name)
+            .text("size", body.len().to_string())
+            .text("action", "create")
+            .text("instance_id", emu.workspace_id.clone())
+            .text("folder_id", "root")
+            .text("profile_type", "workspace")
+            .part("chunk", Part::bytes(body.to_vec()).file_name(name));
+        reqwest::Client::new()
+            .post(format!("{}/upload/", emu.base_url))
+            .bearer_auth(&emu.api_key)
+            .multipart(form)
+            .send()
+    };
+    let v: Value = upload("locked.txt", b"v1")
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let node = v["new_file_id"].as_str().unwrap().to_string();
+    let other = Caller {
+        user_id: "9999999999999999999".into(),
+        kind: TokenKind::ApiKey,
+        principal: "someone-else".into(),
+        token: "not-a-real-token".into(),
+    };
+    let lock = emu
+        .state()
+        .locks
+        .acquire(&node, &other, 300, json!({}))
+        .unwrap();
+
+    let r = upload("locked.txt", b"v2").await.unwrap();
+    assert_eq!(r.status().as_u16(), 423);
+    assert_eq!(r.json::<Value>().await.unwrap()["error"]["code"], 1677);
+    let r = reqwest::Client::new()
+        .post(format!("{}/upload/", emu.base_url))
+        .bearer_auth(&emu.api_key)
+        .form(&[
+            ("name", "locked.txt"),
+            ("size", "2"),
+            ("action", "create"),
+            ("instance_id", emu.workspace_id.as_str()),
+            ("folder_id", "root"),
+            ("profile_type", "workspace"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status().as_u16(),
+        423,
+        "chunked session create is refused too"
+    );
+    let v: Value = reqwest::Client::new()
+        .post(format!("{}/upload/batch/", emu.base_url))
+        .bearer_auth(&emu.api_key)
+        .multipart(
+            Form::new()
+                .text("instance_id", emu.workspace_id.clone())
+                .text("manifest", json!([{"index": 0, "filename": "locked.txt"}, {"index": 1, "filename": "free.txt"}]).to_string())
+                .part("file_0", Part::bytes(b"v3".to_vec()).file_name("locked.txt"))
+                .part("file_1", Part::bytes(b"ok".to_vec()).file_name("free.txt")),
+        )
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(v["count_succeeded"], 1);
+    assert_eq!(v["errors"][0]["error_code"], 1677);
+
+    emu.state().locks.release(&node, &lock.lock_token).unwrap();
+    assert_eq!(
+        upload("locked.txt", b"v4").await.unwrap().status().as_u16(),
+        200
+    );
+    let bytes = reqwest::Client::new()
+        .get(format!(
+            "{}/workspace/{}/storage/{node}/read/",
+            emu.base_url, emu.workspace_id
+        ))
+        .bearer_auth(&emu.api_key)
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert_eq!(&bytes[..], b"v4");
+}
