@@ -8,6 +8,7 @@ pub mod folders;
 pub mod imports;
 pub mod locks;
 pub mod ratelimit;
+pub mod retry;
 pub mod storage;
 pub mod upload;
 pub mod workspace;
