@@ -307,6 +307,10 @@ pub struct ImportUrlArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  TOKEN=$(fastio lock acquire reports/2026)
+  fastio lock release reports/2026 --token \"$TOKEN\"
+  fastio lock run reports -- ./publish.sh")]
 pub struct LockArgs {
     #[command(subcommand)]
     pub action: LockAction,
