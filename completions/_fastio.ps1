@@ -217,10 +217,11 @@ Register-ArgumentCompleter -Native -CommandName 'fastio' -ScriptBlock {
             break
         }
         'fastio;lock;heartbeat' {
-            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'The lock token printed by `lock acquire`')
+            [CompletionResult]::new('--lock-token', '--lock-token', [CompletionResultType]::ParameterName, 'The lock token printed by `lock acquire` (`--token` is the global credential flag)')
             [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Workspace id or name [env: FASTIO_WORKSPACE]')
             [CompletionResult]::new('--workspace', '--workspace', [CompletionResultType]::ParameterName, 'Workspace id or name [env: FASTIO_WORKSPACE]')
             [CompletionResult]::new('--api-base', '--api-base', [CompletionResultType]::ParameterName, 'API base URL [env: FASTIO_API_BASE] [default: https://api.fast.io/current]')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Access token or API key to use (see the credential order in --help)')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Credential and settings profile')
             [CompletionResult]::new('--progress', '--progress', [CompletionResultType]::ParameterName, 'How to show progress on stderr')
             [CompletionResult]::new('--emulator', '--emulator', [CompletionResultType]::ParameterName, 'Run against a local emulator started inside this process (no account needed)')
@@ -234,10 +235,11 @@ Register-ArgumentCompleter -Native -CommandName 'fastio' -ScriptBlock {
             break
         }
         'fastio;lock;release' {
-            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'The lock token printed by `lock acquire`')
+            [CompletionResult]::new('--lock-token', '--lock-token', [CompletionResultType]::ParameterName, 'The lock token printed by `lock acquire` (`--token` is the global credential flag)')
             [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Workspace id or name [env: FASTIO_WORKSPACE]')
             [CompletionResult]::new('--workspace', '--workspace', [CompletionResultType]::ParameterName, 'Workspace id or name [env: FASTIO_WORKSPACE]')
             [CompletionResult]::new('--api-base', '--api-base', [CompletionResultType]::ParameterName, 'API base URL [env: FASTIO_API_BASE] [default: https://api.fast.io/current]')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Access token or API key to use (see the credential order in --help)')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Credential and settings profile')
             [CompletionResult]::new('--progress', '--progress', [CompletionResultType]::ParameterName, 'How to show progress on stderr')
             [CompletionResult]::new('--emulator', '--emulator', [CompletionResultType]::ParameterName, 'Run against a local emulator started inside this process (no account needed)')
@@ -347,6 +349,7 @@ Register-ArgumentCompleter -Native -CommandName 'fastio' -ScriptBlock {
             [CompletionResult]::new('--legacy-rate-headers', '--legacy-rate-headers', [CompletionResultType]::ParameterName, 'Send the legacy X-Rate-Limit-* header names')
             [CompletionResult]::new('--datetime-expiry', '--datetime-expiry', [CompletionResultType]::ParameterName, 'Send the rate-limit expiry as a UTC datetime instead of epoch seconds')
             [CompletionResult]::new('--validation-400', '--validation-400', [CompletionResultType]::ParameterName, 'Answer validation errors with HTTP 400 instead of 406')
+            [CompletionResult]::new('--log-requests', '--log-requests', [CompletionResultType]::ParameterName, 'Log every request (method, path, status, time) to stderr')
             [CompletionResult]::new('--emulator', '--emulator', [CompletionResultType]::ParameterName, 'Run against a local emulator started inside this process (no account needed)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output: NDJSON events on stdout')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr (repeat for more)')

@@ -205,10 +205,11 @@ set edit:completion:arg-completer[fastio] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'fastio;lock;heartbeat'= {
-            cand --token 'The lock token printed by `lock acquire`'
+            cand --lock-token 'The lock token printed by `lock acquire` (`--token` is the global credential flag)'
             cand -w 'Workspace id or name [env: FASTIO_WORKSPACE]'
             cand --workspace 'Workspace id or name [env: FASTIO_WORKSPACE]'
             cand --api-base 'API base URL [env: FASTIO_API_BASE] [default: https://api.fast.io/current]'
+            cand --token 'Access token or API key to use (see the credential order in --help)'
             cand --profile 'Credential and settings profile'
             cand --progress 'How to show progress on stderr'
             cand --emulator 'Run against a local emulator started inside this process (no account needed)'
@@ -221,10 +222,11 @@ set edit:completion:arg-completer[fastio] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'fastio;lock;release'= {
-            cand --token 'The lock token printed by `lock acquire`'
+            cand --lock-token 'The lock token printed by `lock acquire` (`--token` is the global credential flag)'
             cand -w 'Workspace id or name [env: FASTIO_WORKSPACE]'
             cand --workspace 'Workspace id or name [env: FASTIO_WORKSPACE]'
             cand --api-base 'API base URL [env: FASTIO_API_BASE] [default: https://api.fast.io/current]'
+            cand --token 'Access token or API key to use (see the credential order in --help)'
             cand --profile 'Credential and settings profile'
             cand --progress 'How to show progress on stderr'
             cand --emulator 'Run against a local emulator started inside this process (no account needed)'
@@ -324,6 +326,7 @@ set edit:completion:arg-completer[fastio] = {|@words|
             cand --legacy-rate-headers 'Send the legacy X-Rate-Limit-* header names'
             cand --datetime-expiry 'Send the rate-limit expiry as a UTC datetime instead of epoch seconds'
             cand --validation-400 'Answer validation errors with HTTP 400 instead of 406'
+            cand --log-requests 'Log every request (method, path, status, time) to stderr'
             cand --emulator 'Run against a local emulator started inside this process (no account needed)'
             cand --json 'Machine-readable output: NDJSON events on stdout'
             cand -v 'More detail on stderr (repeat for more)'

@@ -183,9 +183,10 @@ complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subc
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from status" -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from status" -s q -l quiet -d 'Only errors on stderr'
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from heartbeat" -l token -d 'The lock token printed by `lock acquire`' -r
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from heartbeat" -l lock-token -d 'The lock token printed by `lock acquire` (`--token` is the global credential flag)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from heartbeat" -s w -l workspace -d 'Workspace id or name [env: FASTIO_WORKSPACE]' -r
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from heartbeat" -l api-base -d 'API base URL [env: FASTIO_API_BASE] [default: https://api.fast.io/current]' -r
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from heartbeat" -l token -d 'Access token or API key to use (see the credential order in --help)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from heartbeat" -l profile -d 'Credential and settings profile' -r
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from heartbeat" -l progress -d 'How to show progress on stderr' -r -f -a "auto\t'Bars on a terminal, plain status lines otherwise'
 bars\t'Always draw bars'
@@ -196,9 +197,10 @@ complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subc
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from heartbeat" -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from heartbeat" -s q -l quiet -d 'Only errors on stderr'
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from heartbeat" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from release" -l token -d 'The lock token printed by `lock acquire`' -r
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from release" -l lock-token -d 'The lock token printed by `lock acquire` (`--token` is the global credential flag)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from release" -s w -l workspace -d 'Workspace id or name [env: FASTIO_WORKSPACE]' -r
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from release" -l api-base -d 'API base URL [env: FASTIO_API_BASE] [default: https://api.fast.io/current]' -r
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from release" -l token -d 'Access token or API key to use (see the credential order in --help)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from release" -l profile -d 'Credential and settings profile' -r
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from release" -l progress -d 'How to show progress on stderr' -r -f -a "auto\t'Bars on a terminal, plain status lines otherwise'
 bars\t'Always draw bars'
@@ -279,6 +281,7 @@ complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l flip-envelope
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l legacy-rate-headers -d 'Send the legacy X-Rate-Limit-* header names'
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l datetime-expiry -d 'Send the rate-limit expiry as a UTC datetime instead of epoch seconds'
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l validation-400 -d 'Answer validation errors with HTTP 400 instead of 406'
+complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l log-requests -d 'Log every request (method, path, status, time) to stderr'
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l emulator -d 'Run against a local emulator started inside this process (no account needed)'
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l json -d 'Machine-readable output: NDJSON events on stdout'
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -s v -l verbose -d 'More detail on stderr (repeat for more)'
