@@ -2,7 +2,7 @@
 //! state. A submitted job proves nothing (imports fail silently on the server), so an import only
 //! counts as done when its status is `complete` and the stored file is found.
 //!
-//! Waiting polls the job's details with backoff (0.5 s doubling to 5 s); every call goes through
+//! Waiting polls the job's details with backoff (0.3 s doubling to 5 s); every call goes through
 //! the shared client, so a 429 anywhere pauses these polls too.
 
 use std::time::{Duration, Instant};
@@ -108,7 +108,7 @@ pub async fn wait(
     mut on_status: impl FnMut(&ImportStatus),
 ) -> Result<ImportJob, ImportError> {
     let start = Instant::now();
-    let mut delay = Duration::from_millis(500);
+    let mut delay = Duration::from_millis(300);
     let mut last: Option<ImportStatus> = None;
     let mut poll_failures = 0;
     loop {
