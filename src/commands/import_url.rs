@@ -9,7 +9,7 @@
 //! "remote_path","node_id","size"}`, `{"type":"import_failed","url","job_id","error"}`, then
 //! `{"type":"summary","imported","failed","submitted","wall_ms"}`.
 
-use std::io::{BufRead, IsTerminal};
+use std::io::BufRead;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -18,11 +18,12 @@ use futures_util::StreamExt;
 use serde_json::json;
 
 use crate::api::{FolderResolver, resolve_workspace};
-use crate::cli::{ImportUrlArgs, ProgressMode};
+use crate::cli::ImportUrlArgs;
 use crate::commands::Context;
 use crate::exit::{ExitStatus, Fatal};
-use crate::output::json_line;
+use crate::output::{Printer, Progress, json_line};
 use crate::transfer::imports::{self, Destination, ImportError, Imported};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 /// Check that `raw` is a well-formed http(s) URL with a host.
 pub fn validate_url(raw: &str) -> Result<String, String> {
@@ -128,22 +129,55 @@ pub async fn import_url(ctx: &Context, args: ImportUrlArgs) -> anyhow::Result<Ex
         folder_path,
     };
     let json = ctx.global.json;
-    let show = !ctx.global.quiet && ctx.global.progress != ProgressMode::None;
-    let verbose_status = show && (ctx.global.verbose > 0 || std::io::stderr().is_terminal());
+    let printer = Printer::from_global(&ctx.global);
+    let show = printer.progress != Progress::None;
+    let bar = (printer.progress == Progress::Bars).then(|| {
+        let bar =
+            ProgressBar::with_draw_target(Some(urls.len() as u64), ProgressDrawTarget::stderr());
+        bar.set_style(
+            ProgressStyle::with_template(
+                "{spinner} importing {pos}/{len} [{bar:30}] {elapsed} {msg}",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+        );
+        bar.enable_steady_tick(Duration::from_millis(120));
+        bar
+    });
+    let verbose_status = printer.verbose > 0 && !printer.quiet;
+    // Lines around a drawn bar must not tear it.
+    let say = |to_stderr: bool, line: String| {
+        let emit = || {
+            if to_stderr {
+                eprintln!("{line}");
+            } else {
+                println!("{line}");
+            }
+        };
+        match &bar {
+            Some(b) => b.suspend(emit),
+            None => emit(),
+        }
+    };
     let timeout = Duration::from_secs(args.timeout.max(1));
     let started = Instant::now();
     let total = urls.len();
     if show {
-        eprintln!(
-            "fastio: importing {total} URL{} into `{}`",
-            if total == 1 { "" } else { "s" },
-            if dest.folder_path.is_empty() {
-                "/"
-            } else {
-                &dest.folder_path
-            }
+        say(
+            true,
+            format!(
+                "fastio: importing {total} URL{} into `{}`",
+                if total == 1 { "" } else { "s" },
+                if dest.folder_path.is_empty() {
+                    "/"
+                } else {
+                    &dest.folder_path
+                }
+            ),
         );
     }
+    let bar_ref = &bar;
+    let say_ref = &say;
 
     let name = args.name.clone();
     let no_wait = args.no_wait;
@@ -163,8 +197,11 @@ pub async fn import_url(ctx: &Context, args: ImportUrlArgs) -> anyhow::Result<Ex
                 return (url, Outcome::Submitted(job_id));
             }
             let waited = imports::wait(client_ref, &job_id, timeout, |status| {
+                if let Some(b) = bar_ref {
+                    b.set_message(format!("{url}: {}", status.as_str()));
+                }
                 if verbose_status {
-                    eprintln!("fastio: {url}: {}", status.as_str());
+                    say_ref(true, format!("fastio: {url}: {}", status.as_str()));
                 }
             })
             .await;
@@ -184,6 +221,9 @@ pub async fn import_url(ctx: &Context, args: ImportUrlArgs) -> anyhow::Result<Ex
     let mut auth_error: Option<crate::api::ApiError> = None;
     let mut unreachable = 0usize;
     while let Some((url, outcome)) = results.next().await {
+        if let Some(b) = &bar {
+            b.inc(1);
+        }
         match outcome {
             Outcome::Done(imp) => {
                 done += 1;
@@ -194,23 +234,29 @@ pub async fn import_url(ctx: &Context, args: ImportUrlArgs) -> anyhow::Result<Ex
                                      "size": imp.size}),
                     );
                 } else {
-                    println!(
-                        "{url} -> {} ({}{})",
-                        imp.path,
-                        imp.size
-                            .map(human_bytes)
-                            .unwrap_or_else(|| "size unknown".into()),
-                        imp.node_id
-                            .as_deref()
-                            .map(|id| format!(", node {id}"))
-                            .unwrap_or_default()
+                    say(
+                        false,
+                        format!(
+                            "{url} -> {} ({}{})",
+                            imp.path,
+                            imp.size
+                                .map(human_bytes)
+                                .unwrap_or_else(|| "size unknown".into()),
+                            imp.node_id
+                                .as_deref()
+                                .map(|id| format!(", node {id}"))
+                                .unwrap_or_default()
+                        ),
                     );
                 }
             }
             Outcome::Submitted(job_id) => {
                 submitted += 1;
                 if !json {
-                    println!("{url} submitted as job {job_id} (not waited for)");
+                    say(
+                        false,
+                        format!("{url} submitted as job {job_id} (not waited for)"),
+                    );
                 }
             }
             Outcome::Failed(job_id, err) => {
@@ -230,9 +276,14 @@ pub async fn import_url(ctx: &Context, args: ImportUrlArgs) -> anyhow::Result<Ex
                                      "error": err.to_string()}),
                     );
                 }
-                eprintln!("fastio: {url}: {err}");
+                if !printer.quiet {
+                    say(true, format!("fastio: {url}: {err}"));
+                }
             }
         }
+    }
+    if let Some(b) = &bar {
+        b.finish_and_clear();
     }
     let elapsed = started.elapsed();
     if json {
