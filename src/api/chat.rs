@@ -380,6 +380,59 @@ pub async fn node_ai(
     })
 }
 
+/// The children of a folder with their AI state, from the listing at `output=standard` (which
+/// shows `ai.state`): one request per page of up to 500 instead of one per file.
+pub async fn list_with_ai(
+    client: &Client,
+    workspace_id: &str,
+    folder_id: &str,
+) -> Result<Vec<NodeAi>, ApiError> {
+    let path = format!("/workspace/{workspace_id}/storage/{folder_id}/list/");
+    let mut out = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let mut query = vec![
+            ("page_size", "500".to_string()),
+            ("output", "standard".to_string()),
+        ];
+        if let Some(c) = &cursor {
+            query.push(("cursor", c.clone()));
+        }
+        let payload = client.get(&path, &query).await?;
+        let items = ["nodes", "files", "items"]
+            .iter()
+            .find_map(|k| match payload.get(*k) {
+                Some(Value::Array(a)) => Some(a.clone()),
+                Some(obj @ Value::Object(_)) => obj.get("items").and_then(Value::as_array).cloned(),
+                _ => None,
+            })
+            .unwrap_or_default();
+        for node in &items {
+            let Some(id) = string_field(node, "id") else {
+                continue;
+            };
+            out.push(NodeAi {
+                id,
+                name: string_field(node, "name").unwrap_or_default(),
+                parent: string_field(node, "parent").or_else(|| string_field(node, "parent_id")),
+                is_folder: string_field(node, "type").as_deref() == Some("folder"),
+                ai_state: node_ai_state(node),
+            });
+        }
+        let pagination = payload.get("pagination");
+        let has_more = pagination
+            .and_then(|p| p.get("has_more"))
+            .and_then(Value::as_bool)
+            .unwrap_or(false);
+        match pagination.and_then(|p| string_field(p, "next_cursor")) {
+            Some(next) if has_more && !next.is_empty() && cursor.as_deref() != Some(&next) => {
+                cursor = Some(next)
+            }
+            _ => return Ok(out),
+        }
+    }
+}
+
 /// One Server-Sent Event.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SseEvent {

@@ -23,7 +23,6 @@ use futures_util::StreamExt;
 use serde_json::json;
 
 use crate::api::chat::{self, AiState, ChatStarted, Reference, Turn, TurnState};
-use crate::api::storage::list_folder;
 use crate::api::{ApiError, Client, resolve_workspace};
 use crate::cli::AskArgs;
 use crate::commands::Context;
@@ -92,27 +91,27 @@ pub async fn ask(ctx: &Context, args: AskArgs) -> anyhow::Result<ExitStatus> {
     }
 
     // Which files are in scope, and are they indexed?
-    let scope = if rag {
-        let roots: Vec<String> = if folders.is_empty() {
-            vec!["root".into()]
-        } else {
-            folders.iter().map(|t| t.node_id.clone()).collect()
-        };
-        walk_files(&client, &ws.id, &roots).await?
+    let roots: Vec<String> = if folders.is_empty() {
+        vec!["root".into()]
     } else {
-        files.iter().map(|t| t.node_id.clone()).collect()
+        folders.iter().map(|t| t.node_id.clone()).collect()
     };
+    let file_ids: Vec<String> = files.iter().map(|t| t.node_id.clone()).collect();
     let deadline = Instant::now() + Duration::from_secs(args.timeout.max(1));
     let mut announced = false;
     loop {
-        let states = ai_states(&client, &ws.id, &scope).await?;
+        let states = if rag {
+            walk_states(&client, &ws.id, &roots).await?
+        } else {
+            ai_states(&client, &ws.id, &file_ids).await?
+        };
         let indexing = states.iter().filter(|s| **s == AiState::Indexing).count();
         let ready = states.iter().filter(|s| **s == AiState::Ready).count();
         if indexing == 0 {
-            if rag && ready == 0 && !scope.is_empty() {
+            if rag && ready == 0 && !states.is_empty() {
                 return Err(Fatal::unavailable(format!(
                     "none of the {} file(s) in scope is indexed for AI (only text-like files are)",
-                    scope.len()
+                    states.len()
                 ))
                 .into());
             }
@@ -331,30 +330,31 @@ async fn wait_answer(
     }
 }
 
-/// Every file id under `roots` (breadth-first, at most [`MAX_SCOPE_FILES`]).
-async fn walk_files(
+/// The AI state of every file under `roots` (breadth-first, at most [`MAX_SCOPE_FILES`]), one
+/// listing per folder.
+async fn walk_states(
     client: &Client,
     workspace_id: &str,
     roots: &[String],
-) -> anyhow::Result<Vec<String>> {
+) -> anyhow::Result<Vec<AiState>> {
     let mut queue: Vec<String> = roots.to_vec();
-    let mut files = Vec::new();
+    let mut states = Vec::new();
     while let Some(folder) = queue.pop() {
-        let children = list_folder(client, workspace_id, &folder)
+        let children = chat::list_with_ai(client, workspace_id, &folder)
             .await
             .with_context(|| format!("listing folder {folder}"))?;
         for n in children {
-            if n.is_folder() {
+            if n.is_folder {
                 queue.push(n.id);
-            } else if n.is_file() {
-                files.push(n.id);
-                if files.len() >= MAX_SCOPE_FILES {
-                    return Ok(files);
+            } else {
+                states.push(n.ai_state);
+                if states.len() >= MAX_SCOPE_FILES {
+                    return Ok(states);
                 }
             }
         }
     }
-    Ok(files)
+    Ok(states)
 }
 
 async fn ai_states(

@@ -67,8 +67,11 @@ impl ImportError {
     }
 }
 
-/// Submit one job, retrying transient failures and rate limits a few times. A submit is not
-/// idempotent, so a request that may have reached the server is not resent.
+/// Submit one job, retrying rate limits, connection failures and gateway errors (502/503/504)
+/// a few times. A submit is not idempotent: a gateway error may hide a job that was created,
+/// so a retry can start a second import of the same URL. That is accepted (it stores the same
+/// file again, as a new version) because failing the URL on a passing gateway error is worse.
+/// Other failures after the request may have arrived (500, a reset mid-answer) are not resent.
 pub async fn submit(
     client: &Client,
     dest: &Destination,
@@ -88,6 +91,7 @@ pub async fn submit(
             Err(e)
                 if attempt < 4
                     && (e.is_rate_limited()
+                        || matches!(e.status(), Some(502..=504))
                         || (e.is_transient() && !e.may_have_been_applied())) =>
             {
                 attempt += 1;
