@@ -379,3 +379,33 @@ async fn library_stream_reads_the_answer_as_it_arrives() {
     );
     assert!(!turn.citations.is_empty());
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn plan_gate_and_credits_are_explained() {
+    for (gate, code, says) in [
+        (403u16, 1695, "need a plan with the AI agent feature"),
+        (402, 1696, "no AI credits left"),
+    ] {
+        let e = env(|c| {
+            c.intelligence = true;
+            c.ai_gate = Some(gate);
+        });
+        // On the wire: the documented status and code.
+        let (s, body) = post_form(
+            &e.url(&format!("/workspace/{}/ai/agent/", e.ws())),
+            KEY_A,
+            &[("question", "anything?")],
+        )
+        .await;
+        assert_eq!(s, gate, "{body}");
+        assert_eq!(body["error"]["code"], code);
+        // Through the CLI: exit 3 with a plain explanation.
+        let out = e
+            .cmd(KEY_A)
+            .args(["ask", "What are the payment terms?"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(3), "{}", stderr_of(&out));
+        assert!(stderr_of(&out).contains(says), "{}", stderr_of(&out));
+    }
+}

@@ -98,6 +98,7 @@ pub fn config_from_args(args: &EmulatorArgs) -> anyhow::Result<EmulatorConfig> {
         allow_private_urls: args.allow_private_urls,
         import_timeout: EmulatorConfig::default().import_timeout,
         lock_min_duration: EmulatorConfig::default().lock_min_duration,
+        ai_gate: None,
         flip_envelopes: args.flip_envelopes,
         legacy_rate_headers: args.legacy_rate_headers,
         datetime_expiry: args.datetime_expiry,

@@ -336,6 +336,23 @@ fn intelligence_off() -> ApiErr {
     )
 }
 
+/// The plan / credit gate of §7.1, when the emulator is configured to refuse.
+fn ai_gate(state: &AppState) -> Result<(), ApiErr> {
+    match state.config.ai_gate {
+        Some(402) => Err(ApiErr::new(
+            axum::http::StatusCode::PAYMENT_REQUIRED,
+            1696,
+            "the organization has no AI credits left",
+        )),
+        Some(_) => Err(ApiErr::new(
+            axum::http::StatusCode::FORBIDDEN,
+            1695,
+            "upgrade required: the plan does not include the ai_agent feature",
+        )),
+        None => Ok(()),
+    }
+}
+
 fn question_field(f: &Fields) -> Result<String, ApiErr> {
     let q = f.req("question")?.trim().to_string();
     if q.is_empty() || q.chars().count() > MAX_QUESTION_CHARS {
@@ -351,6 +368,7 @@ async fn create_chat(
     f: Fields,
 ) -> ApiResult {
     let ws = state.workspace_for(&ws).await?;
+    ai_gate(&state)?;
     let question = question_field(&f)?;
     let scope = parse_scope(&state, &ws.id, &f).await?;
     if scope.is_rag() && !ws.intelligence {
@@ -413,6 +431,7 @@ async fn follow_up(
     f: Fields,
 ) -> ApiResult {
     let ws = state.workspace_for(&ws).await?;
+    ai_gate(&state)?;
     let question = question_field(&f)?;
     let scope = parse_scope(&state, &ws.id, &f).await?;
     if scope.is_rag() && !ws.intelligence {
