@@ -57,7 +57,10 @@ pub async fn ask(ctx: &Context, args: AskArgs) -> anyhow::Result<ExitStatus> {
         if !t.is_folder() {
             return Err(Fatal::usage(format!("`{f}` is a file: pass it with --file")).into());
         }
-        folders.push(t);
+        // The root folder is the whole workspace: no reference needed.
+        if t.node_id != "root" {
+            folders.push(t);
+        }
     }
     let mut files = Vec::new();
     for f in &args.file {
@@ -67,7 +70,7 @@ pub async fn ask(ctx: &Context, args: AskArgs) -> anyhow::Result<ExitStatus> {
         }
         files.push(t);
     }
-    let rag = !folders.is_empty() || files.is_empty();
+    let rag = !args.folder.is_empty() || files.is_empty();
     let ws_label = if ws.folder_name.is_empty() {
         ws.id.clone()
     } else {

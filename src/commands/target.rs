@@ -46,7 +46,8 @@ pub async fn resolve(client: &Client, workspace_id: &str, target: &str) -> anyho
                     node: Some(node),
                 });
             }
-            Err(e) if e.is_not_found() => {}
+            // Not a node id after all (unknown, or refused as malformed): try it as a path.
+            Err(e) if e.is_not_found() || matches!(e.status(), Some(400 | 406)) => {}
             Err(e) => return Err(e).with_context(|| format!("looking up node `{trimmed}`")),
         }
     }

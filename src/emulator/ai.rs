@@ -537,34 +537,38 @@ async fn compute(
             .collect();
         let folders: HashSet<String> = scope.folders.iter().cloned().collect();
         let ws_owned = ws.to_string();
-        let in_scope: HashSet<String> = if folders.is_empty() {
-            indexed.iter().map(|(id, _)| id.clone()).collect()
-        } else {
-            let ids: Vec<String> = indexed.iter().map(|(id, _)| id.clone()).collect();
-            state
-                .db(move |s| {
-                    let mut keep = HashSet::new();
-                    for id in ids {
-                        // Walk up the parents; keep the file if a referenced folder is above it.
-                        let mut cur = s.node(&ws_owned, &id)?.map(|n| n.parent);
-                        let mut hops = 0;
-                        while let Some(p) = cur {
-                            if folders.contains(&p) {
-                                keep.insert(id.clone());
-                                break;
-                            }
-                            if p == "root" || hops > 64 {
-                                break;
-                            }
-                            cur = s.node(&ws_owned, &p)?.map(|n| n.parent);
-                            hops += 1;
-                        }
+        let ids: Vec<String> = indexed.iter().map(|(id, _)| id.clone()).collect();
+        let in_scope: HashSet<String> = state
+            .db(move |s| {
+                let mut keep = HashSet::new();
+                for id in ids {
+                    // Deleted since indexing: gone from answers too.
+                    let Some(node) = s.node(&ws_owned, &id)? else {
+                        continue;
+                    };
+                    if folders.is_empty() {
+                        keep.insert(id);
+                        continue;
                     }
-                    Ok(keep)
-                })
-                .await
-                .map_err(|e| e.text)?
-        };
+                    // Keep the file if a referenced folder is above it.
+                    let mut cur = Some(node.parent);
+                    let mut hops = 0;
+                    while let Some(p) = cur {
+                        if folders.contains(&p) {
+                            keep.insert(id.clone());
+                            break;
+                        }
+                        if p == "root" || hops > 64 {
+                            break;
+                        }
+                        cur = s.node(&ws_owned, &p)?.map(|n| n.parent);
+                        hops += 1;
+                    }
+                }
+                Ok(keep)
+            })
+            .await
+            .map_err(|e| e.text)?;
         let mut sorted: Vec<(String, Vec<Passage>)> = indexed
             .into_iter()
             .filter(|(id, _)| in_scope.contains(id))
