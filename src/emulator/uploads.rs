@@ -15,7 +15,6 @@ use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256, Sha384};
-use tokio::io::AsyncWriteExt as _;
 use tokio::sync::watch;
 
 use super::AppState;
@@ -301,19 +300,21 @@ pub struct Spooled {
     pub sha256: Option<String>,
 }
 
-/// Stream a multipart field to `path` (buffered, no whole-body buffering), optionally hashing
-/// it with SHA-256 in the same pass. Refuses (413) more than `max` bytes.
+/// Stream a multipart field to `path` without buffering the whole body: received pieces are
+/// gathered (no copy) up to 4 MiB and written, and optionally hashed with SHA-256, on a
+/// blocking thread in the same pass. Refuses (413) more than `max` bytes.
 pub async fn spool_field(
     field: &mut axum::extract::multipart::Field<'_>,
     path: &FsPath,
     max: u64,
     hash: bool,
 ) -> Result<Spooled, ApiErr> {
-    let file = tokio::fs::File::create(path).await?;
-    let mut w = tokio::io::BufWriter::with_capacity(1 << 20, file);
+    const BATCH: usize = 4 << 20;
     let mut size = 0u64;
-    let mut hasher = hash.then(Sha256::new);
-    let result: Result<(), ApiErr> = async {
+    let result: Result<Sink, ApiErr> = async {
+        let mut sink: Option<Sink> = None;
+        let mut pending: Vec<bytes::Bytes> = Vec::new();
+        let mut pending_len = 0usize;
         while let Some(bytes) = field
             .chunk()
             .await
@@ -325,25 +326,64 @@ pub async fn spool_field(
                     "part is larger than the {max}-byte limit"
                 )));
             }
-            if let Some(h) = hasher.as_mut() {
-                h.update(&bytes);
+            pending_len += bytes.len();
+            pending.push(bytes);
+            if pending_len >= BATCH {
+                sink = Some(write_batch(sink, path, hash, std::mem::take(&mut pending)).await?);
+                pending_len = 0;
             }
-            w.write_all(&bytes).await?;
         }
-        w.flush().await?;
-        Ok(())
+        write_batch(sink, path, hash, pending).await
     }
     .await;
-    if let Err(e) = result {
-        drop(w);
-        let _ = tokio::fs::remove_file(path).await;
-        return Err(e);
+    match result {
+        Ok(s) => Ok(Spooled {
+            path: path.to_path_buf(),
+            size,
+            sha256: s.hasher.map(|h| hex::encode(h.finalize())),
+        }),
+        Err(e) => {
+            let p = path.to_path_buf();
+            let _ = tokio::task::spawn_blocking(move || std::fs::remove_file(p)).await;
+            Err(e)
+        }
     }
-    Ok(Spooled {
-        path: path.to_path_buf(),
-        size,
-        sha256: hasher.map(|h| hex::encode(h.finalize())),
+}
+
+/// An open spool file and its running digest.
+struct Sink {
+    file: std::fs::File,
+    hasher: Option<Sha256>,
+}
+
+/// Write (and hash) a batch of received pieces on a blocking thread; creates the file first.
+async fn write_batch(
+    sink: Option<Sink>,
+    path: &FsPath,
+    hash: bool,
+    bufs: Vec<bytes::Bytes>,
+) -> Result<Sink, ApiErr> {
+    use std::io::Write as _;
+    let path = path.to_path_buf();
+    tokio::task::spawn_blocking(move || -> std::io::Result<Sink> {
+        let mut sink = match sink {
+            Some(s) => s,
+            None => Sink {
+                file: std::fs::File::create(&path)?,
+                hasher: hash.then(Sha256::new),
+            },
+        };
+        for b in &bufs {
+            if let Some(h) = sink.hasher.as_mut() {
+                h.update(b);
+            }
+            sink.file.write_all(b)?;
+        }
+        Ok(sink)
     })
+    .await
+    .map_err(|_| ApiErr::internal("write task failed"))?
+    .map_err(ApiErr::io)
 }
 
 /// Hash a file on disk (blocking).
