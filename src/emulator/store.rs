@@ -453,11 +453,10 @@ impl Store {
     pub fn node(&self, ws: &str, id: &str) -> rusqlite::Result<Option<Node>> {
         let id = ids::canonical(id);
         self.conn()
-            .query_row(
-                &format!("SELECT {NODE_COLS} FROM nodes WHERE id=?1 AND workspace_id=?2"),
-                params![id, ws],
-                row_to_node,
-            )
+            .prepare_cached(&format!(
+                "SELECT {NODE_COLS} FROM nodes WHERE id=?1 AND workspace_id=?2"
+            ))?
+            .query_row(params![id, ws], row_to_node)
             .optional()
     }
 
@@ -488,13 +487,10 @@ impl Store {
     /// A child of `parent` by exact name.
     pub fn child(&self, ws: &str, parent: &str, name: &str) -> rusqlite::Result<Option<Node>> {
         self.conn()
-            .query_row(
-                &format!(
-                    "SELECT {NODE_COLS} FROM nodes WHERE workspace_id=?1 AND parent=?2 AND name=?3"
-                ),
-                params![ws, parent, name],
-                row_to_node,
-            )
+            .prepare_cached(&format!(
+                "SELECT {NODE_COLS} FROM nodes WHERE workspace_id=?1 AND parent=?2 AND name=?3"
+            ))?
+            .query_row(params![ws, parent, name], row_to_node)
             .optional()
     }
 
@@ -625,13 +621,10 @@ impl Store {
         let version = ids::opaque('3');
         let mime = mime_for(name);
         let existing: Option<Node> = tx
-            .query_row(
-                &format!(
-                    "SELECT {NODE_COLS} FROM nodes WHERE workspace_id=?1 AND parent=?2 AND name=?3"
-                ),
-                params![ws, parent, name],
-                row_to_node,
-            )
+            .prepare_cached(&format!(
+                "SELECT {NODE_COLS} FROM nodes WHERE workspace_id=?1 AND parent=?2 AND name=?3"
+            ))?
+            .query_row(params![ws, parent, name], row_to_node)
             .optional()?;
         let id = match existing {
             Some(n) if !n.is_folder() => {
@@ -661,11 +654,9 @@ impl Store {
                 id
             }
         };
-        let node = tx.query_row(
-            &format!("SELECT {NODE_COLS} FROM nodes WHERE id=?1"),
-            [&id],
-            row_to_node,
-        )?;
+        let node = tx
+            .prepare_cached(&format!("SELECT {NODE_COLS} FROM nodes WHERE id=?1"))?
+            .query_row([&id], row_to_node)?;
         tx.commit()?;
         Ok(node)
     }
