@@ -428,7 +428,7 @@ impl RunningEmulator {
         format!("http://{}", self.addr)
     }
 
-    /// Stop serving (waits up to 2 s for requests in flight) and wait for the server thread.
+    /// Stop serving (waits up to 1 s for requests in flight) and wait for the server thread.
     pub fn shutdown(mut self) {
         self.stop_now();
     }
@@ -588,7 +588,7 @@ pub fn start(config: EmulatorConfig) -> anyhow::Result<RunningEmulator> {
                     _ = server => {}
                     _ = async {
                         let _ = stop_rx.wait_for(|s| *s).await;
-                        tokio::time::sleep(Duration::from_secs(2)).await;
+                        tokio::time::sleep(Duration::from_secs(1)).await;
                     } => {}
                 }
             });

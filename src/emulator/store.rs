@@ -206,6 +206,8 @@ pub type Cursor = (String, String);
 pub struct Store {
     conn: Mutex<Connection>,
     dir: PathBuf,
+    /// Blob shard directories known to exist.
+    shards: Mutex<std::collections::HashSet<String>>,
 }
 
 const NODE_COLS: &str = "id, workspace_id, parent, name, kind, size, hash, mimetype, version, blob, created_ts, modified_ts";
@@ -299,6 +301,7 @@ impl Store {
         Ok(Store {
             conn: Mutex::new(conn),
             dir: dir.to_path_buf(),
+            shards: Mutex::new(Default::default()),
         })
     }
 
@@ -325,8 +328,20 @@ impl Store {
     pub fn adopt_blob(&self, tmp: &Path, size: u64, sha256: String) -> std::io::Result<Blob> {
         let id = ids::random_alnum(32).to_ascii_lowercase();
         let dest = self.blob_path(&id);
-        if let Some(p) = dest.parent() {
-            std::fs::create_dir_all(p)?;
+        let shard = id[..2].to_string();
+        let known = self
+            .shards
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .contains(&shard);
+        if !known {
+            if let Some(p) = dest.parent() {
+                std::fs::create_dir_all(p)?;
+            }
+            self.shards
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(shard);
         }
         std::fs::rename(tmp, &dest)?;
         Ok(Blob { id, size, sha256 })

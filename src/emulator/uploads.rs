@@ -639,7 +639,10 @@ async fn single_call(
     }
     let f = Fields(fields);
     let outcome = single_call_store(&state, &caller, &f, spooled.as_ref()).await;
-    cleanup(&tmp);
+    if outcome.is_err() {
+        // On success the temp file was renamed into the blob store.
+        cleanup(&tmp);
+    }
     outcome
 }
 
