@@ -149,26 +149,36 @@ pub async fn check_write_into(
     caller: &Caller,
     lock_token: Option<&str>,
 ) -> Result<(), ApiErr> {
-    let (ws, folder) = (ws.to_string(), folder.to_string());
-    let chain = state
-        .db(move |s| {
-            let mut out = Vec::new();
-            let mut cur = folder;
-            for _ in 0..256 {
-                out.push(cur.clone());
-                if cur == "root" {
-                    break;
-                }
-                match s.node(&ws, &cur)? {
-                    Some(n) => cur = n.parent,
-                    None => break,
-                }
-            }
-            Ok(out)
-        })
-        .await?;
-    for id in chain {
-        state.locks.check_write(&id, caller, lock_token)?;
+    let (st, ws, folder, caller) = (
+        state.clone(),
+        ws.to_string(),
+        folder.to_string(),
+        caller.clone(),
+    );
+    let token = lock_token.map(str::to_string);
+    state
+        .db(move |_| check_write_into_blocking(&st, &ws, &folder, &caller, token.as_deref()))
+        .await
+}
+
+/// [`check_write_into`] for callers already on a blocking thread.
+pub fn check_write_into_blocking(
+    state: &AppState,
+    ws: &str,
+    folder: &str,
+    caller: &Caller,
+    lock_token: Option<&str>,
+) -> Result<(), ApiErr> {
+    let mut cur = folder.to_string();
+    for _ in 0..256 {
+        state.locks.check_write(&cur, caller, lock_token)?;
+        if cur == "root" {
+            break;
+        }
+        match state.store.node(ws, &cur)? {
+            Some(n) => cur = n.parent,
+            None => break,
+        }
     }
     Ok(())
 }

@@ -206,6 +206,8 @@ pub type Cursor = (String, String);
 pub struct Store {
     conn: Mutex<Connection>,
     dir: PathBuf,
+    /// Blob shard directories known to exist.
+    shards: Mutex<std::collections::HashSet<String>>,
 }
 
 const NODE_COLS: &str = "id, workspace_id, parent, name, kind, size, hash, mimetype, version, blob, created_ts, modified_ts";
@@ -299,6 +301,7 @@ impl Store {
         Ok(Store {
             conn: Mutex::new(conn),
             dir: dir.to_path_buf(),
+            shards: Mutex::new(Default::default()),
         })
     }
 
@@ -325,8 +328,20 @@ impl Store {
     pub fn adopt_blob(&self, tmp: &Path, size: u64, sha256: String) -> std::io::Result<Blob> {
         let id = ids::random_alnum(32).to_ascii_lowercase();
         let dest = self.blob_path(&id);
-        if let Some(p) = dest.parent() {
-            std::fs::create_dir_all(p)?;
+        let shard = id[..2].to_string();
+        let known = self
+            .shards
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .contains(&shard);
+        if !known {
+            if let Some(p) = dest.parent() {
+                std::fs::create_dir_all(p)?;
+            }
+            self.shards
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(shard);
         }
         std::fs::rename(tmp, &dest)?;
         Ok(Blob { id, size, sha256 })
@@ -453,11 +468,10 @@ impl Store {
     pub fn node(&self, ws: &str, id: &str) -> rusqlite::Result<Option<Node>> {
         let id = ids::canonical(id);
         self.conn()
-            .query_row(
-                &format!("SELECT {NODE_COLS} FROM nodes WHERE id=?1 AND workspace_id=?2"),
-                params![id, ws],
-                row_to_node,
-            )
+            .prepare_cached(&format!(
+                "SELECT {NODE_COLS} FROM nodes WHERE id=?1 AND workspace_id=?2"
+            ))?
+            .query_row(params![id, ws], row_to_node)
             .optional()
     }
 
@@ -488,13 +502,10 @@ impl Store {
     /// A child of `parent` by exact name.
     pub fn child(&self, ws: &str, parent: &str, name: &str) -> rusqlite::Result<Option<Node>> {
         self.conn()
-            .query_row(
-                &format!(
-                    "SELECT {NODE_COLS} FROM nodes WHERE workspace_id=?1 AND parent=?2 AND name=?3"
-                ),
-                params![ws, parent, name],
-                row_to_node,
-            )
+            .prepare_cached(&format!(
+                "SELECT {NODE_COLS} FROM nodes WHERE workspace_id=?1 AND parent=?2 AND name=?3"
+            ))?
+            .query_row(params![ws, parent, name], row_to_node)
             .optional()
     }
 
@@ -547,6 +558,23 @@ impl Store {
             None
         };
         Ok((nodes, next))
+    }
+
+    /// Every node of a workspace whose name satisfies `keep`.
+    pub fn find_nodes(&self, ws: &str, keep: impl Fn(&str) -> bool) -> rusqlite::Result<Vec<Node>> {
+        let conn = self.conn();
+        let mut st = conn.prepare_cached(&format!(
+            "SELECT {NODE_COLS} FROM nodes WHERE workspace_id=?1 ORDER BY name, id"
+        ))?;
+        let rows = st.query_map([ws], row_to_node)?;
+        let mut out = Vec::new();
+        for n in rows {
+            let n = n?;
+            if keep(&n.name) {
+                out.push(n);
+            }
+        }
+        Ok(out)
     }
 
     /// Every file of a workspace (for indexing and tests).
@@ -608,13 +636,10 @@ impl Store {
         let version = ids::opaque('3');
         let mime = mime_for(name);
         let existing: Option<Node> = tx
-            .query_row(
-                &format!(
-                    "SELECT {NODE_COLS} FROM nodes WHERE workspace_id=?1 AND parent=?2 AND name=?3"
-                ),
-                params![ws, parent, name],
-                row_to_node,
-            )
+            .prepare_cached(&format!(
+                "SELECT {NODE_COLS} FROM nodes WHERE workspace_id=?1 AND parent=?2 AND name=?3"
+            ))?
+            .query_row(params![ws, parent, name], row_to_node)
             .optional()?;
         let id = match existing {
             Some(n) if !n.is_folder() => {
@@ -644,11 +669,9 @@ impl Store {
                 id
             }
         };
-        let node = tx.query_row(
-            &format!("SELECT {NODE_COLS} FROM nodes WHERE id=?1"),
-            [&id],
-            row_to_node,
-        )?;
+        let node = tx
+            .prepare_cached(&format!("SELECT {NODE_COLS} FROM nodes WHERE id=?1"))?
+            .query_row([&id], row_to_node)?;
         tx.commit()?;
         Ok(node)
     }
