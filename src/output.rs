@@ -29,7 +29,7 @@
 //! | `throttled` | `what`, `wait_ms` (HTTP 429: every request waits) |
 //! | `would_upload` | dry run only: `local`, `remote_path`, `size` |
 //! | `would_create_folder` | dry run only: `remote_path` |
-//! | `summary` | last line: `uploaded`, `skipped`, `failed`, `bytes`, `bytes_sent`, `retries`, `throttled`, `folders_created`, `symlinks_skipped`, `wall_ms`, `bytes_per_sec`, `interrupted`, `dry_run` |
+//! | `summary` | last line: `uploaded`, `skipped`, `failed`, `bytes`, `bytes_sent`, `retries`, `throttled`, `folders_created` (dry run: folders that would be created; 0 otherwise), `symlinks_skipped`, `wall_ms`, `bytes_per_sec` (bytes sent / wall time), `interrupted`, `dry_run` |
 //!
 //! Example:
 //!
