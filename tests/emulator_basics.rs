@@ -277,3 +277,31 @@ async fn stats_count_requests_per_route_and_status() {
     assert_eq!(route["401"], 1);
     assert!(stats["bytes_received"].as_u64().unwrap() > 0);
 }
+
+#[tokio::test]
+async fn filename_search_finds_exact_and_partial_names() {
+    let emu = start(EmulatorConfig::default()).unwrap();
+    let (_, a) = createfolder(&emu, "root", "Reports", false).await;
+    let reports = a["response"]["node"]["id"].as_str().unwrap().to_string();
+    createfolder(&emu, &reports, "reports-2024", false).await;
+    createfolder(&emu, "root", "other", false).await;
+    let q = |query: &str| {
+        format!(
+            "{}/workspace/{}/storage/search/?search_in=filename&{query}",
+            emu.base_url, emu.workspace_id
+        )
+    };
+    let (s, v) = get(
+        &q("search=Reports&name_match=exact&case_sensitive=true"),
+        &emu.api_key,
+    )
+    .await;
+    assert_eq!(s, 200, "{v}");
+    let files = v["response"]["files"].as_object().unwrap();
+    assert_eq!(files.len(), 1);
+    assert_eq!(files[&reports]["parent_id"], "root");
+    let (_, v) = get(&q("search=report&name_match=contains"), &emu.api_key).await;
+    assert_eq!(v["response"]["files"].as_object().unwrap().len(), 2);
+    let (s, _) = get(&q("search=x"), &emu.api_key).await;
+    assert_eq!(s, 406);
+}

@@ -26,6 +26,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/workspace/{ws}/storage/{node}/read", get(read))
         .route("/workspace/{ws}/storage/{node}/versions", get(versions))
+        .route("/workspace/{ws}/storage/search", get(search))
 }
 
 fn encode_cursor(key: &str, id: &str) -> String {
@@ -107,11 +108,22 @@ async fn details(
 ) -> ApiResult {
     let ws = state.workspace_for(&ws).await?;
     let detail = Detail::parse(f.get("output"))?;
-    let ids: Vec<String> = node
-        .split(',')
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
-        .collect();
+    // Ids are matched case-insensitively and de-duplicated (clients send `id,id` to force the
+    // multi shape for one node).
+    let mut ids: Vec<String> = Vec::new();
+    let mut multi = false;
+    for raw in node.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+        let id = if raw == "root" {
+            raw.to_string()
+        } else {
+            super::ids::canonical(raw)
+        };
+        if ids.contains(&id) {
+            multi = true;
+        } else {
+            ids.push(id);
+        }
+    }
     if ids.is_empty() {
         return Err(ApiErr::invalid("node_id", "no node id given"));
     }
@@ -124,7 +136,7 @@ async fn details(
         e.error_code = Some("APP_ERROR_INPUT_INVALID");
         return Err(e);
     }
-    let multi = ids.len() > 1;
+    let multi = multi || ids.len() > 1;
     let ws_id = ws.id.clone();
     let found = state
         .db(move |s| {
@@ -283,4 +295,96 @@ async fn versions(
     })];
     all.extend(older);
     wire::ok(json!({"versions": all}))
+}
+
+/// `GET …/storage/search/?search=…` — file-name search only (no content or semantic search).
+async fn search(
+    State(state): State<AppState>,
+    _c: Caller,
+    Path(ws): Path<String>,
+    f: Fields,
+) -> ApiResult {
+    let ws = state.workspace_for(&ws).await?;
+    let q = f.req("search")?.to_string();
+    if q.chars().count() < 2 || q.chars().count() > 1000 {
+        return Err(ApiErr::invalid("search", "must be 2-1000 characters"));
+    }
+    match f.get("search_in").unwrap_or("both") {
+        "filename" | "both" | "content" => {}
+        _ => {
+            return Err(ApiErr::invalid(
+                "search_in",
+                "must be filename, content or both",
+            ));
+        }
+    }
+    let mode = f.get("name_match").unwrap_or("auto").to_string();
+    if !matches!(
+        mode.as_str(),
+        "auto" | "exact" | "prefix" | "contains" | "glob"
+    ) {
+        return Err(ApiErr::invalid(
+            "name_match",
+            "must be auto, exact, prefix, contains or glob",
+        ));
+    }
+    let case = f.flag("case_sensitive", false)?;
+    let limit: usize = f.parse("limit")?.unwrap_or(100).clamp(1, 500);
+    let offset: usize = f.parse("offset")?.unwrap_or(0);
+    let glob = if mode == "glob" {
+        Some(
+            globset::GlobBuilder::new(&q)
+                .case_insensitive(!case)
+                .build()
+                .map_err(|_| ApiErr::invalid("search", "not a valid glob"))?
+                .compile_matcher(),
+        )
+    } else {
+        None
+    };
+    let norm = move |s: &str| {
+        if case {
+            s.to_string()
+        } else {
+            s.to_lowercase()
+        }
+    };
+    let needle = norm(&q);
+    let ws_id = ws.id.clone();
+    let nodes = state
+        .db(move |s| {
+            Ok(s.find_nodes(&ws_id, |name| {
+                let hay = norm(name);
+                match mode.as_str() {
+                    "exact" => hay == needle,
+                    "prefix" => hay.starts_with(&needle),
+                    "glob" => glob.as_ref().is_some_and(|g| g.is_match(name)),
+                    _ => hay.contains(&needle),
+                }
+            })?)
+        })
+        .await?;
+    let total = nodes.len();
+    let page: Vec<_> = nodes.into_iter().skip(offset).take(limit).collect();
+    let mut files = serde_json::Map::new();
+    let mut results = Vec::new();
+    for n in &page {
+        let node = n.to_json(Detail::Full, lock_json(&state, &n.id));
+        files.insert(
+            n.id.clone(),
+            json!({
+                "name": n.name, "parent_id": n.parent, "type": n.kind,
+                "mimetype": n.mimetype, "match_source": "filename",
+                "relevance_score": 1.0, "content_snippet": null, "node": node,
+            }),
+        );
+        results.push(json!({"content": null, "score": 1.0, "node": node}));
+    }
+    wire::ok(json!({
+        "files": files,
+        "results": results,
+        "search_metadata": {"total": total, "search_in": "filename"},
+        "pagination": {"total": total, "limit": limit, "offset": offset,
+                        "has_more": offset + limit < total},
+    }))
 }

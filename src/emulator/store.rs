@@ -549,6 +549,23 @@ impl Store {
         Ok((nodes, next))
     }
 
+    /// Every node of a workspace whose name satisfies `keep`.
+    pub fn find_nodes(&self, ws: &str, keep: impl Fn(&str) -> bool) -> rusqlite::Result<Vec<Node>> {
+        let conn = self.conn();
+        let mut st = conn.prepare_cached(&format!(
+            "SELECT {NODE_COLS} FROM nodes WHERE workspace_id=?1 ORDER BY name, id"
+        ))?;
+        let rows = st.query_map([ws], row_to_node)?;
+        let mut out = Vec::new();
+        for n in rows {
+            let n = n?;
+            if keep(&n.name) {
+                out.push(n);
+            }
+        }
+        Ok(out)
+    }
+
     /// Every file of a workspace (for indexing and tests).
     pub fn files(&self, ws: &str) -> rusqlite::Result<Vec<Node>> {
         let conn = self.conn();
