@@ -426,3 +426,38 @@ fn uploads_start_before_the_walk_ends() {
     assert_eq!(child.wait().unwrap().code(), Some(0));
     assert!(remote_tree(&emu).contains_key("second.txt"));
 }
+
+#[cfg(unix)]
+#[test]
+fn names_the_server_refuses_fail_alone_with_its_message() {
+    let emu = emulator(small_limits());
+    let home = tempfile::tempdir().unwrap();
+    let src = tempfile::tempdir().unwrap();
+    let d = src.path().join("names");
+    write(&d, "back\\slash.txt", 5, 1);
+    write(&d, "big back\\slash.bin", 5 * MIB, 2);
+    write(&d, "fine.txt", 5, 3);
+    let out = fastio(&emu, home.path())
+        .args(["upload", "--json"])
+        .arg(&d)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let events = ndjson(&out.stdout);
+    let failed: Vec<_> = events
+        .iter()
+        .filter(|e| e["type"] == "file_failed")
+        .collect();
+    assert_eq!(failed.len(), 2, "{events:?}");
+    for f in &failed {
+        assert!(f["local"].as_str().unwrap().contains("slash"));
+        assert!(f["error"].as_str().unwrap().contains("not allowed"), "{f}");
+    }
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        stderr.lines().filter(|l| l.contains("failed `")).count(),
+        2,
+        "{stderr}"
+    );
+    assert!(remote_tree(&emu).contains_key("names/fine.txt"));
+}
