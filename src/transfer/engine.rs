@@ -328,12 +328,18 @@ pub async fn upload(
             cancel: &cancel,
             counters: &counters,
         };
-        r.run("upload limits", || crate::api::upload::limits(&client))
+        match r
+            .run("upload limits", || crate::api::upload::limits(&client))
             .await
-            .map_err(|e| match e {
-                FileError::Api(api) => anyhow::Error::new(api).context("reading the upload limits"),
-                other => anyhow::Error::new(other),
-            })?
+        {
+            Ok(l) => l,
+            // A server without the endpoint: the documented free-plan values.
+            Err(FileError::Api(api)) if api.is_not_found() => Limits::default(),
+            Err(FileError::Api(api)) => {
+                return Err(anyhow::Error::new(api).context("reading the upload limits"));
+            }
+            Err(other) => return Err(anyhow::Error::new(other)),
+        }
     };
     let max_sessions = (opts.concurrency / 2)
         .max(1)
