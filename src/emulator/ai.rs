@@ -194,6 +194,7 @@ async fn update_workspace(
             }
         })
         .await?;
+    state.invalidate_workspaces();
     let ai = state.ext::<Ai>();
     if on && !ws.intelligence {
         for node in files {
