@@ -53,6 +53,24 @@ async fn answer_contains_the_fact_and_cites_its_file() {
     let dir = corpus();
     upload_corpus(&e, &dir);
 
+    // An attached file is read directly: no need to wait for its indexing.
+    let out = e
+        .cmd(KEY_A)
+        .args([
+            "ask",
+            "How much notice ends the contract?",
+            "--file",
+            "docs/contracts/globex.md",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert!(
+        stdout_of(&out).contains("30 days notice"),
+        "{}",
+        stdout_of(&out)
+    );
+
     let q = "What are the payment terms in the Acme agreement?";
     let out = e
         .cmd(KEY_A)

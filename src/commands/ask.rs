@@ -103,10 +103,14 @@ pub async fn ask(ctx: &Context, args: AskArgs) -> anyhow::Result<ExitStatus> {
     let deadline = Instant::now() + Duration::from_secs(args.timeout.max(1));
     let mut announced = false;
     loop {
+        // Attached files are read directly: only folder/workspace questions need the index
+        // (attachments are waited for only when asked to).
         let states = if rag {
             walk_states(&client, &ws.id, &roots).await?
-        } else {
+        } else if args.wait_indexed {
             ai_states(&client, &ws.id, &file_ids).await?
+        } else {
+            Vec::new()
         };
         let indexing = states.iter().filter(|s| **s == AiState::Indexing).count();
         let ready = states.iter().filter(|s| **s == AiState::Ready).count();
@@ -121,7 +125,7 @@ pub async fn ask(ctx: &Context, args: AskArgs) -> anyhow::Result<ExitStatus> {
             break;
         }
         if !args.wait_indexed {
-            if ready == 0 || !rag {
+            if ready == 0 {
                 return Err(Fatal::unavailable(format!(
                     "{indexing} file(s) in scope are not indexed yet; retry later or pass --wait-indexed"
                 ))
