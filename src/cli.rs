@@ -371,7 +371,12 @@ pub enum LockAction {
         #[arg(value_name = "REMOTE_PATH|NODE_ID")]
         target: String,
         /// The lock token printed by `lock acquire` (`--token` is the global credential flag)
-        #[arg(long, value_name = "TOKEN")]
+        #[arg(
+            long,
+            env = "FASTIO_LOCK_TOKEN",
+            hide_env_values = true,
+            value_name = "TOKEN"
+        )]
         lock_token: String,
     },
     /// Release a lock you hold
@@ -379,7 +384,12 @@ pub enum LockAction {
         #[arg(value_name = "REMOTE_PATH|NODE_ID")]
         target: String,
         /// The lock token printed by `lock acquire` (`--token` is the global credential flag)
-        #[arg(long, value_name = "TOKEN")]
+        #[arg(
+            long,
+            env = "FASTIO_LOCK_TOKEN",
+            hide_env_values = true,
+            value_name = "TOKEN"
+        )]
         lock_token: String,
     },
     /// Hold a lock while COMMAND runs, then release it whatever happens

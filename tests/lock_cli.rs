@@ -123,7 +123,8 @@ async fn acquire_with_wait_takes_the_lock_once_released() {
     tokio::time::sleep(Duration::from_millis(1500)).await;
     let out = e
         .cmd(KEY_A)
-        .args(["lock", "release", "reports", "--lock-token", &token_a])
+        .env("FASTIO_LOCK_TOKEN", &token_a)
+        .args(["lock", "release", "reports"])
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", stderr_of(&out));
