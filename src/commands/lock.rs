@@ -296,13 +296,13 @@ async fn supervise(program: &str, args: &[String], held: &HeldLock) -> Supervise
     tokio::pin!(signals);
     let mut lost: Option<String> = None;
     let mut kill_at: Option<tokio::time::Instant> = None;
+    let at = |t: Option<tokio::time::Instant>| async move {
+        match t {
+            Some(t) => tokio::time::sleep_until(t).await,
+            None => std::future::pending().await,
+        }
+    };
     loop {
-        let kill_timer = async {
-            match kill_at {
-                Some(t) => tokio::time::sleep_until(t).await,
-                None => std::future::pending().await,
-            }
-        };
         tokio::select! {
             status = child.wait() => {
                 let code = match status {
@@ -315,9 +315,14 @@ async fn supervise(program: &str, args: &[String], held: &HeldLock) -> Supervise
                 };
             }
             sig = signals.as_mut().next(), if lost.is_none() => {
-                // Pass the signal on; the child decides how to stop, we release after it exits.
-                forward(&child, sig);
-                kill_at.get_or_insert(tokio::time::Instant::now() + STOP_GRACE * 3);
+                // The child decides how to stop; we release after it exits. A Ctrl-C typed at
+                // the terminal already reached it (same foreground process group), so it is
+                // not sent twice; a signal sent to us alone is passed on, and a child that
+                // ignores it is killed after a grace period.
+                if !(matches!(sig, Sig::Int) && in_terminal_foreground()) {
+                    forward(&child, sig);
+                    kill_at.get_or_insert(tokio::time::Instant::now() + STOP_GRACE * 3);
+                }
             }
             reason = held.lost(), if lost.is_none() => {
                 eprintln!("fastio: the lock was lost ({reason}); stopping the command");
@@ -325,11 +330,26 @@ async fn supervise(program: &str, args: &[String], held: &HeldLock) -> Supervise
                 kill_at = Some(tokio::time::Instant::now() + STOP_GRACE);
                 lost = Some(reason);
             }
-            _ = kill_timer => {
+            _ = at(kill_at) => {
                 let _ = child.start_kill();
                 kill_at = None;
             }
         }
+    }
+}
+
+/// Are we (and so COMMAND) the foreground process group of a controlling terminal on stdin?
+/// Then a Ctrl-C typed there was delivered to COMMAND too.
+fn in_terminal_foreground() -> bool {
+    #[cfg(unix)]
+    {
+        // SAFETY: tcgetpgrp and getpgrp only read process state; an fd that is not a terminal
+        // makes tcgetpgrp return -1, which never equals a process group id.
+        unsafe { libc::tcgetpgrp(libc::STDIN_FILENO) == libc::getpgrp() }
+    }
+    #[cfg(not(unix))]
+    {
+        false
     }
 }
 
