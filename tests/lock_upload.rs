@@ -129,3 +129,57 @@ async fn upload_lock_on_a_folder_held_by_another_is_one_clear_error() {
     assert!(err.contains("shared is locked by"), "{err}");
     assert!(e.list(&folder).await.is_empty(), "no byte sent");
 }
+
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn upload_lock_is_released_after_ctrl_c() {
+    let e = env(|c| {
+        c.bandwidth_per_conn = Some(500_000);
+        c.chunk_size = 1 << 20;
+    });
+    let folder = e.mkdir("root", "shared").await;
+    let src = tempfile::tempdir().unwrap();
+    write(src.path(), "slow.bin", &vec![9u8; 8_000_000]);
+    let child = e
+        .std_cmd(KEY_A)
+        .args(["upload", "--lock", "--to", "shared", "-j", "1"])
+        .arg(src.path().join("slow.bin"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while !e.is_locked(&folder).await {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "lock never taken"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    // SAFETY: sending a signal to our own child process.
+    unsafe {
+        libc::kill(child.id() as libc::pid_t, libc::SIGINT);
+    }
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(130), "{}", stderr_of(&out));
+    assert!(!e.is_locked(&folder).await, "released after Ctrl-C");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn upload_lock_is_released_when_files_fail() {
+    let e = env(|_| {});
+    let folder = e.mkdir("root", "shared").await;
+    let src = tempfile::tempdir().unwrap();
+    // A name the server refuses makes this file fail; the other one lands.
+    write(src.path(), "ok.txt", b"fine");
+    write(src.path(), "back\\slash.txt", b"a name with a backslash");
+    let out = e
+        .cmd(KEY_A)
+        .args(["upload", "--lock", "--to", "shared"])
+        .arg(format!("{}/", src.path().display()))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr_of(&out));
+    assert!(!e.is_locked(&folder).await, "released after a failed file");
+}
