@@ -320,3 +320,18 @@ async fn wire_jobs_move_through_documented_statuses_and_cancel() {
     assert_eq!(s, 200);
     assert_eq!(body["response"]["uploads"].as_array().unwrap().len(), 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sources_over_the_size_cap_fail() {
+    let src = source_server().await;
+    let e = env(|c| {
+        c.allow_private_urls = true;
+        c.max_file_size = 100_000;
+    });
+    let url = format!("{src}/files/a.bin");
+    let out = e.cmd(KEY_A).args(["import-url", &url]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr_of(&out);
+    assert!(err.contains("larger than the 100000-byte limit"), "{err}");
+    assert!(e.list("root").await.is_empty());
+}
