@@ -1,9 +1,178 @@
-//! `fastio upload`.
+//! `fastio upload`: turn the arguments into [`UploadOptions`], resolve the workspace, run the
+//! transfer core with a reporter listening to its events, and pick the exit code.
+//!
+//! `--lock`: the destination folder is locked before the first byte (see [`lock_destination`]),
+//! heartbeated while the upload runs, and released after the last file, also on failure and
+//! Ctrl-C. If the lock is lost mid-way the upload stops.
 
-use crate::cli::UploadArgs;
+use anyhow::Context as _;
+
+use crate::api::folders::split_remote_path;
+use crate::api::resolve_workspace;
+use crate::cli::{IfChanged, UploadArgs};
 use crate::commands::Context;
-use crate::exit::ExitStatus;
+use crate::exit::{ExitStatus, Fatal};
+use crate::output::{self, Printer};
+use crate::transfer::{
+    self, Cancel, Events, Fatality, FilesFrom, SkipMode, Summary, UploadOptions,
+};
 
-pub async fn upload(_ctx: &Context, _args: UploadArgs) -> anyhow::Result<ExitStatus> {
-    anyhow::bail!("`upload` is not implemented yet")
+pub async fn upload(ctx: &Context, args: UploadArgs) -> anyhow::Result<ExitStatus> {
+    if args.paths.is_empty() && args.files_from.is_none() {
+        return Err(
+            Fatal::usage("nothing to upload: give PATH arguments or --files-from FILE").into(),
+        );
+    }
+    transfer::plan::Filters::new(&args.include, &args.exclude).map_err(Fatal::usage)?;
+    split_remote_path(&args.to).map_err(Fatal::usage)?;
+    if let Some(p) = &args.files_from
+        && p.as_os_str() != "-"
+        && !p.is_file()
+    {
+        return Err(Fatal::usage(format!("--files-from `{}`: no such file", p.display())).into());
+    }
+
+    let printer = Printer::from_global(&ctx.global);
+    let (client, _source) = ctx.client()?;
+    let ws_arg = ctx.workspace(args.workspace.as_deref())?;
+    let ws = resolve_workspace(&client, &ws_arg)
+        .await
+        .with_context(|| format!("resolving workspace `{ws_arg}`"))?;
+
+    let opts = UploadOptions {
+        paths: args.paths,
+        files_from: args.files_from.map(|p| {
+            if p.as_os_str() == "-" {
+                FilesFrom::Stdin
+            } else {
+                FilesFrom::File(p)
+            }
+        }),
+        null_separated: args.null,
+        include: args.include,
+        exclude: args.exclude,
+        follow_symlinks: args.follow_symlinks,
+        workspace_id: ws.id.clone(),
+        dest: args.to,
+        concurrency: args.concurrency as usize,
+        skip: match (args.overwrite, args.if_changed) {
+            (true, _) => SkipMode::Overwrite,
+            (false, IfChanged::Size) => SkipMode::Size,
+            (false, IfChanged::Hash) => SkipMode::Hash,
+        },
+        retries: args.retries,
+        resume: !args.no_resume,
+        journal_dir: None,
+        api_base: client.base().to_string(),
+        dry_run: args.dry_run,
+    };
+
+    let held = if args.lock && !opts.dry_run {
+        Some(lock_destination(&client, &ws.id, &opts.dest, ctx.global.quiet).await?)
+    } else {
+        None
+    };
+
+    let (events, rx) = Events::channel();
+    let cancel = Cancel::default();
+    let interrupt = tokio::spawn(watch_ctrl_c(cancel.clone()));
+    let reporter = tokio::spawn(output::report(printer, rx, client.gate().clone()));
+    let run = transfer::upload(client, opts, events, cancel.clone());
+    let result = match &held {
+        Some(lock) => {
+            tokio::pin!(run);
+            tokio::select! {
+                r = &mut run => r,
+                reason = lock.lost() => {
+                    eprintln!("fastio: the lock on the destination was lost ({reason}); stopping");
+                    cancel.stop.cancel();
+                    cancel.abort.cancel();
+                    run.await
+                }
+            }
+        }
+        None => run.await,
+    };
+    let _ = reporter.await;
+    interrupt.abort();
+    if let Some(lock) = held {
+        let lost = lock.is_lost();
+        if let Err(e) = lock.release().await
+            && lost.is_none()
+        {
+            eprintln!("fastio: warning: releasing the lock on the destination failed: {e}");
+        }
+    }
+    Ok(exit_status(&result?))
+}
+
+/// Create the destination folder if needed and lock it (300 s, heartbeated).
+async fn lock_destination(
+    client: &crate::api::Client,
+    workspace_id: &str,
+    dest: &str,
+    quiet: bool,
+) -> anyhow::Result<crate::transfer::lock_keeper::HeldLock> {
+    use crate::transfer::lock_keeper::{self, AcquireOpts, HeldLock};
+    let label = split_remote_path(dest).map_err(Fatal::usage)?.join("/");
+    let shown = if label.is_empty() {
+        "/"
+    } else {
+        label.as_str()
+    };
+    let folders = crate::api::FolderResolver::new(client.clone(), workspace_id.to_string(), true);
+    let folder_id = folders
+        .ensure(&label)
+        .await
+        .with_context(|| format!("creating the destination folder `{shown}`"))?;
+    let opts = AcquireOpts {
+        duration: 300,
+        wait: None,
+        client_info: lock_keeper::default_client_info(),
+        heartbeat_every: None,
+    };
+    let held = HeldLock::acquire(client, workspace_id, &folder_id, shown, &opts)
+        .await
+        .map_err(|e| match e {
+            lock_keeper::AcquireError::Locked { .. } => {
+                anyhow::Error::new(Fatal::new(ExitStatus::PartialFailure, e.to_string()))
+            }
+            other => other.into(),
+        })?;
+    if !quiet {
+        eprintln!("fastio: locked `{shown}` for this upload");
+    }
+    Ok(held)
+}
+
+/// First Ctrl-C: start nothing new, cancel what is still in flight after 2 s. Second: exit now.
+async fn watch_ctrl_c(cancel: Cancel) {
+    if tokio::signal::ctrl_c().await.is_err() {
+        return;
+    }
+    eprintln!("fastio: interrupted: finishing requests in flight (Ctrl-C again to quit now)");
+    cancel.stop.cancel();
+    let abort = cancel.abort.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+        abort.cancel();
+    });
+    if tokio::signal::ctrl_c().await.is_ok() {
+        std::process::exit(ExitStatus::Interrupted.code() as i32);
+    }
+}
+
+/// The documented exit code for a finished run.
+pub fn exit_status(s: &Summary) -> ExitStatus {
+    if s.interrupted {
+        return ExitStatus::Interrupted;
+    }
+    if s.failed == 0 {
+        return ExitStatus::Success;
+    }
+    match (s.uploaded, s.fatal) {
+        (0, Some(Fatality::Auth)) => ExitStatus::Auth,
+        (0, Some(Fatality::Unavailable)) => ExitStatus::Unavailable,
+        _ => ExitStatus::PartialFailure,
+    }
 }

@@ -290,6 +290,9 @@ async fn batch_entry(
     if let Some(node) = &existing {
         state.locks.check_write(node, caller, None)?;
     }
+    if !state.locks.is_empty() {
+        super::locks::check_write_into(state, ws, &parent, caller, None).await?;
+    }
     let st = state.clone();
     let ws3 = ws.to_string();
     let node = state

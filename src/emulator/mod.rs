@@ -123,6 +123,13 @@ pub struct EmulatorConfig {
     pub intelligence: bool,
     pub answer_delay: Duration,
     pub allow_private_urls: bool,
+    /// How long a URL import may take to fetch its source before it fails.
+    pub import_timeout: Duration,
+    /// Shortest lock duration accepted (60 s like the service; tests lower it to see expiry).
+    pub lock_min_duration: u64,
+    /// Refuse AI chats like a plan without the AI agent (`Some(403)`: 403/1695) or an org out of
+    /// credits (`Some(402)`: 402/1696) would; `None` = allowed.
+    pub ai_gate: Option<u16>,
     pub flip_envelopes: bool,
     pub legacy_rate_headers: bool,
     pub datetime_expiry: bool,
@@ -154,6 +161,9 @@ impl Default for EmulatorConfig {
             intelligence: false,
             answer_delay: Duration::from_millis(200),
             allow_private_urls: false,
+            import_timeout: Duration::from_secs(120),
+            lock_min_duration: 60,
+            ai_gate: None,
             flip_envelopes: false,
             legacy_rate_headers: false,
             datetime_expiry: false,

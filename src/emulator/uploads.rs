@@ -465,6 +465,20 @@ fn resolve_target(
     if let Some(node) = &existing {
         state.locks.check_write(node, caller, f.get("lock_token"))?;
     }
+    // The destination folder and every folder above it must not be locked by someone else.
+    if !state.locks.is_empty() {
+        let mut cur = parent.clone();
+        for _ in 0..256 {
+            state.locks.check_write(&cur, caller, f.get("lock_token"))?;
+            if cur == "root" {
+                break;
+            }
+            match s.node(&ws, &cur)? {
+                Some(n) => cur = n.parent,
+                None => break,
+            }
+        }
+    }
     Ok(Target {
         workspace: Some(ws),
         parent,
