@@ -491,6 +491,15 @@ pub struct EmulatorArgs {
     #[arg(long, default_value_t = 0, value_name = "MS")]
     pub assembly_delay_ms: u64,
 
+    /// Fraction of completed chunked uploads that end in assembly_failed or store_failed
+    #[arg(long, default_value_t = 0.0, value_name = "P")]
+    pub fail_assembly_rate: f64,
+
+    /// Leave new_file_id out of single-call answers and send node_id null in batch results
+    /// (clients must poll the session or list the folder, as the service allows)
+    #[arg(long)]
+    pub omit_new_file_ids: bool,
+
     /// Requests per second allowed per token (0 = unlimited)
     #[arg(long, default_value_t = 0.0, value_name = "N")]
     pub rate_limit: f64,

@@ -308,6 +308,9 @@ async fn batch_entry(
         "index": index, "filename": filename, "status": "ok",
         "upload_id": ids::opaque('5'), "node_id": node.id,
     });
+    if state.config.omit_new_file_ids {
+        out["node_id"] = Value::Null;
+    }
     if let Some(r) = rel {
         out["relative_path"] = json!(r);
     }

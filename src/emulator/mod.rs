@@ -111,6 +111,10 @@ pub struct EmulatorConfig {
     pub max_sessions: u32,
     /// Time spent in each of assemble/assembling and store/storing after `/complete/`.
     pub assembly_delay: Duration,
+    /// Fraction of completed chunked uploads that fail in assembly or storage (seeded).
+    pub assembly_fail_rate: f64,
+    /// Omit `new_file_id` from single-call answers and send `node_id: null` in batch results.
+    pub omit_new_file_ids: bool,
     /// Requests per second per token; 0 = no limit.
     pub rate_limit: f64,
     pub burst: Option<u32>,
@@ -150,6 +154,8 @@ impl Default for EmulatorConfig {
             max_file_size: 40_000_000_000,
             max_sessions: 7500,
             assembly_delay: Duration::ZERO,
+            assembly_fail_rate: 0.0,
+            omit_new_file_ids: false,
             rate_limit: 0.0,
             burst: None,
             seed: None,
