@@ -451,7 +451,7 @@ pub struct AskArgs {
 #[cfg(feature = "emulator")]
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
-  eval \"$(fastio emulator --listen 127.0.0.1:0 &)\"
+  fastio emulator --listen 127.0.0.1:0 > emu.env & sleep 1; . ./emu.env
   fastio emulator --rate-limit 50 --burst 10 --fail-rate 0.05 --seed 7
   fastio emulator --chunk-size 2MiB --max-chunks 8 --assembly-delay-ms 200")]
 pub struct EmulatorArgs {
