@@ -274,7 +274,7 @@ _fastio() {
             return 0
             ;;
         fastio__subcmd__emulator)
-            opts="-v -q -h --listen --api-key --workspace --data-dir --chunk-size --max-chunks --max-file-size --max-sessions --assembly-delay-ms --rate-limit --burst --seed --latency-ms --fail-rate --reset-rate --bandwidth-per-conn --token-ttl --intelligence --answer-delay-ms --allow-private-urls --flip-envelopes --legacy-rate-headers --datetime-expiry --validation-400 --log-requests --api-base --token --profile --emulator --json --progress --verbose --quiet --help"
+            opts="-v -q -h --listen --api-key --workspace --data-dir --chunk-size --max-chunks --max-file-size --max-sessions --assembly-delay-ms --fail-assembly-rate --omit-new-file-ids --rate-limit --burst --seed --latency-ms --fail-rate --reset-rate --bandwidth-per-conn --token-ttl --intelligence --answer-delay-ms --allow-private-urls --flip-envelopes --legacy-rate-headers --datetime-expiry --validation-400 --log-requests --api-base --token --profile --emulator --json --progress --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -313,6 +313,10 @@ _fastio() {
                     return 0
                     ;;
                 --assembly-delay-ms)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --fail-assembly-rate)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

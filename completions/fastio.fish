@@ -259,6 +259,7 @@ complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l max-chunks -d
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l max-file-size -d 'Largest file accepted (e.g. 40GB)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l max-sessions -d 'Most open upload sessions per user' -r
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l assembly-delay-ms -d 'Time spent in each of assemble/assembling and store/storing after /complete/' -r
+complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l fail-assembly-rate -d 'Fraction of completed chunked uploads that end in assembly_failed or store_failed' -r
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l rate-limit -d 'Requests per second allowed per token (0 = unlimited)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l burst -d 'Burst size of the rate limiter [default: the rate, at least 1]' -r
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l seed -d 'Seed for fault injection and generated ids' -r
@@ -275,6 +276,7 @@ complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l progress -d '
 bars\t'Always draw bars'
 plain\t'Plain status lines (at most one every 10 s), one line per failure'
 none\t'No progress output'"
+complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l omit-new-file-ids -d 'Leave new_file_id out of single-call answers and send node_id null in batch results (clients must poll the session or list the folder, as the service allows)'
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l intelligence -d 'Turn workspace intelligence (AI indexing) on for the created workspaces'
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l allow-private-urls -d 'Let URL imports fetch private and loopback addresses (for tests)'
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l flip-envelopes -d 'Emit the alternative envelope shapes (flat where nested is canonical and vice versa)'

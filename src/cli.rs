@@ -461,7 +461,7 @@ pub struct AskArgs {
 #[cfg(feature = "emulator")]
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
-  eval \"$(fastio emulator --listen 127.0.0.1:0 &)\"
+  fastio emulator --listen 127.0.0.1:0 > emu.env & sleep 1; . ./emu.env
   fastio emulator --rate-limit 50 --burst 10 --fail-rate 0.05 --seed 7
   fastio emulator --chunk-size 2MiB --max-chunks 8 --assembly-delay-ms 200")]
 pub struct EmulatorArgs {
@@ -500,6 +500,15 @@ pub struct EmulatorArgs {
     /// Time spent in each of assemble/assembling and store/storing after /complete/
     #[arg(long, default_value_t = 0, value_name = "MS")]
     pub assembly_delay_ms: u64,
+
+    /// Fraction of completed chunked uploads that end in assembly_failed or store_failed
+    #[arg(long, default_value_t = 0.0, value_name = "P")]
+    pub fail_assembly_rate: f64,
+
+    /// Leave new_file_id out of single-call answers and send node_id null in batch results
+    /// (clients must poll the session or list the folder, as the service allows)
+    #[arg(long)]
+    pub omit_new_file_ids: bool,
 
     /// Requests per second allowed per token (0 = unlimited)
     #[arg(long, default_value_t = 0.0, value_name = "N")]

@@ -81,6 +81,8 @@ pub fn config_from_args(args: &EmulatorArgs) -> anyhow::Result<EmulatorConfig> {
         max_file_size: size_flag("max-file-size", &args.max_file_size)?,
         max_sessions: args.max_sessions.max(1),
         assembly_delay: Duration::from_millis(args.assembly_delay_ms),
+        assembly_fail_rate: args.fail_assembly_rate,
+        omit_new_file_ids: args.omit_new_file_ids,
         rate_limit: args.rate_limit,
         burst: args.burst,
         seed: args.seed,

@@ -194,7 +194,6 @@ async fn update_workspace(
             }
         })
         .await?;
-    state.invalidate_workspaces();
     let ai = state.ext::<Ai>();
     if on && !ws.intelligence {
         for node in files {

@@ -141,7 +141,7 @@ async fn release(
 
 /// May `caller` write into folder `folder` (`root` or an id) of workspace `ws`? The folder and
 /// every folder above it must be unlocked, locked by the caller, or unlocked by `lock_token`;
-/// otherwise 423/1677. Upload paths call this for the destination folder of a new file.
+/// otherwise 423/1677. The batch upload path calls this for the destination folder of each file.
 pub async fn check_write_into(
     state: &AppState,
     ws: &str,
@@ -157,28 +157,19 @@ pub async fn check_write_into(
     );
     let token = lock_token.map(str::to_string);
     state
-        .db(move |_| check_write_into_blocking(&st, &ws, &folder, &caller, token.as_deref()))
+        .db(move |s| {
+            let mut cur = folder;
+            for _ in 0..256 {
+                st.locks.check_write(&cur, &caller, token.as_deref())?;
+                if cur == "root" {
+                    break;
+                }
+                match s.node(&ws, &cur)? {
+                    Some(n) => cur = n.parent,
+                    None => break,
+                }
+            }
+            Ok(())
+        })
         .await
-}
-
-/// [`check_write_into`] for callers already on a blocking thread.
-pub fn check_write_into_blocking(
-    state: &AppState,
-    ws: &str,
-    folder: &str,
-    caller: &Caller,
-    lock_token: Option<&str>,
-) -> Result<(), ApiErr> {
-    let mut cur = folder.to_string();
-    for _ in 0..256 {
-        state.locks.check_write(&cur, caller, lock_token)?;
-        if cur == "root" {
-            break;
-        }
-        match state.store.node(ws, &cur)? {
-            Some(n) => cur = n.parent,
-            None => break,
-        }
-    }
-    Ok(())
 }

@@ -32,8 +32,8 @@
 //!   large content (URL imports) stream into `state.store.tmp_path()`, then in `state.db`:
 //!   `adopt_blob(&tmp, size, sha256_hex)` → `commit_file(..)` → `state.file_stored(ws, &node)`.
 //!   Check `state.locks.check_write(&existing_node_id, &caller, None)?` before overwriting.
-//! * `state.workspace_for(&caller_or_path_id).await` → the [`store::Workspace`] or 404 (cached;
-//!   call `state.invalidate_workspaces()` after `store.set_intelligence(..)`).
+//! * `state.workspace_for(&caller_or_path_id).await` → the [`store::Workspace`] or 404 (rows
+//!   are cached in the store; `set_intelligence` keeps the cache current).
 //! * `state.tokens` — [`caller::TokenTable`]: `insert(token, TokenInfo { user_id, kind:
 //!   TokenKind::OAuth, expires_at: Some(t), scope })`, `remove`, `lookup`.
 //!   `state.default_user_id` is the user of the first configured API key.
@@ -111,6 +111,10 @@ pub struct EmulatorConfig {
     pub max_sessions: u32,
     /// Time spent in each of assemble/assembling and store/storing after `/complete/`.
     pub assembly_delay: Duration,
+    /// Fraction of completed chunked uploads that fail in assembly or storage (seeded).
+    pub assembly_fail_rate: f64,
+    /// Omit `new_file_id` from single-call answers and send `node_id: null` in batch results.
+    pub omit_new_file_ids: bool,
     /// Requests per second per token; 0 = no limit.
     pub rate_limit: f64,
     pub burst: Option<u32>,
@@ -150,6 +154,8 @@ impl Default for EmulatorConfig {
             max_file_size: 40_000_000_000,
             max_sessions: 7500,
             assembly_delay: Duration::ZERO,
+            assembly_fail_rate: 0.0,
+            omit_new_file_ids: false,
             rate_limit: 0.0,
             burst: None,
             seed: None,
@@ -212,7 +218,6 @@ pub struct Inner {
     pub(crate) limiter: Option<middleware::RateLimiter>,
     pub(crate) rng: Mutex<rand::rngs::StdRng>,
     exts: Mutex<HashMap<TypeId, Arc<dyn Any + Send + Sync>>>,
-    ws_cache: std::sync::RwLock<Vec<Workspace>>,
     stored_tx: broadcast::Sender<StoredFile>,
 }
 
@@ -231,32 +236,15 @@ impl AppState {
 
     /// The workspace named by a path segment (numeric id or folder_name), or 404.
     pub async fn workspace_for(&self, id: &str) -> Result<Workspace, ApiErr> {
-        {
-            let cache = self.ws_cache.read().unwrap_or_else(|e| e.into_inner());
-            if let Some(ws) = cache.iter().find(|w| w.id == id || w.folder_name == id) {
-                return Ok(ws.clone());
-            }
+        if let Some(ws) = self.store.cached_workspace(id) {
+            return Ok(ws);
         }
         let key = id.to_string();
-        let ws = self
-            .db(move |s| {
-                s.workspace(&key)?
-                    .ok_or_else(|| ApiErr::not_found("workspace"))
-            })
-            .await?;
-        self.ws_cache
-            .write()
-            .unwrap_or_else(|e| e.into_inner())
-            .push(ws.clone());
-        Ok(ws)
-    }
-
-    /// Forget cached workspace rows (call after changing a workspace in the store).
-    pub fn invalidate_workspaces(&self) {
-        self.ws_cache
-            .write()
-            .unwrap_or_else(|e| e.into_inner())
-            .clear();
+        self.db(move |s| {
+            s.workspace(&key)?
+                .ok_or_else(|| ApiErr::not_found("workspace"))
+        })
+        .await
     }
 
     /// A per-emulator singleton of `T`.
@@ -533,7 +521,6 @@ pub fn start(config: EmulatorConfig) -> anyhow::Result<RunningEmulator> {
         limiter,
         rng: Mutex::new(rng),
         exts: Mutex::new(HashMap::new()),
-        ws_cache: Default::default(),
         stored_tx,
     }));
     let app = router(&state).with_state(state.clone());

@@ -208,6 +208,8 @@ pub struct Store {
     dir: PathBuf,
     /// Blob shard directories known to exist.
     shards: Mutex<std::collections::HashSet<String>>,
+    /// Workspace rows read so far (cleared whenever a workspace changes).
+    ws_cache: std::sync::RwLock<Vec<Workspace>>,
 }
 
 const NODE_COLS: &str = "id, workspace_id, parent, name, kind, size, hash, mimetype, version, blob, created_ts, modified_ts";
@@ -302,6 +304,7 @@ impl Store {
             conn: Mutex::new(conn),
             dir: dir.to_path_buf(),
             shards: Mutex::new(Default::default()),
+            ws_cache: Default::default(),
         })
     }
 
@@ -444,22 +447,46 @@ impl Store {
 
     /// A workspace by numeric id or `folder_name`.
     pub fn workspace(&self, id_or_name: &str) -> rusqlite::Result<Option<Workspace>> {
-        self.conn()
+        if let Some(ws) = self.cached_workspace(id_or_name) {
+            return Ok(Some(ws));
+        }
+        let ws = self
+            .conn()
             .query_row(
                 "SELECT id, folder_name, name, org_id, intelligence, created_ts FROM workspaces WHERE id=?1 OR folder_name=?1",
                 [id_or_name],
                 row_to_ws,
             )
-            .optional()
+            .optional()?;
+        if let Some(w) = &ws {
+            self.ws_cache
+                .write()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(w.clone());
+        }
+        Ok(ws)
+    }
+
+    /// A workspace already read, without touching the database.
+    pub fn cached_workspace(&self, id_or_name: &str) -> Option<Workspace> {
+        self.ws_cache
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .find(|w| w.id == id_or_name || w.folder_name == id_or_name)
+            .cloned()
     }
 
     pub fn set_intelligence(&self, ws: &str, on: bool) -> rusqlite::Result<()> {
-        self.conn()
-            .execute(
-                "UPDATE workspaces SET intelligence=?2 WHERE id=?1",
-                params![ws, on as i64],
-            )
-            .map(|_| ())
+        let r = self.conn().execute(
+            "UPDATE workspaces SET intelligence=?2 WHERE id=?1",
+            params![ws, on as i64],
+        );
+        self.ws_cache
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
+        r.map(|_| ())
     }
 
     // ---- nodes --------------------------------------------------------------------------------

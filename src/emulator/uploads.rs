@@ -465,7 +465,20 @@ fn resolve_target(
     if let Some(node) = &existing {
         state.locks.check_write(node, caller, f.get("lock_token"))?;
     }
-    super::locks::check_write_into_blocking(state, &ws, &parent, caller, f.get("lock_token"))?;
+    // The destination folder and every folder above it must not be locked by someone else.
+    if !state.locks.is_empty() {
+        let mut cur = parent.clone();
+        for _ in 0..256 {
+            state.locks.check_write(&cur, caller, f.get("lock_token"))?;
+            if cur == "root" {
+                break;
+            }
+            match s.node(&ws, &cur)? {
+                Some(n) => cur = n.parent,
+                None => break,
+            }
+        }
+    }
     Ok(Target {
         workspace: Some(ws),
         parent,
@@ -749,7 +762,11 @@ async fn single_call_store(
     s.changed.send_modify(|v| *v += 1);
     state.activity.bump(format!("upload:{}", data.id));
     let mut out = json!({"id": data.id});
-    if let Some(n) = &data.new_file_id {
+    if let Some(n) = data
+        .new_file_id
+        .as_ref()
+        .filter(|_| !state.config.omit_new_file_ids)
+    {
         out["new_file_id"] = json!(n);
     }
     wire::ok_flat(out)
@@ -1147,6 +1164,32 @@ async fn finish_session(state: AppState, s: Arc<Session>) {
             return;
         }
     };
+    // Injected failure (--fail-assembly-rate): half in assembly, half in storage.
+    let injected = state.config.assembly_fail_rate > 0.0 && {
+        use rand::Rng as _;
+        let mut rng = state.rng.lock().unwrap_or_else(|e| e.into_inner());
+        rng.random::<f64>() < state.config.assembly_fail_rate
+    };
+    let fail_in_store = injected && {
+        use rand::Rng as _;
+        state
+            .rng
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .random::<bool>()
+    };
+    if injected && !fail_in_store {
+        let _ = std::fs::remove_file(&tmp);
+        state.stats.fault("assembly_failed");
+        fail(
+            &state,
+            &s,
+            "assembly_failed",
+            "injected assembly failure".into(),
+        )
+        .await;
+        return;
+    }
     pause().await;
     if !set_status(&state, &s, "complete").await {
         let _ = std::fs::remove_file(&tmp);
@@ -1164,6 +1207,18 @@ async fn finish_session(state: AppState, s: Arc<Session>) {
             return;
         }
         pause().await;
+    }
+    if fail_in_store {
+        let _ = std::fs::remove_file(&tmp);
+        state.stats.fault("store_failed");
+        fail(
+            &state,
+            &s,
+            "store_failed",
+            "injected storage failure".into(),
+        )
+        .await;
+        return;
     }
     let st2 = state.clone();
     let d2 = d.clone();
