@@ -151,7 +151,7 @@ async fn bench_b_index_and_ask_500_files() {
         assert!(out.status.success());
     }
     println!(
-        "(b) 500 files / 12,000 passages: first ask incl. --wait-indexed {first:.2} s; ask end to end (process, 11 listings for ai.state, chat, BM25 answer) median {:.0} ms of 5",
+        "(b) 500 files / 3,000 passages: first ask incl. --wait-indexed {first:.2} s; ask end to end (process, 11 listings for ai.state, chat, BM25 answer) median {:.0} ms of 5",
         median(runs)
     );
 }
