@@ -26,7 +26,7 @@ async fn foreign_upload_into_a_locked_folder_is_refused_per_file_ours_succeeds()
     });
     let folder = e.mkdir("root", "shared").await;
     let ours = tempfile::tempdir().unwrap();
-    let big: Vec<u8> = (0..3_000_000u32).map(|i| (i % 251) as u8).collect();
+    let big: Vec<u8> = (0..5_000_000u32).map(|i| (i % 251) as u8).collect();
     write(ours.path(), "big.bin", &big);
     write(ours.path(), "note.txt", b"ours\n");
     let theirs = tempfile::tempdir().unwrap();

@@ -232,6 +232,9 @@ async fn run(
     let (program, cmd_args) = command
         .split_first()
         .ok_or_else(|| Fatal::usage("no COMMAND given after `--`"))?;
+    // Handle signals from now on: one arriving between the acquire and the spawn must not kill
+    // us with the lock held (it is passed on to COMMAND once it runs).
+    let signals = Signals::new();
     let held = HeldLock::acquire(client, workspace_id, &t.node_id, &t.label, &opts)
         .await
         .map_err(acquire_failed)?;
@@ -242,7 +245,7 @@ async fn run(
             command.join(" ")
         );
     }
-    let outcome = supervise(program, cmd_args, &held).await;
+    let outcome = supervise(program, cmd_args, &held, signals).await;
     let release = held.release().await;
     if let Err(e) = &release {
         eprintln!(
@@ -287,12 +290,16 @@ enum Supervised {
 /// After asking COMMAND to stop, how long to wait before killing it.
 const STOP_GRACE: Duration = Duration::from_secs(10);
 
-async fn supervise(program: &str, args: &[String], held: &HeldLock) -> Supervised {
+async fn supervise(
+    program: &str,
+    args: &[String],
+    held: &HeldLock,
+    signals: Signals,
+) -> Supervised {
     let mut child = match tokio::process::Command::new(program).args(args).spawn() {
         Ok(c) => c,
         Err(e) => return Supervised::SpawnFailed(e),
     };
-    let signals = Signals::new();
     tokio::pin!(signals);
     let mut lost: Option<String> = None;
     let mut kill_at: Option<tokio::time::Instant> = None;
