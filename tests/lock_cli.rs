@@ -276,3 +276,34 @@ async fn lock_run_stops_the_command_when_the_lock_is_lost() {
         "the command was stopped before it finished"
     );
 }
+
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread")]
+async fn ctrl_c_while_waiting_for_the_lock_runs_nothing() {
+    let e = env(|_| {});
+    e.mkdir("root", "reports").await;
+    let out = e
+        .cmd(KEY_B)
+        .args(["lock", "acquire", "reports"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let dir = tempfile::tempdir().unwrap();
+    let marker = dir.path().join("ran");
+    let child = e
+        .std_cmd(KEY_A)
+        .args(["lock", "run", "reports", "--wait", "60", "--", "touch"])
+        .arg(&marker)
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    // SAFETY: sending a signal to our own child process.
+    unsafe {
+        libc::kill(child.id() as libc::pid_t, libc::SIGINT);
+    }
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(130), "{}", stderr_of(&out));
+    assert!(stderr_of(&out).contains("interrupted before the lock was taken"));
+    assert!(!marker.exists());
+}

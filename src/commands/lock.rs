@@ -232,12 +232,23 @@ async fn run(
     let (program, cmd_args) = command
         .split_first()
         .ok_or_else(|| Fatal::usage("no COMMAND given after `--`"))?;
-    // Handle signals from now on: one arriving between the acquire and the spawn must not kill
-    // us with the lock held (it is passed on to COMMAND once it runs).
+    // Handle signals from now on: Ctrl-C while waiting for the lock stops here; one arriving
+    // between the acquire and the spawn must not kill us with the lock held (it is passed on to
+    // COMMAND once that runs).
     let signals = Signals::new();
-    let held = HeldLock::acquire(client, workspace_id, &t.node_id, &t.label, &opts)
-        .await
-        .map_err(acquire_failed)?;
+    tokio::pin!(signals);
+    let held = tokio::select! {
+        r = HeldLock::acquire(client, workspace_id, &t.node_id, &t.label, &opts) => {
+            r.map_err(acquire_failed)?
+        }
+        _ = signals.as_mut().next() => {
+            return Err(Fatal::new(
+                ExitStatus::Interrupted,
+                "interrupted before the lock was taken; nothing was run",
+            )
+            .into());
+        }
+    };
     if !quiet {
         eprintln!(
             "fastio: locked `{}`; running `{}`",
@@ -245,7 +256,7 @@ async fn run(
             command.join(" ")
         );
     }
-    let outcome = supervise(program, cmd_args, &held, signals).await;
+    let outcome = supervise(program, cmd_args, &held, signals.as_mut()).await;
     let release = held.release().await;
     if let Err(e) = &release {
         eprintln!(
@@ -294,13 +305,12 @@ async fn supervise(
     program: &str,
     args: &[String],
     held: &HeldLock,
-    signals: Signals,
+    mut signals: std::pin::Pin<&mut Signals>,
 ) -> Supervised {
     let mut child = match tokio::process::Command::new(program).args(args).spawn() {
         Ok(c) => c,
         Err(e) => return Supervised::SpawnFailed(e),
     };
-    tokio::pin!(signals);
     let mut lost: Option<String> = None;
     let mut kill_at: Option<tokio::time::Instant> = None;
     let at = |t: Option<tokio::time::Instant>| async move {
