@@ -17,7 +17,7 @@ use oauth2::basic::{
 use oauth2::{
     AuthType, AuthUrl, AuthorizationCode, ClientId, CsrfToken, EndpointNotSet, EndpointSet,
     ExtraTokenFields, PkceCodeChallenge, RedirectUrl, RefreshToken, RequestTokenError,
-    RevocationUrl, StandardRevocableToken, StandardTokenResponse, TokenResponse as _, TokenUrl,
+    StandardRevocableToken, StandardTokenResponse, TokenResponse as _, TokenUrl,
 };
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
@@ -50,7 +50,7 @@ type OAuthClient = oauth2::Client<
     EndpointSet,
     EndpointNotSet,
     EndpointNotSet,
-    EndpointSet,
+    EndpointNotSet,
     EndpointSet,
 >;
 
@@ -70,8 +70,7 @@ fn endpoints(api_base: &str, client_id: &str) -> anyhow::Result<OAuthClient> {
     Ok(oauth2::Client::new(ClientId::new(client_id.to_string()))
         .set_auth_type(AuthType::RequestBody)
         .set_auth_uri(AuthUrl::new(url("/oauth/authorize/")).context("bad API base URL")?)
-        .set_token_uri(TokenUrl::new(url("/oauth/token/")).context("bad API base URL")?)
-        .set_revocation_url(RevocationUrl::new(url("/oauth/revoke/")).context("bad API base URL")?))
+        .set_token_uri(TokenUrl::new(url("/oauth/token/")).context("bad API base URL")?))
 }
 
 /// An HTTP client for the OAuth endpoints: never follows redirects (RFC 6749 10.6).
@@ -164,32 +163,35 @@ pub async fn refresh(
     ))
 }
 
-/// Revoke the refresh token (RFC 7009 form: `token`, `token_type_hint`, `client_id`).
+/// Revoke the refresh token: `POST /oauth/revoke/` with the RFC 7009 form (`token`,
+/// `token_type_hint`, `client_id`). Sent by hand: the `oauth2` crate insists on HTTPS here,
+/// which a loopback emulator does not have.
 pub async fn revoke(http: &reqwest::Client, tokens: &OAuthTokens) -> anyhow::Result<()> {
     let Some(refresh) = &tokens.refresh_token else {
         return Ok(());
     };
-    let client = endpoints(&tokens.api_base, &tokens.client_id)?;
-    let token = StandardRevocableToken::RefreshToken(RefreshToken::new(
-        refresh.expose_secret().to_string(),
-    ));
-    client
-        .revoke_token(token)
-        .map_err(|e| anyhow!("{e}"))?
-        .request_async(http)
+    let url = format!("{}/oauth/revoke/", tokens.api_base.trim_end_matches('/'));
+    let form = [
+        ("token", refresh.expose_secret()),
+        ("token_type_hint", "refresh_token"),
+        ("client_id", tokens.client_id.as_str()),
+    ];
+    let resp = http
+        .post(&url)
+        .form(&form)
+        .send()
         .await
-        .map_err(|e| match e {
-            RequestTokenError::ServerResponse(r) => anyhow!("server refused: {}", r.error()),
-            RequestTokenError::Request(e) => anyhow!("{e}"),
-            RequestTokenError::Parse(..) => anyhow!("unexpected response body"),
-            RequestTokenError::Other(t) => anyhow!("{t}"),
-        })
-        .with_context(|| {
-            format!(
-                "revoking the refresh token at {}/oauth/revoke/",
-                tokens.api_base
-            )
-        })
+        .with_context(|| format!("revoking the refresh token at {url}"))?;
+    let status = resp.status();
+    if !status.is_success() {
+        let body: Value = resp.json().await.unwrap_or(Value::Null);
+        let (_, text) = envelope::error_details(&body);
+        bail!(
+            "revoking the refresh token at {url}: HTTP {}: {text}",
+            status.as_u16()
+        );
+    }
+    Ok(())
 }
 
 /// Options of one browser login.

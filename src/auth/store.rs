@@ -5,10 +5,10 @@
 //! secret is ever written to a file.
 //!
 //! Linux backends, chosen by `FASTIO_KEYRING` (`auto` by default):
-//! - `secret-service`: the desktop keyring (GNOME Keyring, KWallet) over D-Bus, with the kernel
-//!   keyutils store as a cache, which is the keyring crate's `linux-native-sync-persistent` store;
-//! - `keyutils`: the kernel key store alone (kept in memory by the kernel: it survives logouts
-//!   for a few days but not a reboot);
+//! - `secret-service`: the desktop keyring (GNOME Keyring, KWallet) over D-Bus, through the
+//!   keyring crate;
+//! - `keyutils`: the kernel key store (the user keyring, kept in kernel memory: it lasts while the
+//!   user has processes and never survives a reboot);
 //! - `auto`: Secret Service when one answers on the session bus, otherwise the kernel store.
 //!
 //! When neither serves (a container whose seccomp profile blocks `keyctl`, for example) every
@@ -170,29 +170,34 @@ impl StoredCredential {
     }
 }
 
+/// A backend failure as text (never containing a secret).
+#[derive(Debug)]
+enum Fault {
+    /// The store cannot be used at all.
+    Unavailable(String),
+    Other(String),
+}
+
 /// Run a keyring call on its own thread, giving up after [`DEADLINE`].
 fn with_deadline<T: Send + 'static>(
-    f: impl FnOnce() -> keyring::Result<T> + Send + 'static,
-) -> Result<keyring::Result<T>, StoreError> {
+    f: impl FnOnce() -> Result<T, Fault> + Send + 'static,
+) -> Result<T, Fault> {
     let (tx, rx) = mpsc::channel();
     std::thread::Builder::new()
         .name("fastio-keyring".into())
         .spawn(move || {
             let _ = tx.send(f());
         })
-        .map_err(|e| StoreError::Unavailable {
-            reason: format!("cannot start the keyring thread: {e}"),
-        })?;
-    rx.recv_timeout(DEADLINE)
-        .map_err(|_| StoreError::Unavailable {
-            reason: format!(
-                "the keyring did not answer within {} s (locked, or waiting for a prompt)",
-                DEADLINE.as_secs()
-            ),
-        })
+        .map_err(|e| Fault::Unavailable(format!("cannot start the keyring thread: {e}")))?;
+    rx.recv_timeout(DEADLINE).unwrap_or_else(|_| {
+        Err(Fault::Unavailable(format!(
+            "the keyring did not answer within {} s (locked, or waiting for a prompt)",
+            DEADLINE.as_secs()
+        )))
+    })
 }
 
-/// A keyring error as text that can never contain the secret (`BadEncoding` carries the bytes).
+/// A keyring-crate error as text that can never contain the secret (`BadEncoding` carries it).
 fn describe(err: &keyring::Error) -> String {
     match err {
         keyring::Error::PlatformFailure(e) | keyring::Error::NoStorageAccess(e) => e.to_string(),
@@ -202,6 +207,131 @@ fn describe(err: &keyring::Error) -> String {
         keyring::Error::Invalid(what, why) => format!("invalid {what}: {why}"),
         keyring::Error::Ambiguous(_) => "more than one matching entry".into(),
         _ => "unknown keyring error".into(),
+    }
+}
+
+fn fault(err: keyring::Error) -> Fault {
+    match err {
+        keyring::Error::NoStorageAccess(_) => Fault::Unavailable(describe(&err)),
+        other => Fault::Other(describe(&other)),
+    }
+}
+
+/// The keyring-crate entry for `profile` (Secret Service on Linux, the native store elsewhere).
+fn crate_entry(profile: &str) -> Result<keyring::Entry, Fault> {
+    #[cfg(target_os = "linux")]
+    {
+        let cred = keyring::secret_service::SsCredential::new_with_target(None, SERVICE, profile)
+            .map_err(fault)?;
+        Ok(keyring::Entry::new_with_credential(Box::new(cred)))
+    }
+    #[cfg(not(target_os = "linux"))]
+    keyring::Entry::new(SERVICE, profile).map_err(fault)
+}
+
+/// The three operations, per backend. `Ok(None)` / `Ok(false)`: no entry.
+fn backend_get(backend: Backend, profile: &str) -> Result<Option<String>, Fault> {
+    match backend {
+        #[cfg(target_os = "linux")]
+        Backend::Keyutils => kernel::get(profile),
+        _ => match crate_entry(profile)?.get_password() {
+            Ok(doc) => Ok(Some(doc)),
+            Err(keyring::Error::NoEntry) => Ok(None),
+            Err(e) => Err(fault(e)),
+        },
+    }
+}
+
+fn backend_set(backend: Backend, profile: &str, doc: &str) -> Result<(), Fault> {
+    match backend {
+        #[cfg(target_os = "linux")]
+        Backend::Keyutils => kernel::set(profile, doc),
+        _ => crate_entry(profile)?.set_password(doc).map_err(fault),
+    }
+}
+
+fn backend_delete(backend: Backend, profile: &str) -> Result<bool, Fault> {
+    match backend {
+        #[cfg(target_os = "linux")]
+        Backend::Keyutils => kernel::delete(profile),
+        _ => match crate_entry(profile)?.delete_credential() {
+            Ok(()) => Ok(true),
+            Err(keyring::Error::NoEntry) => Ok(false),
+            Err(e) => Err(fault(e)),
+        },
+    }
+}
+
+/// The kernel key store, used directly. (The keyring crate's keyutils store also links every key
+/// into the kernel's per-user *persistent* keyring and fails when that link is refused, which it
+/// is in sessions without a PAM login: containers, CI runners. Here the key lives in the user
+/// keyring `@u`, readable by the same user's later processes until reboot.)
+#[cfg(target_os = "linux")]
+mod kernel {
+    use linux_keyutils::{KeyError, KeyPermissionsBuilder, KeyRing, KeyRingIdentifier, Permission};
+
+    use super::{Fault, SERVICE};
+
+    fn description(profile: &str) -> String {
+        format!("{SERVICE}:profile:{profile}")
+    }
+
+    fn fault(e: KeyError) -> Fault {
+        match e {
+            KeyError::OperationNotSupported
+            | KeyError::AccessDenied
+            | KeyError::PermissionDenied
+            | KeyError::KeyringDoesNotExist => Fault::Unavailable(format!("keyctl: {e:?}")),
+            other => Fault::Other(format!("keyctl: {other:?}")),
+        }
+    }
+
+    fn ring() -> Result<KeyRing, Fault> {
+        KeyRing::from_special_id(KeyRingIdentifier::User, true).map_err(fault)
+    }
+
+    fn absent(e: &KeyError) -> bool {
+        matches!(
+            e,
+            KeyError::KeyDoesNotExist | KeyError::KeyExpired | KeyError::KeyRevoked
+        )
+    }
+
+    pub(super) fn get(profile: &str) -> Result<Option<String>, Fault> {
+        let key = match ring()?.search(&description(profile)) {
+            Ok(key) => key,
+            Err(e) if absent(&e) => return Ok(None),
+            Err(e) => return Err(fault(e)),
+        };
+        let bytes = key.read_to_vec().map_err(fault)?;
+        String::from_utf8(bytes)
+            .map(Some)
+            .map_err(|_| Fault::Other("the stored entry is not UTF-8".into()))
+    }
+
+    pub(super) fn set(profile: &str, doc: &str) -> Result<(), Fault> {
+        // add_key replaces a key of the same type and description in the same keyring.
+        let key = ring()?.add_key(&description(profile), doc).map_err(fault)?;
+        // Only this user (possessor or same uid) may see, read, update or remove it.
+        let perms = KeyPermissionsBuilder::builder()
+            .posessor(Permission::ALL)
+            .user(Permission::ALL)
+            .build();
+        key.set_perms(perms).map_err(fault)
+    }
+
+    pub(super) fn delete(profile: &str) -> Result<bool, Fault> {
+        let ring = ring()?;
+        match ring.search(&description(profile)) {
+            Ok(key) => {
+                key.invalidate()
+                    .or_else(|_| ring.unlink_key(key))
+                    .map_err(fault)?;
+                Ok(true)
+            }
+            Err(e) if absent(&e) => Ok(false),
+            Err(e) => Err(fault(e)),
+        }
     }
 }
 
@@ -231,103 +361,65 @@ impl Store {
         })
     }
 
+    /// The entry of `profile` in a given backend (tests, and callers that know better).
+    pub fn with_backend(backend: Backend, profile: &str) -> Store {
+        Store {
+            backend,
+            profile: profile.to_string(),
+        }
+    }
+
     pub fn backend(&self) -> Backend {
         self.backend
     }
 
-    fn entry(backend: Backend, profile: &str) -> keyring::Result<keyring::Entry> {
-        entry_for(backend, profile)
+    fn error(&self, op: &'static str, f: Fault) -> StoreError {
+        match f {
+            Fault::Unavailable(reason) => StoreError::Unavailable { reason },
+            Fault::Other(detail) => StoreError::Failed {
+                op,
+                profile: self.profile.clone(),
+                detail,
+            },
+        }
     }
 
     /// The stored credential, or `None` when the profile has none.
     pub fn load(&self) -> Result<Option<StoredCredential>, StoreError> {
         let (backend, profile) = (self.backend, self.profile.clone());
-        let got = with_deadline(move || Store::entry(backend, &profile)?.get_password())?;
-        match got {
-            Ok(doc) => StoredCredential::from_document(&doc)
-                .map(Some)
-                .map_err(|detail| StoreError::Corrupt {
-                    profile: self.profile.clone(),
-                    detail,
-                }),
-            Err(keyring::Error::NoEntry) => Ok(None),
-            Err(e) => Err(self.failed("read", &e)),
-        }
+        let doc = with_deadline(move || backend_get(backend, &profile))
+            .map_err(|f| self.error("read", f))?;
+        doc.map(|doc| {
+            StoredCredential::from_document(&doc).map_err(|detail| StoreError::Corrupt {
+                profile: self.profile.clone(),
+                detail,
+            })
+        })
+        .transpose()
     }
 
     /// Store (replace) the profile's credential.
     pub fn save(&self, cred: &StoredCredential) -> Result<(), StoreError> {
         let doc = cred.to_document();
         let (backend, profile) = (self.backend, self.profile.clone());
-        with_deadline(move || Store::entry(backend, &profile)?.set_password(doc.expose_secret()))?
-            .map_err(|e| self.failed("write", &e))
+        with_deadline(move || backend_set(backend, &profile, doc.expose_secret()))
+            .map_err(|f| self.error("write", f))
     }
 
     /// Remove the profile's entry; `Ok(false)` when there was none.
     pub fn delete(&self) -> Result<bool, StoreError> {
         let (backend, profile) = (self.backend, self.profile.clone());
-        let got = with_deadline(move || Store::entry(backend, &profile)?.delete_credential())?;
-        match got {
-            Ok(()) => Ok(true),
-            Err(keyring::Error::NoEntry) => Ok(false),
-            Err(e) => Err(self.failed("delete", &e)),
-        }
+        with_deadline(move || backend_delete(backend, &profile))
+            .map_err(|f| self.error("delete", f))
     }
-
-    fn failed(&self, op: &'static str, err: &keyring::Error) -> StoreError {
-        if matches!(err, keyring::Error::NoStorageAccess(_)) {
-            return StoreError::Unavailable {
-                reason: describe(err),
-            };
-        }
-        StoreError::Failed {
-            op,
-            profile: self.profile.clone(),
-            detail: describe(err),
-        }
-    }
-}
-
-#[cfg(target_os = "linux")]
-fn entry_for(backend: Backend, profile: &str) -> keyring::Result<keyring::Entry> {
-    use keyring::credential::Credential;
-    let cred: Box<Credential> = match backend {
-        Backend::SecretService => Box::new(
-            keyring::keyutils_persistent::KeyutilsPersistentCredential::new_with_target(
-                None, SERVICE, profile,
-            )?,
-        ),
-        Backend::Keyutils | Backend::Native => Box::new(
-            keyring::keyutils::KeyutilsCredential::new_with_target(None, SERVICE, profile)?,
-        ),
-    };
-    Ok(keyring::Entry::new_with_credential(cred))
-}
-
-#[cfg(not(target_os = "linux"))]
-fn entry_for(_backend: Backend, profile: &str) -> keyring::Result<keyring::Entry> {
-    keyring::Entry::new(SERVICE, profile)
 }
 
 /// Whether a store answers at all: reading an entry that does not exist must say "no entry".
 #[cfg(target_os = "linux")]
 fn probe(backend: Backend) -> Result<(), String> {
-    use keyring::credential::CredentialApi;
-    let got = with_deadline(move || match backend {
-        Backend::SecretService => {
-            keyring::secret_service::SsCredential::new_with_target(None, SERVICE, "probe")?
-                .get_password()
-        }
-        _ => keyring::keyutils::KeyutilsCredential::new_with_target(None, SERVICE, "probe")?
-            .get_password(),
-    })
-    .map_err(|e| match e {
-        StoreError::Unavailable { reason } => reason,
-        other => other.to_string(),
-    })?;
-    match got {
-        Ok(_) | Err(keyring::Error::NoEntry) | Err(keyring::Error::Ambiguous(_)) => Ok(()),
-        Err(e) => Err(describe(&e)),
+    match with_deadline(move || backend_get(backend, "probe")) {
+        Ok(_) => Ok(()),
+        Err(Fault::Unavailable(e) | Fault::Other(e)) => Err(e),
     }
 }
 
