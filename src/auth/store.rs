@@ -62,7 +62,7 @@ pub enum Backend {
 impl std::fmt::Display for Backend {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(match self {
-            Backend::SecretService => "Secret Service (with the kernel keyutils cache)",
+            Backend::SecretService => "Secret Service keyring",
             Backend::Keyutils => "kernel keyutils store (cleared at reboot)",
             Backend::Native => "OS keychain",
         })
