@@ -103,6 +103,23 @@ pub async fn count(State(state): State<AppState>, req: Request, next: Next) -> R
     resp
 }
 
+/// Discard a refused request's body (bounded in size and time) so the client can read the
+/// error response instead of failing mid-write.
+async fn drain_body(req: Request) {
+    use futures_util::StreamExt as _;
+    let mut body = req.into_body().into_data_stream();
+    let mut seen = 0usize;
+    let _ = tokio::time::timeout(Duration::from_secs(10), async {
+        while let Some(Ok(d)) = body.next().await {
+            seen += d.len();
+            if seen > 256 << 20 {
+                break;
+            }
+        }
+    })
+    .await;
+}
+
 /// Fault injection and rate limiting for API routes (not `/__emulator/`).
 pub async fn gate(State(state): State<AppState>, req: Request, next: Next) -> Response {
     if req.uri().path().starts_with("/__emulator") {
@@ -138,6 +155,7 @@ pub async fn gate(State(state): State<AppState>, req: Request, next: Next) -> Re
                 _ => (StatusCode::GATEWAY_TIMEOUT, "gateway timeout (injected)"),
             };
             state.stats.fault(&format!("fail_{}", status.as_u16()));
+            drain_body(req).await;
             return ApiErr::new(status, 1654, text).into_response();
         }
     }
@@ -213,7 +231,6 @@ impl LimitHeaders {
     }
 
     /// Add the headers to an error.
-    #[allow(dead_code)]
     pub fn on(self, state: &AppState, err: ApiErr) -> ApiErr {
         let mut h = axum::http::HeaderMap::new();
         self.apply(state, &mut h);

@@ -67,7 +67,9 @@ pub mod web_upload;
 pub mod wire;
 
 mod account;
+mod batch;
 mod storage;
+pub mod uploads;
 
 use std::any::{Any, TypeId};
 use std::collections::HashMap;
@@ -278,7 +280,6 @@ impl AppState {
 
     /// The rate-limit headers to attach to a 429 that is not from the rate limiter (e.g. the
     /// fourth chunk in flight): one slot free again within a second.
-    #[allow(dead_code)] // used by the upload routes
     pub(crate) fn calm(&self, text: &str, max: u64) -> ApiErr {
         let h = middleware::LimitHeaders {
             avail: 0,
@@ -294,6 +295,8 @@ fn router(state: &AppState) -> Router<AppState> {
     let api = Router::new()
         .merge(account::routes())
         .merge(storage::routes())
+        .merge(uploads::routes())
+        .merge(batch::routes())
         .merge(activity::routes())
         .merge(oauth::routes())
         .merge(locks::routes())
@@ -305,6 +308,7 @@ fn router(state: &AppState) -> Router<AppState> {
         .route("/__emulator/stats", get(stats_handler))
         .fallback(wire::no_route)
         .method_not_allowed_fallback(wire::wrong_method)
+        .layer(axum::extract::DefaultBodyLimit::disable())
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             middleware::gate,
