@@ -18,7 +18,7 @@ fn stored_oauth(world: &World) -> fastio::auth::store::OAuthTokens {
 }
 
 #[test]
-fn pkce_login_with_scripted_browser_then_authenticated_call() {
+fn pkce_login_with_scripted_browser_then_upload() {
     let world = World::new(Duration::from_secs(3600));
     let (script, url_file) = world.browser_script();
     let child = world
@@ -80,6 +80,32 @@ fn pkce_login_with_scripted_browser_then_authenticated_call() {
     assert_eq!(v["user_id"], world.emu.state().default_user_id.as_str());
     assert!(v["expires_at"].is_string());
     assert_eq!(v["api_base"], world.emu.base_url.as_str());
+
+    // An upload with the stored credentials (api base again from the profile's config).
+    let dir = world.home.path().join("up");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("hello.txt"), "uploaded with an OAuth login\n").unwrap();
+    let out = world
+        .cmd_no_base()
+        .arg("upload")
+        .arg(&dir)
+        .args(["--workspace", &world.emu.workspace_id])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let store = &world.emu.state().store;
+    let files = store.files(&world.emu.workspace_id).unwrap();
+    assert_eq!(files.len(), 1);
+    assert_eq!(files[0].name, "hello.txt");
+    let blob = store.blob_path(files[0].blob.as_deref().unwrap());
+    assert_eq!(
+        std::fs::read_to_string(blob).unwrap(),
+        "uploaded with an OAuth login\n"
+    );
 
     // Logout revokes the refresh token and removes the keyring entry.
     let out = world.cmd().arg("logout").output().unwrap();

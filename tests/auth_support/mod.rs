@@ -19,11 +19,14 @@ pub struct World {
 
 impl World {
     pub fn new(token_ttl: Duration) -> World {
-        let emu = start(EmulatorConfig {
+        World::with(EmulatorConfig {
             token_ttl,
             ..Default::default()
         })
-        .expect("emulator starts");
+    }
+
+    pub fn with(config: EmulatorConfig) -> World {
+        let emu = start(config).expect("emulator starts");
         World {
             home: tempfile::tempdir().unwrap(),
             profile: format!("test-{}", hex::encode(rand::random::<[u8; 6]>())),
