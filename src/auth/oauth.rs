@@ -7,6 +7,7 @@
 //! (with `state` checked) or, with `--no-browser`, is shown on the page and pasted back. The code
 //! is exchanged with the verifier at `/oauth/token/`, whose answer is plain OAuth JSON.
 
+use std::io::IsTerminal;
 use std::time::Duration;
 
 use anyhow::{Context as _, anyhow, bail};
@@ -268,7 +269,16 @@ pub async fn browser_login(opts: &BrowserLogin<'_>) -> anyhow::Result<OAuthToken
             match opened {
                 Ok(()) => {
                     eprintln!("Opened the browser to log in. If it did not open, visit:\n  {url}");
-                    return wait_for_callback(listener, redirect.path(), &state_value).await;
+                    let callback = wait_for_callback(listener, redirect.path(), &state_value);
+                    if !std::io::stdin().is_terminal() {
+                        return callback.await;
+                    }
+                    // Should the page show a code instead of returning here, take it pasted.
+                    eprint!("Waiting for the browser (or paste the code it shows): ");
+                    return tokio::select! {
+                        code = callback => code,
+                        code = read_code_line() => code,
+                    };
                 }
                 Err(e) => eprintln!("fastio: cannot open a browser ({e}); paste the code instead"),
             }
@@ -436,6 +446,11 @@ async fn respond(sock: &mut tokio::net::TcpStream, status: u16, body: &str) {
 async fn read_pasted_code(url: &Url) -> anyhow::Result<SecretString> {
     eprintln!("Open this URL in a browser, approve, and paste the code it shows:\n  {url}");
     eprint!("Authorization code: ");
+    read_code_line().await
+}
+
+/// One line from stdin: the authorization code.
+async fn read_code_line() -> anyhow::Result<SecretString> {
     let line = tokio::task::spawn_blocking(|| {
         let mut line = String::new();
         std::io::stdin().read_line(&mut line).map(|_| line)

@@ -133,6 +133,19 @@ pub async fn login(ctx: &Context, args: LoginArgs) -> anyhow::Result<ExitStatus>
             );
         }
     }
+    let overriding = [
+        ("--token", ctx.global.token.is_some()),
+        ("FASTIO_TOKEN", std::env::var_os("FASTIO_TOKEN").is_some()),
+        (
+            "FASTIO_API_KEY",
+            std::env::var_os("FASTIO_API_KEY").is_some(),
+        ),
+    ]
+    .into_iter()
+    .find(|(_, set)| *set);
+    if let Some((name, _)) = overriding {
+        eprintln!("note: {name} is set and is used before this stored login");
+    }
     if ctx.global.json {
         println!(
             "{}",
