@@ -25,7 +25,7 @@ fn pkce_login_with_scripted_browser_then_upload() {
         .cmd()
         .env("BROWSER", &script)
         .args(["login", "--redirect-uri", "http://127.0.0.1:0/callback"])
-        .args(["--timeout", "30"])
+        .args(["--timeout", "30", "--workspace", &world.emu.workspace_id])
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -81,7 +81,22 @@ fn pkce_login_with_scripted_browser_then_upload() {
     assert!(v["expires_at"].is_string());
     assert_eq!(v["api_base"], world.emu.base_url.as_str());
 
-    // An upload with the stored credentials (api base again from the profile's config).
+    // Precedence: the environment's API base beats the profile's, and the stored credential is
+    // never sent to a server it was not issued by.
+    let out = world
+        .cmd_no_base()
+        .env("FASTIO_API_BASE", "http://127.0.0.1:9/current")
+        .arg("whoami")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert!(
+        stderr.contains("not http://127.0.0.1:9/current"),
+        "{stderr}"
+    );
+
+    // An upload with the stored credentials; API base and workspace from the profile's config.
     let dir = world.home.path().join("up");
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("hello.txt"), "uploaded with an OAuth login\n").unwrap();
@@ -89,7 +104,6 @@ fn pkce_login_with_scripted_browser_then_upload() {
         .cmd_no_base()
         .arg("upload")
         .arg(&dir)
-        .args(["--workspace", &world.emu.workspace_id])
         .output()
         .unwrap();
     assert!(
