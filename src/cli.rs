@@ -528,6 +528,10 @@ pub struct EmulatorArgs {
     /// Answer validation errors with HTTP 400 instead of 406
     #[arg(long)]
     pub validation_400: bool,
+
+    /// Log every request (method, path, status, time) to stderr
+    #[arg(long)]
+    pub log_requests: bool,
 }
 
 #[derive(Debug, Args)]

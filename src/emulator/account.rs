@@ -31,7 +31,7 @@ async fn auth_check(caller: Caller) -> ApiResult {
 async fn me(caller: Caller) -> ApiResult {
     wire::ok(json!({"user": {
         "id": caller.user_id,
-        "email_address": format!("user-{}@emulator.invalid", &caller.user_id[..6]),
+        "email_address": format!("user-{}@emulator.invalid", caller.user_id.chars().take(6).collect::<String>()),
         "first_name": "Emulator",
         "last_name": "User",
     }}))

@@ -98,8 +98,22 @@ pub async fn count(State(state): State<AppState>, req: Request, next: Next) -> R
         .get::<MatchedPath>()
         .map(|m| format!("{} {}", req.method(), m.as_str()))
         .unwrap_or_else(|| format!("{} (no route)", req.method()));
+    let started = state.config.log_requests.then(|| {
+        (
+            std::time::Instant::now(),
+            req.method().clone(),
+            req.uri().path().to_string(),
+        )
+    });
     let resp = next.run(req).await;
     state.stats.request(&route, resp.status().as_u16());
+    if let Some((t, method, path)) = started {
+        eprintln!(
+            "{method} {path} -> {} ({:.1} ms)",
+            resp.status().as_u16(),
+            t.elapsed().as_secs_f64() * 1000.0
+        );
+    }
     resp
 }
 

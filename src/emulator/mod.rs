@@ -28,7 +28,10 @@
 //!   `child(ws, parent, name)`, `children(..)`, `files(ws)`, `create_folder(ws, parent, name,
 //!   force)`, `ensure_path(ws, parent, "a/b/")`, `write_blob(&bytes)` + `commit_file(ws, parent,
 //!   name, &blob)` (then call `state.file_stored(..)`), `blob_path(&node.blob)`.
-//!   Or use `state.store_bytes(ws, parent, name, bytes).await` which does all of it.
+//!   Or use `state.store_bytes(ws, parent, name, bytes).await` which does all of it. For
+//!   large content (URL imports) stream into `state.store.tmp_path()`, then in `state.db`:
+//!   `adopt_blob(&tmp, size, sha256_hex)` → `commit_file(..)` → `state.file_stored(ws, &node)`.
+//!   Check `state.locks.check_write(&existing_node_id, &caller, None)?` before overwriting.
 //! * `state.workspace_for(&caller_or_path_id).await` → the [`store::Workspace`] or 404.
 //! * `state.tokens` — [`caller::TokenTable`]: `insert(token, TokenInfo { user_id, kind:
 //!   TokenKind::OAuth, expires_at: Some(t), scope })`, `remove`, `lookup`.

@@ -107,11 +107,22 @@ async fn details(
 ) -> ApiResult {
     let ws = state.workspace_for(&ws).await?;
     let detail = Detail::parse(f.get("output"))?;
-    let ids: Vec<String> = node
-        .split(',')
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
-        .collect();
+    // Ids are matched case-insensitively and de-duplicated (clients send `id,id` to force the
+    // multi shape for one node).
+    let mut ids: Vec<String> = Vec::new();
+    let mut multi = false;
+    for raw in node.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+        let id = if raw == "root" {
+            raw.to_string()
+        } else {
+            super::ids::canonical(raw)
+        };
+        if ids.contains(&id) {
+            multi = true;
+        } else {
+            ids.push(id);
+        }
+    }
     if ids.is_empty() {
         return Err(ApiErr::invalid("node_id", "no node id given"));
     }
@@ -124,7 +135,7 @@ async fn details(
         e.error_code = Some("APP_ERROR_INPUT_INVALID");
         return Err(e);
     }
-    let multi = ids.len() > 1;
+    let multi = multi || ids.len() > 1;
     let ws_id = ws.id.clone();
     let found = state
         .db(move |s| {

@@ -30,6 +30,8 @@ pub const SINGLE_CALL_MAX: u64 = 4_194_304;
 pub const MIN_CHUNK: u64 = 1 << 20;
 /// Most chunk requests in flight per session.
 pub const MAX_IN_FLIGHT: usize = 3;
+/// Session count above which finished single-call sessions are forgotten.
+const PRUNE_ABOVE: usize = 20_000;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -165,10 +167,17 @@ impl Uploads {
 
     fn insert(&self, s: Arc<Session>) {
         let id = s.get().id;
-        self.sessions
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(id, s);
+        let mut m = self.sessions.lock().unwrap_or_else(|e| e.into_inner());
+        m.insert(id, s);
+        if m.len() > PRUNE_ABOVE {
+            // Forget finished single-call sessions older than ten minutes (bounded memory on a
+            // long-running emulator; chunked sessions stay until cancelled).
+            let cutoff = now_ms() - 600_000;
+            m.retain(|_, s| {
+                let d = s.get();
+                !(d.single_call && d.updated < cutoff)
+            });
+        }
     }
 
     fn remove(&self, id: &str) -> Option<Arc<Session>> {
@@ -232,11 +241,14 @@ fn session_dir(state: &AppState, id: &str) -> PathBuf {
 }
 
 fn owned_session(state: &AppState, caller: &Caller, id: &str) -> Result<Arc<Session>, ApiErr> {
-    let s = uploads(state)
-        .get(id)
-        .ok_or_else(|| ApiErr::not_found("upload session"))?;
+    let gone = || {
+        let mut e = ApiErr::not_found("upload session");
+        e.code = 10508;
+        e
+    };
+    let s = uploads(state).get(id).ok_or_else(gone)?;
     if s.get().user_id != caller.user_id {
-        return Err(ApiErr::not_found("upload session"));
+        return Err(gone());
     }
     Ok(s)
 }
