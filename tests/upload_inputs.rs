@@ -330,3 +330,60 @@ fn usage_and_server_errors_have_their_exit_codes() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn a_file_changing_while_sent_fails_alone() {
+    let emu = emulator(EmulatorConfig {
+        bandwidth_per_conn: Some(1_000_000),
+        ..small_limits()
+    });
+    let home = tempfile::tempdir().unwrap();
+    let src = tempfile::tempdir().unwrap();
+    let d = src.path().join("live");
+    let growing = write(&d, "growing.log", 6 * MIB, 1);
+    write(&d, "steady.txt", 10, 2);
+    let child = fastio_std(&emu, home.path())
+        .args(["upload", "--json"])
+        .arg(&d)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let t0 = std::time::Instant::now();
+    while emu.stats()["chunk_bytes"].as_u64().unwrap_or(0) == 0 {
+        assert!(t0.elapsed() < std::time::Duration::from_secs(30));
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    {
+        use std::io::Write;
+        let mut f = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&growing)
+            .unwrap();
+        f.write_all(b"one more line\n").unwrap();
+    }
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let events = ndjson(&out.stdout);
+    let failed: Vec<_> = events
+        .iter()
+        .filter(|e| e["type"] == "file_failed")
+        .collect();
+    assert_eq!(failed.len(), 1, "{events:?}");
+    assert!(
+        failed[0]["error"]
+            .as_str()
+            .unwrap()
+            .contains("changed while being sent")
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("growing.log"), "{stderr}");
+    let tree = remote_tree(&emu);
+    assert!(tree.contains_key("live/steady.txt"));
+    assert!(!tree.contains_key("live/growing.log"));
+}

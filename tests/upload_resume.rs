@@ -24,25 +24,26 @@ fn kill_9_then_rerun_sends_only_missing_chunks() {
     });
     let home = tempfile::tempdir().unwrap();
     let src = tempfile::tempdir().unwrap();
-    let file = write(src.path(), "big/video.bin", 100 * MIB, 42);
+    let file = write(src.path(), "big/video.bin", 40 * MIB, 42);
     write(src.path(), "big/small.txt", 100, 1);
 
     let mut child = fastio_std(&emu, home.path())
         .args(["upload", "--progress", "none"])
         .arg(src.path().join("big"))
         .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
+        .stderr(std::fs::File::create(home.path().join("run1.err")).unwrap())
         .spawn()
         .unwrap();
     let t0 = Instant::now();
-    while chunks_accepted(&emu) < 20 {
+    while chunks_accepted(&emu) < 8 {
         assert!(
             t0.elapsed() < Duration::from_secs(60),
             "upload never progressed"
         );
         assert!(
             child.try_wait().unwrap().is_none(),
-            "finished before the kill"
+            "finished before the kill: {}",
+            std::fs::read_to_string(home.path().join("run1.err")).unwrap_or_default()
         );
         std::thread::sleep(Duration::from_millis(20));
     }
@@ -51,7 +52,8 @@ fn kill_9_then_rerun_sends_only_missing_chunks() {
     // Let the server finish any chunk it had fully received.
     std::thread::sleep(Duration::from_millis(300));
     let first = chunks_accepted(&emu);
-    assert!(first < 100, "killed mid-way ({first} of 100 chunks)");
+    eprintln!("killed after {:?} with {first} chunks", t0.elapsed());
+    assert!(first < 40, "killed mid-way ({first} of 40 chunks)");
     assert_eq!(
         journal_files(home.path()).len(),
         1,
@@ -70,6 +72,11 @@ fn kill_9_then_rerun_sends_only_missing_chunks() {
         String::from_utf8_lossy(&out.stderr)
     );
     let events = ndjson(&out.stdout);
+    eprintln!(
+        "rerun done after {:?}: {:?}",
+        t0.elapsed(),
+        summary_of(&events)
+    );
     let done: Vec<_> = events
         .iter()
         .filter(|e| e["type"] == "file_done" && e["remote_path"] == "big/video.bin")
@@ -86,12 +93,12 @@ fn kill_9_then_rerun_sends_only_missing_chunks() {
     let orders = stats["chunk_orders"].as_object().unwrap();
     assert_eq!(orders.len(), 1, "one session across both runs: {orders:?}");
     let per_order = orders.values().next().unwrap().as_object().unwrap();
-    assert_eq!(per_order.len(), 100);
+    assert_eq!(per_order.len(), 40);
     assert!(per_order.values().all(|n| n == 1), "{per_order:?}");
     let summary = summary_of(&events);
     assert_eq!(
         summary["bytes_sent"].as_u64().unwrap(),
-        (100 - first) * MIB + if summary["uploaded"] == 2 { 100 } else { 0 },
+        (40 - first) * MIB + if summary["uploaded"] == 2 { 100 } else { 0 },
         "{summary}"
     );
 

@@ -38,7 +38,7 @@ fn mixed_tree_is_stored_with_matching_bytes_and_a_rerun_uploads_nothing() {
     assert!(done.iter().all(|e| e["node_id"].is_string()));
 
     // Checked on the server: every file at the right path with the right bytes.
-    assert_stored(&emu, &src.path().join("tree"), "backup/2026/tree");
+    assert_stored_bytes(&emu, &src.path().join("tree"), "backup/2026/tree");
     assert_eq!(remote_tree(&emu).len(), n);
     // Each remote folder created once.
     let folders = remote_folders(&emu);
@@ -92,6 +92,7 @@ fn mixed_tree_survives_faults_resets_and_rate_limits() {
     assert_eq!(out.status.code(), Some(0), "stderr: {stderr}");
     let summary = summary_of(&ndjson(&out.stdout));
     assert_eq!(summary["uploaded"], n as u64, "{summary}");
+    eprintln!("fault run: {summary}");
     assert!(
         summary["retries"].as_u64().unwrap() > 0,
         "faults were injected: {summary}"

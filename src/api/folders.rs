@@ -124,10 +124,16 @@ impl FolderResolver {
 
     async fn resolve_one(&self, parent_id: String, name: &str) -> Result<Option<String>, ApiError> {
         if self.create {
-            let node = create_folder(&self.client, &self.workspace_id, &parent_id, name).await?;
+            // `createfolder` is idempotent (returns the existing folder), so retrying is safe.
+            let node = super::retry::idempotent(|| {
+                create_folder(&self.client, &self.workspace_id, &parent_id, name)
+            })
+            .await?;
             return Ok(Some(node.id));
         }
-        let children = list_folder(&self.client, &self.workspace_id, &parent_id).await?;
+        let children =
+            super::retry::idempotent(|| list_folder(&self.client, &self.workspace_id, &parent_id))
+                .await?;
         Ok(children
             .into_iter()
             .find(|n| n.is_folder() && n.name == name)

@@ -5,6 +5,7 @@ pub mod envelope;
 pub mod error;
 pub mod folders;
 pub mod ratelimit;
+pub mod retry;
 pub mod storage;
 pub mod upload;
 pub mod workspace;

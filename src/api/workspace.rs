@@ -57,7 +57,7 @@ async fn list_all(client: &Client, path: &str, key: &str) -> Result<Vec<Value>, 
     let mut offset = 0usize;
     loop {
         let query = [("limit", "500".to_string()), ("offset", offset.to_string())];
-        let payload = client.get(path, &query).await?;
+        let payload = super::retry::idempotent(|| client.get(path, &query)).await?;
         let items = payload
             .get(key)
             .and_then(Value::as_array)
@@ -119,7 +119,7 @@ pub async fn resolve_workspace(client: &Client, id_or_name: &str) -> anyhow::Res
     if wanted.is_empty() {
         return Err(Fatal::usage("empty workspace name").into());
     }
-    match workspace_details(client, wanted).await {
+    match super::retry::idempotent(|| workspace_details(client, wanted)).await {
         Ok(w) => return Ok(w),
         Err(e) if e.is_not_found() && !wanted.bytes().all(|b| b.is_ascii_digit()) => {}
         Err(e) if e.is_not_found() => {

@@ -25,6 +25,8 @@ use crate::api::upload::{BATCH_MAX_FILES, BatchFile, BatchOutcome, Target, uploa
 
 /// Content bytes per batch request at most (keeps memory at about concurrency × this).
 pub const BATCH_BYTES: u64 = 8 << 20;
+/// Small files waiting for a batch, across all folders, at most (about).
+const MAX_PENDING: usize = 2 * BATCH_MAX_FILES;
 /// A folder's partial batch is sent after this long without a new file for it.
 const IDLE_FLUSH: Duration = Duration::from_millis(40);
 
@@ -72,6 +74,15 @@ pub async fn run(engine: Arc<Engine>, mut rx: mpsc::Receiver<SmallFile>) {
                 entry.0.push(sf);
                 if entry.0.len() >= BATCH_MAX_FILES || entry.1 >= BATCH_BYTES {
                     vec![key]
+                } else if pending.values().map(|(v, _)| v.len()).sum::<usize>() > MAX_PENDING {
+                    // Many folders with a few files each: send the fullest batch now so the
+                    // files waiting here stay bounded.
+                    pending
+                        .iter()
+                        .max_by_key(|(_, (v, _))| v.len())
+                        .map(|(k, _)| k.clone())
+                        .into_iter()
+                        .collect()
                 } else {
                     continue;
                 }

@@ -111,7 +111,7 @@ pub fn local_tree(root: &Path) -> BTreeMap<String, (u64, String)> {
 pub struct Stored {
     pub id: String,
     pub size: u64,
-    /// SHA-256 of the bytes read back with `/read/`.
+    /// SHA-256 of the stored bytes.
     pub sha256: String,
 }
 
@@ -131,16 +131,40 @@ fn block<T: Send>(fut: impl std::future::Future<Output = T> + Send) -> T {
     })
 }
 
+/// GET with retries: the emulator may be injecting faults and rate limits into this test.
+async fn get_ok(http: &reqwest::Client, url: &str, key: &str) -> bytes::Bytes {
+    let mut last = String::new();
+    for _ in 0..60 {
+        match http.get(url).bearer_auth(key).send().await {
+            Ok(r) if r.status().is_success() => match r.bytes().await {
+                Ok(b) => return b,
+                Err(e) => last = e.to_string(),
+            },
+            Ok(r) => last = r.status().to_string(),
+            Err(e) => last = e.to_string(),
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("GET {url}: {last}");
+}
+
 async fn get_json(http: &reqwest::Client, url: &str, key: &str) -> Value {
-    let r = http.get(url).bearer_auth(key).send().await.unwrap();
-    assert!(r.status().is_success(), "GET {url}: {}", r.status());
-    let v: Value = r.json().await.unwrap();
+    let v: Value = serde_json::from_slice(&get_ok(http, url, key).await).unwrap();
     v.get("response").cloned().unwrap_or(v)
 }
 
 /// Every file stored in the workspace: remote path → what the emulator has (size from the
-/// listing, SHA-256 of the bytes read back). Folders are walked from `root`.
+/// listing, the server's SHA-256 of the stored bytes). Folders are walked from `root`.
 pub fn remote_tree(emu: &RunningEmulator) -> BTreeMap<String, Stored> {
+    remote_tree_with(emu, false)
+}
+
+/// Like [`remote_tree`], reading every file's bytes back and hashing them here.
+pub fn remote_tree_read(emu: &RunningEmulator) -> BTreeMap<String, Stored> {
+    remote_tree_with(emu, true)
+}
+
+fn remote_tree_with(emu: &RunningEmulator, read_bytes: bool) -> BTreeMap<String, Stored> {
     block(async {
         let http = reqwest::Client::new();
         let ws = &emu.workspace_id;
@@ -150,7 +174,7 @@ pub fn remote_tree(emu: &RunningEmulator) -> BTreeMap<String, Stored> {
             let mut cursor = None::<String>;
             loop {
                 let mut url = format!(
-                    "{}/workspace/{ws}/storage/{folder}/list/?page_size=500",
+                    "{}/workspace/{ws}/storage/{folder}/list/?page_size=500&output=full",
                     emu.base_url
                 );
                 if let Some(c) = &cursor {
@@ -169,24 +193,20 @@ pub fn remote_tree(emu: &RunningEmulator) -> BTreeMap<String, Stored> {
                         stack.push((id, path));
                         continue;
                     }
-                    let bytes = http
-                        .get(format!(
-                            "{}/workspace/{ws}/storage/{id}/read/",
-                            emu.base_url
-                        ))
-                        .bearer_auth(&emu.api_key)
-                        .send()
-                        .await
-                        .unwrap()
-                        .bytes()
-                        .await
-                        .unwrap();
+                    // The server's own SHA-256 of what it stored; the bytes otherwise.
+                    let sha256 = match (n["hash"].as_str(), n["hash_algo"].as_str()) {
+                        (Some(h), Some("sha256")) if !read_bytes => h.to_string(),
+                        _ => {
+                            let url = format!("{}/workspace/{ws}/storage/{id}/read/", emu.base_url);
+                            sha256_hex(&get_ok(&http, &url, &emu.api_key).await)
+                        }
+                    };
                     out.insert(
                         path,
                         Stored {
                             id,
                             size: n["size"].as_u64().unwrap(),
-                            sha256: sha256_hex(&bytes),
+                            sha256,
                         },
                     );
                 }
@@ -235,8 +255,16 @@ pub fn remote_folders(emu: &RunningEmulator) -> Vec<String> {
 /// Assert that every local file under `local_root` is stored at `remote_prefix/<rel>` with the
 /// same size and SHA-256.
 pub fn assert_stored(emu: &RunningEmulator, local_root: &Path, remote_prefix: &str) {
+    check_stored(remote_tree(emu), local_root, remote_prefix);
+}
+
+/// [`assert_stored`], comparing against the bytes read back from the server.
+pub fn assert_stored_bytes(emu: &RunningEmulator, local_root: &Path, remote_prefix: &str) {
+    check_stored(remote_tree_read(emu), local_root, remote_prefix);
+}
+
+fn check_stored(remote: BTreeMap<String, Stored>, local_root: &Path, remote_prefix: &str) {
     let local = local_tree(local_root);
-    let remote = remote_tree(emu);
     for (rel, (size, sha)) in &local {
         let path = if remote_prefix.is_empty() {
             rel.clone()
