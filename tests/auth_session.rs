@@ -138,3 +138,84 @@ async fn concurrent_workers_share_one_refresh_per_expiry() {
         "{refreshes} refreshes, at most {bound} expected"
     );
 }
+
+/// A second fastio process rotated the refresh token and stored the new one: this session's
+/// refresh is refused (its token was used up), so it adopts the stored tokens and goes on.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refresh_token_rotated_by_another_process_is_adopted_from_the_keyring() {
+    use fastio::auth::store::{Store, StoredCredential};
+    use secrecy::ExposeSecret;
+
+    let emu = start(EmulatorConfig {
+        token_ttl: Duration::from_secs(1),
+        ..Default::default()
+    })
+    .unwrap();
+    let profile = format!("test-rot-{}", hex::encode(rand::random::<[u8; 6]>()));
+    let store = tokio::task::spawn_blocking({
+        let profile = profile.clone();
+        move || Store::open(&profile).unwrap()
+    })
+    .await
+    .unwrap();
+    let as_tokens = |t: &Value| OAuthTokens {
+        api_base: emu.base_url.clone(),
+        client_id: "fastio-cli".into(),
+        access_token: SecretString::from(t["access_token"].as_str().unwrap().to_string()),
+        refresh_token: Some(SecretString::from(
+            t["refresh_token"].as_str().unwrap().to_string(),
+        )),
+        expires_at_ms: Some(fastio::auth::oauth::now_ms() + 1000),
+        lifetime_ms: Some(1000),
+    };
+    let first = as_tokens(&tokens_by_hand(&emu).await);
+    store.save(&StoredCredential::OAuth(first.clone())).unwrap();
+    let session =
+        Arc::new(OAuthSession::new(&profile, Some(store.clone()), first.clone(), 0).unwrap());
+
+    // The other process: refresh by hand and store the result.
+    let rotated: Value = reqwest::Client::new()
+        .post(format!("{}/oauth/token/", emu.base_url))
+        .form(&[
+            ("grant_type", "refresh_token"),
+            (
+                "refresh_token",
+                first.refresh_token.as_ref().unwrap().expose_secret(),
+            ),
+            ("client_id", "fastio-cli"),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let second = as_tokens(&rotated);
+    store
+        .save(&StoredCredential::OAuth(second.clone()))
+        .unwrap();
+
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let client = Client::new(&emu.base_url, session.clone()).unwrap();
+    let result = client.get("/user/auth/check/", &[]).await;
+    let now_stored = match store.load().unwrap() {
+        Some(StoredCredential::OAuth(t)) => t,
+        other => panic!("{other:?}"),
+    };
+    store.delete().unwrap();
+    result.expect("the session recovers with the stored tokens");
+    let counters = &emu.stats()["counters"];
+    // Ours was the replay; the other process's refresh and then ours with the adopted token
+    // succeeded, and the result was persisted.
+    assert_eq!(counters["oauth_refresh_replays"], 1);
+    assert_eq!(counters["oauth_refreshes"], 2);
+    let kept = now_stored.refresh_token.unwrap();
+    assert_ne!(
+        kept.expose_secret(),
+        second.refresh_token.unwrap().expose_secret()
+    );
+    assert_ne!(
+        kept.expose_secret(),
+        first.refresh_token.unwrap().expose_secret()
+    );
+}

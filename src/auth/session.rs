@@ -114,10 +114,55 @@ impl OAuthSession {
                 if self.verbose > 0 {
                     eprintln!("fastio: token refresh refused: {why}");
                 }
+                // Another fastio process may have rotated the refresh token and stored the new
+                // one: adopt it rather than give up.
+                if let Some(newer) = self.newer_in_keyring(&state.tokens).await {
+                    if self.verbose > 0 {
+                        eprintln!("fastio: using the tokens another fastio process stored");
+                    }
+                    state.tokens = newer;
+                    let expired = state
+                        .tokens
+                        .expires_at_ms
+                        .is_none_or(|at| now_ms() >= at - margin_ms(state.tokens.lifetime_ms));
+                    if !expired {
+                        return Ok(());
+                    }
+                    if let Ok(tokens) = oauth::refresh(&self.http, &state.tokens).await {
+                        self.refreshes.fetch_add(1, Ordering::Relaxed);
+                        state.tokens = tokens;
+                        self.persist(&state.tokens).await;
+                        return Ok(());
+                    }
+                }
                 state.dead = Some(self.relogin("has expired or was revoked"));
                 Ok(())
             }
             Err(e @ TokenError::Unreachable(_)) => Err(e.into()),
+        }
+    }
+
+    /// The profile's tokens in the keyring, when they differ from `ours` (same server).
+    async fn newer_in_keyring(&self, ours: &OAuthTokens) -> Option<OAuthTokens> {
+        let store = self.store.clone()?;
+        let loaded = tokio::task::spawn_blocking(move || store.load())
+            .await
+            .ok()?
+            .ok()??;
+        match loaded {
+            StoredCredential::OAuth(t)
+                if t.api_base == ours.api_base
+                    && t.refresh_token
+                        .as_ref()
+                        .map(|r| r.expose_secret().to_string())
+                        != ours
+                            .refresh_token
+                            .as_ref()
+                            .map(|r| r.expose_secret().to_string()) =>
+            {
+                Some(t)
+            }
+            _ => None,
         }
     }
 
