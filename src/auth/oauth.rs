@@ -303,19 +303,23 @@ pub async fn browser_login(opts: &BrowserLogin<'_>) -> anyhow::Result<OAuthToken
         .add_extra_param("device_type", "cli")
         .request_async(&http)
         .await
-        .map_err(token_error)
-        .map_err(|e| Fatal::auth(format!("login failed: {e}")))?;
+        .map_err(|e| match token_error(e) {
+            e @ TokenError::Refused(_) => Fatal::auth(format!("login failed: {e}")),
+            e @ TokenError::Unreachable(_) => Fatal::unavailable(format!("login failed: {e}")),
+        })?;
     Ok(tokens_from(&resp, opts.api_base, opts.client_id, None))
 }
 
 /// `GET /oauth/authorize/?…&response_format=json` → `auth_request_id` (string or number).
 async fn start_authorization(http: &reqwest::Client, url: &Url) -> anyhow::Result<String> {
     let path = "/oauth/authorize/";
-    let resp = http
-        .get(url.clone())
-        .send()
-        .await
-        .with_context(|| format!("GET {path}: cannot reach the server"))?;
+    let resp = http.get(url.clone()).send().await.map_err(|e| {
+        Fatal::unavailable(format!(
+            "GET {path}: cannot reach {}: {:#}",
+            url.origin().ascii_serialization(),
+            anyhow::Error::new(e.without_url())
+        ))
+    })?;
     let status = resp.status();
     let body: Value = resp
         .json()
