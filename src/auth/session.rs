@@ -194,7 +194,13 @@ impl Credentials for OAuthSession {
                 .expires_at_ms
                 .is_some_and(|at| now_ms() >= at - margin_ms(state.tokens.lifetime_ms));
             if due {
-                self.do_refresh(&mut state).await?;
+                if let Err(e) = self.do_refresh(&mut state).await {
+                    // The token endpoint is unreachable: a token still inside its lifetime is
+                    // used (the next call tries again); an expired one is an error.
+                    if state.tokens.expires_at_ms.is_some_and(|at| now_ms() >= at) {
+                        return Err(e);
+                    }
+                }
                 if let Some(msg) = &state.dead {
                     anyhow::bail!("{msg}");
                 }
