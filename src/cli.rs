@@ -272,6 +272,17 @@ pub struct UploadArgs {
   fastio import-url https://example.com/report.pdf --to inbox
   fastio import-url --urls-from urls.txt --concurrency 4 --json
   fastio import-url https://example.com/a.bin --name b.bin --no-wait")]
+#[command(after_long_help = concat!(
+    "Examples:\n",
+    "  fastio import-url https://example.com/report.pdf --to inbox\n",
+    "  fastio import-url --urls-from urls.txt --concurrency 4 --json\n",
+    "  fastio import-url https://example.com/a.bin --name b.bin --no-wait\n\n",
+    "The server fetches each URL itself. Imports can fail after they were accepted, so each one\n",
+    "is followed until the file is stored (or it failed, or --timeout passed); only --no-wait\n",
+    "reports submitted jobs without knowing their outcome. Per URL the result is the stored\n",
+    "file (path, size, node id) or the reason it failed.\n\n",
+    exit_codes_help!()
+))]
 pub struct ImportUrlArgs {
     /// http or https URLs to import
     #[arg(value_name = "URL")]
@@ -307,6 +318,23 @@ pub struct ImportUrlArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  TOKEN=$(fastio lock acquire reports/2026)
+  fastio lock release reports/2026 --lock-token \"$TOKEN\"
+  fastio lock run reports -- ./publish.sh")]
+#[command(after_long_help = "Examples:
+  TOKEN=$(fastio lock acquire reports/2026)
+  fastio lock release reports/2026 --lock-token \"$TOKEN\"
+  fastio lock run reports -- ./publish.sh
+
+A lock is held for --duration seconds (60-3600) and lapses unless extended by a heartbeat;
+`lock run` and `upload --lock` heartbeat on their own. Another client's writes into a locked
+folder are refused (HTTP 423).
+
+Exit codes: 0 done; 1 the lock is held by someone else (after --wait, if given), or the token
+was refused; 2 usage error (bad path); 3 authentication problem; 4 server unreachable.
+`lock run` exits with COMMAND's status (128+N when signal N ended it, 127 when it cannot be
+found), or 1 when the lock was lost and COMMAND was stopped.")]
 pub struct LockArgs {
     #[command(subcommand)]
     pub action: LockAction,
@@ -320,7 +348,7 @@ pub struct LockArgs {
 pub enum LockAction {
     /// Take a lock and print its token alone on stdout
     #[command(
-        after_help = "Examples:\n  TOKEN=$(fastio lock acquire reports/2026)\n  fastio lock acquire reports --duration 600 --wait 120"
+        after_help = "Examples:\n  TOKEN=$(fastio lock acquire reports/2026)\n  fastio lock release reports/2026 --lock-token \"$TOKEN\"\n  fastio lock acquire reports --duration 600 --wait 120"
     )]
     Acquire {
         /// Remote path (folder or file) or node id
@@ -342,17 +370,17 @@ pub enum LockAction {
     Heartbeat {
         #[arg(value_name = "REMOTE_PATH|NODE_ID")]
         target: String,
-        /// The lock token printed by `lock acquire`
+        /// The lock token printed by `lock acquire` (`--token` is the global credential flag)
         #[arg(long, value_name = "TOKEN")]
-        token: String,
+        lock_token: String,
     },
     /// Release a lock you hold
     Release {
         #[arg(value_name = "REMOTE_PATH|NODE_ID")]
         target: String,
-        /// The lock token printed by `lock acquire`
+        /// The lock token printed by `lock acquire` (`--token` is the global credential flag)
         #[arg(long, value_name = "TOKEN")]
-        token: String,
+        lock_token: String,
     },
     /// Hold a lock while COMMAND runs, then release it whatever happens
     #[command(
@@ -378,6 +406,18 @@ pub enum LockAction {
   fastio ask \"What are the payment terms?\" --folder contracts
   fastio ask \"Summarise this\" --file reports/q3.md --json
   fastio ask \"Where is the retry logic?\" --wait-indexed")]
+#[command(after_long_help = "Examples:
+  fastio ask \"What are the payment terms?\" --folder contracts
+  fastio ask \"Summarise this\" --file reports/q3.md --json
+  fastio ask \"Where is the retry logic?\" --wait-indexed
+
+Folders (and, with neither --folder nor --file, the whole workspace) are searched through the
+workspace's AI index, which needs workspace intelligence; files given with --file are read
+directly. Intelligence costs credits, so it is only turned on with --enable-intelligence.
+
+Exit codes: 0 answered; 1 the assistant asked a clarifying question (printed) or could not
+answer; 2 usage error (bad path); 3 authentication or plan problem; 4 intelligence is off or
+nothing in scope is indexed yet (see --wait-indexed).")]
 pub struct AskArgs {
     /// The question
     #[arg(value_name = "QUESTION")]
@@ -411,7 +451,7 @@ pub struct AskArgs {
 #[cfg(feature = "emulator")]
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
-  eval \"$(fastio emulator --listen 127.0.0.1:0 &)\"
+  fastio emulator --listen 127.0.0.1:0 > emu.env & sleep 1; . ./emu.env
   fastio emulator --rate-limit 50 --burst 10 --fail-rate 0.05 --seed 7
   fastio emulator --chunk-size 2MiB --max-chunks 8 --assembly-delay-ms 200")]
 pub struct EmulatorArgs {
@@ -450,6 +490,15 @@ pub struct EmulatorArgs {
     /// Time spent in each of assemble/assembling and store/storing after /complete/
     #[arg(long, default_value_t = 0, value_name = "MS")]
     pub assembly_delay_ms: u64,
+
+    /// Fraction of completed chunked uploads that end in assembly_failed or store_failed
+    #[arg(long, default_value_t = 0.0, value_name = "P")]
+    pub fail_assembly_rate: f64,
+
+    /// Leave new_file_id out of single-call answers and send node_id null in batch results
+    /// (clients must poll the session or list the folder, as the service allows)
+    #[arg(long)]
+    pub omit_new_file_ids: bool,
 
     /// Requests per second allowed per token (0 = unlimited)
     #[arg(long, default_value_t = 0.0, value_name = "N")]

@@ -17,6 +17,8 @@ pub enum ExitStatus {
     Unavailable,
     /// Interrupted by Ctrl-C.
     Interrupted,
+    /// A child process's own status, passed through (`fastio lock run`).
+    Code(u8),
 }
 
 impl ExitStatus {
@@ -28,6 +30,7 @@ impl ExitStatus {
             ExitStatus::Auth => 3,
             ExitStatus::Unavailable => 4,
             ExitStatus::Interrupted => 130,
+            ExitStatus::Code(code) => code,
         }
     }
 }

@@ -1,6 +1,8 @@
 //! Emulator throughput (not a timed test). Run:
 //!   cargo test --release --test bench_emulator -- --ignored --nocapture
 //! Prints chunk ingest MB/s over loopback and single-call uploads/s of 4 KiB files.
+//! `FASTIO_BENCH_DATA_DIR=/dev/shm/x` puts the emulator's data on another filesystem; a raw
+//! write of the same volume to that filesystem is timed first as the ceiling to compare with.
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -10,6 +12,39 @@ use reqwest::multipart::{Form, Part};
 use serde_json::Value;
 
 const MIB: usize = 1024 * 1024;
+
+fn bench_config() -> (EmulatorConfig, Option<std::path::PathBuf>) {
+    match std::env::var_os("FASTIO_BENCH_DATA_DIR") {
+        Some(d) => {
+            let dir = std::path::PathBuf::from(d).join(format!("bench-{}", std::process::id()));
+            (
+                EmulatorConfig {
+                    data_dir: Some(dir.clone()),
+                    ..Default::default()
+                },
+                Some(dir),
+            )
+        }
+        None => (EmulatorConfig::default(), None),
+    }
+}
+
+/// Time writing `total` bytes in 8 MiB files to `dir` (the filesystem's own ceiling).
+fn raw_write_mbps(dir: &std::path::Path, total: usize) -> f64 {
+    use std::io::Write as _;
+    std::fs::create_dir_all(dir).unwrap();
+    let buf = vec![0xA5u8; 8 * MIB];
+    let t = Instant::now();
+    for i in 0..total / buf.len() {
+        let p = dir.join(format!("raw-{i}"));
+        std::fs::File::create(&p).unwrap().write_all(&buf).unwrap();
+    }
+    let secs = t.elapsed().as_secs_f64();
+    for i in 0..total / buf.len() {
+        let _ = std::fs::remove_file(dir.join(format!("raw-{i}")));
+    }
+    total as f64 / 1e6 / secs
+}
 
 fn client() -> reqwest::Client {
     reqwest::Client::builder()
@@ -21,7 +56,11 @@ fn client() -> reqwest::Client {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "benchmark; run with --ignored --nocapture in release"]
 async fn bench_chunk_ingest() {
-    let emu = start(EmulatorConfig::default()).unwrap();
+    let (cfg, dir) = bench_config();
+    let emu = start(cfg).unwrap();
+    let raw_total = 768 * MIB;
+    let raw = raw_write_mbps(&emu.data_dir.join("raw-baseline"), raw_total);
+    println!("raw file writes to the data dir's filesystem: {raw:.0} MB/s");
     let chunk = 8 * MIB;
     let chunks_per_session = 32;
     let sessions = 3;
@@ -101,12 +140,17 @@ async fn bench_chunk_ingest() {
         sessions,
         chunk / MIB
     );
+    drop(emu);
+    if let Some(d) = dir {
+        let _ = std::fs::remove_dir_all(d);
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "benchmark; run with --ignored --nocapture in release"]
 async fn bench_single_call_small_files() {
-    let emu = start(EmulatorConfig::default()).unwrap();
+    let (cfg, dir) = bench_config();
+    let emu = start(cfg).unwrap();
     let n = 6000usize;
     let conc = 32usize;
     let data = bytes::Bytes::from(vec![0x5Au8; 4096]);
@@ -163,4 +207,8 @@ async fn bench_single_call_small_files() {
         n as f64 / secs,
         secs
     );
+    drop(emu);
+    if let Some(d) = dir {
+        let _ = std::fs::remove_dir_all(d);
+    }
 }

@@ -806,3 +806,79 @@ async fn hundred_concurrent_single_call_uploads_into_one_folder() {
         assert_eq!(read_node(&emu, &node).await, data, "{name}");
     }
 }
+
+#[tokio::test]
+async fn injected_assembly_and_storage_failures_end_the_session_with_a_message() {
+    let emu = start(EmulatorConfig {
+        assembly_fail_rate: 1.0,
+        seed: Some(3),
+        ..small_limits()
+    })
+    .unwrap();
+    let mut seen = std::collections::BTreeSet::new();
+    for i in 0..6 {
+        let (_, v) = create_session(&emu, &format!("f{i}.bin"), 100, &[]).await;
+        let id = v["id"].as_str().unwrap().to_string();
+        send_chunk(&emu, &id, 1, bytes(100, i), "").await;
+        let (s, _) = complete(&emu, &id).await;
+        assert_eq!(s, 200);
+        let mut last = Value::Null;
+        for _ in 0..50 {
+            last = session(&emu, &id, 5).await;
+            let st = last["status"].as_str().unwrap();
+            if st.ends_with("_failed") || st == "stored" {
+                break;
+            }
+        }
+        let st = last["status"].as_str().unwrap().to_string();
+        assert!(st == "assembly_failed" || st == "store_failed", "{last}");
+        assert!(
+            last["status_message"]
+                .as_str()
+                .unwrap()
+                .contains("injected")
+        );
+        assert!(last["new_file_id"].is_null());
+        seen.insert(st);
+        // Delete the dead session so the session limit is not reached.
+        reqwest::Client::new()
+            .delete(format!("{}/upload/{id}/", emu.base_url))
+            .bearer_auth(&emu.api_key)
+            .send()
+            .await
+            .unwrap();
+    }
+    assert_eq!(seen.len(), 2, "both failure kinds occur: {seen:?}");
+    assert!(list(&emu, "root").await.is_empty(), "nothing was stored");
+}
+
+#[tokio::test]
+async fn omitted_new_file_ids_leave_clients_to_poll_or_list() {
+    let emu = start(EmulatorConfig {
+        omit_new_file_ids: true,
+        ..small_limits()
+    })
+    .unwrap();
+    let (s, v) = single_call(&emu, "root", "quiet.txt", b"q".to_vec()).await;
+    assert_eq!(s, 200);
+    assert!(v.get("new_file_id").is_none(), "{v}");
+    let sess = session(&emu, v["id"].as_str().unwrap(), 0).await;
+    assert_eq!(sess["status"], "stored");
+    let node = sess["new_file_id"].as_str().unwrap().to_string();
+    assert_eq!(read_node(&emu, &node).await, b"q");
+    let (s, v) = batch(
+        &emu,
+        json!([{"index": 0, "filename": "b.txt"}]),
+        vec![(0, "b.txt", b"b".to_vec())],
+    )
+    .await;
+    assert_eq!(s, 200);
+    assert_eq!(v["results"][0]["status"], "ok");
+    assert!(v["results"][0]["node_id"].is_null());
+    assert!(
+        list(&emu, "root")
+            .await
+            .iter()
+            .any(|n| n["name"] == "b.txt")
+    );
+}

@@ -1,9 +1,12 @@
 //! A typed client for the Fast.io endpoints: one pooled reqwest client shared by everything,
 //! envelope and error decoding, Bearer auth with refresh-on-401, and one rate-limit gate.
 
+pub mod chat;
 pub mod envelope;
 pub mod error;
 pub mod folders;
+pub mod imports;
+pub mod locks;
 pub mod ratelimit;
 pub mod retry;
 pub mod storage;

@@ -8,6 +8,7 @@ pub mod emulator;
 pub mod import_url;
 pub mod lock;
 pub mod login;
+pub mod target;
 pub mod upload;
 
 use anyhow::Context as _;

@@ -1,7 +1,9 @@
 //! `fastio upload`: turn the arguments into [`UploadOptions`], resolve the workspace, run the
 //! transfer core with a reporter listening to its events, and pick the exit code.
 //!
-//! `--lock` is accepted but not acted on here yet: it is wired by the locks work (issue 5).
+//! `--lock`: the destination folder is locked before the first byte (see [`lock_destination`]),
+//! heartbeated while the upload runs, and released after the last file, also on failure and
+//! Ctrl-C. If the lock is lost mid-way the upload stops.
 
 use anyhow::Context as _;
 
@@ -65,14 +67,82 @@ pub async fn upload(ctx: &Context, args: UploadArgs) -> anyhow::Result<ExitStatu
         dry_run: args.dry_run,
     };
 
+    let held = if args.lock && !opts.dry_run {
+        Some(lock_destination(&client, &ws.id, &opts.dest, ctx.global.quiet).await?)
+    } else {
+        None
+    };
+
     let (events, rx) = Events::channel();
     let cancel = Cancel::default();
     let interrupt = tokio::spawn(watch_ctrl_c(cancel.clone()));
     let reporter = tokio::spawn(output::report(printer, rx, client.gate().clone()));
-    let result = transfer::upload(client, opts, events, cancel).await;
+    let run = transfer::upload(client, opts, events, cancel.clone());
+    let result = match &held {
+        Some(lock) => {
+            tokio::pin!(run);
+            tokio::select! {
+                r = &mut run => r,
+                reason = lock.lost() => {
+                    eprintln!("fastio: the lock on the destination was lost ({reason}); stopping");
+                    cancel.stop.cancel();
+                    cancel.abort.cancel();
+                    run.await
+                }
+            }
+        }
+        None => run.await,
+    };
     let _ = reporter.await;
     interrupt.abort();
+    if let Some(lock) = held {
+        let lost = lock.is_lost();
+        if let Err(e) = lock.release().await
+            && lost.is_none()
+        {
+            eprintln!("fastio: warning: releasing the lock on the destination failed: {e}");
+        }
+    }
     Ok(exit_status(&result?))
+}
+
+/// Create the destination folder if needed and lock it (300 s, heartbeated).
+async fn lock_destination(
+    client: &crate::api::Client,
+    workspace_id: &str,
+    dest: &str,
+    quiet: bool,
+) -> anyhow::Result<crate::transfer::lock_keeper::HeldLock> {
+    use crate::transfer::lock_keeper::{self, AcquireOpts, HeldLock};
+    let label = split_remote_path(dest).map_err(Fatal::usage)?.join("/");
+    let shown = if label.is_empty() {
+        "/"
+    } else {
+        label.as_str()
+    };
+    let folders = crate::api::FolderResolver::new(client.clone(), workspace_id.to_string(), true);
+    let folder_id = folders
+        .ensure(&label)
+        .await
+        .with_context(|| format!("creating the destination folder `{shown}`"))?;
+    let opts = AcquireOpts {
+        duration: 300,
+        wait: None,
+        client_info: lock_keeper::default_client_info(),
+        heartbeat_every: None,
+    };
+    let held = HeldLock::acquire(client, workspace_id, &folder_id, shown, &opts)
+        .await
+        .map_err(|e| match e {
+            lock_keeper::AcquireError::Locked { .. } => {
+                anyhow::Error::new(Fatal::new(ExitStatus::PartialFailure, e.to_string()))
+            }
+            other => other.into(),
+        })?;
+    if !quiet {
+        eprintln!("fastio: locked `{shown}` for this upload");
+    }
+    Ok(held)
 }
 
 /// First Ctrl-C: start nothing new, cancel what is still in flight after 2 s. Second: exit now.

@@ -290,6 +290,9 @@ async fn batch_entry(
     if let Some(node) = &existing {
         state.locks.check_write(node, caller, None)?;
     }
+    if !state.locks.is_empty() {
+        super::locks::check_write_into(state, ws, &parent, caller, None).await?;
+    }
     let st = state.clone();
     let ws3 = ws.to_string();
     let node = state
@@ -305,6 +308,9 @@ async fn batch_entry(
         "index": index, "filename": filename, "status": "ok",
         "upload_id": ids::opaque('5'), "node_id": node.id,
     });
+    if state.config.omit_new_file_ids {
+        out["node_id"] = Value::Null;
+    }
     if let Some(r) = rel {
         out["relative_path"] = json!(r);
     }

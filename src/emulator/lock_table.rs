@@ -107,6 +107,11 @@ impl LockTable {
         Ok(lock)
     }
 
+    /// No node is locked (lets write paths skip walking folder ancestors).
+    pub fn is_empty(&self) -> bool {
+        self.map().is_empty()
+    }
+
     /// The current lock on `node`, if any.
     pub fn get(&self, node: &str) -> Option<Lock> {
         self.map().get(&ids::canonical(node)).cloned()

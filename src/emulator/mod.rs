@@ -32,7 +32,8 @@
 //!   large content (URL imports) stream into `state.store.tmp_path()`, then in `state.db`:
 //!   `adopt_blob(&tmp, size, sha256_hex)` → `commit_file(..)` → `state.file_stored(ws, &node)`.
 //!   Check `state.locks.check_write(&existing_node_id, &caller, None)?` before overwriting.
-//! * `state.workspace_for(&caller_or_path_id).await` → the [`store::Workspace`] or 404.
+//! * `state.workspace_for(&caller_or_path_id).await` → the [`store::Workspace`] or 404 (rows
+//!   are cached in the store; `set_intelligence` keeps the cache current).
 //! * `state.tokens` — [`caller::TokenTable`]: `insert(token, TokenInfo { user_id, kind:
 //!   TokenKind::OAuth, expires_at: Some(t), scope })`, `remove`, `lookup`.
 //!   `state.default_user_id` is the user of the first configured API key.
@@ -110,6 +111,10 @@ pub struct EmulatorConfig {
     pub max_sessions: u32,
     /// Time spent in each of assemble/assembling and store/storing after `/complete/`.
     pub assembly_delay: Duration,
+    /// Fraction of completed chunked uploads that fail in assembly or storage (seeded).
+    pub assembly_fail_rate: f64,
+    /// Omit `new_file_id` from single-call answers and send `node_id: null` in batch results.
+    pub omit_new_file_ids: bool,
     /// Requests per second per token; 0 = no limit.
     pub rate_limit: f64,
     pub burst: Option<u32>,
@@ -122,6 +127,13 @@ pub struct EmulatorConfig {
     pub intelligence: bool,
     pub answer_delay: Duration,
     pub allow_private_urls: bool,
+    /// How long a URL import may take to fetch its source before it fails.
+    pub import_timeout: Duration,
+    /// Shortest lock duration accepted (60 s like the service; tests lower it to see expiry).
+    pub lock_min_duration: u64,
+    /// Refuse AI chats like a plan without the AI agent (`Some(403)`: 403/1695) or an org out of
+    /// credits (`Some(402)`: 402/1696) would; `None` = allowed.
+    pub ai_gate: Option<u16>,
     pub flip_envelopes: bool,
     pub legacy_rate_headers: bool,
     pub datetime_expiry: bool,
@@ -142,6 +154,8 @@ impl Default for EmulatorConfig {
             max_file_size: 40_000_000_000,
             max_sessions: 7500,
             assembly_delay: Duration::ZERO,
+            assembly_fail_rate: 0.0,
+            omit_new_file_ids: false,
             rate_limit: 0.0,
             burst: None,
             seed: None,
@@ -153,6 +167,9 @@ impl Default for EmulatorConfig {
             intelligence: false,
             answer_delay: Duration::from_millis(200),
             allow_private_urls: false,
+            import_timeout: Duration::from_secs(120),
+            lock_min_duration: 60,
+            ai_gate: None,
             flip_envelopes: false,
             legacy_rate_headers: false,
             datetime_expiry: false,
@@ -219,9 +236,12 @@ impl AppState {
 
     /// The workspace named by a path segment (numeric id or folder_name), or 404.
     pub async fn workspace_for(&self, id: &str) -> Result<Workspace, ApiErr> {
-        let id = id.to_string();
+        if let Some(ws) = self.store.cached_workspace(id) {
+            return Ok(ws);
+        }
+        let key = id.to_string();
         self.db(move |s| {
-            s.workspace(&id)?
+            s.workspace(&key)?
                 .ok_or_else(|| ApiErr::not_found("workspace"))
         })
         .await
@@ -406,7 +426,7 @@ impl RunningEmulator {
         format!("http://{}", self.addr)
     }
 
-    /// Stop serving (waits up to 2 s for requests in flight) and wait for the server thread.
+    /// Stop serving (waits up to 1 s for requests in flight) and wait for the server thread.
     pub fn shutdown(mut self) {
         self.stop_now();
     }
@@ -565,7 +585,7 @@ pub fn start(config: EmulatorConfig) -> anyhow::Result<RunningEmulator> {
                     _ = server => {}
                     _ = async {
                         let _ = stop_rx.wait_for(|s| *s).await;
-                        tokio::time::sleep(Duration::from_secs(2)).await;
+                        tokio::time::sleep(Duration::from_secs(1)).await;
                     } => {}
                 }
             });

@@ -88,7 +88,14 @@ async fn list(
         .await?;
     let items: Vec<Value> = nodes
         .iter()
-        .map(|n| n.to_json(detail, lock_json(&state, &n.id)))
+        .map(|n| {
+            super::ai::with_ai(
+                &state,
+                n,
+                detail,
+                n.to_json(detail, lock_json(&state, &n.id)),
+            )
+        })
         .collect();
     wire::ok(json!({
         "nodes": items,
@@ -161,14 +168,20 @@ async fn details(
         }
         let n = n.ok_or_else(|| ApiErr::not_found("node"))?;
         let lock = lock_json(&state, &n.id);
-        return wire::ok(json!({"format": "single", "node": n.to_json(detail, lock)}));
+        let node = super::ai::with_ai(&state, &n, detail, n.to_json(detail, lock));
+        return wire::ok(json!({"format": "single", "node": node}));
     }
     let requested = found.len();
     let mut nodes = Vec::new();
     let mut errors = Vec::new();
     for (id, n) in found {
         match n {
-            Some(n) => nodes.push(n.to_json(detail, lock_json(&state, &n.id))),
+            Some(n) => nodes.push(super::ai::with_ai(
+                &state,
+                &n,
+                detail,
+                n.to_json(detail, lock_json(&state, &n.id)),
+            )),
             None => errors.push(json!({"node_id": id, "code": 1609, "message": "node not found"})),
         }
     }

@@ -206,6 +206,10 @@ pub type Cursor = (String, String);
 pub struct Store {
     conn: Mutex<Connection>,
     dir: PathBuf,
+    /// Blob shard directories known to exist.
+    shards: Mutex<std::collections::HashSet<String>>,
+    /// Workspace rows read so far (cleared whenever a workspace changes).
+    ws_cache: std::sync::RwLock<Vec<Workspace>>,
 }
 
 const NODE_COLS: &str = "id, workspace_id, parent, name, kind, size, hash, mimetype, version, blob, created_ts, modified_ts";
@@ -299,6 +303,8 @@ impl Store {
         Ok(Store {
             conn: Mutex::new(conn),
             dir: dir.to_path_buf(),
+            shards: Mutex::new(Default::default()),
+            ws_cache: Default::default(),
         })
     }
 
@@ -325,8 +331,20 @@ impl Store {
     pub fn adopt_blob(&self, tmp: &Path, size: u64, sha256: String) -> std::io::Result<Blob> {
         let id = ids::random_alnum(32).to_ascii_lowercase();
         let dest = self.blob_path(&id);
-        if let Some(p) = dest.parent() {
-            std::fs::create_dir_all(p)?;
+        let shard = id[..2].to_string();
+        let known = self
+            .shards
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .contains(&shard);
+        if !known {
+            if let Some(p) = dest.parent() {
+                std::fs::create_dir_all(p)?;
+            }
+            self.shards
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(shard);
         }
         std::fs::rename(tmp, &dest)?;
         Ok(Blob { id, size, sha256 })
@@ -429,22 +447,46 @@ impl Store {
 
     /// A workspace by numeric id or `folder_name`.
     pub fn workspace(&self, id_or_name: &str) -> rusqlite::Result<Option<Workspace>> {
-        self.conn()
+        if let Some(ws) = self.cached_workspace(id_or_name) {
+            return Ok(Some(ws));
+        }
+        let ws = self
+            .conn()
             .query_row(
                 "SELECT id, folder_name, name, org_id, intelligence, created_ts FROM workspaces WHERE id=?1 OR folder_name=?1",
                 [id_or_name],
                 row_to_ws,
             )
-            .optional()
+            .optional()?;
+        if let Some(w) = &ws {
+            self.ws_cache
+                .write()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(w.clone());
+        }
+        Ok(ws)
+    }
+
+    /// A workspace already read, without touching the database.
+    pub fn cached_workspace(&self, id_or_name: &str) -> Option<Workspace> {
+        self.ws_cache
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .find(|w| w.id == id_or_name || w.folder_name == id_or_name)
+            .cloned()
     }
 
     pub fn set_intelligence(&self, ws: &str, on: bool) -> rusqlite::Result<()> {
-        self.conn()
-            .execute(
-                "UPDATE workspaces SET intelligence=?2 WHERE id=?1",
-                params![ws, on as i64],
-            )
-            .map(|_| ())
+        let r = self.conn().execute(
+            "UPDATE workspaces SET intelligence=?2 WHERE id=?1",
+            params![ws, on as i64],
+        );
+        self.ws_cache
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
+        r.map(|_| ())
     }
 
     // ---- nodes --------------------------------------------------------------------------------
@@ -453,11 +495,10 @@ impl Store {
     pub fn node(&self, ws: &str, id: &str) -> rusqlite::Result<Option<Node>> {
         let id = ids::canonical(id);
         self.conn()
-            .query_row(
-                &format!("SELECT {NODE_COLS} FROM nodes WHERE id=?1 AND workspace_id=?2"),
-                params![id, ws],
-                row_to_node,
-            )
+            .prepare_cached(&format!(
+                "SELECT {NODE_COLS} FROM nodes WHERE id=?1 AND workspace_id=?2"
+            ))?
+            .query_row(params![id, ws], row_to_node)
             .optional()
     }
 
@@ -488,13 +529,10 @@ impl Store {
     /// A child of `parent` by exact name.
     pub fn child(&self, ws: &str, parent: &str, name: &str) -> rusqlite::Result<Option<Node>> {
         self.conn()
-            .query_row(
-                &format!(
-                    "SELECT {NODE_COLS} FROM nodes WHERE workspace_id=?1 AND parent=?2 AND name=?3"
-                ),
-                params![ws, parent, name],
-                row_to_node,
-            )
+            .prepare_cached(&format!(
+                "SELECT {NODE_COLS} FROM nodes WHERE workspace_id=?1 AND parent=?2 AND name=?3"
+            ))?
+            .query_row(params![ws, parent, name], row_to_node)
             .optional()
     }
 
@@ -625,13 +663,10 @@ impl Store {
         let version = ids::opaque('3');
         let mime = mime_for(name);
         let existing: Option<Node> = tx
-            .query_row(
-                &format!(
-                    "SELECT {NODE_COLS} FROM nodes WHERE workspace_id=?1 AND parent=?2 AND name=?3"
-                ),
-                params![ws, parent, name],
-                row_to_node,
-            )
+            .prepare_cached(&format!(
+                "SELECT {NODE_COLS} FROM nodes WHERE workspace_id=?1 AND parent=?2 AND name=?3"
+            ))?
+            .query_row(params![ws, parent, name], row_to_node)
             .optional()?;
         let id = match existing {
             Some(n) if !n.is_folder() => {
@@ -661,11 +696,9 @@ impl Store {
                 id
             }
         };
-        let node = tx.query_row(
-            &format!("SELECT {NODE_COLS} FROM nodes WHERE id=?1"),
-            [&id],
-            row_to_node,
-        )?;
+        let node = tx
+            .prepare_cached(&format!("SELECT {NODE_COLS} FROM nodes WHERE id=?1"))?
+            .query_row([&id], row_to_node)?;
         tx.commit()?;
         Ok(node)
     }

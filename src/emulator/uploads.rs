@@ -15,7 +15,6 @@ use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256, Sha384};
-use tokio::io::AsyncWriteExt as _;
 use tokio::sync::watch;
 
 use super::AppState;
@@ -301,19 +300,21 @@ pub struct Spooled {
     pub sha256: Option<String>,
 }
 
-/// Stream a multipart field to `path` (buffered, no whole-body buffering), optionally hashing
-/// it with SHA-256 in the same pass. Refuses (413) more than `max` bytes.
+/// Stream a multipart field to `path` without buffering the whole body: received pieces are
+/// gathered (no copy) up to 4 MiB and written, and optionally hashed with SHA-256, on a
+/// blocking thread in the same pass. Refuses (413) more than `max` bytes.
 pub async fn spool_field(
     field: &mut axum::extract::multipart::Field<'_>,
     path: &FsPath,
     max: u64,
     hash: bool,
 ) -> Result<Spooled, ApiErr> {
-    let file = tokio::fs::File::create(path).await?;
-    let mut w = tokio::io::BufWriter::with_capacity(1 << 20, file);
+    const BATCH: usize = 4 << 20;
     let mut size = 0u64;
-    let mut hasher = hash.then(Sha256::new);
-    let result: Result<(), ApiErr> = async {
+    let result: Result<Sink, ApiErr> = async {
+        let mut sink: Option<Sink> = None;
+        let mut pending: Vec<bytes::Bytes> = Vec::new();
+        let mut pending_len = 0usize;
         while let Some(bytes) = field
             .chunk()
             .await
@@ -325,25 +326,64 @@ pub async fn spool_field(
                     "part is larger than the {max}-byte limit"
                 )));
             }
-            if let Some(h) = hasher.as_mut() {
-                h.update(&bytes);
+            pending_len += bytes.len();
+            pending.push(bytes);
+            if pending_len >= BATCH {
+                sink = Some(write_batch(sink, path, hash, std::mem::take(&mut pending)).await?);
+                pending_len = 0;
             }
-            w.write_all(&bytes).await?;
         }
-        w.flush().await?;
-        Ok(())
+        write_batch(sink, path, hash, pending).await
     }
     .await;
-    if let Err(e) = result {
-        drop(w);
-        let _ = tokio::fs::remove_file(path).await;
-        return Err(e);
+    match result {
+        Ok(s) => Ok(Spooled {
+            path: path.to_path_buf(),
+            size,
+            sha256: s.hasher.map(|h| hex::encode(h.finalize())),
+        }),
+        Err(e) => {
+            let p = path.to_path_buf();
+            let _ = tokio::task::spawn_blocking(move || std::fs::remove_file(p)).await;
+            Err(e)
+        }
     }
-    Ok(Spooled {
-        path: path.to_path_buf(),
-        size,
-        sha256: hasher.map(|h| hex::encode(h.finalize())),
+}
+
+/// An open spool file and its running digest.
+struct Sink {
+    file: std::fs::File,
+    hasher: Option<Sha256>,
+}
+
+/// Write (and hash) a batch of received pieces on a blocking thread; creates the file first.
+async fn write_batch(
+    sink: Option<Sink>,
+    path: &FsPath,
+    hash: bool,
+    bufs: Vec<bytes::Bytes>,
+) -> Result<Sink, ApiErr> {
+    use std::io::Write as _;
+    let path = path.to_path_buf();
+    tokio::task::spawn_blocking(move || -> std::io::Result<Sink> {
+        let mut sink = match sink {
+            Some(s) => s,
+            None => Sink {
+                file: std::fs::File::create(&path)?,
+                hasher: hash.then(Sha256::new),
+            },
+        };
+        for b in &bufs {
+            if let Some(h) = sink.hasher.as_mut() {
+                h.update(b);
+            }
+            sink.file.write_all(b)?;
+        }
+        Ok(sink)
     })
+    .await
+    .map_err(|_| ApiErr::internal("write task failed"))?
+    .map_err(ApiErr::io)
 }
 
 /// Hash a file on disk (blocking).
@@ -361,16 +401,22 @@ fn hash_file(path: &FsPath, mut h: Hasher) -> std::io::Result<String> {
     Ok(h.finish())
 }
 
-/// Common checks of a new upload into a workspace folder: target exists, name valid, not
-/// locked by someone else. Returns the resolved parent folder key.
-async fn check_target(
+/// Where an upload goes: the workspace (if placed), the parent folder key and the existing
+/// node it overwrites (same name, or `file_id` with `action=update`).
+struct Target {
+    workspace: Option<String>,
+    parent: String,
+    existing: Option<String>,
+}
+
+/// Common checks of a new upload (name, profile type, workspace) that need no storage access.
+async fn target_workspace(
     state: &AppState,
-    caller: &Caller,
     f: &Fields,
     name: &str,
-) -> Result<(Option<String>, String, Option<String>), ApiErr> {
+) -> Result<Option<String>, ApiErr> {
     check_file_name("name", name)?;
-    let profile_type = f.get("profile_type").unwrap_or("workspace").to_string();
+    let profile_type = f.get("profile_type").unwrap_or("workspace");
     if profile_type != "workspace" && profile_type != "share" {
         return Err(ApiErr::invalid(
             "profile_type",
@@ -378,40 +424,80 @@ async fn check_target(
         ));
     }
     let Some(instance) = f.get("instance_id").filter(|s| !s.is_empty()) else {
-        return Ok((None, "root".into(), None));
+        return Ok(None);
     };
     if profile_type == "share" {
         return Err(ApiErr::not_found(
             "share (the emulator has workspaces only)",
         ));
     }
-    let ws = state.workspace_for(instance).await?;
-    let folder = f.get("folder_id").unwrap_or("root").to_string();
-    let ws_id = ws.id.clone();
-    let name = name.to_string();
-    let action = f.get("action").unwrap_or("create").to_string();
-    let file_id = f.get("file_id").map(str::to_string);
-    let (parent, target) = state
-        .db(move |s| {
-            if action == "update" {
-                let id = file_id.ok_or_else(|| ApiErr::missing("file_id"))?;
-                let n = s
-                    .node(&ws_id, &id)?
-                    .ok_or_else(|| ApiErr::not_found("file"))?;
-                if n.is_folder() {
-                    return Err(ApiErr::invalid("file_id", "is a folder"));
-                }
-                return Ok((n.parent.clone(), Some(n.id)));
-            }
-            let parent = s.resolve_folder(&ws_id, &folder)?;
-            let existing = s.child(&ws_id, &parent, &name)?.filter(|n| !n.is_folder());
-            Ok((parent, existing.map(|n| n.id)))
-        })
-        .await?;
-    if let Some(node) = &target {
+    Ok(Some(state.workspace_for(instance).await?.id))
+}
+
+/// The storage half of the target checks (blocking): folder exists, existing node, lock.
+fn resolve_target(
+    state: &AppState,
+    caller: &Caller,
+    f: &Fields,
+    ws: Option<String>,
+    name: &str,
+) -> Result<Target, ApiErr> {
+    let Some(ws) = ws else {
+        return Ok(Target {
+            workspace: None,
+            parent: "root".into(),
+            existing: None,
+        });
+    };
+    let s = &state.store;
+    let (parent, existing) = if f.get("action") == Some("update") {
+        let id = f.req("file_id")?;
+        let n = s.node(&ws, id)?.ok_or_else(|| ApiErr::not_found("file"))?;
+        if n.is_folder() {
+            return Err(ApiErr::invalid("file_id", "is a folder"));
+        }
+        (n.parent.clone(), Some(n.id))
+    } else {
+        let parent = s.resolve_folder(&ws, f.get("folder_id").unwrap_or("root"))?;
+        let existing = s.child(&ws, &parent, name)?.filter(|n| !n.is_folder());
+        (parent, existing.map(|n| n.id))
+    };
+    if let Some(node) = &existing {
         state.locks.check_write(node, caller, f.get("lock_token"))?;
     }
-    Ok((Some(ws.id), parent, target))
+    // The destination folder and every folder above it must not be locked by someone else.
+    if !state.locks.is_empty() {
+        let mut cur = parent.clone();
+        for _ in 0..256 {
+            state.locks.check_write(&cur, caller, f.get("lock_token"))?;
+            if cur == "root" {
+                break;
+            }
+            match s.node(&ws, &cur)? {
+                Some(n) => cur = n.parent,
+                None => break,
+            }
+        }
+    }
+    Ok(Target {
+        workspace: Some(ws),
+        parent,
+        existing,
+    })
+}
+
+/// [`target_workspace`] + [`resolve_target`] for session creation.
+async fn check_target(
+    state: &AppState,
+    caller: &Caller,
+    f: &Fields,
+    name: &str,
+) -> Result<Target, ApiErr> {
+    let ws = target_workspace(state, f, name).await?;
+    let (st, c, fields, n) = (state.clone(), caller.clone(), f.clone(), name.to_string());
+    state
+        .db(move |_| resolve_target(&st, &c, &fields, ws, &n))
+        .await
 }
 
 fn open_sessions(state: &AppState, user: &str) -> usize {
@@ -469,7 +555,11 @@ async fn create(State(state): State<AppState>, caller: Caller, req: Request) -> 
     if hash.is_some() != hash_algo.is_some() {
         return Err(ApiErr::invalid("hash", "hash and hash_algo go together"));
     }
-    let (instance, parent, target) = check_target(&state, &caller, &f, &name).await?;
+    let Target {
+        workspace: instance,
+        parent,
+        existing: target,
+    } = check_target(&state, &caller, &f, &name).await?;
     if open_sessions(&state, &caller.user_id) >= state.config.max_sessions as usize {
         return Err(ApiErr::feature_limit(format!(
             "too many open upload sessions (limit {})",
@@ -563,7 +653,10 @@ async fn single_call(
     }
     let f = Fields(fields);
     let outcome = single_call_store(&state, &caller, &f, spooled.as_ref()).await;
-    cleanup(&tmp);
+    if outcome.is_err() {
+        // On success the temp file was renamed into the blob store.
+        cleanup(&tmp);
+    }
     outcome
 }
 
@@ -611,7 +704,7 @@ async fn single_call_store(
             }
         }
     }
-    let (instance, parent, target) = check_target(state, caller, f, &name).await?;
+    let instance = target_workspace(state, f, &name).await?;
     let now = now_ms();
     let mut data = SessionData {
         id: ids::opaque('5'),
@@ -621,9 +714,9 @@ async fn single_call_store(
         size: sp.size,
         action: action.to_string(),
         instance_id: instance.clone(),
-        folder_id: parent.clone(),
+        folder_id: "root".into(),
         profile_type: f.get("profile_type").unwrap_or("workspace").to_string(),
-        file_id: target.clone(),
+        file_id: None,
         hash: Some(sha.clone()),
         hash_algo: Some("sha256".into()),
         status: "complete".into(),
@@ -634,25 +727,32 @@ async fn single_call_store(
         created: now,
         updated: now,
     };
-    if let Some(ws) = instance {
-        let st = state.clone();
-        let path = sp.path.clone();
-        let size = sp.size;
-        let node = state
-            .db(move |s| {
-                let blob = s.adopt_blob(&path, size, sha)?;
-                let node = match &target {
-                    Some(id) => {
-                        // `action=update` or same-name overwrite: keep the node's own name.
-                        let n = s.node(&ws, id)?.ok_or_else(|| ApiErr::not_found("file"))?;
-                        s.commit_file(&ws, &n.parent, &n.name, &blob)?
-                    }
-                    None => s.commit_file(&ws, &parent, &name, &blob)?,
-                };
-                st.file_stored(&ws, &node);
-                Ok(node)
-            })
-            .await?;
+    // One blocking hop: target checks, blob renamed into place, node committed.
+    let (st, c, fields) = (state.clone(), caller.clone(), f.clone());
+    let path = sp.path.clone();
+    let size = sp.size;
+    let (target, node) = state
+        .db(move |s| {
+            let t = resolve_target(&st, &c, &fields, instance, &name)?;
+            let Some(ws) = t.workspace.clone() else {
+                return Ok((t, None));
+            };
+            let blob = s.adopt_blob(&path, size, sha)?;
+            let node = match &t.existing {
+                Some(id) if fields.get("action") == Some("update") => {
+                    // `action=update`: the node keeps its own name.
+                    let n = s.node(&ws, id)?.ok_or_else(|| ApiErr::not_found("file"))?;
+                    s.commit_file(&ws, &n.parent, &n.name, &blob)?
+                }
+                _ => s.commit_file(&ws, &t.parent, &name, &blob)?,
+            };
+            st.file_stored(&ws, &node);
+            Ok((t, Some(node)))
+        })
+        .await?;
+    data.folder_id = target.parent;
+    data.file_id = target.existing;
+    if let Some(node) = node {
         data.status = "stored".into();
         data.new_file_id = Some(node.id);
     }
@@ -662,7 +762,11 @@ async fn single_call_store(
     s.changed.send_modify(|v| *v += 1);
     state.activity.bump(format!("upload:{}", data.id));
     let mut out = json!({"id": data.id});
-    if let Some(n) = &data.new_file_id {
+    if let Some(n) = data
+        .new_file_id
+        .as_ref()
+        .filter(|_| !state.config.omit_new_file_ids)
+    {
         out["new_file_id"] = json!(n);
     }
     wire::ok_flat(out)
@@ -1060,6 +1164,32 @@ async fn finish_session(state: AppState, s: Arc<Session>) {
             return;
         }
     };
+    // Injected failure (--fail-assembly-rate): half in assembly, half in storage.
+    let injected = state.config.assembly_fail_rate > 0.0 && {
+        use rand::Rng as _;
+        let mut rng = state.rng.lock().unwrap_or_else(|e| e.into_inner());
+        rng.random::<f64>() < state.config.assembly_fail_rate
+    };
+    let fail_in_store = injected && {
+        use rand::Rng as _;
+        state
+            .rng
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .random::<bool>()
+    };
+    if injected && !fail_in_store {
+        let _ = std::fs::remove_file(&tmp);
+        state.stats.fault("assembly_failed");
+        fail(
+            &state,
+            &s,
+            "assembly_failed",
+            "injected assembly failure".into(),
+        )
+        .await;
+        return;
+    }
     pause().await;
     if !set_status(&state, &s, "complete").await {
         let _ = std::fs::remove_file(&tmp);
@@ -1077,6 +1207,18 @@ async fn finish_session(state: AppState, s: Arc<Session>) {
             return;
         }
         pause().await;
+    }
+    if fail_in_store {
+        let _ = std::fs::remove_file(&tmp);
+        state.stats.fault("store_failed");
+        fail(
+            &state,
+            &s,
+            "store_failed",
+            "injected storage failure".into(),
+        )
+        .await;
+        return;
     }
     let st2 = state.clone();
     let d2 = d.clone();

@@ -9,8 +9,10 @@
 mod batch;
 mod chunked;
 mod engine;
+pub mod imports;
 pub mod journal;
 pub mod limiter;
+pub mod lock_keeper;
 pub mod plan;
 
 use std::path::PathBuf;

@@ -1,0 +1,363 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_fastio_global_optspecs
+    string join \n api-base= token= profile= emulator json progress= v/verbose q/quiet h/help V/version
+end
+
+function __fish_fastio_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_fastio_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_fastio_using_subcommand
+    set -l cmd (__fish_fastio_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c fastio -n "__fish_fastio_needs_command" -l api-base -d 'API base URL [env: FASTIO_API_BASE] [default: https://api.fast.io/current]' -r
+complete -c fastio -n "__fish_fastio_needs_command" -l token -d 'Access token or API key to use (see the credential order in --help)' -r
+complete -c fastio -n "__fish_fastio_needs_command" -l profile -d 'Credential and settings profile' -r
+complete -c fastio -n "__fish_fastio_needs_command" -l progress -d 'How to show progress on stderr' -r -f -a "auto\t'Bars on a terminal, plain status lines otherwise'
+bars\t'Always draw bars'
+plain\t'Plain status lines (at most one every 10 s), one line per failure'
+none\t'No progress output'"
+complete -c fastio -n "__fish_fastio_needs_command" -l emulator -d 'Run against a local emulator started inside this process (no account needed)'
+complete -c fastio -n "__fish_fastio_needs_command" -l json -d 'Machine-readable output: NDJSON events on stdout'
+complete -c fastio -n "__fish_fastio_needs_command" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c fastio -n "__fish_fastio_needs_command" -s q -l quiet -d 'Only errors on stderr'
+complete -c fastio -n "__fish_fastio_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c fastio -n "__fish_fastio_needs_command" -s V -l version -d 'Print version'
+complete -c fastio -n "__fish_fastio_needs_command" -f -a "login" -d 'Store credentials for a profile: browser login (OAuth) or an API key'
+complete -c fastio -n "__fish_fastio_needs_command" -f -a "logout" -d 'Remove a profile\'s stored credentials and revoke its OAuth session'
+complete -c fastio -n "__fish_fastio_needs_command" -f -a "whoami" -d 'Show which credential is in use and who it belongs to'
+complete -c fastio -n "__fish_fastio_needs_command" -f -a "upload" -d 'Upload files and folder trees, concurrently and resumably'
+complete -c fastio -n "__fish_fastio_needs_command" -f -a "import-url" -d 'Import files from URLs on the server side'
+complete -c fastio -n "__fish_fastio_needs_command" -f -a "lock" -d 'File and folder locks for coordinating several writers'
+complete -c fastio -n "__fish_fastio_needs_command" -f -a "ask" -d 'Ask a question about workspace files; the answer comes with citations'
+complete -c fastio -n "__fish_fastio_needs_command" -f -a "emulator" -d 'Run a local Fast.io-compatible API server'
+complete -c fastio -n "__fish_fastio_needs_command" -f -a "completions" -d 'Print a shell completion script to stdout'
+complete -c fastio -n "__fish_fastio_needs_command" -f -a "generate" -d 'Regenerate the committed completions and man pages (for maintainers)'
+complete -c fastio -n "__fish_fastio_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c fastio -n "__fish_fastio_using_subcommand login" -l client-id -d 'OAuth client id' -r
+complete -c fastio -n "__fish_fastio_using_subcommand login" -l redirect-uri -d 'OAuth redirect URI (a loopback listener is bound to its port)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand login" -l timeout -d 'Give up waiting for the browser after this many seconds' -r
+complete -c fastio -n "__fish_fastio_using_subcommand login" -l workspace -d 'Default workspace (id or name) to remember for this profile' -r
+complete -c fastio -n "__fish_fastio_using_subcommand login" -l api-base -d 'API base URL [env: FASTIO_API_BASE] [default: https://api.fast.io/current]' -r
+complete -c fastio -n "__fish_fastio_using_subcommand login" -l token -d 'Access token or API key to use (see the credential order in --help)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand login" -l profile -d 'Credential and settings profile' -r
+complete -c fastio -n "__fish_fastio_using_subcommand login" -l progress -d 'How to show progress on stderr' -r -f -a "auto\t'Bars on a terminal, plain status lines otherwise'
+bars\t'Always draw bars'
+plain\t'Plain status lines (at most one every 10 s), one line per failure'
+none\t'No progress output'"
+complete -c fastio -n "__fish_fastio_using_subcommand login" -l api-key -d 'Store an API key instead of logging in through the browser'
+complete -c fastio -n "__fish_fastio_using_subcommand login" -l no-browser -d 'Do not open a browser: print the URL and read the displayed code pasted back'
+complete -c fastio -n "__fish_fastio_using_subcommand login" -l emulator -d 'Run against a local emulator started inside this process (no account needed)'
+complete -c fastio -n "__fish_fastio_using_subcommand login" -l json -d 'Machine-readable output: NDJSON events on stdout'
+complete -c fastio -n "__fish_fastio_using_subcommand login" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c fastio -n "__fish_fastio_using_subcommand login" -s q -l quiet -d 'Only errors on stderr'
+complete -c fastio -n "__fish_fastio_using_subcommand login" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c fastio -n "__fish_fastio_using_subcommand logout" -l api-base -d 'API base URL [env: FASTIO_API_BASE] [default: https://api.fast.io/current]' -r
+complete -c fastio -n "__fish_fastio_using_subcommand logout" -l token -d 'Access token or API key to use (see the credential order in --help)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand logout" -l profile -d 'Credential and settings profile' -r
+complete -c fastio -n "__fish_fastio_using_subcommand logout" -l progress -d 'How to show progress on stderr' -r -f -a "auto\t'Bars on a terminal, plain status lines otherwise'
+bars\t'Always draw bars'
+plain\t'Plain status lines (at most one every 10 s), one line per failure'
+none\t'No progress output'"
+complete -c fastio -n "__fish_fastio_using_subcommand logout" -l emulator -d 'Run against a local emulator started inside this process (no account needed)'
+complete -c fastio -n "__fish_fastio_using_subcommand logout" -l json -d 'Machine-readable output: NDJSON events on stdout'
+complete -c fastio -n "__fish_fastio_using_subcommand logout" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c fastio -n "__fish_fastio_using_subcommand logout" -s q -l quiet -d 'Only errors on stderr'
+complete -c fastio -n "__fish_fastio_using_subcommand logout" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c fastio -n "__fish_fastio_using_subcommand whoami" -l api-base -d 'API base URL [env: FASTIO_API_BASE] [default: https://api.fast.io/current]' -r
+complete -c fastio -n "__fish_fastio_using_subcommand whoami" -l token -d 'Access token or API key to use (see the credential order in --help)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand whoami" -l profile -d 'Credential and settings profile' -r
+complete -c fastio -n "__fish_fastio_using_subcommand whoami" -l progress -d 'How to show progress on stderr' -r -f -a "auto\t'Bars on a terminal, plain status lines otherwise'
+bars\t'Always draw bars'
+plain\t'Plain status lines (at most one every 10 s), one line per failure'
+none\t'No progress output'"
+complete -c fastio -n "__fish_fastio_using_subcommand whoami" -l emulator -d 'Run against a local emulator started inside this process (no account needed)'
+complete -c fastio -n "__fish_fastio_using_subcommand whoami" -l json -d 'Machine-readable output: NDJSON events on stdout'
+complete -c fastio -n "__fish_fastio_using_subcommand whoami" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c fastio -n "__fish_fastio_using_subcommand whoami" -s q -l quiet -d 'Only errors on stderr'
+complete -c fastio -n "__fish_fastio_using_subcommand whoami" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c fastio -n "__fish_fastio_using_subcommand upload" -s w -l workspace -d 'Workspace id or name [env: FASTIO_WORKSPACE]' -r
+complete -c fastio -n "__fish_fastio_using_subcommand upload" -l to -d 'Remote folder path under the workspace root (created as needed)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand upload" -s j -l concurrency -d 'HTTP requests in flight at once, across all files' -r
+complete -c fastio -n "__fish_fastio_using_subcommand upload" -l files-from -d 'Read more paths from FILE, one per line (`-` for stdin)' -r -F
+complete -c fastio -n "__fish_fastio_using_subcommand upload" -l include -d 'Only upload paths matching this glob (relative to the argument; `**` matches folders)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand upload" -l exclude -d 'Skip paths matching this glob (relative to the argument)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand upload" -l if-changed -d 'How to decide a remote file is identical and can be skipped' -r -f -a "size\t'Skip a file whose remote twin has the same size'
+hash\t'Skip a file whose remote twin has the same size and SHA-256'"
+complete -c fastio -n "__fish_fastio_using_subcommand upload" -l retries -d 'Retries per request for 5xx, timeouts and connection errors' -r
+complete -c fastio -n "__fish_fastio_using_subcommand upload" -l api-base -d 'API base URL [env: FASTIO_API_BASE] [default: https://api.fast.io/current]' -r
+complete -c fastio -n "__fish_fastio_using_subcommand upload" -l token -d 'Access token or API key to use (see the credential order in --help)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand upload" -l profile -d 'Credential and settings profile' -r
+complete -c fastio -n "__fish_fastio_using_subcommand upload" -l progress -d 'How to show progress on stderr' -r -f -a "auto\t'Bars on a terminal, plain status lines otherwise'
+bars\t'Always draw bars'
+plain\t'Plain status lines (at most one every 10 s), one line per failure'
+none\t'No progress output'"
+complete -c fastio -n "__fish_fastio_using_subcommand upload" -s 0 -l null -d 'With --files-from: paths are NUL-separated'
+complete -c fastio -n "__fish_fastio_using_subcommand upload" -s L -l follow-symlinks -d 'Follow symbolic links (with loop detection); by default they are skipped and listed'
+complete -c fastio -n "__fish_fastio_using_subcommand upload" -l overwrite -d 'Upload even when the remote file looks identical'
+complete -c fastio -n "__fish_fastio_using_subcommand upload" -l no-resume -d 'Ignore (and do not write) the resume journal'
+complete -c fastio -n "__fish_fastio_using_subcommand upload" -s n -l dry-run -d 'Show what would be uploaded, skipped and created, using read-only calls only'
+complete -c fastio -n "__fish_fastio_using_subcommand upload" -l lock -d 'Lock the destination folder for the whole upload'
+complete -c fastio -n "__fish_fastio_using_subcommand upload" -l emulator -d 'Run against a local emulator started inside this process (no account needed)'
+complete -c fastio -n "__fish_fastio_using_subcommand upload" -l json -d 'Machine-readable output: NDJSON events on stdout'
+complete -c fastio -n "__fish_fastio_using_subcommand upload" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c fastio -n "__fish_fastio_using_subcommand upload" -s q -l quiet -d 'Only errors on stderr'
+complete -c fastio -n "__fish_fastio_using_subcommand upload" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c fastio -n "__fish_fastio_using_subcommand import-url" -s w -l workspace -d 'Workspace id or name [env: FASTIO_WORKSPACE]' -r
+complete -c fastio -n "__fish_fastio_using_subcommand import-url" -l to -d 'Remote folder path under the workspace root (created as needed)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand import-url" -l name -d 'File name for the imported file (only with a single URL)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand import-url" -l urls-from -d 'Read URLs from FILE, one per line (`-` for stdin; `#` starts a comment)' -r -F
+complete -c fastio -n "__fish_fastio_using_subcommand import-url" -s j -l concurrency -d 'Import jobs submitted or polled at once' -r
+complete -c fastio -n "__fish_fastio_using_subcommand import-url" -l timeout -d 'Give up waiting for one import after this many seconds' -r
+complete -c fastio -n "__fish_fastio_using_subcommand import-url" -l api-base -d 'API base URL [env: FASTIO_API_BASE] [default: https://api.fast.io/current]' -r
+complete -c fastio -n "__fish_fastio_using_subcommand import-url" -l token -d 'Access token or API key to use (see the credential order in --help)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand import-url" -l profile -d 'Credential and settings profile' -r
+complete -c fastio -n "__fish_fastio_using_subcommand import-url" -l progress -d 'How to show progress on stderr' -r -f -a "auto\t'Bars on a terminal, plain status lines otherwise'
+bars\t'Always draw bars'
+plain\t'Plain status lines (at most one every 10 s), one line per failure'
+none\t'No progress output'"
+complete -c fastio -n "__fish_fastio_using_subcommand import-url" -l no-wait -d 'Report once submitted, without waiting for the imports to finish'
+complete -c fastio -n "__fish_fastio_using_subcommand import-url" -l emulator -d 'Run against a local emulator started inside this process (no account needed)'
+complete -c fastio -n "__fish_fastio_using_subcommand import-url" -l json -d 'Machine-readable output: NDJSON events on stdout'
+complete -c fastio -n "__fish_fastio_using_subcommand import-url" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c fastio -n "__fish_fastio_using_subcommand import-url" -s q -l quiet -d 'Only errors on stderr'
+complete -c fastio -n "__fish_fastio_using_subcommand import-url" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and not __fish_seen_subcommand_from acquire status heartbeat release run help" -s w -l workspace -d 'Workspace id or name [env: FASTIO_WORKSPACE]' -r
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and not __fish_seen_subcommand_from acquire status heartbeat release run help" -l api-base -d 'API base URL [env: FASTIO_API_BASE] [default: https://api.fast.io/current]' -r
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and not __fish_seen_subcommand_from acquire status heartbeat release run help" -l token -d 'Access token or API key to use (see the credential order in --help)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and not __fish_seen_subcommand_from acquire status heartbeat release run help" -l profile -d 'Credential and settings profile' -r
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and not __fish_seen_subcommand_from acquire status heartbeat release run help" -l progress -d 'How to show progress on stderr' -r -f -a "auto\t'Bars on a terminal, plain status lines otherwise'
+bars\t'Always draw bars'
+plain\t'Plain status lines (at most one every 10 s), one line per failure'
+none\t'No progress output'"
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and not __fish_seen_subcommand_from acquire status heartbeat release run help" -l emulator -d 'Run against a local emulator started inside this process (no account needed)'
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and not __fish_seen_subcommand_from acquire status heartbeat release run help" -l json -d 'Machine-readable output: NDJSON events on stdout'
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and not __fish_seen_subcommand_from acquire status heartbeat release run help" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and not __fish_seen_subcommand_from acquire status heartbeat release run help" -s q -l quiet -d 'Only errors on stderr'
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and not __fish_seen_subcommand_from acquire status heartbeat release run help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and not __fish_seen_subcommand_from acquire status heartbeat release run help" -f -a "acquire" -d 'Take a lock and print its token alone on stdout'
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and not __fish_seen_subcommand_from acquire status heartbeat release run help" -f -a "status" -d 'Show whether a node is locked, by whom and until when'
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and not __fish_seen_subcommand_from acquire status heartbeat release run help" -f -a "heartbeat" -d 'Extend a lock you hold'
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and not __fish_seen_subcommand_from acquire status heartbeat release run help" -f -a "release" -d 'Release a lock you hold'
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and not __fish_seen_subcommand_from acquire status heartbeat release run help" -f -a "run" -d 'Hold a lock while COMMAND runs, then release it whatever happens'
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and not __fish_seen_subcommand_from acquire status heartbeat release run help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from acquire" -l duration -d 'Lock duration in seconds (60-3600)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from acquire" -l wait -d 'If another client holds the lock, keep trying for up to this many seconds' -r
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from acquire" -s w -l workspace -d 'Workspace id or name [env: FASTIO_WORKSPACE]' -r
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from acquire" -l api-base -d 'API base URL [env: FASTIO_API_BASE] [default: https://api.fast.io/current]' -r
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from acquire" -l token -d 'Access token or API key to use (see the credential order in --help)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from acquire" -l profile -d 'Credential and settings profile' -r
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from acquire" -l progress -d 'How to show progress on stderr' -r -f -a "auto\t'Bars on a terminal, plain status lines otherwise'
+bars\t'Always draw bars'
+plain\t'Plain status lines (at most one every 10 s), one line per failure'
+none\t'No progress output'"
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from acquire" -l emulator -d 'Run against a local emulator started inside this process (no account needed)'
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from acquire" -l json -d 'Machine-readable output: NDJSON events on stdout'
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from acquire" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from acquire" -s q -l quiet -d 'Only errors on stderr'
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from acquire" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from status" -s w -l workspace -d 'Workspace id or name [env: FASTIO_WORKSPACE]' -r
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from status" -l api-base -d 'API base URL [env: FASTIO_API_BASE] [default: https://api.fast.io/current]' -r
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from status" -l token -d 'Access token or API key to use (see the credential order in --help)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from status" -l profile -d 'Credential and settings profile' -r
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from status" -l progress -d 'How to show progress on stderr' -r -f -a "auto\t'Bars on a terminal, plain status lines otherwise'
+bars\t'Always draw bars'
+plain\t'Plain status lines (at most one every 10 s), one line per failure'
+none\t'No progress output'"
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from status" -l emulator -d 'Run against a local emulator started inside this process (no account needed)'
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from status" -l json -d 'Machine-readable output: NDJSON events on stdout'
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from status" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from status" -s q -l quiet -d 'Only errors on stderr'
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from heartbeat" -l lock-token -d 'The lock token printed by `lock acquire` (`--token` is the global credential flag)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from heartbeat" -s w -l workspace -d 'Workspace id or name [env: FASTIO_WORKSPACE]' -r
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from heartbeat" -l api-base -d 'API base URL [env: FASTIO_API_BASE] [default: https://api.fast.io/current]' -r
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from heartbeat" -l token -d 'Access token or API key to use (see the credential order in --help)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from heartbeat" -l profile -d 'Credential and settings profile' -r
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from heartbeat" -l progress -d 'How to show progress on stderr' -r -f -a "auto\t'Bars on a terminal, plain status lines otherwise'
+bars\t'Always draw bars'
+plain\t'Plain status lines (at most one every 10 s), one line per failure'
+none\t'No progress output'"
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from heartbeat" -l emulator -d 'Run against a local emulator started inside this process (no account needed)'
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from heartbeat" -l json -d 'Machine-readable output: NDJSON events on stdout'
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from heartbeat" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from heartbeat" -s q -l quiet -d 'Only errors on stderr'
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from heartbeat" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from release" -l lock-token -d 'The lock token printed by `lock acquire` (`--token` is the global credential flag)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from release" -s w -l workspace -d 'Workspace id or name [env: FASTIO_WORKSPACE]' -r
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from release" -l api-base -d 'API base URL [env: FASTIO_API_BASE] [default: https://api.fast.io/current]' -r
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from release" -l token -d 'Access token or API key to use (see the credential order in --help)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from release" -l profile -d 'Credential and settings profile' -r
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from release" -l progress -d 'How to show progress on stderr' -r -f -a "auto\t'Bars on a terminal, plain status lines otherwise'
+bars\t'Always draw bars'
+plain\t'Plain status lines (at most one every 10 s), one line per failure'
+none\t'No progress output'"
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from release" -l emulator -d 'Run against a local emulator started inside this process (no account needed)'
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from release" -l json -d 'Machine-readable output: NDJSON events on stdout'
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from release" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from release" -s q -l quiet -d 'Only errors on stderr'
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from release" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from run" -l duration -d 'Lock duration in seconds (60-3600); a heartbeat extends it while COMMAND runs' -r
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from run" -l wait -d 'If another client holds the lock, keep trying for up to this many seconds' -r
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from run" -s w -l workspace -d 'Workspace id or name [env: FASTIO_WORKSPACE]' -r
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from run" -l api-base -d 'API base URL [env: FASTIO_API_BASE] [default: https://api.fast.io/current]' -r
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from run" -l token -d 'Access token or API key to use (see the credential order in --help)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from run" -l profile -d 'Credential and settings profile' -r
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from run" -l progress -d 'How to show progress on stderr' -r -f -a "auto\t'Bars on a terminal, plain status lines otherwise'
+bars\t'Always draw bars'
+plain\t'Plain status lines (at most one every 10 s), one line per failure'
+none\t'No progress output'"
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from run" -l emulator -d 'Run against a local emulator started inside this process (no account needed)'
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from run" -l json -d 'Machine-readable output: NDJSON events on stdout'
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from run" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from run" -s q -l quiet -d 'Only errors on stderr'
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from run" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from help" -f -a "acquire" -d 'Take a lock and print its token alone on stdout'
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from help" -f -a "status" -d 'Show whether a node is locked, by whom and until when'
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from help" -f -a "heartbeat" -d 'Extend a lock you hold'
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from help" -f -a "release" -d 'Release a lock you hold'
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from help" -f -a "run" -d 'Hold a lock while COMMAND runs, then release it whatever happens'
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c fastio -n "__fish_fastio_using_subcommand ask" -s w -l workspace -d 'Workspace id or name [env: FASTIO_WORKSPACE]' -r
+complete -c fastio -n "__fish_fastio_using_subcommand ask" -l folder -d 'Ground the answer in this remote folder (repeatable)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand ask" -l file -d 'Attach this remote file (repeatable)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand ask" -l timeout -d 'Give up waiting for the answer after this many seconds' -r
+complete -c fastio -n "__fish_fastio_using_subcommand ask" -l api-base -d 'API base URL [env: FASTIO_API_BASE] [default: https://api.fast.io/current]' -r
+complete -c fastio -n "__fish_fastio_using_subcommand ask" -l token -d 'Access token or API key to use (see the credential order in --help)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand ask" -l profile -d 'Credential and settings profile' -r
+complete -c fastio -n "__fish_fastio_using_subcommand ask" -l progress -d 'How to show progress on stderr' -r -f -a "auto\t'Bars on a terminal, plain status lines otherwise'
+bars\t'Always draw bars'
+plain\t'Plain status lines (at most one every 10 s), one line per failure'
+none\t'No progress output'"
+complete -c fastio -n "__fish_fastio_using_subcommand ask" -l wait-indexed -d 'Wait until the referenced files are indexed before asking'
+complete -c fastio -n "__fish_fastio_using_subcommand ask" -l enable-intelligence -d 'Turn on workspace intelligence first (costs credits; files already there get indexed)'
+complete -c fastio -n "__fish_fastio_using_subcommand ask" -l emulator -d 'Run against a local emulator started inside this process (no account needed)'
+complete -c fastio -n "__fish_fastio_using_subcommand ask" -l json -d 'Machine-readable output: NDJSON events on stdout'
+complete -c fastio -n "__fish_fastio_using_subcommand ask" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c fastio -n "__fish_fastio_using_subcommand ask" -s q -l quiet -d 'Only errors on stderr'
+complete -c fastio -n "__fish_fastio_using_subcommand ask" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l listen -d 'Address to listen on (loopback unless another address is named explicitly; port 0 = any free port)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l api-key -d 'API key to accept (repeatable; one is generated when none is given)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l workspace -d 'Workspace to create (repeatable; the folder_name; default `default`)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l data-dir -d 'Where files and metadata are kept [default: the XDG data dir]' -r -F
+complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l chunk-size -d 'Largest chunk accepted, reported by /upload/limits/ (e.g. 100MB, 2MiB)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l max-chunks -d 'Most chunks per upload session' -r
+complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l max-file-size -d 'Largest file accepted (e.g. 40GB)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l max-sessions -d 'Most open upload sessions per user' -r
+complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l assembly-delay-ms -d 'Time spent in each of assemble/assembling and store/storing after /complete/' -r
+complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l fail-assembly-rate -d 'Fraction of completed chunked uploads that end in assembly_failed or store_failed' -r
+complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l rate-limit -d 'Requests per second allowed per token (0 = unlimited)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l burst -d 'Burst size of the rate limiter [default: the rate, at least 1]' -r
+complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l seed -d 'Seed for fault injection and generated ids' -r
+complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l latency-ms -d 'Added latency per request' -r
+complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l fail-rate -d 'Fraction of requests answered with a random 502/503/504' -r
+complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l reset-rate -d 'Fraction of requests whose connection is dropped mid-request' -r
+complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l bandwidth-per-conn -d 'Throttle reading request bodies per connection (e.g. 50MB = 50 MB/s)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l token-ttl -d 'Lifetime of OAuth access tokens' -r
+complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l answer-delay-ms -d 'Delay before an AI answer is complete' -r
+complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l api-base -d 'API base URL [env: FASTIO_API_BASE] [default: https://api.fast.io/current]' -r
+complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l token -d 'Access token or API key to use (see the credential order in --help)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l profile -d 'Credential and settings profile' -r
+complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l progress -d 'How to show progress on stderr' -r -f -a "auto\t'Bars on a terminal, plain status lines otherwise'
+bars\t'Always draw bars'
+plain\t'Plain status lines (at most one every 10 s), one line per failure'
+none\t'No progress output'"
+complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l omit-new-file-ids -d 'Leave new_file_id out of single-call answers and send node_id null in batch results (clients must poll the session or list the folder, as the service allows)'
+complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l intelligence -d 'Turn workspace intelligence (AI indexing) on for the created workspaces'
+complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l allow-private-urls -d 'Let URL imports fetch private and loopback addresses (for tests)'
+complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l flip-envelopes -d 'Emit the alternative envelope shapes (flat where nested is canonical and vice versa)'
+complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l legacy-rate-headers -d 'Send the legacy X-Rate-Limit-* header names'
+complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l datetime-expiry -d 'Send the rate-limit expiry as a UTC datetime instead of epoch seconds'
+complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l validation-400 -d 'Answer validation errors with HTTP 400 instead of 406'
+complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l log-requests -d 'Log every request (method, path, status, time) to stderr'
+complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l emulator -d 'Run against a local emulator started inside this process (no account needed)'
+complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l json -d 'Machine-readable output: NDJSON events on stdout'
+complete -c fastio -n "__fish_fastio_using_subcommand emulator" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c fastio -n "__fish_fastio_using_subcommand emulator" -s q -l quiet -d 'Only errors on stderr'
+complete -c fastio -n "__fish_fastio_using_subcommand emulator" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c fastio -n "__fish_fastio_using_subcommand completions" -l api-base -d 'API base URL [env: FASTIO_API_BASE] [default: https://api.fast.io/current]' -r
+complete -c fastio -n "__fish_fastio_using_subcommand completions" -l token -d 'Access token or API key to use (see the credential order in --help)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand completions" -l profile -d 'Credential and settings profile' -r
+complete -c fastio -n "__fish_fastio_using_subcommand completions" -l progress -d 'How to show progress on stderr' -r -f -a "auto\t'Bars on a terminal, plain status lines otherwise'
+bars\t'Always draw bars'
+plain\t'Plain status lines (at most one every 10 s), one line per failure'
+none\t'No progress output'"
+complete -c fastio -n "__fish_fastio_using_subcommand completions" -l emulator -d 'Run against a local emulator started inside this process (no account needed)'
+complete -c fastio -n "__fish_fastio_using_subcommand completions" -l json -d 'Machine-readable output: NDJSON events on stdout'
+complete -c fastio -n "__fish_fastio_using_subcommand completions" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c fastio -n "__fish_fastio_using_subcommand completions" -s q -l quiet -d 'Only errors on stderr'
+complete -c fastio -n "__fish_fastio_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c fastio -n "__fish_fastio_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l api-base -d 'API base URL [env: FASTIO_API_BASE] [default: https://api.fast.io/current]' -r
+complete -c fastio -n "__fish_fastio_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l token -d 'Access token or API key to use (see the credential order in --help)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l profile -d 'Credential and settings profile' -r
+complete -c fastio -n "__fish_fastio_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l progress -d 'How to show progress on stderr' -r -f -a "auto\t'Bars on a terminal, plain status lines otherwise'
+bars\t'Always draw bars'
+plain\t'Plain status lines (at most one every 10 s), one line per failure'
+none\t'No progress output'"
+complete -c fastio -n "__fish_fastio_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l emulator -d 'Run against a local emulator started inside this process (no account needed)'
+complete -c fastio -n "__fish_fastio_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l json -d 'Machine-readable output: NDJSON events on stdout'
+complete -c fastio -n "__fish_fastio_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c fastio -n "__fish_fastio_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -s q -l quiet -d 'Only errors on stderr'
+complete -c fastio -n "__fish_fastio_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c fastio -n "__fish_fastio_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -f -a "completions" -d 'Write completion scripts for every supported shell into DIR'
+complete -c fastio -n "__fish_fastio_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -f -a "man" -d 'Write man pages (fastio.1 and one per subcommand) into DIR'
+complete -c fastio -n "__fish_fastio_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c fastio -n "__fish_fastio_using_subcommand generate; and __fish_seen_subcommand_from completions" -l api-base -d 'API base URL [env: FASTIO_API_BASE] [default: https://api.fast.io/current]' -r
+complete -c fastio -n "__fish_fastio_using_subcommand generate; and __fish_seen_subcommand_from completions" -l token -d 'Access token or API key to use (see the credential order in --help)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand generate; and __fish_seen_subcommand_from completions" -l profile -d 'Credential and settings profile' -r
+complete -c fastio -n "__fish_fastio_using_subcommand generate; and __fish_seen_subcommand_from completions" -l progress -d 'How to show progress on stderr' -r -f -a "auto\t'Bars on a terminal, plain status lines otherwise'
+bars\t'Always draw bars'
+plain\t'Plain status lines (at most one every 10 s), one line per failure'
+none\t'No progress output'"
+complete -c fastio -n "__fish_fastio_using_subcommand generate; and __fish_seen_subcommand_from completions" -l emulator -d 'Run against a local emulator started inside this process (no account needed)'
+complete -c fastio -n "__fish_fastio_using_subcommand generate; and __fish_seen_subcommand_from completions" -l json -d 'Machine-readable output: NDJSON events on stdout'
+complete -c fastio -n "__fish_fastio_using_subcommand generate; and __fish_seen_subcommand_from completions" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c fastio -n "__fish_fastio_using_subcommand generate; and __fish_seen_subcommand_from completions" -s q -l quiet -d 'Only errors on stderr'
+complete -c fastio -n "__fish_fastio_using_subcommand generate; and __fish_seen_subcommand_from completions" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c fastio -n "__fish_fastio_using_subcommand generate; and __fish_seen_subcommand_from man" -l api-base -d 'API base URL [env: FASTIO_API_BASE] [default: https://api.fast.io/current]' -r
+complete -c fastio -n "__fish_fastio_using_subcommand generate; and __fish_seen_subcommand_from man" -l token -d 'Access token or API key to use (see the credential order in --help)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand generate; and __fish_seen_subcommand_from man" -l profile -d 'Credential and settings profile' -r
+complete -c fastio -n "__fish_fastio_using_subcommand generate; and __fish_seen_subcommand_from man" -l progress -d 'How to show progress on stderr' -r -f -a "auto\t'Bars on a terminal, plain status lines otherwise'
+bars\t'Always draw bars'
+plain\t'Plain status lines (at most one every 10 s), one line per failure'
+none\t'No progress output'"
+complete -c fastio -n "__fish_fastio_using_subcommand generate; and __fish_seen_subcommand_from man" -l emulator -d 'Run against a local emulator started inside this process (no account needed)'
+complete -c fastio -n "__fish_fastio_using_subcommand generate; and __fish_seen_subcommand_from man" -l json -d 'Machine-readable output: NDJSON events on stdout'
+complete -c fastio -n "__fish_fastio_using_subcommand generate; and __fish_seen_subcommand_from man" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c fastio -n "__fish_fastio_using_subcommand generate; and __fish_seen_subcommand_from man" -s q -l quiet -d 'Only errors on stderr'
+complete -c fastio -n "__fish_fastio_using_subcommand generate; and __fish_seen_subcommand_from man" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c fastio -n "__fish_fastio_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "completions" -d 'Write completion scripts for every supported shell into DIR'
+complete -c fastio -n "__fish_fastio_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "man" -d 'Write man pages (fastio.1 and one per subcommand) into DIR'
+complete -c fastio -n "__fish_fastio_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload import-url lock ask emulator completions generate help" -f -a "login" -d 'Store credentials for a profile: browser login (OAuth) or an API key'
+complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload import-url lock ask emulator completions generate help" -f -a "logout" -d 'Remove a profile\'s stored credentials and revoke its OAuth session'
+complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload import-url lock ask emulator completions generate help" -f -a "whoami" -d 'Show which credential is in use and who it belongs to'
+complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload import-url lock ask emulator completions generate help" -f -a "upload" -d 'Upload files and folder trees, concurrently and resumably'
+complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload import-url lock ask emulator completions generate help" -f -a "import-url" -d 'Import files from URLs on the server side'
+complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload import-url lock ask emulator completions generate help" -f -a "lock" -d 'File and folder locks for coordinating several writers'
+complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload import-url lock ask emulator completions generate help" -f -a "ask" -d 'Ask a question about workspace files; the answer comes with citations'
+complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload import-url lock ask emulator completions generate help" -f -a "emulator" -d 'Run a local Fast.io-compatible API server'
+complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload import-url lock ask emulator completions generate help" -f -a "completions" -d 'Print a shell completion script to stdout'
+complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload import-url lock ask emulator completions generate help" -f -a "generate" -d 'Regenerate the committed completions and man pages (for maintainers)'
+complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload import-url lock ask emulator completions generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c fastio -n "__fish_fastio_using_subcommand help; and __fish_seen_subcommand_from lock" -f -a "acquire" -d 'Take a lock and print its token alone on stdout'
+complete -c fastio -n "__fish_fastio_using_subcommand help; and __fish_seen_subcommand_from lock" -f -a "status" -d 'Show whether a node is locked, by whom and until when'
+complete -c fastio -n "__fish_fastio_using_subcommand help; and __fish_seen_subcommand_from lock" -f -a "heartbeat" -d 'Extend a lock you hold'
+complete -c fastio -n "__fish_fastio_using_subcommand help; and __fish_seen_subcommand_from lock" -f -a "release" -d 'Release a lock you hold'
+complete -c fastio -n "__fish_fastio_using_subcommand help; and __fish_seen_subcommand_from lock" -f -a "run" -d 'Hold a lock while COMMAND runs, then release it whatever happens'
+complete -c fastio -n "__fish_fastio_using_subcommand help; and __fish_seen_subcommand_from generate" -f -a "completions" -d 'Write completion scripts for every supported shell into DIR'
+complete -c fastio -n "__fish_fastio_using_subcommand help; and __fish_seen_subcommand_from generate" -f -a "man" -d 'Write man pages (fastio.1 and one per subcommand) into DIR'

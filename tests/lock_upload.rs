@@ -1,0 +1,131 @@
+//! `fastio upload --lock` and foreign writes into a locked folder: while one credential holds
+//! the lock, another credential's upload is refused file by file (423), and the holder's own
+//! `--lock` upload succeeds and releases the lock afterwards.
+
+mod more_support;
+
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use more_support::{KEY_A, KEY_B, env, stderr_of, stdout_of, write};
+use serde_json::Value;
+
+fn events(out: &std::process::Output) -> Vec<Value> {
+    stdout_of(out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn foreign_upload_into_a_locked_folder_is_refused_per_file_ours_succeeds() {
+    // Slow connections so our locked upload is still running while the other client tries.
+    let e = env(|c| {
+        c.bandwidth_per_conn = Some(1_000_000);
+        c.chunk_size = 1 << 20;
+    });
+    let folder = e.mkdir("root", "shared").await;
+    let ours = tempfile::tempdir().unwrap();
+    let big: Vec<u8> = (0..3_000_000u32).map(|i| (i % 251) as u8).collect();
+    write(ours.path(), "big.bin", &big);
+    write(ours.path(), "note.txt", b"ours\n");
+    let theirs = tempfile::tempdir().unwrap();
+    write(theirs.path(), "x.txt", b"theirs x\n");
+    write(theirs.path(), "y.txt", b"theirs y\n");
+
+    let our_upload = e
+        .std_cmd(KEY_A)
+        .args(["--json", "upload", "--lock", "--to", "shared", "-j", "1"])
+        .arg(format!("{}/", ours.path().display()))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while !e.is_locked(&folder).await {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "lock never taken"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+
+    let out = e
+        .cmd(KEY_B)
+        .args(["--json", "upload", "--to", "shared"])
+        .arg(format!("{}/", theirs.path().display()))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr_of(&out));
+    let evs = events(&out);
+    let failed: Vec<&Value> = evs.iter().filter(|v| v["type"] == "file_failed").collect();
+    assert_eq!(failed.len(), 2, "each file refused: {evs:?}");
+    for f in &failed {
+        let err = f["error"].as_str().unwrap();
+        assert!(err.contains("423") || err.contains("locked"), "{err}");
+    }
+    assert!(
+        e.is_locked(&folder).await,
+        "still ours while the upload runs"
+    );
+
+    let out = our_upload.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    let evs = events(&out);
+    assert_eq!(evs.iter().filter(|v| v["type"] == "file_done").count(), 2);
+    assert!(!e.is_locked(&folder).await, "released after the last file");
+
+    let names: Vec<String> = e
+        .list(&folder)
+        .await
+        .iter()
+        .map(|n| n["name"].as_str().unwrap().to_string())
+        .collect();
+    let mut names = names;
+    names.sort();
+    assert_eq!(names, ["big.bin", "note.txt"], "nothing of theirs landed");
+    let big_id = e
+        .list(&folder)
+        .await
+        .iter()
+        .find(|n| n["name"] == "big.bin")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(e.read(&big_id).await == big);
+
+    // Now free: their upload with --lock goes through.
+    let out = e
+        .cmd(KEY_B)
+        .args(["upload", "--lock", "--to", "shared"])
+        .arg(format!("{}/", theirs.path().display()))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert!(!e.is_locked(&folder).await);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn upload_lock_on_a_folder_held_by_another_is_one_clear_error() {
+    let e = env(|_| {});
+    let folder = e.mkdir("root", "shared").await;
+    let out = e
+        .cmd(KEY_B)
+        .args(["lock", "acquire", "shared"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let src = tempfile::tempdir().unwrap();
+    write(src.path(), "a.txt", b"a");
+    let out = e
+        .cmd(KEY_A)
+        .args(["upload", "--lock", "--to", "shared"])
+        .arg(src.path().join("a.txt"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr_of(&out);
+    assert!(err.contains("shared is locked by"), "{err}");
+    assert!(e.list(&folder).await.is_empty(), "no byte sent");
+}
