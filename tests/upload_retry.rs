@@ -169,3 +169,37 @@ fn node_ids_missing_from_batch_answers_are_looked_up() {
         assert_eq!(e["node_id"], remote[path].id.as_str());
     }
 }
+
+#[test]
+fn alternative_wire_shapes_and_rate_headers_are_accepted() {
+    // Flipped envelopes (flat ↔ nested), legacy limit header names with the datetime expiry,
+    // 400 instead of 406, and a rate limit small enough to be hit.
+    let emu = emulator(EmulatorConfig {
+        flip_envelopes: true,
+        legacy_rate_headers: true,
+        datetime_expiry: true,
+        validation_400: true,
+        rate_limit: 30.0,
+        ..small_limits()
+    });
+    let home = tempfile::tempdir().unwrap();
+    let src = tempfile::tempdir().unwrap();
+    let d = src.path().join("shapes");
+    for i in 0..60 {
+        write(&d, &format!("sub{}/f{i}.txt", i % 6), 50 + i, i);
+    }
+    write(&d, "big.bin", 6 * MIB, 9);
+    let out = fastio(&emu, home.path())
+        .args(["upload", "--json", "--to", "x/y"])
+        .arg(&d)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(summary_of(&ndjson(&out.stdout))["uploaded"], 61);
+    assert_stored(&emu, &d, "x/y/shapes");
+}
