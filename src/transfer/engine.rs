@@ -163,6 +163,9 @@ impl Engine {
 
     /// Resolve (create, unless a dry run) the remote folder of `f`. `None`: dry run, missing.
     async fn folder_for(&self, f: &PlannedFile) -> Result<Option<String>, FileError> {
+        if let Some(Some(id)) = self.folders.cached(&f.remote_dir) {
+            return Ok(Some(id));
+        }
         let r = self.retrier();
         let id = r
             .run("create folder", || self.folders.resolve(&f.remote_dir))
