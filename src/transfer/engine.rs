@@ -48,7 +48,7 @@ impl Counters {
     }
 }
 
-type Listing = Arc<OnceCell<HashMap<String, Node>>>;
+type Listing = Arc<OnceCell<Arc<HashMap<String, Node>>>>;
 
 /// State shared by every task of one run.
 pub struct Engine {
@@ -80,7 +80,7 @@ impl Engine {
     }
 
     /// The children of a folder, listed once per run (by folder id).
-    pub async fn listing(&self, folder_id: &str) -> Result<HashMap<String, Node>, FileError> {
+    pub async fn listing(&self, folder_id: &str) -> Result<Arc<HashMap<String, Node>>, FileError> {
         let cell = self
             .listings
             .lock()
@@ -90,7 +90,9 @@ impl Engine {
             .clone();
         cell.get_or_try_init(|| async {
             let nodes = self.list_fresh(folder_id).await?;
-            Ok::<_, FileError>(nodes.into_iter().map(|n| (n.name.clone(), n)).collect())
+            Ok::<_, FileError>(Arc::new(
+                nodes.into_iter().map(|n| (n.name.clone(), n)).collect(),
+            ))
         })
         .await
         .cloned()
