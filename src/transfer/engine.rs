@@ -423,7 +423,11 @@ pub async fn upload(
     drop(batch_tx);
     while tasks.join_next().await.is_some() {}
     let _ = batcher.await;
-    let _ = tokio::task::spawn_blocking(move || walker.join()).await;
+    if !cancel.stop.is_cancelled() {
+        let _ = tokio::task::spawn_blocking(move || walker.join()).await;
+    }
+    // Otherwise the walk may be blocked reading `--files-from -`: leave it; it ends with the
+    // process, and stops by itself at its next file (the channel is closed).
 
     let interrupted = cancel.stop.is_cancelled() && engine.fatal.lock().unwrap().is_none();
     let summary = engine.summary(started, interrupted);
