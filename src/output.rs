@@ -10,8 +10,8 @@
 //!   file in flight. Failures (and with `-v`, every finished file) leave a line.
 //! * `plain` (the `auto` choice otherwise): no ANSI codes, a status line at most every 10 s,
 //!   one line per failure and per skipped symlink.
-//! * `none`, or `-q`: nothing but errors (failures are still listed with `none`; `-q` keeps
-//!   only the final error, if any).
+//! * `none`, or `-q`: no progress; failures are still listed one per line; `-q` also drops
+//!   the summary and the per-symlink lines.
 //!
 //! # `--json` event schema (NDJSON on stdout, one object per line)
 //!
@@ -29,7 +29,7 @@
 //! | `throttled` | `what`, `wait_ms` (HTTP 429: every request waits) |
 //! | `would_upload` | dry run only: `local`, `remote_path`, `size` |
 //! | `would_create_folder` | dry run only: `remote_path` |
-//! | `summary` | last line: `uploaded`, `skipped`, `failed`, `bytes`, `bytes_sent`, `retries`, `throttled`, `folders_created`, `symlinks_skipped`, `wall_ms`, `bytes_per_sec`, `interrupted`, `dry_run` |
+//! | `summary` | last line: `uploaded`, `skipped`, `failed`, `bytes`, `bytes_sent`, `retries`, `throttled`, `folders_created` (dry run: folders that would be created; 0 otherwise), `symlinks_skipped`, `wall_ms`, `bytes_per_sec` (bytes sent / wall time), `interrupted`, `dry_run` |
 //!
 //! Example:
 //!
@@ -387,7 +387,12 @@ pub async fn report(
                     pb.finish_and_clear();
                     b.multi.remove(&pb);
                 }
-                say(&bars, format!("failed `{local}`: {error}"));
+                // An error: printed even with -q.
+                let line = format!("fastio: failed `{local}`: {error}");
+                match &bars {
+                    Some(b) => b.println(&line),
+                    None => eprintln!("{line}"),
+                }
             }
             Event::SymlinkSkipped { local } => {
                 if printer.progress != Progress::None {

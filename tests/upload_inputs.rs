@@ -387,3 +387,77 @@ fn a_file_changing_while_sent_fails_alone() {
     assert!(tree.contains_key("live/steady.txt"));
     assert!(!tree.contains_key("live/growing.log"));
 }
+
+#[test]
+fn uploads_start_before_the_walk_ends() {
+    // Paths arrive on stdin one at a time; the first file is stored while stdin is still open.
+    let emu = emulator(EmulatorConfig::default());
+    let home = tempfile::tempdir().unwrap();
+    let src = tempfile::tempdir().unwrap();
+    write(src.path(), "first.txt", 5, 1);
+    write(src.path(), "second.txt", 6, 2);
+    let mut child = fastio_std(&emu, home.path())
+        .current_dir(src.path())
+        .args(["upload", "--files-from", "-", "--progress", "none"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    {
+        use std::io::Write;
+        writeln!(stdin, "first.txt").unwrap();
+        stdin.flush().unwrap();
+    }
+    let t0 = std::time::Instant::now();
+    while !remote_tree(&emu).contains_key("first.txt") {
+        assert!(
+            t0.elapsed() < std::time::Duration::from_secs(30),
+            "first file not uploaded while the list was still open"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    {
+        use std::io::Write;
+        writeln!(stdin, "second.txt").unwrap();
+    }
+    drop(stdin);
+    assert_eq!(child.wait().unwrap().code(), Some(0));
+    assert!(remote_tree(&emu).contains_key("second.txt"));
+}
+
+#[cfg(unix)]
+#[test]
+fn names_the_server_refuses_fail_alone_with_its_message() {
+    let emu = emulator(small_limits());
+    let home = tempfile::tempdir().unwrap();
+    let src = tempfile::tempdir().unwrap();
+    let d = src.path().join("names");
+    write(&d, "back\\slash.txt", 5, 1);
+    write(&d, "big back\\slash.bin", 5 * MIB, 2);
+    write(&d, "fine.txt", 5, 3);
+    let out = fastio(&emu, home.path())
+        .args(["upload", "--json"])
+        .arg(&d)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let events = ndjson(&out.stdout);
+    let failed: Vec<_> = events
+        .iter()
+        .filter(|e| e["type"] == "file_failed")
+        .collect();
+    assert_eq!(failed.len(), 2, "{events:?}");
+    for f in &failed {
+        assert!(f["local"].as_str().unwrap().contains("slash"));
+        assert!(f["error"].as_str().unwrap().contains("not allowed"), "{f}");
+    }
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        stderr.lines().filter(|l| l.contains("failed `")).count(),
+        2,
+        "{stderr}"
+    );
+    assert!(remote_tree(&emu).contains_key("names/fine.txt"));
+}

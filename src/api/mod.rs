@@ -51,10 +51,17 @@ impl Credentials for StaticToken {
 
 /// One gate for every request of the process: after a 429, nobody sends until the server's
 /// window resets (plus jitter), so workers never hammer a throttled server.
+///
+/// It also paces: while the server reports few calls left in its window (`x-ve-limit-avail`
+/// at most half of `x-ve-limit-max`), requests start one every `1.05 × window / max`
+/// (the window being what is left of it, at most 1 s), which keeps a refilling limit busy
+/// without earning 429s. Pacing stops once the allowance recovers above three quarters.
 #[derive(Debug, Default)]
 pub struct RateGate {
     paused_until: Mutex<Option<Instant>>,
     throttled: std::sync::atomic::AtomicU64,
+    /// While pacing: (earliest start of the next request, spacing).
+    pace: Mutex<Option<(Instant, Duration)>>,
 }
 
 impl RateGate {
@@ -82,13 +89,44 @@ impl RateGate {
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     }
 
-    /// Close the gate for `wait` without counting a 429: the server said its window is used up
-    /// (`x-ve-limit-avail: 0` on a success), so the next request would only be refused.
-    pub fn hold(&self, wait: Duration) {
-        let until = Instant::now() + wait;
-        let mut guard = self.paused_until.lock().unwrap();
-        if guard.is_none_or(|t| t < until) {
-            *guard = Some(until);
+    /// Wait for this request's turn when pacing is on.
+    pub async fn wait_turn(&self) {
+        let slot = {
+            let mut pace = self.pace.lock().unwrap();
+            match pace.as_mut() {
+                Some((next, spacing)) => {
+                    let slot = (*next).max(Instant::now());
+                    *next = slot + *spacing;
+                    Some(slot)
+                }
+                None => None,
+            }
+        };
+        if let Some(slot) = slot {
+            tokio::time::sleep_until(slot.into()).await;
+        }
+    }
+
+    /// Take note of a response's limit headers: start, adjust or stop pacing.
+    pub fn note(&self, info: &LimitInfo, now: SystemTime) {
+        let (Some(avail), Some(max)) = (info.available, info.max) else {
+            return;
+        };
+        let max = max.max(1);
+        let mut pace = self.pace.lock().unwrap();
+        if avail.saturating_mul(2) <= max {
+            let window = match info.expires_epoch {
+                Some(_) => info.wait_from(now).min(Duration::from_secs(1)),
+                None => Duration::from_secs(1),
+            };
+            let spacing = (window.mul_f64(1.05) / max.min(u32::MAX as u64) as u32)
+                .clamp(Duration::from_millis(1), Duration::from_millis(500));
+            match pace.as_mut() {
+                Some((_, s)) => *s = spacing,
+                None => *pace = Some((Instant::now(), spacing)),
+            }
+        } else if avail.saturating_mul(4) > max.saturating_mul(3) {
+            *pace = None;
         }
     }
 
@@ -207,6 +245,7 @@ impl Client {
         let mut refreshed = false;
         loop {
             self.gate.wait_open().await;
+            self.gate.wait_turn().await;
             let token = self.creds.bearer().await.map_err(|e| ApiError::Status {
                 method: method.to_string(),
                 path: path.to_string(),
@@ -253,15 +292,8 @@ impl Client {
             if !resp.status().is_success() {
                 return Err(self.error_from(&method, path, resp).await);
             }
-            // The window is used up: pause about one request's worth of the window (time to
-            // refill / allowance) instead of letting the next request earn a 429.
-            let info = LimitInfo::from_headers(resp.headers());
-            if info.available == Some(0) && info.expires_epoch.is_some() {
-                let refill = info.wait_from(SystemTime::now());
-                let per_call = refill / info.max.unwrap_or(1).max(1) as u32;
-                self.gate
-                    .hold(per_call.clamp(Duration::from_millis(20), Duration::from_millis(500)));
-            }
+            self.gate
+                .note(&LimitInfo::from_headers(resp.headers()), SystemTime::now());
             return Ok(resp);
         }
     }
@@ -329,5 +361,42 @@ impl Client {
             },
             retry_after: None,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::UNIX_EPOCH;
+
+    #[tokio::test]
+    async fn low_allowance_paces_requests_and_recovery_stops_it() {
+        let gate = RateGate::default();
+        let now = UNIX_EPOCH + Duration::from_secs(1000);
+        let low = LimitInfo {
+            available: Some(2),
+            max: Some(20),
+            expires_epoch: Some(1002),
+            retry_after: None,
+        };
+        gate.note(&low, now);
+        let t = Instant::now();
+        for _ in 0..5 {
+            gate.wait_turn().await;
+        }
+        // 4 spacings of 1.05 s / 20 = 52.5 ms after the first.
+        assert!(
+            t.elapsed() >= Duration::from_millis(200),
+            "{:?}",
+            t.elapsed()
+        );
+        gate.note(
+            &LimitInfo {
+                available: Some(18),
+                ..low
+            },
+            now,
+        );
+        assert!(gate.pace.lock().unwrap().is_none(), "pacing stops");
     }
 }

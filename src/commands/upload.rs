@@ -176,3 +176,37 @@ pub fn exit_status(s: &Summary) -> ExitStatus {
         _ => ExitStatus::PartialFailure,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exit_codes_follow_the_documented_table() {
+        let s = |uploaded, failed, fatal, interrupted| Summary {
+            uploaded,
+            failed,
+            fatal,
+            interrupted,
+            ..Default::default()
+        };
+        assert_eq!(exit_status(&s(0, 0, None, false)), ExitStatus::Success);
+        assert_eq!(
+            exit_status(&s(3, 1, None, false)),
+            ExitStatus::PartialFailure
+        );
+        assert_eq!(
+            exit_status(&s(0, 2, Some(Fatality::Auth), false)),
+            ExitStatus::Auth
+        );
+        assert_eq!(
+            exit_status(&s(1, 2, Some(Fatality::Auth), false)),
+            ExitStatus::PartialFailure
+        );
+        assert_eq!(
+            exit_status(&s(0, 2, Some(Fatality::Unavailable), false)),
+            ExitStatus::Unavailable
+        );
+        assert_eq!(exit_status(&s(5, 0, None, true)), ExitStatus::Interrupted);
+    }
+}
