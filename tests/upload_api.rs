@@ -74,6 +74,12 @@ async fn folder_paths_are_created_once_under_concurrency() {
     ids.dedup();
     assert_eq!(ids.len(), 1, "one folder id for one path");
     assert_eq!(
+        folders.cached("reports/2026/q1/"),
+        Some(Some(ids[0].clone()))
+    );
+    assert_eq!(folders.cached("reports/2027"), None);
+    assert_eq!(folders.cached(""), Some(Some("root".into())));
+    assert_eq!(
         remote_folders(&emu),
         ["reports", "reports/2026", "reports/2026/q1"]
     );

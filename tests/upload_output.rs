@@ -130,3 +130,42 @@ fn ctrl_c_stops_prints_the_summary_and_exits_130() {
     // The journal stays for a resume.
     assert_eq!(journal_files(home.path()).len(), 1);
 }
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_while_waiting_for_more_paths_on_stdin_exits_130() {
+    let emu = emulator(EmulatorConfig::default());
+    let home = tempfile::tempdir().unwrap();
+    let src = tempfile::tempdir().unwrap();
+    write(src.path(), "one.txt", 3, 1);
+    let mut child = fastio_std(&emu, home.path())
+        .current_dir(src.path())
+        .args(["upload", "--files-from", "-", "--json"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    {
+        use std::io::Write;
+        writeln!(stdin, "one.txt").unwrap();
+        stdin.flush().unwrap();
+    }
+    let t0 = Instant::now();
+    while !remote_tree(&emu).contains_key("one.txt") {
+        assert!(t0.elapsed() < Duration::from_secs(30));
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    // stdin stays open: the run must not wait for it.
+    let out = child.wait_with_output().unwrap();
+    drop(stdin);
+    assert_eq!(out.status.code(), Some(130));
+    let summary = summary_of(&ndjson(&out.stdout));
+    assert_eq!(summary["uploaded"], 1);
+    assert_eq!(summary["interrupted"], true);
+}

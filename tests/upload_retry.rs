@@ -104,3 +104,102 @@ fn an_applied_batch_whose_answer_was_lost_is_not_resent() {
     assert_eq!(requests_matching(&emu, "/upload/batch"), 1);
     assert_stored(&emu, &d, "b");
 }
+
+#[test]
+fn assembly_or_store_failure_is_a_per_file_error_with_the_servers_message() {
+    let emu = emulator(EmulatorConfig {
+        assembly_fail_rate: 1.0,
+        seed: Some(3),
+        ..small_limits()
+    });
+    let home = tempfile::tempdir().unwrap();
+    let src = tempfile::tempdir().unwrap();
+    let d = src.path().join("asm");
+    write(&d, "big.bin", 5 * MIB, 1);
+    write(&d, "small.txt", 10, 2);
+    let out = fastio(&emu, home.path())
+        .args(["upload", "--json"])
+        .arg(&d)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let events = ndjson(&out.stdout);
+    let failed: Vec<_> = events
+        .iter()
+        .filter(|e| e["type"] == "file_failed")
+        .collect();
+    assert_eq!(failed.len(), 1, "{events:?}");
+    // `assembly_failed` or `store_failed`, with the server's status message.
+    let error = failed[0]["error"].as_str().unwrap();
+    assert!(
+        (error.contains("assembly_failed") || error.contains("store_failed"))
+            && error.contains("injected"),
+        "{error}"
+    );
+    assert!(remote_tree(&emu).contains_key("asm/small.txt"));
+    assert!(!remote_tree(&emu).contains_key("asm/big.bin"));
+}
+
+#[test]
+fn node_ids_missing_from_batch_answers_are_looked_up() {
+    let emu = emulator(EmulatorConfig {
+        omit_new_file_ids: true,
+        ..Default::default()
+    });
+    let home = tempfile::tempdir().unwrap();
+    let src = tempfile::tempdir().unwrap();
+    let d = src.path().join("ids");
+    for i in 0..5 {
+        write(&d, &format!("f{i}.txt"), 10 + i, i);
+    }
+    let out = fastio(&emu, home.path())
+        .args(["upload", "--json"])
+        .arg(&d)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let remote = remote_tree(&emu);
+    let done: Vec<_> = ndjson(&out.stdout)
+        .into_iter()
+        .filter(|e| e["type"] == "file_done")
+        .collect();
+    assert_eq!(done.len(), 5);
+    for e in done {
+        let path = e["remote_path"].as_str().unwrap();
+        assert_eq!(e["node_id"], remote[path].id.as_str());
+    }
+}
+
+#[test]
+fn alternative_wire_shapes_and_rate_headers_are_accepted() {
+    // Flipped envelopes (flat ↔ nested), legacy limit header names with the datetime expiry,
+    // 400 instead of 406, and a rate limit small enough to be hit.
+    let emu = emulator(EmulatorConfig {
+        flip_envelopes: true,
+        legacy_rate_headers: true,
+        datetime_expiry: true,
+        validation_400: true,
+        rate_limit: 30.0,
+        ..small_limits()
+    });
+    let home = tempfile::tempdir().unwrap();
+    let src = tempfile::tempdir().unwrap();
+    let d = src.path().join("shapes");
+    for i in 0..60 {
+        write(&d, &format!("sub{}/f{i}.txt", i % 6), 50 + i, i);
+    }
+    write(&d, "big.bin", 6 * MIB, 9);
+    let out = fastio(&emu, home.path())
+        .args(["upload", "--json", "--to", "x/y"])
+        .arg(&d)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(summary_of(&ndjson(&out.stdout))["uploaded"], 61);
+    assert_stored(&emu, &d, "x/y/shapes");
+}

@@ -77,6 +77,16 @@ impl FolderResolver {
             .clone()
     }
 
+    /// The cached answer for `path`, without any request: `None` when not resolved yet.
+    pub fn cached(&self, path: &str) -> Option<Option<String>> {
+        let segs = split_remote_path(path).ok()?;
+        if segs.is_empty() {
+            return Some(Some("root".into()));
+        }
+        let key = join_remote_path(segs.iter().copied());
+        self.cells.lock().unwrap().get(&key)?.get().cloned()
+    }
+
     /// The folder id for `path` (`""` or `/` = `root`): `Some(id)`, or `None` when it does not
     /// exist (lookup mode only; create mode makes it). Each path is resolved once.
     pub async fn resolve(&self, path: &str) -> Result<Option<String>, ApiError> {

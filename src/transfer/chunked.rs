@@ -2,8 +2,9 @@
 //! chunks in flight per session (the documented server limit), each under the global budget.
 //!
 //! Chunks are read in order with positional reads on a blocking thread; the same pass computes
-//! each chunk's SHA-256 (sent with the chunk) and the whole file's. A permit is taken *before* a
-//! chunk is read, so memory is about (requests in flight) × (chunk size). After the last chunk
+//! each chunk's SHA-256 (sent with the chunk) and the whole file's. Each session reads one chunk
+//! ahead of what it sends, so memory is about (requests in flight + open sessions) × (chunk
+//! size). After the last chunk
 //! the file is checked unchanged, the session completed, and `stored` awaited with the details
 //! long-poll; the stored node's size (and SHA-256, when reported) is compared with ours.
 //!
@@ -194,18 +195,8 @@ async fn send_chunks(
         let offset = (order - 1) * chunk;
         let len = chunk.min(f.size - offset) as usize;
         let skip = completed || present.get(&order) == Some(&(len as u64));
-        let permit: Option<Permit> = if skip {
-            None
-        } else {
-            if e.cancel.stop.is_cancelled() {
-                in_flight.abort_all();
-                return Err(FileError::Cancelled);
-            }
-            while in_flight.len() >= CHUNKS_IN_FLIGHT {
-                join_one(&mut in_flight).await?;
-            }
-            Some(e.retrier().permit().await?)
-        };
+        // Read (and hash) this chunk while the previous ones are still sending: one chunk of
+        // read-ahead per session keeps each connection busy.
         let fh = file.clone();
         let (data, chunk_sha, h) = tokio::task::spawn_blocking(move || {
             read_chunk(&fh, offset, len, &mut hasher).map(|(d, s)| (d, s, hasher))
@@ -218,6 +209,14 @@ async fn send_chunks(
             e.events.emit(Event::Bytes { id, n: len as u64 });
             continue;
         }
+        if e.cancel.stop.is_cancelled() {
+            in_flight.abort_all();
+            return Err(FileError::Cancelled);
+        }
+        while in_flight.len() >= CHUNKS_IN_FLIGHT {
+            join_one(&mut in_flight).await?;
+        }
+        let permit: Option<Permit> = Some(e.retrier().permit().await?);
         let (e2, sid) = (e.clone(), session_id.to_string());
         in_flight.spawn(async move {
             let n = data.len() as u64;

@@ -48,7 +48,7 @@ impl Counters {
     }
 }
 
-type Listing = Arc<OnceCell<HashMap<String, Node>>>;
+type Listing = Arc<OnceCell<Arc<HashMap<String, Node>>>>;
 
 /// State shared by every task of one run.
 pub struct Engine {
@@ -80,7 +80,7 @@ impl Engine {
     }
 
     /// The children of a folder, listed once per run (by folder id).
-    pub async fn listing(&self, folder_id: &str) -> Result<HashMap<String, Node>, FileError> {
+    pub async fn listing(&self, folder_id: &str) -> Result<Arc<HashMap<String, Node>>, FileError> {
         let cell = self
             .listings
             .lock()
@@ -90,7 +90,9 @@ impl Engine {
             .clone();
         cell.get_or_try_init(|| async {
             let nodes = self.list_fresh(folder_id).await?;
-            Ok::<_, FileError>(nodes.into_iter().map(|n| (n.name.clone(), n)).collect())
+            Ok::<_, FileError>(Arc::new(
+                nodes.into_iter().map(|n| (n.name.clone(), n)).collect(),
+            ))
         })
         .await
         .cloned()
@@ -163,6 +165,9 @@ impl Engine {
 
     /// Resolve (create, unless a dry run) the remote folder of `f`. `None`: dry run, missing.
     async fn folder_for(&self, f: &PlannedFile) -> Result<Option<String>, FileError> {
+        if let Some(Some(id)) = self.folders.cached(&f.remote_dir) {
+            return Ok(Some(id));
+        }
         let r = self.retrier();
         let id = r
             .run("create folder", || self.folders.resolve(&f.remote_dir))
@@ -418,7 +423,11 @@ pub async fn upload(
     drop(batch_tx);
     while tasks.join_next().await.is_some() {}
     let _ = batcher.await;
-    let _ = tokio::task::spawn_blocking(move || walker.join()).await;
+    if !cancel.stop.is_cancelled() {
+        let _ = tokio::task::spawn_blocking(move || walker.join()).await;
+    }
+    // Otherwise the walk may be blocked reading `--files-from -`: leave it; it ends with the
+    // process, and stops by itself at its next file (the channel is closed).
 
     let interrupted = cancel.stop.is_cancelled() && engine.fatal.lock().unwrap().is_none();
     let summary = engine.summary(started, interrupted);
