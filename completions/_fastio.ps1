@@ -50,7 +50,7 @@ Register-ArgumentCompleter -Native -CommandName 'fastio' -ScriptBlock {
         }
         'fastio;login' {
             [CompletionResult]::new('--client-id', '--client-id', [CompletionResultType]::ParameterName, 'OAuth client id')
-            [CompletionResult]::new('--redirect-uri', '--redirect-uri', [CompletionResultType]::ParameterName, 'OAuth redirect URI (a loopback listener is bound to its port)')
+            [CompletionResult]::new('--redirect-uri', '--redirect-uri', [CompletionResultType]::ParameterName, 'OAuth redirect URI (a listener on 127.0.0.1 is bound to its port; 0 = any free port)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up waiting for the browser after this many seconds')
             [CompletionResult]::new('--workspace', '--workspace', [CompletionResultType]::ParameterName, 'Default workspace (id or name) to remember for this profile')
             [CompletionResult]::new('--api-base', '--api-base', [CompletionResultType]::ParameterName, 'API base URL [env: FASTIO_API_BASE] [default: https://api.fast.io/current]')

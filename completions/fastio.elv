@@ -46,7 +46,7 @@ set edit:completion:arg-completer[fastio] = {|@words|
         }
         &'fastio;login'= {
             cand --client-id 'OAuth client id'
-            cand --redirect-uri 'OAuth redirect URI (a loopback listener is bound to its port)'
+            cand --redirect-uri 'OAuth redirect URI (a listener on 127.0.0.1 is bound to its port; 0 = any free port)'
             cand --timeout 'Give up waiting for the browser after this many seconds'
             cand --workspace 'Default workspace (id or name) to remember for this profile'
             cand --api-base 'API base URL [env: FASTIO_API_BASE] [default: https://api.fast.io/current]'

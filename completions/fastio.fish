@@ -49,7 +49,7 @@ complete -c fastio -n "__fish_fastio_needs_command" -f -a "completions" -d 'Prin
 complete -c fastio -n "__fish_fastio_needs_command" -f -a "generate" -d 'Regenerate the committed completions and man pages (for maintainers)'
 complete -c fastio -n "__fish_fastio_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c fastio -n "__fish_fastio_using_subcommand login" -l client-id -d 'OAuth client id' -r
-complete -c fastio -n "__fish_fastio_using_subcommand login" -l redirect-uri -d 'OAuth redirect URI (a loopback listener is bound to its port)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand login" -l redirect-uri -d 'OAuth redirect URI (a listener on 127.0.0.1 is bound to its port; 0 = any free port)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand login" -l timeout -d 'Give up waiting for the browser after this many seconds' -r
 complete -c fastio -n "__fish_fastio_using_subcommand login" -l workspace -d 'Default workspace (id or name) to remember for this profile' -r
 complete -c fastio -n "__fish_fastio_using_subcommand login" -l api-base -d 'API base URL [env: FASTIO_API_BASE] [default: https://api.fast.io/current]' -r

@@ -327,6 +327,7 @@ fn router(state: &AppState) -> Router<AppState> {
         .merge(ai::routes());
     Router::new()
         .nest("/current", api)
+        .merge(oauth::page_routes())
         .route("/__emulator/stats", get(stats_handler))
         .fallback(wire::no_route)
         .method_not_allowed_fallback(wire::wrong_method)

@@ -144,6 +144,8 @@ impl Session {
 pub struct Uploads {
     sessions: Mutex<HashMap<String, Arc<Session>>>,
     loaded: std::sync::Once,
+    /// When expired sessions were last swept (ms since the epoch).
+    last_sweep: std::sync::atomic::AtomicI64,
 }
 
 impl Default for Uploads {
@@ -151,6 +153,7 @@ impl Default for Uploads {
         Uploads {
             sessions: Mutex::new(HashMap::new()),
             loaded: std::sync::Once::new(),
+            last_sweep: std::sync::atomic::AtomicI64::new(0),
         }
     }
 }
@@ -222,6 +225,33 @@ fn uploads(state: &AppState) -> Arc<Uploads> {
         }
     });
     u
+}
+
+/// Sessions untouched for this long are dropped with their chunks.
+const SESSION_LIFETIME_MS: i64 = 24 * 3600 * 1000;
+
+/// Drop sessions idle for more than 24 h (at most once a minute).
+async fn sweep_expired(state: &AppState) {
+    let u = uploads(state);
+    let now = now_ms();
+    let last = u.last_sweep.load(Ordering::Relaxed);
+    if now - last < 60_000
+        || u.last_sweep
+            .compare_exchange(last, now, Ordering::SeqCst, Ordering::Relaxed)
+            .is_err()
+    {
+        return;
+    }
+    let expired: Vec<String> = u
+        .all()
+        .iter()
+        .map(|s| s.get())
+        .filter(|d| now - d.updated > SESSION_LIFETIME_MS)
+        .map(|d| d.id)
+        .collect();
+    for id in expired {
+        drop_session(state, &id).await;
+    }
 }
 
 /// Save a session's state and wake its long-polls.
@@ -526,6 +556,7 @@ async fn create(State(state): State<AppState>, caller: Caller, req: Request) -> 
         return single_call(state, caller, query, mp).await;
     }
     let f = Fields::from_request(req, &()).await?;
+    sweep_expired(&state).await;
     if f.flag("stream", false)? {
         return Err(stream_not_supported());
     }
@@ -1283,6 +1314,7 @@ async fn details(
 }
 
 async fn list_sessions(State(state): State<AppState>, caller: Caller) -> ApiResult {
+    sweep_expired(&state).await;
     let mut list: Vec<SessionData> = uploads(&state)
         .all()
         .iter()
