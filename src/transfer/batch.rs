@@ -23,7 +23,8 @@ use super::plan::{PlannedFile, mtime_ns};
 use super::{Event, FileError};
 use crate::api::upload::{BATCH_MAX_FILES, BatchFile, BatchOutcome, Target, upload_batch};
 
-/// Content bytes per batch request at most (keeps memory at about concurrency × this).
+/// Content bytes per batch request at most. Batches are read into memory just before they are
+/// sent, at most `concurrency + 2` at a time, so this bounds their memory.
 pub const BATCH_BYTES: u64 = 8 << 20;
 /// Small files waiting for a batch, across all folders, at most (about).
 const MAX_PENDING: usize = 2 * BATCH_MAX_FILES;
@@ -61,7 +62,7 @@ fn is_final(code: i64) -> bool {
 /// Collect small files from `rx` into batches and send them until `rx` closes.
 pub async fn run(engine: Arc<Engine>, mut rx: mpsc::Receiver<SmallFile>) {
     let mut pending: HashMap<String, (Vec<SmallFile>, u64)> = HashMap::new();
-    let in_flight = Arc::new(Semaphore::new(engine.opts.concurrency.max(2) * 2));
+    let in_flight = Arc::new(Semaphore::new(engine.opts.concurrency + 2));
     let mut tasks = JoinSet::new();
     loop {
         let msg = tokio::time::timeout(IDLE_FLUSH, rx.recv()).await;
