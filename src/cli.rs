@@ -137,7 +137,20 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  fastio login\n  fastio login --no-browser\n  printf '%s' \"$KEY\" | fastio login --api-key"
+    after_help = "Examples:\n  fastio login\n  fastio login --no-browser\n  printf '%s' \"$KEY\" | fastio login --api-key",
+    after_long_help = concat!(
+        "Examples:\n  fastio login\n  fastio login --no-browser\n  printf '%s' \"$KEY\" | fastio login --api-key\n  fastio --profile work --api-base http://127.0.0.1:8787/current login --workspace team\n\n",
+        "The browser login is OAuth 2.0 with PKCE: fastio opens the consent page and receives the code\n",
+        "on 127.0.0.1 at the redirect URI's port (port 0 = any free port), or with --no-browser prints\n",
+        "the URL and reads the code the page shows. Access tokens are refreshed automatically.\n\n",
+        "Secrets go to the OS keyring only: the Secret Service (GNOME Keyring, KWallet) when one runs,\n",
+        "else the Linux kernel keyring (cleared at reboot); FASTIO_KEYRING=secret-service|keyutils picks\n",
+        "one. Without any keyring, login refuses: use FASTIO_API_KEY instead. The profile's API base\n",
+        "and default workspace go to $XDG_CONFIG_HOME/fastio/config.json (never a secret).\n\n",
+        credentials_help!(),
+        "\n\n",
+        exit_codes_help!()
+    )
 )]
 pub struct LoginArgs {
     /// Store an API key instead of logging in through the browser
@@ -155,7 +168,7 @@ pub struct LoginArgs {
     #[arg(long, default_value = "fastio-cli", value_name = "ID")]
     pub client_id: String,
 
-    /// OAuth redirect URI (a loopback listener is bound to its port)
+    /// OAuth redirect URI (a listener on 127.0.0.1 is bound to its port; 0 = any free port)
     #[arg(
         long,
         default_value = "http://localhost:19836/callback",
@@ -172,10 +185,15 @@ pub struct LoginArgs {
     pub workspace: Option<String>,
 }
 
+/// Removes the profile's keyring entry and revokes its OAuth refresh token on the server.
+/// API keys stay valid on the server: delete them in the web app.
 #[derive(Debug, Args)]
 pub struct LogoutArgs {}
 
+/// Prints the credential source (--token, FASTIO_TOKEN, FASTIO_API_KEY or keyring profile), the
+/// user id the server reports and when the access token expires. With --json, one JSON object.
 #[derive(Debug, Args)]
+#[command(after_long_help = concat!(credentials_help!(), "\n\n", exit_codes_help!()))]
 pub struct WhoamiArgs {}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -514,6 +532,10 @@ pub struct EmulatorArgs {
     /// Answer validation errors with HTTP 400 instead of 406
     #[arg(long)]
     pub validation_400: bool,
+
+    /// Log every request (method, path, status, time) to stderr
+    #[arg(long)]
+    pub log_requests: bool,
 }
 
 #[derive(Debug, Args)]

@@ -3,7 +3,12 @@
 
 pub mod envelope;
 pub mod error;
+pub mod folders;
 pub mod ratelimit;
+pub mod retry;
+pub mod storage;
+pub mod upload;
+pub mod workspace;
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
@@ -14,7 +19,10 @@ use secrecy::{ExposeSecret, SecretString};
 use serde_json::Value;
 
 pub use error::ApiError;
+pub use folders::FolderResolver;
 pub use ratelimit::LimitInfo;
+pub use storage::Node;
+pub use workspace::{Workspace, resolve_workspace};
 
 /// Where `Authorization: Bearer` tokens come from. Implemented in `auth` (static keys, OAuth
 /// tokens with refresh); the client calls [`Credentials::refresh`] once after a 401.
@@ -69,6 +77,16 @@ impl RateGate {
         }
         self.throttled
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// Close the gate for `wait` without counting a 429: the server said its window is used up
+    /// (`x-ve-limit-avail: 0` on a success), so the next request would only be refused.
+    pub fn hold(&self, wait: Duration) {
+        let until = Instant::now() + wait;
+        let mut guard = self.paused_until.lock().unwrap();
+        if guard.is_none_or(|t| t < until) {
+            *guard = Some(until);
+        }
     }
 
     /// When the gate is closed, until when.
@@ -231,6 +249,15 @@ impl Client {
             }
             if !resp.status().is_success() {
                 return Err(self.error_from(&method, path, resp).await);
+            }
+            // The window is used up: pause about one request's worth of the window (time to
+            // refill / allowance) instead of letting the next request earn a 429.
+            let info = LimitInfo::from_headers(resp.headers());
+            if info.available == Some(0) && info.expires_epoch.is_some() {
+                let refill = info.wait_from(SystemTime::now());
+                let per_call = refill / info.max.unwrap_or(1).max(1) as u32;
+                self.gate
+                    .hold(per_call.clamp(Duration::from_millis(20), Duration::from_millis(500)));
             }
             return Ok(resp);
         }

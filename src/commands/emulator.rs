@@ -1,12 +1,253 @@
-//! `fastio emulator`.
+//! `fastio emulator` and the in-process server behind the global `--emulator` flag.
+
+use std::io::Write as _;
+use std::net::{SocketAddr, ToSocketAddrs};
+use std::time::Duration;
+
+use anyhow::Context as _;
 
 use crate::cli::EmulatorArgs;
-use crate::exit::ExitStatus;
+use crate::emulator::{self, EmulatorConfig, RunningEmulator};
+use crate::exit::{ExitStatus, Fatal};
 
-pub async fn run(_args: EmulatorArgs) -> anyhow::Result<ExitStatus> {
-    anyhow::bail!("`emulator` is not implemented yet")
+/// Parse a byte count: `1048576`, `100MB`, `2MiB`, `1.5GB`, `40g` (k/m/g/t are powers of 1000,
+/// ki/mi/gi/ti powers of 1024).
+pub fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let split = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(t.len());
+    let (num, unit) = t.split_at(split);
+    let n: f64 = num
+        .parse()
+        .map_err(|_| format!("`{s}` is not a size (e.g. 2MiB, 100MB)"))?;
+    let mult: f64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1.0,
+        "k" | "kb" => 1e3,
+        "m" | "mb" => 1e6,
+        "g" | "gb" => 1e9,
+        "t" | "tb" => 1e12,
+        "ki" | "kib" => 1024.0,
+        "mi" | "mib" => 1024.0 * 1024.0,
+        "gi" | "gib" => 1024.0 * 1024.0 * 1024.0,
+        "ti" | "tib" => 1024.0f64.powi(4),
+        other => return Err(format!("unknown size unit `{other}` in `{s}`")),
+    };
+    Ok((n * mult).round() as u64)
 }
 
-pub async fn start_in_process() -> anyhow::Result<crate::emulator::RunningEmulator> {
-    anyhow::bail!("`--emulator` is not implemented yet")
+fn size_flag(flag: &str, v: &str) -> anyhow::Result<u64> {
+    parse_size(v).map_err(|e| Fatal::usage(format!("--{flag}: {e}")).into())
+}
+
+/// Resolve `--listen`: `HOST:PORT`, `[::1]:PORT`, or a bare port (loopback).
+fn listen_addr(s: &str) -> anyhow::Result<SocketAddr> {
+    if let Ok(port) = s.parse::<u16>() {
+        return Ok(SocketAddr::from(([127, 0, 0, 1], port)));
+    }
+    s.to_socket_addrs()
+        .ok()
+        .and_then(|mut a| a.next())
+        .ok_or_else(|| Fatal::usage(format!("--listen: `{s}` is not HOST:PORT")).into())
+}
+
+/// Turn the command line into a server configuration.
+pub fn config_from_args(args: &EmulatorArgs) -> anyhow::Result<EmulatorConfig> {
+    for (flag, p) in [
+        ("fail-rate", args.fail_rate),
+        ("reset-rate", args.reset_rate),
+    ] {
+        if !(0.0..=1.0).contains(&p) {
+            return Err(Fatal::usage(format!("--{flag} must be between 0 and 1")).into());
+        }
+    }
+    if args.rate_limit < 0.0 {
+        return Err(Fatal::usage("--rate-limit must not be negative").into());
+    }
+    let chunk_size = size_flag("chunk-size", &args.chunk_size)?;
+    if chunk_size < 1 << 20 {
+        return Err(Fatal::usage("--chunk-size must be at least 1MiB").into());
+    }
+    Ok(EmulatorConfig {
+        listen: listen_addr(&args.listen)?,
+        api_keys: args.api_keys.clone(),
+        workspaces: args.workspaces.clone(),
+        data_dir: Some(match &args.data_dir {
+            Some(d) => d.clone(),
+            None => emulator::default_data_dir()?,
+        }),
+        chunk_size,
+        max_chunks: args.max_chunks.max(1),
+        max_file_size: size_flag("max-file-size", &args.max_file_size)?,
+        max_sessions: args.max_sessions.max(1),
+        assembly_delay: Duration::from_millis(args.assembly_delay_ms),
+        rate_limit: args.rate_limit,
+        burst: args.burst,
+        seed: args.seed,
+        latency_ms: args.latency_ms,
+        fail_rate: args.fail_rate,
+        reset_rate: args.reset_rate,
+        bandwidth_per_conn: args
+            .bandwidth_per_conn
+            .as_deref()
+            .map(|v| size_flag("bandwidth-per-conn", v))
+            .transpose()?,
+        token_ttl: Duration::from_secs(args.token_ttl),
+        intelligence: args.intelligence,
+        answer_delay: Duration::from_millis(args.answer_delay_ms),
+        allow_private_urls: args.allow_private_urls,
+        flip_envelopes: args.flip_envelopes,
+        legacy_rate_headers: args.legacy_rate_headers,
+        datetime_expiry: args.datetime_expiry,
+        validation_400: args.validation_400,
+        log_requests: args.log_requests,
+    })
+}
+
+/// `fastio emulator`: serve until SIGINT/SIGTERM.
+pub async fn run(args: EmulatorArgs) -> anyhow::Result<ExitStatus> {
+    let config = config_from_args(&args)?;
+    let data_dir = config.data_dir.clone().unwrap_or_default();
+    let emu = tokio::task::spawn_blocking(move || emulator::start(config))
+        .await
+        .context("starting the emulator")??;
+    {
+        let mut out = std::io::stdout().lock();
+        writeln!(out, "export FASTIO_API_BASE={}", emu.base_url)?;
+        writeln!(out, "export FASTIO_API_KEY={}", emu.api_key)?;
+        writeln!(out, "export FASTIO_WORKSPACE={}", emu.workspace_id)?;
+        out.flush()?;
+    }
+    eprintln!(
+        "fastio emulator listening on {} (data: {}); workspaces: {}",
+        emu.base_url,
+        data_dir.display(),
+        emu.workspaces
+            .iter()
+            .map(|(id, name)| format!("{name}={id}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    if !emu.addr.ip().is_loopback() {
+        eprintln!(
+            "warning: listening on {}, reachable from other machines; the API key is the only protection",
+            emu.addr
+        );
+    }
+    let signal = wait_for_signal().await;
+    eprintln!("fastio emulator: {signal}, shutting down");
+    tokio::task::spawn_blocking(move || emu.shutdown())
+        .await
+        .context("stopping the emulator")?;
+    Ok(ExitStatus::Success)
+}
+
+#[cfg(unix)]
+async fn wait_for_signal() -> &'static str {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut term = match signal(SignalKind::terminate()) {
+        Ok(s) => s,
+        Err(_) => {
+            let _ = tokio::signal::ctrl_c().await;
+            return "interrupted";
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => "interrupted",
+        _ = term.recv() => "terminated",
+    }
+}
+
+#[cfg(not(unix))]
+async fn wait_for_signal() -> &'static str {
+    let _ = tokio::signal::ctrl_c().await;
+    "interrupted"
+}
+
+/// The server behind `--emulator`: ephemeral loopback port, the default data dir (so later runs
+/// see the same files and workspace ids), a freshly generated key.
+pub async fn start_in_process() -> anyhow::Result<RunningEmulator> {
+    let data_dir = emulator::default_data_dir()?;
+    // The key is generated once per data dir and kept beside the data, so upload sessions
+    // (owned by the key's user) can be resumed by a later `--emulator` run.
+    let key = tokio::task::spawn_blocking({
+        let d = data_dir.clone();
+        move || in_process_key(&d)
+    })
+    .await
+    .context("reading the in-process emulator key")??;
+    let config = EmulatorConfig {
+        data_dir: Some(data_dir),
+        api_keys: vec![key],
+        ..EmulatorConfig::default()
+    };
+    tokio::task::spawn_blocking(move || emulator::start(config))
+        .await
+        .context("starting the in-process emulator")?
+}
+
+/// The API key of the in-process emulator for `dir`, created (mode 0600) on first use.
+fn in_process_key(dir: &std::path::Path) -> anyhow::Result<String> {
+    let path = dir.join("in-process-api-key");
+    if let Ok(k) = std::fs::read_to_string(&path) {
+        let k = k.trim().to_string();
+        if !k.is_empty() {
+            return Ok(k);
+        }
+    }
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    let key = format!("fio_emu_{}", emulator::ids::random_alnum(32));
+    let tmp = dir.join(format!(".in-process-api-key.{}", std::process::id()));
+    {
+        let mut opts = std::fs::OpenOptions::new();
+        opts.write(true).create(true).truncate(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+        let mut f = opts
+            .open(&tmp)
+            .with_context(|| format!("writing {}", tmp.display()))?;
+        f.write_all(key.as_bytes())?;
+    }
+    // Two processes racing: the first rename wins and both read the winner back.
+    if !path.exists() {
+        std::fs::rename(&tmp, &path).with_context(|| format!("writing {}", path.display()))?;
+    } else {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    Ok(std::fs::read_to_string(&path)?.trim().to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_parse_with_decimal_and_binary_units() {
+        assert_eq!(parse_size("100MB").unwrap(), 100_000_000);
+        assert_eq!(parse_size("2MiB").unwrap(), 2 * 1024 * 1024);
+        assert_eq!(parse_size("40GB").unwrap(), 40_000_000_000);
+        assert_eq!(parse_size("1048576").unwrap(), 1_048_576);
+        assert_eq!(parse_size("1.5k").unwrap(), 1500);
+        assert!(parse_size("12 parsecs").is_err());
+        assert!(parse_size("MB").is_err());
+    }
+
+    #[test]
+    fn in_process_key_is_created_once_and_reused() {
+        let dir = std::env::temp_dir().join(format!("fastio-key-test-{}", std::process::id()));
+        let a = in_process_key(&dir).unwrap();
+        let b = in_process_key(&dir).unwrap();
+        assert_eq!(a, b);
+        assert!(a.starts_with("fio_emu_"));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn bare_port_listens_on_loopback() {
+        assert_eq!(
+            listen_addr("0").unwrap(),
+            SocketAddr::from(([127, 0, 0, 1], 0))
+        );
+        assert!(listen_addr("[::1]:9").unwrap().ip().is_loopback());
+    }
 }

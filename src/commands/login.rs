@@ -1,17 +1,270 @@
 //! `fastio login`, `logout`, `whoami`.
 
+use std::io::{IsTerminal, Read};
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use secrecy::SecretString;
+use serde_json::json;
+
+use crate::api::{self, Client, StaticToken};
+use crate::auth::store::{Backend, Store, StoredCredential};
+use crate::auth::{self, CredentialSource, config, oauth};
 use crate::cli::{LoginArgs, LogoutArgs, WhoamiArgs};
 use crate::commands::Context;
-use crate::exit::ExitStatus;
+use crate::exit::{ExitStatus, Fatal};
 
-pub async fn login(_ctx: &Context, _args: LoginArgs) -> anyhow::Result<ExitStatus> {
-    anyhow::bail!("`login` is not implemented yet")
+fn no_emulator(ctx: &Context, what: &str) -> anyhow::Result<()> {
+    #[cfg(feature = "emulator")]
+    if ctx.emulator.is_some() {
+        return Err(Fatal::usage(format!(
+            "`{what}` manages stored credentials; `--emulator` needs none"
+        ))
+        .into());
+    }
+    let _ = (ctx, what);
+    Ok(())
 }
 
-pub async fn logout(_ctx: &Context, _args: LogoutArgs) -> anyhow::Result<ExitStatus> {
-    anyhow::bail!("`logout` is not implemented yet")
+/// Run a keyring call off the async threads.
+async fn keyring<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, auth::store::StoreError> + Send + 'static,
+) -> anyhow::Result<T> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .context("keyring thread")?
+        .map_err(|e| Fatal::auth(e.to_string()).into())
 }
 
-pub async fn whoami(_ctx: &Context, _args: WhoamiArgs) -> anyhow::Result<ExitStatus> {
-    anyhow::bail!("`whoami` is not implemented yet")
+/// `GET /user/auth/check/` with `token`: the caller's user id.
+async fn check(api_base: &str, token: SecretString) -> Result<String, api::ApiError> {
+    let client =
+        Client::new(api_base, Arc::new(StaticToken(token))).map_err(|e| api::ApiError::Decode {
+            method: "GET".into(),
+            path: "/user/auth/check/".into(),
+            detail: e.to_string(),
+        })?;
+    let payload = client.get("/user/auth/check/", &[]).await?;
+    Ok(api::envelope::string_field(&payload, "id").unwrap_or_else(|| "?".into()))
+}
+
+/// The API key from stdin (piped) or a no-echo prompt (terminal). Never from an argument.
+fn read_api_key() -> anyhow::Result<SecretString> {
+    let stdin = std::io::stdin();
+    let key = if stdin.is_terminal() {
+        rpassword::prompt_password("Fast.io API key: ").context("reading the API key")?
+    } else {
+        let mut buf = String::new();
+        stdin
+            .lock()
+            .read_to_string(&mut buf)
+            .context("reading the API key from stdin")?;
+        buf
+    };
+    let key = key.trim();
+    if key.is_empty() {
+        return Err(Fatal::usage("no API key given on stdin").into());
+    }
+    Ok(SecretString::from(key.to_string()))
+}
+
+pub async fn login(ctx: &Context, args: LoginArgs) -> anyhow::Result<ExitStatus> {
+    no_emulator(ctx, "login")?;
+    let profile = ctx.global.profile.clone();
+    let api_base = ctx.api_base.trim_end_matches('/').to_string();
+    // Find out first whether there is anywhere to keep the result.
+    let store = {
+        let profile = profile.clone();
+        keyring(move || Store::open(&profile)).await?
+    };
+
+    let (cred, user_id) = if args.api_key {
+        let key = tokio::task::spawn_blocking(read_api_key)
+            .await
+            .context("reading the API key")??;
+        let user_id = check(&api_base, key.clone()).await.map_err(|e| {
+            if e.is_auth() {
+                Fatal::auth(format!("the API key was rejected by {api_base}: {e}")).into()
+            } else {
+                anyhow::Error::new(e).context("verifying the API key")
+            }
+        })?;
+        let cred = StoredCredential::ApiKey {
+            api_base: api_base.clone(),
+            key,
+        };
+        (cred, user_id)
+    } else {
+        let tokens = oauth::browser_login(&oauth::BrowserLogin {
+            api_base: &api_base,
+            client_id: &args.client_id,
+            redirect_uri: &args.redirect_uri,
+            timeout: Duration::from_secs(args.timeout),
+            no_browser: args.no_browser,
+        })
+        .await?;
+        let user_id = check(&api_base, tokens.access_token.clone())
+            .await
+            .context("verifying the new access token")?;
+        (StoredCredential::OAuth(tokens), user_id)
+    };
+
+    let backend = store.backend();
+    {
+        let store = store.clone();
+        keyring(move || store.save(&cred)).await?;
+    }
+    let workspace = args.workspace.clone();
+    let base_for_config = api_base.clone();
+    config::update_profile(&profile, move |p| {
+        p.api_base = Some(base_for_config);
+        if workspace.is_some() {
+            p.workspace = workspace;
+        }
+    })?;
+    if !ctx.global.quiet {
+        eprintln!(
+            "Logged in to {api_base} as user {user_id}; profile `{profile}` stored in the {backend}"
+        );
+        if backend == Backend::Keyutils {
+            eprintln!(
+                "note: no Secret Service is running, so the kernel keyring keeps it: it is gone after a reboot"
+            );
+        }
+    }
+    let overriding = [
+        ("--token", ctx.global.token.is_some()),
+        ("FASTIO_TOKEN", std::env::var_os("FASTIO_TOKEN").is_some()),
+        (
+            "FASTIO_API_KEY",
+            std::env::var_os("FASTIO_API_KEY").is_some(),
+        ),
+    ]
+    .into_iter()
+    .find(|(_, set)| *set);
+    if let Some((name, _)) = overriding {
+        eprintln!("note: {name} is set and is used before this stored login");
+    }
+    if ctx.global.json {
+        println!(
+            "{}",
+            json!({"event": "login", "profile": profile, "user_id": user_id, "api_base": api_base})
+        );
+    }
+    Ok(ExitStatus::Success)
+}
+
+pub async fn logout(ctx: &Context, _args: LogoutArgs) -> anyhow::Result<ExitStatus> {
+    no_emulator(ctx, "logout")?;
+    let profile = ctx.global.profile.clone();
+    let store = {
+        let profile = profile.clone();
+        keyring(move || Store::open(&profile)).await?
+    };
+    let stored = {
+        let store = store.clone();
+        keyring(move || store.load()).await?
+    };
+    let Some(stored) = stored else {
+        if !ctx.global.quiet {
+            eprintln!("profile `{profile}` has no stored credentials");
+        }
+        return Ok(ExitStatus::Success);
+    };
+    let mut revoked = false;
+    if let StoredCredential::OAuth(tokens) = &stored {
+        match oauth::revoke(&oauth::http_client()?, tokens).await {
+            Ok(()) => revoked = tokens.refresh_token.is_some(),
+            Err(e) => {
+                eprintln!("fastio: warning: {e:#} (the local credentials are removed anyway)")
+            }
+        }
+    }
+    keyring(move || store.delete()).await?;
+    if !ctx.global.quiet {
+        eprintln!(
+            "Logged out: removed the credentials of profile `{profile}`{}",
+            if revoked {
+                " and revoked its OAuth session"
+            } else {
+                ""
+            }
+        );
+    }
+    Ok(ExitStatus::Success)
+}
+
+pub async fn whoami(ctx: &Context, _args: WhoamiArgs) -> anyhow::Result<ExitStatus> {
+    #[cfg(feature = "emulator")]
+    let in_process = ctx.emulator.is_some();
+    #[cfg(not(feature = "emulator"))]
+    let in_process = false;
+    let (client, source, session) = match in_process {
+        true => {
+            let (client, source) = ctx.client()?;
+            (client, source, None)
+        }
+        false => {
+            let resolved = auth::resolve(auth::ResolveInput {
+                flag_token: ctx.global.token.clone().map(SecretString::from),
+                profile: &ctx.global.profile,
+                api_base: &ctx.api_base,
+                verbose: ctx.global.verbose,
+            })?;
+            let client = Client::new(&ctx.api_base, resolved.credentials)?;
+            (client, resolved.source, resolved.oauth)
+        }
+    };
+    let payload = client.get("/user/auth/check/", &[]).await?;
+    let user_id = api::envelope::string_field(&payload, "id").unwrap_or_else(|| "?".into());
+    let expires_ms = match &session {
+        Some(s) => s.expires_at_ms().await,
+        None => None,
+    };
+    let expires = expires_ms.and_then(chrono::DateTime::from_timestamp_millis);
+    let kind = if session.is_some() { "oauth" } else { "token" };
+    if ctx.global.json {
+        let (source_kind, profile) = match &source {
+            CredentialSource::Flag => ("flag", None),
+            CredentialSource::EnvToken => ("env:FASTIO_TOKEN", None),
+            CredentialSource::EnvApiKey => ("env:FASTIO_API_KEY", None),
+            CredentialSource::Keyring { profile } => ("keyring", Some(profile.clone())),
+            CredentialSource::Emulator => ("emulator", None),
+        };
+        println!(
+            "{}",
+            json!({
+                "source": source_kind,
+                "profile": profile,
+                "kind": kind,
+                "user_id": user_id,
+                "expires_at": expires.map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
+                "api_base": client.base(),
+            })
+        );
+    } else {
+        println!(
+            "source:   {source}{}",
+            if session.is_some() {
+                " (OAuth login)"
+            } else {
+                ""
+            }
+        );
+        println!("user:     {user_id}");
+        match expires {
+            Some(t) => {
+                let left = (t.timestamp_millis() - oauth::now_ms()) / 1000;
+                println!(
+                    "expires:  {} (in {} s; refreshed automatically)",
+                    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                    left.max(0)
+                );
+            }
+            None => println!("expires:  never (a key or token without recorded expiry)"),
+        }
+        println!("api base: {}", client.base());
+    }
+    Ok(ExitStatus::Success)
 }

@@ -46,6 +46,7 @@ impl Context {
             flag_token: self.global.token.clone().map(SecretString::from),
             profile: &self.global.profile,
             api_base: &self.api_base,
+            verbose: self.global.verbose,
         })?;
         let client = Client::new(&self.api_base, resolved.credentials)
             .with_context(|| format!("setting up the HTTP client for {}", self.api_base))?;
@@ -111,14 +112,18 @@ async fn build_context(global: GlobalArgs) -> anyhow::Result<Context> {
     let env_base = std::env::var("FASTIO_API_BASE")
         .ok()
         .filter(|s| !s.is_empty());
+    // Precedence: flag > environment > the profile's config file > built-in default.
+    let profile = auth::config::profile_settings(&global.profile)?;
     let api_base = global
         .api_base
         .clone()
         .or(env_base)
+        .or(profile.api_base)
         .unwrap_or_else(|| api::DEFAULT_API_BASE.to_string());
     let default_workspace = std::env::var("FASTIO_WORKSPACE")
         .ok()
-        .filter(|s| !s.is_empty());
+        .filter(|s| !s.is_empty())
+        .or(profile.workspace);
 
     #[cfg(feature = "emulator")]
     if global.emulator {

@@ -1,8 +1,610 @@
-//! The local Fast.io-compatible server.
+//! The local Fast.io-compatible server (`fastio emulator`, `--emulator`, and tests).
+//!
+//! # EMULATOR API for other engineers
+//!
+//! **Adding routes.** Your module (`oauth.rs`, `locks.rs`, `web_upload.rs`, `ai.rs`) exposes
+//! `pub fn routes() -> Router<AppState>`; it is merged under `/current`. Register paths WITHOUT
+//! the `/current` prefix and WITHOUT a trailing slash (`"/workspace/{id}/storage/{node}/lock"`):
+//! a layer strips one trailing slash before routing, so both spellings reach you. Unknown routes
+//! answer 404/9992, wrong methods 405/1651, panics and framework rejections become envelopes.
+//!
+//! **Handlers** return [`wire::ApiResult`] = `Result<Response, ApiErr>`:
+//! * `wire::ok(json!({...}))` → `{"result":"yes","response":{...}}` (canonical for most calls);
+//!   `wire::ok_flat(json!({...}))` → `{"result":true, ...}` (uploads, batch, flat follow-ups).
+//!   Raw bodies (OAuth token JSON, SSE) are fine too: return any `Response`.
+//! * errors: `ApiErr::invalid("field", "why")` / `ApiErr::missing("field")` (406 + `params[]`;
+//!   turned into 400 by `--validation-400`), `ApiErr::not_found("node")` (404/1609),
+//!   `ApiErr::unauthorized` (401/1650), `ApiErr::locked` (423/1677), `ApiErr::conflict`
+//!   (409/1660), `ApiErr::new(status, code, text)` for anything else.
+//! * `wire::Fields` extractor: query string + urlencoded (or JSON) body merged, with
+//!   `req("name")`, `get`, `parse::<T>`, `req_parse::<T>`, `flag("x", default)` producing 406s.
+//!   Works for DELETE bodies (lock release). `wire::QueryFields` reads the query only.
+//!
+//! **State** (`State(state): State<AppState>`; `AppState` derefs to [`Inner`]):
+//! * `state.config` — the [`EmulatorConfig`] (`token_ttl`, `answer_delay`, `intelligence`,
+//!   `allow_private_urls`, limits …).
+//! * `state.db(move |store| { ... }).await` runs a [`store::Store`] call on a blocking thread:
+//!   `workspace(id_or_name)`, `node(ws, id)`, `node_any(id)`, `resolve_folder(ws, "root"|id)`,
+//!   `child(ws, parent, name)`, `children(..)`, `files(ws)`, `create_folder(ws, parent, name,
+//!   force)`, `ensure_path(ws, parent, "a/b/")`, `write_blob(&bytes)` + `commit_file(ws, parent,
+//!   name, &blob)` (then call `state.file_stored(..)`), `blob_path(&node.blob)`.
+//!   Or use `state.store_bytes(ws, parent, name, bytes).await` which does all of it. For
+//!   large content (URL imports) stream into `state.store.tmp_path()`, then in `state.db`:
+//!   `adopt_blob(&tmp, size, sha256_hex)` → `commit_file(..)` → `state.file_stored(ws, &node)`.
+//!   Check `state.locks.check_write(&existing_node_id, &caller, None)?` before overwriting.
+//! * `state.workspace_for(&caller_or_path_id).await` → the [`store::Workspace`] or 404.
+//! * `state.tokens` — [`caller::TokenTable`]: `insert(token, TokenInfo { user_id, kind:
+//!   TokenKind::OAuth, expires_at: Some(t), scope })`, `remove`, `lookup`.
+//!   `state.default_user_id` is the user of the first configured API key.
+//! * `state.locks` — [`lock_table::LockTable`]: `acquire(node, &caller, secs, client_info)`,
+//!   `get(node)`, `heartbeat(node, token, secs)`, `release(node, token)`, and
+//!   `check_write(node, &caller, lock_token)` which uploads call before overwriting a node.
+//! * `state.activity.bump("ai_chat:{id}")` — wakes `GET /activity/poll/{id}/` long-polls.
+//! * `state.stats.bump("oauth_refreshes")` — named counters in `GET /__emulator/stats`.
+//! * `state.ext::<T>()` — per-emulator singleton of your own type (`T: Default + Send + Sync`),
+//!   e.g. your chat table or pending OAuth requests.
+//! * File-stored hook: `ai::on_file_stored(&state, &StoredFile)` is called after every stored
+//!   file (on a blocking thread); `state.subscribe_stored()` gives a broadcast receiver as well.
+//!
+//! **Authentication**: add a `caller: Caller` argument to require a valid bearer token
+//! (API key or token from the table); it yields `caller.user_id` and `caller.principal` (a
+//! digest identifying the credential; lock ownership is per principal).
+//!
+//! **Library entry point**: [`start`]`(EmulatorConfig::default())` runs a server on an
+//! ephemeral loopback port on its own thread and returns a [`RunningEmulator`] (`base_url`,
+//! `api_key`, `workspace_id`, `stats()`, `shutdown()`; dropping it stops the server and deletes
+//! a temporary data dir).
+
+pub mod activity;
+pub mod ai;
+pub mod caller;
+pub mod ids;
+pub mod lock_table;
+pub mod locks;
+mod middleware;
+mod net;
+pub mod oauth;
+pub mod stats;
+pub mod store;
+pub mod web_upload;
+pub mod wire;
+
+mod account;
+mod batch;
+mod storage;
+pub mod uploads;
+
+use std::any::{Any, TypeId};
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use anyhow::Context as _;
+use axum::Router;
+use axum::extract::Request;
+use axum::routing::get;
+use rand::SeedableRng as _;
+use serde_json::{Value, json};
+use tokio::sync::broadcast;
+
+use caller::{TokenInfo, TokenKind, TokenTable};
+use store::{Node, Store, Workspace};
+use wire::ApiErr;
+
+/// Everything that shapes an emulator. `Default` is fit for tests: ephemeral loopback port, a
+/// generated key, workspace `default`, a temporary data dir removed on shutdown.
+#[derive(Debug, Clone)]
+pub struct EmulatorConfig {
+    pub listen: SocketAddr,
+    /// Accepted API keys; one is generated when empty.
+    pub api_keys: Vec<String>,
+    /// Workspaces (folder names) created at start; `default` when empty.
+    pub workspaces: Vec<String>,
+    /// Where data lives; `None` = a fresh temporary directory owned by the handle.
+    pub data_dir: Option<PathBuf>,
+    pub chunk_size: u64,
+    pub max_chunks: u32,
+    pub max_file_size: u64,
+    pub max_sessions: u32,
+    /// Time spent in each of assemble/assembling and store/storing after `/complete/`.
+    pub assembly_delay: Duration,
+    /// Requests per second per token; 0 = no limit.
+    pub rate_limit: f64,
+    pub burst: Option<u32>,
+    pub seed: Option<u64>,
+    pub latency_ms: u64,
+    pub fail_rate: f64,
+    pub reset_rate: f64,
+    pub bandwidth_per_conn: Option<u64>,
+    pub token_ttl: Duration,
+    pub intelligence: bool,
+    pub answer_delay: Duration,
+    pub allow_private_urls: bool,
+    pub flip_envelopes: bool,
+    pub legacy_rate_headers: bool,
+    pub datetime_expiry: bool,
+    pub validation_400: bool,
+    /// Log each request to stderr.
+    pub log_requests: bool,
+}
+
+impl Default for EmulatorConfig {
+    fn default() -> Self {
+        EmulatorConfig {
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            api_keys: Vec::new(),
+            workspaces: Vec::new(),
+            data_dir: None,
+            chunk_size: 100_000_000,
+            max_chunks: 550,
+            max_file_size: 40_000_000_000,
+            max_sessions: 7500,
+            assembly_delay: Duration::ZERO,
+            rate_limit: 0.0,
+            burst: None,
+            seed: None,
+            latency_ms: 0,
+            fail_rate: 0.0,
+            reset_rate: 0.0,
+            bandwidth_per_conn: None,
+            token_ttl: Duration::from_secs(3600),
+            intelligence: false,
+            answer_delay: Duration::from_millis(200),
+            allow_private_urls: false,
+            flip_envelopes: false,
+            legacy_rate_headers: false,
+            datetime_expiry: false,
+            validation_400: false,
+            log_requests: false,
+        }
+    }
+}
+
+/// Default data directory: `$XDG_DATA_HOME/fastio/emulator` (or the platform equivalent).
+pub fn default_data_dir() -> anyhow::Result<PathBuf> {
+    let dirs = directories::ProjectDirs::from("io", "fast", "fastio")
+        .context("cannot determine a data directory (no home directory)")?;
+    Ok(dirs.data_dir().join("emulator"))
+}
+
+/// A file that was just stored (for the indexing hook).
+#[derive(Debug, Clone)]
+pub struct StoredFile {
+    pub workspace_id: String,
+    pub node: Node,
+    /// Where the content is on disk.
+    pub path: PathBuf,
+}
+
+/// Shared state of one emulator. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState(Arc<Inner>);
+
+impl std::ops::Deref for AppState {
+    type Target = Inner;
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}
+
+pub struct Inner {
+    pub config: EmulatorConfig,
+    pub store: Arc<Store>,
+    pub tokens: TokenTable,
+    pub locks: lock_table::LockTable,
+    pub activity: activity::ActivityHub,
+    pub stats: Arc<stats::Stats>,
+    pub org: store::Org,
+    pub default_user_id: String,
+    pub(crate) limiter: Option<middleware::RateLimiter>,
+    pub(crate) rng: Mutex<rand::rngs::StdRng>,
+    exts: Mutex<HashMap<TypeId, Arc<dyn Any + Send + Sync>>>,
+    stored_tx: broadcast::Sender<StoredFile>,
+}
+
+impl AppState {
+    /// Run a store call on a blocking thread.
+    pub async fn db<T, F>(&self, f: F) -> Result<T, ApiErr>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Store) -> Result<T, ApiErr> + Send + 'static,
+    {
+        let store = self.store.clone();
+        tokio::task::spawn_blocking(move || f(&store))
+            .await
+            .map_err(|_| ApiErr::internal("storage task failed"))?
+    }
+
+    /// The workspace named by a path segment (numeric id or folder_name), or 404.
+    pub async fn workspace_for(&self, id: &str) -> Result<Workspace, ApiErr> {
+        let id = id.to_string();
+        self.db(move |s| {
+            s.workspace(&id)?
+                .ok_or_else(|| ApiErr::not_found("workspace"))
+        })
+        .await
+    }
+
+    /// A per-emulator singleton of `T`.
+    pub fn ext<T: Default + Send + Sync + 'static>(&self) -> Arc<T> {
+        let mut m = self.exts.lock().unwrap_or_else(|e| e.into_inner());
+        m.entry(TypeId::of::<T>())
+            .or_insert_with(|| Arc::new(T::default()))
+            .clone()
+            .downcast::<T>()
+            .expect("type id matches")
+    }
+
+    /// Receive every [`StoredFile`] from now on.
+    pub fn subscribe_stored(&self) -> broadcast::Receiver<StoredFile> {
+        self.stored_tx.subscribe()
+    }
+
+    /// Announce a stored file: activity `storage:{node}`, the AI hook, subscribers.
+    /// Call on a blocking thread (the AI hook may read the file).
+    pub fn file_stored(&self, ws: &str, node: &Node) {
+        self.activity.bump(format!("storage:{}", node.id));
+        let file = StoredFile {
+            workspace_id: ws.to_string(),
+            node: node.clone(),
+            path: node
+                .blob
+                .as_deref()
+                .map(|b| self.store.blob_path(b))
+                .unwrap_or_default(),
+        };
+        ai::on_file_stored(self, &file);
+        let _ = self.stored_tx.send(file);
+    }
+
+    /// Store `bytes` as file `name` in folder `parent` (`root` or an id) of workspace `ws`:
+    /// blob written and renamed into place, node created or overwritten as a new version.
+    pub async fn store_bytes(
+        &self,
+        ws: &str,
+        parent: &str,
+        name: &str,
+        bytes: bytes::Bytes,
+    ) -> Result<Node, ApiErr> {
+        let (ws, parent, name) = (ws.to_string(), parent.to_string(), name.to_string());
+        let state = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let parent = state.store.resolve_folder(&ws, &parent)?;
+            let blob = state.store.write_blob(&bytes)?;
+            let node = state.store.commit_file(&ws, &parent, &name, &blob)?;
+            state.file_stored(&ws, &node);
+            Ok(node)
+        })
+        .await
+        .map_err(|_| ApiErr::internal("storage task failed"))?
+    }
+
+    /// The rate-limit headers to attach to a 429 that is not from the rate limiter (e.g. the
+    /// fourth chunk in flight): one slot free again within a second.
+    pub(crate) fn calm(&self, text: &str, max: u64) -> ApiErr {
+        let h = middleware::LimitHeaders {
+            avail: 0,
+            max,
+            expires: (middleware::epoch_now() + 1.0).ceil() as u64,
+        };
+        h.on(self, ApiErr::calm(text))
+    }
+}
+
+/// The whole application router (state not yet attached).
+fn router(state: &AppState) -> Router<AppState> {
+    let api = Router::new()
+        .merge(account::routes())
+        .merge(storage::routes())
+        .merge(uploads::routes())
+        .merge(batch::routes())
+        .merge(activity::routes())
+        .merge(oauth::routes())
+        .merge(locks::routes())
+        .merge(web_upload::routes())
+        .merge(ai::routes());
+    Router::new()
+        .nest("/current", api)
+        .merge(oauth::page_routes())
+        .route("/__emulator/stats", get(stats_handler))
+        .fallback(wire::no_route)
+        .method_not_allowed_fallback(wire::wrong_method)
+        .layer(axum::extract::DefaultBodyLimit::disable())
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::gate,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::count,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::finish,
+        ))
+}
+
+async fn stats_handler(
+    axum::extract::State(state): axum::extract::State<AppState>,
+) -> axum::Json<Value> {
+    axum::Json(state.stats.snapshot())
+}
+
+/// Strip one trailing slash so every route matches with or without it.
+fn normalize(mut req: Request) -> Request {
+    let path = req.uri().path();
+    if path.len() > 1 && path.ends_with('/') {
+        let trimmed = path.trim_end_matches('/');
+        let trimmed = if trimmed.is_empty() { "/" } else { trimmed };
+        let pq = match req.uri().query() {
+            Some(q) => format!("{trimmed}?{q}"),
+            None => trimmed.to_string(),
+        };
+        if let Ok(pq) = pq.parse::<axum::http::uri::PathAndQuery>() {
+            let mut parts = req.uri().clone().into_parts();
+            parts.path_and_query = Some(pq);
+            if let Ok(uri) = axum::http::Uri::from_parts(parts) {
+                *req.uri_mut() = uri;
+            }
+        }
+    }
+    req
+}
+
+/// A temporary data directory removed on drop.
+struct TempDir(PathBuf);
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
 
 /// A running emulator: where it listens and how to authenticate against it.
 pub struct RunningEmulator {
+    /// API root, e.g. `http://127.0.0.1:PORT/current`.
     pub base_url: String,
+    /// The first accepted API key.
     pub api_key: String,
+    /// Numeric id of the first workspace.
     pub workspace_id: String,
+    /// The bound address.
+    pub addr: SocketAddr,
+    pub data_dir: PathBuf,
+    /// `(id, folder_name)` of every configured workspace, in order.
+    pub workspaces: Vec<(String, String)>,
+    state: AppState,
+    stop: Option<tokio::sync::watch::Sender<bool>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+    _temp: Option<TempDir>,
+}
+
+impl std::fmt::Debug for RunningEmulator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RunningEmulator")
+            .field("base_url", &self.base_url)
+            .field("workspace_id", &self.workspace_id)
+            .field("data_dir", &self.data_dir)
+            .finish_non_exhaustive()
+    }
+}
+
+impl RunningEmulator {
+    /// The counters served at `/__emulator/stats`.
+    pub fn stats(&self) -> Value {
+        self.state.stats.snapshot()
+    }
+
+    /// Server state (token table, lock table, store …) for in-process tests.
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// `http://127.0.0.1:PORT` (no `/current`).
+    pub fn root_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Stop serving (waits up to 2 s for requests in flight) and wait for the server thread.
+    pub fn shutdown(mut self) {
+        self.stop_now();
+    }
+
+    fn stop_now(&mut self) {
+        if let Some(tx) = self.stop.take() {
+            let _ = tx.send(true);
+        }
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+impl Drop for RunningEmulator {
+    fn drop(&mut self) {
+        self.stop_now();
+    }
+}
+
+/// Start an emulator on its own thread and runtime. Returns once it accepts connections.
+pub fn start(config: EmulatorConfig) -> anyhow::Result<RunningEmulator> {
+    let mut config = config;
+    if config.api_keys.is_empty() {
+        config
+            .api_keys
+            .push(format!("fio_emu_{}", ids::random_alnum(32)));
+    }
+    if config.workspaces.is_empty() {
+        config.workspaces.push("default".into());
+    }
+    let (data_dir, temp) = match &config.data_dir {
+        Some(d) => (d.clone(), None),
+        None => {
+            let d = std::env::temp_dir().join(format!("fastio-emu-{}", ids::random_alnum(12)));
+            (d.clone(), Some(TempDir(d)))
+        }
+    };
+    std::fs::create_dir_all(&data_dir)
+        .with_context(|| format!("creating data dir {}", data_dir.display()))?;
+    let store = Store::open(&data_dir)?;
+    let org = store.ensure_org().context("initialising the org")?;
+    let mut workspaces = Vec::new();
+    for name in &config.workspaces {
+        let ws = store
+            .ensure_workspace(&org, name, config.intelligence)
+            .with_context(|| format!("creating workspace {name}"))?;
+        workspaces.push((ws.id, ws.folder_name));
+    }
+    let tokens = TokenTable::default();
+    for key in &config.api_keys {
+        tokens.insert(
+            key,
+            TokenInfo {
+                user_id: caller::user_id_for_key(key),
+                kind: TokenKind::ApiKey,
+                expires_at: None,
+                scope: "user".into(),
+            },
+        );
+    }
+    let limiter = (config.rate_limit > 0.0).then(|| {
+        middleware::RateLimiter::new(
+            config.rate_limit,
+            config
+                .burst
+                .unwrap_or((config.rate_limit.ceil() as u32).max(1)),
+        )
+    });
+    let rng = match config.seed {
+        Some(s) => rand::rngs::StdRng::seed_from_u64(s),
+        None => rand::rngs::StdRng::from_os_rng(),
+    };
+    let std_listener = std::net::TcpListener::bind(config.listen)
+        .with_context(|| format!("binding {}", config.listen))?;
+    std_listener.set_nonblocking(true)?;
+    let addr = std_listener.local_addr()?;
+    let stats = Arc::new(stats::Stats::default());
+    let (stored_tx, _) = broadcast::channel(1024);
+    let api_key = config.api_keys[0].clone();
+    let default_user_id = caller::user_id_for_key(&api_key);
+    let bandwidth = config.bandwidth_per_conn;
+    let state = AppState(Arc::new(Inner {
+        config,
+        store: Arc::new(store),
+        tokens,
+        locks: Default::default(),
+        activity: Default::default(),
+        stats: stats.clone(),
+        org,
+        default_user_id,
+        limiter,
+        rng: Mutex::new(rng),
+        exts: Mutex::new(HashMap::new()),
+        stored_tx,
+    }));
+    let app = router(&state).with_state(state.clone());
+
+    let (stop_tx, mut stop_rx) = tokio::sync::watch::channel(false);
+    let (ready_tx, ready_rx) = std::sync::mpsc::channel::<anyhow::Result<()>>();
+    let thread_state = state.clone();
+    let thread = std::thread::Builder::new()
+        .name("fastio-emulator".into())
+        .spawn(move || {
+            let workers = std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(2)
+                .clamp(2, 4);
+            let rt = match tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(workers)
+                .thread_name("fastio-emulator-worker")
+                .enable_all()
+                .build()
+            {
+                Ok(rt) => rt,
+                Err(e) => {
+                    let _ = ready_tx.send(Err(e.into()));
+                    return;
+                }
+            };
+            rt.block_on(async move {
+                let listener = match tokio::net::TcpListener::from_std(std_listener) {
+                    Ok(l) => l,
+                    Err(e) => {
+                        let _ = ready_tx.send(Err(e.into()));
+                        return;
+                    }
+                };
+                let _ = ready_tx.send(Ok(()));
+                let listener = net::EmuListener {
+                    inner: listener,
+                    stats: thread_state.stats.clone(),
+                    bandwidth,
+                };
+                let make = tower::service_fn(
+                    move |inc: axum::serve::IncomingStream<'_, net::EmuListener>| {
+                        let conn = inc.io().handle();
+                        let app = app.clone();
+                        async move {
+                            Ok::<_, std::convert::Infallible>(tower::util::MapRequest::new(
+                                app,
+                                move |req: Request| {
+                                    let mut req = normalize(req);
+                                    req.extensions_mut().insert(conn.clone());
+                                    req
+                                },
+                            ))
+                        }
+                    },
+                );
+                let mut stop2 = stop_rx.clone();
+                let server = axum::serve(listener, make).with_graceful_shutdown(async move {
+                    let _ = stop2.wait_for(|s| *s).await;
+                });
+                tokio::select! {
+                    _ = server => {}
+                    _ = async {
+                        let _ = stop_rx.wait_for(|s| *s).await;
+                        tokio::time::sleep(Duration::from_secs(2)).await;
+                    } => {}
+                }
+            });
+            rt.shutdown_timeout(Duration::from_millis(500));
+        })
+        .context("spawning the emulator thread")?;
+    ready_rx
+        .recv()
+        .context("the emulator thread exited during start-up")??;
+    Ok(RunningEmulator {
+        base_url: format!("http://{addr}/current"),
+        api_key,
+        workspace_id: workspaces[0].0.clone(),
+        addr,
+        data_dir,
+        workspaces,
+        state,
+        stop: Some(stop_tx),
+        thread: Some(thread),
+        _temp: temp,
+    })
+}
+
+/// JSON for a workspace.
+pub(crate) fn workspace_json(ws: &Workspace, org: &store::Org) -> Value {
+    json!({
+        "id": ws.id,
+        "name": ws.name,
+        "folder_name": ws.folder_name,
+        "org_id": org.id,
+        "org_domain": org.domain,
+        "user_status": "joined",
+        "description": "",
+        "intelligence": ws.intelligence,
+        "archived": false,
+        "locked": false,
+        "created": ws.created,
+        "updated": ws.created,
+        "capabilities": {"ai_agent": true, "content_ai": true},
+    })
 }

@@ -1,1 +1,207 @@
-//! The shared upload core: planning, scheduling, retries, progress, resume journal.
+//! The upload core: planning (walk, filters, remote paths), scheduling (one global budget of
+//! requests in flight, batches for small files, chunked sessions with up to 3 chunks in flight),
+//! retries and the rate-limit gate, the resume journal, and progress events.
+//!
+//! Nothing here prints: every outcome is an [`Event`] sent to one listener (`output.rs` turns
+//! them into bars, plain lines or NDJSON). Nothing here reads clap args or the environment: the
+//! command layer fills [`UploadOptions`].
+
+mod batch;
+mod chunked;
+mod engine;
+pub mod journal;
+pub mod limiter;
+pub mod plan;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+pub use engine::upload;
+
+/// When a remote file with the same name exists, when to skip the local one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SkipMode {
+    /// Never skip: upload as a new version.
+    Overwrite,
+    /// Skip when the sizes are equal.
+    Size,
+    /// Skip when sizes are equal and the server's SHA-256 equals the local one (a remote file
+    /// without a SHA-256 is uploaded again).
+    Hash,
+}
+
+/// Where `--files-from` paths come from.
+#[derive(Debug, Clone)]
+pub enum FilesFrom {
+    Stdin,
+    File(PathBuf),
+}
+
+/// Everything one upload run needs, resolved by the command layer.
+#[derive(Debug, Clone)]
+pub struct UploadOptions {
+    /// Path arguments as given (a trailing `/` on a directory means "its contents").
+    pub paths: Vec<PathBuf>,
+    pub files_from: Option<FilesFrom>,
+    /// `--files-from` entries are NUL-separated.
+    pub null_separated: bool,
+    pub include: Vec<String>,
+    pub exclude: Vec<String>,
+    pub follow_symlinks: bool,
+    /// Workspace id (already resolved).
+    pub workspace_id: String,
+    /// Destination folder path under the workspace root (`""` = root).
+    pub dest: String,
+    /// HTTP requests in flight at most.
+    pub concurrency: usize,
+    pub skip: SkipMode,
+    /// Retries per request for 5xx, timeouts and connection errors.
+    pub retries: u32,
+    /// Use and write the resume journal.
+    pub resume: bool,
+    /// Directory for journals (the XDG state dir's `fastio/journal`).
+    pub journal_dir: Option<PathBuf>,
+    /// Identity of the server, part of the journal key.
+    pub api_base: String,
+    pub dry_run: bool,
+}
+
+/// What happened to the run as a whole.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Summary {
+    pub uploaded: u64,
+    pub skipped: u64,
+    pub failed: u64,
+    /// Bytes of the files uploaded.
+    pub bytes: u64,
+    /// Bytes actually sent this run (less than `bytes` after a resume).
+    pub bytes_sent: u64,
+    pub retries: u64,
+    pub throttled: u64,
+    /// Folders created (or, in a dry run, that would be created).
+    pub folders_created: u64,
+    pub symlinks_skipped: u64,
+    pub wall: Duration,
+    pub interrupted: bool,
+    pub dry_run: bool,
+    /// Some failure meant nothing could be uploaded (auth, workspace gone): its exit meaning.
+    pub fatal: Option<Fatality>,
+}
+
+/// A failure class that decides the exit code when nothing got through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fatality {
+    Auth,
+    Unavailable,
+}
+
+/// Progress and outcome events, in the order they happen. `id` numbers files within a run.
+#[derive(Debug, Clone)]
+pub enum Event {
+    /// The walk found a file to consider.
+    FileQueued { id: u64, size: u64 },
+    /// The walk is over: totals are final.
+    WalkDone,
+    /// A file started sending (chunked files only: batched files are too small to follow).
+    FileStarted { id: u64, local: String, size: u64 },
+    /// `n` more bytes of file `id` are on the server.
+    Bytes { id: u64, n: u64 },
+    FileDone {
+        id: u64,
+        local: String,
+        remote_path: String,
+        node_id: Option<String>,
+        size: u64,
+        sha256: String,
+        /// Only chunks missing from an earlier run were sent.
+        resumed: bool,
+    },
+    FileSkipped {
+        id: u64,
+        local: String,
+        remote_path: String,
+        size: u64,
+        reason: String,
+    },
+    FileFailed {
+        id: Option<u64>,
+        local: String,
+        remote_path: Option<String>,
+        error: String,
+    },
+    /// A symlink that was not followed.
+    SymlinkSkipped { local: String },
+    /// A request is retried after `delay`.
+    Retry {
+        what: String,
+        attempt: u32,
+        delay: Duration,
+        error: String,
+    },
+    /// The server said 429: everyone waits `wait`.
+    Throttled { what: String, wait: Duration },
+    /// A remote folder was created (dry run: would be created).
+    FolderCreated { remote_path: String },
+    /// Dry run: this file would be uploaded.
+    WouldUpload {
+        id: u64,
+        local: String,
+        remote_path: String,
+        size: u64,
+    },
+    /// The run is over.
+    Summary(Summary),
+}
+
+/// Where events go. Cheap to clone.
+#[derive(Clone)]
+pub struct Events(tokio::sync::mpsc::UnboundedSender<Event>);
+
+impl Events {
+    pub fn channel() -> (Events, tokio::sync::mpsc::UnboundedReceiver<Event>) {
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        (Events(tx), rx)
+    }
+
+    pub fn emit(&self, e: Event) {
+        let _ = self.0.send(e);
+    }
+}
+
+/// Ctrl-C handling: `stop` = start no new work; `abort` = cancel requests in flight.
+#[derive(Clone, Default)]
+pub struct Cancel {
+    pub stop: tokio_util::sync::CancellationToken,
+    pub abort: tokio_util::sync::CancellationToken,
+}
+
+/// Why one file failed.
+#[derive(Debug, thiserror::Error)]
+pub enum FileError {
+    #[error(transparent)]
+    Api(#[from] crate::api::ApiError),
+    #[error("reading `{path}`: {source}")]
+    Io {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("`{0}` changed while being sent (size or modification time)")]
+    Changed(String),
+    #[error("server refused the upload: {0}")]
+    Server(String),
+    #[error("verification failed: {0}")]
+    Verify(String),
+    #[error("interrupted")]
+    Cancelled,
+}
+
+impl FileError {
+    fn fatality(&self) -> Option<Fatality> {
+        match self {
+            FileError::Api(e) if e.is_auth() => Some(Fatality::Auth),
+            FileError::Api(crate::api::ApiError::Transport { .. }) => Some(Fatality::Unavailable),
+            _ => None,
+        }
+    }
+}

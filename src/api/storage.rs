@@ -1,0 +1,194 @@
+//! Storage wrappers (fastio-api.md §4): folder listing with keyset pagination, node details,
+//! idempotent `createfolder`. Paths are for workspaces; nodes are decoded tolerantly (ids and sizes
+//! may arrive as strings or numbers, the listing's collection key varies).
+
+use serde_json::Value;
+
+use super::envelope::string_field;
+use super::{ApiError, Client};
+
+/// One storage node (file or folder), as much as the uploader needs of it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Node {
+    pub id: String,
+    pub name: String,
+    /// `file`, `folder`, `note`, `link`.
+    pub kind: String,
+    /// Parent id or `root`.
+    pub parent: Option<String>,
+    /// Bytes (files only).
+    pub size: Option<u64>,
+    /// Server digest, only at `output=full`.
+    pub hash: Option<String>,
+    /// Algorithm of `hash` (e.g. `sha256`, `md5`).
+    pub hash_algo: Option<String>,
+}
+
+impl Node {
+    pub fn is_folder(&self) -> bool {
+        self.kind == "folder"
+    }
+
+    pub fn is_file(&self) -> bool {
+        self.kind == "file"
+    }
+
+    /// Decode a node object; `None` when it has no id.
+    pub fn from_json(v: &Value) -> Option<Node> {
+        let id = string_field(v, "id")?;
+        let size = match v.get("size") {
+            Some(Value::Number(n)) => n.as_u64(),
+            Some(Value::String(s)) => s.trim().parse().ok(),
+            _ => None,
+        };
+        Some(Node {
+            id,
+            name: string_field(v, "name").unwrap_or_default(),
+            kind: string_field(v, "type").unwrap_or_default(),
+            parent: string_field(v, "parent").or_else(|| string_field(v, "parent_id")),
+            size,
+            hash: string_field(v, "hash").filter(|h| !h.is_empty()),
+            hash_algo: string_field(v, "hash_algo").map(|a| a.to_ascii_lowercase()),
+        })
+    }
+
+    /// The node's SHA-256 (lowercase hex) when the server reports one.
+    pub fn sha256(&self) -> Option<String> {
+        match (&self.hash, self.hash_algo.as_deref()) {
+            (Some(h), Some("sha256" | "sha-256")) => Some(h.to_ascii_lowercase()),
+            _ => None,
+        }
+    }
+}
+
+/// The array of children in a listing payload: `nodes`, `files`, `items` or `nodes.items`.
+fn listing_items(payload: &Value) -> &[Value] {
+    for key in ["nodes", "files", "items"] {
+        match payload.get(key) {
+            Some(Value::Array(a)) => return a,
+            Some(obj @ Value::Object(_)) => {
+                if let Some(Value::Array(a)) = obj.get("items") {
+                    return a;
+                }
+            }
+            _ => {}
+        }
+    }
+    &[]
+}
+
+/// `/workspace/{workspace_id}/storage/{node}/...`
+fn storage_path(workspace_id: &str, node: &str, tail: &str) -> String {
+    format!("/workspace/{workspace_id}/storage/{node}/{tail}")
+}
+
+/// `GET /workspace/{ws}/storage/{folder_id}/list/`: every child of a folder (all pages, 500 per
+/// page, `output=full` so file hashes are included). `folder_id` may be `root`.
+pub async fn list_folder(
+    client: &Client,
+    workspace_id: &str,
+    folder_id: &str,
+) -> Result<Vec<Node>, ApiError> {
+    let path = storage_path(workspace_id, folder_id, "list/");
+    let mut out = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let mut query = vec![
+            ("page_size", "500".to_string()),
+            ("output", "full".to_string()),
+        ];
+        if let Some(c) = &cursor {
+            query.push(("cursor", c.clone()));
+        }
+        let payload = client.get(&path, &query).await?;
+        out.extend(listing_items(&payload).iter().filter_map(Node::from_json));
+        let pagination = payload.get("pagination");
+        let has_more = pagination
+            .and_then(|p| p.get("has_more"))
+            .and_then(Value::as_bool)
+            .unwrap_or(false);
+        let next = pagination.and_then(|p| string_field(p, "next_cursor"));
+        match (has_more, next) {
+            (true, Some(n)) if cursor.as_deref() != Some(n.as_str()) && !n.is_empty() => {
+                cursor = Some(n)
+            }
+            _ => return Ok(out),
+        }
+    }
+}
+
+/// The node object inside a payload: under `node`, `folder`, or the payload itself.
+fn node_in(payload: &Value) -> Option<Node> {
+    ["node", "folder"]
+        .iter()
+        .find_map(|k| payload.get(*k).and_then(Node::from_json))
+        .or_else(|| Node::from_json(payload))
+}
+
+/// `GET /workspace/{ws}/storage/{node_id}/details/?output=full`: one node.
+pub async fn node_details(
+    client: &Client,
+    workspace_id: &str,
+    node_id: &str,
+) -> Result<Node, ApiError> {
+    let path = storage_path(workspace_id, node_id, "details/");
+    let payload = client.get(&path, &[("output", "full".into())]).await?;
+    node_in(&payload).ok_or_else(|| ApiError::Decode {
+        method: "GET".into(),
+        path,
+        detail: "no node in the details payload".into(),
+    })
+}
+
+/// `POST /workspace/{ws}/storage/{parent_id}/createfolder/` with `name`: idempotent (returns the
+/// existing same-named folder). Returns the folder node.
+pub async fn create_folder(
+    client: &Client,
+    workspace_id: &str,
+    parent_id: &str,
+    name: &str,
+) -> Result<Node, ApiError> {
+    let path = storage_path(workspace_id, parent_id, "createfolder/");
+    let payload = client
+        .post_form(&path, &[("name", name.to_string())])
+        .await?;
+    node_in(&payload).ok_or_else(|| ApiError::Decode {
+        method: "POST".into(),
+        path,
+        detail: "no folder node in the createfolder payload".into(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn nodes_decode_tolerantly() {
+        let n = Node::from_json(&json!({"id": "2abc", "name": "a b.txt", "type": "file",
+            "parent": "root", "size": "12", "hash": "AB", "hash_algo": "SHA256"}))
+        .unwrap();
+        assert_eq!(n.size, Some(12));
+        assert_eq!(n.sha256().as_deref(), Some("ab"));
+        assert!(n.is_file());
+        assert!(Node::from_json(&json!({"name": "x"})).is_none());
+        let md5 = Node::from_json(&json!({"id": 1, "hash": "x", "hash_algo": "md5"})).unwrap();
+        assert_eq!(md5.sha256(), None);
+        assert_eq!(md5.id, "1");
+    }
+
+    #[test]
+    fn listing_collection_keys() {
+        for payload in [
+            json!({"nodes": [{"id": "a"}]}),
+            json!({"files": [{"id": "a"}]}),
+            json!({"items": [{"id": "a"}]}),
+            json!({"nodes": {"items": [{"id": "a"}]}}),
+        ] {
+            assert_eq!(listing_items(&payload).len(), 1, "{payload}");
+        }
+        assert!(node_in(&json!({"node": {"id": "d1", "type": "folder"}})).is_some());
+        assert!(node_in(&json!({"id": "d1", "type": "folder"})).is_some());
+    }
+}

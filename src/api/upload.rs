@@ -1,0 +1,420 @@
+//! Upload endpoints (fastio-api.md §3): limits, single-call, chunked sessions (create, chunk,
+//! complete, details with long-poll, cancel) and batch. Thin typed wrappers: no retries here, the
+//! transfer layer decides what is safe to resend.
+
+use std::collections::HashMap;
+
+use bytes::Bytes;
+use reqwest::Method;
+use reqwest::multipart::{Form, Part};
+use serde_json::Value;
+
+use super::envelope::{parse_code, string_field};
+use super::{ApiError, Client};
+
+/// Files below this size may use single-call or batch upload; from it up, chunked sessions.
+pub const SINGLE_CALL_MAX_EXCLUSIVE: u64 = 4_194_304;
+/// Every chunk but the last must be at least this big.
+pub const MIN_CHUNK: u64 = 1 << 20;
+/// A batch request holds at most this many files.
+pub const BATCH_MAX_FILES: usize = 200;
+
+/// `GET /upload/limits/`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Max bytes per chunk.
+    pub chunk_size: u64,
+    /// Max chunks per session.
+    pub chunks: u64,
+    /// Max file size, when reported.
+    pub size: Option<u64>,
+    /// Max concurrent sessions, when reported.
+    pub sessions: Option<u64>,
+}
+
+impl Default for Limits {
+    /// Conservative values for a server that reports nothing (free plan figures).
+    fn default() -> Self {
+        Limits {
+            chunk_size: 100 * 1000 * 1000,
+            chunks: 35,
+            size: None,
+            sessions: None,
+        }
+    }
+}
+
+fn u64_field(v: &Value, key: &str) -> Option<u64> {
+    match v.get(key)? {
+        Value::Number(n) => n.as_u64().or_else(|| n.as_f64().map(|f| f as u64)),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+impl Limits {
+    /// Decode the limits payload (fields at the top or under `limits`).
+    pub fn from_json(payload: &Value) -> Limits {
+        let v = payload.get("limits").unwrap_or(payload);
+        let d = Limits::default();
+        Limits {
+            chunk_size: u64_field(v, "chunk_size")
+                .filter(|n| *n > 0)
+                .unwrap_or(d.chunk_size),
+            chunks: u64_field(v, "chunks")
+                .filter(|n| *n > 0)
+                .unwrap_or(d.chunks),
+            size: u64_field(v, "size").filter(|n| *n > 0),
+            sessions: u64_field(v, "sessions").filter(|n| *n > 0),
+        }
+    }
+
+    /// The chunk size for a file of `size` bytes: `clamp(ceil(size / chunks), 1 MiB, chunk_size)`
+    /// (§3.2). When `chunk_size` itself is below 1 MiB, `chunk_size` wins.
+    pub fn chunk_size_for(&self, size: u64) -> u64 {
+        let wanted = size.div_ceil(self.chunks.max(1));
+        wanted.max(MIN_CHUNK).min(self.chunk_size).max(1)
+    }
+
+    /// How many chunks a file of `size` bytes takes with chunk size `chunk`.
+    pub fn chunk_count(size: u64, chunk: u64) -> u64 {
+        size.div_ceil(chunk).max(1)
+    }
+}
+
+pub async fn limits(client: &Client) -> Result<Limits, ApiError> {
+    Ok(Limits::from_json(
+        &client.get("/upload/limits/", &[]).await?,
+    ))
+}
+
+/// Where a new file goes.
+#[derive(Debug, Clone)]
+pub struct Target<'a> {
+    pub workspace_id: &'a str,
+    /// Parent folder id or `root`.
+    pub folder_id: &'a str,
+}
+
+fn bytes_part(data: &Bytes, file_name: &str) -> Part {
+    Part::stream_with_length(reqwest::Body::from(data.clone()), data.len() as u64)
+        .file_name(file_name.to_string())
+        .mime_str("application/octet-stream")
+        .expect("static mime type")
+}
+
+/// Result of a single-call upload.
+#[derive(Debug, Clone)]
+pub struct SingleResult {
+    pub upload_id: String,
+    /// Absent when storage is asynchronous: poll [`session_details`].
+    pub new_file_id: Option<String>,
+}
+
+/// `POST /upload/` multipart with the bytes (files < 4,194,304 bytes). `sha256` is lowercase hex.
+pub async fn upload_single(
+    client: &Client,
+    target: &Target<'_>,
+    name: &str,
+    data: Bytes,
+    sha256: &str,
+) -> Result<SingleResult, ApiError> {
+    let payload = client
+        .call(Method::POST, "/upload/", |rb| {
+            let form = Form::new()
+                .text("name", name.to_string())
+                .text("size", data.len().to_string())
+                .text("action", "create")
+                .text("instance_id", target.workspace_id.to_string())
+                .text("folder_id", target.folder_id.to_string())
+                .text("profile_type", "workspace")
+                .text("hash", sha256.to_string())
+                .text("hash_algo", "sha256")
+                .part("chunk", bytes_part(&data, name));
+            rb.multipart(form)
+        })
+        .await?;
+    Ok(SingleResult {
+        upload_id: string_field(&payload, "id").unwrap_or_default(),
+        new_file_id: string_field(&payload, "new_file_id").filter(|s| !s.is_empty()),
+    })
+}
+
+/// `POST /upload/` form: open a chunked session for `name` of `size` bytes. Returns its id.
+pub async fn create_session(
+    client: &Client,
+    target: &Target<'_>,
+    name: &str,
+    size: u64,
+) -> Result<String, ApiError> {
+    let form = [
+        ("name", name.to_string()),
+        ("size", size.to_string()),
+        ("action", "create".to_string()),
+        ("instance_id", target.workspace_id.to_string()),
+        ("folder_id", target.folder_id.to_string()),
+        ("profile_type", "workspace".to_string()),
+    ];
+    let payload = client.post_form("/upload/", &form).await?;
+    string_field(&payload, "id")
+        .or_else(|| payload.get("session").and_then(|s| string_field(s, "id")))
+        .ok_or_else(|| ApiError::Decode {
+            method: "POST".into(),
+            path: "/upload/".into(),
+            detail: "no session id in the response".into(),
+        })
+}
+
+/// `POST /upload/{id}/chunk/?order=N&size=B&hash=..&hash_algo=sha256`, the bytes in part `chunk`.
+/// Safe to resend: a re-sent order replaces the stored one.
+pub async fn upload_chunk(
+    client: &Client,
+    upload_id: &str,
+    order: u64,
+    data: Bytes,
+    sha256: &str,
+) -> Result<(), ApiError> {
+    let path = format!("/upload/{}/chunk/", super::workspace::segment(upload_id));
+    let query = [
+        ("order", order.to_string()),
+        ("size", data.len().to_string()),
+        ("hash", sha256.to_string()),
+        ("hash_algo", "sha256".to_string()),
+    ];
+    client
+        .call(Method::POST, &path, |rb| {
+            rb.query(&query)
+                .multipart(Form::new().part("chunk", bytes_part(&data, "chunk.bin")))
+        })
+        .await?;
+    Ok(())
+}
+
+/// `POST /upload/{id}/complete/` (empty form): start assembly.
+pub async fn complete_session(client: &Client, upload_id: &str) -> Result<(), ApiError> {
+    let path = format!("/upload/{}/complete/", super::workspace::segment(upload_id));
+    client.post_form(&path, &[]).await?;
+    Ok(())
+}
+
+/// `DELETE /upload/{id}/`: cancel a session.
+pub async fn cancel_session(client: &Client, upload_id: &str) -> Result<(), ApiError> {
+    let path = format!("/upload/{}/", super::workspace::segment(upload_id));
+    client.call(Method::DELETE, &path, |rb| rb).await?;
+    Ok(())
+}
+
+/// The state of an upload session (§3.7).
+#[derive(Debug, Clone, Default)]
+pub struct Session {
+    pub status: String,
+    pub status_message: Option<String>,
+    pub new_file_id: Option<String>,
+    /// Chunk number → bytes stored.
+    pub chunks: HashMap<u64, u64>,
+    pub size: Option<u64>,
+    pub hash: Option<String>,
+    pub hash_algo: Option<String>,
+}
+
+impl Session {
+    pub fn from_json(payload: &Value) -> Session {
+        let s = payload.get("session").unwrap_or(payload);
+        let mut chunks = HashMap::new();
+        match s.get("chunks") {
+            Some(Value::Object(map)) => {
+                for (k, v) in map {
+                    let n = match v {
+                        Value::Number(n) => n.as_u64(),
+                        Value::String(x) => x.parse().ok(),
+                        Value::Object(_) => u64_field(v, "size"),
+                        _ => None,
+                    };
+                    if let (Ok(order), Some(n)) = (k.parse::<u64>(), n) {
+                        chunks.insert(order, n);
+                    }
+                }
+            }
+            Some(Value::Array(items)) => {
+                for item in items {
+                    if let (Some(order), Some(n)) =
+                        (u64_field(item, "order"), u64_field(item, "size"))
+                    {
+                        chunks.insert(order, n);
+                    }
+                }
+            }
+            _ => {}
+        }
+        Session {
+            status: string_field(s, "status").unwrap_or_default(),
+            status_message: string_field(s, "status_message").filter(|m| !m.is_empty()),
+            new_file_id: string_field(s, "new_file_id").filter(|m| !m.is_empty()),
+            chunks,
+            size: u64_field(s, "size"),
+            hash: string_field(s, "hash").filter(|m| !m.is_empty()),
+            hash_algo: string_field(s, "hash_algo").map(|a| a.to_ascii_lowercase()),
+        }
+    }
+
+    pub fn is_stored(&self) -> bool {
+        self.status == "stored"
+    }
+
+    pub fn is_failed(&self) -> bool {
+        matches!(self.status.as_str(), "assembly_failed" | "store_failed")
+    }
+}
+
+/// `GET /upload/{id}/details/[?wait=SECS]`: the session; with `wait`, the server holds the
+/// request until the status changes (seconds, clamped by the server).
+pub async fn session_details(
+    client: &Client,
+    upload_id: &str,
+    wait: Option<u64>,
+) -> Result<Session, ApiError> {
+    let path = format!("/upload/{}/details/", super::workspace::segment(upload_id));
+    let query: Vec<(&str, String)> = wait.map(|w| ("wait", w.to_string())).into_iter().collect();
+    Ok(Session::from_json(&client.get(&path, &query).await?))
+}
+
+/// One file of a batch.
+#[derive(Debug, Clone)]
+pub struct BatchFile {
+    pub filename: String,
+    pub data: Bytes,
+    /// Lowercase hex SHA-256 of `data`.
+    pub sha256: String,
+}
+
+/// The outcome of one batch entry, matched by index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BatchOutcome {
+    /// Stored (or storing): the node id when already known.
+    Ok { node_id: Option<String> },
+    /// Refused: the server's code and message.
+    Failed { code: i64, message: String },
+}
+
+/// `POST /upload/batch/`: all `files` into `folder_id`. Returns one outcome per input file, in
+/// input order; an entry the server did not report on becomes `Failed` with code 0.
+pub async fn upload_batch(
+    client: &Client,
+    target: &Target<'_>,
+    files: &[BatchFile],
+) -> Result<Vec<BatchOutcome>, ApiError> {
+    let manifest: Vec<Value> = files
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            serde_json::json!({"index": i, "filename": f.filename, "hash": f.sha256,
+                "hash_algo": "sha256"})
+        })
+        .collect();
+    let manifest = Value::Array(manifest).to_string();
+    let payload = client
+        .call(Method::POST, "/upload/batch/", |rb| {
+            let mut form = Form::new()
+                .text("instance_id", target.workspace_id.to_string())
+                .text("folder_id", target.folder_id.to_string())
+                .text("manifest", manifest.clone());
+            for (i, f) in files.iter().enumerate() {
+                form = form.part(format!("file_{i}"), bytes_part(&f.data, &f.filename));
+            }
+            rb.multipart(form)
+        })
+        .await?;
+    Ok(batch_outcomes(&payload, files.len()))
+}
+
+/// Match batch results to inputs by `index`, guarding against missing, duplicate and
+/// out-of-range indices.
+pub fn batch_outcomes(payload: &Value, n: usize) -> Vec<BatchOutcome> {
+    let mut out: Vec<Option<BatchOutcome>> = vec![None; n];
+    let results = payload
+        .get("results")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or(&[]);
+    for r in results {
+        let Some(i) = u64_field(r, "index").map(|i| i as usize) else {
+            continue;
+        };
+        if i >= n || out[i].is_some() {
+            continue;
+        }
+        let status = string_field(r, "status").unwrap_or_default();
+        out[i] = Some(if status == "ok" || status == "success" {
+            BatchOutcome::Ok {
+                node_id: string_field(r, "node_id").filter(|s| !s.is_empty()),
+            }
+        } else {
+            BatchOutcome::Failed {
+                code: r.get("error_code").map(parse_code).unwrap_or(0),
+                message: string_field(r, "error_message")
+                    .or_else(|| string_field(r, "message"))
+                    .unwrap_or_else(|| format!("status `{status}`")),
+            }
+        });
+    }
+    out.into_iter()
+        .map(|o| {
+            o.unwrap_or(BatchOutcome::Failed {
+                code: 0,
+                message: "no result for this file in the batch response".into(),
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn chunk_size_derivation() {
+        let l = Limits {
+            chunk_size: 2 << 20,
+            chunks: 8,
+            size: None,
+            sessions: None,
+        };
+        assert_eq!(l.chunk_size_for(5 << 20), MIN_CHUNK);
+        assert_eq!(l.chunk_size_for(16 << 20), 2 << 20);
+        assert_eq!(l.chunk_size_for(12 << 20), (12 << 20) / 8);
+        assert_eq!(Limits::chunk_count(3 << 20, 1 << 20), 3);
+        assert_eq!(Limits::chunk_count((3 << 20) + 1, 1 << 20), 4);
+        let parsed = Limits::from_json(&json!({"chunk_size": "1048576", "chunks": 4}));
+        assert_eq!(parsed.chunk_size, 1 << 20);
+        assert_eq!(parsed.chunks, 4);
+    }
+
+    #[test]
+    fn session_chunks_map_with_string_keys() {
+        let s = Session::from_json(&json!({"session": {"status": "uploading",
+            "chunks": {"1": 1048576, "3": "10"}}}));
+        assert_eq!(s.chunks.get(&1), Some(&1048576));
+        assert_eq!(s.chunks.get(&3), Some(&10));
+        assert!(!s.is_stored());
+    }
+
+    #[test]
+    fn batch_results_matched_by_index() {
+        let p = json!({"results": [
+            {"index": 1, "status": "error", "error_code": "1605", "error_message": "bad"},
+            {"index": 0, "status": "ok", "node_id": null},
+            {"index": 0, "status": "error"},
+            {"index": 7, "status": "ok"}]});
+        let o = batch_outcomes(&p, 3);
+        assert_eq!(o[0], BatchOutcome::Ok { node_id: None });
+        assert_eq!(
+            o[1],
+            BatchOutcome::Failed {
+                code: 1605,
+                message: "bad".into()
+            }
+        );
+        assert!(matches!(o[2], BatchOutcome::Failed { code: 0, .. }));
+    }
+}

@@ -1,0 +1,297 @@
+//! Storage calls (fastio-api.md §4): listing, details, createfolder, read, versions.
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde_json::{Value, json};
+
+use super::AppState;
+use super::caller::Caller;
+use super::store::{Detail, SortBy};
+use super::wire::{self, ApiErr, ApiResult, Fields};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/workspace/{ws}/storage/{node}/list", get(list))
+        .route("/workspace/{ws}/storage/{node}/details", get(details))
+        .route(
+            "/workspace/{ws}/storage/{node}/createfolder",
+            post(create_folder),
+        )
+        .route("/workspace/{ws}/storage/{node}/read", get(read))
+        .route("/workspace/{ws}/storage/{node}/versions", get(versions))
+}
+
+fn encode_cursor(key: &str, id: &str) -> String {
+    URL_SAFE_NO_PAD.encode(serde_json::to_vec(&json!([key, id])).unwrap_or_default())
+}
+
+fn decode_cursor(c: &str) -> Result<(String, String), ApiErr> {
+    let bad = || ApiErr::invalid("cursor", "not a cursor from this server");
+    let raw = URL_SAFE_NO_PAD.decode(c.trim()).map_err(|_| bad())?;
+    let v: (String, String) = serde_json::from_slice(&raw).map_err(|_| bad())?;
+    Ok(v)
+}
+
+/// Lock description for a node, if locked.
+fn lock_json(state: &AppState, node: &str) -> Option<Value> {
+    state.locks.get(node).map(|l| l.to_json())
+}
+
+async fn list(
+    State(state): State<AppState>,
+    _c: Caller,
+    Path((ws, node)): Path<(String, String)>,
+    f: Fields,
+) -> ApiResult {
+    let ws = state.workspace_for(&ws).await?;
+    let detail = Detail::parse(f.get("output"))?;
+    let sort = match f.get("sort_by").unwrap_or("name") {
+        "name" => SortBy::Name,
+        "updated" | "modified" => SortBy::Updated,
+        "created" => SortBy::Created,
+        "type" => SortBy::Type,
+        _ => {
+            return Err(ApiErr::invalid(
+                "sort_by",
+                "must be name, updated, created or type",
+            ));
+        }
+    };
+    let desc = match f.get("sort_dir").unwrap_or("asc") {
+        "asc" => false,
+        "desc" => true,
+        _ => return Err(ApiErr::invalid("sort_dir", "must be asc or desc")),
+    };
+    // The service offers 100|250|500; smaller sizes are honoured so tests can page cheaply.
+    let page_size: usize = f.parse("page_size")?.unwrap_or(100);
+    if !(1..=500).contains(&page_size) {
+        return Err(ApiErr::invalid("page_size", "must be 100, 250 or 500"));
+    }
+    let cursor = match f.get("cursor") {
+        Some(c) if !c.is_empty() => Some(decode_cursor(c)?),
+        _ => None,
+    };
+    let ws_id = ws.id.clone();
+    let (nodes, next) = state
+        .db(move |s| {
+            let parent = s.resolve_folder(&ws_id, &node)?;
+            Ok(s.children(&ws_id, &parent, sort, desc, page_size, cursor)?)
+        })
+        .await?;
+    let items: Vec<Value> = nodes
+        .iter()
+        .map(|n| n.to_json(detail, lock_json(&state, &n.id)))
+        .collect();
+    wire::ok(json!({
+        "nodes": items,
+        "pagination": {
+            "has_more": next.is_some(),
+            "next_cursor": next.map(|(k, id)| encode_cursor(&k, &id)),
+            "page_size": page_size,
+        },
+    }))
+}
+
+async fn details(
+    State(state): State<AppState>,
+    _c: Caller,
+    Path((ws, node)): Path<(String, String)>,
+    f: Fields,
+) -> ApiResult {
+    let ws = state.workspace_for(&ws).await?;
+    let detail = Detail::parse(f.get("output"))?;
+    // Ids are matched case-insensitively and de-duplicated (clients send `id,id` to force the
+    // multi shape for one node).
+    let mut ids: Vec<String> = Vec::new();
+    let mut multi = false;
+    for raw in node.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+        let id = if raw == "root" {
+            raw.to_string()
+        } else {
+            super::ids::canonical(raw)
+        };
+        if ids.contains(&id) {
+            multi = true;
+        } else {
+            ids.push(id);
+        }
+    }
+    if ids.is_empty() {
+        return Err(ApiErr::invalid("node_id", "no node id given"));
+    }
+    if ids.len() > 25 {
+        let mut e = ApiErr::new(
+            StatusCode::BAD_REQUEST,
+            115519,
+            "at most 25 node ids per request",
+        );
+        e.error_code = Some("APP_ERROR_INPUT_INVALID");
+        return Err(e);
+    }
+    let multi = multi || ids.len() > 1;
+    let ws_id = ws.id.clone();
+    let found = state
+        .db(move |s| {
+            let mut out = Vec::new();
+            for id in ids {
+                let n = if id == "root" {
+                    None
+                } else {
+                    s.node(&ws_id, &id)?
+                };
+                out.push((id, n));
+            }
+            Ok(out)
+        })
+        .await?;
+    if !multi {
+        let (id, n) = found.into_iter().next().expect("one id");
+        if id == "root" {
+            return wire::ok(json!({"format": "single", "node": {
+                "id": "root", "type": "folder", "name": "", "parent": null, "size": 0,
+            }}));
+        }
+        let n = n.ok_or_else(|| ApiErr::not_found("node"))?;
+        let lock = lock_json(&state, &n.id);
+        return wire::ok(json!({"format": "single", "node": n.to_json(detail, lock)}));
+    }
+    let requested = found.len();
+    let mut nodes = Vec::new();
+    let mut errors = Vec::new();
+    for (id, n) in found {
+        match n {
+            Some(n) => nodes.push(n.to_json(detail, lock_json(&state, &n.id))),
+            None => errors.push(json!({"node_id": id, "code": 1609, "message": "node not found"})),
+        }
+    }
+    let body = json!({
+        "format": "multi", "node_count": nodes.len(), "error_count": errors.len(),
+        "requested_count": requested, "nodes": nodes, "errors": errors,
+    });
+    if body["node_count"] == 0 {
+        let mut resp = axum::Json(json!({
+            "result": "no",
+            "error": {"code": 1609, "text": "none of the nodes were found"},
+            "response": body,
+            "nodes": [],
+            "errors": body["errors"],
+        }))
+        .into_response();
+        *resp.status_mut() = StatusCode::NOT_FOUND;
+        return Ok(resp);
+    }
+    wire::ok(body)
+}
+
+/// Folder names: 1–255 chars, no `/`, `\` or control characters, not `.`/`..`.
+pub(crate) fn check_name(field: &str, name: &str) -> Result<(), ApiErr> {
+    if name.is_empty() || name.chars().count() > 255 {
+        return Err(ApiErr::invalid(field, "must be 1-255 characters"));
+    }
+    if name.contains(['/', '\\'])
+        || name.chars().any(char::is_control)
+        || name == "."
+        || name == ".."
+    {
+        return Err(ApiErr::invalid(
+            field,
+            "contains a character not allowed in names",
+        ));
+    }
+    Ok(())
+}
+
+async fn create_folder(
+    State(state): State<AppState>,
+    _c: Caller,
+    Path((ws, parent)): Path<(String, String)>,
+    f: Fields,
+) -> ApiResult {
+    let ws = state.workspace_for(&ws).await?;
+    let name = f.req("name")?.to_string();
+    check_name("name", &name)?;
+    let force = f.flag("force", false)?;
+    let ws_id = ws.id.clone();
+    let node = state
+        .db(move |s| {
+            let parent = s.resolve_folder(&ws_id, &parent)?;
+            Ok(s.create_folder(&ws_id, &parent, &name, force)?)
+        })
+        .await?;
+    state.activity.bump(format!("storage:{}", node.id));
+    wire::ok(json!({"node": node.to_json(Detail::Full, None)}))
+}
+
+async fn read(
+    State(state): State<AppState>,
+    _c: Caller,
+    Path((ws, node)): Path<(String, String)>,
+    f: Fields,
+) -> Result<Response, ApiErr> {
+    let ws = state.workspace_for(&ws).await?;
+    let ws_id = ws.id.clone();
+    let version = f.get("version_id").map(str::to_string);
+    let (blob, mime) = state
+        .db(move |s| {
+            let n = s
+                .node(&ws_id, &node)?
+                .ok_or_else(|| ApiErr::not_found("node"))?;
+            if n.is_folder() {
+                return Err(ApiErr::invalid("node_id", "a folder has no content"));
+            }
+            let blob = match version {
+                Some(v) if Some(&v) != n.version.as_ref() => {
+                    return Err(ApiErr::not_found("version"));
+                }
+                _ => n.blob.clone().ok_or_else(|| ApiErr::not_found("content"))?,
+            };
+            Ok((s.blob_path(&blob), n.mimetype.unwrap_or_default()))
+        })
+        .await?;
+    let file = tokio::fs::File::open(&blob).await?;
+    let len = file.metadata().await?.len();
+    let stream = tokio_util::io::ReaderStream::with_capacity(file, 256 << 10);
+    Response::builder()
+        .header(
+            CONTENT_TYPE,
+            if mime.is_empty() {
+                "application/octet-stream".into()
+            } else {
+                mime
+            },
+        )
+        .header(CONTENT_LENGTH, len)
+        .body(Body::from_stream(stream))
+        .map_err(|e| ApiErr::internal(e.to_string()))
+}
+
+async fn versions(
+    State(state): State<AppState>,
+    _c: Caller,
+    Path((ws, node)): Path<(String, String)>,
+) -> ApiResult {
+    let ws = state.workspace_for(&ws).await?;
+    let ws_id = ws.id.clone();
+    let (current, older) = state
+        .db(move |s| {
+            let n = s
+                .node(&ws_id, &node)?
+                .ok_or_else(|| ApiErr::not_found("node"))?;
+            let older = s.versions(&n.id)?;
+            Ok((n, older))
+        })
+        .await?;
+    let mut all = vec![json!({
+        "id": current.version, "size": current.size, "hash": current.hash,
+        "hash_algo": "sha256", "created": current.modified, "current": true,
+    })];
+    all.extend(older);
+    wire::ok(json!({"versions": all}))
+}

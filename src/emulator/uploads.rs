@@ -1,0 +1,1208 @@
+//! Uploads (fastio-api.md §3 except stream sessions and manual placement via addfile):
+//! single-call, chunked sessions with asynchronous assembly, session management and limits.
+//! The batch endpoint lives in [`super::batch`].
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path as FsPath, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::{FromRequest, Multipart, Path, Request, State};
+use axum::http::header::CONTENT_TYPE;
+use axum::routing::{get, post};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256, Sha384};
+use tokio::io::AsyncWriteExt as _;
+use tokio::sync::watch;
+
+use super::AppState;
+use super::caller::Caller;
+use super::ids;
+use super::store::now_ms;
+use super::wire::{self, ApiErr, ApiResult, Fields, QueryFields};
+
+/// Largest single-call upload (bytes, inclusive).
+pub const SINGLE_CALL_MAX: u64 = 4_194_304;
+/// Smallest non-final chunk.
+pub const MIN_CHUNK: u64 = 1 << 20;
+/// Most chunk requests in flight per session.
+pub const MAX_IN_FLIGHT: usize = 3;
+/// Session count above which finished single-call sessions are forgotten.
+const PRUNE_ABOVE: usize = 20_000;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/upload", post(create).delete(cancel_all))
+        .route("/upload/details", get(list_sessions))
+        .route("/upload/limits", get(limits))
+        .route("/upload/algos", get(algos))
+        .route("/upload/{id}", axum::routing::delete(cancel))
+        .route("/upload/{id}/details", get(details))
+        .route(
+            "/upload/{id}/chunk",
+            post(chunk).get(chunk_info).delete(delete_chunk),
+        )
+        .route("/upload/{id}/complete", post(complete))
+        .route("/upload/{id}/stream", post(stream_refused))
+}
+
+/// The persisted part of a session.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SessionData {
+    pub id: String,
+    pub user_id: String,
+    pub principal: String,
+    pub name: String,
+    pub size: u64,
+    pub action: String,
+    pub instance_id: Option<String>,
+    /// Resolved parent folder key (`root` or a node id).
+    pub folder_id: String,
+    pub profile_type: String,
+    pub file_id: Option<String>,
+    pub hash: Option<String>,
+    pub hash_algo: Option<String>,
+    pub status: String,
+    pub status_message: Option<String>,
+    pub new_file_id: Option<String>,
+    /// order → bytes stored.
+    pub chunks: BTreeMap<u32, u64>,
+    pub single_call: bool,
+    pub created: i64,
+    pub updated: i64,
+}
+
+impl SessionData {
+    fn to_json(&self) -> Value {
+        let iso = |ms: i64| {
+            chrono::DateTime::from_timestamp_millis(ms)
+                .unwrap_or_default()
+                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        };
+        json!({
+            "id": self.id,
+            "name": self.name,
+            "size": self.size,
+            "action": self.action,
+            "instance_id": self.instance_id,
+            "folder_id": self.folder_id,
+            "profile_type": self.profile_type,
+            "hash": self.hash,
+            "hash_algo": self.hash_algo,
+            "status": self.status,
+            "status_message": self.status_message,
+            "new_file_id": self.new_file_id,
+            "chunks": self.chunks.iter().map(|(k, v)| (k.to_string(), json!(v))).collect::<serde_json::Map<_, _>>(),
+            "created": iso(self.created),
+            "updated": iso(self.updated),
+        })
+    }
+
+    fn is_open(&self) -> bool {
+        matches!(
+            self.status.as_str(),
+            "ready" | "uploading" | "assemble" | "assembling" | "store" | "storing"
+        )
+    }
+
+    fn accepts_chunks(&self) -> bool {
+        !self.single_call && matches!(self.status.as_str(), "ready" | "uploading")
+    }
+}
+
+/// A live session: its data, the chunk requests in flight and a change signal for long-polls.
+pub struct Session {
+    data: Mutex<SessionData>,
+    in_flight: AtomicUsize,
+    changed: watch::Sender<u64>,
+}
+
+impl Session {
+    fn new(data: SessionData) -> Arc<Session> {
+        Arc::new(Session {
+            data: Mutex::new(data),
+            in_flight: AtomicUsize::new(0),
+            changed: watch::channel(0).0,
+        })
+    }
+
+    fn get(&self) -> SessionData {
+        self.data.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    fn update<R>(&self, f: impl FnOnce(&mut SessionData) -> R) -> (R, SessionData) {
+        let mut g = self.data.lock().unwrap_or_else(|e| e.into_inner());
+        let r = f(&mut g);
+        g.updated = now_ms();
+        (r, g.clone())
+    }
+}
+
+/// Every session, by id.
+pub struct Uploads {
+    sessions: Mutex<HashMap<String, Arc<Session>>>,
+    loaded: std::sync::Once,
+}
+
+impl Default for Uploads {
+    fn default() -> Self {
+        Uploads {
+            sessions: Mutex::new(HashMap::new()),
+            loaded: std::sync::Once::new(),
+        }
+    }
+}
+
+impl Uploads {
+    fn get(&self, id: &str) -> Option<Arc<Session>> {
+        self.sessions
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&ids::canonical(id))
+            .cloned()
+    }
+
+    fn insert(&self, s: Arc<Session>) {
+        let id = s.get().id;
+        let mut m = self.sessions.lock().unwrap_or_else(|e| e.into_inner());
+        m.insert(id, s);
+        if m.len() > PRUNE_ABOVE {
+            // Forget finished single-call sessions older than ten minutes (bounded memory on a
+            // long-running emulator; chunked sessions stay until cancelled).
+            let cutoff = now_ms() - 600_000;
+            m.retain(|_, s| {
+                let d = s.get();
+                !(d.single_call && d.updated < cutoff)
+            });
+        }
+    }
+
+    fn remove(&self, id: &str) -> Option<Arc<Session>> {
+        self.sessions
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(id)
+    }
+
+    fn all(&self) -> Vec<Arc<Session>> {
+        self.sessions
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .values()
+            .cloned()
+            .collect()
+    }
+}
+
+/// The upload table, loading persisted sessions on first use.
+fn uploads(state: &AppState) -> Arc<Uploads> {
+    let u = state.ext::<Uploads>();
+    u.loaded.call_once(|| {
+        if let Ok(rows) = state.store.sessions_all() {
+            for (_, data) in rows {
+                if let Ok(mut d) = serde_json::from_str::<SessionData>(&data) {
+                    // Work interrupted by a restart is redone from the stored chunks.
+                    let resume = matches!(
+                        d.status.as_str(),
+                        "assemble" | "assembling" | "store" | "storing"
+                    );
+                    if resume {
+                        d.status = "assemble".into();
+                    }
+                    let s = Session::new(d);
+                    u.insert(s.clone());
+                    if resume {
+                        let st = state.clone();
+                        tokio::spawn(async move { finish_session(st, s).await });
+                    }
+                }
+            }
+        }
+    });
+    u
+}
+
+/// Save a session's state and wake its long-polls.
+async fn persist(state: &AppState, s: &Session, data: &SessionData) {
+    s.changed.send_modify(|v| *v += 1);
+    state.activity.bump(format!("upload:{}", data.id));
+    let json = serde_json::to_string(data).unwrap_or_default();
+    let id = data.id.clone();
+    let _ = state
+        .db(move |st| st.session_put(&id, &json).map_err(ApiErr::db))
+        .await;
+}
+
+fn session_dir(state: &AppState, id: &str) -> PathBuf {
+    state.store.dir().join("uploads").join(id)
+}
+
+fn owned_session(state: &AppState, caller: &Caller, id: &str) -> Result<Arc<Session>, ApiErr> {
+    let gone = || {
+        let mut e = ApiErr::not_found("upload session");
+        e.code = 10508;
+        e
+    };
+    let s = uploads(state).get(id).ok_or_else(gone)?;
+    if s.get().user_id != caller.user_id {
+        return Err(gone());
+    }
+    Ok(s)
+}
+
+/// Names: 1–255 chars, no `/` or `\`.
+fn check_file_name(field: &str, name: &str) -> Result<(), ApiErr> {
+    super::storage::check_name(field, name)
+}
+
+/// A digest in progress for one of the verifiable algorithms.
+pub enum Hasher {
+    Sha256(Sha256),
+    Sha384(Sha384),
+}
+
+impl Hasher {
+    /// `None` for algorithms the emulator accepts but cannot verify (md5, sha1); an error for
+    /// unknown names.
+    pub fn for_algo(algo: &str) -> Result<Option<Hasher>, ApiErr> {
+        match algo.to_ascii_lowercase().as_str() {
+            "sha256" => Ok(Some(Hasher::Sha256(Sha256::new()))),
+            "sha384" => Ok(Some(Hasher::Sha384(Sha384::new()))),
+            "md5" | "sha1" => Ok(None),
+            _ => Err(ApiErr::invalid(
+                "hash_algo",
+                "must be md5, sha1, sha256 or sha384",
+            )),
+        }
+    }
+
+    pub fn update(&mut self, b: &[u8]) {
+        match self {
+            Hasher::Sha256(h) => h.update(b),
+            Hasher::Sha384(h) => h.update(b),
+        }
+    }
+
+    pub fn finish(self) -> String {
+        match self {
+            Hasher::Sha256(h) => hex::encode(h.finalize()),
+            Hasher::Sha384(h) => hex::encode(h.finalize()),
+        }
+    }
+}
+
+/// Bytes written to a temp file by [`spool_field`].
+pub struct Spooled {
+    pub path: PathBuf,
+    pub size: u64,
+    pub sha256: Option<String>,
+}
+
+/// Stream a multipart field to `path` (buffered, no whole-body buffering), optionally hashing
+/// it with SHA-256 in the same pass. Refuses (413) more than `max` bytes.
+pub async fn spool_field(
+    field: &mut axum::extract::multipart::Field<'_>,
+    path: &FsPath,
+    max: u64,
+    hash: bool,
+) -> Result<Spooled, ApiErr> {
+    let file = tokio::fs::File::create(path).await?;
+    let mut w = tokio::io::BufWriter::with_capacity(1 << 20, file);
+    let mut size = 0u64;
+    let mut hasher = hash.then(Sha256::new);
+    let result: Result<(), ApiErr> = async {
+        while let Some(bytes) = field
+            .chunk()
+            .await
+            .map_err(|e| ApiErr::invalid("body", &format!("bad multipart body: {e}")))?
+        {
+            size += bytes.len() as u64;
+            if size > max {
+                return Err(ApiErr::too_large(format!(
+                    "part is larger than the {max}-byte limit"
+                )));
+            }
+            if let Some(h) = hasher.as_mut() {
+                h.update(&bytes);
+            }
+            w.write_all(&bytes).await?;
+        }
+        w.flush().await?;
+        Ok(())
+    }
+    .await;
+    if let Err(e) = result {
+        drop(w);
+        let _ = tokio::fs::remove_file(path).await;
+        return Err(e);
+    }
+    Ok(Spooled {
+        path: path.to_path_buf(),
+        size,
+        sha256: hasher.map(|h| hex::encode(h.finalize())),
+    })
+}
+
+/// Hash a file on disk (blocking).
+fn hash_file(path: &FsPath, mut h: Hasher) -> std::io::Result<String> {
+    use std::io::Read as _;
+    let mut f = std::fs::File::open(path)?;
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        let n = f.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        h.update(&buf[..n]);
+    }
+    Ok(h.finish())
+}
+
+/// Common checks of a new upload into a workspace folder: target exists, name valid, not
+/// locked by someone else. Returns the resolved parent folder key.
+async fn check_target(
+    state: &AppState,
+    caller: &Caller,
+    f: &Fields,
+    name: &str,
+) -> Result<(Option<String>, String, Option<String>), ApiErr> {
+    check_file_name("name", name)?;
+    let profile_type = f.get("profile_type").unwrap_or("workspace").to_string();
+    if profile_type != "workspace" && profile_type != "share" {
+        return Err(ApiErr::invalid(
+            "profile_type",
+            "must be workspace or share",
+        ));
+    }
+    let Some(instance) = f.get("instance_id").filter(|s| !s.is_empty()) else {
+        return Ok((None, "root".into(), None));
+    };
+    if profile_type == "share" {
+        return Err(ApiErr::not_found(
+            "share (the emulator has workspaces only)",
+        ));
+    }
+    let ws = state.workspace_for(instance).await?;
+    let folder = f.get("folder_id").unwrap_or("root").to_string();
+    let ws_id = ws.id.clone();
+    let name = name.to_string();
+    let action = f.get("action").unwrap_or("create").to_string();
+    let file_id = f.get("file_id").map(str::to_string);
+    let (parent, target) = state
+        .db(move |s| {
+            if action == "update" {
+                let id = file_id.ok_or_else(|| ApiErr::missing("file_id"))?;
+                let n = s
+                    .node(&ws_id, &id)?
+                    .ok_or_else(|| ApiErr::not_found("file"))?;
+                if n.is_folder() {
+                    return Err(ApiErr::invalid("file_id", "is a folder"));
+                }
+                return Ok((n.parent.clone(), Some(n.id)));
+            }
+            let parent = s.resolve_folder(&ws_id, &folder)?;
+            let existing = s.child(&ws_id, &parent, &name)?.filter(|n| !n.is_folder());
+            Ok((parent, existing.map(|n| n.id)))
+        })
+        .await?;
+    if let Some(node) = &target {
+        state.locks.check_write(node, caller, f.get("lock_token"))?;
+    }
+    Ok((Some(ws.id), parent, target))
+}
+
+fn open_sessions(state: &AppState, user: &str) -> usize {
+    uploads(state)
+        .all()
+        .iter()
+        .filter(|s| {
+            let d = s.get();
+            d.user_id == user && d.is_open()
+        })
+        .count()
+}
+
+/// `POST /upload/`: multipart = single-call upload; form = create a chunked session.
+async fn create(State(state): State<AppState>, caller: Caller, req: Request) -> ApiResult {
+    let is_multipart = req
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.to_ascii_lowercase().starts_with("multipart/"));
+    if is_multipart {
+        let query = req.uri().query().map(str::to_string);
+        let mp = Multipart::from_request(req, &())
+            .await
+            .map_err(|e| ApiErr::invalid("body", &e.body_text()))?;
+        return single_call(state, caller, query, mp).await;
+    }
+    let f = Fields::from_request(req, &()).await?;
+    if f.flag("stream", false)? {
+        return Err(stream_not_supported());
+    }
+    let name = f.req("name")?.to_string();
+    let size: u64 = f.req_parse("size")?;
+    let action = f.get("action").unwrap_or("create").to_string();
+    if action != "create" && action != "update" {
+        return Err(ApiErr::invalid("action", "must be create or update"));
+    }
+    if f.get("if_version_id").is_some() {
+        return Err(ApiErr::invalid(
+            "if_version_id",
+            "only valid for File Share write-back",
+        ));
+    }
+    if size > state.config.max_file_size {
+        return Err(ApiErr::too_large(format!(
+            "size {size} exceeds the {}-byte file size limit",
+            state.config.max_file_size
+        )));
+    }
+    let hash_algo = f.get("hash_algo").map(str::to_string);
+    let hash = f.get("hash").map(|h| h.to_ascii_lowercase());
+    if let Some(a) = &hash_algo {
+        Hasher::for_algo(a)?;
+    }
+    if hash.is_some() != hash_algo.is_some() {
+        return Err(ApiErr::invalid("hash", "hash and hash_algo go together"));
+    }
+    let (instance, parent, target) = check_target(&state, &caller, &f, &name).await?;
+    if open_sessions(&state, &caller.user_id) >= state.config.max_sessions as usize {
+        return Err(ApiErr::feature_limit(format!(
+            "too many open upload sessions (limit {})",
+            state.config.max_sessions
+        )));
+    }
+    let now = now_ms();
+    let data = SessionData {
+        id: ids::opaque('5'),
+        user_id: caller.user_id.clone(),
+        principal: caller.principal.clone(),
+        name,
+        size,
+        action,
+        instance_id: instance,
+        folder_id: parent,
+        profile_type: f.get("profile_type").unwrap_or("workspace").to_string(),
+        file_id: target,
+        hash,
+        hash_algo,
+        status: "ready".into(),
+        status_message: None,
+        new_file_id: None,
+        chunks: BTreeMap::new(),
+        single_call: false,
+        created: now,
+        updated: now,
+    };
+    tokio::fs::create_dir_all(session_dir(&state, &data.id)).await?;
+    let s = Session::new(data.clone());
+    uploads(&state).insert(s.clone());
+    persist(&state, &s, &data).await;
+    wire::ok_flat(json!({"id": data.id}))
+}
+
+fn stream_not_supported() -> ApiErr {
+    ApiErr::not_acceptable(
+        1605,
+        "stream uploads are not supported by the emulator; use a chunked session",
+    )
+}
+
+async fn stream_refused(_c: Caller) -> ApiResult {
+    Err(stream_not_supported())
+}
+
+/// Single-call upload: text fields, then the `chunk` part with the bytes.
+async fn single_call(
+    state: AppState,
+    caller: Caller,
+    query: Option<String>,
+    mut mp: Multipart,
+) -> ApiResult {
+    let mut fields: HashMap<String, String> = HashMap::new();
+    let mut spooled: Option<Spooled> = None;
+    let tmp = state.store.tmp_path();
+    let result: Result<(), ApiErr> = async {
+        while let Some(mut field) = mp
+            .next_field()
+            .await
+            .map_err(|e| ApiErr::invalid("body", &format!("bad multipart body: {e}")))?
+        {
+            let name = field.name().unwrap_or("").to_string();
+            if name == "chunk" || name == "file" {
+                if spooled.is_some() {
+                    return Err(ApiErr::invalid("chunk", "sent more than once"));
+                }
+                spooled = Some(spool_field(&mut field, &tmp, SINGLE_CALL_MAX, true).await?);
+            } else {
+                let v = field
+                    .text()
+                    .await
+                    .map_err(|e| ApiErr::invalid(&name, &format!("unreadable: {e}")))?;
+                fields.insert(name, v);
+            }
+        }
+        Ok(())
+    }
+    .await;
+    let cleanup = |p: &FsPath| {
+        let _ = std::fs::remove_file(p);
+    };
+    if let Err(e) = result {
+        cleanup(&tmp);
+        return Err(e);
+    }
+    if let Some(q) = query {
+        for (k, v) in url::form_urlencoded::parse(q.as_bytes()) {
+            fields.entry(k.into_owned()).or_insert(v.into_owned());
+        }
+    }
+    let f = Fields(fields);
+    let outcome = single_call_store(&state, &caller, &f, spooled.as_ref()).await;
+    cleanup(&tmp);
+    outcome
+}
+
+async fn single_call_store(
+    state: &AppState,
+    caller: &Caller,
+    f: &Fields,
+    spooled: Option<&Spooled>,
+) -> ApiResult {
+    let Some(sp) = spooled else {
+        return Err(ApiErr::missing("chunk"));
+    };
+    let name = f.req("name")?.to_string();
+    if let Some(declared) = f.parse::<u64>("size")? {
+        if declared > SINGLE_CALL_MAX {
+            return Err(ApiErr::too_large(format!(
+                "single-call uploads are limited to {SINGLE_CALL_MAX} bytes; use a chunked session"
+            )));
+        }
+        if declared != sp.size {
+            return Err(ApiErr::invalid(
+                "size",
+                &format!("is {declared} but {} bytes were sent", sp.size),
+            ));
+        }
+    }
+    let action = f.get("action").unwrap_or("create");
+    if action != "create" && action != "update" {
+        return Err(ApiErr::invalid("action", "must be create or update"));
+    }
+    let sha = sp.sha256.clone().unwrap_or_default();
+    if let (Some(h), Some(a)) = (f.get("hash"), f.get("hash_algo")) {
+        if let Some(hasher) = Hasher::for_algo(a)? {
+            let got = match hasher {
+                Hasher::Sha256(_) => sha.clone(),
+                other => {
+                    let p = sp.path.clone();
+                    tokio::task::spawn_blocking(move || hash_file(&p, other))
+                        .await
+                        .map_err(|_| ApiErr::internal("hash task failed"))??
+                }
+            };
+            if !got.eq_ignore_ascii_case(h) {
+                return Err(ApiErr::invalid("hash", "does not match the uploaded bytes"));
+            }
+        }
+    }
+    let (instance, parent, target) = check_target(state, caller, f, &name).await?;
+    let now = now_ms();
+    let mut data = SessionData {
+        id: ids::opaque('5'),
+        user_id: caller.user_id.clone(),
+        principal: caller.principal.clone(),
+        name: name.clone(),
+        size: sp.size,
+        action: action.to_string(),
+        instance_id: instance.clone(),
+        folder_id: parent.clone(),
+        profile_type: f.get("profile_type").unwrap_or("workspace").to_string(),
+        file_id: target.clone(),
+        hash: Some(sha.clone()),
+        hash_algo: Some("sha256".into()),
+        status: "complete".into(),
+        status_message: None,
+        new_file_id: None,
+        chunks: BTreeMap::from([(1, sp.size)]),
+        single_call: true,
+        created: now,
+        updated: now,
+    };
+    if let Some(ws) = instance {
+        let st = state.clone();
+        let path = sp.path.clone();
+        let size = sp.size;
+        let node = state
+            .db(move |s| {
+                let blob = s.adopt_blob(&path, size, sha)?;
+                let node = match &target {
+                    Some(id) => {
+                        // `action=update` or same-name overwrite: keep the node's own name.
+                        let n = s.node(&ws, id)?.ok_or_else(|| ApiErr::not_found("file"))?;
+                        s.commit_file(&ws, &n.parent, &n.name, &blob)?
+                    }
+                    None => s.commit_file(&ws, &parent, &name, &blob)?,
+                };
+                st.file_stored(&ws, &node);
+                Ok(node)
+            })
+            .await?;
+        data.status = "stored".into();
+        data.new_file_id = Some(node.id);
+    }
+    // Single-call sessions are kept in memory only (they are already finished).
+    let s = Session::new(data.clone());
+    uploads(state).insert(s.clone());
+    s.changed.send_modify(|v| *v += 1);
+    state.activity.bump(format!("upload:{}", data.id));
+    let mut out = json!({"id": data.id});
+    if let Some(n) = &data.new_file_id {
+        out["new_file_id"] = json!(n);
+    }
+    wire::ok_flat(out)
+}
+
+/// Read and discard what is left of a refused request's body (up to `max` bytes), so the
+/// client gets to read the error instead of failing to write its body.
+pub async fn drain(mut mp: Multipart, max: u64) {
+    let mut seen = 0u64;
+    while let Ok(Some(mut f)) = mp.next_field().await {
+        while let Ok(Some(b)) = f.chunk().await {
+            seen += b.len() as u64;
+            if seen > max {
+                return;
+            }
+        }
+    }
+}
+
+/// Decrements the in-flight count when a chunk request ends (however it ends).
+struct InFlight(Arc<Session>);
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.0.in_flight.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// `POST /upload/{id}/chunk/?order=N&size=B`, multipart with the `chunk` part.
+async fn chunk(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    QueryFields(q): QueryFields,
+    mut mp: Multipart,
+) -> ApiResult {
+    let s = owned_session(&state, &caller, &id)?;
+    let sid = s.get().id;
+    let n = s.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+    let _guard = InFlight(s.clone());
+    if n > MAX_IN_FLIGHT {
+        state.stats.fault("chunk_in_flight_refused");
+        drain(mp, state.config.chunk_size + (1 << 20)).await;
+        return Err(state.calm(
+            &format!("at most {MAX_IN_FLIGHT} chunk uploads may be in flight per session"),
+            MAX_IN_FLIGHT as u64,
+        ));
+    }
+    state.stats.in_flight(&sid, n as u64);
+    {
+        let d = s.get();
+        if !d.accepts_chunks() {
+            drain(mp, state.config.chunk_size + (1 << 20)).await;
+            return Err(ApiErr::not_acceptable(
+                1605,
+                format!(
+                    "upload session is not in a valid state for chunks ({})",
+                    d.status
+                ),
+            ));
+        }
+    }
+    let dir = session_dir(&state, &sid);
+    let tmp = dir.join(format!("tmp-{}", ids::random_alnum(12)));
+    let mut form: HashMap<String, String> = HashMap::new();
+    let mut spooled: Option<Spooled> = None;
+    let chunk_size = state.config.chunk_size;
+    let read: Result<(), ApiErr> = async {
+        while let Some(mut field) = mp
+            .next_field()
+            .await
+            .map_err(|e| ApiErr::invalid("body", &format!("bad multipart body: {e}")))?
+        {
+            let name = field.name().unwrap_or("").to_string();
+            if name == "chunk" || name == "file" {
+                if spooled.is_some() {
+                    return Err(ApiErr::invalid("chunk", "sent more than once"));
+                }
+                spooled = Some(spool_field(&mut field, &tmp, chunk_size, false).await?);
+            } else {
+                let v = field
+                    .text()
+                    .await
+                    .map_err(|e| ApiErr::invalid(&name, &format!("unreadable: {e}")))?;
+                form.insert(name, v);
+            }
+        }
+        Ok(())
+    }
+    .await;
+    let discard = |p: &FsPath| {
+        let _ = std::fs::remove_file(p);
+    };
+    if let Err(e) = read {
+        discard(&tmp);
+        return Err(e);
+    }
+    // The query wins over form fields.
+    let mut merged = form;
+    for (k, v) in q.0 {
+        merged.insert(k, v);
+    }
+    let f = Fields(merged);
+    match accept_chunk(&state, &s, &f, spooled).await {
+        Ok(v) => wire::ok(v),
+        Err(e) => {
+            discard(&tmp);
+            Err(e)
+        }
+    }
+}
+
+async fn accept_chunk(
+    state: &AppState,
+    s: &Arc<Session>,
+    f: &Fields,
+    spooled: Option<Spooled>,
+) -> Result<Value, ApiErr> {
+    let sp = spooled.ok_or_else(|| ApiErr::missing("chunk"))?;
+    let order: u32 = f.req_parse("order")?;
+    if order == 0 || order > state.config.max_chunks {
+        return Err(ApiErr::invalid(
+            "order",
+            &format!("must be between 1 and {}", state.config.max_chunks),
+        ));
+    }
+    if let Some(size) = f.parse::<u64>("size")? {
+        if size != sp.size {
+            return Err(ApiErr::invalid(
+                "size",
+                &format!("is {size} but {} bytes were received", sp.size),
+            ));
+        }
+    }
+    if sp.size == 0 {
+        return Err(ApiErr::invalid("chunk", "is empty"));
+    }
+    if let Some(h) = f.get("hash").filter(|h| !h.is_empty()) {
+        let algo = f.get("hash_algo").unwrap_or("sha256");
+        if let Some(hasher) = Hasher::for_algo(algo)? {
+            let p = sp.path.clone();
+            let got = tokio::task::spawn_blocking(move || hash_file(&p, hasher))
+                .await
+                .map_err(|_| ApiErr::internal("hash task failed"))??;
+            if !got.eq_ignore_ascii_case(h) {
+                return Err(ApiErr::invalid(
+                    "hash",
+                    "does not match the chunk's bytes; chunk not stored",
+                ));
+            }
+        }
+    }
+    let d = s.get();
+    if !d.accepts_chunks() {
+        return Err(ApiErr::not_acceptable(
+            1605,
+            format!(
+                "upload session is not in a valid state for chunks ({})",
+                d.status
+            ),
+        ));
+    }
+    let others: u64 = d
+        .chunks
+        .iter()
+        .filter(|(o, _)| **o != order)
+        .map(|(_, b)| *b)
+        .sum();
+    if others + sp.size > d.size {
+        return Err(ApiErr::invalid(
+            "chunk",
+            &format!(
+                "chunks would total {} bytes, more than the session size {}",
+                others + sp.size,
+                d.size
+            ),
+        ));
+    }
+    if sp.size < MIN_CHUNK {
+        // Only the final chunk may be smaller than 1 MiB.
+        if d.chunks.keys().any(|o| *o > order) {
+            return Err(ApiErr::invalid(
+                "chunk",
+                "every chunk but the last must be at least 1 MiB",
+            ));
+        }
+        if d.chunks.iter().any(|(o, b)| *o != order && *b < MIN_CHUNK) {
+            return Err(ApiErr::invalid(
+                "chunk",
+                "only one chunk (the last) may be smaller than 1 MiB",
+            ));
+        }
+    } else if d.chunks.iter().any(|(o, b)| *o < order && *b < MIN_CHUNK) {
+        return Err(ApiErr::invalid(
+            "order",
+            "a chunk smaller than 1 MiB was already stored at a lower order",
+        ));
+    }
+    let dest = session_dir(state, &d.id).join(order.to_string());
+    let src = sp.path.clone();
+    tokio::task::spawn_blocking(move || std::fs::rename(&src, &dest))
+        .await
+        .map_err(|_| ApiErr::internal("rename task failed"))??;
+    let ((), data) = s.update(|d| {
+        d.chunks.insert(order, sp.size);
+        d.status = "uploading".into();
+    });
+    state.stats.chunk(&data.id, order, sp.size);
+    persist(state, s, &data).await;
+    Ok(json!({"order": order, "size": sp.size}))
+}
+
+async fn chunk_info(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> ApiResult {
+    let s = owned_session(&state, &caller, &id)?;
+    let d = s.get();
+    wire::ok(json!({
+        "chunks": d.to_json()["chunks"],
+        "session": d.to_json(),
+    }))
+}
+
+async fn delete_chunk(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    f: Fields,
+) -> ApiResult {
+    let s = owned_session(&state, &caller, &id)?;
+    let order: u32 = f.req_parse("order")?;
+    if !s.get().accepts_chunks() {
+        return Err(ApiErr::not_acceptable(
+            1605,
+            "upload session is not in a valid state",
+        ));
+    }
+    let (had, data) = s.update(|d| d.chunks.remove(&order).is_some());
+    if !had {
+        return Err(ApiErr::not_found("chunk"));
+    }
+    let _ = tokio::fs::remove_file(session_dir(&state, &data.id).join(order.to_string())).await;
+    persist(&state, &s, &data).await;
+    wire::ok(json!({"chunks": data.to_json()["chunks"]}))
+}
+
+/// `POST /upload/{id}/complete/`: verify, then assemble and store asynchronously.
+async fn complete(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> ApiResult {
+    let s = owned_session(&state, &caller, &id)?;
+    let d = s.get();
+    if !d.accepts_chunks() {
+        return Err(ApiErr::not_acceptable(
+            1605,
+            format!("upload session is not in a valid state ({})", d.status),
+        ));
+    }
+    let total: u64 = d.chunks.values().sum();
+    let n = d.chunks.len() as u32;
+    let contiguous = d.chunks.keys().copied().eq(1..=n);
+    if total != d.size || !contiguous {
+        let msg = if contiguous {
+            format!("chunks ({total}) do not match size ({})", d.size)
+        } else {
+            let missing: Vec<String> = (1..=d.chunks.keys().max().copied().unwrap_or(0))
+                .filter(|o| !d.chunks.contains_key(o))
+                .map(|o| o.to_string())
+                .collect();
+            format!(
+                "chunks ({total}) do not match size ({}); missing chunk numbers: {}",
+                d.size,
+                missing.join(",")
+            )
+        };
+        let (_, data) = s.update(|d| {
+            d.status = "assembly_failed".into();
+            d.status_message = Some(msg.clone());
+        });
+        persist(&state, &s, &data).await;
+        let _ = tokio::fs::remove_dir_all(session_dir(&state, &data.id)).await;
+        return Err(ApiErr::not_acceptable(10522, msg));
+    }
+    let (_, data) = s.update(|d| d.status = "assemble".into());
+    persist(&state, &s, &data).await;
+    let st = state.clone();
+    tokio::spawn(async move { finish_session(st, s).await });
+    wire::ok(json!({"id": data.id, "status": "assemble"}))
+}
+
+async fn set_status(state: &AppState, s: &Session, status: &str) -> bool {
+    // A cancelled session is no longer in the table: stop working on it.
+    let id = s.get().id;
+    if uploads(state).get(&id).is_none() {
+        return false;
+    }
+    let (_, data) = s.update(|d| d.status = status.into());
+    persist(state, s, &data).await;
+    true
+}
+
+async fn fail(state: &AppState, s: &Session, status: &str, msg: String) {
+    let (_, data) = s.update(|d| {
+        d.status = status.into();
+        d.status_message = Some(msg);
+    });
+    persist(state, s, &data).await;
+}
+
+/// assemble → assembling → complete → store → storing → stored.
+async fn finish_session(state: AppState, s: Arc<Session>) {
+    let delay = state.config.assembly_delay;
+    let pause = || async move {
+        if !delay.is_zero() {
+            tokio::time::sleep(delay).await;
+        }
+    };
+    pause().await;
+    if !set_status(&state, &s, "assembling").await {
+        return;
+    }
+    let d = s.get();
+    let dir = session_dir(&state, &d.id);
+    let tmp = state.store.tmp_path();
+    let orders: Vec<u32> = d.chunks.keys().copied().collect();
+    let algo_check = match (&d.hash, &d.hash_algo) {
+        (Some(h), Some(a)) => Hasher::for_algo(a)
+            .ok()
+            .flatten()
+            .map(|hasher| (h.clone(), hasher)),
+        _ => None,
+    };
+    let t2 = tmp.clone();
+    let assembled =
+        tokio::task::spawn_blocking(move || -> std::io::Result<(u64, String, Option<bool>)> {
+            use std::io::{Read as _, Write as _};
+            let mut out = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(&t2)?);
+            let mut sha = Sha256::new();
+            let mut other = algo_check;
+            let mut size = 0u64;
+            let mut buf = vec![0u8; 1 << 20];
+            for o in orders {
+                let mut f = std::fs::File::open(dir.join(o.to_string()))?;
+                loop {
+                    let n = f.read(&mut buf)?;
+                    if n == 0 {
+                        break;
+                    }
+                    sha.update(&buf[..n]);
+                    if let Some((_, h)) = other.as_mut() {
+                        h.update(&buf[..n]);
+                    }
+                    out.write_all(&buf[..n])?;
+                    size += n as u64;
+                }
+            }
+            out.flush()?;
+            let ok = other.map(|(want, h)| h.finish().eq_ignore_ascii_case(&want));
+            Ok((size, hex::encode(sha.finalize()), ok))
+        })
+        .await;
+    let (size, sha) = match assembled {
+        Ok(Ok((size, sha, ok))) => {
+            if ok == Some(false) {
+                let _ = std::fs::remove_file(&tmp);
+                fail(
+                    &state,
+                    &s,
+                    "assembly_failed",
+                    "hash mismatch: the assembled file does not match the session hash".into(),
+                )
+                .await;
+                return;
+            }
+            (size, sha)
+        }
+        Ok(Err(e)) => {
+            let _ = std::fs::remove_file(&tmp);
+            fail(
+                &state,
+                &s,
+                "assembly_failed",
+                format!("assembly failed: {e}"),
+            )
+            .await;
+            return;
+        }
+        Err(_) => {
+            let _ = std::fs::remove_file(&tmp);
+            fail(&state, &s, "assembly_failed", "assembly task failed".into()).await;
+            return;
+        }
+    };
+    pause().await;
+    if !set_status(&state, &s, "complete").await {
+        let _ = std::fs::remove_file(&tmp);
+        return;
+    }
+    let Some(ws) = d.instance_id.clone() else {
+        // No target: rests at `complete` (manual placement is not emulated).
+        let _ = std::fs::remove_file(&tmp);
+        return;
+    };
+    pause().await;
+    for st in ["store", "storing"] {
+        if !set_status(&state, &s, st).await {
+            let _ = std::fs::remove_file(&tmp);
+            return;
+        }
+        pause().await;
+    }
+    let st2 = state.clone();
+    let d2 = d.clone();
+    let t3 = tmp.clone();
+    let stored = state
+        .db(move |store| {
+            let blob = store.adopt_blob(&t3, size, sha)?;
+            let node = match &d2.file_id {
+                Some(id) => {
+                    let n = store
+                        .node(&ws, id)?
+                        .ok_or_else(|| ApiErr::not_found("file"))?;
+                    store.commit_file(&ws, &n.parent, &n.name, &blob)?
+                }
+                None => {
+                    // The folder may have gone; fall back to the error.
+                    store.commit_file(&ws, &d2.folder_id, &d2.name, &blob)?
+                }
+            };
+            st2.file_stored(&ws, &node);
+            Ok(node)
+        })
+        .await;
+    match stored {
+        Ok(node) => {
+            let (_, data) = s.update(|d| {
+                d.status = "stored".into();
+                d.new_file_id = Some(node.id.clone());
+            });
+            persist(&state, &s, &data).await;
+            let _ = tokio::fs::remove_dir_all(session_dir(&state, &data.id)).await;
+        }
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            fail(&state, &s, "store_failed", e.text).await;
+        }
+    }
+}
+
+/// `GET /upload/{id}/details/?wait=SECS`.
+async fn details(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    f: Fields,
+) -> ApiResult {
+    let s = owned_session(&state, &caller, &id)?;
+    let wait = f.parse::<f64>("wait")?.unwrap_or(0.0).clamp(0.0, 590.0);
+    if wait > 0.0 {
+        let d = s.get();
+        let terminal = matches!(
+            d.status.as_str(),
+            "stored" | "assembly_failed" | "store_failed"
+        ) || (d.status == "complete" && d.instance_id.is_none());
+        if !terminal {
+            let mut rx = s.changed.subscribe();
+            rx.borrow_and_update();
+            let _ = tokio::time::timeout(Duration::from_secs_f64(wait), rx.changed()).await;
+        }
+    }
+    wire::ok(json!({"session": s.get().to_json()}))
+}
+
+async fn list_sessions(State(state): State<AppState>, caller: Caller) -> ApiResult {
+    let mut list: Vec<SessionData> = uploads(&state)
+        .all()
+        .iter()
+        .map(|s| s.get())
+        .filter(|d| d.user_id == caller.user_id)
+        .collect();
+    list.sort_by_key(|d| d.created);
+    let items: Vec<Value> = list.iter().map(SessionData::to_json).collect();
+    wire::ok(json!({"results": items.len(), "sessions": items}))
+}
+
+async fn drop_session(state: &AppState, id: &str) {
+    if let Some(s) = uploads(state).remove(id) {
+        s.changed.send_modify(|v| *v += 1);
+    }
+    let _ = tokio::fs::remove_dir_all(session_dir(state, id)).await;
+    let id = id.to_string();
+    let _ = state
+        .db(move |st| st.session_delete(&id).map_err(ApiErr::db))
+        .await;
+}
+
+async fn cancel(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> ApiResult {
+    let s = owned_session(&state, &caller, &id)?;
+    let d = s.get();
+    drop_session(&state, &d.id).await;
+    state.activity.bump(format!("upload:{}", d.id));
+    wire::ok(json!({"id": d.id}))
+}
+
+async fn cancel_all(State(state): State<AppState>, caller: Caller) -> ApiResult {
+    let mine: Vec<String> = uploads(&state)
+        .all()
+        .iter()
+        .map(|s| s.get())
+        .filter(|d| d.user_id == caller.user_id)
+        .map(|d| d.id)
+        .collect();
+    for id in &mine {
+        drop_session(&state, id).await;
+    }
+    wire::ok(json!({"cancelled": mine.len()}))
+}
+
+async fn limits(State(state): State<AppState>, _c: Caller) -> ApiResult {
+    let c = &state.config;
+    wire::ok(json!({
+        "chunk_size": c.chunk_size,
+        "size": c.max_file_size,
+        "chunks": c.max_chunks,
+        "sessions": c.max_sessions,
+        "sessions_size_max": c.max_file_size.saturating_mul(c.max_sessions as u64),
+        "single_call_max": SINGLE_CALL_MAX,
+        "min_chunk_size": MIN_CHUNK,
+        "max_chunks_in_flight": MAX_IN_FLIGHT,
+    }))
+}
+
+async fn algos(_c: Caller) -> ApiResult {
+    wire::ok(json!({"algos": ["md5", "sha1", "sha256", "sha384"]}))
+}

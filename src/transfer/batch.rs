@@ -1,0 +1,316 @@
+//! Small files (< 4,194,304 bytes) travel in `/upload/batch/` requests: packed per destination
+//! folder to at most 200 files and [`BATCH_BYTES`] of content, several batches in flight, each
+//! request under the global budget.
+//!
+//! A batch is not idempotent (a resent batch would add a version of every file). So after a
+//! failure that may have reached the server (timeout, reset, 5xx), the folder is listed and files
+//! already there with the right size (and SHA-256, when the server reports one) count as done;
+//! only the others are resent. Entries the server refused individually are retried alone unless
+//! the refusal is final (validation, limits, locks, permissions).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use sha2::{Digest, Sha256};
+use tokio::sync::{Semaphore, mpsc};
+use tokio::task::JoinSet;
+
+use super::engine::Engine;
+use super::limiter::{Next, backoff};
+use super::plan::{PlannedFile, mtime_ns};
+use super::{Event, FileError};
+use crate::api::upload::{BATCH_MAX_FILES, BatchFile, BatchOutcome, Target, upload_batch};
+
+/// Content bytes per batch request at most (keeps memory at about concurrency × this).
+pub const BATCH_BYTES: u64 = 8 << 20;
+/// Small files waiting for a batch, across all folders, at most (about).
+const MAX_PENDING: usize = 2 * BATCH_MAX_FILES;
+/// A folder's partial batch is sent after this long without a new file for it.
+const IDLE_FLUSH: Duration = Duration::from_millis(40);
+
+/// A small file on its way to a batch.
+#[derive(Debug)]
+pub struct SmallFile {
+    pub id: u64,
+    pub file: PlannedFile,
+    pub folder_id: String,
+}
+
+/// Error codes that mean "do not try this file again".
+fn is_final(code: i64) -> bool {
+    matches!(
+        code,
+        1605 | 1607
+            | 1609
+            | 1650
+            | 1656
+            | 1658
+            | 1669
+            | 1670
+            | 1677
+            | 1680
+            | 1685
+            | 1688
+            | 1695
+            | 1696
+    )
+}
+
+/// Collect small files from `rx` into batches and send them until `rx` closes.
+pub async fn run(engine: Arc<Engine>, mut rx: mpsc::Receiver<SmallFile>) {
+    let mut pending: HashMap<String, (Vec<SmallFile>, u64)> = HashMap::new();
+    let in_flight = Arc::new(Semaphore::new(engine.opts.concurrency.max(2) * 2));
+    let mut tasks = JoinSet::new();
+    loop {
+        let msg = tokio::time::timeout(IDLE_FLUSH, rx.recv()).await;
+        let closed = matches!(msg, Ok(None));
+        let flush: Vec<String> = match msg {
+            Ok(Some(sf)) => {
+                let key = sf.folder_id.clone();
+                let entry = pending.entry(key.clone()).or_default();
+                entry.1 += sf.file.size;
+                entry.0.push(sf);
+                if entry.0.len() >= BATCH_MAX_FILES || entry.1 >= BATCH_BYTES {
+                    vec![key]
+                } else if pending.values().map(|(v, _)| v.len()).sum::<usize>() > MAX_PENDING {
+                    // Many folders with a few files each: send the fullest batch now so the
+                    // files waiting here stay bounded.
+                    pending
+                        .iter()
+                        .max_by_key(|(_, (v, _))| v.len())
+                        .map(|(k, _)| k.clone())
+                        .into_iter()
+                        .collect()
+                } else {
+                    continue;
+                }
+            }
+            Ok(None) | Err(_) => pending.keys().cloned().collect(),
+        };
+        for key in flush {
+            let Some((files, _)) = pending.remove(&key) else {
+                continue;
+            };
+            if engine.cancel.stop.is_cancelled() {
+                continue;
+            }
+            let permit = tokio::select! {
+                p = in_flight.clone().acquire_owned() => p.expect("semaphore open"),
+                _ = engine.cancel.stop.cancelled() => continue,
+            };
+            let e = engine.clone();
+            tasks.spawn(async move {
+                send_batch(&e, key, files).await;
+                drop(permit);
+            });
+        }
+        while tasks.try_join_next().is_some() {}
+        if closed {
+            break;
+        }
+    }
+    while tasks.join_next().await.is_some() {}
+}
+
+/// A small file read into memory, hashed, and checked unchanged since the walk.
+fn read_small(f: &PlannedFile) -> Result<(Bytes, String), FileError> {
+    let io = |source| FileError::Io {
+        path: f.local.display().to_string(),
+        source,
+    };
+    let data = std::fs::read(&f.local).map_err(io)?;
+    let meta = std::fs::metadata(&f.local).map_err(io)?;
+    if data.len() as u64 != f.size || meta.len() != f.size || mtime_ns(&meta) != f.mtime_ns {
+        return Err(FileError::Changed(f.local.display().to_string()));
+    }
+    let sha = hex::encode(Sha256::digest(&data));
+    Ok((Bytes::from(data), sha))
+}
+
+struct Entry {
+    sf: SmallFile,
+    data: Bytes,
+    sha256: String,
+    attempts: u32,
+}
+
+async fn send_batch(engine: &Engine, folder_id: String, files: Vec<SmallFile>) {
+    let read = tokio::task::spawn_blocking(move || {
+        files
+            .into_iter()
+            .map(|sf| {
+                let r = read_small(&sf.file);
+                (sf, r)
+            })
+            .collect::<Vec<_>>()
+    })
+    .await
+    .unwrap_or_default();
+    let mut entries = Vec::new();
+    for (sf, r) in read {
+        match r {
+            Ok((data, sha256)) => entries.push(Entry {
+                sf,
+                data,
+                sha256,
+                attempts: 0,
+            }),
+            Err(e) => engine.failed(Some(sf.id), &sf.file, &e),
+        }
+    }
+    let retrier = engine.retrier();
+    let (mut transient, mut throttles) = (0u32, 0u32);
+    let mut need_ids: Vec<(Entry, Option<String>)> = Vec::new();
+    while !entries.is_empty() {
+        let wire: Vec<BatchFile> = entries
+            .iter()
+            .map(|e| BatchFile {
+                filename: e.sf.file.name.clone(),
+                data: e.data.clone(),
+                sha256: e.sha256.clone(),
+            })
+            .collect();
+        let target = Target {
+            workspace_id: &engine.opts.workspace_id,
+            folder_id: &folder_id,
+        };
+        let r = match retrier
+            .once(upload_batch(&engine.client, &target, &wire))
+            .await
+        {
+            Ok(r) => r,
+            Err(_) => return, // aborted: these files are simply not done
+        };
+        drop(wire);
+        match r {
+            Ok(outcomes) => {
+                let mut again = Vec::new();
+                let mut final_err = None;
+                for (mut e, o) in entries.into_iter().zip(outcomes) {
+                    match o {
+                        BatchOutcome::Ok { node_id } => {
+                            engine.counters.add_sent(e.sf.file.size);
+                            engine.events.emit(Event::Bytes {
+                                id: e.sf.id,
+                                n: e.sf.file.size,
+                            });
+                            need_ids.push((e, node_id));
+                        }
+                        BatchOutcome::Failed { code, message } => {
+                            e.attempts += 1;
+                            if is_final(code) || e.attempts > engine.opts.retries {
+                                let msg = if code != 0 {
+                                    format!("{message} (code {code})")
+                                } else {
+                                    message
+                                };
+                                engine.failed(Some(e.sf.id), &e.sf.file, &FileError::Server(msg));
+                            } else {
+                                final_err.get_or_insert(message);
+                                again.push(e);
+                            }
+                        }
+                    }
+                }
+                entries = again;
+                if let Some(msg) = final_err {
+                    let attempt = entries.iter().map(|e| e.attempts).max().unwrap_or(1);
+                    let delay = backoff(attempt);
+                    engine.counters.add_retry();
+                    engine.events.emit(Event::Retry {
+                        what: format!("{} batch entries", entries.len()),
+                        attempt,
+                        delay,
+                        error: msg,
+                    });
+                    if retrier.sleep(delay).await.is_err() {
+                        return;
+                    }
+                }
+            }
+            Err(err) => {
+                match retrier.after_error("batch upload", &err, &mut transient, &mut throttles) {
+                    Next::Again(delay) => {
+                        if err.may_have_been_applied() && !err.is_rate_limited() {
+                            entries = match settle_applied(engine, &folder_id, entries).await {
+                                Some(rest) => rest,
+                                None => return,
+                            };
+                        }
+                        if retrier.sleep(delay).await.is_err() {
+                            return;
+                        }
+                    }
+                    Next::GiveUp => {
+                        let e = FileError::Api(err);
+                        for entry in &entries {
+                            engine.failed(Some(entry.sf.id), &entry.sf.file, &e);
+                        }
+                        return;
+                    }
+                }
+            }
+        }
+    }
+    finish_done(engine, &folder_id, need_ids).await;
+}
+
+/// After a failure that may have been applied: files already in the folder with the right size
+/// (and hash when reported) are done; return the rest. `None` when aborted.
+async fn settle_applied(
+    engine: &Engine,
+    folder_id: &str,
+    entries: Vec<Entry>,
+) -> Option<Vec<Entry>> {
+    let listing = match engine.list_fresh(folder_id).await {
+        Ok(l) => l,
+        Err(FileError::Cancelled) => return None,
+        // Cannot check: better a failed file than a duplicate version.
+        Err(e) => {
+            for entry in &entries {
+                engine.failed(Some(entry.sf.id), &entry.sf.file, &e);
+            }
+            return Some(Vec::new());
+        }
+    };
+    let by_name: HashMap<&str, &crate::api::Node> =
+        listing.iter().map(|n| (n.name.as_str(), n)).collect();
+    let mut rest = Vec::new();
+    for e in entries {
+        let applied = by_name.get(e.sf.file.name.as_str()).is_some_and(|n| {
+            n.is_file()
+                && n.size == Some(e.sf.file.size)
+                && n.sha256().is_none_or(|h| h == e.sha256)
+        });
+        if applied {
+            let node = by_name[e.sf.file.name.as_str()].id.clone();
+            engine.counters.add_sent(e.sf.file.size);
+            engine.done(e.sf.id, &e.sf.file, Some(node), e.sha256, false);
+        } else {
+            rest.push(e);
+        }
+    }
+    Some(rest)
+}
+
+/// Report stored files; node ids the batch response left out are looked up with one listing.
+async fn finish_done(engine: &Engine, folder_id: &str, done: Vec<(Entry, Option<String>)>) {
+    if done.is_empty() {
+        return;
+    }
+    let lookup: HashMap<String, String> = if done.iter().any(|(_, id)| id.is_none()) {
+        engine
+            .list_fresh(folder_id)
+            .await
+            .map(|l| l.into_iter().map(|n| (n.name, n.id)).collect())
+            .unwrap_or_default()
+    } else {
+        HashMap::new()
+    };
+    for (e, id) in done {
+        let id = id.or_else(|| lookup.get(&e.sf.file.name).cloned());
+        engine.done(e.sf.id, &e.sf.file, id, e.sha256, false);
+    }
+}

@@ -1,0 +1,318 @@
+//! The global budget of requests in flight, adaptive (AIMD): it starts at `--concurrency`, is
+//! halved on every 429 and grows back by one after every `limit / 2` successes. Together with the
+//! client's [`crate::api::RateGate`] (nobody sends while a 429 window is open) this keeps a
+//! throttled run from hammering the server.
+//!
+//! [`Retrier::run`] wraps one idempotent request: permit, send, and on failure either wait for the
+//! gate (429, not counted as a retry), back off with full jitter (5xx, timeouts, connection errors,
+//! up to `retries` times), or give up.
+
+use std::future::Future;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::sync::Notify;
+
+use super::{Cancel, Event, Events, FileError};
+use crate::api::ApiError;
+
+#[derive(Debug)]
+struct State {
+    limit: usize,
+    in_flight: usize,
+    successes: usize,
+}
+
+#[derive(Debug)]
+struct Inner {
+    max: usize,
+    state: Mutex<State>,
+    notify: Notify,
+}
+
+/// An adaptive semaphore for HTTP requests. Cheap to clone (shared state).
+#[derive(Debug, Clone)]
+pub struct Limiter(Arc<Inner>);
+
+/// Held while a request is in flight; owns its share of the limiter so it can move into tasks.
+pub struct Permit(Arc<Inner>);
+
+impl Drop for Permit {
+    fn drop(&mut self) {
+        self.0.state.lock().unwrap().in_flight -= 1;
+        self.0.notify.notify_waiters();
+    }
+}
+
+impl Limiter {
+    pub fn new(max: usize) -> Limiter {
+        let max = max.max(1);
+        Limiter(Arc::new(Inner {
+            max,
+            state: Mutex::new(State {
+                limit: max,
+                in_flight: 0,
+                successes: 0,
+            }),
+            notify: Notify::new(),
+        }))
+    }
+
+    pub async fn acquire(&self) -> Permit {
+        loop {
+            let notified = self.0.notify.notified();
+            tokio::pin!(notified);
+            notified.as_mut().enable();
+            {
+                let mut s = self.0.state.lock().unwrap();
+                if s.in_flight < s.limit {
+                    s.in_flight += 1;
+                    return Permit(self.0.clone());
+                }
+            }
+            notified.await;
+        }
+    }
+
+    /// A 429: halve the limit.
+    pub fn cut(&self) {
+        let mut s = self.0.state.lock().unwrap();
+        s.limit = (s.limit / 2).max(1);
+        s.successes = 0;
+    }
+
+    /// A success: grow back towards the maximum.
+    pub fn success(&self) {
+        let mut s = self.0.state.lock().unwrap();
+        if s.limit < self.0.max {
+            s.successes += 1;
+            if s.successes >= (s.limit / 2).max(1) {
+                s.limit += 1;
+                s.successes = 0;
+                drop(s);
+                self.0.notify.notify_waiters();
+            }
+        }
+    }
+
+    /// The current limit (for progress display and tests).
+    pub fn limit(&self) -> usize {
+        self.0.state.lock().unwrap().limit
+    }
+
+    /// Requests in flight now.
+    pub fn in_flight(&self) -> usize {
+        self.0.state.lock().unwrap().in_flight
+    }
+}
+
+/// Exponential backoff with full jitter: uniform in `[0, min(cap, base * 2^attempt))`.
+pub fn backoff(attempt: u32) -> Duration {
+    let base_ms: u64 = 200;
+    let cap_ms: u64 = 20_000;
+    let ceiling = base_ms.saturating_mul(1u64 << attempt.min(16)).min(cap_ms);
+    Duration::from_millis(rand::random_range(0..=ceiling))
+}
+
+/// How many 429s in a row one request tolerates before giving up.
+const MAX_THROTTLES: u32 = 200;
+
+/// Runs requests under the limiter with the retry policy, reporting retries and 429s.
+pub struct Retrier<'a> {
+    pub limiter: &'a Limiter,
+    pub retries: u32,
+    pub events: &'a Events,
+    pub cancel: &'a Cancel,
+    pub counters: &'a super::engine::Counters,
+}
+
+/// What to do after a failed attempt.
+pub enum Next {
+    /// Try again after this delay (zero for 429: the gate does the waiting).
+    Again(Duration),
+    GiveUp,
+}
+
+impl Retrier<'_> {
+    /// Classify a failure of attempt `attempt` (1-based count of transient failures so far
+    /// in `transient`), report it, and say what to do.
+    pub fn after_error(
+        &self,
+        what: &str,
+        err: &ApiError,
+        transient: &mut u32,
+        throttles: &mut u32,
+    ) -> Next {
+        if err.is_rate_limited() && *throttles < MAX_THROTTLES {
+            *throttles += 1;
+            self.limiter.cut();
+            self.counters.add_throttled();
+            let wait = match err {
+                ApiError::Status { retry_after, .. } => retry_after.unwrap_or_default(),
+                _ => Duration::ZERO,
+            };
+            self.events.emit(Event::Throttled {
+                what: what.to_string(),
+                wait,
+            });
+            return Next::Again(Duration::ZERO);
+        }
+        if err.is_transient() && *transient < self.retries {
+            *transient += 1;
+            let delay = backoff(*transient);
+            self.counters.add_retry();
+            self.events.emit(Event::Retry {
+                what: what.to_string(),
+                attempt: *transient,
+                delay,
+                error: err.to_string(),
+            });
+            return Next::Again(delay);
+        }
+        Next::GiveUp
+    }
+
+    /// Sleep unless aborted.
+    pub async fn sleep(&self, d: Duration) -> Result<(), FileError> {
+        if d.is_zero() {
+            return Ok(());
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(d) => Ok(()),
+            _ = self.cancel.abort.cancelled() => Err(FileError::Cancelled),
+        }
+    }
+
+    /// A permit, unless aborted first.
+    pub async fn permit(&self) -> Result<Permit, FileError> {
+        tokio::select! {
+            p = self.limiter.acquire() => Ok(p),
+            _ = self.cancel.abort.cancelled() => Err(FileError::Cancelled),
+        }
+    }
+
+    /// One request under a permit (taken now unless `held` is given), abortable.
+    pub async fn once_with<T, Fut>(
+        &self,
+        held: Option<Permit>,
+        fut: Fut,
+    ) -> Result<Result<T, ApiError>, FileError>
+    where
+        Fut: Future<Output = Result<T, ApiError>>,
+    {
+        let permit = match held {
+            Some(p) => p,
+            None => self.permit().await?,
+        };
+        let r = tokio::select! {
+            r = fut => r,
+            _ = self.cancel.abort.cancelled() => return Err(FileError::Cancelled),
+        };
+        drop(permit);
+        if r.is_ok() {
+            self.limiter.success();
+        }
+        Ok(r)
+    }
+
+    /// One request under a fresh permit, abortable.
+    pub async fn once<T, Fut>(&self, fut: Fut) -> Result<Result<T, ApiError>, FileError>
+    where
+        Fut: Future<Output = Result<T, ApiError>>,
+    {
+        self.once_with(None, fut).await
+    }
+
+    /// One request outside the budget (long-polls that mostly wait), abortable.
+    pub async fn once_free<T, Fut>(&self, fut: Fut) -> Result<Result<T, ApiError>, FileError>
+    where
+        Fut: Future<Output = Result<T, ApiError>>,
+    {
+        tokio::select! {
+            r = fut => Ok(r),
+            _ = self.cancel.abort.cancelled() => Err(FileError::Cancelled),
+        }
+    }
+
+    /// Run an idempotent request with retries, under the budget.
+    pub async fn run<T, F, Fut>(&self, what: &str, f: F) -> Result<T, FileError>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<T, ApiError>>,
+    {
+        self.run_with(what, None, false, f).await
+    }
+
+    /// Run an idempotent request with retries. `held`: a permit already taken for the first
+    /// attempt; `free`: outside the budget (long-polls).
+    pub async fn run_with<T, F, Fut>(
+        &self,
+        what: &str,
+        mut held: Option<Permit>,
+        free: bool,
+        mut f: F,
+    ) -> Result<T, FileError>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<T, ApiError>>,
+    {
+        let (mut transient, mut throttles) = (0, 0);
+        loop {
+            let r = if free {
+                self.once_free(f()).await?
+            } else {
+                self.once_with(held.take(), f()).await?
+            };
+            match r {
+                Ok(v) => return Ok(v),
+                Err(e) => match self.after_error(what, &e, &mut transient, &mut throttles) {
+                    Next::Again(d) => self.sleep(d).await?,
+                    Next::GiveUp => return Err(e.into()),
+                },
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn limit_halves_and_grows_back() {
+        let l = Limiter::new(8);
+        l.cut();
+        assert_eq!(l.limit(), 4);
+        l.cut();
+        l.cut();
+        l.cut();
+        assert_eq!(l.limit(), 1);
+        for _ in 0..100 {
+            l.success();
+        }
+        assert_eq!(l.limit(), 8);
+    }
+
+    #[test]
+    fn backoff_is_bounded() {
+        for a in 0..40 {
+            assert!(backoff(a) <= Duration::from_secs(20));
+        }
+    }
+
+    #[tokio::test]
+    async fn permits_bound_in_flight() {
+        let l = Limiter::new(2);
+        let a = l.acquire().await;
+        let _b = l.acquire().await;
+        assert_eq!(l.in_flight(), 2);
+        let l2 = l.clone();
+        let waiter = tokio::spawn(async move {
+            let _c = l2.acquire().await;
+        });
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        assert!(!waiter.is_finished());
+        drop(a);
+        waiter.await.unwrap();
+    }
+}

@@ -1,0 +1,425 @@
+//! Planning: turn path arguments and `--files-from` entries into a stream of files with their
+//! remote folder, on a blocking thread feeding a bounded channel (the walk never gets far ahead
+//! of the uploads, so memory does not grow with the number of files).
+//!
+//! Layout rules: a file argument lands in the destination; a directory argument lands as a folder
+//! of the same name under the destination with its tree preserved; with a trailing `/` its
+//! contents land directly in the destination. A relative `--files-from` entry keeps its relative
+//! folder (`./a/b.csv` → `DEST/a/b.csv`); an absolute one lands in the destination.
+//!
+//! Filters (`--include`/`--exclude`, globset, `*` stays inside one path segment, `**` crosses
+//! them) apply to paths relative to the argument; a pattern without `/` also matches the base
+//! name at any depth. Excluded folders are not descended into.
+
+use std::io::BufRead;
+use std::path::{Component, Path, PathBuf};
+use std::time::UNIX_EPOCH;
+
+use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+use tokio::sync::mpsc;
+
+use super::{FilesFrom, UploadOptions};
+
+/// One local file and where it goes.
+#[derive(Debug, Clone)]
+pub struct PlannedFile {
+    pub local: PathBuf,
+    /// Remote folder path under the workspace root (`""` = root), `/`-separated.
+    pub remote_dir: String,
+    pub name: String,
+    pub size: u64,
+    /// Modification time, nanoseconds since the epoch (0 when unknown).
+    pub mtime_ns: u64,
+}
+
+impl PlannedFile {
+    pub fn remote_path(&self) -> String {
+        remote_join(&self.remote_dir, &self.name)
+    }
+}
+
+/// `a` + `b` with one `/` between (either may be empty).
+pub fn remote_join(a: &str, b: &str) -> String {
+    match (a.is_empty(), b.is_empty()) {
+        (true, _) => b.to_string(),
+        (_, true) => a.to_string(),
+        _ => format!("{a}/{b}"),
+    }
+}
+
+/// What the walk produces.
+#[derive(Debug)]
+pub enum PlanItem {
+    File(PlannedFile),
+    /// A symlink not followed.
+    Symlink(PathBuf),
+    /// A path that could not be read: named, with the reason.
+    Error {
+        path: String,
+        error: String,
+    },
+}
+
+/// Modification time of `meta` in nanoseconds since the epoch.
+pub fn mtime_ns(meta: &std::fs::Metadata) -> u64 {
+    meta.modified()
+        .ok()
+        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+        .map(|d| d.as_nanos() as u64)
+        .unwrap_or(0)
+}
+
+/// Compiled `--include` / `--exclude` patterns.
+#[derive(Debug, Clone)]
+pub struct Filters {
+    include: Option<GlobSet>,
+    exclude: Option<GlobSet>,
+}
+
+fn build_set(patterns: &[String]) -> Result<Option<GlobSet>, String> {
+    if patterns.is_empty() {
+        return Ok(None);
+    }
+    let mut b = GlobSetBuilder::new();
+    for p in patterns {
+        let p = p.trim_start_matches("./");
+        let glob = GlobBuilder::new(p)
+            .literal_separator(true)
+            .build()
+            .map_err(|e| format!("bad glob `{p}`: {e}"))?;
+        b.add(glob);
+        if !p.contains('/') {
+            // gitignore-style: a bare pattern matches the name at any depth.
+            let deep = GlobBuilder::new(&format!("**/{p}"))
+                .literal_separator(true)
+                .build()
+                .map_err(|e| format!("bad glob `{p}`: {e}"))?;
+            b.add(deep);
+        }
+    }
+    b.build().map(Some).map_err(|e| e.to_string())
+}
+
+impl Filters {
+    pub fn new(include: &[String], exclude: &[String]) -> Result<Filters, String> {
+        Ok(Filters {
+            include: build_set(include)?,
+            exclude: build_set(exclude)?,
+        })
+    }
+
+    /// Whether a file at `rel` (relative to its argument, `/`-separated) is wanted.
+    pub fn wants_file(&self, rel: &str) -> bool {
+        if self.exclude.as_ref().is_some_and(|x| x.is_match(rel)) {
+            return false;
+        }
+        self.include.as_ref().is_none_or(|i| i.is_match(rel))
+    }
+
+    /// Whether to descend into the folder at `rel`.
+    pub fn wants_dir(&self, rel: &str) -> bool {
+        !self.exclude.as_ref().is_some_and(|x| x.is_match(rel))
+    }
+}
+
+/// `rel` as a `/`-separated string.
+fn slash_path(rel: &Path) -> String {
+    rel.components()
+        .filter_map(|c| match c {
+            Component::Normal(s) => Some(s.to_string_lossy().into_owned()),
+            _ => None,
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+fn display(p: &Path) -> String {
+    p.display().to_string()
+}
+
+/// Does the argument end in a path separator (upload the directory's contents)?
+fn has_trailing_slash(p: &Path) -> bool {
+    let s = p.as_os_str().to_string_lossy();
+    s.len() > 1 && (s.ends_with('/') || s.ends_with(std::path::MAIN_SEPARATOR))
+}
+
+/// The name a directory argument gets remotely (`.` → the current folder's name).
+fn dir_name(p: &Path) -> Option<String> {
+    match p.file_name() {
+        Some(n) if p.components().next_back() != Some(Component::ParentDir) => {
+            Some(n.to_string_lossy().into_owned())
+        }
+        _ => std::fs::canonicalize(p)
+            .ok()?
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned()),
+    }
+}
+
+struct Walker<'a> {
+    opts: &'a UploadOptions,
+    filters: Filters,
+    tx: mpsc::Sender<PlanItem>,
+}
+
+impl Walker<'_> {
+    /// Send, or report that the receiver is gone (run stopped).
+    fn send(&self, item: PlanItem) -> bool {
+        self.tx.blocking_send(item).is_ok()
+    }
+
+    fn error(&self, path: &Path, error: impl std::fmt::Display) -> bool {
+        self.send(PlanItem::Error {
+            path: display(path),
+            error: error.to_string(),
+        })
+    }
+
+    /// One argument (or `--files-from` entry) landing under `remote_parent`.
+    fn source(&self, path: &Path, remote_parent: &str) -> bool {
+        let meta = match std::fs::symlink_metadata(path) {
+            Ok(m) => m,
+            Err(e) => return self.error(path, io_reason(&e)),
+        };
+        let meta = if meta.file_type().is_symlink() {
+            if !self.opts.follow_symlinks {
+                return self.send(PlanItem::Symlink(path.to_path_buf()));
+            }
+            match std::fs::metadata(path) {
+                Ok(m) => m,
+                Err(e) => return self.error(path, io_reason(&e)),
+            }
+        } else {
+            meta
+        };
+        if meta.is_file() {
+            let Some(name) = path.file_name() else {
+                return self.error(path, "not a file name");
+            };
+            return self.send(PlanItem::File(PlannedFile {
+                local: path.to_path_buf(),
+                remote_dir: remote_parent.to_string(),
+                name: name.to_string_lossy().into_owned(),
+                size: meta.len(),
+                mtime_ns: mtime_ns(&meta),
+            }));
+        }
+        if !meta.is_dir() {
+            return self.error(path, "not a regular file or directory");
+        }
+        let base = if has_trailing_slash(path) {
+            remote_parent.to_string()
+        } else {
+            match dir_name(path) {
+                Some(n) => remote_join(remote_parent, &n),
+                None => remote_parent.to_string(),
+            }
+        };
+        self.walk_dir(path, &base)
+    }
+
+    fn walk_dir(&self, root: &Path, base: &str) -> bool {
+        let walk = walkdir::WalkDir::new(root)
+            .min_depth(1)
+            .follow_links(self.opts.follow_symlinks)
+            .into_iter()
+            .filter_entry(|e| {
+                !e.file_type().is_dir()
+                    || self
+                        .filters
+                        .wants_dir(&slash_path(e.path().strip_prefix(root).unwrap_or(e.path())))
+            });
+        for entry in walk {
+            let entry = match entry {
+                Ok(e) => e,
+                Err(e) => {
+                    let path = e
+                        .path()
+                        .map(Path::to_path_buf)
+                        .unwrap_or(root.to_path_buf());
+                    let reason = if e.loop_ancestor().is_some() {
+                        "symlink loop".to_string()
+                    } else if let Some(io) = e.io_error() {
+                        io_reason(io)
+                    } else {
+                        e.to_string()
+                    };
+                    if !self.error(&path, reason) {
+                        return false;
+                    }
+                    continue;
+                }
+            };
+            let ft = entry.file_type();
+            if ft.is_dir() {
+                continue;
+            }
+            if ft.is_symlink() {
+                if !self.send(PlanItem::Symlink(entry.path().to_path_buf())) {
+                    return false;
+                }
+                continue;
+            }
+            let rel = slash_path(entry.path().strip_prefix(root).unwrap_or(entry.path()));
+            if !ft.is_file() || !self.filters.wants_file(&rel) {
+                continue;
+            }
+            let meta = match entry.metadata() {
+                Ok(m) => m,
+                Err(e) => {
+                    if !self.error(entry.path(), e) {
+                        return false;
+                    }
+                    continue;
+                }
+            };
+            let remote_dir = match rel.rsplit_once('/') {
+                Some((dir, _)) => remote_join(base, dir),
+                None => base.to_string(),
+            };
+            let ok = self.send(PlanItem::File(PlannedFile {
+                local: entry.path().to_path_buf(),
+                remote_dir,
+                name: entry.file_name().to_string_lossy().into_owned(),
+                size: meta.len(),
+                mtime_ns: mtime_ns(&meta),
+            }));
+            if !ok {
+                return false;
+            }
+        }
+        true
+    }
+
+    fn files_from(&self, from: &FilesFrom) -> bool {
+        let reader: Box<dyn BufRead> = match from {
+            FilesFrom::Stdin => Box::new(std::io::stdin().lock()),
+            FilesFrom::File(p) => match std::fs::File::open(p) {
+                Ok(f) => Box::new(std::io::BufReader::new(f)),
+                Err(e) => return self.error(p, io_reason(&e)),
+            },
+        };
+        let sep = if self.opts.null_separated {
+            b'\0'
+        } else {
+            b'\n'
+        };
+        for raw in reader.split(sep) {
+            let mut raw = match raw {
+                Ok(r) => r,
+                Err(e) => return self.error(Path::new("--files-from"), e),
+            };
+            if sep == b'\n' && raw.last() == Some(&b'\r') {
+                raw.pop();
+            }
+            if raw.is_empty() {
+                continue;
+            }
+            let path = bytes_to_path(raw);
+            let parent = entry_remote_parent(&path);
+            let remote_parent = remote_join(&self.opts.dest_clean(), &parent);
+            if !self.source(&path, &remote_parent) {
+                return false;
+            }
+        }
+        true
+    }
+}
+
+#[cfg(unix)]
+fn bytes_to_path(raw: Vec<u8>) -> PathBuf {
+    use std::os::unix::ffi::OsStringExt;
+    PathBuf::from(std::ffi::OsString::from_vec(raw))
+}
+
+#[cfg(not(unix))]
+fn bytes_to_path(raw: Vec<u8>) -> PathBuf {
+    PathBuf::from(String::from_utf8_lossy(&raw).into_owned())
+}
+
+/// The remote folder a `--files-from` entry keeps: its relative parent, or nothing for absolute
+/// paths and paths climbing out with `..`.
+fn entry_remote_parent(path: &Path) -> String {
+    if path.is_absolute() || path.components().any(|c| c == Component::ParentDir) {
+        return String::new();
+    }
+    path.parent().map(slash_path).unwrap_or_default()
+}
+
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file or directory".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => e.to_string(),
+    }
+}
+
+impl UploadOptions {
+    /// The destination as clean segments joined by `/`.
+    pub fn dest_clean(&self) -> String {
+        crate::api::folders::split_remote_path(&self.dest)
+            .map(|s| s.join("/"))
+            .unwrap_or_default()
+    }
+}
+
+/// Start the walk on a blocking thread; items arrive on the returned channel (capacity `cap`).
+pub fn spawn_walk(
+    opts: UploadOptions,
+    cap: usize,
+) -> Result<(mpsc::Receiver<PlanItem>, std::thread::JoinHandle<()>), String> {
+    let filters = Filters::new(&opts.include, &opts.exclude)?;
+    let (tx, rx) = mpsc::channel(cap.max(1));
+    let handle = std::thread::Builder::new()
+        .name("fastio-walk".into())
+        .spawn(move || {
+            let w = Walker {
+                opts: &opts,
+                filters,
+                tx,
+            };
+            let dest = opts.dest_clean();
+            for p in &opts.paths {
+                if !w.source(p, &dest) {
+                    return;
+                }
+            }
+            if let Some(from) = &opts.files_from {
+                w.files_from(from);
+            }
+        })
+        .map_err(|e| e.to_string())?;
+    Ok((rx, handle))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn filters_relative_with_bare_names_at_any_depth() {
+        let f = Filters::new(&["*.csv".into()], &["tmp".into(), "a/**/skip.csv".into()]).unwrap();
+        assert!(f.wants_file("x.csv"));
+        assert!(f.wants_file("a/b/x.csv"));
+        assert!(!f.wants_file("a/b/x.txt"));
+        assert!(!f.wants_file("a/b/skip.csv"));
+        assert!(!f.wants_dir("a/tmp"));
+        assert!(f.wants_dir("a/b"));
+        let g = Filters::new(&["docs/*.md".into()], &[]).unwrap();
+        assert!(g.wants_file("docs/a.md"));
+        assert!(!g.wants_file("docs/sub/a.md"));
+        assert!(Filters::new(&["a[".into()], &[]).is_err());
+    }
+
+    #[test]
+    fn files_from_entries_keep_relative_folders() {
+        assert_eq!(entry_remote_parent(Path::new("./a/b.csv")), "a");
+        assert_eq!(entry_remote_parent(Path::new("b.csv")), "");
+        assert_eq!(entry_remote_parent(Path::new("/x/b.csv")), "");
+        assert_eq!(entry_remote_parent(Path::new("../b.csv")), "");
+        assert!(has_trailing_slash(Path::new("photos/")));
+        assert!(!has_trailing_slash(Path::new("photos")));
+        assert_eq!(remote_join("", "a"), "a");
+        assert_eq!(remote_join("x/y", "a"), "x/y/a");
+    }
+}

@@ -1,0 +1,333 @@
+//! The emulator's OAuth endpoints on the wire, spelled out by hand (fastio-api.md 2.3).
+
+use std::time::Duration;
+
+use base64::Engine as _;
+use fastio::emulator::{EmulatorConfig, RunningEmulator, start};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+const REDIRECT: &str = "http://localhost:19836/callback";
+
+fn challenge(verifier: &str) -> String {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()))
+}
+
+fn http() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+fn emulator(ttl_secs: u64) -> RunningEmulator {
+    start(EmulatorConfig {
+        token_ttl: Duration::from_secs(ttl_secs),
+        ..Default::default()
+    })
+    .unwrap()
+}
+
+/// Start a request and approve it on the display-code page: the code.
+async fn code_for(emu: &RunningEmulator, verifier: &str) -> String {
+    let r = http()
+        .get(format!("{}/oauth/authorize/", emu.base_url))
+        .query(&[
+            ("client_id", "fastio-cli"),
+            ("response_type", "code"),
+            ("code_challenge", &challenge(verifier)),
+            ("code_challenge_method", "S256"),
+            ("state", "0123456789abcdef0123456789abcdef"),
+            ("redirect_uri", REDIRECT),
+            ("response_format", "json"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["result"], "yes");
+    let id = body["response"]["auth_request_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let page = http()
+        .get(format!(
+            "{}/connect?auth_request_id={id}&display_code=true",
+            emu.root_url()
+        ))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let start = page.find("<code id=\"code\">").unwrap() + 16;
+    page[start..start + page[start..].find('<').unwrap()].to_string()
+}
+
+async fn token(emu: &RunningEmulator, form: &[(&str, &str)]) -> (u16, Value) {
+    let r = http()
+        .post(format!("{}/oauth/token/", emu.base_url))
+        .form(form)
+        .send()
+        .await
+        .unwrap();
+    (r.status().as_u16(), r.json().await.unwrap())
+}
+
+async fn check(emu: &RunningEmulator, token: &str) -> (u16, Value) {
+    let r = http()
+        .get(format!("{}/user/auth/check/", emu.base_url))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    (r.status().as_u16(), r.json().await.unwrap())
+}
+
+#[tokio::test]
+async fn authorize_wants_s256_and_answers_json_or_redirects() {
+    let emu = emulator(3600);
+    let url = format!("{}/oauth/authorize/", emu.base_url);
+    let base = [
+        ("client_id", "fastio-cli"),
+        ("response_type", "code"),
+        ("redirect_uri", REDIRECT),
+        ("response_format", "json"),
+    ];
+    let c = challenge(VERIFIER);
+    let plain = http()
+        .get(&url)
+        .query(&base)
+        .query(&[
+            ("code_challenge", c.as_str()),
+            ("code_challenge_method", "plain"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(plain.status(), 406);
+    let body: Value = plain.json().await.unwrap();
+    assert_eq!(body["result"], "no");
+    assert_eq!(body["error"]["params"][0]["name"], "code_challenge_method");
+
+    let missing = http().get(&url).query(&base).send().await.unwrap();
+    assert_eq!(missing.status(), 406);
+
+    // Without response_format=json: a redirect to the consent page.
+    let r = http()
+        .get(&url)
+        .query(&base[..3])
+        .query(&[
+            ("code_challenge", c.as_str()),
+            ("code_challenge_method", "S256"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_redirection());
+    let loc = r.headers()["location"].to_str().unwrap();
+    assert!(loc.starts_with("/connect?auth_request_id="), "{loc}");
+}
+
+#[tokio::test]
+async fn consent_redirect_carries_code_and_state() {
+    let emu = emulator(3600);
+    let r = http()
+        .get(format!("{}/oauth/authorize/", emu.base_url))
+        .query(&[
+            ("client_id", "fastio-cli"),
+            ("response_type", "code"),
+            ("code_challenge", &challenge(VERIFIER)),
+            ("code_challenge_method", "S256"),
+            ("state", "s-123"),
+            ("redirect_uri", "http://127.0.0.1:5555/cb"),
+            ("response_format", "json"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let body: Value = r.json().await.unwrap();
+    let id = body["response"]["auth_request_id"].as_str().unwrap();
+    let r = http()
+        .get(format!("{}/connect?auth_request_id={id}", emu.root_url()))
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_redirection());
+    let loc = url::Url::parse(r.headers()["location"].to_str().unwrap()).unwrap();
+    assert_eq!(loc.port(), Some(5555));
+    assert_eq!(loc.path(), "/cb");
+    let q: std::collections::HashMap<_, _> = loc.query_pairs().into_owned().collect();
+    assert_eq!(q["state"], "s-123");
+    assert!(q["code"].len() >= 20);
+    // The request is used up.
+    let again = http()
+        .get(format!("{}/connect?auth_request_id={id}", emu.root_url()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 404);
+}
+
+#[tokio::test]
+async fn code_exchange_verifies_pkce_and_is_single_use() {
+    let emu = emulator(3600);
+    let code = code_for(&emu, VERIFIER).await;
+    let wrong = "x".repeat(43);
+    let (status, body) = token(
+        &emu,
+        &[
+            ("grant_type", "authorization_code"),
+            ("code", &code),
+            ("code_verifier", &wrong),
+            ("client_id", "fastio-cli"),
+            ("redirect_uri", REDIRECT),
+        ],
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert_eq!(body["error"], "invalid_grant");
+    // A failed attempt burns the code too.
+    let (status, _) = token(
+        &emu,
+        &[
+            ("grant_type", "authorization_code"),
+            ("code", &code),
+            ("code_verifier", VERIFIER),
+            ("client_id", "fastio-cli"),
+            ("redirect_uri", REDIRECT),
+        ],
+    )
+    .await;
+    assert_eq!(status, 400);
+
+    let code = code_for(&emu, VERIFIER).await;
+    let (status, body) = token(
+        &emu,
+        &[
+            ("grant_type", "authorization_code"),
+            ("code", &code),
+            ("code_verifier", VERIFIER),
+            ("client_id", "fastio-cli"),
+            ("redirect_uri", "http://localhost:1/other"),
+        ],
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (400, Some("invalid_grant"))
+    );
+
+    let code = code_for(&emu, VERIFIER).await;
+    let form = [
+        ("grant_type", "authorization_code"),
+        ("code", code.as_str()),
+        ("code_verifier", VERIFIER),
+        ("client_id", "fastio-cli"),
+        ("redirect_uri", REDIRECT),
+        ("device_name", "fastio-cli"),
+        ("device_type", "cli"),
+    ];
+    let (status, body) = token(&emu, &form).await;
+    assert_eq!(status, 200, "{body}");
+    // Plain OAuth JSON at top level, with both scope spellings.
+    assert!(body.get("response").is_none());
+    assert_eq!(body["token_type"], "Bearer");
+    assert_eq!(body["expires_in"], 3600);
+    assert!(body["scope"].is_string());
+    let scopes: Vec<String> = serde_json::from_str(body["scopes"].as_str().unwrap()).unwrap();
+    assert_eq!(scopes.len(), 1);
+    let access = body["access_token"].as_str().unwrap();
+    let (status, who) = check(&emu, access).await;
+    assert_eq!(status, 200);
+    assert_eq!(who["response"]["id"], emu.state().default_user_id.as_str());
+    // Second use of the same code.
+    let (status, _) = token(&emu, &form).await;
+    assert_eq!(status, 400);
+}
+
+#[tokio::test]
+async fn tokens_expire_refresh_rotates_and_revoke_ends_the_session() {
+    let emu = emulator(1);
+    let code = code_for(&emu, VERIFIER).await;
+    let (_, body) = token(
+        &emu,
+        &[
+            ("grant_type", "authorization_code"),
+            ("code", &code),
+            ("code_verifier", VERIFIER),
+            ("client_id", "fastio-cli"),
+            ("redirect_uri", REDIRECT),
+        ],
+    )
+    .await;
+    let access = body["access_token"].as_str().unwrap().to_string();
+    let refresh = body["refresh_token"].as_str().unwrap().to_string();
+    assert_eq!(check(&emu, &access).await.0, 200);
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let (status, err) = check(&emu, &access).await;
+    assert_eq!(status, 401);
+    assert_eq!(err["error"]["code"], 1650);
+
+    let refresh_form = |rt: &str| {
+        vec![
+            ("grant_type".to_string(), "refresh_token".to_string()),
+            ("refresh_token".to_string(), rt.to_string()),
+            ("client_id".to_string(), "fastio-cli".to_string()),
+        ]
+    };
+    let r = http()
+        .post(format!("{}/oauth/token/", emu.base_url))
+        .form(&refresh_form(&refresh))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let body: Value = r.json().await.unwrap();
+    let access2 = body["access_token"].as_str().unwrap().to_string();
+    let refresh2 = body["refresh_token"].as_str().unwrap().to_string();
+    assert_ne!(refresh2, refresh);
+    assert_eq!(check(&emu, &access2).await.0, 200);
+    assert_eq!(emu.stats()["counters"]["oauth_refreshes"], 1);
+
+    // The old refresh token was rotated away: a replay is refused and counted.
+    let r = http()
+        .post(format!("{}/oauth/token/", emu.base_url))
+        .form(&refresh_form(&refresh))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    assert_eq!(emu.stats()["counters"]["oauth_refresh_replays"], 1);
+
+    let r = http()
+        .post(format!("{}/oauth/revoke/", emu.base_url))
+        .form(&[
+            ("token", refresh2.as_str()),
+            ("token_type_hint", "refresh_token"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(check(&emu, &access2).await.0, 401);
+    let r = http()
+        .post(format!("{}/oauth/token/", emu.base_url))
+        .form(&refresh_form(&refresh2))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    // API keys are not revocable through this endpoint.
+    let r = http()
+        .post(format!("{}/oauth/revoke/", emu.base_url))
+        .form(&[("token", emu.api_key.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(check(&emu, &emu.api_key).await.0, 200);
+}

@@ -1,0 +1,132 @@
+//! What a run prints: no ANSI and no bars when stderr is not a terminal, NDJSON events with a
+//! schema version on stdout, and Ctrl-C: summary and exit 130.
+
+mod upload_support;
+
+use std::time::{Duration, Instant};
+
+use fastio::emulator::EmulatorConfig;
+use upload_support::*;
+
+#[test]
+fn non_terminal_output_is_plain_without_escapes() {
+    let emu = emulator(EmulatorConfig {
+        bandwidth_per_conn: Some(4_000_000),
+        ..small_limits()
+    });
+    let home = tempfile::tempdir().unwrap();
+    let src = tempfile::tempdir().unwrap();
+    let d = src.path().join("p");
+    for i in 0..40 {
+        write(&d, &format!("f{i}.txt"), 100, i);
+    }
+    write(&d, "big.bin", 6 * MIB, 1);
+    let started = Instant::now();
+    let out = fastio(&emu, home.path())
+        .env_remove("NO_COLOR")
+        .env("TERM", "xterm-256color")
+        .args(["upload"])
+        .arg(&d)
+        .arg(src.path().join("missing.txt"))
+        .output()
+        .unwrap();
+    let secs = started.elapsed().as_secs();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains('\u{1b}'), "ANSI escape in: {stderr:?}");
+    assert!(!stderr.contains('\r'), "carriage return in: {stderr:?}");
+    let status_lines = stderr
+        .lines()
+        .filter(|l| l.contains(" of ") && l.contains("files"))
+        .count();
+    assert!(
+        status_lines as u64 <= secs / 10,
+        "{status_lines} status lines in {secs}s: {stderr}"
+    );
+    let failures = stderr.lines().filter(|l| l.contains("failed `")).count();
+    assert_eq!(failures, 1, "{stderr}");
+    assert!(
+        stderr.lines().last().unwrap().contains("uploaded 41 files"),
+        "{stderr}"
+    );
+    assert!(
+        out.stdout.is_empty(),
+        "results go to stdout only with --json"
+    );
+}
+
+#[test]
+fn json_events_carry_schema_version_and_remote_details() {
+    let emu = emulator(small_limits());
+    let home = tempfile::tempdir().unwrap();
+    let src = tempfile::tempdir().unwrap();
+    let a = write(src.path(), "j/a.txt", 12, 1);
+    write(src.path(), "j/big.bin", 5 * MIB, 2);
+    let out = fastio(&emu, home.path())
+        .args(["upload", "--json", "-q", "--to", "dest"])
+        .arg(src.path().join("j"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        out.stderr.is_empty(),
+        "-q: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let events = ndjson(&out.stdout);
+    let remote = remote_tree(&emu);
+    for e in events.iter().filter(|e| e["type"] == "file_done") {
+        assert_eq!(e["v"], 1);
+        let path = e["remote_path"].as_str().unwrap();
+        let stored = &remote[path];
+        assert_eq!(e["node_id"], stored.id.as_str());
+        assert_eq!(e["size"], stored.size);
+        assert_eq!(e["sha256"], stored.sha256.as_str());
+    }
+    let a_done = events
+        .iter()
+        .find(|e| e["remote_path"] == "dest/j/a.txt")
+        .unwrap();
+    assert_eq!(a_done["sha256"], sha256_hex(&std::fs::read(a).unwrap()));
+    assert_eq!(events.last().unwrap()["type"], "summary");
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_stops_prints_the_summary_and_exits_130() {
+    let emu = emulator(EmulatorConfig {
+        bandwidth_per_conn: Some(2_000_000),
+        ..small_limits()
+    });
+    let home = tempfile::tempdir().unwrap();
+    let src = tempfile::tempdir().unwrap();
+    write(src.path(), "c/big.bin", 40 * MIB, 3);
+    let child = fastio_std(&emu, home.path())
+        .args(["upload", "--json"])
+        .arg(src.path().join("c"))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let t0 = Instant::now();
+    while emu.stats()["chunk_bytes"].as_u64().unwrap_or(0) == 0 {
+        assert!(t0.elapsed() < Duration::from_secs(30));
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let sent = Instant::now();
+    let out = child.wait_with_output().unwrap();
+    let took = sent.elapsed();
+    assert_eq!(out.status.code(), Some(130));
+    assert!(took < Duration::from_secs(4), "took {took:?} to stop");
+    let summary = summary_of(&ndjson(&out.stdout));
+    assert_eq!(summary["interrupted"], true);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("interrupted"), "{stderr}");
+    // The journal stays for a resume.
+    assert_eq!(journal_files(home.path()).len(), 1);
+}
