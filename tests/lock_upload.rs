@@ -183,3 +183,51 @@ async fn upload_lock_is_released_when_files_fail() {
     assert_eq!(out.status.code(), Some(1), "{}", stderr_of(&out));
     assert!(!e.is_locked(&folder).await, "released after a failed file");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn upload_stops_when_its_lock_is_lost() {
+    let e = env(|c| {
+        c.bandwidth_per_conn = Some(500_000);
+        c.chunk_size = 1 << 20;
+    });
+    let folder = e.mkdir("root", "shared").await;
+    let src = tempfile::tempdir().unwrap();
+    write(src.path(), "slow.bin", &vec![3u8; 8_000_000]);
+    let child = e
+        .std_cmd(KEY_A)
+        .env("FASTIO_LOCK_HEARTBEAT_MS", "200")
+        .args(["upload", "--lock", "--to", "shared", "-j", "1"])
+        .arg(src.path().join("slow.bin"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    let lock = loop {
+        if let Some(l) = e.emu.state().locks.get(&folder) {
+            break l;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "lock never taken"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    // An admin breaks the lock: the next heartbeat is refused and the upload stops.
+    e.emu
+        .state()
+        .locks
+        .release(&folder, &lock.lock_token)
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr_of(&out));
+    assert!(
+        stderr_of(&out).contains("the lock on the destination was lost"),
+        "{}",
+        stderr_of(&out)
+    );
+    assert!(
+        e.list(&folder).await.is_empty(),
+        "the file was not finished"
+    );
+}

@@ -138,7 +138,7 @@ fn acquire_opts(duration: u64, wait: Option<u64>) -> AcquireOpts {
 
 /// `FASTIO_LOCK_HEARTBEAT_MS`: heartbeat period override, for tests that need a lost lock to
 /// be noticed quickly (the default is a third of the lock's duration).
-fn heartbeat_override() -> Option<Duration> {
+pub(crate) fn heartbeat_override() -> Option<Duration> {
     std::env::var("FASTIO_LOCK_HEARTBEAT_MS")
         .ok()
         .and_then(|v| v.parse::<u64>().ok())

@@ -83,8 +83,7 @@ pub async fn upload(ctx: &Context, args: UploadArgs) -> anyhow::Result<ExitStatu
             tokio::pin!(run);
             tokio::select! {
                 r = &mut run => r,
-                reason = lock.lost() => {
-                    eprintln!("fastio: the lock on the destination was lost ({reason}); stopping");
+                _ = lock.lost() => {
                     cancel.stop.cancel();
                     cancel.abort.cancel();
                     run.await
@@ -96,10 +95,15 @@ pub async fn upload(ctx: &Context, args: UploadArgs) -> anyhow::Result<ExitStatu
     let _ = reporter.await;
     interrupt.abort();
     if let Some(lock) = held {
-        let lost = lock.is_lost();
-        if let Err(e) = lock.release().await
-            && lost.is_none()
-        {
+        if let Some(reason) = lock.is_lost() {
+            let _ = lock.release().await;
+            return Err(Fatal::new(
+                ExitStatus::PartialFailure,
+                format!("the lock on the destination was lost ({reason}); the upload was stopped"),
+            )
+            .into());
+        }
+        if let Err(e) = lock.release().await {
             eprintln!("fastio: warning: releasing the lock on the destination failed: {e}");
         }
     }
@@ -129,7 +133,7 @@ async fn lock_destination(
         duration: 300,
         wait: None,
         client_info: lock_keeper::default_client_info(),
-        heartbeat_every: None,
+        heartbeat_every: crate::commands::lock::heartbeat_override(),
     };
     let held = HeldLock::acquire(client, workspace_id, &folder_id, shown, &opts)
         .await
