@@ -739,6 +739,21 @@ async fn batch_builds_the_tree_and_reports_partial_failure_flat() {
     assert_eq!(s, 401);
     assert_eq!(v["error"]["code"], 10011);
 
+    // A file over 4 MiB fails alone; the rest of the batch is stored.
+    let (s, v) = batch(
+        &emu,
+        json!([{"index": 0, "filename": "huge.bin"}, {"index": 1, "filename": "fine.txt"}]),
+        vec![
+            (0, "huge.bin", bytes(4 * MIB + 1, 1)),
+            (1, "fine.txt", b"fine".to_vec()),
+        ],
+    )
+    .await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["count_succeeded"], 1);
+    assert_eq!(v["errors"][0]["index"], 0);
+    assert_eq!(v["errors"][0]["error_code"], 1656);
+
     // More than 200 entries: whole batch refused.
     let many: Vec<Value> = (0..201)
         .map(|i| json!({"index": i, "filename": format!("m{i}")}))
