@@ -1,3 +1,4 @@
+#![cfg(feature = "emulator")]
 //! Envelope, auth, workspace discovery and storage basics over real HTTP. The wire format is
 //! spelled out here by hand, independent of the server's types.
 

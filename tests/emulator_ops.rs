@@ -1,3 +1,4 @@
+#![cfg(feature = "emulator")]
 //! Operational behaviour: rate limiting, fault injection, persistence across restarts, the
 //! activity long-poll and the `fastio emulator` command line.
 

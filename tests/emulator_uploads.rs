@@ -1,3 +1,4 @@
+#![cfg(feature = "emulator")]
 //! Upload protocol over real HTTP: single-call, chunked sessions, batch. Multipart bodies and
 //! JSON are written out here by hand.
 
