@@ -49,13 +49,17 @@ impl Credentials for StaticToken {
     }
 }
 
+/// Shortest and longest spacing between request starts while pacing.
+const PACE_MIN: Duration = Duration::from_millis(1);
+const PACE_MAX: Duration = Duration::from_millis(1000);
+
 /// One gate for every request of the process: after a 429, nobody sends until the server's
 /// window resets (plus jitter), so workers never hammer a throttled server.
 ///
 /// It also paces: while the server reports few calls left in its window (`x-ve-limit-avail`
-/// at most half of `x-ve-limit-max`), requests start one every `1.05 × window / max`
-/// (the window being what is left of it, at most 1 s), which keeps a refilling limit busy
-/// without earning 429s. Pacing stops once the allowance recovers above three quarters.
+/// at most half of `x-ve-limit-max`), requests start at a steady spacing that adapts to what
+/// the server reports (see [`RateGate::note`]), which keeps a refilling limit busy without
+/// earning 429s. Pacing stops once the allowance recovers above three quarters.
 #[derive(Debug, Default)]
 pub struct RateGate {
     paused_until: Mutex<Option<Instant>>,
@@ -108,6 +112,11 @@ impl RateGate {
     }
 
     /// Take note of a response's limit headers: start, adjust or stop pacing.
+    ///
+    /// Pacing starts at `1.05 × window / max` (window: what is left of it, at most 1 s) and then
+    /// follows the server: a response with nothing left means we are as fast as the refill, so
+    /// the spacing grows 5%; a response with some allowance left means the limit refills faster
+    /// than we send, so it shrinks 10%. A 429 ([`RateGate::note_refused`]) grows it 50%.
     pub fn note(&self, info: &LimitInfo, now: SystemTime) {
         let (Some(avail), Some(max)) = (info.available, info.max) else {
             return;
@@ -115,18 +124,32 @@ impl RateGate {
         let max = max.max(1);
         let mut pace = self.pace.lock().unwrap();
         if avail.saturating_mul(2) <= max {
-            let window = match info.expires_epoch {
-                Some(_) => info.wait_from(now).min(Duration::from_secs(1)),
-                None => Duration::from_secs(1),
-            };
-            let spacing = (window.mul_f64(1.05) / max.min(u32::MAX as u64) as u32)
-                .clamp(Duration::from_millis(1), Duration::from_millis(500));
             match pace.as_mut() {
-                Some((_, s)) => *s = spacing,
-                None => *pace = Some((Instant::now(), spacing)),
+                Some((_, s)) => {
+                    let factor = if avail == 0 { 1.05 } else { 0.9 };
+                    *s = s.mul_f64(factor).clamp(PACE_MIN, PACE_MAX);
+                }
+                None => {
+                    let window = match info.expires_epoch {
+                        Some(_) => info.wait_from(now).min(Duration::from_secs(1)),
+                        None => Duration::from_secs(1),
+                    };
+                    let spacing = (window.mul_f64(1.05) / max.min(u32::MAX as u64) as u32)
+                        .clamp(PACE_MIN, PACE_MAX);
+                    *pace = Some((Instant::now(), spacing));
+                }
             }
         } else if avail.saturating_mul(4) > max.saturating_mul(3) {
             *pace = None;
+        }
+    }
+
+    /// A 429: pace more slowly from now on (or start pacing at 50 ms).
+    pub fn note_refused(&self) {
+        let mut pace = self.pace.lock().unwrap();
+        match pace.as_mut() {
+            Some((_, s)) => *s = s.mul_f64(1.5).clamp(PACE_MIN, PACE_MAX),
+            None => *pace = Some((Instant::now(), Duration::from_millis(50))),
         }
     }
 
@@ -269,6 +292,7 @@ impl Client {
             if status == 429 {
                 let wait = LimitInfo::from_headers(resp.headers()).wait_from(SystemTime::now());
                 self.gate.pause(wait);
+                self.gate.note_refused();
                 let err = self.error_from(&method, path, resp).await;
                 return Err(match err {
                     ApiError::Status {
