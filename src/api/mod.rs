@@ -64,8 +64,8 @@ const PACE_MAX: Duration = Duration::from_millis(1000);
 pub struct RateGate {
     paused_until: Mutex<Option<Instant>>,
     throttled: std::sync::atomic::AtomicU64,
-    /// While pacing: (earliest start of the next request, spacing).
-    pace: Mutex<Option<(Instant, Duration)>>,
+    /// While pacing: (earliest start of the next request, spacing, last reported allowance).
+    pace: Mutex<Option<(Instant, Duration, u64)>>,
 }
 
 impl RateGate {
@@ -98,7 +98,7 @@ impl RateGate {
         let slot = {
             let mut pace = self.pace.lock().unwrap();
             match pace.as_mut() {
-                Some((next, spacing)) => {
+                Some((next, spacing, _)) => {
                     let slot = (*next).max(Instant::now());
                     *next = slot + *spacing;
                     Some(slot)
@@ -114,9 +114,9 @@ impl RateGate {
     /// Take note of a response's limit headers: start, adjust or stop pacing.
     ///
     /// Pacing starts at `1.05 × window / max` (window: what is left of it, at most 1 s) and then
-    /// follows the server: a response with nothing left means we are as fast as the refill, so
-    /// the spacing grows 5%; a response with some allowance left means the limit refills faster
-    /// than we send, so it shrinks 10%. A 429 ([`RateGate::note_refused`]) grows it 50%.
+    /// follows the allowance the server reports: nothing left, or less than last time, means we
+    /// send faster than it refills (spacing +5% / +2%); more than last time means slower
+    /// (spacing −5%). A 429 ([`RateGate::note_refused`]) grows it 50%.
     pub fn note(&self, info: &LimitInfo, now: SystemTime) {
         let (Some(avail), Some(max)) = (info.available, info.max) else {
             return;
@@ -125,9 +125,15 @@ impl RateGate {
         let mut pace = self.pace.lock().unwrap();
         if avail.saturating_mul(2) <= max {
             match pace.as_mut() {
-                Some((_, s)) => {
-                    let factor = if avail == 0 { 1.05 } else { 0.9 };
+                Some((_, s, last)) => {
+                    let factor = match avail {
+                        0 => 1.05,
+                        a if a < *last => 1.02,
+                        a if a > *last => 0.95,
+                        _ => 1.0,
+                    };
                     *s = s.mul_f64(factor).clamp(PACE_MIN, PACE_MAX);
+                    *last = avail;
                 }
                 None => {
                     let window = match info.expires_epoch {
@@ -136,7 +142,7 @@ impl RateGate {
                     };
                     let spacing = (window.mul_f64(1.05) / max.min(u32::MAX as u64) as u32)
                         .clamp(PACE_MIN, PACE_MAX);
-                    *pace = Some((Instant::now(), spacing));
+                    *pace = Some((Instant::now(), spacing, avail));
                 }
             }
         } else if avail.saturating_mul(4) > max.saturating_mul(3) {
@@ -148,8 +154,11 @@ impl RateGate {
     pub fn note_refused(&self) {
         let mut pace = self.pace.lock().unwrap();
         match pace.as_mut() {
-            Some((_, s)) => *s = s.mul_f64(1.5).clamp(PACE_MIN, PACE_MAX),
-            None => *pace = Some((Instant::now(), Duration::from_millis(50))),
+            Some((_, s, last)) => {
+                *s = s.mul_f64(1.5).clamp(PACE_MIN, PACE_MAX);
+                *last = 0;
+            }
+            None => *pace = Some((Instant::now(), Duration::from_millis(50), 0)),
         }
     }
 
