@@ -258,11 +258,11 @@ complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l chunk-size -d
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l max-chunks -d 'Most chunks per upload session' -r
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l max-file-size -d 'Largest file accepted (e.g. 40GB)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l max-sessions -d 'Most open upload sessions per user' -r
-complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l assembly-delay-ms -d 'Time spent in each of assemble/assembling and store/storing after /complete/' -r
+complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l assembly-delay-ms -d 'Time spent in each state between /complete/ and stored (assemble … storing)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l fail-assembly-rate -d 'Fraction of completed chunked uploads that end in assembly_failed or store_failed' -r
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l rate-limit -d 'Requests per second allowed per token (0 = unlimited)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l burst -d 'Burst size of the rate limiter [default: the rate, at least 1]' -r
-complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l seed -d 'Seed for fault injection and generated ids' -r
+complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l seed -d 'Seed for the injected faults (--fail-rate, --reset-rate, --fail-assembly-rate)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l latency-ms -d 'Added latency per request' -r
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l fail-rate -d 'Fraction of requests answered with a random 502/503/504' -r
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l reset-rate -d 'Fraction of requests whose connection is dropped mid-request' -r

@@ -505,7 +505,7 @@ pub struct EmulatorArgs {
     #[arg(long, default_value_t = 7500, value_name = "N")]
     pub max_sessions: u32,
 
-    /// Time spent in each of assemble/assembling and store/storing after /complete/
+    /// Time spent in each state between /complete/ and stored (assemble … storing)
     #[arg(long, default_value_t = 0, value_name = "MS")]
     pub assembly_delay_ms: u64,
 
@@ -526,7 +526,7 @@ pub struct EmulatorArgs {
     #[arg(long, value_name = "B")]
     pub burst: Option<u32>,
 
-    /// Seed for fault injection and generated ids
+    /// Seed for the injected faults (--fail-rate, --reset-rate, --fail-assembly-rate)
     #[arg(long, value_name = "SEED")]
     pub seed: Option<u64>,
 

@@ -1,3 +1,4 @@
+#![cfg(feature = "emulator")]
 //! Emulator throughput (not a timed test). Run:
 //!   cargo test --release --test bench_emulator -- --ignored --nocapture
 //! Prints chunk ingest MB/s over loopback and single-call uploads/s of 4 KiB files.

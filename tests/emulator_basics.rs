@@ -1,3 +1,4 @@
+#![cfg(feature = "emulator")]
 //! Envelope, auth, workspace discovery and storage basics over real HTTP. The wire format is
 //! spelled out here by hand, independent of the server's types.
 
@@ -304,4 +305,26 @@ async fn filename_search_finds_exact_and_partial_names() {
     assert_eq!(v["response"]["files"].as_object().unwrap().len(), 2);
     let (s, _) = get(&q("search=x"), &emu.api_key).await;
     assert_eq!(s, 406);
+}
+
+#[tokio::test]
+async fn framework_rejections_become_error_envelopes() {
+    let emu = start(EmulatorConfig::default()).unwrap();
+    // A chunk upload that is not multipart is refused by the body extractor.
+    let r = client()
+        .post(format!(
+            "{}/upload/5aaaa-bbbbb/chunk/?order=1",
+            emu.base_url
+        ))
+        .bearer_auth(&emu.api_key)
+        .header("content-type", "application/json")
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 406);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["result"], "no");
+    assert_eq!(body["error"]["code"], 1605);
+    assert!(!body["error"]["text"].as_str().unwrap().is_empty());
 }

@@ -1,3 +1,4 @@
+#![cfg(feature = "emulator")]
 //! Replays the request shapes the official Fast.io CLI (MediaFire/fastio_cli) sends for
 //! `upload file` (single-call, chunked, batch with --preserve-tree) and `files list`, and reads
 //! the answers the way it does: `result` must be truthy ("yes" or true), payload under

@@ -1,3 +1,4 @@
+#![cfg(feature = "emulator")]
 //! Operational behaviour: rate limiting, fault injection, persistence across restarts, the
 //! activity long-poll and the `fastio emulator` command line.
 
@@ -510,4 +511,63 @@ async fn writes_to_a_node_locked_by_someone_else_are_refused_with_423() {
         .await
         .unwrap();
     assert_eq!(&bytes[..], b"v4");
+}
+
+#[tokio::test]
+async fn two_emulators_can_share_one_data_dir() {
+    // As when `fastio emulator` runs and `fastio --emulator ...` starts another on the same dir.
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = || EmulatorConfig {
+        data_dir: Some(dir.path().to_path_buf()),
+        api_keys: vec!["shared".into()],
+        ..Default::default()
+    };
+    let a = start(cfg()).unwrap();
+    let b = start(cfg()).unwrap();
+    assert_eq!(a.workspace_id, b.workspace_id);
+    let mut tasks = Vec::new();
+    for i in 0..60u32 {
+        let emu_base = if i % 2 == 0 {
+            a.base_url.clone()
+        } else {
+            b.base_url.clone()
+        };
+        let ws = a.workspace_id.clone();
+        tasks.push(tokio::spawn(async move {
+            let name = format!("shared-{i:02}.txt");
+            let body = format!("content {i}").into_bytes();
+            let form = Form::new()
+                .text("name", name.clone())
+                .text("size", body.len().to_string())
+                .text("action", "create")
+                .text("instance_id", ws)
+                .text("folder_id", "root")
+                .text("profile_type", "workspace")
+                .part("chunk", Part::bytes(body).file_name(name));
+            let r = reqwest::Client::new()
+                .post(format!("{emu_base}/upload/"))
+                .bearer_auth("shared")
+                .multipart(form)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status().as_u16(), 200, "{:?}", r.text().await);
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    let v: Value = reqwest::Client::new()
+        .get(format!(
+            "{}/workspace/{}/storage/root/list/?page_size=500",
+            b.base_url, b.workspace_id
+        ))
+        .bearer_auth("shared")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(v["response"]["nodes"].as_array().unwrap().len(), 60);
 }

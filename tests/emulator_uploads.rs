@@ -1,3 +1,4 @@
+#![cfg(feature = "emulator")]
 //! Upload protocol over real HTTP: single-call, chunked sessions, batch. Multipart bodies and
 //! JSON are written out here by hand.
 
@@ -738,6 +739,21 @@ async fn batch_builds_the_tree_and_reports_partial_failure_flat() {
     let (s, v) = json_of(r).await;
     assert_eq!(s, 401);
     assert_eq!(v["error"]["code"], 10011);
+
+    // A file over 4 MiB fails alone; the rest of the batch is stored.
+    let (s, v) = batch(
+        &emu,
+        json!([{"index": 0, "filename": "huge.bin"}, {"index": 1, "filename": "fine.txt"}]),
+        vec![
+            (0, "huge.bin", bytes(4 * MIB + 1, 1)),
+            (1, "fine.txt", b"fine".to_vec()),
+        ],
+    )
+    .await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["count_succeeded"], 1);
+    assert_eq!(v["errors"][0]["index"], 0);
+    assert_eq!(v["errors"][0]["error_code"], 1656);
 
     // More than 200 entries: whole batch refused.
     let many: Vec<Value> = (0..201)

@@ -32,12 +32,16 @@ pub async fn finish(State(state): State<AppState>, req: Request, next: Next) -> 
         }
     };
     let status = resp.status();
-    let is_json = resp
+    let content_type = resp
         .headers()
         .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/json"));
-    let mut resp = if status.as_u16() >= 400 && !is_json {
+        .unwrap_or("")
+        .to_string();
+    let is_json = content_type.starts_with("application/json");
+    // Framework rejections are empty or text/plain; pages a handler renders (HTML) stay as they are.
+    let bare = content_type.is_empty() || content_type.starts_with("text/plain");
+    let mut resp = if status.as_u16() >= 400 && bare {
         // A rejection from an extractor or the framework: wrap it in an envelope.
         let (parts, body) = resp.into_parts();
         let text = axum::body::to_bytes(body, 4096)

@@ -623,7 +623,7 @@ impl Store {
         force: bool,
     ) -> rusqlite::Result<Node> {
         let mut conn = self.conn();
-        let tx = conn.transaction()?;
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let node = create_folder_tx(&tx, ws, parent, name, force)?;
         tx.commit()?;
         Ok(node)
@@ -638,7 +638,7 @@ impl Store {
         relative_path: &str,
     ) -> rusqlite::Result<String> {
         let mut conn = self.conn();
-        let tx = conn.transaction()?;
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let mut cur = parent.to_string();
         for seg in relative_path.split('/').filter(|s| !s.is_empty()) {
             cur = create_folder_tx(&tx, ws, &cur, seg, false)?.id;
@@ -658,7 +658,7 @@ impl Store {
         blob: &Blob,
     ) -> rusqlite::Result<Node> {
         let mut conn = self.conn();
-        let tx = conn.transaction()?;
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let now = now_ms();
         let version = ids::opaque('3');
         let mime = mime_for(name);
