@@ -222,3 +222,38 @@ fn a_second_ctrl_c_exits_at_once() {
     let text = String::from_utf8_lossy(&seen);
     assert!(!text.contains("uploaded 0 files"), "{text}");
 }
+
+#[test]
+fn a_long_non_terminal_run_prints_one_status_line_per_10_seconds() {
+    // About 12 s of sending: exactly one plain status line (at 10 s), no escapes.
+    let emu = emulator(EmulatorConfig {
+        bandwidth_per_conn: Some(350_000),
+        ..small_limits()
+    });
+    let home = tempfile::tempdir().unwrap();
+    let src = tempfile::tempdir().unwrap();
+    write(src.path(), "slow/big.bin", 12 * MIB, 8);
+    let started = Instant::now();
+    let out = fastio(&emu, home.path())
+        .args(["upload"])
+        .arg(src.path().join("slow"))
+        .output()
+        .unwrap();
+    let secs = started.elapsed().as_secs();
+    assert_eq!(out.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains('\u{1b}'), "{stderr:?}");
+    let status: Vec<&str> = stderr.lines().filter(|l| l.contains(" files, ")).collect();
+    assert!(status.len() as u64 <= secs / 10, "{secs}s: {stderr}");
+    if secs >= 11 {
+        assert!(
+            !status.is_empty(),
+            "{secs}s without a status line: {stderr}"
+        );
+        assert!(
+            status[0].contains("of 1 files") && status[0].contains("MiB"),
+            "{}",
+            status[0]
+        );
+    }
+}
