@@ -169,3 +169,91 @@ fn ctrl_c_while_waiting_for_more_paths_on_stdin_exits_130() {
     assert_eq!(summary["uploaded"], 1);
     assert_eq!(summary["interrupted"], true);
 }
+
+#[cfg(unix)]
+#[test]
+fn a_second_ctrl_c_exits_at_once() {
+    let emu = emulator(EmulatorConfig {
+        bandwidth_per_conn: Some(500_000),
+        ..small_limits()
+    });
+    let home = tempfile::tempdir().unwrap();
+    let src = tempfile::tempdir().unwrap();
+    write(src.path(), "c2/big.bin", 30 * MIB, 4);
+    let mut child = fastio_std(&emu, home.path())
+        .args(["upload", "--progress", "none"])
+        .arg(src.path().join("c2"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let t0 = Instant::now();
+    while emu.stats()["chunk_bytes"].as_u64().unwrap_or(0) == 0 {
+        assert!(t0.elapsed() < Duration::from_secs(30));
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let int = |pid: u32| {
+        std::process::Command::new("kill")
+            .args(["-INT", &pid.to_string()])
+            .status()
+            .unwrap()
+    };
+    int(child.id());
+    // Wait for the first one to be seen (its message), then press again.
+    let mut stderr = child.stderr.take().unwrap();
+    let mut seen = Vec::new();
+    let mut buf = [0u8; 256];
+    while !String::from_utf8_lossy(&seen).contains("interrupted") {
+        use std::io::Read;
+        let n = stderr.read(&mut buf).unwrap();
+        assert!(
+            n > 0,
+            "stderr closed before the first Ctrl-C was acknowledged"
+        );
+        seen.extend_from_slice(&buf[..n]);
+    }
+    int(child.id());
+    assert_eq!(child.wait().unwrap().code(), Some(130));
+    {
+        use std::io::Read;
+        stderr.read_to_end(&mut seen).unwrap();
+    }
+    // Gone before the graceful path (cancel in-flight after 1.5 s, then the summary).
+    let text = String::from_utf8_lossy(&seen);
+    assert!(!text.contains("uploaded 0 files"), "{text}");
+}
+
+#[test]
+fn a_long_non_terminal_run_prints_one_status_line_per_10_seconds() {
+    // About 12 s of sending: exactly one plain status line (at 10 s), no escapes.
+    let emu = emulator(EmulatorConfig {
+        bandwidth_per_conn: Some(350_000),
+        ..small_limits()
+    });
+    let home = tempfile::tempdir().unwrap();
+    let src = tempfile::tempdir().unwrap();
+    write(src.path(), "slow/big.bin", 12 * MIB, 8);
+    let started = Instant::now();
+    let out = fastio(&emu, home.path())
+        .args(["upload"])
+        .arg(src.path().join("slow"))
+        .output()
+        .unwrap();
+    let secs = started.elapsed().as_secs();
+    assert_eq!(out.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains('\u{1b}'), "{stderr:?}");
+    let status: Vec<&str> = stderr.lines().filter(|l| l.contains(" files, ")).collect();
+    assert!(status.len() as u64 <= secs / 10, "{secs}s: {stderr}");
+    if secs >= 11 {
+        assert!(
+            !status.is_empty(),
+            "{secs}s without a status line: {stderr}"
+        );
+        assert!(
+            status[0].contains("of 1 files") && status[0].contains("MiB"),
+            "{}",
+            status[0]
+        );
+    }
+}

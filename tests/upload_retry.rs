@@ -203,3 +203,40 @@ fn alternative_wire_shapes_and_rate_headers_are_accepted() {
     assert_eq!(summary_of(&ndjson(&out.stdout))["uploaded"], 61);
     assert_stored(&emu, &d, "x/y/shapes");
 }
+
+#[test]
+fn a_tight_rate_limit_is_waited_out_and_every_429_is_reported() {
+    let emu = emulator(EmulatorConfig {
+        rate_limit: 10.0,
+        burst: Some(2),
+        ..small_limits()
+    });
+    let home = tempfile::tempdir().unwrap();
+    let src = tempfile::tempdir().unwrap();
+    let d = src.path().join("rl");
+    for i in 0..6 {
+        write(&d, &format!("d{}/f{i}.txt", i % 3), 10 + i, i);
+    }
+    write(&d, "big.bin", 5 * MIB, 1);
+    let out = fastio(&emu, home.path())
+        .args(["upload", "--json", "--concurrency", "8"])
+        .arg(&d)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let events = ndjson(&out.stdout);
+    let summary = summary_of(&events);
+    assert_eq!(summary["uploaded"], 7);
+    let refused = emu.stats()["rate_limited"].as_u64().unwrap();
+    // Every 429 the client read is counted (a 429 answered before a large body was sent may
+    // reach the client as a broken connection instead, retried as such).
+    let seen = summary["throttled"].as_u64().unwrap();
+    assert!(seen <= refused && (refused == 0 || seen > 0), "{summary}");
+    assert!(events.iter().filter(|e| e["type"] == "throttled").count() as u64 <= refused);
+    assert_stored(&emu, &d, "rl");
+}

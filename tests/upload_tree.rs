@@ -84,7 +84,7 @@ fn mixed_tree_survives_faults_resets_and_rate_limits() {
     let n = mixed_tree(src.path(), 24 * MIB);
 
     let out = fastio(&emu, home.path())
-        .args(["upload", "--json", "--concurrency", "8", "--retries", "8"])
+        .args(["upload", "--json", "--concurrency", "8"])
         .arg(src.path().join("tree"))
         .output()
         .unwrap();

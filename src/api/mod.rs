@@ -49,19 +49,23 @@ impl Credentials for StaticToken {
     }
 }
 
+/// Shortest and longest spacing between request starts while pacing.
+const PACE_MIN: Duration = Duration::from_millis(1);
+const PACE_MAX: Duration = Duration::from_millis(1000);
+
 /// One gate for every request of the process: after a 429, nobody sends until the server's
 /// window resets (plus jitter), so workers never hammer a throttled server.
 ///
 /// It also paces: while the server reports few calls left in its window (`x-ve-limit-avail`
-/// at most half of `x-ve-limit-max`), requests start one every `1.05 × window / max`
-/// (the window being what is left of it, at most 1 s), which keeps a refilling limit busy
-/// without earning 429s. Pacing stops once the allowance recovers above three quarters.
+/// at most half of `x-ve-limit-max`), requests start at a steady spacing that adapts to what
+/// the server reports (see [`RateGate::note`]), which keeps a refilling limit busy without
+/// earning 429s. Pacing stops once the allowance recovers above three quarters.
 #[derive(Debug, Default)]
 pub struct RateGate {
     paused_until: Mutex<Option<Instant>>,
     throttled: std::sync::atomic::AtomicU64,
-    /// While pacing: (earliest start of the next request, spacing).
-    pace: Mutex<Option<(Instant, Duration)>>,
+    /// While pacing: (earliest start of the next request, spacing, last reported allowance).
+    pace: Mutex<Option<(Instant, Duration, u64)>>,
 }
 
 impl RateGate {
@@ -94,7 +98,7 @@ impl RateGate {
         let slot = {
             let mut pace = self.pace.lock().unwrap();
             match pace.as_mut() {
-                Some((next, spacing)) => {
+                Some((next, spacing, _)) => {
                     let slot = (*next).max(Instant::now());
                     *next = slot + *spacing;
                     Some(slot)
@@ -108,6 +112,12 @@ impl RateGate {
     }
 
     /// Take note of a response's limit headers: start, adjust or stop pacing.
+    ///
+    /// Pacing starts at `1.05 × window / max` (window: what is left of it, at most 1 s) and then
+    /// follows the allowance the server reports: nothing left, or less than last time, means we
+    /// send faster than it refills (spacing +5% / +2%); more than last time means slower
+    /// (spacing −5%). A 429 ([`RateGate::note_refused`]) grows it 50%. (Speeding up on an
+    /// unchanged allowance was tried: it overshoots, 8% of requests answered 429 in bench (c).)
     pub fn note(&self, info: &LimitInfo, now: SystemTime) {
         let (Some(avail), Some(max)) = (info.available, info.max) else {
             return;
@@ -115,18 +125,41 @@ impl RateGate {
         let max = max.max(1);
         let mut pace = self.pace.lock().unwrap();
         if avail.saturating_mul(2) <= max {
-            let window = match info.expires_epoch {
-                Some(_) => info.wait_from(now).min(Duration::from_secs(1)),
-                None => Duration::from_secs(1),
-            };
-            let spacing = (window.mul_f64(1.05) / max.min(u32::MAX as u64) as u32)
-                .clamp(Duration::from_millis(1), Duration::from_millis(500));
             match pace.as_mut() {
-                Some((_, s)) => *s = spacing,
-                None => *pace = Some((Instant::now(), spacing)),
+                Some((_, s, last)) => {
+                    let factor = match avail {
+                        0 => 1.05,
+                        a if a < *last => 1.02,
+                        a if a > *last => 0.95,
+                        _ => 1.0,
+                    };
+                    *s = s.mul_f64(factor).clamp(PACE_MIN, PACE_MAX);
+                    *last = avail;
+                }
+                None => {
+                    let window = match info.expires_epoch {
+                        Some(_) => info.wait_from(now).min(Duration::from_secs(1)),
+                        None => Duration::from_secs(1),
+                    };
+                    let spacing = (window.mul_f64(1.05) / max.min(u32::MAX as u64) as u32)
+                        .clamp(PACE_MIN, PACE_MAX);
+                    *pace = Some((Instant::now(), spacing, avail));
+                }
             }
         } else if avail.saturating_mul(4) > max.saturating_mul(3) {
             *pace = None;
+        }
+    }
+
+    /// A 429: pace more slowly from now on (or start pacing at 50 ms).
+    pub fn note_refused(&self) {
+        let mut pace = self.pace.lock().unwrap();
+        match pace.as_mut() {
+            Some((_, s, last)) => {
+                *s = s.mul_f64(1.5).clamp(PACE_MIN, PACE_MAX);
+                *last = 0;
+            }
+            None => *pace = Some((Instant::now(), Duration::from_millis(50), 0)),
         }
     }
 
@@ -269,6 +302,7 @@ impl Client {
             if status == 429 {
                 let wait = LimitInfo::from_headers(resp.headers()).wait_from(SystemTime::now());
                 self.gate.pause(wait);
+                self.gate.note_refused();
                 let err = self.error_from(&method, path, resp).await;
                 return Err(match err {
                     ApiError::Status {

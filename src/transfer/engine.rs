@@ -281,7 +281,8 @@ impl Engine {
             bytes: get(&c.bytes),
             bytes_sent: get(&c.bytes_sent),
             retries: get(&c.retries),
-            throttled: get(&c.throttled),
+            // Every 429 the client received (also those retried below the scheduler).
+            throttled: self.client.gate().throttled_count().max(get(&c.throttled)),
             folders_created: get(&c.folders),
             symlinks_skipped: get(&c.symlinks),
             wall: started.elapsed(),

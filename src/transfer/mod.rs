@@ -5,6 +5,13 @@
 //! Nothing here prints: every outcome is an [`Event`] sent to one listener (`output.rs` turns
 //! them into bars, plain lines or NDJSON). Nothing here reads clap args or the environment: the
 //! command layer fills [`UploadOptions`].
+//!
+//! Budget and memory: `--concurrency` bounds the HTTP requests in flight (listing, folder
+//! creation, batches, session calls, chunks), adaptively lowered after 429s. The `stored`
+//! long-polls (`details?wait=30`) mostly wait, so they run outside the budget. Open chunked
+//! sessions are at most `concurrency / 2` (and the server's `sessions` limit), each with up to
+//! 3 chunks in flight and one read ahead; batches hold at most 8 MiB of content each, at most
+//! `concurrency + 2` at once. The walk runs ahead by at most a few hundred files.
 
 mod batch;
 mod chunked;
