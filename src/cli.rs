@@ -53,6 +53,7 @@ pub struct Cli {
 }
 
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
     /// API base URL [env: FASTIO_API_BASE] [default: https://api.fast.io/current]
     #[arg(long, global = true, value_name = "URL")]
@@ -67,6 +68,7 @@ pub struct GlobalArgs {
         long,
         global = true,
         env = "FASTIO_PROFILE",
+        hide_env_values = true,
         default_value = "default",
         value_name = "NAME"
     )]
@@ -188,12 +190,19 @@ pub struct LoginArgs {
 /// Removes the profile's keyring entry and revokes its OAuth refresh token on the server.
 /// API keys stay valid on the server: delete them in the web app.
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  fastio logout\n  fastio --profile work logout")]
 pub struct LogoutArgs {}
 
 /// Prints the credential source (--token, FASTIO_TOKEN, FASTIO_API_KEY or keyring profile), the
 /// user id the server reports and when the access token expires. With --json, one JSON object.
 #[derive(Debug, Args)]
-#[command(after_long_help = concat!(credentials_help!(), "\n\n", exit_codes_help!()))]
+#[command(after_help = "Examples:\n  fastio whoami\n  FASTIO_API_KEY=... fastio whoami --json")]
+#[command(after_long_help = concat!(
+    "Examples:\n  fastio whoami\n  FASTIO_API_KEY=... fastio whoami --json\n\n",
+    credentials_help!(),
+    "\n\n",
+    exit_codes_help!()
+))]
 pub struct WhoamiArgs {}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -233,7 +242,12 @@ pub struct UploadArgs {
     pub workspace: Option<String>,
 
     /// Remote folder path under the workspace root (created as needed)
-    #[arg(long, value_name = "REMOTE_DIR", default_value = "")]
+    #[arg(
+        long,
+        value_name = "REMOTE_DIR",
+        default_value = "",
+        hide_default_value = true
+    )]
     pub to: String,
 
     /// HTTP requests in flight at once, across all files
@@ -311,7 +325,12 @@ pub struct ImportUrlArgs {
     pub workspace: Option<String>,
 
     /// Remote folder path under the workspace root (created as needed)
-    #[arg(long, value_name = "REMOTE_DIR", default_value = "")]
+    #[arg(
+        long,
+        value_name = "REMOTE_DIR",
+        default_value = "",
+        hide_default_value = true
+    )]
     pub to: String,
 
     /// File name for the imported file (only with a single URL)
@@ -594,6 +613,10 @@ pub struct EmulatorArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  fastio completions bash > ~/.local/share/bash-completion/completions/fastio
+  fastio completions zsh > \"${fpath[1]}/_fastio\"
+  fastio completions fish > ~/.config/fish/completions/fastio.fish")]
 pub struct CompletionsArgs {
     /// Shell to generate for
     #[arg(value_enum)]

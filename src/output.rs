@@ -197,9 +197,17 @@ pub fn summary_json(s: &Summary) -> Value {
         "bytes_per_sec": rate(s), "interrupted": s.interrupted, "dry_run": s.dry_run})
 }
 
+/// A wall time for people: milliseconds below a second (so a quick run never reads "0.0s").
+fn wall_time(d: Duration) -> String {
+    if d < Duration::from_secs(1) {
+        format!("{} ms", d.as_millis())
+    } else {
+        format!("{:.1} s", d.as_secs_f64())
+    }
+}
+
 /// The human summary line.
 pub fn summary_line(s: &Summary) -> String {
-    let secs = s.wall.as_secs_f64();
     if s.dry_run {
         return format!(
             "dry run: would upload {} files ({}), skip {}, create {} folders; {} unreadable",
@@ -211,13 +219,13 @@ pub fn summary_line(s: &Summary) -> String {
         );
     }
     let mut line = format!(
-        "{}uploaded {} files ({}), skipped {}, failed {} in {:.1}s ({}/s); {} retries, {} throttled",
+        "{}uploaded {} files ({}), skipped {}, failed {} in {} ({}/s); {} retries, {} throttled",
         if s.interrupted { "interrupted: " } else { "" },
         s.uploaded,
         HumanBytes(s.bytes),
         s.skipped,
         s.failed,
-        secs,
+        wall_time(s.wall),
         HumanBytes(rate(s)),
         s.retries,
         s.throttled

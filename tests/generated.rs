@@ -88,7 +88,17 @@ fn completions_subcommand_prints_a_script_for_each_shell() {
 
 #[test]
 fn every_subcommand_help_ends_with_examples() {
-    for sub in ["login", "upload", "import-url", "lock", "ask", "emulator"] {
+    for sub in [
+        "login",
+        "logout",
+        "whoami",
+        "upload",
+        "import-url",
+        "lock",
+        "ask",
+        "emulator",
+        "completions",
+    ] {
         let out = Command::cargo_bin("fastio")
             .unwrap()
             .args([sub, "--help"])
