@@ -644,9 +644,32 @@ async fn single_call(
     query: Option<String>,
     mut mp: Multipart,
 ) -> ApiResult {
+    let tmp = state.store.tmp_path();
+    let (mut fields, spooled) = read_upload_form(&mut mp, &tmp, SINGLE_CALL_MAX, true).await?;
+    if let Some(q) = query {
+        for (k, v) in url::form_urlencoded::parse(q.as_bytes()) {
+            fields.entry(k.into_owned()).or_insert(v.into_owned());
+        }
+    }
+    let f = Fields(fields);
+    let outcome = single_call_store(&state, &caller, &f, spooled.as_ref()).await;
+    if outcome.is_err() {
+        // On success the temp file was renamed into the blob store.
+        remove_quietly(&tmp);
+    }
+    outcome
+}
+
+/// Read an upload's multipart body: text parts into a map, and the one data part (`chunk`, or
+/// `file`) spooled to `tmp` (at most `max` bytes, hashed when `hash`). On error `tmp` is gone.
+async fn read_upload_form(
+    mp: &mut Multipart,
+    tmp: &FsPath,
+    max: u64,
+    hash: bool,
+) -> Result<(HashMap<String, String>, Option<Spooled>), ApiErr> {
     let mut fields: HashMap<String, String> = HashMap::new();
     let mut spooled: Option<Spooled> = None;
-    let tmp = state.store.tmp_path();
     let result: Result<(), ApiErr> = async {
         while let Some(mut field) = mp
             .next_field()
@@ -658,7 +681,7 @@ async fn single_call(
                 if spooled.is_some() {
                     return Err(ApiErr::invalid("chunk", "sent more than once"));
                 }
-                spooled = Some(spool_field(&mut field, &tmp, SINGLE_CALL_MAX, true).await?);
+                spooled = Some(spool_field(&mut field, tmp, max, hash).await?);
             } else {
                 let v = field
                     .text()
@@ -670,25 +693,18 @@ async fn single_call(
         Ok(())
     }
     .await;
-    let cleanup = |p: &FsPath| {
-        let _ = std::fs::remove_file(p);
-    };
-    if let Err(e) = result {
-        cleanup(&tmp);
-        return Err(e);
-    }
-    if let Some(q) = query {
-        for (k, v) in url::form_urlencoded::parse(q.as_bytes()) {
-            fields.entry(k.into_owned()).or_insert(v.into_owned());
+    match result {
+        Ok(()) => Ok((fields, spooled)),
+        Err(e) => {
+            remove_quietly(tmp);
+            Err(e)
         }
     }
-    let f = Fields(fields);
-    let outcome = single_call_store(&state, &caller, &f, spooled.as_ref()).await;
-    if outcome.is_err() {
-        // On success the temp file was renamed into the blob store.
-        cleanup(&tmp);
-    }
-    outcome
+}
+
+/// Remove a temporary file that may not exist.
+fn remove_quietly(p: &FsPath) {
+    let _ = std::fs::remove_file(p);
 }
 
 async fn single_call_store(
@@ -862,39 +878,7 @@ async fn chunk(
     }
     let dir = session_dir(&state, &sid);
     let tmp = dir.join(format!("tmp-{}", ids::random_alnum(12)));
-    let mut form: HashMap<String, String> = HashMap::new();
-    let mut spooled: Option<Spooled> = None;
-    let chunk_size = state.config.chunk_size;
-    let read: Result<(), ApiErr> = async {
-        while let Some(mut field) = mp
-            .next_field()
-            .await
-            .map_err(|e| ApiErr::invalid("body", &format!("bad multipart body: {e}")))?
-        {
-            let name = field.name().unwrap_or("").to_string();
-            if name == "chunk" || name == "file" {
-                if spooled.is_some() {
-                    return Err(ApiErr::invalid("chunk", "sent more than once"));
-                }
-                spooled = Some(spool_field(&mut field, &tmp, chunk_size, false).await?);
-            } else {
-                let v = field
-                    .text()
-                    .await
-                    .map_err(|e| ApiErr::invalid(&name, &format!("unreadable: {e}")))?;
-                form.insert(name, v);
-            }
-        }
-        Ok(())
-    }
-    .await;
-    let discard = |p: &FsPath| {
-        let _ = std::fs::remove_file(p);
-    };
-    if let Err(e) = read {
-        discard(&tmp);
-        return Err(e);
-    }
+    let (form, spooled) = read_upload_form(&mut mp, &tmp, state.config.chunk_size, false).await?;
     // The query wins over form fields.
     let mut merged = form;
     for (k, v) in q.0 {
@@ -904,7 +888,7 @@ async fn chunk(
     match accept_chunk(&state, &s, &f, spooled).await {
         Ok(v) => wire::ok(v),
         Err(e) => {
-            discard(&tmp);
+            remove_quietly(&tmp);
             Err(e)
         }
     }
