@@ -368,7 +368,6 @@ pub async fn report(
                 }
             }
             Event::FileSkipped {
-                id,
                 local,
                 size,
                 reason,
@@ -379,7 +378,6 @@ pub async fn report(
                 if let Some(b) = &bars {
                     b.overall.inc(*size);
                 }
-                let _ = id;
                 if printer.verbose > 0 {
                     say(&bars, format!("skipped `{local}`: {reason}"));
                 }
