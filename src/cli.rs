@@ -96,6 +96,30 @@ pub struct GlobalArgs {
     /// Only errors on stderr
     #[arg(short, long, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
+
+    /// Abandon a request that makes no progress for this long (connecting, sending, waiting
+    /// for or reading the answer) and retry it (e.g. 60s, 2m)
+    #[arg(
+        long,
+        global = true,
+        env = "FASTIO_STALL_TIMEOUT",
+        default_value = "60s",
+        value_parser = parse_duration,
+        value_name = "DURATION"
+    )]
+    pub stall_timeout: std::time::Duration,
+}
+
+/// A duration such as `90s`, `2m`, `1h 30m` or a bare number of seconds.
+pub fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
+    let s = s.trim();
+    if let Ok(secs) = s.parse::<f64>() {
+        if secs.is_finite() && secs >= 0.0 {
+            return Ok(std::time::Duration::from_secs_f64(secs));
+        }
+        return Err(format!("`{s}` is not a duration"));
+    }
+    humantime::parse_duration(s).map_err(|e| format!("`{s}` is not a duration ({e})"))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -285,6 +309,10 @@ pub struct UploadArgs {
     /// Retries per request for 5xx, timeouts and connection errors
     #[arg(long, default_value_t = 5, value_name = "N")]
     pub retries: u32,
+
+    /// Fail a file whose upload session is not stored this long after its last chunk
+    #[arg(long, default_value = "30m", value_parser = parse_duration, value_name = "DURATION")]
+    pub assembly_timeout: std::time::Duration,
 
     /// Ignore (and do not write) the resume journal
     #[arg(long)]

@@ -46,7 +46,7 @@ use std::time::{Duration, Instant};
 use indicatif::{HumanBytes, MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde_json::{Value, json};
 
-use crate::api::RateGate;
+use crate::api::Gates;
 use crate::cli::{GlobalArgs, ProgressMode};
 use crate::transfer::{Event, Summary};
 
@@ -172,6 +172,7 @@ pub fn event_json(e: &Event) -> Option<Value> {
         Event::FolderCreated { remote_path } => {
             json!({"type": "would_create_folder", "remote_path": remote_path})
         }
+        Event::Stopped { reason } => json!({"type": "stopped", "reason": reason}),
         Event::Summary(s) => summary_json(s),
         Event::FileQueued { .. }
         | Event::WalkDone
@@ -283,7 +284,7 @@ impl Bars {
 pub async fn report(
     printer: Printer,
     mut rx: tokio::sync::mpsc::UnboundedReceiver<Event>,
-    gate: Arc<RateGate>,
+    gate: Arc<Gates>,
 ) {
     let mut bars = (printer.progress == Progress::Bars).then(Bars::new);
     let mut t = Totals::default();
@@ -448,6 +449,14 @@ pub async fn report(
                     say(&bars, format!("would create folder `{remote_path}`"));
                 }
             }
+            Event::Stopped { reason } => {
+                // Why the run ends early: printed even with -q.
+                let line = format!("fastio: stopping: {reason}");
+                match &bars {
+                    Some(b) => b.println(&line),
+                    None => eprintln!("{line}"),
+                }
+            }
             Event::Summary(s) => {
                 if let Some(b) = bars.take() {
                     for (_, pb) in b.files {
@@ -468,7 +477,7 @@ pub async fn report(
     }
 }
 
-fn throttled_note(gate: &RateGate) -> String {
+fn throttled_note(gate: &Gates) -> String {
     match gate.paused_until() {
         Some(until) => format!(
             " throttled (resumes in {:.0}s)",
@@ -481,7 +490,7 @@ fn throttled_note(gate: &RateGate) -> String {
     }
 }
 
-fn overall_msg(t: &Totals, gate: &RateGate) -> String {
+fn overall_msg(t: &Totals, gate: &Gates) -> String {
     format!(
         "{}/{}{} files{}{}",
         t.files_finished,
@@ -496,7 +505,7 @@ fn overall_msg(t: &Totals, gate: &RateGate) -> String {
     )
 }
 
-fn plain_status(t: &Totals, gate: &RateGate, started: Instant) -> String {
+fn plain_status(t: &Totals, gate: &Gates, started: Instant) -> String {
     let secs = started.elapsed().as_secs_f64().max(0.001);
     format!(
         "{} of {}{} files, {} of {}, {}/s{}",

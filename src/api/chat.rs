@@ -7,7 +7,8 @@
 use serde_json::Value;
 
 use super::envelope::string_field;
-use super::{ApiError, Client};
+use super::sse::SseParser;
+use super::{ApiError, Client, segment};
 
 /// A reference or subject item of a chat.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,7 +47,7 @@ pub async fn create_chat(
     references: &[Reference],
     subjects: &[Reference],
 ) -> Result<ChatStarted, ApiError> {
-    let path = format!("/workspace/{workspace_id}/ai/agent/");
+    let path = format!("/workspace/{}/ai/agent/", segment(workspace_id));
     let mut form = vec![("question", question.to_string())];
     let list = |items: &[Reference]| {
         Value::Array(items.iter().map(Reference::to_json).collect()).to_string()
@@ -126,8 +127,10 @@ pub async fn message_details(
     started: &ChatStarted,
 ) -> Result<Turn, ApiError> {
     let path = format!(
-        "/workspace/{workspace_id}/ai/agent/{}/message/{}/details/",
-        started.chat_id, started.message_id
+        "/workspace/{}/ai/agent/{}/message/{}/details/",
+        segment(workspace_id),
+        segment(&started.chat_id),
+        segment(&started.message_id)
     );
     let payload = client.get(&path, &[]).await?;
     Ok(parse_turn(&payload))
@@ -258,7 +261,7 @@ pub async fn activity_poll(
     wait_secs: u64,
     last_activity: Option<&str>,
 ) -> Result<(Option<String>, Vec<String>), ApiError> {
-    let path = format!("/activity/poll/{workspace_id}/");
+    let path = format!("/activity/poll/{}/", segment(workspace_id));
     let mut query = vec![("wait", wait_secs.to_string())];
     if let Some(last) = last_activity {
         query.push(("lastactivity", last.to_string()));
@@ -294,7 +297,10 @@ fn activity_keys(payload: &Value) -> Vec<String> {
 /// Workspace intelligence flag from `GET /workspace/{id}/details/` (`None` if not reported).
 pub async fn intelligence(client: &Client, workspace_id: &str) -> Result<Option<bool>, ApiError> {
     let payload = client
-        .get(&format!("/workspace/{workspace_id}/details/"), &[])
+        .get(
+            &format!("/workspace/{}/details/", segment(workspace_id)),
+            &[],
+        )
         .await?;
     let ws = payload.get("workspace").unwrap_or(&payload);
     Ok(match ws.get("intelligence") {
@@ -309,7 +315,7 @@ pub async fn intelligence(client: &Client, workspace_id: &str) -> Result<Option<
 pub async fn enable_intelligence(client: &Client, workspace_id: &str) -> Result<(), ApiError> {
     client
         .post_form(
-            &format!("/workspace/{workspace_id}/update/"),
+            &format!("/workspace/{}/update/", segment(workspace_id)),
             &[("intelligence", "true".to_string())],
         )
         .await?;
@@ -366,7 +372,7 @@ pub async fn node_ai(
     workspace_id: &str,
     node_id: &str,
 ) -> Result<NodeAi, ApiError> {
-    let path = format!("/workspace/{workspace_id}/storage/{node_id}/details/");
+    let path = super::storage::storage_path(workspace_id, node_id, "details/");
     let payload = client
         .get(&path, &[("output", "standard".to_string())])
         .await?;
@@ -387,111 +393,38 @@ pub async fn list_with_ai(
     workspace_id: &str,
     folder_id: &str,
 ) -> Result<Vec<NodeAi>, ApiError> {
-    let path = format!("/workspace/{workspace_id}/storage/{folder_id}/list/");
-    let mut out = Vec::new();
-    let mut cursor: Option<String> = None;
-    loop {
-        let mut query = vec![
-            ("page_size", "500".to_string()),
-            ("output", "standard".to_string()),
-        ];
-        if let Some(c) = &cursor {
-            query.push(("cursor", c.clone()));
-        }
-        let payload = client.get(&path, &query).await?;
-        let items = ["nodes", "files", "items"]
-            .iter()
-            .find_map(|k| match payload.get(*k) {
-                Some(Value::Array(a)) => Some(a.clone()),
-                Some(obj @ Value::Object(_)) => obj.get("items").and_then(Value::as_array).cloned(),
-                _ => None,
-            })
-            .unwrap_or_default();
-        for node in &items {
-            let Some(id) = string_field(node, "id") else {
-                continue;
-            };
-            out.push(NodeAi {
-                id,
+    let items =
+        super::storage::list_folder_raw(client, workspace_id, folder_id, "standard").await?;
+    Ok(items
+        .iter()
+        .filter_map(|node| {
+            Some(NodeAi {
+                id: string_field(node, "id")?,
                 name: string_field(node, "name").unwrap_or_default(),
                 parent: string_field(node, "parent").or_else(|| string_field(node, "parent_id")),
                 is_folder: string_field(node, "type").as_deref() == Some("folder"),
                 ai_state: node_ai_state(node),
-            });
-        }
-        let pagination = payload.get("pagination");
-        let has_more = pagination
-            .and_then(|p| p.get("has_more"))
-            .and_then(Value::as_bool)
-            .unwrap_or(false);
-        match pagination.and_then(|p| string_field(p, "next_cursor")) {
-            Some(next) if has_more && !next.is_empty() && cursor.as_deref() != Some(&next) => {
-                cursor = Some(next)
-            }
-            _ => return Ok(out),
-        }
-    }
+            })
+        })
+        .collect())
 }
 
-/// One Server-Sent Event.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SseEvent {
-    pub event: String,
-    pub data: String,
-}
-
-/// Incremental SSE parser: feed bytes, get complete events (`event:` / `data:` lines, a blank
-/// line ends an event; `:` comments ignored; CRLF accepted).
-#[derive(Debug, Default)]
-pub struct SseParser {
-    buf: String,
-    event: String,
-    data: Vec<String>,
-}
-
-impl SseParser {
-    pub fn feed(&mut self, chunk: &[u8]) -> Vec<SseEvent> {
-        self.buf.push_str(&String::from_utf8_lossy(chunk));
-        let mut out = Vec::new();
-        while let Some(pos) = self.buf.find('\n') {
-            let line: String = self.buf.drain(..=pos).collect();
-            let line = line.trim_end_matches(['\n', '\r']);
-            if line.is_empty() {
-                if !self.data.is_empty() || !self.event.is_empty() {
-                    out.push(SseEvent {
-                        event: if self.event.is_empty() {
-                            "message".into()
-                        } else {
-                            std::mem::take(&mut self.event)
-                        },
-                        data: self.data.join("\n"),
-                    });
-                    self.data.clear();
-                }
-            } else if let Some(v) = line.strip_prefix("event:") {
-                self.event = v.trim().to_string();
-            } else if let Some(v) = line.strip_prefix("data:") {
-                self.data.push(v.strip_prefix(' ').unwrap_or(v).to_string());
-            }
-        }
-        out
-    }
-}
-
-/// Read a message through its SSE stream (`GET …/message/{id}/read/`): `on_text` gets each
-/// piece of answer text as it arrives; the final `done` / `needs_input` / `error` event's
-/// payload (a details payload, possibly enveloped) gives the [`Turn`]. `Ok(None)` when the
-/// stream ended without a final event (the caller then falls back to reading the details).
+/// Follow a message's SSE stream (`GET …/message/{id}/read/`): `on_text` gets each piece of
+/// answer text as it arrives. The stream's event format is not documented, so nothing final is
+/// taken from it: when it ends (a `done` / `needs_input` / `error` event, or the connection
+/// closes) the caller reads the message details for the answer and its citations.
 pub async fn read_stream(
     client: &Client,
     workspace_id: &str,
     started: &ChatStarted,
     mut on_text: impl FnMut(&str),
-) -> Result<Option<Turn>, ApiError> {
+) -> Result<(), ApiError> {
     use futures_util::StreamExt;
     let path = format!(
-        "/workspace/{workspace_id}/ai/agent/{}/message/{}/read/",
-        started.chat_id, started.message_id
+        "/workspace/{}/ai/agent/{}/message/{}/read/",
+        segment(workspace_id),
+        segment(&started.chat_id),
+        segment(&started.message_id)
     );
     let resp = client
         .send(reqwest::Method::GET, &path, |rb| {
@@ -507,9 +440,9 @@ pub async fn read_stream(
             source,
         })?;
         for ev in parser.feed(&chunk) {
-            let data: Value = serde_json::from_str(&ev.data).unwrap_or(Value::Null);
             match ev.event.as_str() {
                 "message" | "delta" | "text" => {
+                    let data: Value = serde_json::from_str(&ev.data).unwrap_or(Value::Null);
                     if let Some(t) = data
                         .get("text")
                         .or_else(|| data.get("delta"))
@@ -518,27 +451,12 @@ pub async fn read_stream(
                         on_text(t);
                     }
                 }
-                "done" | "needs_input" | "error" => {
-                    let payload = if data.get("response").is_some() {
-                        super::envelope::payload(data)
-                    } else {
-                        data
-                    };
-                    let mut turn = parse_turn(&payload);
-                    if turn.state == TurnState::Working {
-                        turn.state = match ev.event.as_str() {
-                            "done" => TurnState::Complete,
-                            "needs_input" => TurnState::NeedsInput,
-                            _ => TurnState::Failed,
-                        };
-                    }
-                    return Ok(Some(turn));
-                }
+                "done" | "needs_input" | "error" => return Ok(()),
                 _ => {}
             }
         }
     }
-    Ok(None)
+    Ok(())
 }
 
 #[cfg(test)]
@@ -607,30 +525,6 @@ mod tests {
         assert_eq!(t.state, TurnState::NeedsInput);
         assert_eq!(t.answer, None);
         assert_eq!(t.clarification.as_deref(), Some("Acme or Globex?"));
-    }
-
-    #[test]
-    fn sse_events_split_across_chunks() {
-        let mut p = SseParser::default();
-        assert!(p.feed(b"event: message\r\ndata: {\"text\"").is_empty());
-        let evs = p.feed(b": \"Net \"}\r\n\r\ndata: a\ndata: b\n\nevent: done\ndata: {}\n\n");
-        assert_eq!(
-            evs,
-            vec![
-                SseEvent {
-                    event: "message".into(),
-                    data: "{\"text\": \"Net \"}".into()
-                },
-                SseEvent {
-                    event: "message".into(),
-                    data: "a\nb".into()
-                },
-                SseEvent {
-                    event: "done".into(),
-                    data: "{}".into()
-                },
-            ]
-        );
     }
 
     #[test]

@@ -64,6 +64,39 @@ pub fn parse_code(v: &Value) -> i64 {
     }
 }
 
+/// A short, printable excerpt of a body that is not the JSON we expected: an HTML page is named
+/// as such, other text is cut to 120 characters with control characters escaped.
+pub fn body_excerpt(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    let t = text.trim_start();
+    if t.is_empty() {
+        return "empty body".into();
+    }
+    let lower: String = t.chars().take(15).collect::<String>().to_ascii_lowercase();
+    if lower.starts_with("<!doctype html") || lower.starts_with("<html") {
+        return "an HTML page".into();
+    }
+    let cut: String = t.chars().take(120).collect();
+    let mut out = cut.escape_debug().to_string();
+    if t.chars().count() > 120 {
+        out.push('…');
+    }
+    out
+}
+
+/// A value is "truthy" the way the API's booleans arrive: `true`, `"true"`, `"yes"`, `"1"`, or a
+/// non-zero number.
+pub fn truthy(v: Option<&Value>) -> bool {
+    match v {
+        Some(Value::Bool(b)) => *b,
+        Some(Value::String(s)) => {
+            matches!(s.trim().to_ascii_lowercase().as_str(), "true" | "yes" | "1")
+        }
+        Some(Value::Number(n)) => n.as_f64().is_some_and(|n| n != 0.0),
+        _ => false,
+    }
+}
+
 /// A string field that may arrive as a JSON string or a number (ids, counts).
 pub fn string_field(v: &Value, key: &str) -> Option<String> {
     match v.get(key)? {
@@ -85,6 +118,37 @@ mod tests {
         assert!(result_is_truthy(&nested) && result_is_truthy(&flat));
         assert_eq!(payload(nested), json!({"id": "5a"}));
         assert_eq!(payload(flat), json!({"id": "5a"}));
+    }
+
+    #[test]
+    fn truthy_values_in_every_spelling() {
+        for v in [
+            json!(true),
+            json!("true"),
+            json!("yes"),
+            json!(1),
+            json!("1"),
+        ] {
+            assert!(truthy(Some(&v)), "{v}");
+        }
+        for v in [
+            json!(false),
+            json!("false"),
+            json!("no"),
+            json!(0),
+            json!(null),
+        ] {
+            assert!(!truthy(Some(&v)), "{v}");
+        }
+        assert!(!truthy(None));
+    }
+
+    #[test]
+    fn excerpts_name_html_and_escape_control_characters() {
+        assert_eq!(body_excerpt(b"<!DOCTYPE html><p>hi"), "an HTML page");
+        assert_eq!(body_excerpt(b"  "), "empty body");
+        assert_eq!(body_excerpt(b"bad\x1b[31m"), "bad\\u{1b}[31m");
+        assert!(body_excerpt(&[b'a'; 500]).ends_with('…'));
     }
 
     #[test]

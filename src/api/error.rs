@@ -1,4 +1,5 @@
 //! Typed API errors. Callers branch on HTTP status first, then on the envelope's error code.
+//! Nothing here invents a status: a failure that never got an HTTP answer has its own variant.
 
 use std::time::Duration;
 
@@ -27,12 +28,50 @@ pub enum ApiError {
         detail: String,
     },
     /// The request never got an answer: connection refused or reset, timeout, DNS.
-    #[error("{method} {path}: {source}")]
+    #[error("{method} {path}: {}", transport_text(.source))]
     Transport {
         method: String,
         path: String,
         #[source]
         source: reqwest::Error,
+    },
+    /// The request made no progress (connecting, sending, waiting for or reading the answer)
+    /// for the stall limit.
+    #[error(
+        "{method} {path}: {server} stalled: no progress for {} s",
+        idle.as_secs()
+    )]
+    Stalled {
+        method: String,
+        path: String,
+        server: String,
+        idle: Duration,
+    },
+    /// The server answered with a redirect. The API never redirects; following one could send
+    /// the credential elsewhere, so it is reported.
+    #[error(
+        "{method} {path}: the server redirected (HTTP {status}) to {location}; check --api-base"
+    )]
+    Redirected {
+        method: String,
+        path: String,
+        status: u16,
+        location: String,
+    },
+    /// `createfolder` answered with a folder of another name: a file of that name is in the way
+    /// and the server auto-renamed the new folder.
+    #[error(
+        "cannot create folder `{name}`: a file of that name is in the way (the server made `{got}` instead)"
+    )]
+    NameTaken { name: String, got: String },
+    /// No usable credential could be obtained for the request (login expired, refresh refused,
+    /// token endpoint unreachable).
+    #[error("{method} {path}: {source}")]
+    Credential {
+        method: String,
+        path: String,
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
     },
 }
 
@@ -42,6 +81,32 @@ fn code_suffix(code: i64) -> String {
     } else {
         format!(" (code {code})")
     }
+}
+
+/// reqwest's message plus its cause ("error sending request: connection refused"), without the
+/// URL (which the path already names).
+fn transport_text(e: &reqwest::Error) -> String {
+    let mut text = if e.is_connect() {
+        "cannot connect".to_string()
+    } else if e.is_timeout() {
+        "timed out".to_string()
+    } else {
+        let s = e.to_string();
+        match s.find(" for url (") {
+            Some(i) => s[..i].to_string(),
+            None => s,
+        }
+    };
+    let mut cause = std::error::Error::source(e);
+    while let Some(c) = cause {
+        let s = c.to_string();
+        if !text.contains(&s) {
+            text.push_str(": ");
+            text.push_str(&s);
+        }
+        cause = c.source();
+    }
+    text
 }
 
 impl ApiError {
@@ -61,25 +126,71 @@ impl ApiError {
         }
     }
 
-    /// 401 or 403: the credential is wrong, expired or lacks permission.
+    /// 401 or 403, or no credential could be had: the credential is wrong, expired or lacks
+    /// permission.
     pub fn is_auth(&self) -> bool {
         matches!(self.status(), Some(401 | 403))
+            || matches!(self, ApiError::Credential { .. }) && !self.credential_unreachable()
+    }
+
+    /// 401 (after one refresh), or no credential: nothing else can succeed either.
+    pub fn is_unauthenticated(&self) -> bool {
+        self.status() == Some(401)
+            || matches!(self, ApiError::Credential { .. }) && !self.credential_unreachable()
+    }
+
+    /// 403: this request is not allowed (a scoped key, a plan limit); others may be.
+    pub fn is_forbidden(&self) -> bool {
+        self.status() == Some(403)
+    }
+
+    /// A credential failure because the token endpoint could not be reached.
+    fn credential_unreachable(&self) -> bool {
+        let ApiError::Credential { source, .. } = self else {
+            return false;
+        };
+        let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(source.as_ref());
+        while let Some(c) = cause {
+            if let Some(t) = c.downcast_ref::<crate::auth::oauth::TokenError>() {
+                return matches!(t, crate::auth::oauth::TokenError::Unreachable(_));
+            }
+            cause = c.source();
+        }
+        false
     }
 
     pub fn is_rate_limited(&self) -> bool {
         self.status() == Some(429)
     }
 
+    /// 404 for a resource (not the 9992 "no such route").
     pub fn is_not_found(&self) -> bool {
-        self.status() == Some(404)
+        self.status() == Some(404) && !self.is_no_route()
     }
 
-    /// Worth retrying with backoff: gateway errors, 500, timeouts, connection failures.
+    /// 404 with code 9992: the server does not have this route at all.
+    pub fn is_no_route(&self) -> bool {
+        self.status() == Some(404) && self.code() == 9992
+    }
+
+    /// The server could not be used at all: no answer, a stall, a redirect elsewhere, or an
+    /// answer that is not the API's.
+    pub fn is_unreachable(&self) -> bool {
+        matches!(
+            self,
+            ApiError::Transport { .. } | ApiError::Stalled { .. } | ApiError::Redirected { .. }
+        ) || self.credential_unreachable()
+    }
+
+    /// Worth retrying with backoff: gateway errors, 500, timeouts, stalls, connection failures.
     pub fn is_transient(&self) -> bool {
         match self {
             ApiError::Status { status, .. } => matches!(status, 500 | 502 | 503 | 504),
-            ApiError::Transport { .. } => true,
-            ApiError::Decode { .. } => false,
+            ApiError::Transport { .. } | ApiError::Stalled { .. } => true,
+            ApiError::Decode { .. }
+            | ApiError::Redirected { .. }
+            | ApiError::Credential { .. }
+            | ApiError::NameTaken { .. } => false,
         }
     }
 
@@ -89,14 +200,17 @@ impl ApiError {
         match self {
             ApiError::Transport { source, .. } => !source.is_connect(),
             ApiError::Status { status, .. } => *status >= 500,
-            ApiError::Decode { .. } => true,
+            ApiError::Decode { .. } | ApiError::Stalled { .. } => true,
+            ApiError::Redirected { .. } | ApiError::Credential { .. } => false,
+            ApiError::NameTaken { .. } => false,
         }
     }
 
     pub fn exit_status(&self) -> ExitStatus {
         match self {
             _ if self.is_auth() => ExitStatus::Auth,
-            ApiError::Transport { .. } => ExitStatus::Unavailable,
+            _ if self.is_unreachable() => ExitStatus::Unavailable,
+            ApiError::Decode { .. } => ExitStatus::Unavailable,
             _ => ExitStatus::PartialFailure,
         }
     }

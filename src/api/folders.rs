@@ -132,18 +132,22 @@ impl FolderResolver {
         probe.resolve(path).await
     }
 
+    /// One segment. Retries are the client's (commands) or the caller's (the upload engine,
+    /// whose client has none): never both.
     async fn resolve_one(&self, parent_id: String, name: &str) -> Result<Option<String>, ApiError> {
         if self.create {
-            // `createfolder` is idempotent (returns the existing folder), so retrying is safe.
-            let node = super::retry::idempotent(|| {
-                create_folder(&self.client, &self.workspace_id, &parent_id, name)
-            })
-            .await?;
+            let node = create_folder(&self.client, &self.workspace_id, &parent_id, name).await?;
+            if node.name != name {
+                // A file of that name is in the way and the server auto-renamed the folder
+                // (`name (2)`): uploading there would put files where nobody asked.
+                return Err(ApiError::NameTaken {
+                    name: name.to_string(),
+                    got: node.name,
+                });
+            }
             return Ok(Some(node.id));
         }
-        let children =
-            super::retry::idempotent(|| list_folder(&self.client, &self.workspace_id, &parent_id))
-                .await?;
+        let children = list_folder(&self.client, &self.workspace_id, &parent_id).await?;
         Ok(children
             .into_iter()
             .find(|n| n.is_folder() && n.name == name)

@@ -99,7 +99,7 @@ pub async fn submit(client: &Client, req: &ImportRequest<'_>) -> Result<String, 
 
 /// `GET /web_upload/{id}/details/`.
 pub async fn details(client: &Client, id: &str) -> Result<ImportJob, ApiError> {
-    let path = format!("/web_upload/{id}/details/");
+    let path = format!("/web_upload/{}/details/", super::segment(id));
     let payload = client.get(&path, &[]).await?;
     parse_job(&payload, id).ok_or_else(|| ApiError::Decode {
         method: "GET".into(),

@@ -50,7 +50,7 @@ pub struct LockStatus {
 }
 
 fn lock_path(workspace_id: &str, node_id: &str) -> String {
-    format!("/workspace/{workspace_id}/storage/{node_id}/lock/")
+    super::storage::storage_path(workspace_id, node_id, "lock/")
 }
 
 /// Take a lock on `node_id` for `duration` seconds. `client_info` is sent as a JSON string.
@@ -96,8 +96,9 @@ pub async fn heartbeat(
     token: &str,
 ) -> Result<LockInfo, ApiError> {
     let path = format!("{}heartbeat/", lock_path(workspace_id, node_id));
+    // Extending a lock twice is harmless: retried like a read.
     let payload = client
-        .post_form(&path, &[("lock_token", token.to_string())])
+        .post_form_idempotent(&path, &[("lock_token", token.to_string())])
         .await?;
     Ok(parse_lock(&payload))
 }
@@ -129,7 +130,7 @@ pub fn parse_lock(payload: &Value) -> LockInfo {
         .get("lock")
         .filter(|v| v.is_object())
         .unwrap_or(payload);
-    let token = string_field(inner, "lock_token").or_else(|| string_field(payload, "lock_token"));
+    let token = find_token(payload);
     let duration = inner.get("duration").and_then(|v| match v {
         Value::Number(n) => n.as_u64(),
         Value::String(s) => s.parse().ok(),
@@ -172,6 +173,25 @@ pub fn parse_status(payload: &Value) -> LockStatus {
         locked,
         lock: if locked { lock } else { None },
     }
+}
+
+/// The lock token wherever the acquire payload puts it: `lock_token` (or `token`) at the top,
+/// under `lock`, or in any nested object (breadth first, `lock_token` preferred).
+pub fn find_token(payload: &Value) -> Option<String> {
+    let mut level: Vec<&Value> = vec![payload];
+    while !level.is_empty() {
+        for key in ["lock_token", "token"] {
+            if let Some(t) = level.iter().find_map(|v| string_field(v, key)) {
+                return Some(t);
+            }
+        }
+        level = level
+            .iter()
+            .filter_map(|v| v.as_object())
+            .flat_map(|m| m.values().filter(|v| v.is_object()))
+            .collect();
+    }
+    None
 }
 
 fn holder_name(v: &Value) -> Option<String> {
@@ -235,6 +255,25 @@ mod tests {
         assert_eq!(info.locked_by.as_deref(), Some("a@b.c"));
         assert_eq!(info.expires_epoch, Some(1_800_000_000));
         assert_eq!(info.device_name(), Some("x"));
+    }
+
+    /// Rule 8: `lock_token` or `token`, at any depth of the acquire payload.
+    #[test]
+    fn token_found_wherever_it_is() {
+        for p in [
+            json!({"lock_token": "t"}),
+            json!({"token": "t"}),
+            json!({"lock": {"token": "t", "node_id": "n"}}),
+            json!({"result": {"lock": {"lock_token": "t"}}}),
+            json!({"lock": {"node_id": "n"}, "meta": {"token": "t"}}),
+        ] {
+            assert_eq!(find_token(&p).as_deref(), Some("t"), "{p}");
+        }
+        assert_eq!(find_token(&json!({"lock": {"node_id": "n"}})), None);
+        assert_eq!(
+            find_token(&json!({"token": "outer", "lock": {"lock_token": "inner"}})).as_deref(),
+            Some("outer")
+        );
     }
 
     #[test]

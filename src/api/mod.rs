@@ -9,6 +9,7 @@ pub mod imports;
 pub mod locks;
 pub mod ratelimit;
 pub mod retry;
+pub mod sse;
 pub mod storage;
 pub mod upload;
 pub mod workspace;
@@ -175,13 +176,80 @@ impl RateGate {
     }
 }
 
-/// The API client. Cheap to clone; clones share the connection pool, credentials and gate.
+/// Percent-encode one path segment the way RFC 3986 requires: unreserved characters
+/// (`A–Z a–z 0–9 - . _ ~`) go out as they are, everything else is escaped. Ids therefore keep
+/// their hyphens (`/upload/5abcd-efghi-…/chunk/`, never `%2D`).
+pub fn segment(s: &str) -> String {
+    const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'.')
+        .remove(b'_')
+        .remove(b'~');
+    percent_encoding::utf8_percent_encode(s, SEGMENT).to_string()
+}
+
+/// The rate-limit buckets the service keeps apart (fastio-api.md §1.5): `/upload/batch/` has
+/// its own, so a throttled batch must not pause chunk uploads.
+#[derive(Debug, Default)]
+pub struct Gates {
+    pub main: RateGate,
+    pub batch: RateGate,
+}
+
+impl Gates {
+    /// The gate a request to `path` goes through.
+    pub fn for_path(&self, path: &str) -> &RateGate {
+        if path.starts_with("/upload/batch") {
+            &self.batch
+        } else {
+            &self.main
+        }
+    }
+
+    /// 429s seen so far, every bucket.
+    pub fn throttled_count(&self) -> u64 {
+        self.main.throttled_count() + self.batch.throttled_count()
+    }
+
+    /// When the main gate is closed, until when (what progress displays show).
+    pub fn paused_until(&self) -> Option<Instant> {
+        self.main.paused_until()
+    }
+}
+
+/// Default for [`ClientOptions::stall_timeout`].
+pub const DEFAULT_STALL_TIMEOUT: Duration = Duration::from_secs(60);
+/// Default for [`ClientOptions::retries`].
+pub const DEFAULT_RETRIES: u32 = 4;
+
+/// How the HTTP client treats the network.
+#[derive(Debug, Clone, Copy)]
+pub struct ClientOptions {
+    /// A request that makes no progress (connect, sending its body, waiting for or reading the
+    /// answer) for this long is abandoned as stalled ([`ApiError::Stalled`], retryable).
+    pub stall_timeout: Duration,
+    /// Retries of idempotent calls (GET, and calls marked idempotent) after 5xx, timeouts,
+    /// stalls and connection errors. The upload engine sets 0 and retries under its own budget.
+    pub retries: u32,
+}
+
+impl Default for ClientOptions {
+    fn default() -> Self {
+        ClientOptions {
+            stall_timeout: DEFAULT_STALL_TIMEOUT,
+            retries: DEFAULT_RETRIES,
+        }
+    }
+}
+
+/// The API client. Cheap to clone; clones share the connection pool, credentials and gates.
 #[derive(Clone)]
 pub struct Client {
     http: reqwest::Client,
     base: Arc<str>,
     creds: Arc<dyn Credentials>,
-    gate: Arc<RateGate>,
+    gates: Arc<Gates>,
+    opts: ClientOptions,
 }
 
 impl std::fmt::Debug for Client {
@@ -194,29 +262,126 @@ impl std::fmt::Debug for Client {
 
 pub const DEFAULT_API_BASE: &str = "https://api.fast.io/current";
 
+/// The time of the last byte a request moved (body sent, answer read), shared with a watchdog.
+#[derive(Debug, Clone)]
+pub struct Progress(Arc<(Instant, std::sync::atomic::AtomicU64)>);
+
+impl Progress {
+    fn new() -> Progress {
+        Progress(Arc::new((
+            Instant::now(),
+            std::sync::atomic::AtomicU64::new(0),
+        )))
+    }
+
+    /// Something moved now.
+    pub fn tick(&self) {
+        let ms = self.0.0.elapsed().as_millis() as u64;
+        self.0.1.store(ms, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    fn idle(&self) -> Duration {
+        let last = Duration::from_millis(self.0.1.load(std::sync::atomic::Ordering::Relaxed));
+        self.0.0.elapsed().saturating_sub(last)
+    }
+}
+
+tokio::task_local! {
+    /// The progress clock of the request being sent on this task, for streamed bodies.
+    static PROGRESS: Progress;
+}
+
+/// Note progress of the request being sent by the current task (called by streamed bodies).
+pub fn note_progress() {
+    let _ = PROGRESS.try_with(Progress::tick);
+}
+
+/// Wrap a body stream so that every piece it yields counts as progress of its request.
+pub fn progress_stream<S, E>(stream: S) -> impl futures_util::Stream<Item = Result<bytes::Bytes, E>>
+where
+    S: futures_util::Stream<Item = Result<bytes::Bytes, E>>,
+{
+    use futures_util::StreamExt as _;
+    let progress = PROGRESS.try_with(Progress::clone).ok();
+    stream.inspect(move |_| {
+        if let Some(p) = &progress {
+            p.tick();
+        }
+    })
+}
+
+/// Run `fut` until it finishes or `progress` has been idle for `limit`.
+async fn watch<T>(
+    progress: &Progress,
+    limit: Duration,
+    fut: impl std::future::Future<Output = T>,
+) -> Result<T, Duration> {
+    tokio::pin!(fut);
+    let step = (limit / 4).clamp(Duration::from_millis(50), Duration::from_secs(5));
+    loop {
+        tokio::select! {
+            r = &mut fut => return Ok(r),
+            _ = tokio::time::sleep(step) => {
+                let idle = progress.idle();
+                if idle >= limit {
+                    return Err(idle);
+                }
+            }
+        }
+    }
+}
+
 impl Client {
     /// `base` is the API root including the version segment, e.g. `https://api.fast.io/current`.
     pub fn new(base: &str, creds: Arc<dyn Credentials>) -> anyhow::Result<Client> {
+        Client::with_options(base, creds, ClientOptions::default())
+    }
+
+    pub fn with_options(
+        base: &str,
+        creds: Arc<dyn Credentials>,
+        opts: ClientOptions,
+    ) -> anyhow::Result<Client> {
         let http = reqwest::Client::builder()
             .user_agent(concat!("fastio/", env!("CARGO_PKG_VERSION")))
-            .connect_timeout(Duration::from_secs(30))
-            .read_timeout(Duration::from_secs(300))
+            .connect_timeout(opts.stall_timeout.min(Duration::from_secs(30)))
+            .read_timeout(opts.stall_timeout)
             .pool_max_idle_per_host(64)
+            // A redirect to another host would drop the credential (and is not the API):
+            // report it instead of following it.
+            .redirect(reqwest::redirect::Policy::none())
             .build()?;
         Ok(Client {
             http,
             base: base.trim_end_matches('/').into(),
             creds,
-            gate: Arc::new(RateGate::default()),
+            gates: Arc::new(Gates::default()),
+            opts,
         })
+    }
+
+    /// The same client (pool, credentials, gates) with another retry count for idempotent calls.
+    pub fn with_retries(&self, retries: u32) -> Client {
+        let mut c = self.clone();
+        c.opts.retries = retries;
+        c
     }
 
     pub fn base(&self) -> &str {
         &self.base
     }
 
-    pub fn gate(&self) -> &Arc<RateGate> {
-        &self.gate
+    /// The gate of the main bucket (every path but `/upload/batch/`).
+    pub fn gate(&self) -> &RateGate {
+        &self.gates.main
+    }
+
+    pub fn gates(&self) -> &Arc<Gates> {
+        &self.gates
+    }
+
+    pub fn options(&self) -> ClientOptions {
+        self.opts
     }
 
     pub fn http(&self) -> &reqwest::Client {
@@ -232,67 +397,160 @@ impl Client {
         format!("{}{}", self.base, path)
     }
 
+    /// GET: idempotent, retried after transient failures.
     pub async fn get(&self, path: &str, query: &[(&str, String)]) -> Result<Value, ApiError> {
-        self.call(Method::GET, path, |rb| rb.query(query)).await
+        self.call_idempotent(Method::GET, path, |rb| rb.query(query))
+            .await
     }
 
+    /// A form POST that may create or change something: sent once (a retry could duplicate it).
     pub async fn post_form(&self, path: &str, form: &[(&str, String)]) -> Result<Value, ApiError> {
         self.call(Method::POST, path, |rb| rb.form(form)).await
     }
 
+    /// A form POST whose repetition is harmless (idempotent `createfolder`, lock heartbeat):
+    /// retried after transient failures like a GET.
+    pub async fn post_form_idempotent(
+        &self,
+        path: &str,
+        form: &[(&str, String)],
+    ) -> Result<Value, ApiError> {
+        self.call_idempotent(Method::POST, path, |rb| rb.form(form))
+            .await
+    }
+
+    /// DELETE with a form body (lock release); deleting twice is harmless, so it is retried.
     pub async fn delete_form(
         &self,
         path: &str,
         form: &[(&str, String)],
     ) -> Result<Value, ApiError> {
-        self.call(Method::DELETE, path, |rb| rb.form(form)).await
+        self.call_idempotent(Method::DELETE, path, |rb| rb.form(form))
+            .await
+    }
+
+    /// [`Client::call`] retried (up to [`ClientOptions::retries`] times, backing off with full
+    /// jitter) after 5xx, timeouts, stalls and connection errors; 429s wait at the gate.
+    pub async fn call_idempotent(
+        &self,
+        method: Method,
+        path: &str,
+        build: impl Fn(RequestBuilder) -> RequestBuilder,
+    ) -> Result<Value, ApiError> {
+        retry::idempotent(self.opts.retries, || {
+            self.call(method.clone(), path, &build)
+        })
+        .await
     }
 
     /// Send one request through the gate with auth, refresh once on 401, and decode the
     /// envelope into its payload. `build` may be called twice (after a refresh), so it must
     /// be able to rebuild the body. A 429 closes the gate and is returned to the caller, who
-    /// decides whether to retry.
+    /// decides whether to retry. Sent once: see [`Client::call_idempotent`] for retries.
     pub async fn call(
         &self,
         method: Method,
         path: &str,
         build: impl Fn(RequestBuilder) -> RequestBuilder,
     ) -> Result<Value, ApiError> {
-        let resp = self.send(method.clone(), path, build).await?;
-        self.decode(&method, path, resp).await
+        let progress = Progress::new();
+        let limit = self.opts.stall_timeout;
+        let fut = async {
+            let resp = self.send_inner(method.clone(), path, &build).await?;
+            self.decode(&method, path, resp).await
+        };
+        match watch(&progress, limit, PROGRESS.scope(progress.clone(), fut)).await {
+            Ok(r) => r,
+            Err(idle) => Err(self.stalled(&method, path, idle)),
+        }
+    }
+
+    fn stalled(&self, method: &Method, path: &str, idle: Duration) -> ApiError {
+        ApiError::Stalled {
+            method: method.to_string(),
+            path: path.to_string(),
+            server: self.origin(),
+            idle,
+        }
+    }
+
+    /// `scheme://host:port` of the API, for messages.
+    pub fn origin(&self) -> String {
+        url::Url::parse(&self.base)
+            .map(|u| u.origin().ascii_serialization())
+            .unwrap_or_else(|_| self.base.to_string())
     }
 
     /// Like [`Client::call`] but returns the raw response of a success status (for bodies that
-    /// are not envelopes, such as the OAuth token endpoint and file reads).
+    /// are not envelopes, such as file reads). The answer's headers must come within the stall
+    /// limit; reading the body is the caller's business.
     pub async fn send(
         &self,
         method: Method,
         path: &str,
         build: impl Fn(RequestBuilder) -> RequestBuilder,
     ) -> Result<Response, ApiError> {
+        let progress = Progress::new();
+        let fut = self.send_inner(method.clone(), path, &build);
+        match watch(
+            &progress,
+            self.opts.stall_timeout,
+            PROGRESS.scope(progress.clone(), fut),
+        )
+        .await
+        {
+            Ok(r) => r,
+            Err(idle) => Err(self.stalled(&method, path, idle)),
+        }
+    }
+
+    async fn send_inner(
+        &self,
+        method: Method,
+        path: &str,
+        build: &impl Fn(RequestBuilder) -> RequestBuilder,
+    ) -> Result<Response, ApiError> {
         let transport = |source| ApiError::Transport {
             method: method.to_string(),
             path: path.to_string(),
             source,
         };
+        let gate = self.gates.for_path(path);
         let mut refreshed = false;
         loop {
-            self.gate.wait_open().await;
-            self.gate.wait_turn().await;
-            let token = self.creds.bearer().await.map_err(|e| ApiError::Status {
-                method: method.to_string(),
-                path: path.to_string(),
-                status: 401,
-                code: 0,
-                text: format!("{e:#}"),
-                retry_after: None,
-            })?;
+            gate.wait_open().await;
+            gate.wait_turn().await;
+            note_progress();
+            let token = self
+                .creds
+                .bearer()
+                .await
+                .map_err(|source| ApiError::Credential {
+                    method: method.to_string(),
+                    path: path.to_string(),
+                    source: source.into(),
+                })?;
             let rb = self
                 .http
                 .request(method.clone(), self.url(path))
                 .bearer_auth(token.expose_secret());
             let resp = build(rb).send().await.map_err(transport)?;
+            note_progress();
             let status = resp.status().as_u16();
+            if resp.status().is_redirection() {
+                let location = resp
+                    .headers()
+                    .get(reqwest::header::LOCATION)
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("")
+                    .to_string();
+                return Err(ApiError::Redirected {
+                    method: method.to_string(),
+                    path: path.to_string(),
+                    status,
+                    location: redact_location(&location),
+                });
+            }
             if status == 401 && !refreshed {
                 refreshed = true;
                 if self.creds.refresh(&token).await.unwrap_or(false) {
@@ -301,8 +559,8 @@ impl Client {
             }
             if status == 429 {
                 let wait = LimitInfo::from_headers(resp.headers()).wait_from(SystemTime::now());
-                self.gate.pause(wait);
-                self.gate.note_refused();
+                gate.pause(wait);
+                gate.note_refused();
                 let err = self.error_from(&method, path, resp).await;
                 return Err(match err {
                     ApiError::Status {
@@ -326,8 +584,7 @@ impl Client {
             if !resp.status().is_success() {
                 return Err(self.error_from(&method, path, resp).await);
             }
-            self.gate
-                .note(&LimitInfo::from_headers(resp.headers()), SystemTime::now());
+            gate.note(&LimitInfo::from_headers(resp.headers()), SystemTime::now());
             return Ok(resp);
         }
     }
@@ -337,10 +594,7 @@ impl Client {
         let body = resp.bytes().await.unwrap_or_default();
         let (code, text) = match serde_json::from_slice::<Value>(&body) {
             Ok(v) => envelope::error_details(&v),
-            Err(_) => (
-                0,
-                String::from_utf8_lossy(&body).chars().take(200).collect(),
-            ),
+            Err(_) => (0, envelope::body_excerpt(&body)),
         };
         let text = if text.is_empty() {
             reqwest::StatusCode::from_u16(status)
@@ -369,15 +623,17 @@ impl Client {
         resp: Response,
     ) -> Result<Value, ApiError> {
         let status = resp.status().as_u16();
-        let body = resp.bytes().await.map_err(|source| ApiError::Transport {
-            method: method.to_string(),
-            path: path.to_string(),
-            source,
-        })?;
+        let body = read_body(resp)
+            .await
+            .map_err(|source| ApiError::Transport {
+                method: method.to_string(),
+                path: path.to_string(),
+                source,
+            })?;
         let value: Value = serde_json::from_slice(&body).map_err(|e| ApiError::Decode {
             method: method.to_string(),
             path: path.to_string(),
-            detail: format!("not JSON ({e})"),
+            detail: format!("not JSON ({e}): {}", envelope::body_excerpt(&body)),
         })?;
         if envelope::result_is_truthy(&value) {
             return Ok(envelope::payload(value));
@@ -395,6 +651,26 @@ impl Client {
             },
             retry_after: None,
         })
+    }
+}
+
+/// Read a whole answer body. Not counted as progress: an envelope is small, so the whole body
+/// must arrive within the stall limit after the headers (a server trickling it is stalled).
+async fn read_body(resp: Response) -> Result<bytes::Bytes, reqwest::Error> {
+    resp.bytes().await
+}
+
+/// A redirect target for messages: scheme, host and path only (a query could carry a secret).
+fn redact_location(location: &str) -> String {
+    match url::Url::parse(location) {
+        Ok(mut u) => {
+            u.set_query(None);
+            u.set_fragment(None);
+            let _ = u.set_password(None);
+            let _ = u.set_username("");
+            u.to_string()
+        }
+        Err(_) => location.split('?').next().unwrap_or("").to_string(),
     }
 }
 

@@ -77,9 +77,13 @@ fn listing_items(payload: &Value) -> &[Value] {
     &[]
 }
 
-/// `/workspace/{workspace_id}/storage/{node}/...`
-fn storage_path(workspace_id: &str, node: &str, tail: &str) -> String {
-    format!("/workspace/{workspace_id}/storage/{node}/{tail}")
+/// `/workspace/{workspace_id}/storage/{node}/...`, both segments encoded.
+pub(crate) fn storage_path(workspace_id: &str, node: &str, tail: &str) -> String {
+    format!(
+        "/workspace/{}/storage/{}/{tail}",
+        super::segment(workspace_id),
+        super::segment(node)
+    )
 }
 
 /// `GET /workspace/{ws}/storage/{folder_id}/list/`: every child of a folder (all pages, 500 per
@@ -89,32 +93,47 @@ pub async fn list_folder(
     workspace_id: &str,
     folder_id: &str,
 ) -> Result<Vec<Node>, ApiError> {
+    let items = list_folder_raw(client, workspace_id, folder_id, "full").await?;
+    Ok(items.iter().filter_map(Node::from_json).collect())
+}
+
+/// Every child of a folder as the server sent it, at detail level `output`, all pages.
+pub async fn list_folder_raw(
+    client: &Client,
+    workspace_id: &str,
+    folder_id: &str,
+    output: &str,
+) -> Result<Vec<Value>, ApiError> {
     let path = storage_path(workspace_id, folder_id, "list/");
     let mut out = Vec::new();
     let mut cursor: Option<String> = None;
     loop {
         let mut query = vec![
             ("page_size", "500".to_string()),
-            ("output", "full".to_string()),
+            ("output", output.to_string()),
         ];
         if let Some(c) = &cursor {
             query.push(("cursor", c.clone()));
         }
         let payload = client.get(&path, &query).await?;
-        out.extend(listing_items(&payload).iter().filter_map(Node::from_json));
-        let pagination = payload.get("pagination");
-        let has_more = pagination
-            .and_then(|p| p.get("has_more"))
-            .and_then(Value::as_bool)
-            .unwrap_or(false);
-        let next = pagination.and_then(|p| string_field(p, "next_cursor"));
-        match (has_more, next) {
-            (true, Some(n)) if cursor.as_deref() != Some(n.as_str()) && !n.is_empty() => {
-                cursor = Some(n)
-            }
-            _ => return Ok(out),
+        out.extend(listing_items(&payload).iter().cloned());
+        match next_cursor(&payload, cursor.as_deref()) {
+            Some(n) => cursor = Some(n),
+            None => return Ok(out),
         }
     }
+}
+
+/// The cursor of the next page of a keyset listing, if there is one: a non-empty
+/// `next_cursor` (one that is not the cursor just used), unless `has_more` says plainly there
+/// is nothing more. `has_more` may be `true`, `"true"`, `"yes"` or `1`; a server that sends a
+/// cursor but no `has_more` is followed.
+pub fn next_cursor(payload: &Value, current: Option<&str>) -> Option<String> {
+    let pagination = payload.get("pagination").unwrap_or(payload);
+    let has_more = pagination.get("has_more");
+    let said_no = has_more.is_some_and(|v| !v.is_null()) && !super::envelope::truthy(has_more);
+    let next = string_field(pagination, "next_cursor").filter(|n| !n.is_empty())?;
+    (!said_no && current != Some(next.as_str())).then_some(next)
 }
 
 /// The node object inside a payload: under `node`, `folder`, or the payload itself.
@@ -176,6 +195,27 @@ mod tests {
         let md5 = Node::from_json(&json!({"id": 1, "hash": "x", "hash_algo": "md5"})).unwrap();
         assert_eq!(md5.sha256(), None);
         assert_eq!(md5.id, "1");
+    }
+
+    /// Rule 11: pages continue while `next_cursor` is non-empty or `has_more` is truthy in any
+    /// spelling; a repeated cursor or a plain "no" ends the listing.
+    #[test]
+    fn pagination_in_every_spelling() {
+        for more in [json!(true), json!("true"), json!("yes"), json!(1)] {
+            let p = json!({"pagination": {"has_more": more, "next_cursor": "c2"}});
+            assert_eq!(next_cursor(&p, Some("c1")).as_deref(), Some("c2"), "{more}");
+        }
+        let no_flag = json!({"pagination": {"next_cursor": "c2"}});
+        assert_eq!(next_cursor(&no_flag, None).as_deref(), Some("c2"));
+        for done in [
+            json!({"pagination": {"has_more": false, "next_cursor": "c2"}}),
+            json!({"pagination": {"has_more": "false", "next_cursor": "c2"}}),
+            json!({"pagination": {"has_more": true, "next_cursor": ""}}),
+            json!({"pagination": {"has_more": true, "next_cursor": "c1"}}),
+            json!({"pagination": {"has_more": true}}),
+        ] {
+            assert_eq!(next_cursor(&done, Some("c1")), None, "{done}");
+        }
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! transfer layer decides what is safe to resend.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use bytes::Bytes;
 use reqwest::Method;
@@ -18,6 +19,14 @@ pub const SINGLE_CALL_MAX_EXCLUSIVE: u64 = 4_194_304;
 pub const MIN_CHUNK: u64 = 1 << 20;
 /// A batch request holds at most this many files.
 pub const BATCH_MAX_FILES: usize = 200;
+/// A reported `chunk_size` up to this is used exactly (the "exact" reading of the chunk rule).
+pub const EXACT_CHUNK_MAX: u64 = 32 << 20;
+/// The chunk size chosen when the server allows larger ones.
+pub const TARGET_CHUNK: u64 = 32 << 20;
+/// Chunk requests in flight per session at most (fastio-api.md §3.5).
+pub const CHUNKS_IN_FLIGHT: u64 = 3;
+/// The batch endpoint keeps names up to this many characters; longer ones it truncates.
+pub const BATCH_NAME_MAX: usize = 100;
 
 /// `GET /upload/limits/`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,11 +78,22 @@ impl Limits {
         }
     }
 
-    /// The chunk size for a file of `size` bytes: `clamp(ceil(size / chunks), 1 MiB, chunk_size)`
-    /// (§3.2). When `chunk_size` itself is below 1 MiB, `chunk_size` wins.
-    pub fn chunk_size_for(&self, size: u64) -> u64 {
-        let wanted = size.div_ceil(self.chunks.max(1));
-        wanted.max(MIN_CHUNK).min(self.chunk_size).max(1)
+    /// The chunk size for a file of `size` bytes (fastio-api.md §3.2): every chunk but the last
+    /// has this size. A small reported `chunk_size` (≤ [`EXACT_CHUNK_MAX`]) is used exactly, which
+    /// satisfies both readings of the chunk rule; a larger one leaves the choice to the client,
+    /// which picks [`TARGET_CHUNK`] (a round trip is then a small fraction of sending a chunk),
+    /// smaller for files that would not fill three chunks in flight, and larger when the
+    /// `chunks` cap demands it. `None` when the file cannot fit within the caps.
+    pub fn chunk_size_for(&self, size: u64) -> Option<u64> {
+        let cap = self.chunk_size.max(1);
+        let chunk = if cap <= EXACT_CHUNK_MAX {
+            cap
+        } else {
+            let spread = size.div_ceil(CHUNKS_IN_FLIGHT).next_multiple_of(MIN_CHUNK);
+            let wanted = TARGET_CHUNK.min(spread.max(MIN_CHUNK));
+            wanted.max(size.div_ceil(self.chunks.max(1))).min(cap)
+        };
+        (Limits::chunk_count(size, chunk) <= self.chunks).then_some(chunk)
     }
 
     /// How many chunks a file of `size` bytes takes with chunk size `chunk`.
@@ -165,26 +185,93 @@ pub async fn create_session(
         })
 }
 
-/// `POST /upload/{id}/chunk/?order=N&size=B&hash=..&hash_algo=sha256`, the bytes in part `chunk`.
+/// Where a chunk's bytes are: `len` bytes of `file` from `offset`, read as they are sent.
+#[derive(Debug, Clone)]
+pub struct ChunkSource {
+    pub file: Arc<std::fs::File>,
+    pub offset: u64,
+    pub len: u64,
+}
+
+/// Bytes read from disk per piece of a streamed chunk body.
+const PIECE: u64 = 256 << 10;
+
+impl ChunkSource {
+    /// The chunk as a body stream: positional reads of [`PIECE`] bytes on the blocking pool, so
+    /// memory per request is one piece, whatever the chunk size.
+    fn stream(&self) -> impl futures_util::Stream<Item = Result<Bytes, std::io::Error>> + use<> {
+        let (file, end) = (self.file.clone(), self.offset + self.len);
+        futures_util::stream::try_unfold(self.offset, move |pos| {
+            let file = file.clone();
+            async move {
+                if pos >= end {
+                    return Ok(None);
+                }
+                let n = PIECE.min(end - pos);
+                let buf = tokio::task::spawn_blocking(move || read_exact_at(&file, n, pos))
+                    .await
+                    .map_err(std::io::Error::other)??;
+                Ok(Some((Bytes::from(buf), pos + n)))
+            }
+        })
+    }
+}
+
+/// Exactly `len` bytes at `offset`; a short read means the file shrank.
+pub fn read_exact_at(file: &std::fs::File, len: u64, offset: u64) -> std::io::Result<Vec<u8>> {
+    let mut buf = vec![0u8; len as usize];
+    let mut filled = 0;
+    while filled < buf.len() {
+        let n = read_at(file, &mut buf[filled..], offset + filled as u64)?;
+        if n == 0 {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::UnexpectedEof,
+                "file shrank while being read",
+            ));
+        }
+        filled += n;
+    }
+    Ok(buf)
+}
+
+#[cfg(unix)]
+fn read_at(file: &std::fs::File, buf: &mut [u8], offset: u64) -> std::io::Result<usize> {
+    std::os::unix::fs::FileExt::read_at(file, buf, offset)
+}
+
+#[cfg(windows)]
+fn read_at(file: &std::fs::File, buf: &mut [u8], offset: u64) -> std::io::Result<usize> {
+    std::os::windows::fs::FileExt::seek_read(file, buf, offset)
+}
+
+/// `POST /upload/{id}/chunk/?order=N&size=B`, multipart: the chunk's SHA-256 in `hash` and
+/// `hash_algo` text fields (where the API reference puts them), then the bytes in part `chunk`
+/// (streamed from disk). `order` and `size` stay in the query, as the official CLI sends them.
 /// Safe to resend: a re-sent order replaces the stored one.
 pub async fn upload_chunk(
     client: &Client,
     upload_id: &str,
     order: u64,
-    data: Bytes,
+    source: &ChunkSource,
     sha256: &str,
 ) -> Result<(), ApiError> {
-    let path = format!("/upload/{}/chunk/", super::workspace::segment(upload_id));
+    let path = format!("/upload/{}/chunk/", super::segment(upload_id));
     let query = [
         ("order", order.to_string()),
-        ("size", data.len().to_string()),
-        ("hash", sha256.to_string()),
-        ("hash_algo", "sha256".to_string()),
+        ("size", source.len.to_string()),
     ];
     client
         .call(Method::POST, &path, |rb| {
-            rb.query(&query)
-                .multipart(Form::new().part("chunk", bytes_part(&data, "chunk.bin")))
+            let body = reqwest::Body::wrap_stream(super::progress_stream(source.stream()));
+            let part = Part::stream_with_length(body, source.len)
+                .file_name("chunk.bin")
+                .mime_str("application/octet-stream")
+                .expect("static mime type");
+            let form = Form::new()
+                .text("hash", sha256.to_string())
+                .text("hash_algo", "sha256")
+                .part("chunk", part);
+            rb.query(&query).multipart(form)
         })
         .await?;
     Ok(())
@@ -192,15 +279,17 @@ pub async fn upload_chunk(
 
 /// `POST /upload/{id}/complete/` (empty form): start assembly.
 pub async fn complete_session(client: &Client, upload_id: &str) -> Result<(), ApiError> {
-    let path = format!("/upload/{}/complete/", super::workspace::segment(upload_id));
+    let path = format!("/upload/{}/complete/", super::segment(upload_id));
     client.post_form(&path, &[]).await?;
     Ok(())
 }
 
 /// `DELETE /upload/{id}/`: cancel a session.
 pub async fn cancel_session(client: &Client, upload_id: &str) -> Result<(), ApiError> {
-    let path = format!("/upload/{}/", super::workspace::segment(upload_id));
-    client.call(Method::DELETE, &path, |rb| rb).await?;
+    let path = format!("/upload/{}/", super::segment(upload_id));
+    client
+        .call_idempotent(Method::DELETE, &path, |rb| rb)
+        .await?;
     Ok(())
 }
 
@@ -273,7 +362,7 @@ pub async fn session_details(
     upload_id: &str,
     wait: Option<u64>,
 ) -> Result<Session, ApiError> {
-    let path = format!("/upload/{}/details/", super::workspace::segment(upload_id));
+    let path = format!("/upload/{}/details/", super::segment(upload_id));
     let query: Vec<(&str, String)> = wait.map(|w| ("wait", w.to_string())).into_iter().collect();
     Ok(Session::from_json(&client.get(&path, &query).await?))
 }
@@ -290,8 +379,12 @@ pub struct BatchFile {
 /// The outcome of one batch entry, matched by index.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum BatchOutcome {
-    /// Stored (or storing): the node id when already known.
-    Ok { node_id: Option<String> },
+    /// Stored (or storing): the node id when already known, and the name the server gave the
+    /// file when it says (it truncates long names).
+    Ok {
+        node_id: Option<String>,
+        filename: Option<String>,
+    },
     /// Refused: the server's code and message.
     Failed { code: i64, message: String },
 }
@@ -347,6 +440,7 @@ pub fn batch_outcomes(payload: &Value, n: usize) -> Vec<BatchOutcome> {
         out[i] = Some(if status == "ok" || status == "success" {
             BatchOutcome::Ok {
                 node_id: string_field(r, "node_id").filter(|s| !s.is_empty()),
+                filename: string_field(r, "filename").filter(|s| !s.is_empty()),
             }
         } else {
             BatchOutcome::Failed {
@@ -372,17 +466,42 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    #[test]
-    fn chunk_size_derivation() {
-        let l = Limits {
-            chunk_size: 2 << 20,
-            chunks: 8,
+    fn limits(chunk_size: u64, chunks: u64) -> Limits {
+        Limits {
+            chunk_size,
+            chunks,
             size: None,
             sessions: None,
-        };
-        assert_eq!(l.chunk_size_for(5 << 20), MIN_CHUNK);
-        assert_eq!(l.chunk_size_for(16 << 20), 2 << 20);
-        assert_eq!(l.chunk_size_for(12 << 20), (12 << 20) / 8);
+        }
+    }
+
+    /// Rule 3: a small reported `chunk_size` is used exactly, whatever the file size.
+    #[test]
+    fn small_chunk_size_is_used_exactly() {
+        let l = limits(2 << 20, 8);
+        assert_eq!(l.chunk_size_for(5 << 20), Some(2 << 20));
+        assert_eq!(l.chunk_size_for(16 << 20), Some(2 << 20));
+        // One byte over the cap of 8 chunks of 2 MiB: does not fit.
+        assert_eq!(l.chunk_size_for((16 << 20) + 1), None);
+        assert_eq!(
+            limits(32 << 20, 35).chunk_size_for(100 << 20),
+            Some(32 << 20)
+        );
+    }
+
+    /// Rule 3: a large `chunk_size` gives equal chunks of a useful size within the `chunks` cap.
+    #[test]
+    fn large_chunk_size_gives_big_equal_chunks_within_the_cap() {
+        let live = limits(100_000_000, 35);
+        // 256 MiB: 32 MiB chunks (8 requests), not 256 requests of 1 MiB.
+        assert_eq!(live.chunk_size_for(256 << 20), Some(32 << 20));
+        // A 9 MiB file still fills three chunks in flight.
+        assert_eq!(live.chunk_size_for(9 << 20), Some(3 << 20));
+        // 3 GB: the 35-chunk cap forces bigger chunks, still within chunk_size.
+        let c = live.chunk_size_for(3_000_000_000).unwrap();
+        assert!(Limits::chunk_count(3_000_000_000, c) <= 35 && c <= 100_000_000);
+        // Beyond 35 × 100 MB nothing fits.
+        assert_eq!(live.chunk_size_for(3_500_000_001), None);
         assert_eq!(Limits::chunk_count(3 << 20, 1 << 20), 3);
         assert_eq!(Limits::chunk_count((3 << 20) + 1, 1 << 20), 4);
         let parsed = Limits::from_json(&json!({"chunk_size": "1048576", "chunks": 4}));
@@ -407,7 +526,13 @@ mod tests {
             {"index": 0, "status": "error"},
             {"index": 7, "status": "ok"}]});
         let o = batch_outcomes(&p, 3);
-        assert_eq!(o[0], BatchOutcome::Ok { node_id: None });
+        assert_eq!(
+            o[0],
+            BatchOutcome::Ok {
+                node_id: None,
+                filename: None
+            }
+        );
         assert_eq!(
             o[1],
             BatchOutcome::Failed {

@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 use super::envelope::string_field;
-use super::{ApiError, Client};
+use super::{ApiError, Client, segment};
 use crate::exit::Fatal;
 
 /// A workspace, as much as commands need of it.
@@ -30,11 +30,6 @@ impl Workspace {
     }
 }
 
-/// Percent-encode one path segment.
-pub(crate) fn segment(s: &str) -> String {
-    percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
-}
-
 /// `GET /workspace/{id or folder_name}/details/` → the workspace (payload key `workspace`, or the
 /// payload itself).
 pub async fn workspace_details(client: &Client, id_or_name: &str) -> Result<Workspace, ApiError> {
@@ -57,7 +52,7 @@ async fn list_all(client: &Client, path: &str, key: &str) -> Result<Vec<Value>, 
     let mut offset = 0usize;
     loop {
         let query = [("limit", "500".to_string()), ("offset", offset.to_string())];
-        let payload = super::retry::idempotent(|| client.get(path, &query)).await?;
+        let payload = client.get(path, &query).await?;
         let items = payload
             .get(key)
             .and_then(Value::as_array)
@@ -65,11 +60,8 @@ async fn list_all(client: &Client, path: &str, key: &str) -> Result<Vec<Value>, 
             .unwrap_or_default();
         let n = items.len();
         out.extend(items);
-        let has_more = payload
-            .get("pagination")
-            .and_then(|p| p.get("has_more"))
-            .and_then(Value::as_bool)
-            .unwrap_or(false);
+        let has_more =
+            super::envelope::truthy(payload.get("pagination").and_then(|p| p.get("has_more")));
         if !has_more || n == 0 {
             return Ok(out);
         }
@@ -82,13 +74,13 @@ async fn list_all(client: &Client, path: &str, key: &str) -> Result<Vec<Value>, 
 pub async fn list_workspaces(client: &Client) -> Result<Vec<Workspace>, ApiError> {
     match list_all(client, "/workspaces/all/", "workspaces").await {
         Ok(v) => return Ok(v.iter().filter_map(Workspace::from_json).collect()),
-        Err(e) if e.is_not_found() => {}
+        Err(e) if e.is_not_found() || e.is_no_route() => {}
         Err(e) => return Err(e),
     }
     let mut orgs = list_all(client, "/orgs/list/", "orgs").await?;
     match list_all(client, "/orgs/list/external/", "orgs").await {
         Ok(ext) => orgs.extend(ext),
-        Err(e) if e.is_not_found() => {}
+        Err(e) if e.is_not_found() || e.is_no_route() => {}
         Err(e) => return Err(e),
     }
     let mut out: Vec<Workspace> = Vec::new();
@@ -108,9 +100,15 @@ pub async fn list_workspaces(client: &Client) -> Result<Vec<Workspace>, ApiError
     Ok(out)
 }
 
+/// Is this `--workspace` value a numeric profile id (used as it is, with no request)?
+pub fn is_numeric_id(value: &str) -> bool {
+    !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit())
+}
+
 /// Resolve a `--workspace` value to a workspace, per fastio-api.md §8:
-/// all digits → details by id; otherwise details by `folder_name`; if that 404s, list every
-/// reachable workspace and match `folder_name` exactly, then `name` case-insensitively.
+/// all digits → that id, with no request (a wrong id surfaces at the first real call);
+/// otherwise details by `folder_name`; if that 404s (or the server has no such route), list
+/// every reachable workspace and match `folder_name` exactly, then `name` case-insensitively.
 ///
 /// Errors carry their exit status ([`Fatal`]): no such workspace → 4 (unavailable), several
 /// matches → 2 (usage, naming the candidates' ids); API errors keep their own status (401/403 → 3).
@@ -119,15 +117,30 @@ pub async fn resolve_workspace(client: &Client, id_or_name: &str) -> anyhow::Res
     if wanted.is_empty() {
         return Err(Fatal::usage("empty workspace name").into());
     }
-    match super::retry::idempotent(|| workspace_details(client, wanted)).await {
+    if is_numeric_id(wanted) {
+        return Ok(Workspace {
+            id: wanted.to_string(),
+            ..Workspace::default()
+        });
+    }
+    let mut no_routes = false;
+    match workspace_details(client, wanted).await {
         Ok(w) => return Ok(w),
-        Err(e) if e.is_not_found() && !wanted.bytes().all(|b| b.is_ascii_digit()) => {}
-        Err(e) if e.is_not_found() => {
-            return Err(Fatal::unavailable(format!("workspace `{wanted}` not found")).into());
-        }
+        Err(e) if e.is_not_found() => {}
+        Err(e) if e.is_no_route() => no_routes = true,
         Err(e) => return Err(e.into()),
     }
-    let all = list_workspaces(client).await?;
+    let all = match list_workspaces(client).await {
+        Ok(all) => all,
+        Err(e) if e.is_no_route() && no_routes => {
+            return Err(Fatal::usage(format!(
+                "this server cannot look workspaces up by name (`{wanted}`): pass the numeric \
+                 workspace id"
+            ))
+            .into());
+        }
+        Err(e) => return Err(e.into()),
+    };
     let by_folder: Vec<&Workspace> = all.iter().filter(|w| w.folder_name == wanted).collect();
     let matches = if by_folder.is_empty() {
         all.iter()
@@ -150,5 +163,29 @@ pub async fn resolve_workspace(client: &Client, id_or_name: &str) -> anyhow::Res
             ))
             .into())
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn all_digit_values_are_ids() {
+        assert!(is_numeric_id("1234567890123456789"));
+        assert!(!is_numeric_id("team-2026"));
+        assert!(!is_numeric_id(""));
+    }
+
+    /// Rule 1: an all-digits workspace is used as the id without any request (the client
+    /// here points at a closed port, so any request would fail).
+    #[tokio::test]
+    async fn numeric_workspace_needs_no_request() {
+        let creds = std::sync::Arc::new(super::super::StaticToken("k".to_string().into()));
+        let client = Client::new("http://127.0.0.1:9/current", creds).unwrap();
+        let w = resolve_workspace(&client, "1234567890123456789")
+            .await
+            .unwrap();
+        assert_eq!(w.id, "1234567890123456789");
     }
 }

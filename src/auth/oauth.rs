@@ -84,6 +84,87 @@ pub fn http_client() -> anyhow::Result<reqwest::Client> {
         .build()?)
 }
 
+/// Why a token request got no OAuth answer worth reading: no connection, or an answer that is
+/// not the token endpoint's (a 5xx or 429, a body that is not JSON). Worth retrying.
+#[derive(Debug, thiserror::Error)]
+pub enum TokenTransport {
+    #[error(transparent)]
+    Http(#[from] reqwest::Error),
+    #[error("HTTP {status}: {detail}")]
+    Unusable { status: u16, detail: String },
+}
+
+/// The HTTP client the `oauth2` crate calls for token requests: answers that cannot be an
+/// OAuth answer become [`TokenTransport`] errors, so they are retried instead of read as a
+/// refusal (which would end the login).
+async fn token_http(
+    http: &reqwest::Client,
+    request: oauth2::HttpRequest,
+) -> Result<oauth2::HttpResponse, TokenTransport> {
+    let request: reqwest::Request = request.try_into()?;
+    let resp = http.execute(request).await?;
+    let status = resp.status();
+    let headers = resp.headers().clone();
+    let body = resp.bytes().await?;
+    let json = serde_json::from_slice::<serde::de::IgnoredAny>(&body).is_ok();
+    if status.is_server_error() || status.as_u16() == 429 || !json {
+        return Err(TokenTransport::Unusable {
+            status: status.as_u16(),
+            detail: envelope::body_excerpt(&body),
+        });
+    }
+    let mut out = oauth2::http::Response::builder().status(status);
+    for (name, value) in headers.iter() {
+        out = out.header(name, value);
+    }
+    out.body(body.to_vec())
+        .map_err(|e| TokenTransport::Unusable {
+            status: status.as_u16(),
+            detail: e.to_string(),
+        })
+}
+
+/// [`token_http`] as the `oauth2` crate's client type.
+struct TokenHttp(reqwest::Client);
+
+impl<'c> oauth2::AsyncHttpClient<'c> for TokenHttp {
+    type Error = TokenTransport;
+    type Future = std::pin::Pin<
+        Box<
+            dyn std::future::Future<Output = Result<oauth2::HttpResponse, TokenTransport>>
+                + Send
+                + Sync
+                + 'c,
+        >,
+    >;
+
+    fn call(&'c self, request: oauth2::HttpRequest) -> Self::Future {
+        Box::pin(token_http(&self.0, request))
+    }
+}
+
+/// Attempts of one token request when the endpoint is unreachable or answers garbage.
+const TOKEN_ATTEMPTS: u32 = 5;
+
+/// Run a token request, retrying with backoff while the endpoint is unreachable or answers
+/// something that is not OAuth JSON; an OAuth error answer (`invalid_grant`, …) is final.
+async fn with_token_retries<T, F, Fut>(mut f: F) -> Result<T, TokenError>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, TokenError>>,
+{
+    let mut attempt = 1;
+    loop {
+        match f().await {
+            Err(TokenError::Unreachable(_)) if attempt < TOKEN_ATTEMPTS => {
+                tokio::time::sleep(crate::api::retry::backoff(attempt)).await;
+                attempt += 1;
+            }
+            other => return other,
+        }
+    }
+}
+
 fn token_error<RE: std::error::Error + 'static>(
     err: RequestTokenError<RE, BasicErrorResponse>,
 ) -> TokenError {
@@ -151,11 +232,15 @@ pub async fn refresh(
     let client = endpoints(&tokens.api_base, &tokens.client_id)
         .map_err(|e| TokenError::Unreachable(e.to_string()))?;
     let rt = RefreshToken::new(refresh.expose_secret().to_string());
-    let resp = client
-        .exchange_refresh_token(&rt)
-        .request_async(http)
-        .await
-        .map_err(token_error)?;
+    let call = TokenHttp(http.clone());
+    let resp = with_token_retries(|| async {
+        client
+            .exchange_refresh_token(&rt)
+            .request_async(&call)
+            .await
+            .map_err(token_error)
+    })
+    .await?;
     Ok(tokens_from(
         &resp,
         &tokens.api_base,
@@ -296,17 +381,23 @@ pub async fn browser_login(opts: &BrowserLogin<'_>) -> anyhow::Result<OAuthToken
             ))
         })??;
 
-    let resp = client
-        .exchange_code(AuthorizationCode::new(code.expose_secret().to_string()))
-        .set_pkce_verifier(verifier)
-        .add_extra_param("device_name", "fastio-cli")
-        .add_extra_param("device_type", "cli")
-        .request_async(&http)
-        .await
-        .map_err(|e| match token_error(e) {
-            e @ TokenError::Refused(_) => Fatal::auth(format!("login failed: {e}")),
-            e @ TokenError::Unreachable(_) => Fatal::unavailable(format!("login failed: {e}")),
-        })?;
+    let call = TokenHttp(http.clone());
+    let verifier = verifier.secret().clone();
+    let resp = with_token_retries(|| async {
+        client
+            .exchange_code(AuthorizationCode::new(code.expose_secret().to_string()))
+            .set_pkce_verifier(oauth2::PkceCodeVerifier::new(verifier.clone()))
+            .add_extra_param("device_name", "fastio-cli")
+            .add_extra_param("device_type", "cli")
+            .request_async(&call)
+            .await
+            .map_err(token_error)
+    })
+    .await
+    .map_err(|e| match e {
+        e @ TokenError::Refused(_) => Fatal::auth(format!("login failed: {e}")),
+        e @ TokenError::Unreachable(_) => Fatal::unavailable(format!("login failed: {e}")),
+    })?;
     Ok(tokens_from(&resp, opts.api_base, opts.client_id, None))
 }
 

@@ -114,8 +114,16 @@ pub async fn ask(ctx: &Context, args: AskArgs) -> anyhow::Result<ExitStatus> {
         };
         let indexing = states.iter().filter(|s| **s == AiState::Indexing).count();
         let ready = states.iter().filter(|s| **s == AiState::Ready).count();
+        let unknown = states.iter().filter(|s| **s == AiState::Unknown).count();
         if indexing == 0 {
-            if rag && ready == 0 && !states.is_empty() {
+            if unknown > 0 && !quiet {
+                // A state this client does not know (or none at all) is no reason to refuse.
+                eprintln!(
+                    "fastio: warning: the server reported no known AI state for {unknown} \
+                     file(s) in scope; asking anyway"
+                );
+            }
+            if rag && ready == 0 && unknown == 0 && !states.is_empty() {
                 return Err(Fatal::unavailable(format!(
                     "none of the {} file(s) in scope is indexed for AI (only text-like files are)",
                     states.len()
@@ -171,7 +179,6 @@ pub async fn ask(ctx: &Context, args: AskArgs) -> anyhow::Result<ExitStatus> {
     // the details are read once the message is terminal.
     let live = !ctx.global.json && std::io::stdout().is_terminal();
     let mut streamed = false;
-    let mut turn = None;
     if live {
         let left = deadline.saturating_duration_since(Instant::now());
         let stream = chat::read_stream(&client, &ws.id, &started, |piece| {
@@ -179,17 +186,14 @@ pub async fn ask(ctx: &Context, args: AskArgs) -> anyhow::Result<ExitStatus> {
             print!("{piece}");
             let _ = std::io::stdout().flush();
         });
-        if let Ok(Ok(Some(t))) = tokio::time::timeout(left, stream).await {
-            turn = Some(t);
-        }
+        let _ = tokio::time::timeout(left, stream).await;
         if streamed {
             println!();
         }
     }
-    let turn = match turn {
-        Some(t) => t,
-        None => wait_answer(&client, &ws.id, &started, deadline).await?,
-    };
+    // The stream's format is undocumented: the answer and its citations always come from the
+    // message details.
+    let turn = wait_answer(&client, &ws.id, &started, deadline).await?;
 
     let mut paths = PathCache::default();
     let mut cited = Vec::new();

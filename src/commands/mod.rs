@@ -32,6 +32,14 @@ pub struct Context {
 }
 
 impl Context {
+    /// How the API client treats the network (from the global flags).
+    pub fn client_options(&self) -> api::ClientOptions {
+        api::ClientOptions {
+            stall_timeout: self.global.stall_timeout,
+            ..api::ClientOptions::default()
+        }
+    }
+
     /// Resolve credentials (in the documented order) and build the shared API client.
     pub fn client(&self) -> anyhow::Result<(Client, CredentialSource)> {
         #[cfg(feature = "emulator")]
@@ -39,7 +47,7 @@ impl Context {
             let creds =
                 std::sync::Arc::new(api::StaticToken(SecretString::from(emu.api_key.clone())));
             return Ok((
-                Client::new(&self.api_base, creds)?,
+                Client::with_options(&self.api_base, creds, self.client_options())?,
                 CredentialSource::Emulator,
             ));
         }
@@ -49,8 +57,9 @@ impl Context {
             api_base: &self.api_base,
             verbose: self.global.verbose,
         })?;
-        let client = Client::new(&self.api_base, resolved.credentials)
-            .with_context(|| format!("setting up the HTTP client for {}", self.api_base))?;
+        let client =
+            Client::with_options(&self.api_base, resolved.credentials, self.client_options())
+                .with_context(|| format!("setting up the HTTP client for {}", self.api_base))?;
         Ok((client, resolved.source))
     }
 

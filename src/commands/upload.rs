@@ -65,10 +65,11 @@ pub async fn upload(ctx: &Context, args: UploadArgs) -> anyhow::Result<ExitStatu
         journal_dir: None,
         api_base: client.base().to_string(),
         dry_run: args.dry_run,
+        assembly_timeout: args.assembly_timeout,
     };
 
     let held = if args.lock && !opts.dry_run {
-        Some(lock_destination(&client, &ws.id, &opts.dest, ctx.global.quiet).await?)
+        lock_destination(&client, &ws.id, &opts.dest, ctx.global.quiet).await?
     } else {
         None
     };
@@ -76,7 +77,7 @@ pub async fn upload(ctx: &Context, args: UploadArgs) -> anyhow::Result<ExitStatu
     let (events, rx) = Events::channel();
     let cancel = Cancel::default();
     let interrupt = tokio::spawn(watch_ctrl_c(cancel.clone()));
-    let reporter = tokio::spawn(output::report(printer, rx, client.gate().clone()));
+    let reporter = tokio::spawn(output::report(printer, rx, client.gates().clone()));
     let run = transfer::upload(client, opts, events, cancel.clone());
     let result = match &held {
         Some(lock) => {
@@ -110,20 +111,27 @@ pub async fn upload(ctx: &Context, args: UploadArgs) -> anyhow::Result<ExitStatu
     Ok(exit_status(&result?))
 }
 
-/// Create the destination folder if needed and lock it (300 s, heartbeated).
+/// Create the destination folder if needed and lock it (300 s, heartbeated). The workspace
+/// root is never locked; a server that does not lock folders gets one line and an upload
+/// without a lock (`None`). Someone else's lock stops the upload.
 async fn lock_destination(
     client: &crate::api::Client,
     workspace_id: &str,
     dest: &str,
     quiet: bool,
-) -> anyhow::Result<crate::transfer::lock_keeper::HeldLock> {
+) -> anyhow::Result<Option<crate::transfer::lock_keeper::HeldLock>> {
     use crate::transfer::lock_keeper::{self, AcquireOpts, HeldLock};
     let label = split_remote_path(dest).map_err(Fatal::usage)?.join("/");
-    let shown = if label.is_empty() {
-        "/"
-    } else {
-        label.as_str()
-    };
+    if label.is_empty() {
+        if !quiet {
+            eprintln!(
+                "fastio: warning: --lock does not lock the workspace root; uploading without a \
+                 lock (pass --to FOLDER to lock a destination folder)"
+            );
+        }
+        return Ok(None);
+    }
+    let shown = label.as_str();
     let folders = crate::api::FolderResolver::new(client.clone(), workspace_id.to_string(), true);
     let folder_id = folders
         .ensure(&label)
@@ -135,18 +143,33 @@ async fn lock_destination(
         client_info: lock_keeper::default_client_info(),
         heartbeat_every: crate::commands::lock::heartbeat_override(),
     };
-    let held = HeldLock::acquire(client, workspace_id, &folder_id, shown, &opts)
-        .await
-        .map_err(|e| match e {
-            lock_keeper::AcquireError::Locked { .. } => {
-                anyhow::Error::new(Fatal::new(ExitStatus::PartialFailure, e.to_string()))
+    let held = match HeldLock::acquire(client, workspace_id, &folder_id, shown, &opts).await {
+        Ok(held) => held,
+        Err(e @ lock_keeper::AcquireError::Locked { .. }) => {
+            return Err(Fatal::new(ExitStatus::PartialFailure, e.to_string()).into());
+        }
+        // The server refuses to lock this folder (folder locks unsupported, or not allowed):
+        // say so and upload without a lock.
+        Err(lock_keeper::AcquireError::Api { source, .. })
+            if matches!(
+                source.status(),
+                Some(400 | 403 | 404 | 405 | 406 | 409 | 412)
+            ) && !source.is_unauthenticated() =>
+        {
+            if !quiet {
+                eprintln!(
+                    "fastio: warning: the server would not lock `{shown}` ({source}); uploading \
+                     without a lock"
+                );
             }
-            other => other.into(),
-        })?;
+            return Ok(None);
+        }
+        Err(other) => return Err(other.into()),
+    };
     if !quiet {
         eprintln!("fastio: locked `{shown}` for this upload");
     }
-    Ok(held)
+    Ok(Some(held))
 }
 
 /// First Ctrl-C: start nothing new, cancel what is still in flight after 2 s. Second: exit now.

@@ -191,12 +191,17 @@ async fn send_batch(engine: &Engine, folder_id: String, files: Vec<SmallFile>) {
                 let mut final_err = None;
                 for (mut e, o) in entries.into_iter().zip(outcomes) {
                     match o {
-                        BatchOutcome::Ok { node_id } => {
+                        BatchOutcome::Ok { node_id, filename } => {
                             engine.counters.add_sent(e.sf.file.size);
                             engine.events.emit(Event::Bytes {
                                 id: e.sf.id,
                                 n: e.sf.file.size,
                             });
+                            // The server's name for the file is what it is stored (and found
+                            // by later runs) under.
+                            if let Some(name) = filename.filter(|n| *n != e.sf.file.name) {
+                                e.sf.file.name = name;
+                            }
                             need_ids.push((e, node_id));
                         }
                         BatchOutcome::Failed { code, message } => {
@@ -245,7 +250,7 @@ async fn send_batch(engine: &Engine, folder_id: String, files: Vec<SmallFile>) {
                         }
                     }
                     Next::GiveUp => {
-                        let e = FileError::Api(err);
+                        let e = engine.in_folder(&folder_id, FileError::Api(err));
                         for entry in &entries {
                             engine.failed(Some(entry.sf.id), &entry.sf.file, &e);
                         }

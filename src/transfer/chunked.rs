@@ -1,12 +1,15 @@
-//! Large files: one chunked session each, chunk size derived from `/upload/limits/`, up to three
-//! chunks in flight per session (the documented server limit), each under the global budget.
+//! Large files: one chunked session each, chunk size derived from `/upload/limits/`
+//! ([`Limits::chunk_size_for`]), up to three chunks in flight per session (the documented server
+//! limit), each under the global budget.
 //!
-//! Chunks are read in order with positional reads on a blocking thread; the same pass computes
-//! each chunk's SHA-256 (sent with the chunk) and the whole file's. Each session reads one chunk
-//! ahead of what it sends, so memory is about (requests in flight + open sessions) × (chunk
-//! size). After the last chunk
-//! the file is checked unchanged, the session completed, and `stored` awaited with the details
-//! long-poll; the stored node's size (and SHA-256, when reported) is compared with ours.
+//! Each chunk is read twice with positional reads on the blocking pool: once to hash it (its
+//! SHA-256 goes with it; the same pass feeds the whole file's), then again, piece by piece, as
+//! its body is sent. Hashing the next chunk overlaps the sending of the previous ones, and no
+//! chunk is ever held in memory whole: memory per request is one 256 KiB piece, whatever the
+//! chunk size. After the last chunk the file is checked unchanged, the session completed, and
+//! `stored` awaited with the details long-poll (pausing when the server answers at once, giving
+//! up after `--assembly-timeout`); the stored node's size (and SHA-256, when reported) is
+//! compared with ours, and the session is deleted in the background.
 //!
 //! Resume: the session id is journaled when opened; a rerun asks the server which chunks it has
 //! (`session.chunks`) and sends only the others.
@@ -14,8 +17,8 @@
 use std::collections::HashMap;
 use std::fs::File;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
-use bytes::Bytes;
 use sha2::{Digest, Sha256};
 use tokio::task::JoinSet;
 
@@ -24,12 +27,14 @@ use super::limiter::Permit;
 use super::plan::{PlannedFile, mtime_ns};
 use super::{Event, FileError};
 use crate::api::storage;
-use crate::api::upload::{self, Limits, Session, Target};
+use crate::api::upload::{self, CHUNKS_IN_FLIGHT, ChunkSource, Limits, Session, Target};
 
-/// Chunk requests in flight per session at most.
-pub const CHUNKS_IN_FLIGHT: usize = 3;
-/// Seconds per details long-poll.
+/// Seconds per details long-poll (harmless whether the server reads them as seconds or ms).
 const WAIT_SECS: u64 = 30;
+/// Pause before polling again when the server answered at once with an unchanged status.
+pub const POLL_PAUSE: Duration = Duration::from_secs(2);
+/// An answer quicker than this did not wait.
+const ANSWERED_AT_ONCE: Duration = Duration::from_millis(1000);
 
 pub struct Done {
     pub node_id: Option<String>,
@@ -44,38 +49,25 @@ fn io_err(f: &PlannedFile) -> impl Fn(std::io::Error) -> FileError + '_ {
     }
 }
 
-/// Read `len` bytes at `offset`; hash them into `file_hash`; return the bytes and their SHA-256.
-fn read_chunk(
+/// Hash `len` bytes at `offset` in pieces (never the whole chunk in memory): the chunk's
+/// SHA-256, and the same bytes fed into `file_hash`.
+fn hash_chunk(
     file: &File,
     offset: u64,
-    len: usize,
+    len: u64,
     file_hash: &mut Sha256,
-) -> std::io::Result<(Bytes, String)> {
-    let mut buf = vec![0u8; len];
-    let mut filled = 0;
-    while filled < len {
-        let n = read_at(file, &mut buf[filled..], offset + filled as u64)?;
-        if n == 0 {
-            return Err(std::io::Error::new(
-                std::io::ErrorKind::UnexpectedEof,
-                "file shrank while being read",
-            ));
-        }
-        filled += n;
+) -> std::io::Result<String> {
+    const PIECE: u64 = 1 << 20;
+    let mut chunk_hash = Sha256::new();
+    let mut pos = offset;
+    while pos < offset + len {
+        let n = PIECE.min(offset + len - pos);
+        let buf = upload::read_exact_at(file, n, pos)?;
+        chunk_hash.update(&buf);
+        file_hash.update(&buf);
+        pos += n;
     }
-    file_hash.update(&buf);
-    let sha = hex::encode(Sha256::digest(&buf));
-    Ok((Bytes::from(buf), sha))
-}
-
-#[cfg(unix)]
-fn read_at(file: &File, buf: &mut [u8], offset: u64) -> std::io::Result<usize> {
-    std::os::unix::fs::FileExt::read_at(file, buf, offset)
-}
-
-#[cfg(windows)]
-fn read_at(file: &File, buf: &mut [u8], offset: u64) -> std::io::Result<usize> {
-    std::os::windows::fs::FileExt::seek_read(file, buf, offset)
+    Ok(hex::encode(chunk_hash.finalize()))
 }
 
 /// What an earlier run left on the server for this file.
@@ -126,14 +118,13 @@ pub async fn upload_file(
             f.size
         )));
     }
-    let chunk = limits.chunk_size_for(f.size);
-    let count = Limits::chunk_count(f.size, chunk);
-    if count > limits.chunks {
+    let Some(chunk) = limits.chunk_size_for(f.size) else {
         return Err(FileError::Server(format!(
             "file is {} bytes: more than {} chunks of at most {} bytes",
             f.size, limits.chunks, limits.chunk_size
         )));
-    }
+    };
+    let count = Limits::chunk_count(f.size, chunk);
     let (session_id, present, completed) = match prior_session(e, f, chunk).await {
         Prior::Open(sid, present) => (sid, present, false),
         Prior::Completed(sid) => (sid, HashMap::new(), true),
@@ -160,14 +151,31 @@ pub async fn upload_file(
         size: f.size,
     });
 
-    let sha256 = send_chunks(e, id, f, &session_id, chunk, count, &present, completed).await?;
+    let sha256 = match send_chunks(e, id, f, &session_id, chunk, count, &present, completed).await {
+        Ok(sha) => sha,
+        // The local file is gone or changed: this session can never complete. Cancel it
+        // rather than leave its chunks on the server.
+        Err(err @ (FileError::Changed(_) | FileError::Io { .. })) => {
+            e.cleanup_session(session_id);
+            return Err(err);
+        }
+        Err(err) => return Err(err),
+    };
 
     if !completed {
         complete(e, &session_id).await?;
     }
     let session = wait_stored(e, &session_id).await?;
-    let node_id = session.new_file_id.clone();
-    verify(e, f, &session, &sha256).await?;
+    let node_id = match session.new_file_id.clone() {
+        Some(id) => id,
+        // Stored without saying where: the file is in its folder under its name.
+        None => find_stored(e, f, folder_id).await?,
+    };
+    verify(e, f, &session, &node_id, &sha256).await?;
+    // Done with the session: delete it so long runs do not pile up open sessions against the
+    // plan's cap. Best effort, off the critical path.
+    e.cleanup_session(session_id);
+    let node_id = Some(node_id);
     Ok(Done {
         node_id,
         sha256,
@@ -193,49 +201,53 @@ async fn send_chunks(
     let mut in_flight: JoinSet<Result<(), FileError>> = JoinSet::new();
     for order in 1..=count {
         let offset = (order - 1) * chunk;
-        let len = chunk.min(f.size - offset) as usize;
-        let skip = completed || present.get(&order) == Some(&(len as u64));
-        // Read (and hash) this chunk while the previous ones are still sending: one chunk of
-        // read-ahead per session keeps each connection busy.
+        let len = chunk.min(f.size - offset);
+        let skip = completed || present.get(&order) == Some(&len);
+        // Hash this chunk while the previous ones are still sending.
         let fh = file.clone();
-        let (data, chunk_sha, h) = tokio::task::spawn_blocking(move || {
-            read_chunk(&fh, offset, len, &mut hasher).map(|(d, s)| (d, s, hasher))
+        let (chunk_sha, h) = tokio::task::spawn_blocking(move || {
+            hash_chunk(&fh, offset, len, &mut hasher).map(|s| (s, hasher))
         })
         .await
         .map_err(|j| io_err(f)(std::io::Error::other(j)))?
         .map_err(io_err(f))?;
         hasher = h;
         if skip {
-            e.events.emit(Event::Bytes { id, n: len as u64 });
+            e.events.emit(Event::Bytes { id, n: len });
             continue;
         }
         if e.cancel.stop.is_cancelled() {
             in_flight.abort_all();
             return Err(FileError::Cancelled);
         }
-        while in_flight.len() >= CHUNKS_IN_FLIGHT {
+        while in_flight.len() >= CHUNKS_IN_FLIGHT as usize {
             join_one(&mut in_flight).await?;
         }
         let permit: Option<Permit> = Some(e.retrier().permit().await?);
         let (e2, sid) = (e.clone(), session_id.to_string());
+        let source = ChunkSource {
+            file: file.clone(),
+            offset,
+            len,
+        };
         in_flight.spawn(async move {
-            let n = data.len() as u64;
             e2.retrier()
                 .run_with("chunk", permit, false, || {
-                    upload::upload_chunk(&e2.client, &sid, order, data.clone(), &chunk_sha)
+                    upload::upload_chunk(&e2.client, &sid, order, &source, &chunk_sha)
                 })
                 .await?;
-            e2.counters.add_sent(n);
-            e2.events.emit(Event::Bytes { id, n });
+            e2.counters.add_sent(len);
+            e2.events.emit(Event::Bytes { id, n: len });
             Ok(())
         });
     }
     while !in_flight.is_empty() {
-        join_one(&mut in_flight).await?;
+        if let Err(err) = join_one(&mut in_flight).await {
+            return Err(err);
+        }
     }
     let meta = std::fs::metadata(&f.local).map_err(io_err(f))?;
     if meta.len() != f.size || mtime_ns(&meta) != f.mtime_ns {
-        let _ = upload::cancel_session(&e.client, session_id).await;
         return Err(FileError::Changed(f.local.display().to_string()));
     }
     Ok(hex::encode(hasher.finalize()))
@@ -283,9 +295,23 @@ async fn complete(e: &Engine, session_id: &str) -> Result<(), FileError> {
     }
 }
 
-/// Long-poll the session until it is `stored` (or failed).
+/// After a details answer, how long to pause before the next one: [`POLL_PAUSE`] when the
+/// answer came back at once with the status of the answer before (the server read `wait` as
+/// milliseconds, or ignores it), so a non-terminal session is never polled in a tight loop.
+pub fn poll_pause(answered_in: Duration, previous: Option<&str>, status: &str) -> Duration {
+    if answered_in < ANSWERED_AT_ONCE && previous == Some(status) {
+        POLL_PAUSE
+    } else {
+        Duration::ZERO
+    }
+}
+
+/// Long-poll the session until it is `stored` (or failed), at most `--assembly-timeout`.
 async fn wait_stored(e: &Engine, session_id: &str) -> Result<Session, FileError> {
+    let started = Instant::now();
+    let mut previous: Option<String> = None;
     loop {
+        let asked = Instant::now();
         let s = e
             .retrier()
             .run_with("session details", None, true, || {
@@ -302,11 +328,43 @@ async fn wait_stored(e: &Engine, session_id: &str) -> Result<Session, FileError>
                 s.status_message.as_deref().unwrap_or("no reason given")
             )));
         }
+        if started.elapsed() >= e.opts.assembly_timeout {
+            return Err(FileError::Server(format!(
+                "upload session `{session_id}` is still `{}` after {} s (--assembly-timeout); \
+                 the server did not finish storing the file",
+                s.status,
+                started.elapsed().as_secs()
+            )));
+        }
+        let pause = poll_pause(asked.elapsed(), previous.as_deref(), &s.status);
+        e.retrier().sleep(pause).await?;
+        previous = Some(s.status);
     }
 }
 
+/// The node of a file stored without `new_file_id`: found by name in its folder.
+async fn find_stored(e: &Engine, f: &PlannedFile, folder_id: &str) -> Result<String, FileError> {
+    let listing = e.list_fresh(folder_id).await?;
+    listing
+        .into_iter()
+        .find(|n| n.is_file() && n.name == f.name)
+        .map(|n| n.id)
+        .ok_or_else(|| {
+            FileError::Verify(format!(
+                "stored without a node id, and `{}` is not in its folder",
+                f.remote_path()
+            ))
+        })
+}
+
 /// Compare what the server stored with what we sent.
-async fn verify(e: &Engine, f: &PlannedFile, s: &Session, sha256: &str) -> Result<(), FileError> {
+async fn verify(
+    e: &Engine,
+    f: &PlannedFile,
+    s: &Session,
+    node_id: &str,
+    sha256: &str,
+) -> Result<(), FileError> {
     if let (Some(h), Some("sha256")) = (&s.hash, s.hash_algo.as_deref())
         && !h.eq_ignore_ascii_case(sha256)
     {
@@ -314,9 +372,6 @@ async fn verify(e: &Engine, f: &PlannedFile, s: &Session, sha256: &str) -> Resul
             "server SHA-256 {h} differs from the local {sha256}"
         )));
     }
-    let Some(node_id) = &s.new_file_id else {
-        return Err(FileError::Verify("stored without a node id".into()));
-    };
     let node = e
         .retrier()
         .run("node details", || {
@@ -338,4 +393,29 @@ async fn verify(e: &Engine, f: &PlannedFile, s: &Session, sha256: &str) -> Resul
         )));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Rule 4: an immediate answer with an unchanged non-terminal status is followed by a pause;
+    /// a real long-poll answer (it waited) or a status change is not.
+    #[test]
+    fn immediate_unchanged_answers_pause() {
+        let quick = Duration::from_millis(5);
+        assert_eq!(
+            poll_pause(quick, Some("assembling"), "assembling"),
+            POLL_PAUSE
+        );
+        assert_eq!(
+            poll_pause(quick, Some("assembling"), "storing"),
+            Duration::ZERO
+        );
+        assert_eq!(poll_pause(quick, None, "assembling"), Duration::ZERO);
+        assert_eq!(
+            poll_pause(Duration::from_secs(30), Some("storing"), "storing"),
+            Duration::ZERO
+        );
+    }
 }

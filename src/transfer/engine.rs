@@ -19,7 +19,7 @@ use super::journal::{self, Journal};
 use super::limiter::{Limiter, Retrier};
 use super::plan::{self, PlanItem, PlannedFile};
 use super::{Cancel, Event, Events, Fatality, FileError, SkipMode, Summary, UploadOptions};
-use crate::api::upload::{Limits, SINGLE_CALL_MAX_EXCLUSIVE};
+use crate::api::upload::{BATCH_NAME_MAX, Limits, SINGLE_CALL_MAX_EXCLUSIVE};
 use crate::api::{Client, FolderResolver, Node, storage};
 
 /// Run-wide counters behind the summary.
@@ -34,6 +34,7 @@ pub struct Counters {
     throttled: AtomicU64,
     folders: AtomicU64,
     symlinks: AtomicU64,
+    forbidden: AtomicU64,
 }
 
 impl Counters {
@@ -66,7 +67,13 @@ pub struct Engine {
     /// Open chunked sessions at once.
     pub sessions: Arc<Semaphore>,
     fatal: Mutex<Option<Fatality>>,
+    /// Best-effort clean-up requests (session deletes) running beside the upload.
+    background: Mutex<JoinSet<()>>,
 }
+
+/// When this many files in a row were refused with 403 before any succeeded, the run stops
+/// (exit 3): the credential lacks a permission every file needs.
+pub const FORBIDDEN_STOP: u64 = 5;
 
 impl Engine {
     pub fn retrier(&self) -> Retrier<'_> {
@@ -106,6 +113,7 @@ impl Engine {
                 storage::list_folder(&self.client, ws, folder_id)
             })
             .await
+            .map_err(|e| self.in_folder(folder_id, e))
     }
 
     pub fn done(
@@ -147,11 +155,17 @@ impl Engine {
             return;
         }
         if let Some(fatal) = err.fatality() {
-            let mut g = self.fatal.lock().unwrap();
-            g.get_or_insert(fatal);
-            if fatal == Fatality::Auth {
-                // Every other file would fail the same way.
-                self.cancel.stop.cancel();
+            self.fatal.lock().unwrap().get_or_insert(fatal);
+        }
+        if err.stops_run() {
+            self.stop_run(err.to_string());
+        } else if err.is_forbidden() {
+            let refused = self.counters.forbidden.fetch_add(1, Ordering::Relaxed) + 1;
+            if refused >= FORBIDDEN_STOP && self.counters.uploaded.load(Ordering::Relaxed) == 0 {
+                self.stop_run(format!(
+                    "the first {refused} files were all refused permission (HTTP 403): the \
+                     credential may not upload here ({err})"
+                ));
             }
         }
         self.counters.failed.fetch_add(1, Ordering::Relaxed);
@@ -163,6 +177,35 @@ impl Engine {
         });
     }
 
+    /// Stop starting work: every other file would fail the same way. Said once.
+    fn stop_run(&self, reason: String) {
+        if !self.cancel.stop.is_cancelled() {
+            self.cancel.stop.cancel();
+            self.events.emit(Event::Stopped { reason });
+        }
+    }
+
+    /// Delete an upload session in the background (best effort: after `stored` it only frees a
+    /// slot of the plan's session cap; for a file that changed it drops chunks nobody will use).
+    pub fn cleanup_session(&self, session_id: String) {
+        let client = self.client.clone();
+        self.background.lock().unwrap().spawn(async move {
+            let _ = crate::api::upload::cancel_session(&client, &session_id).await;
+        });
+    }
+
+    /// A 404 from a call into the workspace root means the workspace itself is missing (an
+    /// all-digits `--workspace` is used as the id without a lookup, so this is where a wrong
+    /// one shows).
+    pub fn in_folder(&self, folder_id: &str, err: FileError) -> FileError {
+        match &err {
+            FileError::Api(api) if api.is_not_found() && folder_id == "root" => {
+                FileError::WorkspaceMissing(self.opts.workspace_id.clone())
+            }
+            _ => err,
+        }
+    }
+
     /// Resolve (create, unless a dry run) the remote folder of `f`. `None`: dry run, missing.
     async fn folder_for(&self, f: &PlannedFile) -> Result<Option<String>, FileError> {
         if let Some(Some(id)) = self.folders.cached(&f.remote_dir) {
@@ -171,7 +214,12 @@ impl Engine {
         let r = self.retrier();
         let id = r
             .run("create folder", || self.folders.resolve(&f.remote_dir))
-            .await?;
+            .await
+            .map_err(|e| match e {
+                // The first missing segment is created in the root.
+                FileError::Api(api) if api.is_not_found() => self.in_folder("root", api.into()),
+                other => other,
+            })?;
         if id.is_none()
             && self
                 .missing_dirs
@@ -224,10 +272,14 @@ impl Engine {
                             return Ok(());
                         }
                         SkipMode::Hash => {
-                            if let Some(remote) = twin.sha256() {
-                                let local = hash_file(&f.local).await?;
-                                if local == remote {
-                                    self.skipped(id, f, "same size and SHA-256 remotely");
+                            // Compared with the algorithm the server reports for the node.
+                            if let (Some(remote), Some(algo)) =
+                                (&twin.hash, twin.hash_algo.as_deref().and_then(Algo::parse))
+                            {
+                                let local = hash_file_with(&f.local, algo).await?;
+                                if local.eq_ignore_ascii_case(remote) {
+                                    let why = format!("same size and {} remotely", algo.label());
+                                    self.skipped(id, f, &why);
                                     return Ok(());
                                 }
                             }
@@ -249,7 +301,9 @@ impl Engine {
             return Ok(());
         }
         let folder_id = folder_id.unwrap_or_else(|| "root".into());
-        if f.size < SINGLE_CALL_MAX_EXCLUSIVE {
+        // The batch endpoint truncates long names; such files go through a session, where the
+        // name survives.
+        if f.size < SINGLE_CALL_MAX_EXCLUSIVE && f.name.chars().count() <= BATCH_NAME_MAX {
             let small = SmallFile {
                 id,
                 file: f.clone(),
@@ -264,7 +318,9 @@ impl Engine {
             p = self.sessions.clone().acquire_owned() => p.map_err(|_| FileError::Cancelled)?,
             _ = self.cancel.stop.cancelled() => return Err(FileError::Cancelled),
         };
-        let r = chunked::upload_file(&self, id, f, &folder_id).await;
+        let r = chunked::upload_file(&self, id, f, &folder_id)
+            .await
+            .map_err(|e| self.in_folder(&folder_id, e));
         drop(permit);
         let done = r?;
         self.done(id, f, done.node_id, done.sha256, done.resumed);
@@ -282,7 +338,7 @@ impl Engine {
             bytes_sent: get(&c.bytes_sent),
             retries: get(&c.retries),
             // Every 429 the client received (also those retried below the scheduler).
-            throttled: self.client.gate().throttled_count().max(get(&c.throttled)),
+            throttled: self.client.gates().throttled_count().max(get(&c.throttled)),
             folders_created: get(&c.folders),
             symlinks_skipped: get(&c.symlinks),
             wall: started.elapsed(),
@@ -293,14 +349,59 @@ impl Engine {
     }
 }
 
-/// SHA-256 of a whole file (lowercase hex), read on a blocking thread.
-pub async fn hash_file(path: &Path) -> Result<String, FileError> {
+/// A digest algorithm a server may report for a node (`hash_algo`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Algo {
+    Md5,
+    Sha1,
+    Sha256,
+    Sha384,
+}
+
+impl Algo {
+    pub fn parse(name: &str) -> Option<Algo> {
+        match name.trim().to_ascii_lowercase().replace('-', "").as_str() {
+            "md5" => Some(Algo::Md5),
+            "sha1" => Some(Algo::Sha1),
+            "sha256" => Some(Algo::Sha256),
+            "sha384" => Some(Algo::Sha384),
+            _ => None,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Algo::Md5 => "MD5",
+            Algo::Sha1 => "SHA-1",
+            Algo::Sha256 => "SHA-256",
+            Algo::Sha384 => "SHA-384",
+        }
+    }
+
+    /// Lowercase hex digest of everything `r` yields.
+    pub fn digest_reader(self, r: &mut impl std::io::Read) -> std::io::Result<String> {
+        fn run<D: Digest + std::io::Write>(
+            mut d: D,
+            r: &mut impl std::io::Read,
+        ) -> std::io::Result<String> {
+            std::io::copy(r, &mut d)?;
+            Ok(hex::encode(d.finalize()))
+        }
+        match self {
+            Algo::Md5 => run(md5::Md5::new(), r),
+            Algo::Sha1 => run(sha1::Sha1::new(), r),
+            Algo::Sha256 => run(Sha256::new(), r),
+            Algo::Sha384 => run(sha2::Sha384::new(), r),
+        }
+    }
+}
+
+/// The digest of a whole file with `algo` (lowercase hex), read on a blocking thread.
+pub async fn hash_file_with(path: &Path, algo: Algo) -> Result<String, FileError> {
     let p = path.to_path_buf();
     tokio::task::spawn_blocking(move || {
         let mut f = std::fs::File::open(&p)?;
-        let mut h = Sha256::new();
-        std::io::copy(&mut f, &mut h)?;
-        Ok::<_, std::io::Error>(hex::encode(h.finalize()))
+        algo.digest_reader(&mut f)
     })
     .await
     .map_err(|e| FileError::Io {
@@ -323,6 +424,8 @@ pub async fn upload(
     cancel: Cancel,
 ) -> anyhow::Result<Summary> {
     let started = Instant::now();
+    // The engine retries under its own budget (and reports each retry): no retries below it.
+    let client = client.with_retries(0);
     let limiter = Limiter::new(opts.concurrency);
     let journal = open_journal(&opts);
     let counters = Counters::default();
@@ -363,6 +466,7 @@ pub async fn upload(
         journal,
         sessions: Arc::new(Semaphore::new(max_sessions)),
         fatal: Mutex::new(None),
+        background: Mutex::new(JoinSet::new()),
         opts,
     });
 
@@ -430,6 +534,15 @@ pub async fn upload(
     // Otherwise the walk may be blocked reading `--files-from -`: leave it; it ends with the
     // process, and stops by itself at its next file (the channel is closed).
 
+    // Let the session clean-ups finish (they are quick; bounded so a dead server cannot hold
+    // the run open).
+    let mut background = std::mem::take(&mut *engine.background.lock().unwrap());
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(10), async {
+        while background.join_next().await.is_some() {}
+    })
+    .await;
+    background.abort_all();
+
     let interrupted = cancel.stop.is_cancelled() && engine.fatal.lock().unwrap().is_none();
     let summary = engine.summary(started, interrupted);
     let engine = Arc::into_inner(engine);
@@ -477,4 +590,36 @@ fn open_journal(opts: &UploadOptions) -> Journal {
         &opts.api_base,
     );
     Journal::open(&dir, &key, true, true).unwrap_or_else(|_| Journal::disabled())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Rule 16: `--if-changed hash` can compare with each algorithm a node may report.
+    #[test]
+    fn digests_in_every_reported_algorithm() {
+        let cases = [
+            ("md5", "900150983cd24fb0d6963f7d28e17f72"),
+            ("SHA1", "a9993e364706816aba3e25717850c26c9cd0d89d"),
+            (
+                "sha-256",
+                "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+            ),
+            (
+                "sha384",
+                "cb00753f45a35e8bb5a03d699ac65007272c32ab0eded1631a8b605a43ff5bed\
+                 8086072ba1e7cc2358baeca134c825a7",
+            ),
+        ];
+        for (name, want) in cases {
+            let algo = Algo::parse(name).unwrap();
+            assert_eq!(
+                algo.digest_reader(&mut &b"abc"[..]).unwrap(),
+                want,
+                "{name}"
+            );
+        }
+        assert_eq!(Algo::parse("crc32"), None);
+    }
 }

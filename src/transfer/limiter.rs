@@ -106,13 +106,7 @@ impl Limiter {
     }
 }
 
-/// Exponential backoff with full jitter: uniform in `[0, min(cap, base * 2^attempt))`.
-pub fn backoff(attempt: u32) -> Duration {
-    let base_ms: u64 = 200;
-    let cap_ms: u64 = 20_000;
-    let ceiling = base_ms.saturating_mul(1u64 << attempt.min(16)).min(cap_ms);
-    Duration::from_millis(rand::random_range(0..=ceiling))
-}
+pub use crate::api::retry::backoff;
 
 /// How many 429s in a row one request tolerates before giving up.
 const MAX_THROTTLES: u32 = 200;

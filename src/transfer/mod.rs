@@ -73,7 +73,12 @@ pub struct UploadOptions {
     /// Identity of the server, part of the journal key.
     pub api_base: String,
     pub dry_run: bool,
+    /// How long a completed session may stay short of `stored` before its file fails.
+    pub assembly_timeout: Duration,
 }
+
+/// Default for [`UploadOptions::assembly_timeout`].
+pub const DEFAULT_ASSEMBLY_TIMEOUT: Duration = Duration::from_secs(30 * 60);
 
 /// What happened to the run as a whole.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -158,6 +163,8 @@ pub enum Event {
         remote_path: String,
         size: u64,
     },
+    /// The run stops early: every other file would fail the same way.
+    Stopped { reason: String },
     /// The run is over.
     Summary(Summary),
 }
@@ -201,16 +208,39 @@ pub enum FileError {
     Server(String),
     #[error("verification failed: {0}")]
     Verify(String),
+    /// The workspace does not exist (a wrong id surfaces at the first call that uses it).
+    #[error("workspace `{0}` not found")]
+    WorkspaceMissing(String),
     #[error("interrupted")]
     Cancelled,
 }
 
 impl FileError {
+    /// What this failure means for the run when nothing got through: an auth failure (exit 3)
+    /// or an unusable server or workspace (exit 4). A 403 counts as auth here, though it fails
+    /// its file only (see [`FileError::stops_run`]).
     fn fatality(&self) -> Option<Fatality> {
         match self {
             FileError::Api(e) if e.is_auth() => Some(Fatality::Auth),
-            FileError::Api(crate::api::ApiError::Transport { .. }) => Some(Fatality::Unavailable),
+            FileError::Api(e) if e.is_unreachable() => Some(Fatality::Unavailable),
+            FileError::Api(crate::api::ApiError::Decode { .. }) => Some(Fatality::Unavailable),
+            FileError::WorkspaceMissing(_) => Some(Fatality::Unavailable),
             _ => None,
         }
+    }
+
+    /// Every other file would fail the same way: a 401 that survived a refresh, no usable
+    /// credential, or a missing workspace.
+    fn stops_run(&self) -> bool {
+        match self {
+            FileError::Api(e) => e.is_unauthenticated(),
+            FileError::WorkspaceMissing(_) => true,
+            _ => false,
+        }
+    }
+
+    /// A 403: this file was refused permission.
+    fn is_forbidden(&self) -> bool {
+        matches!(self, FileError::Api(e) if e.is_forbidden())
     }
 }
