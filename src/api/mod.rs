@@ -679,6 +679,49 @@ mod tests {
     use super::*;
     use std::time::UNIX_EPOCH;
 
+    /// Rule 2: unreserved characters (ids' hyphens among them) are sent as they are; only what
+    /// RFC 3986 requires is escaped.
+    #[test]
+    fn segments_escape_only_what_they_must() {
+        assert_eq!(segment("5abcd-efghi-jklmn"), "5abcd-efghi-jklmn");
+        assert_eq!(segment("a.b_c~d"), "a.b_c~d");
+        assert_eq!(segment("a b/c?d#e%"), "a%20b%2Fc%3Fd%23e%25");
+        assert_eq!(segment("caf\u{e9}"), "caf%C3%A9");
+    }
+
+    /// Rule 14: a 429 on the batch bucket does not close the gate of chunk uploads.
+    #[test]
+    fn batch_bucket_is_separate() {
+        let gates = Gates::default();
+        gates
+            .for_path("/upload/batch/")
+            .pause(Duration::from_secs(30));
+        assert!(gates.for_path("/upload/batch/").paused_until().is_some());
+        assert!(gates.for_path("/upload/5abc/chunk/").paused_until().is_none());
+        assert!(gates.for_path("/upload/").paused_until().is_none());
+        assert_eq!(gates.throttled_count(), 1);
+    }
+
+    /// A request that makes no progress is abandoned after the limit; one that keeps moving
+    /// is not.
+    #[tokio::test]
+    async fn the_watchdog_fires_only_without_progress() {
+        let p = Progress::new();
+        let stuck = watch(&p, Duration::from_millis(200), std::future::pending::<()>()).await;
+        assert!(stuck.is_err());
+        let p = Progress::new();
+        let ticking = {
+            let p = p.clone();
+            async move {
+                for _ in 0..6 {
+                    tokio::time::sleep(Duration::from_millis(80)).await;
+                    p.tick();
+                }
+            }
+        };
+        assert!(watch(&p, Duration::from_millis(200), ticking).await.is_ok());
+    }
+
     #[tokio::test]
     async fn low_allowance_paces_requests_and_recovery_stops_it() {
         let gate = RateGate::default();

@@ -1,6 +1,6 @@
 //! Rate-limit headers (fastio-api.md §1.5): `x-ve-limit-*`, the legacy `X-Rate-Limit-*`, and an
-//! optional `Retry-After`. The expiry is epoch seconds (milliseconds above 10^12) or a UTC
-//! datetime such as `2026-04-24 23:49:04 UTC`; anything else falls back to 60 s.
+//! optional `Retry-After`. The expiry is epoch seconds (milliseconds above 10^12), a UTC
+//! datetime such as `2026-04-24 23:49:04 UTC`, or RFC 3339; anything else falls back to 60 s.
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -62,6 +62,9 @@ pub fn parse_expiry(v: &str) -> Option<u64> {
     if let Ok(n) = v.parse::<u64>() {
         return Some(if n > 1_000_000_000_000 { n / 1000 } else { n });
     }
+    if let Ok(dt) = chrono::DateTime::parse_from_rfc3339(v.trim()) {
+        return Some(dt.timestamp().max(0) as u64);
+    }
     let trimmed = v.trim_end_matches("UTC").trim();
     chrono::NaiveDateTime::parse_from_str(trimmed, "%Y-%m-%d %H:%M:%S")
         .ok()
@@ -89,6 +92,9 @@ mod tests {
         assert_eq!(parse_expiry("1777000000"), Some(1_777_000_000));
         assert_eq!(parse_expiry("1777000000123"), Some(1_777_000_000));
         assert_eq!(parse_expiry("2026-04-24 23:49:04 UTC"), Some(1_777_074_544));
+        // Rule 14: the RFC 3339 form too.
+        assert_eq!(parse_expiry("2026-04-24T23:49:04Z"), Some(1_777_074_544));
+        assert_eq!(parse_expiry("2026-04-25T01:49:04+02:00"), Some(1_777_074_544));
         assert_eq!(parse_expiry("soon"), None);
     }
 

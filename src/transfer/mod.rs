@@ -244,3 +244,36 @@ impl FileError {
         matches!(self, FileError::Api(e) if e.is_forbidden())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::ApiError;
+
+    fn status(code: u16) -> FileError {
+        FileError::Api(ApiError::Status {
+            method: "POST".into(),
+            path: "/upload/".into(),
+            status: code,
+            code: 0,
+            text: "no".into(),
+            retry_after: None,
+        })
+    }
+
+    /// Rule 5: a 403 fails its file only; a 401 (after the client's one refresh) and a missing
+    /// workspace stop the run.
+    #[test]
+    fn only_unauthenticated_and_missing_workspace_stop_the_run() {
+        assert!(!status(403).stops_run());
+        assert!(status(403).is_forbidden());
+        assert_eq!(status(403).fatality(), Some(Fatality::Auth));
+        assert!(status(401).stops_run());
+        assert!(!status(500).stops_run());
+        assert!(FileError::WorkspaceMissing("1".into()).stops_run());
+        assert_eq!(
+            FileError::WorkspaceMissing("1".into()).fatality(),
+            Some(Fatality::Unavailable)
+        );
+    }
+}
