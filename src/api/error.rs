@@ -66,12 +66,12 @@ pub enum ApiError {
     NameTaken { name: String, got: String },
     /// No usable credential could be obtained for the request (login expired, refresh refused,
     /// token endpoint unreachable).
-    #[error("{method} {path}: {source}")]
+    /// (`source` is shown in the message, so it is not also chained as a cause.)
+    #[error("{method} {path}: {source:#}")]
     Credential {
         method: String,
         path: String,
-        #[source]
-        source: Box<dyn std::error::Error + Send + Sync>,
+        source: anyhow::Error,
     },
 }
 
@@ -149,14 +149,12 @@ impl ApiError {
         let ApiError::Credential { source, .. } = self else {
             return false;
         };
-        let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(source.as_ref());
-        while let Some(c) = cause {
-            if let Some(t) = c.downcast_ref::<crate::auth::oauth::TokenError>() {
-                return matches!(t, crate::auth::oauth::TokenError::Unreachable(_));
-            }
-            cause = c.source();
-        }
-        false
+        source.chain().any(|c| {
+            matches!(
+                c.downcast_ref::<crate::auth::oauth::TokenError>(),
+                Some(crate::auth::oauth::TokenError::Unreachable(_))
+            )
+        })
     }
 
     pub fn is_rate_limited(&self) -> bool {

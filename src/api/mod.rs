@@ -242,6 +242,21 @@ impl Default for ClientOptions {
     }
 }
 
+/// One answer as it came over the wire (for `fastio doctor`, which reports where a server's
+/// shapes differ from the canonical ones the document names).
+#[derive(Debug, Clone)]
+pub struct Observation {
+    pub method: String,
+    pub path: String,
+    pub status: u16,
+    pub headers: reqwest::header::HeaderMap,
+    /// The JSON body before the envelope is unwrapped (`Null` when it was not JSON).
+    pub body: Value,
+}
+
+/// Sees every decoded answer of a client (see [`Client::observed`]).
+pub type Observer = Arc<dyn Fn(Observation) + Send + Sync>;
+
 /// The API client. Cheap to clone; clones share the connection pool, credentials and gates.
 #[derive(Clone)]
 pub struct Client {
@@ -250,6 +265,7 @@ pub struct Client {
     creds: Arc<dyn Credentials>,
     gates: Arc<Gates>,
     opts: ClientOptions,
+    observer: Option<Observer>,
 }
 
 impl std::fmt::Debug for Client {
@@ -357,7 +373,35 @@ impl Client {
             creds,
             gates: Arc::new(Gates::default()),
             opts,
+            observer: None,
         })
+    }
+
+    /// The same client, handing every answer it decodes (success or error envelope) to
+    /// `observer` as it came over the wire.
+    pub fn observed(&self, observer: Observer) -> Client {
+        let mut c = self.clone();
+        c.observer = Some(observer);
+        c
+    }
+
+    fn observe(
+        &self,
+        method: &Method,
+        path: &str,
+        status: u16,
+        headers: &reqwest::header::HeaderMap,
+        body: &[u8],
+    ) {
+        if let Some(obs) = &self.observer {
+            obs(Observation {
+                method: method.to_string(),
+                path: path.to_string(),
+                status,
+                headers: headers.clone(),
+                body: serde_json::from_slice(body).unwrap_or(Value::Null),
+            });
+        }
     }
 
     /// The same client (pool, credentials, gates) with another retry count for idempotent calls.
@@ -528,7 +572,7 @@ impl Client {
                 .map_err(|source| ApiError::Credential {
                     method: method.to_string(),
                     path: path.to_string(),
-                    source: source.into(),
+                    source,
                 })?;
             let rb = self
                 .http
@@ -591,7 +635,9 @@ impl Client {
 
     async fn error_from(&self, method: &Method, path: &str, resp: Response) -> ApiError {
         let status = resp.status().as_u16();
+        let headers = resp.headers().clone();
         let body = resp.bytes().await.unwrap_or_default();
+        self.observe(method, path, status, &headers, &body);
         let (code, text) = match serde_json::from_slice::<Value>(&body) {
             Ok(v) => envelope::error_details(&v),
             Err(_) => (0, envelope::body_excerpt(&body)),
@@ -697,7 +743,12 @@ mod tests {
             .for_path("/upload/batch/")
             .pause(Duration::from_secs(30));
         assert!(gates.for_path("/upload/batch/").paused_until().is_some());
-        assert!(gates.for_path("/upload/5abc/chunk/").paused_until().is_none());
+        assert!(
+            gates
+                .for_path("/upload/5abc/chunk/")
+                .paused_until()
+                .is_none()
+        );
         assert!(gates.for_path("/upload/").paused_until().is_none());
         assert_eq!(gates.throttled_count(), 1);
     }

@@ -94,7 +94,10 @@ mod tests {
         assert_eq!(parse_expiry("2026-04-24 23:49:04 UTC"), Some(1_777_074_544));
         // Rule 14: the RFC 3339 form too.
         assert_eq!(parse_expiry("2026-04-24T23:49:04Z"), Some(1_777_074_544));
-        assert_eq!(parse_expiry("2026-04-25T01:49:04+02:00"), Some(1_777_074_544));
+        assert_eq!(
+            parse_expiry("2026-04-25T01:49:04+02:00"),
+            Some(1_777_074_544)
+        );
         assert_eq!(parse_expiry("soon"), None);
     }
 

@@ -185,36 +185,64 @@ pub async fn create_session(
         })
 }
 
-/// Where a chunk's bytes are: `len` bytes of `file` from `offset`, read as they are sent.
+/// Where a chunk's bytes are: `len` bytes of `file` from `offset`, read as they are sent, or
+/// bytes already in memory (generated data: `doctor`, benchmarks).
 #[derive(Debug, Clone)]
-pub struct ChunkSource {
-    pub file: Arc<std::fs::File>,
-    pub offset: u64,
-    pub len: u64,
+pub enum ChunkSource {
+    File {
+        file: Arc<std::fs::File>,
+        offset: u64,
+        len: u64,
+    },
+    Memory(Bytes),
 }
 
 /// Bytes read from disk per piece of a streamed chunk body.
 const PIECE: u64 = 256 << 10;
 
 impl ChunkSource {
-    /// The chunk as a body stream: positional reads of [`PIECE`] bytes on the blocking pool, so
-    /// memory per request is one piece, whatever the chunk size.
-    fn stream(&self) -> impl futures_util::Stream<Item = Result<Bytes, std::io::Error>> + use<> {
-        let (file, end) = (self.file.clone(), self.offset + self.len);
-        futures_util::stream::try_unfold(self.offset, move |pos| {
-            let file = file.clone();
-            async move {
-                if pos >= end {
-                    return Ok(None);
-                }
-                let n = PIECE.min(end - pos);
-                let buf = tokio::task::spawn_blocking(move || read_exact_at(&file, n, pos))
-                    .await
-                    .map_err(std::io::Error::other)??;
-                Ok(Some((Bytes::from(buf), pos + n)))
-            }
-        })
+    pub fn len(&self) -> u64 {
+        match self {
+            ChunkSource::File { len, .. } => *len,
+            ChunkSource::Memory(b) => b.len() as u64,
+        }
     }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn body(&self) -> reqwest::Body {
+        match self {
+            ChunkSource::File { file, offset, len } => reqwest::Body::wrap_stream(
+                super::progress_stream(file_stream(file.clone(), *offset, *len)),
+            ),
+            ChunkSource::Memory(b) => reqwest::Body::from(b.clone()),
+        }
+    }
+}
+
+/// `len` bytes of `file` from `offset` as a body stream: positional reads of [`PIECE`] bytes on
+/// the blocking pool, so memory per request is one piece, whatever the chunk size.
+fn file_stream(
+    file: Arc<std::fs::File>,
+    offset: u64,
+    len: u64,
+) -> impl futures_util::Stream<Item = Result<Bytes, std::io::Error>> {
+    let end = offset + len;
+    futures_util::stream::try_unfold(offset, move |pos| {
+        let file = file.clone();
+        async move {
+            if pos >= end {
+                return Ok(None);
+            }
+            let n = PIECE.min(end - pos);
+            let buf = tokio::task::spawn_blocking(move || read_exact_at(&file, n, pos))
+                .await
+                .map_err(std::io::Error::other)??;
+            Ok(Some((Bytes::from(buf), pos + n)))
+        }
+    })
 }
 
 /// Exactly `len` bytes at `offset`; a short read means the file shrank.
@@ -258,12 +286,11 @@ pub async fn upload_chunk(
     let path = format!("/upload/{}/chunk/", super::segment(upload_id));
     let query = [
         ("order", order.to_string()),
-        ("size", source.len.to_string()),
+        ("size", source.len().to_string()),
     ];
     client
         .call(Method::POST, &path, |rb| {
-            let body = reqwest::Body::wrap_stream(super::progress_stream(source.stream()));
-            let part = Part::stream_with_length(body, source.len)
+            let part = Part::stream_with_length(source.body(), source.len())
                 .file_name("chunk.bin")
                 .mime_str("application/octet-stream")
                 .expect("static mime type");

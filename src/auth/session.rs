@@ -259,7 +259,7 @@ impl CheckedToken {
             _ => "check it, or create a new key",
         };
         format!(
-            "the credential from {} was rejected by the server: {fix}",
+            "the server rejected the credential from {} (HTTP 401): {fix}",
             self.source
         )
     }

@@ -225,7 +225,7 @@ async fn send_chunks(
         }
         let permit: Option<Permit> = Some(e.retrier().permit().await?);
         let (e2, sid) = (e.clone(), session_id.to_string());
-        let source = ChunkSource {
+        let source = ChunkSource::File {
             file: file.clone(),
             offset,
             len,
