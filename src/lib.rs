@@ -8,6 +8,7 @@ pub mod api;
 pub mod auth;
 pub mod cli;
 pub mod commands;
+pub mod doctor;
 #[cfg(feature = "emulator")]
 pub mod emulator;
 pub mod exit;

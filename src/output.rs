@@ -198,7 +198,30 @@ pub fn summary_json(s: &Summary) -> Value {
         "bytes_per_sec": rate(s), "interrupted": s.interrupted, "dry_run": s.dry_run})
 }
 
+/// Text from outside (file names, server messages) made safe for a terminal: control
+/// characters are shown escaped (`\n`, `\u{1b}`) instead of acting on the terminal.
+pub fn escape(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.chars().any(char::is_control) {
+        s.chars()
+            .map(|c| {
+                if c.is_control() {
+                    c.escape_default().to_string()
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect::<String>()
+            .into()
+    } else {
+        s.into()
+    }
+}
+
 /// A wall time for people: milliseconds below a second (so a quick run never reads "0.0s").
+pub fn human_wall(d: Duration) -> String {
+    wall_time(d)
+}
+
 fn wall_time(d: Duration) -> String {
     if d < Duration::from_secs(1) {
         format!("{} ms", d.as_millis())

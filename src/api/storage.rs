@@ -97,6 +97,40 @@ pub async fn list_folder(
     Ok(items.iter().filter_map(Node::from_json).collect())
 }
 
+/// One page of a folder listing: the children as sent and the cursor of the next page.
+pub async fn list_page(
+    client: &Client,
+    workspace_id: &str,
+    folder_id: &str,
+    page_size: u32,
+    cursor: Option<&str>,
+) -> Result<(Vec<Value>, Option<String>), ApiError> {
+    let path = storage_path(workspace_id, folder_id, "list/");
+    let mut query = vec![
+        ("page_size", page_size.to_string()),
+        ("output", "full".to_string()),
+    ];
+    if let Some(c) = cursor {
+        query.push(("cursor", c.to_string()));
+    }
+    let payload = client.get(&path, &query).await?;
+    Ok((
+        listing_items(&payload).to_vec(),
+        next_cursor(&payload, cursor),
+    ))
+}
+
+/// `DELETE …/storage/{node}/delete/`: move a file or folder (with its contents) to the trash.
+pub async fn delete_node(
+    client: &Client,
+    workspace_id: &str,
+    node_id: &str,
+) -> Result<(), ApiError> {
+    let path = storage_path(workspace_id, node_id, "delete/");
+    client.delete_form(&path, &[]).await?;
+    Ok(())
+}
+
 /// Every child of a folder as the server sent it, at detail level `output`, all pages.
 pub async fn list_folder_raw(
     client: &Client,

@@ -382,6 +382,28 @@ impl Session {
     }
 }
 
+/// Seconds per details long-poll (harmless whether the server reads them as seconds or ms).
+pub const WAIT_SECS: u64 = 30;
+/// Pause before polling again when the server answered at once with an unchanged status.
+pub const POLL_PAUSE: std::time::Duration = std::time::Duration::from_secs(2);
+/// An answer quicker than this did not wait.
+const ANSWERED_AT_ONCE: std::time::Duration = std::time::Duration::from_millis(1000);
+
+/// After a details answer, how long to pause before the next one: [`POLL_PAUSE`] when the
+/// answer came back at once with the status of the answer before (the server read `wait` as
+/// milliseconds, or ignores it), so a non-terminal session is never polled in a tight loop.
+pub fn poll_pause(
+    answered_in: std::time::Duration,
+    previous: Option<&str>,
+    status: &str,
+) -> std::time::Duration {
+    if answered_in < ANSWERED_AT_ONCE && previous == Some(status) {
+        POLL_PAUSE
+    } else {
+        std::time::Duration::ZERO
+    }
+}
+
 /// `GET /upload/{id}/details/[?wait=SECS]`: the session; with `wait`, the server holds the
 /// request until the status changes (seconds, clamped by the server).
 pub async fn session_details(
@@ -534,6 +556,27 @@ mod tests {
         let parsed = Limits::from_json(&json!({"chunk_size": "1048576", "chunks": 4}));
         assert_eq!(parsed.chunk_size, 1 << 20);
         assert_eq!(parsed.chunks, 4);
+    }
+
+    /// Rule 4: an immediate answer with an unchanged non-terminal status is followed by a pause;
+    /// a real long-poll answer (it waited) or a status change is not.
+    #[test]
+    fn immediate_unchanged_answers_pause() {
+        use std::time::Duration;
+        let quick = Duration::from_millis(5);
+        assert_eq!(
+            poll_pause(quick, Some("assembling"), "assembling"),
+            POLL_PAUSE
+        );
+        assert_eq!(
+            poll_pause(quick, Some("assembling"), "storing"),
+            Duration::ZERO
+        );
+        assert_eq!(poll_pause(quick, None, "assembling"), Duration::ZERO);
+        assert_eq!(
+            poll_pause(Duration::from_secs(30), Some("storing"), "storing"),
+            Duration::ZERO
+        );
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 pub mod ask;
 pub mod completions;
+pub mod doctor;
 #[cfg(feature = "emulator")]
 pub mod emulator;
 pub mod import_url;
@@ -112,6 +113,7 @@ async fn dispatch(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::ImportUrl(args) => import_url::import_url(&ctx, args).await,
         Command::Lock(args) => lock::lock(&ctx, args).await,
         Command::Ask(args) => ask::ask(&ctx, args).await,
+        Command::Doctor(args) => doctor::doctor(&ctx, args).await,
         Command::Completions(_) | Command::Generate(_) => unreachable!("handled above"),
         #[cfg(feature = "emulator")]
         Command::Emulator(_) => unreachable!("handled above"),

@@ -172,6 +172,30 @@ async fn lock_destination(
     Ok(Some(held))
 }
 
+/// Cancel `stop` at the first Ctrl-C, SIGTERM or SIGHUP.
+pub async fn stop_signal(stop: tokio_util::sync::CancellationToken) {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let (Ok(mut term), Ok(mut hup)) = (
+            signal(SignalKind::terminate()),
+            signal(SignalKind::hangup()),
+        ) else {
+            let _ = tokio::signal::ctrl_c().await;
+            stop.cancel();
+            return;
+        };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => {}
+            _ = hup.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = tokio::signal::ctrl_c().await;
+    stop.cancel();
+}
+
 /// First Ctrl-C: start nothing new, cancel what is still in flight after 2 s. Second: exit now.
 async fn watch_ctrl_c(cancel: Cancel) {
     if tokio::signal::ctrl_c().await.is_err() {

@@ -17,7 +17,7 @@
 use std::collections::HashMap;
 use std::fs::File;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use sha2::{Digest, Sha256};
 use tokio::task::JoinSet;
@@ -27,14 +27,9 @@ use super::limiter::Permit;
 use super::plan::{PlannedFile, mtime_ns};
 use super::{Event, FileError};
 use crate::api::storage;
-use crate::api::upload::{self, CHUNKS_IN_FLIGHT, ChunkSource, Limits, Session, Target};
-
-/// Seconds per details long-poll (harmless whether the server reads them as seconds or ms).
-const WAIT_SECS: u64 = 30;
-/// Pause before polling again when the server answered at once with an unchanged status.
-pub const POLL_PAUSE: Duration = Duration::from_secs(2);
-/// An answer quicker than this did not wait.
-const ANSWERED_AT_ONCE: Duration = Duration::from_millis(1000);
+use crate::api::upload::{
+    self, CHUNKS_IN_FLIGHT, ChunkSource, Limits, Session, Target, WAIT_SECS, poll_pause,
+};
 
 pub struct Done {
     pub node_id: Option<String>,
@@ -295,17 +290,6 @@ async fn complete(e: &Engine, session_id: &str) -> Result<(), FileError> {
     }
 }
 
-/// After a details answer, how long to pause before the next one: [`POLL_PAUSE`] when the
-/// answer came back at once with the status of the answer before (the server read `wait` as
-/// milliseconds, or ignores it), so a non-terminal session is never polled in a tight loop.
-pub fn poll_pause(answered_in: Duration, previous: Option<&str>, status: &str) -> Duration {
-    if answered_in < ANSWERED_AT_ONCE && previous == Some(status) {
-        POLL_PAUSE
-    } else {
-        Duration::ZERO
-    }
-}
-
 /// Long-poll the session until it is `stored` (or failed), at most `--assembly-timeout`.
 async fn wait_stored(e: &Engine, session_id: &str) -> Result<Session, FileError> {
     let started = Instant::now();
@@ -393,29 +377,4 @@ async fn verify(
         )));
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Rule 4: an immediate answer with an unchanged non-terminal status is followed by a pause;
-    /// a real long-poll answer (it waited) or a status change is not.
-    #[test]
-    fn immediate_unchanged_answers_pause() {
-        let quick = Duration::from_millis(5);
-        assert_eq!(
-            poll_pause(quick, Some("assembling"), "assembling"),
-            POLL_PAUSE
-        );
-        assert_eq!(
-            poll_pause(quick, Some("assembling"), "storing"),
-            Duration::ZERO
-        );
-        assert_eq!(poll_pause(quick, None, "assembling"), Duration::ZERO);
-        assert_eq!(
-            poll_pause(Duration::from_secs(30), Some("storing"), "storing"),
-            Duration::ZERO
-        );
-    }
 }
