@@ -37,7 +37,7 @@ const FORM_OVERHEAD: u64 = TEXT_TOTAL_MAX as u64 + (1 << 20);
 /// Shortest time in each state after `/complete/` under `queued-states`.
 const QUEUED_STATE_DELAY: Duration = Duration::from_millis(50);
 /// How long a single-call upload stays `storing` under `async-uploads` (at least).
-const ASYNC_STORE_DELAY: Duration = Duration::from_millis(150);
+const ASYNC_STORE_DELAY: Duration = Duration::from_millis(300);
 
 pub fn routes() -> Router<AppState> {
     Router::new()
