@@ -23,6 +23,18 @@
 //! **State** (`State(state): State<AppState>`; `AppState` derefs to [`Inner`]):
 //! * `state.config` — the [`EmulatorConfig`] (`token_ttl`, `answer_delay`, `intelligence`,
 //!   `allow_private_urls`, limits …).
+//! * `state.has(Variant::X)` — is a server behaviour variant on ([`variants::Variant`];
+//!   `--variant NAME`)? Check it where the behaviour is decided; body-shaping variants
+//!   (`flip-envelopes`, `response`, `yes-no`, `string-has-more`, `validation-400`) are applied by
+//!   the response middleware, so handlers keep emitting the canonical shape. Fault routes
+//!   (`config.fault_routes`, [`variants::FaultRoute`]) are answered by the request middleware
+//!   before any handler runs.
+//! * Multipart bodies: `multipart::MultipartReader::from_request(req, max_body)` streams parts
+//!   with bounded memory (`next_part`, `chunk`, `text(name, cap)`; `uploads::spool_part` writes
+//!   a part to a temp file); after an error call `discard()` so the 413 goes out at once. Do not
+//!   use axum's `Multipart` (its text fields and malformed bodies are buffered whole).
+//! * Node JSON: `hashes::node_json(&state, &node, detail, lock)` instead of `node.to_json(..)`
+//!   where a file's `hash` may show (`md5-hashes` reports md5 there).
 //! * `state.db(move |store| { ... }).await` runs a [`store::Store`] call on a blocking thread:
 //!   `workspace(id_or_name)`, `node(ws, id)`, `node_any(id)`, `resolve_folder(ws, "root"|id)`,
 //!   `child(ws, parent, name)`, `children(..)`, `files(ws)`, `create_folder(ws, parent, name,
