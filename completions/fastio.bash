@@ -274,7 +274,7 @@ _fastio() {
             return 0
             ;;
         fastio__subcmd__emulator)
-            opts="-v -q -h --listen --api-key --workspace --data-dir --chunk-size --max-chunks --max-file-size --max-sessions --assembly-delay-ms --fail-assembly-rate --omit-new-file-ids --rate-limit --burst --seed --latency-ms --fail-rate --reset-rate --bandwidth-per-conn --token-ttl --intelligence --answer-delay-ms --allow-private-urls --flip-envelopes --legacy-rate-headers --datetime-expiry --validation-400 --log-requests --api-base --token --profile --emulator --json --progress --verbose --quiet --help"
+            opts="-v -q -h --listen --api-key --workspace --data-dir --chunk-size --max-chunks --max-file-size --max-sessions --assembly-delay-ms --fail-assembly-rate --omit-new-file-ids --rate-limit --burst --seed --latency-ms --fail-rate --reset-rate --bandwidth-per-conn --token-ttl --intelligence --answer-delay-ms --allow-private-urls --flip-envelopes --legacy-rate-headers --datetime-expiry --validation-400 --variant --fault-route --auto-approve --log-requests --api-base --token --profile --emulator --json --progress --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -353,6 +353,14 @@ _fastio() {
                     return 0
                     ;;
                 --answer-delay-ms)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --variant)
+                    COMPREPLY=($(compgen -W "flip-envelopes legacy-rate-headers datetime-expiry validation-400 omit-new-file-ids yes-no response queued-states async-uploads stored-without-id exact-chunks wait-ms no-workspace-details string-has-more nested-lock-token no-folder-locks token-endpoint-flaky iso-expiry truncate-names md5-hashes list" -- "${cur}"))
+                    return 0
+                    ;;
+                --fault-route)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -269,6 +269,28 @@ complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l reset-rate -d
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l bandwidth-per-conn -d 'Throttle reading request bodies per connection (e.g. 50MB = 50 MB/s)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l token-ttl -d 'Lifetime of OAuth access tokens' -r
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l answer-delay-ms -d 'Delay before an AI answer is complete' -r
+complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l variant -d 'Switch on an alternative server behaviour (repeatable); `list` prints them all' -r -f -a "flip-envelopes\t'nested envelopes become flat and flat ones nested; "yes"<->true; error text->message, string code'
+legacy-rate-headers\t'rate-limit headers named X-Rate-Limit-Available/-Max/-Expiry instead of x-ve-limit-*'
+datetime-expiry\t'rate-limit expiry as a UTC datetime (`2026-12-01 08:30:00 UTC`) instead of epoch seconds'
+validation-400\t'validation errors answered with HTTP 400 instead of 406'
+omit-new-file-ids\t'single-call answers without new_file_id; batch results with node_id null'
+yes-no\t'every success `result` is "yes" and every failure "no" (also /upload/ and /upload/batch/)'
+response\t'every success payload nested under `response` (also /upload/ and /upload/batch/)'
+queued-states\t'uploads pass through assemble, assembling, store, storing with >= 50 ms in each'
+async-uploads\t'single-call: no new_file_id, session `storing` then `stored` a little later; batch node_id null'
+stored-without-id\t'upload session details in state `stored` have no new_file_id (list the folder)'
+exact-chunks\t'every chunk but the last must be exactly chunk_size bytes (else 406/1605 on `size`)'
+wait-ms\t'`wait` of /upload/{id}/details/ is read as milliseconds'
+no-workspace-details\t'GET /workspace/{id}/details/ is an unknown route (404/9992)'
+string-has-more\t'pagination has_more sent as the string "true"/"false"'
+nested-lock-token\t'lock acquire answers {"lock": {"token": ...}} instead of lock_token'
+no-folder-locks\t'locking a folder (or root) is refused with 406/1605 on node_id; files lock as usual'
+token-endpoint-flaky\t'every other /oauth/token/ request (the 1st, 3rd, ...) gets 503 with an HTML body'
+iso-expiry\t'rate-limit expiry in RFC 3339 form (`2026-12-01T08:30:00Z`)'
+truncate-names\t'batch names over 100 characters truncated (extension kept) and echoed truncated in results'
+md5-hashes\t'storage nodes (and single-call sessions) report hash/hash_algo as md5 instead of sha256'
+list\t'print every variant and exit'"
+complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l fault-route -d 'Answer METHOD /path (`*` = one segment) with STATUS and an error envelope (repeatable)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l api-base -d 'API base URL [env: FASTIO_API_BASE] [default: https://api.fast.io/current]' -r
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l token -d 'Access token or API key to use (see the credential order in --help)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l profile -d 'Credential and settings profile' -r
@@ -276,13 +298,14 @@ complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l progress -d '
 bars\t'Always draw bars'
 plain\t'Plain status lines (at most one every 10 s), one line per failure'
 none\t'No progress output'"
-complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l omit-new-file-ids -d 'Leave new_file_id out of single-call answers and send node_id null in batch results (clients must poll the session or list the folder, as the service allows)'
+complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l omit-new-file-ids -d 'Leave new_file_id out of single-call answers and send node_id null in batch results (clients must poll the session or list the folder, as the service allows; = --variant omit-new-file-ids)'
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l intelligence -d 'Turn workspace intelligence (AI indexing) on for the created workspaces'
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l allow-private-urls -d 'Let URL imports fetch private and loopback addresses (for tests)'
-complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l flip-envelopes -d 'Emit the alternative envelope shapes (flat where nested is canonical and vice versa)'
-complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l legacy-rate-headers -d 'Send the legacy X-Rate-Limit-* header names'
-complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l datetime-expiry -d 'Send the rate-limit expiry as a UTC datetime instead of epoch seconds'
-complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l validation-400 -d 'Answer validation errors with HTTP 400 instead of 406'
+complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l flip-envelopes -d 'Emit the alternative envelope shapes (flat where nested is canonical and vice versa; = --variant flip-envelopes)'
+complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l legacy-rate-headers -d 'Send the legacy X-Rate-Limit-* header names (= --variant legacy-rate-headers)'
+complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l datetime-expiry -d 'Send the rate-limit expiry as a UTC datetime instead of epoch seconds (= --variant datetime-expiry)'
+complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l validation-400 -d 'Answer validation errors with HTTP 400 instead of 406 (= --variant validation-400)'
+complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l auto-approve -d 'Approve OAuth consent requests without asking for the emulator\'s API key'
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l log-requests -d 'Log every request (method, path, status, time) to stderr'
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l emulator -d 'Run against a local emulator started inside this process (no account needed)'
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l json -d 'Machine-readable output: NDJSON events on stdout'

@@ -52,11 +52,14 @@ async fn code_for(emu: &RunningEmulator, verifier: &str) -> String {
         .as_str()
         .unwrap()
         .to_string();
+    // The consent form: paste the emulator's API key and approve.
     let page = http()
-        .get(format!(
-            "{}/connect?auth_request_id={id}&display_code=true",
-            emu.root_url()
-        ))
+        .post(format!("{}/connect", emu.root_url()))
+        .form(&[
+            ("auth_request_id", id.as_str()),
+            ("display_code", "true"),
+            ("api_key", emu.api_key.as_str()),
+        ])
         .send()
         .await
         .unwrap()
@@ -132,9 +135,8 @@ async fn authorize_wants_s256_and_answers_json_or_redirects() {
     assert!(loc.starts_with("/connect?auth_request_id="), "{loc}");
 }
 
-#[tokio::test]
-async fn consent_redirect_carries_code_and_state() {
-    let emu = emulator(3600);
+/// Start a request (JSON form) with `state=s-123` and a loopback redirect: its id.
+async fn request_id(emu: &RunningEmulator) -> String {
     let r = http()
         .get(format!("{}/oauth/authorize/", emu.base_url))
         .query(&[
@@ -150,26 +152,121 @@ async fn consent_redirect_carries_code_and_state() {
         .await
         .unwrap();
     let body: Value = r.json().await.unwrap();
-    let id = body["response"]["auth_request_id"].as_str().unwrap();
-    let r = http()
-        .get(format!("{}/connect?auth_request_id={id}", emu.root_url()))
+    body["response"]["auth_request_id"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+/// Submit the consent form with `api_key`.
+async fn consent(emu: &RunningEmulator, id: &str, api_key: &str) -> reqwest::Response {
+    http()
+        .post(format!("{}/connect", emu.root_url()))
+        .form(&[("auth_request_id", id), ("api_key", api_key)])
         .send()
         .await
-        .unwrap();
-    assert!(r.status().is_redirection());
+        .unwrap()
+}
+
+fn assert_code_redirect(r: &reqwest::Response) {
+    assert!(r.status().is_redirection(), "{}", r.status());
     let loc = url::Url::parse(r.headers()["location"].to_str().unwrap()).unwrap();
     assert_eq!(loc.port(), Some(5555));
     assert_eq!(loc.path(), "/cb");
     let q: std::collections::HashMap<_, _> = loc.query_pairs().into_owned().collect();
     assert_eq!(q["state"], "s-123");
     assert!(q["code"].len() >= 20);
+}
+
+#[tokio::test]
+async fn consent_needs_the_api_key_then_redirects_with_code_and_state() {
+    let emu = emulator(3600);
+    let id = request_id(&emu).await;
+    let connect = format!("{}/connect?auth_request_id={id}", emu.root_url());
+
+    // Opening the page approves nothing: it is a form asking for the key.
+    let r = http().get(&connect).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("name=\"api_key\""), "{page}");
+    assert!(page.contains(&format!("value=\"{id}\"")), "{page}");
+    assert_eq!(emu.stats()["counters"]["oauth_codes"], Value::Null);
+
+    // A wrong key (or none) is refused and the request stays pending.
+    for key in ["fio_emu_not-the-key", ""] {
+        let r = consent(&emu, &id, key).await;
+        assert_eq!(r.status(), 401);
+        assert!(r.text().await.unwrap().contains("name=\"api_key\""));
+    }
+    // An OAuth access token is not an API key either.
+    emu.state().tokens.insert(
+        "fio_at_someone",
+        fastio::emulator::caller::TokenInfo {
+            user_id: "u1".into(),
+            kind: fastio::emulator::caller::TokenKind::OAuth,
+            expires_at: None,
+            scope: "user".into(),
+        },
+    );
+    assert_eq!(consent(&emu, &id, "fio_at_someone").await.status(), 401);
+    assert_eq!(emu.stats()["counters"]["oauth_consent_refused"], 3);
+
+    let r = consent(&emu, &id, &emu.api_key).await;
+    assert_code_redirect(&r);
+    assert_eq!(emu.stats()["counters"]["oauth_codes"], 1);
     // The request is used up.
-    let again = http()
+    let again = http().get(&connect).send().await.unwrap();
+    assert_eq!(again.status(), 404);
+    assert_eq!(consent(&emu, &id, &emu.api_key).await.status(), 404);
+}
+
+#[tokio::test]
+async fn consent_deny_needs_no_key() {
+    let emu = emulator(3600);
+    let id = request_id(&emu).await;
+    let r = http()
+        .post(format!("{}/connect", emu.root_url()))
+        .form(&[("auth_request_id", id.as_str()), ("deny", "true")])
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_redirection());
+    let loc = r.headers()["location"].to_str().unwrap();
+    assert!(
+        loc.contains("error=access_denied") && loc.contains("state=s-123"),
+        "{loc}"
+    );
+}
+
+#[tokio::test]
+async fn auto_approve_approves_on_opening_the_page() {
+    let emu = start(EmulatorConfig {
+        auto_approve: true,
+        ..Default::default()
+    })
+    .unwrap();
+    let id = request_id(&emu).await;
+    let r = http()
         .get(format!("{}/connect?auth_request_id={id}", emu.root_url()))
         .send()
         .await
         .unwrap();
-    assert_eq!(again.status(), 404);
+    assert_code_redirect(&r);
+    // The display-code page too, no key asked.
+    let id = request_id(&emu).await;
+    let page = http()
+        .get(format!(
+            "{}/connect?auth_request_id={id}&display_code=true",
+            emu.root_url()
+        ))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("<code id=\"code\">"), "{page}");
+    assert!(!page.contains("name=\"api_key\""), "{page}");
 }
 
 #[tokio::test]

@@ -6,7 +6,7 @@ mod auth_support;
 use std::process::Stdio;
 use std::time::Duration;
 
-use auth_support::{World, blocking_get, read_until_url, wait_for_file};
+use auth_support::{World, approve, blocking_get, read_until_url, wait_for_file};
 use fastio::auth::store::StoredCredential;
 use secrecy::ExposeSecret;
 
@@ -32,12 +32,12 @@ fn pkce_login_with_scripted_browser_then_upload() {
         .spawn()
         .unwrap();
 
-    // The "browser": open the consent page, which approves and redirects to the loopback
-    // listener with code and state; follow that redirect by hand.
+    // The "browser": open the consent page, paste the emulator's API key and approve; the page
+    // redirects to the loopback listener with code and state; follow that redirect by hand.
     let url = wait_for_file(&url_file);
     assert!(url.starts_with(&world.emu.root_url()), "{url}");
     assert!(!url.contains("display_code"), "{url}");
-    let (status, _, location) = blocking_get(&url);
+    let (status, _, location) = approve(&url, &world.emu.api_key);
     assert_eq!(status, 303, "consent page redirects");
     let location = location.unwrap();
     assert!(location.starts_with("http://127.0.0.1:"), "{location}");
@@ -169,7 +169,7 @@ fn callback_with_wrong_state_is_refused() {
         .spawn()
         .unwrap();
     let url = wait_for_file(&url_file);
-    let (_, _, location) = blocking_get(&url);
+    let (_, _, location) = approve(&url, &world.emu.api_key);
     let location = url::Url::parse(&location.unwrap()).unwrap();
     let mut forged = location.clone();
     let pairs: Vec<(String, String)> = location

@@ -42,11 +42,14 @@ pub async fn tokens_by_hand(emu: &RunningEmulator) -> Value {
         .await
         .unwrap();
     let id = body["response"]["auth_request_id"].as_str().unwrap();
+    // The consent form: paste the emulator's API key and approve.
     let page = http
-        .get(format!(
-            "{}/connect?auth_request_id={id}&display_code=true",
-            emu.root_url()
-        ))
+        .post(format!("{}/connect", emu.root_url()))
+        .form(&[
+            ("auth_request_id", id),
+            ("display_code", "true"),
+            ("api_key", emu.api_key.as_str()),
+        ])
         .send()
         .await
         .unwrap()

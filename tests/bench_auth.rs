@@ -152,11 +152,14 @@ async fn tokens_by_hand(emu: &fastio::emulator::RunningEmulator, verifier: &str)
         .await
         .unwrap();
     let id = body["response"]["auth_request_id"].as_str().unwrap();
+    // The consent form: paste the emulator's API key and approve.
     let page = http
-        .get(format!(
-            "{}/connect?auth_request_id={id}&display_code=true",
-            emu.root_url()
-        ))
+        .post(format!("{}/connect", emu.root_url()))
+        .form(&[
+            ("auth_request_id", id),
+            ("display_code", "true"),
+            ("api_key", emu.api_key.as_str()),
+        ])
         .send()
         .await
         .unwrap()

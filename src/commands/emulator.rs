@@ -7,7 +7,7 @@ use std::time::Duration;
 use anyhow::Context as _;
 
 use crate::cli::EmulatorArgs;
-use crate::emulator::{self, EmulatorConfig, RunningEmulator};
+use crate::emulator::{self, EmulatorConfig, RunningEmulator, Variant};
 use crate::exit::{ExitStatus, Fatal};
 
 /// Parse a byte count: `1048576`, `100MB`, `2MiB`, `1.5GB`, `40g` (k/m/g/t are powers of 1000,
@@ -64,6 +64,16 @@ pub fn config_from_args(args: &EmulatorArgs) -> anyhow::Result<EmulatorConfig> {
     if args.rate_limit < 0.0 {
         return Err(Fatal::usage("--rate-limit must not be negative").into());
     }
+    let mut variants = std::collections::BTreeSet::new();
+    for name in &args.variants {
+        if name == "list" {
+            continue;
+        }
+        let v: Variant = name
+            .parse()
+            .map_err(|e: String| Fatal::usage(format!("--variant: {e}")))?;
+        variants.insert(v);
+    }
     let chunk_size = size_flag("chunk-size", &args.chunk_size)?;
     if chunk_size < 1 << 20 {
         return Err(Fatal::usage("--chunk-size must be at least 1MiB").into());
@@ -105,12 +115,21 @@ pub fn config_from_args(args: &EmulatorArgs) -> anyhow::Result<EmulatorConfig> {
         legacy_rate_headers: args.legacy_rate_headers,
         datetime_expiry: args.datetime_expiry,
         validation_400: args.validation_400,
+        variants,
+        fault_routes: args.fault_routes.clone(),
+        auto_approve: args.auto_approve,
         log_requests: args.log_requests,
     })
 }
 
 /// `fastio emulator`: serve until SIGINT/SIGTERM.
 pub async fn run(args: EmulatorArgs) -> anyhow::Result<ExitStatus> {
+    if args.variants.iter().any(|v| v == "list") {
+        let mut out = std::io::stdout().lock();
+        out.write_all(Variant::list_text().as_bytes())?;
+        out.flush()?;
+        return Ok(ExitStatus::Success);
+    }
     let config = config_from_args(&args)?;
     let data_dir = config.data_dir.clone().unwrap_or_default();
     let emu = tokio::task::spawn_blocking(move || emulator::start(config))

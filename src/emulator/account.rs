@@ -124,9 +124,14 @@ async fn available_workspaces(_c: Caller, f: Fields) -> ApiResult {
 
 async fn workspace_details(
     State(state): State<AppState>,
-    _c: Caller,
+    caller: Result<Caller, ApiErr>,
     Path(id): Path<String>,
 ) -> ApiResult {
+    if state.has(super::Variant::NoWorkspaceDetails) {
+        // A server implementing only the upload subset: the route does not exist.
+        return Err(wire::route_not_found());
+    }
+    caller?;
     let ws = state.workspace_for(&id).await?;
     wire::ok(json!({"workspace": workspace_json(&ws, &state.org)}))
 }

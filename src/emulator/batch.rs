@@ -4,17 +4,17 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 use axum::Router;
-use axum::extract::{Multipart, State};
-use axum::http::StatusCode;
+use axum::extract::State;
 use axum::http::header::CONTENT_LENGTH;
 use axum::routing::post;
 use serde_json::{Value, json};
 
-use super::AppState;
 use super::caller::Caller;
 use super::ids;
-use super::uploads::{Hasher, Spooled, spool_field};
+use super::multipart::{MANIFEST_MAX, MultipartReader, TEXT_MAX};
+use super::uploads::{Hasher, Spooled, spool_part};
 use super::wire::{self, ApiErr, ApiResult};
+use super::{AppState, Variant};
 
 pub const MAX_FILES: usize = 200;
 pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
@@ -98,62 +98,16 @@ async fn batch(
             )));
         }
     }
-    let mut mp = <Multipart as axum::extract::FromRequest<()>>::from_request(req, &())
-        .await
-        .map_err(|e| ApiErr::invalid("body", &e.body_text()))?;
-    let mut fields: HashMap<String, String> = HashMap::new();
-    let mut parts: HashMap<usize, Result<(Spooled, String), ApiErr>> = HashMap::new();
+    let mut mp = MultipartReader::from_request(req, MAX_BODY_BYTES)?;
     let mut temps = TempFiles(Vec::new());
-    let mut body_total = 0u64;
-    while let Some(mut field) = mp
-        .next_field()
-        .await
-        .map_err(|e| ApiErr::invalid("body", &format!("bad multipart body: {e}")))?
-    {
-        let name = field.name().unwrap_or("").to_string();
-        if let Some(idx) = name.strip_prefix("file_") {
-            let Ok(idx) = idx.parse::<usize>() else {
-                return Err(ApiErr::invalid(
-                    &name,
-                    "file parts are named file_0, file_1, …",
-                ));
-            };
-            if parts.len() >= MAX_FILES {
-                return Err(ApiErr::feature_limit(format!(
-                    "a batch holds at most {MAX_FILES} files"
-                )));
-            }
-            let filename = field.file_name().unwrap_or("").to_string();
-            let tmp = state.store.tmp_path();
-            temps.0.push(tmp.clone());
-            let r = spool_field(&mut field, &tmp, MAX_FILE_BYTES, true).await;
-            if let Err(e) = &r {
-                if e.status != StatusCode::PAYLOAD_TOO_LARGE {
-                    return Err(e.clone());
-                }
-                // Drain the rest of an oversized part so the next parts can be read.
-                while let Ok(Some(_)) = field.chunk().await {}
-            }
-            if let Ok(sp) = &r {
-                body_total += sp.size;
-                if body_total > MAX_BODY_BYTES {
-                    return Err(ApiErr::too_large(format!(
-                        "batch body exceeds {MAX_BODY_BYTES} bytes"
-                    )));
-                }
-            }
-            if parts.insert(idx, r.map(|sp| (sp, filename))).is_some() {
-                return Err(ApiErr::invalid(&name, "sent more than once"));
-            }
-        } else {
-            let v = field
-                .text()
-                .await
-                .map_err(|e| ApiErr::invalid(&name, &format!("unreadable: {e}")))?;
-            body_total += v.len() as u64;
-            fields.insert(name, v);
+    let read = read_batch_form(&state, &mut mp, &mut temps).await;
+    let (fields, mut parts) = match read {
+        Ok(r) => r,
+        Err(e) => {
+            mp.discard();
+            return Err(e);
         }
-    }
+    };
     let f = wire::Fields(fields);
     let instance = f.req("instance_id")?.to_string();
     let ws = state.workspace_for(&instance).await?;
@@ -213,6 +167,62 @@ async fn batch(
     }))
 }
 
+/// A batch's multipart body, streamed: text fields (the manifest up to [`MANIFEST_MAX`],
+/// others up to [`TEXT_MAX`]) and file parts spooled to temp files (each at most
+/// [`MAX_FILE_BYTES`]; an oversized one is an error of its entry only). The whole body is capped
+/// at [`MAX_BODY_BYTES`] by the reader.
+type BatchParts = HashMap<usize, Result<(Spooled, String), ApiErr>>;
+
+async fn read_batch_form(
+    state: &AppState,
+    mp: &mut MultipartReader,
+    temps: &mut TempFiles,
+) -> Result<(HashMap<String, String>, BatchParts), ApiErr> {
+    let mut fields: HashMap<String, String> = HashMap::new();
+    let mut parts: BatchParts = HashMap::new();
+    while let Some(part) = mp.next_part().await? {
+        let name = part.name;
+        if let Some(idx) = name.strip_prefix("file_") {
+            let Ok(idx) = idx.parse::<usize>() else {
+                return Err(ApiErr::invalid(
+                    &name,
+                    "file parts are named file_0, file_1, …",
+                ));
+            };
+            if parts.len() >= MAX_FILES {
+                return Err(ApiErr::feature_limit(format!(
+                    "a batch holds at most {MAX_FILES} files"
+                )));
+            }
+            let filename = part.file_name.unwrap_or_default();
+            let tmp = state.store.tmp_path();
+            temps.0.push(tmp.clone());
+            let r = spool_part(mp, &tmp, MAX_FILE_BYTES, true).await;
+            if let Err(e) = &r {
+                // An oversized file fails its entry; the rest of the part is skipped by the
+                // next `next_part`. Anything else fails the batch.
+                if e.status != axum::http::StatusCode::PAYLOAD_TOO_LARGE
+                    || mp.received() > MAX_BODY_BYTES
+                {
+                    return Err(e.clone());
+                }
+            }
+            if parts.insert(idx, r.map(|sp| (sp, filename))).is_some() {
+                return Err(ApiErr::invalid(&name, "sent more than once"));
+            }
+        } else {
+            let cap = if name == "manifest" {
+                MANIFEST_MAX
+            } else {
+                TEXT_MAX
+            };
+            let v = mp.text(&name, cap).await?;
+            fields.insert(name, v);
+        }
+    }
+    Ok((fields, parts))
+}
+
 async fn batch_entry(
     state: &AppState,
     caller: &Caller,
@@ -236,6 +246,11 @@ async fn batch_entry(
         .ok_or_else(|| ApiErr::missing("filename"))?;
     super::storage::check_name("filename", filename)?;
     let name = truncate_name(filename);
+    let echoed = if state.has(Variant::TruncateNames) {
+        name.clone()
+    } else {
+        filename.to_string()
+    };
     let rel = match entry.get("relative_path") {
         None | Some(Value::Null) => None,
         Some(Value::String(p)) => {
@@ -305,10 +320,10 @@ async fn batch_entry(
         })
         .await?;
     let mut out = json!({
-        "index": index, "filename": filename, "status": "ok",
+        "index": index, "filename": echoed, "status": "ok",
         "upload_id": ids::opaque('5'), "node_id": node.id,
     });
-    if state.config.omit_new_file_ids {
+    if state.has(Variant::OmitNewFileIds) || state.has(Variant::AsyncUploads) {
         out["node_id"] = Value::Null;
     }
     if let Some(r) = rel {

@@ -6,16 +6,20 @@
 //! the holder's own: a second acquire must not silently share the first one's lock) is 423/1677
 //! with the holder's description in `params.lock`; heartbeat and release need the token (wrong
 //! token 423/1677, no lock 404/1609); the release token comes in a form-encoded DELETE body.
+//!
+//! Variants: `nested-lock-token` answers an acquire with `{"lock": {"token": …}}` (heartbeat and
+//! release still take the `lock_token` form field); `no-folder-locks` refuses an acquire on a
+//! folder or `root` with 406/1605 (`params[0].name` = `node_id`), files lock as usual.
 
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::routing::post;
 use serde_json::{Value, json};
 
-use super::AppState;
 use super::caller::Caller;
 use super::lock_table::AcquireError;
 use super::wire::{self, ApiErr, ApiResult, Fields};
+use super::{AppState, Variant};
 
 const MAX_DURATION: u64 = 3600;
 const DEFAULT_DURATION: u64 = 300;
@@ -38,15 +42,23 @@ struct AcquireGate(std::sync::Mutex<()>);
 
 /// The node named in the path (a folder or file of workspace `ws`, or `root`): its lock key.
 async fn node_key(state: &AppState, ws: &str, node: &str) -> Result<String, ApiErr> {
+    Ok(node_key_kind(state, ws, node).await?.0)
+}
+
+/// [`node_key`] and whether the node is a folder (`root` is).
+async fn node_key_kind(state: &AppState, ws: &str, node: &str) -> Result<(String, bool), ApiErr> {
     let ws = state.workspace_for(ws).await?;
     let node = node.to_string();
     state
         .db(move |s| {
             if node == "root" {
-                return Ok("root".to_string());
+                return Ok(("root".to_string(), true));
             }
             s.node(&ws.id, &node)?
-                .map(|n| n.id)
+                .map(|n| {
+                    let folder = n.is_folder();
+                    (n.id, folder)
+                })
                 .ok_or_else(|| ApiErr::not_found("node"))
         })
         .await
@@ -69,7 +81,13 @@ async fn acquire(
     Path((ws, node)): Path<(String, String)>,
     f: Fields,
 ) -> ApiResult {
-    let key = node_key(&state, &ws, &node).await?;
+    let (key, is_folder) = node_key_kind(&state, &ws, &node).await?;
+    if is_folder && state.has(Variant::NoFolderLocks) {
+        return Err(ApiErr::invalid(
+            "node_id",
+            "locks are for files; folders cannot be locked",
+        ));
+    }
     let duration = duration_field(&state, &f)?.unwrap_or(DEFAULT_DURATION);
     let client_info = match f.get("client_info") {
         None | Some("") => Value::Null,
@@ -90,7 +108,15 @@ async fn acquire(
             .map_err(|AcquireError::HeldByOther(l)| held_by(&l))?
     };
     state.activity.bump(format!("storage:{key}"));
-    wire::ok(json!({"lock": lock.to_json_with_token()}))
+    let mut payload = lock.to_json_with_token();
+    if state.has(Variant::NestedLockToken) {
+        if let Some(m) = payload.as_object_mut() {
+            if let Some(t) = m.remove("lock_token") {
+                m.insert("token".into(), t);
+            }
+        }
+    }
+    wire::ok(json!({ "lock": payload }))
 }
 
 fn held_by(lock: &super::lock_table::Lock) -> ApiErr {

@@ -14,13 +14,15 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use futures_util::FutureExt as _;
 use rand::Rng as _;
+use serde_json::{Value, json};
 
-use super::AppState;
 use super::caller::principal_of;
 use super::net::ConnHandle;
 use super::wire::{ApiErr, flip_body};
+use super::{AppState, Variant};
 
-/// Outermost: never a panic, never a bare error; applies `--validation-400`/`--flip-envelopes`.
+/// Outermost: never a panic, never a bare error; applies the output variants (`validation-400`,
+/// `flip-envelopes`, `response`, `yes-no`, `string-has-more`) to JSON bodies.
 pub async fn finish(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let method = req.method().clone();
     let path = req.uri().path().to_string();
@@ -77,22 +79,84 @@ pub async fn finish(State(state): State<AppState>, req: Request, next: Next) -> 
     } else {
         resp
     };
-    if state.config.validation_400 && resp.status() == StatusCode::NOT_ACCEPTABLE {
+    if state.has(Variant::Validation400) && resp.status() == StatusCode::NOT_ACCEPTABLE {
         *resp.status_mut() = StatusCode::BAD_REQUEST;
     }
-    if state.config.flip_envelopes && (is_json || resp.status().as_u16() >= 400) {
+    let reshape = [
+        Variant::FlipEnvelopes,
+        Variant::Response,
+        Variant::YesNo,
+        Variant::StringHasMore,
+    ]
+    .into_iter()
+    .any(|v| state.has(v));
+    if reshape && (is_json || resp.status().as_u16() >= 400) {
         let (mut parts, body) = resp.into_parts();
         let bytes = axum::body::to_bytes(body, 64 << 20)
             .await
             .unwrap_or_default();
         let out = match serde_json::from_slice(&bytes) {
-            Ok(v) => serde_json::to_vec(&flip_body(v)).unwrap_or_default(),
+            Ok(v) => serde_json::to_vec(&reshape_body(&state, v)).unwrap_or_default(),
             Err(_) => bytes.to_vec(),
         };
         parts.headers.remove(CONTENT_LENGTH);
         resp = Response::from_parts(parts, Body::from(out));
     }
     resp
+}
+
+/// Apply the body-shaping variants, in this order: `flip-envelopes`, `response`, `yes-no`,
+/// `string-has-more`. Bodies without a `result` key (OAuth token JSON, AI cancel) keep their
+/// envelope; `string-has-more` applies to every `pagination` object.
+fn reshape_body(state: &AppState, mut v: Value) -> Value {
+    if state.has(Variant::FlipEnvelopes) {
+        v = flip_body(v);
+    }
+    if let Value::Object(m) = &mut v {
+        let truthy = m
+            .get("result")
+            .is_some_and(|r| *r == Value::Bool(true) || *r == json!("yes"));
+        if state.has(Variant::Response) && truthy && !m.contains_key("response") {
+            let result = m.remove("result").unwrap_or(Value::Bool(true));
+            let inner = std::mem::take(m);
+            m.insert("result".into(), result);
+            m.insert("response".into(), Value::Object(inner));
+        }
+        if state.has(Variant::YesNo) {
+            match m.get("result") {
+                Some(Value::Bool(true)) => {
+                    m.insert("result".into(), json!("yes"));
+                }
+                Some(Value::Bool(false)) => {
+                    m.insert("result".into(), json!("no"));
+                }
+                _ => {}
+            }
+        }
+    }
+    if state.has(Variant::StringHasMore) {
+        stringify_has_more(&mut v);
+    }
+    v
+}
+
+/// `pagination.has_more: true` → `"true"`, anywhere in the body.
+fn stringify_has_more(v: &mut Value) {
+    match v {
+        Value::Object(m) => {
+            if let Some(Value::Object(p)) = m.get_mut("pagination") {
+                if let Some(Value::Bool(b)) = p.get("has_more") {
+                    let s = b.to_string();
+                    p.insert("has_more".into(), Value::String(s));
+                }
+            }
+            for (_, child) in m.iter_mut() {
+                stringify_has_more(child);
+            }
+        }
+        Value::Array(a) => a.iter_mut().for_each(stringify_has_more),
+        _ => {}
+    }
 }
 
 /// Count requests per matched route and status.
@@ -144,6 +208,16 @@ pub async fn gate(State(state): State<AppState>, req: Request, next: Next) -> Re
         return next.run(req).await;
     }
     let cfg = &state.config;
+    if !cfg.fault_routes.is_empty() {
+        let method = req.method().as_str().to_string();
+        let path = req.uri().path().to_string();
+        if let Some(route) = cfg.fault_routes.iter().find(|r| r.matches(&method, &path)) {
+            state.stats.fault(&format!("route_{}", route.status));
+            let err = route.error();
+            drain_body(req).await;
+            return err.into_response();
+        }
+    }
     if cfg.latency_ms > 0 {
         state.stats.fault("latency");
         tokio::time::sleep(Duration::from_millis(cfg.latency_ms)).await;
@@ -220,7 +294,7 @@ pub struct LimitHeaders {
 
 impl LimitHeaders {
     pub fn apply(&self, state: &AppState, h: &mut axum::http::HeaderMap) {
-        let (a, m, e) = if state.config.legacy_rate_headers {
+        let (a, m, e) = if state.has(Variant::LegacyRateHeaders) {
             (
                 "x-rate-limit-available",
                 "x-rate-limit-max",
@@ -229,11 +303,11 @@ impl LimitHeaders {
         } else {
             ("x-ve-limit-avail", "x-ve-limit-max", "x-ve-limit-expires")
         };
-        let expires = if state.config.datetime_expiry {
-            chrono::DateTime::from_timestamp(self.expires as i64, 0)
-                .unwrap_or_default()
-                .format("%Y-%m-%d %H:%M:%S UTC")
-                .to_string()
+        let at = || chrono::DateTime::from_timestamp(self.expires as i64, 0).unwrap_or_default();
+        let expires = if state.has(Variant::IsoExpiry) {
+            at().format("%Y-%m-%dT%H:%M:%SZ").to_string()
+        } else if state.has(Variant::DatetimeExpiry) {
+            at().format("%Y-%m-%d %H:%M:%S UTC").to_string()
         } else {
             self.expires.to_string()
         };

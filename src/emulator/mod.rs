@@ -23,6 +23,18 @@
 //! **State** (`State(state): State<AppState>`; `AppState` derefs to [`Inner`]):
 //! * `state.config` — the [`EmulatorConfig`] (`token_ttl`, `answer_delay`, `intelligence`,
 //!   `allow_private_urls`, limits …).
+//! * `state.has(Variant::X)` — is a server behaviour variant on ([`variants::Variant`];
+//!   `--variant NAME`)? Check it where the behaviour is decided; body-shaping variants
+//!   (`flip-envelopes`, `response`, `yes-no`, `string-has-more`, `validation-400`) are applied by
+//!   the response middleware, so handlers keep emitting the canonical shape. Fault routes
+//!   (`config.fault_routes`, [`variants::FaultRoute`]) are answered by the request middleware
+//!   before any handler runs.
+//! * Multipart bodies: `multipart::MultipartReader::from_request(req, max_body)` streams parts
+//!   with bounded memory (`next_part`, `chunk`, `text(name, cap)`; `uploads::spool_part` writes
+//!   a part to a temp file); after an error call `discard()` so the 413 goes out at once. Do not
+//!   use axum's `Multipart` (its text fields and malformed bodies are buffered whole).
+//! * Node JSON: `hashes::node_json(&state, &node, detail, lock)` instead of `node.to_json(..)`
+//!   where a file's `hash` may show (`md5-hashes` reports md5 there).
 //! * `state.db(move |store| { ... }).await` runs a [`store::Store`] call on a blocking thread:
 //!   `workspace(id_or_name)`, `node(ws, id)`, `node_any(id)`, `resolve_folder(ws, "root"|id)`,
 //!   `child(ws, parent, name)`, `children(..)`, `files(ws)`, `create_folder(ws, parent, name,
@@ -72,11 +84,16 @@ pub mod wire;
 
 mod account;
 mod batch;
+mod hashes;
+mod multipart;
 mod storage;
 pub mod uploads;
+pub mod variants;
+
+pub use variants::{FaultRoute, Variant};
 
 use std::any::{Any, TypeId};
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -113,7 +130,7 @@ pub struct EmulatorConfig {
     pub assembly_delay: Duration,
     /// Fraction of completed chunked uploads that fail in assembly or storage (seeded).
     pub assembly_fail_rate: f64,
-    /// Omit `new_file_id` from single-call answers and send `node_id: null` in batch results.
+    /// Alias of [`Variant::OmitNewFileIds`] (kept for older callers; prefer `variants`).
     pub omit_new_file_ids: bool,
     /// Requests per second per token; 0 = no limit.
     pub rate_limit: f64,
@@ -134,12 +151,54 @@ pub struct EmulatorConfig {
     /// Refuse AI chats like a plan without the AI agent (`Some(403)`: 403/1695) or an org out of
     /// credits (`Some(402)`: 402/1696) would; `None` = allowed.
     pub ai_gate: Option<u16>,
+    /// Alias of [`Variant::FlipEnvelopes`].
     pub flip_envelopes: bool,
+    /// Alias of [`Variant::LegacyRateHeaders`].
     pub legacy_rate_headers: bool,
+    /// Alias of [`Variant::DatetimeExpiry`].
     pub datetime_expiry: bool,
+    /// Alias of [`Variant::Validation400`].
     pub validation_400: bool,
+    /// Alternative server behaviours (`--variant NAME`); empty = the canonical shapes. Test with
+    /// [`EmulatorConfig::has`], which also honours the alias booleans above.
+    pub variants: BTreeSet<Variant>,
+    /// Requests answered with an injected error (`--fault-route 'METHOD /path=STATUS'`).
+    pub fault_routes: Vec<FaultRoute>,
+    /// Approve OAuth consent requests without asking for the emulator's API key
+    /// (`--auto-approve`). Off: the consent page is a form whose `api_key` field must hold one
+    /// of the accepted API keys.
+    pub auto_approve: bool,
     /// Log each request to stderr.
     pub log_requests: bool,
+}
+
+impl EmulatorConfig {
+    /// Is variant `v` on (in `variants`, or through its alias boolean)?
+    pub fn has(&self, v: Variant) -> bool {
+        self.variants.contains(&v)
+            || match v {
+                Variant::FlipEnvelopes => self.flip_envelopes,
+                Variant::LegacyRateHeaders => self.legacy_rate_headers,
+                Variant::DatetimeExpiry => self.datetime_expiry,
+                Variant::Validation400 => self.validation_400,
+                Variant::OmitNewFileIds => self.omit_new_file_ids,
+                _ => false,
+            }
+    }
+
+    /// Put the alias booleans into `variants` and back, so both spellings agree.
+    fn normalize_variants(&mut self) {
+        for v in Variant::ALL {
+            if self.has(*v) {
+                self.variants.insert(*v);
+            }
+        }
+        self.flip_envelopes = self.has(Variant::FlipEnvelopes);
+        self.legacy_rate_headers = self.has(Variant::LegacyRateHeaders);
+        self.datetime_expiry = self.has(Variant::DatetimeExpiry);
+        self.validation_400 = self.has(Variant::Validation400);
+        self.omit_new_file_ids = self.has(Variant::OmitNewFileIds);
+    }
 }
 
 impl Default for EmulatorConfig {
@@ -174,6 +233,9 @@ impl Default for EmulatorConfig {
             legacy_rate_headers: false,
             datetime_expiry: false,
             validation_400: false,
+            variants: BTreeSet::new(),
+            fault_routes: Vec::new(),
+            auto_approve: false,
             log_requests: false,
         }
     }
@@ -275,6 +337,7 @@ impl AppState {
                 .map(|b| self.store.blob_path(b))
                 .unwrap_or_default(),
         };
+        hashes::on_file_stored(self, node);
         ai::on_file_stored(self, &file);
         let _ = self.stored_tx.send(file);
     }
@@ -299,6 +362,22 @@ impl AppState {
         })
         .await
         .map_err(|_| ApiErr::internal("storage task failed"))?
+    }
+
+    /// The counters of [`stats::Stats::snapshot`] plus the gauges `open_sessions` (upload
+    /// sessions not yet in a terminal state) and `upload_sessions` (every session still known,
+    /// finished ones included, until `DELETE /upload/{id}/` or expiry removes it).
+    pub fn stats_snapshot(&self) -> Value {
+        let mut v = self.stats.snapshot();
+        let (open, total) = uploads::session_counts(self);
+        v["open_sessions"] = json!(open);
+        v["upload_sessions"] = json!(total);
+        v
+    }
+
+    /// Is variant `v` on?
+    pub fn has(&self, v: Variant) -> bool {
+        self.config.has(v)
     }
 
     /// The rate-limit headers to attach to a 429 that is not from the rate limiter (e.g. the
@@ -349,7 +428,7 @@ fn router(state: &AppState) -> Router<AppState> {
 async fn stats_handler(
     axum::extract::State(state): axum::extract::State<AppState>,
 ) -> axum::Json<Value> {
-    axum::Json(state.stats.snapshot())
+    axum::Json(state.stats_snapshot())
 }
 
 /// Strip one trailing slash so every route matches with or without it.
@@ -414,7 +493,7 @@ impl std::fmt::Debug for RunningEmulator {
 impl RunningEmulator {
     /// The counters served at `/__emulator/stats`.
     pub fn stats(&self) -> Value {
-        self.state.stats.snapshot()
+        self.state.stats_snapshot()
     }
 
     /// Server state (token table, lock table, store …) for in-process tests.
@@ -451,6 +530,7 @@ impl Drop for RunningEmulator {
 /// Start an emulator on its own thread and runtime. Returns once it accepts connections.
 pub fn start(config: EmulatorConfig) -> anyhow::Result<RunningEmulator> {
     let mut config = config;
+    config.normalize_variants();
     if config.api_keys.is_empty() {
         config
             .api_keys

@@ -5,10 +5,17 @@
 //!   `{"result":"yes","response":{"auth_request_id":…}}`; without `response_format=json` a 302 to
 //!   the consent page. Only S256 is accepted (`plain` → 406). Requests live 10 minutes.
 //! * `GET /connect?auth_request_id=…[&display_code=true]` (outside `/current/`, like go.fast.io):
-//!   the consent page. **The emulator has no web login: opening the page approves the request as
-//!   the emulator's default user** (the owner of the first API key). With `display_code=true` the
-//!   page shows the code (in `<code id="code">`) for pasting; otherwise it redirects (302) to
-//!   `redirect_uri?code=…&state=…`. `deny=true` redirects with `error=access_denied`.
+//!   the consent page. The emulator has no web login, so the page is a form that asks for one of
+//!   the emulator's API keys: `POST /connect` with the form fields `auth_request_id`, `api_key`
+//!   (and `display_code=true` when the page was opened with it) approves the request as that
+//!   key's user; a wrong key shows the form again with 401 and the request stays pending. With
+//!   `EmulatorConfig::auto_approve` (`--auto-approve`) opening the page approves at once as the
+//!   default user (the owner of the first API key), as before. Once approved: with
+//!   `display_code=true` the page shows the code (in `<code id="code">`) for pasting; otherwise
+//!   it redirects (303) to `redirect_uri?code=…&state=…`. `deny=true` (GET or POST, no key
+//!   needed) redirects with `error=access_denied`. Counter `oauth_consent_refused`.
+//!   `token-endpoint-flaky` (variant): the 1st, 3rd, 5th … token request gets 503 with an HTML
+//!   body (fault `token_503`).
 //! * `POST /current/oauth/token/` (form): `authorization_code` (S256-verified, single-use codes
 //!   valid 5 minutes, `client_id` and `redirect_uri` must match) and `refresh_token` (rotating:
 //!   each refresh token works once; a replay is refused and counted). Answers plain OAuth JSON at
@@ -34,10 +41,10 @@ use base64::Engine as _;
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
-use super::AppState;
 use super::caller::{TokenInfo, TokenKind};
 use super::ids;
 use super::wire::{self, ApiErr, ApiResult, Fields};
+use super::{AppState, Variant};
 
 const REQUEST_LIFETIME: Duration = Duration::from_secs(600);
 const CODE_LIFETIME: Duration = Duration::from_secs(300);
@@ -97,7 +104,7 @@ pub fn routes() -> Router<AppState> {
 
 /// Routes at the server root (the consent page, like `https://go.fast.io/connect`).
 pub fn page_routes() -> Router<AppState> {
-    Router::new().route("/connect", get(connect))
+    Router::new().route("/connect", get(connect).post(connect_submit))
 }
 
 fn is_allowed_redirect(uri: &str) -> bool {
@@ -181,11 +188,21 @@ fn page(status: StatusCode, title: &str, body: &str) -> Response {
         status,
         Html(format!(
             "<!doctype html><html><head><meta charset=\"utf-8\"><title>{title}</title></head>\
-             <body><h1>{title}</h1>{body}<p><small>fastio emulator: approving needs no login here; \
-             the request is approved as the emulator's default user.</small></p></body></html>"
+             <body><h1>{title}</h1>{body}<p><small>fastio emulator: there is no web login here; \
+             approving takes one of the emulator's API keys (the FASTIO_API_KEY it printed at \
+             start-up) and approves as that key's user, unless the emulator runs with \
+             --auto-approve.</small></p></body></html>"
         )),
     )
         .into_response()
+}
+
+fn html_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
 }
 
 fn with_query(uri: &str, pairs: &[(&str, &str)]) -> String {
@@ -199,54 +216,142 @@ fn with_query(uri: &str, pairs: &[(&str, &str)]) -> String {
     url.to_string()
 }
 
-async fn connect(State(state): State<AppState>, f: Fields) -> Response {
-    let Some(id) = f.get("auth_request_id") else {
-        return page(
+/// The consent form: the user pastes an API key into the `api_key` field and approves.
+fn consent_form(status: StatusCode, id: &str, display_code: bool, note: &str) -> Response {
+    let dc = if display_code {
+        "<input type=\"hidden\" name=\"display_code\" value=\"true\">"
+    } else {
+        ""
+    };
+    page(
+        status,
+        "Approve access",
+        &format!(
+            "{note}<form method=\"post\" action=\"/connect\">\
+             <input type=\"hidden\" name=\"auth_request_id\" value=\"{}\">{dc}\
+             <p><label>Emulator API key: <input type=\"password\" name=\"api_key\" id=\"api_key\" \
+             autocomplete=\"off\"></label></p>\
+             <p><button type=\"submit\">Approve</button> \
+             <button type=\"submit\" name=\"deny\" value=\"true\">Deny</button></p></form>",
+            html_escape(id)
+        ),
+    )
+}
+
+/// Look up a pending request: the page to show instead when it is unknown or expired.
+fn pending_problem(t: &Tables, id: Option<&str>) -> Option<Response> {
+    let Some(id) = id else {
+        return Some(page(
             StatusCode::BAD_REQUEST,
             "Missing request",
             "<p>No <code>auth_request_id</code>.</p>",
-        );
+        ));
     };
-    let tables = state.ext::<OAuthState>();
-    let mut t = tables.lock();
-    let Some(req) = t.requests.remove(id) else {
-        return page(
+    match t.requests.get(id) {
+        None => Some(page(
             StatusCode::NOT_FOUND,
             "Unknown request",
             "<p>This authorization request is unknown, used or expired.</p>",
-        );
-    };
-    if req.created.elapsed() >= REQUEST_LIFETIME {
-        return page(
+        )),
+        Some(r) if r.created.elapsed() >= REQUEST_LIFETIME => Some(page(
             StatusCode::GONE,
             "Expired request",
             "<p>This authorization request expired.</p>",
+        )),
+        Some(_) => None,
+    }
+}
+
+/// `GET /connect`: with `--auto-approve` approves at once as the default user; otherwise shows
+/// the consent form (approval is `POST /connect`). `deny=true` refuses without a key.
+async fn connect(State(state): State<AppState>, f: Fields) -> Response {
+    let tables = state.ext::<OAuthState>();
+    let mut t = tables.lock();
+    if let Some(problem) = pending_problem(&t, f.get("auth_request_id")) {
+        return problem;
+    }
+    let id = f.get("auth_request_id").unwrap_or_default().to_string();
+    let display_code = f.get("display_code") == Some("true");
+    if f.get("deny") == Some("true") {
+        let req = t.requests.remove(&id).expect("checked above");
+        return deny(req);
+    }
+    if !state.config.auto_approve {
+        return consent_form(StatusCode::OK, &id, display_code, "");
+    }
+    let req = t.requests.remove(&id).expect("checked above");
+    drop(t);
+    approve(&state, req, state.default_user_id.clone(), display_code)
+}
+
+/// `POST /connect` (form `auth_request_id`, `api_key`, optional `display_code`, `deny`): the
+/// consent step. A wrong or missing key shows the form again (401) and the request stays
+/// pending; a right one approves as the key's user.
+async fn connect_submit(State(state): State<AppState>, f: Fields) -> Response {
+    let tables = state.ext::<OAuthState>();
+    let mut t = tables.lock();
+    if let Some(problem) = pending_problem(&t, f.get("auth_request_id")) {
+        return problem;
+    }
+    let id = f.get("auth_request_id").unwrap_or_default().to_string();
+    let display_code = f.get("display_code") == Some("true");
+    if f.get("deny") == Some("true") {
+        let req = t.requests.remove(&id).expect("checked above");
+        return deny(req);
+    }
+    let key = f.get("api_key").unwrap_or("").trim();
+    let user = state
+        .tokens
+        .lookup(key)
+        .filter(|i| !key.is_empty() && i.kind == TokenKind::ApiKey)
+        .map(|i| i.user_id);
+    let Some(user_id) = user else {
+        drop(t);
+        state.stats.bump("oauth_consent_refused");
+        return consent_form(
+            StatusCode::UNAUTHORIZED,
+            &id,
+            display_code,
+            "<p id=\"error\">That is not one of this emulator's API keys.</p>",
+        );
+    };
+    let req = t.requests.remove(&id).expect("checked above");
+    drop(t);
+    approve(&state, req, user_id, display_code)
+}
+
+fn deny(req: AuthRequest) -> Response {
+    let state_pair = req.state.clone().unwrap_or_default();
+    let mut pairs = vec![("error", "access_denied")];
+    if req.state.is_some() {
+        pairs.push(("state", &state_pair));
+    }
+    Redirect::to(&with_query(&req.redirect_uri, &pairs)).into_response()
+}
+
+/// Issue a code for `req` as `user_id`: the display-code page, or a redirect to
+/// `redirect_uri?code=…&state=…`.
+fn approve(state: &AppState, req: AuthRequest, user_id: String, display_code: bool) -> Response {
+    let tables = state.ext::<OAuthState>();
+    let state_pair = req.state.clone().unwrap_or_default();
+    let code = ids::random_alnum(40);
+    {
+        let mut t = tables.lock();
+        t.codes.retain(|_, c| c.expires > Instant::now());
+        t.codes.insert(
+            code.clone(),
+            IssuedCode {
+                client_id: req.client_id,
+                redirect_uri: req.redirect_uri.clone(),
+                challenge: req.challenge,
+                scope: req.scope,
+                user_id,
+                expires: Instant::now() + CODE_LIFETIME,
+            },
         );
     }
-    let state_pair = req.state.clone().unwrap_or_default();
-    if f.get("deny") == Some("true") {
-        let mut pairs = vec![("error", "access_denied")];
-        if req.state.is_some() {
-            pairs.push(("state", &state_pair));
-        }
-        return Redirect::to(&with_query(&req.redirect_uri, &pairs)).into_response();
-    }
-    let code = ids::random_alnum(40);
-    t.codes.retain(|_, c| c.expires > Instant::now());
-    t.codes.insert(
-        code.clone(),
-        IssuedCode {
-            client_id: req.client_id,
-            redirect_uri: req.redirect_uri.clone(),
-            challenge: req.challenge,
-            scope: req.scope,
-            user_id: state.default_user_id.clone(),
-            expires: Instant::now() + CODE_LIFETIME,
-        },
-    );
-    drop(t);
     state.stats.bump("oauth_codes");
-    if f.get("display_code") == Some("true") {
+    if display_code {
         return page(
             StatusCode::OK,
             "Authorization code",
@@ -316,7 +421,28 @@ fn issue(
     .into_response()
 }
 
+/// Requests seen by `/oauth/token/` (for `token-endpoint-flaky`).
+#[derive(Default)]
+struct TokenCalls(std::sync::atomic::AtomicU64);
+
 async fn token(State(state): State<AppState>, f: Fields) -> Response {
+    if state.has(Variant::TokenEndpointFlaky) {
+        let n = state
+            .ext::<TokenCalls>()
+            .0
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        if n % 2 == 0 {
+            state.stats.fault("token_503");
+            return (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Html(
+                    "<html><head><title>503 Service Temporarily Unavailable</title></head>\
+                     <body><center><h1>503 Service Temporarily Unavailable</h1></center></body></html>",
+                ),
+            )
+                .into_response();
+        }
+    }
     let bad = |d: &str| oauth_error(StatusCode::BAD_REQUEST, "invalid_request", d);
     let tables = state.ext::<OAuthState>();
     match f.get("grant_type") {

@@ -93,7 +93,7 @@ async fn list(
                 &state,
                 n,
                 detail,
-                n.to_json(detail, lock_json(&state, &n.id)),
+                super::hashes::node_json(&state, n, detail, lock_json(&state, &n.id)),
             )
         })
         .collect();
@@ -168,7 +168,12 @@ async fn details(
         }
         let n = n.ok_or_else(|| ApiErr::not_found("node"))?;
         let lock = lock_json(&state, &n.id);
-        let node = super::ai::with_ai(&state, &n, detail, n.to_json(detail, lock));
+        let node = super::ai::with_ai(
+            &state,
+            &n,
+            detail,
+            super::hashes::node_json(&state, &n, detail, lock),
+        );
         return wire::ok(json!({"format": "single", "node": node}));
     }
     let requested = found.len();
@@ -180,7 +185,7 @@ async fn details(
                 &state,
                 &n,
                 detail,
-                n.to_json(detail, lock_json(&state, &n.id)),
+                super::hashes::node_json(&state, &n, detail, lock_json(&state, &n.id)),
             )),
             None => errors.push(json!({"node_id": id, "code": 1609, "message": "node not found"})),
         }
@@ -293,20 +298,33 @@ async fn versions(
 ) -> ApiResult {
     let ws = state.workspace_for(&ws).await?;
     let ws_id = ws.id.clone();
-    let (current, older) = state
+    let st = state.clone();
+    let all = state
         .db(move |s| {
-            let n = s
+            let current = s
                 .node(&ws_id, &node)?
                 .ok_or_else(|| ApiErr::not_found("node"))?;
-            let older = s.versions(&n.id)?;
-            Ok((n, older))
+            let mut older = s.versions(&current.id)?;
+            let (hash, algo) =
+                super::hashes::reported(&st, current.hash.as_deref(), current.blob.as_deref());
+            let mut all = vec![json!({
+                "id": current.version, "size": current.size, "hash": hash,
+                "hash_algo": algo, "created": current.modified, "current": true,
+            })];
+            if st.has(super::Variant::Md5Hashes) {
+                for v in &mut older {
+                    let id = v["id"].as_str().unwrap_or_default().to_string();
+                    let blob = s.version_blob(&id)?;
+                    let (hash, algo) =
+                        super::hashes::reported(&st, v["hash"].as_str(), blob.as_deref());
+                    v["hash"] = hash;
+                    v["hash_algo"] = json!(algo);
+                }
+            }
+            all.extend(older);
+            Ok(all)
         })
         .await?;
-    let mut all = vec![json!({
-        "id": current.version, "size": current.size, "hash": current.hash,
-        "hash_algo": "sha256", "created": current.modified, "current": true,
-    })];
-    all.extend(older);
     wire::ok(json!({"versions": all}))
 }
 
@@ -382,7 +400,7 @@ async fn search(
     let mut files = serde_json::Map::new();
     let mut results = Vec::new();
     for n in &page {
-        let node = n.to_json(Detail::Full, lock_json(&state, &n.id));
+        let node = super::hashes::node_json(&state, n, Detail::Full, lock_json(&state, &n.id));
         files.insert(
             n.id.clone(),
             json!({

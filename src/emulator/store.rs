@@ -721,6 +721,16 @@ impl Store {
         .collect()
     }
 
+    /// The blob of an earlier version.
+    pub fn version_blob(&self, version: &str) -> rusqlite::Result<Option<String>> {
+        self.conn()
+            .query_row("SELECT blob FROM versions WHERE id=?1", [version], |r| {
+                r.get::<_, Option<String>>(0)
+            })
+            .optional()
+            .map(Option::flatten)
+    }
+
     // ---- upload sessions (persisted as JSON documents) ----------------------------------------
 
     pub fn session_put(&self, id: &str, data: &str) -> rusqlite::Result<()> {

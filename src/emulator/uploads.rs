@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::{FromRequest, Multipart, Path, Request, State};
+use axum::extract::{FromRequest, Path, Request, State};
 use axum::http::header::CONTENT_TYPE;
 use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
@@ -17,11 +17,12 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256, Sha384};
 use tokio::sync::watch;
 
-use super::AppState;
 use super::caller::Caller;
 use super::ids;
+use super::multipart::{MultipartReader, TEXT_MAX, TEXT_TOTAL_MAX};
 use super::store::now_ms;
 use super::wire::{self, ApiErr, ApiResult, Fields, QueryFields};
+use super::{AppState, Variant};
 
 /// Largest single-call upload (bytes, inclusive).
 pub const SINGLE_CALL_MAX: u64 = 4_194_304;
@@ -31,6 +32,12 @@ pub const MIN_CHUNK: u64 = 1 << 20;
 pub const MAX_IN_FLIGHT: usize = 3;
 /// Session count above which finished single-call sessions are forgotten.
 const PRUNE_ABOVE: usize = 20_000;
+/// Room for multipart framing and text fields on top of a data part's cap.
+const FORM_OVERHEAD: u64 = TEXT_TOTAL_MAX as u64 + (1 << 20);
+/// Shortest time in each state after `/complete/` under `queued-states`.
+const QUEUED_STATE_DELAY: Duration = Duration::from_millis(50);
+/// How long a single-call upload stays `storing` under `async-uploads` (at least).
+const ASYNC_STORE_DELAY: Duration = Duration::from_millis(300);
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -98,6 +105,18 @@ impl SessionData {
             "created": iso(self.created),
             "updated": iso(self.updated),
         })
+    }
+
+    /// [`SessionData::to_json`] as this server shows it (`stored-without-id`: no `new_file_id`
+    /// once stored).
+    fn to_json_for(&self, state: &AppState) -> Value {
+        let mut v = self.to_json();
+        if self.status == "stored" && state.has(Variant::StoredWithoutId) {
+            if let Some(m) = v.as_object_mut() {
+                m.remove("new_file_id");
+            }
+        }
+        v
     }
 
     fn is_open(&self) -> bool {
@@ -227,6 +246,14 @@ fn uploads(state: &AppState) -> Arc<Uploads> {
     u
 }
 
+/// `(open, total)`: sessions not in a terminal state, and every session still in the table
+/// (of this process; persisted ones count once the table was loaded by an upload call).
+pub fn session_counts(state: &AppState) -> (usize, usize) {
+    let all = state.ext::<Uploads>().all();
+    let open = all.iter().filter(|s| s.get().is_open()).count();
+    (open, all.len())
+}
+
 /// Sessions untouched for this long are dropped with their chunks.
 const SESSION_LIFETIME_MS: i64 = 24 * 3600 * 1000;
 
@@ -323,18 +350,19 @@ impl Hasher {
     }
 }
 
-/// Bytes written to a temp file by [`spool_field`].
+/// Bytes written to a temp file by [`spool_part`].
 pub struct Spooled {
     pub path: PathBuf,
     pub size: u64,
     pub sha256: Option<String>,
 }
 
-/// Stream a multipart field to `path` without buffering the whole body: received pieces are
-/// gathered (no copy) up to 4 MiB and written, and optionally hashed with SHA-256, on a
-/// blocking thread in the same pass. Refuses (413) more than `max` bytes.
-pub async fn spool_field(
-    field: &mut axum::extract::multipart::Field<'_>,
+/// Stream the current multipart part to `path` without buffering the whole body: received
+/// pieces are gathered (no copy) up to 4 MiB and written, and optionally hashed with SHA-256,
+/// on a blocking thread in the same pass. Refuses (413) more than `max` bytes the moment the
+/// part passes it.
+pub async fn spool_part(
+    mp: &mut MultipartReader,
     path: &FsPath,
     max: u64,
     hash: bool,
@@ -345,11 +373,7 @@ pub async fn spool_field(
         let mut sink: Option<Sink> = None;
         let mut pending: Vec<bytes::Bytes> = Vec::new();
         let mut pending_len = 0usize;
-        while let Some(bytes) = field
-            .chunk()
-            .await
-            .map_err(|e| ApiErr::invalid("body", &format!("bad multipart body: {e}")))?
-        {
+        while let Some(bytes) = mp.chunk().await? {
             size += bytes.len() as u64;
             if size > max {
                 return Err(ApiErr::too_large(format!(
@@ -550,10 +574,12 @@ async fn create(State(state): State<AppState>, caller: Caller, req: Request) -> 
         .is_some_and(|v| v.to_ascii_lowercase().starts_with("multipart/"));
     if is_multipart {
         let query = req.uri().query().map(str::to_string);
-        let mp = Multipart::from_request(req, &())
-            .await
-            .map_err(|e| ApiErr::invalid("body", &e.body_text()))?;
-        return single_call(state, caller, query, mp).await;
+        let mut mp = MultipartReader::from_request(req, SINGLE_CALL_MAX + FORM_OVERHEAD)?;
+        let r = single_call(state, caller, query, &mut mp).await;
+        if r.is_err() {
+            mp.discard();
+        }
+        return r;
     }
     let f = Fields::from_request(req, &()).await?;
     sweep_expired(&state).await;
@@ -642,10 +668,10 @@ async fn single_call(
     state: AppState,
     caller: Caller,
     query: Option<String>,
-    mut mp: Multipart,
+    mp: &mut MultipartReader,
 ) -> ApiResult {
     let tmp = state.store.tmp_path();
-    let (mut fields, spooled) = read_upload_form(&mut mp, &tmp, SINGLE_CALL_MAX, true).await?;
+    let (mut fields, spooled) = read_upload_form(mp, &tmp, SINGLE_CALL_MAX, true).await?;
     if let Some(q) = query {
         for (k, v) in url::form_urlencoded::parse(q.as_bytes()) {
             fields.entry(k.into_owned()).or_insert(v.into_owned());
@@ -660,10 +686,11 @@ async fn single_call(
     outcome
 }
 
-/// Read an upload's multipart body: text parts into a map, and the one data part (`chunk`, or
-/// `file`) spooled to `tmp` (at most `max` bytes, hashed when `hash`). On error `tmp` is gone.
+/// Read an upload's multipart body: text parts into a map (each at most [`TEXT_MAX`] bytes),
+/// and the one data part (`chunk`, or `file`) spooled to `tmp` (at most `max` bytes, hashed
+/// when `hash`). On error `tmp` is gone.
 async fn read_upload_form(
-    mp: &mut Multipart,
+    mp: &mut MultipartReader,
     tmp: &FsPath,
     max: u64,
     hash: bool,
@@ -671,23 +698,15 @@ async fn read_upload_form(
     let mut fields: HashMap<String, String> = HashMap::new();
     let mut spooled: Option<Spooled> = None;
     let result: Result<(), ApiErr> = async {
-        while let Some(mut field) = mp
-            .next_field()
-            .await
-            .map_err(|e| ApiErr::invalid("body", &format!("bad multipart body: {e}")))?
-        {
-            let name = field.name().unwrap_or("").to_string();
-            if name == "chunk" || name == "file" {
+        while let Some(part) = mp.next_part().await? {
+            if part.name == "chunk" || part.name == "file" {
                 if spooled.is_some() {
                     return Err(ApiErr::invalid("chunk", "sent more than once"));
                 }
-                spooled = Some(spool_field(&mut field, tmp, max, hash).await?);
+                spooled = Some(spool_part(mp, tmp, max, hash).await?);
             } else {
-                let v = field
-                    .text()
-                    .await
-                    .map_err(|e| ApiErr::invalid(&name, &format!("unreadable: {e}")))?;
-                fields.insert(name, v);
+                let v = mp.text(&part.name, TEXT_MAX).await?;
+                fields.insert(part.name, v);
             }
         }
         Ok(())
@@ -752,6 +771,8 @@ async fn single_call_store(
         }
     }
     let instance = target_workspace(state, f, &name).await?;
+    let async_store = state.has(Variant::AsyncUploads);
+    let md5 = state.has(Variant::Md5Hashes);
     let now = now_ms();
     let mut data = SessionData {
         id: ids::opaque('5'),
@@ -765,7 +786,7 @@ async fn single_call_store(
         profile_type: f.get("profile_type").unwrap_or("workspace").to_string(),
         file_id: None,
         hash: Some(sha.clone()),
-        hash_algo: Some("sha256".into()),
+        hash_algo: Some(if md5 { "md5" } else { "sha256" }.into()),
         status: "complete".into(),
         status_message: None,
         new_file_id: None,
@@ -774,62 +795,112 @@ async fn single_call_store(
         created: now,
         updated: now,
     };
-    // One blocking hop: target checks, blob renamed into place, node committed.
+    // One blocking hop: target checks, blob renamed into place, node committed (under
+    // `async-uploads` the commit follows later, see below).
     let (st, c, fields) = (state.clone(), caller.clone(), f.clone());
     let path = sp.path.clone();
     let size = sp.size;
-    let (target, node) = state
+    let (target, node, pending, md5_hex) = state
         .db(move |s| {
             let t = resolve_target(&st, &c, &fields, instance, &name)?;
+            let md5_hex = if md5 {
+                Some(super::hashes::md5_file(&path)?)
+            } else {
+                None
+            };
             let Some(ws) = t.workspace.clone() else {
-                return Ok((t, None));
+                return Ok((t, None, None, md5_hex));
             };
             let blob = s.adopt_blob(&path, size, sha)?;
-            let node = match &t.existing {
-                Some(id) if fields.get("action") == Some("update") => {
-                    // `action=update`: the node keeps its own name.
-                    let n = s.node(&ws, id)?.ok_or_else(|| ApiErr::not_found("file"))?;
-                    s.commit_file(&ws, &n.parent, &n.name, &blob)?
-                }
-                _ => s.commit_file(&ws, &t.parent, &name, &blob)?,
+            let update = fields.get("action") == Some("update");
+            let commit = Commit {
+                ws,
+                parent: t.parent.clone(),
+                existing: t.existing.clone(),
+                update,
+                name,
+                blob,
             };
-            st.file_stored(&ws, &node);
-            Ok((t, Some(node)))
+            if async_store {
+                return Ok((t, None, Some(commit), md5_hex));
+            }
+            let node = commit.run(&st, s)?;
+            Ok((t, Some(node), None, md5_hex))
         })
         .await?;
     data.folder_id = target.parent;
     data.file_id = target.existing;
+    if let Some(m) = md5_hex {
+        data.hash = Some(m);
+    }
     if let Some(node) = node {
         data.status = "stored".into();
         data.new_file_id = Some(node.id);
+    }
+    if pending.is_some() {
+        data.status = "storing".into();
     }
     // Single-call sessions are kept in memory only (they are already finished).
     let s = Session::new(data.clone());
     uploads(state).insert(s.clone());
     s.changed.send_modify(|v| *v += 1);
     state.activity.bump(format!("upload:{}", data.id));
+    if let Some(commit) = pending {
+        let (st, s2) = (state.clone(), s.clone());
+        tokio::spawn(async move {
+            tokio::time::sleep(st.config.assembly_delay.max(ASYNC_STORE_DELAY)).await;
+            let st2 = st.clone();
+            let r = st.db(move |store| commit.run(&st2, store)).await;
+            s2.update(|d| match r {
+                Ok(node) => {
+                    d.status = "stored".into();
+                    d.new_file_id = Some(node.id);
+                }
+                Err(e) => {
+                    d.status = "store_failed".into();
+                    d.status_message = Some(e.text);
+                }
+            });
+            s2.changed.send_modify(|v| *v += 1);
+            st.activity.bump(format!("upload:{}", s2.get().id));
+        });
+    }
     let mut out = json!({"id": data.id});
     if let Some(n) = data
         .new_file_id
         .as_ref()
-        .filter(|_| !state.config.omit_new_file_ids)
+        .filter(|_| !state.has(Variant::OmitNewFileIds))
     {
         out["new_file_id"] = json!(n);
     }
     wire::ok_flat(out)
 }
 
-/// Read and discard what is left of a refused request's body (up to `max` bytes), so the
-/// client gets to read the error instead of failing to write its body.
-pub async fn drain(mut mp: Multipart, max: u64) {
-    let mut seen = 0u64;
-    while let Ok(Some(mut f)) = mp.next_field().await {
-        while let Ok(Some(b)) = f.chunk().await {
-            seen += b.len() as u64;
-            if seen > max {
-                return;
+/// Linking an uploaded blob as a file (single-call uploads).
+struct Commit {
+    ws: String,
+    parent: String,
+    existing: Option<String>,
+    /// `action=update`: the node keeps its own name.
+    update: bool,
+    name: String,
+    blob: super::store::Blob,
+}
+
+impl Commit {
+    /// Commit the file and announce it (blocking).
+    fn run(self, state: &AppState, s: &super::store::Store) -> Result<super::store::Node, ApiErr> {
+        let node = match &self.existing {
+            Some(id) if self.update => {
+                let n = s
+                    .node(&self.ws, id)?
+                    .ok_or_else(|| ApiErr::not_found("file"))?;
+                s.commit_file(&self.ws, &n.parent, &n.name, &self.blob)?
             }
-        }
+            _ => s.commit_file(&self.ws, &self.parent, &self.name, &self.blob)?,
+        };
+        state.file_stored(&self.ws, &node);
+        Ok(node)
     }
 }
 
@@ -848,15 +919,17 @@ async fn chunk(
     caller: Caller,
     Path(id): Path<String>,
     QueryFields(q): QueryFields,
-    mut mp: Multipart,
+    req: Request,
 ) -> ApiResult {
+    // The body must be multipart whatever the session (checked first, as an extractor would).
+    let mp = MultipartReader::from_request(req, state.config.chunk_size + FORM_OVERHEAD)?;
     let s = owned_session(&state, &caller, &id)?;
     let sid = s.get().id;
     let n = s.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
     let _guard = InFlight(s.clone());
     if n > MAX_IN_FLIGHT {
         state.stats.fault("chunk_in_flight_refused");
-        drain(mp, state.config.chunk_size + (1 << 20)).await;
+        mp.drain(state.config.chunk_size + FORM_OVERHEAD).await;
         return Err(state.calm(
             &format!("at most {MAX_IN_FLIGHT} chunk uploads may be in flight per session"),
             MAX_IN_FLIGHT as u64,
@@ -866,7 +939,7 @@ async fn chunk(
     {
         let d = s.get();
         if !d.accepts_chunks() {
-            drain(mp, state.config.chunk_size + (1 << 20)).await;
+            mp.drain(state.config.chunk_size + FORM_OVERHEAD).await;
             return Err(ApiErr::not_acceptable(
                 1605,
                 format!(
@@ -878,7 +951,15 @@ async fn chunk(
     }
     let dir = session_dir(&state, &sid);
     let tmp = dir.join(format!("tmp-{}", ids::random_alnum(12)));
-    let (form, spooled) = read_upload_form(&mut mp, &tmp, state.config.chunk_size, false).await?;
+    let mut mp = mp;
+    let (form, spooled) =
+        match read_upload_form(&mut mp, &tmp, state.config.chunk_size, false).await {
+            Ok(r) => r,
+            Err(e) => {
+                mp.discard();
+                return Err(e);
+            }
+        };
     // The query wins over form fields.
     let mut merged = form;
     for (k, v) in q.0 {
@@ -944,6 +1025,9 @@ async fn accept_chunk(
             ),
         ));
     }
+    if state.has(Variant::ExactChunks) {
+        check_exact_chunk(state.config.chunk_size, d.size, order, sp.size)?;
+    }
     let others: u64 = d
         .chunks
         .iter()
@@ -994,6 +1078,33 @@ async fn accept_chunk(
     Ok(json!({"order": order, "size": sp.size}))
 }
 
+/// `exact-chunks`: with `n = ceil(size / chunk_size)` chunks, orders below `n` carry exactly
+/// `chunk_size` bytes and order `n` the rest.
+fn check_exact_chunk(chunk_size: u64, total: u64, order: u32, got: u64) -> Result<(), ApiErr> {
+    let n = total.div_ceil(chunk_size).max(1);
+    let order = order as u64;
+    if order > n {
+        return Err(ApiErr::invalid(
+            "order",
+            &format!("the session has {n} chunks of {chunk_size} bytes (the last one shorter)"),
+        ));
+    }
+    let want = if order < n {
+        chunk_size
+    } else {
+        total - (n - 1) * chunk_size
+    };
+    if got != want {
+        return Err(ApiErr::invalid(
+            "size",
+            &format!(
+                "chunk {order} must be exactly {want} bytes: every chunk but the last is chunk_size ({chunk_size}), got {got}"
+            ),
+        ));
+    }
+    Ok(())
+}
+
 async fn chunk_info(
     State(state): State<AppState>,
     caller: Caller,
@@ -1003,7 +1114,7 @@ async fn chunk_info(
     let d = s.get();
     wire::ok(json!({
         "chunks": d.to_json()["chunks"],
-        "session": d.to_json(),
+        "session": d.to_json_for(&state),
     }))
 }
 
@@ -1095,9 +1206,14 @@ async fn fail(state: &AppState, s: &Session, status: &str, msg: String) {
     persist(state, s, &data).await;
 }
 
-/// assemble → assembling → complete → store → storing → stored.
+/// assemble → assembling → complete → store → storing → stored (`queued-states`: at least
+/// [`QUEUED_STATE_DELAY`] in each).
 async fn finish_session(state: AppState, s: Arc<Session>) {
-    let delay = state.config.assembly_delay;
+    let delay = if state.has(Variant::QueuedStates) {
+        state.config.assembly_delay.max(QUEUED_STATE_DELAY)
+    } else {
+        state.config.assembly_delay
+    };
     let pause = || async move {
         if !delay.is_zero() {
             tokio::time::sleep(delay).await;
@@ -1281,7 +1397,11 @@ async fn details(
     f: Fields,
 ) -> ApiResult {
     let s = owned_session(&state, &caller, &id)?;
-    let wait = f.parse::<f64>("wait")?.unwrap_or(0.0).clamp(0.0, 590.0);
+    let mut wait = f.parse::<f64>("wait")?.unwrap_or(0.0);
+    if state.has(Variant::WaitMs) {
+        wait /= 1000.0;
+    }
+    let wait = wait.clamp(0.0, 590.0);
     if wait > 0.0 {
         let d = s.get();
         let terminal = matches!(
@@ -1294,7 +1414,7 @@ async fn details(
             let _ = tokio::time::timeout(Duration::from_secs_f64(wait), rx.changed()).await;
         }
     }
-    wire::ok(json!({"session": s.get().to_json()}))
+    wire::ok(json!({"session": s.get().to_json_for(&state)}))
 }
 
 async fn list_sessions(State(state): State<AppState>, caller: Caller) -> ApiResult {
@@ -1306,7 +1426,7 @@ async fn list_sessions(State(state): State<AppState>, caller: Caller) -> ApiResu
         .filter(|d| d.user_id == caller.user_id)
         .collect();
     list.sort_by_key(|d| d.created);
-    let items: Vec<Value> = list.iter().map(SessionData::to_json).collect();
+    let items: Vec<Value> = list.iter().map(|d| d.to_json_for(&state)).collect();
     wire::ok(json!({"results": items.len(), "sessions": items}))
 }
 

@@ -2,9 +2,9 @@
 //!
 //! Handlers return `Result<Response, ApiErr>` (alias [`ApiResult`]). Success: [`ok`] (nested,
 //! `"result":"yes"`, the canonical shape for generic endpoints) or [`ok_flat`] (payload keys beside
-//! `"result":true`, used by `/upload/` and `/upload/batch/`). The `--flip-envelopes` and
-//! `--validation-400` switches are applied afterwards by a response middleware, so handlers always
-//! emit the canonical shape.
+//! `"result":true`, used by `/upload/` and `/upload/batch/`). The body-shaping variants
+//! (`flip-envelopes`, `response`, `yes-no`, `string-has-more`, `validation-400`) are applied
+//! afterwards by a response middleware, so handlers always emit the canonical shape.
 
 use std::collections::HashMap;
 
@@ -317,11 +317,16 @@ impl<S: Send + Sync> FromRequest<S> for Fields {
     }
 }
 
-/// 404/9992 for an unknown route.
-pub async fn no_route() -> Response {
+/// The 404/9992 error of an unknown route.
+pub fn route_not_found() -> ApiErr {
     let mut e = ApiErr::new(StatusCode::NOT_FOUND, 9992, "no such API route");
     e.error_code = Some("APP_ERROR_NOT_FOUND");
-    e.into_response()
+    e
+}
+
+/// 404/9992 for an unknown route.
+pub async fn no_route() -> Response {
+    route_not_found().into_response()
 }
 
 /// 405/1651 for a known route called with the wrong method.

@@ -99,7 +99,7 @@ impl World {
             .spawn()
             .unwrap();
         let (url, stderr) = read_until_url(&mut child);
-        let code = displayed_code(&url);
+        let code = displayed_code(&url, &self.emu.api_key);
         use std::io::Write;
         let mut stdin = child.stdin.take().unwrap();
         writeln!(stdin, "{code}").unwrap();
@@ -148,17 +148,44 @@ pub fn read_until_url(child: &mut Child) -> (String, std::thread::JoinHandle<Str
     }
 }
 
-/// Open the consent page with `display_code=true` and read the code it shows.
-pub fn displayed_code(url: &str) -> String {
+/// Approve on the consent page opened with `display_code=true` and read the code it shows.
+pub fn displayed_code(url: &str, api_key: &str) -> String {
     assert!(url.contains("display_code=true"), "{url}");
-    let html = blocking_get(url).1;
+    let (status, html, _) = approve(url, api_key);
+    assert_eq!(status, 200, "{html}");
     let start = html.find("<code id=\"code\">").expect("page shows a code") + 16;
     let end = start + html[start..].find("</code>").unwrap();
     html[start..end].to_string()
 }
 
+/// The scripted browser on the consent page: open it (a form that asks for the emulator's API
+/// key), paste `api_key` into its `api_key` field and submit. Returns the submit's (status,
+/// body, Location header).
+pub fn approve(url: &str, api_key: &str) -> (u16, String, Option<String>) {
+    let (status, page, _) = blocking_get(url);
+    assert_eq!(status, 200, "{page}");
+    assert!(
+        page.contains("name=\"api_key\""),
+        "the consent page asks for the API key: {page}"
+    );
+    let parsed = url::Url::parse(url).unwrap();
+    let mut form: Vec<(String, String)> = parsed
+        .query_pairs()
+        .into_owned()
+        .filter(|(k, _)| k == "auth_request_id" || k == "display_code")
+        .collect();
+    form.push(("api_key".into(), api_key.into()));
+    let action = parsed.join("/connect").unwrap();
+    blocking_send(action.as_str(), Some(form))
+}
+
 /// A GET from a plain thread (the tests are synchronous): (status, body, Location header).
 pub fn blocking_get(url: &str) -> (u16, String, Option<String>) {
+    blocking_send(url, None)
+}
+
+/// A GET, or a form POST when `form` is given, from a plain thread.
+fn blocking_send(url: &str, form: Option<Vec<(String, String)>>) -> (u16, String, Option<String>) {
     let url = url.to_string();
     std::thread::spawn(move || {
         let rt = tokio::runtime::Builder::new_current_thread()
@@ -170,7 +197,10 @@ pub fn blocking_get(url: &str) -> (u16, String, Option<String>) {
                 .redirect(reqwest::redirect::Policy::none())
                 .build()
                 .unwrap();
-            let r = client.get(&url).send().await.unwrap();
+            let r = match &form {
+                Some(f) => client.post(&url).form(f).send().await.unwrap(),
+                None => client.get(&url).send().await.unwrap(),
+            };
             let status = r.status().as_u16();
             let location = r
                 .headers()
