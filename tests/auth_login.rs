@@ -6,7 +6,7 @@ mod auth_support;
 use std::process::Stdio;
 use std::time::Duration;
 
-use auth_support::{World, approve, blocking_get, read_until_url, wait_for_file};
+use auth_support::{World, approve_and_return, blocking_get, read_until_url, wait_for_file};
 use fastio::auth::store::StoredCredential;
 use secrecy::ExposeSecret;
 
@@ -32,14 +32,12 @@ fn pkce_login_with_scripted_browser_then_upload() {
         .spawn()
         .unwrap();
 
-    // The "browser": open the consent page, paste the emulator's API key and approve; the page
-    // redirects to the loopback listener with code and state; follow that redirect by hand.
+    // The "browser": open the consent page (with `display_code=true`, as the service expects),
+    // paste the emulator's API key and approve; the page shows the code and links back to the
+    // loopback listener with code and state; follow that link.
     let url = wait_for_file(&url_file);
     assert!(url.starts_with(&world.emu.root_url()), "{url}");
-    assert!(!url.contains("display_code"), "{url}");
-    let (status, _, location) = approve(&url, &world.emu.api_key);
-    assert_eq!(status, 303, "consent page redirects");
-    let location = location.unwrap();
+    let location = approve_and_return(&url, &world.emu.api_key);
     assert!(location.starts_with("http://127.0.0.1:"), "{location}");
     assert!(location.contains("code=") && location.contains("state="));
     let (status, body, _) = blocking_get(&location);
@@ -169,8 +167,8 @@ fn callback_with_wrong_state_is_refused() {
         .spawn()
         .unwrap();
     let url = wait_for_file(&url_file);
-    let (_, _, location) = approve(&url, &world.emu.api_key);
-    let location = url::Url::parse(&location.unwrap()).unwrap();
+    let location = approve_and_return(&url, &world.emu.api_key);
+    let location = url::Url::parse(&location).unwrap();
     let mut forged = location.clone();
     let pairs: Vec<(String, String)> = location
         .query_pairs()
@@ -398,4 +396,26 @@ fn verbose_output_contains_no_secret() {
             "a secret leaked into: {all}"
         );
     }
+}
+
+/// Issue 9 rule 6: a token endpoint answering 503 with an HTML body to every other request
+/// (`token-endpoint-flaky`) is retried, for the code exchange and for a later refresh; only an
+/// OAuth error answer would end the login.
+#[test]
+fn login_and_refresh_survive_a_flaky_token_endpoint() {
+    let world = World::with(fastio::emulator::EmulatorConfig {
+        variants: [fastio::emulator::Variant::TokenEndpointFlaky].into(),
+        token_ttl: Duration::from_secs(2),
+        ..Default::default()
+    });
+    world.paste_login(&[]);
+    // The access token lapses; whoami refreshes it through the flaky endpoint.
+    std::thread::sleep(Duration::from_millis(2500));
+    let out = world.cmd().arg("whoami").output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(world.counter("oauth_refreshes") >= 1);
 }

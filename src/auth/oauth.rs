@@ -344,7 +344,9 @@ pub async fn browser_login(opts: &BrowserLogin<'_>) -> anyhow::Result<OAuthToken
 
     let wait = async {
         if let Some(listener) = listener {
-            let url = consent_url(opts.api_base, &auth_request_id, false)?;
+            // `display_code=true`, as the service expects: the page shows the code to paste,
+            // and a redirect to the loopback listener is taken too when the server sends one.
+            let url = consent_url(opts.api_base, &auth_request_id, true)?;
             let opened = {
                 let url = url.to_string();
                 tokio::task::spawn_blocking(move || webbrowser::open(&url))
@@ -355,14 +357,20 @@ pub async fn browser_login(opts: &BrowserLogin<'_>) -> anyhow::Result<OAuthToken
                 Ok(()) => {
                     eprintln!("Opened the browser to log in. If it did not open, visit:\n  {url}");
                     let callback = wait_for_callback(listener, redirect.path(), &state_value);
-                    if !std::io::stdin().is_terminal() {
-                        return callback.await;
+                    if std::io::stdin().is_terminal() {
+                        eprint!("Waiting for the browser (or paste the code it shows): ");
                     }
-                    // Should the page show a code instead of returning here, take it pasted.
-                    eprint!("Waiting for the browser (or paste the code it shows): ");
+                    // The code comes back to the listener, or is pasted (a piped stdin counts
+                    // too); an empty or closed stdin leaves the listener to it.
+                    let pasted = async {
+                        match read_code_line().await {
+                            Ok(code) => Ok(code),
+                            Err(_) => std::future::pending().await,
+                        }
+                    };
                     return tokio::select! {
                         code = callback => code,
-                        code = read_code_line() => code,
+                        code = pasted => code,
                     };
                 }
                 Err(e) => eprintln!("fastio: cannot open a browser ({e}); paste the code instead"),

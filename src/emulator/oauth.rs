@@ -351,20 +351,31 @@ fn approve(state: &AppState, req: AuthRequest, user_id: String, display_code: bo
         );
     }
     state.stats.bump("oauth_codes");
-    if display_code {
-        return page(
-            StatusCode::OK,
-            "Authorization code",
-            &format!(
-                "<p>Paste this code into the terminal (valid 5 minutes):</p><p><code id=\"code\">{code}</code></p>"
-            ),
-        );
-    }
     let mut pairs = vec![("code", code.as_str())];
     if req.state.is_some() {
         pairs.push(("state", &state_pair));
     }
-    Redirect::to(&with_query(&req.redirect_uri, &pairs)).into_response()
+    let back = with_query(&req.redirect_uri, &pairs);
+    if display_code {
+        // The code to paste, and (for a client that also listens on its redirect URI) a link
+        // back to it: either way of receiving the code works.
+        let link = if req.redirect_uri.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "<p>Or <a id=\"return\" href=\"{}\">return to the application</a>.</p>",
+                html_escape(&back)
+            )
+        };
+        return page(
+            StatusCode::OK,
+            "Authorization code",
+            &format!(
+                "<p>Paste this code into the terminal (valid 5 minutes):</p><p><code id=\"code\">{code}</code></p>{link}"
+            ),
+        );
+    }
+    Redirect::to(&back).into_response()
 }
 
 /// RFC 6749 5.2 error body (plain OAuth JSON, not the API envelope).

@@ -24,6 +24,10 @@ pub fn routes() -> Router<AppState> {
             "/workspace/{ws}/storage/{node}/createfolder",
             post(create_folder),
         )
+        .route(
+            "/workspace/{ws}/storage/{node}/delete",
+            axum::routing::delete(delete_node),
+        )
         .route("/workspace/{ws}/storage/{node}/read", get(read))
         .route("/workspace/{ws}/storage/{node}/versions", get(versions))
         .route("/workspace/{ws}/storage/search", get(search))
@@ -246,6 +250,34 @@ async fn create_folder(
         .await?;
     state.activity.bump(format!("storage:{}", node.id));
     wire::ok(json!({"node": node.to_json(Detail::Full, None)}))
+}
+
+/// `DELETE …/storage/{node}/delete/`: move a file or folder (with its contents) to the trash.
+/// A node locked by someone else is refused (423); `root` cannot be deleted.
+async fn delete_node(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((ws, node)): Path<(String, String)>,
+) -> ApiResult {
+    let ws = state.workspace_for(&ws).await?;
+    if node == "root" || node == "trash" {
+        return Err(ApiErr::invalid(
+            "node_id",
+            "the root folder cannot be deleted",
+        ));
+    }
+    let ws_id = ws.id.clone();
+    let id = node.clone();
+    let found = state.db(move |s| Ok(s.node(&ws_id, &id)?)).await?;
+    let Some(found) = found else {
+        return Err(ApiErr::not_found("node"));
+    };
+    state.locks.check_write(&found.id, &caller, None)?;
+    let ws_id = ws.id.clone();
+    let id = found.id.clone();
+    state.db(move |s| Ok(s.trash_node(&ws_id, &id)?)).await?;
+    state.activity.bump(format!("storage:{}", found.id));
+    wire::ok(json!({}))
 }
 
 async fn read(

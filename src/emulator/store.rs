@@ -629,6 +629,20 @@ impl Store {
         Ok(node)
     }
 
+    /// Move a node (a folder with everything in it) to the workspace's trash: it leaves its
+    /// folder (so it no longer lists or resolves by path) and is kept under the hidden parent
+    /// `trash`, renamed `name (trashed ID)` so trashed names never collide.
+    pub fn trash_node(&self, ws: &str, id: &str) -> rusqlite::Result<bool> {
+        let id = ids::canonical(id);
+        let conn = self.conn();
+        let n = conn.execute(
+            "UPDATE nodes SET parent='trash', name=name || ' (trashed ' || id || ')' \
+             WHERE id=?1 AND workspace_id=?2 AND parent<>'trash'",
+            params![id, ws],
+        )?;
+        Ok(n > 0)
+    }
+
     /// Make sure every folder along `relative_path` (`a/b/`) exists under `parent`; returns the
     /// id of the deepest one.
     pub fn ensure_path(

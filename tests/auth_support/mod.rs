@@ -179,6 +179,25 @@ pub fn approve(url: &str, api_key: &str) -> (u16, String, Option<String>) {
     blocking_send(action.as_str(), Some(form))
 }
 
+/// The scripted browser on a consent URL opened with `display_code=true`: approve with
+/// `api_key`; the page shows the code and a link back to the client's redirect URI. Returns that
+/// link (what a browser user clicking "return to the application" would open).
+pub fn approve_and_return(url: &str, api_key: &str) -> String {
+    assert!(url.contains("display_code=true"), "{url}");
+    let (status, html, _) = approve(url, api_key);
+    assert_eq!(status, 200, "{html}");
+    assert!(
+        html.contains("<code id=\"code\">"),
+        "the page shows the code: {html}"
+    );
+    let start = html
+        .find("id=\"return\" href=\"")
+        .expect("the page links back to the redirect URI")
+        + "id=\"return\" href=\"".len();
+    let end = start + html[start..].find('"').unwrap();
+    html[start..end].replace("&amp;", "&")
+}
+
 /// A GET from a plain thread (the tests are synchronous): (status, body, Location header).
 pub fn blocking_get(url: &str) -> (u16, String, Option<String>) {
     blocking_send(url, None)
