@@ -22,6 +22,9 @@ _fastio() {
             fastio,completions)
                 cmd="fastio__subcmd__completions"
                 ;;
+            fastio,doctor)
+                cmd="fastio__subcmd__doctor"
+                ;;
             fastio,emulator)
                 cmd="fastio__subcmd__emulator"
                 ;;
@@ -72,6 +75,9 @@ _fastio() {
                 ;;
             fastio__subcmd__help,completions)
                 cmd="fastio__subcmd__help__subcmd__completions"
+                ;;
+            fastio__subcmd__help,doctor)
+                cmd="fastio__subcmd__help__subcmd__doctor"
                 ;;
             fastio__subcmd__help,emulator)
                 cmd="fastio__subcmd__help__subcmd__emulator"
@@ -164,7 +170,7 @@ _fastio() {
 
     case "${cmd}" in
         fastio)
-            opts="-v -q -h -V --api-base --token --profile --emulator --json --progress --verbose --quiet --help --version login logout whoami upload import-url lock ask emulator completions generate help"
+            opts="-v -q -h -V --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --help --version login logout whoami upload import-url lock ask doctor emulator completions generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -186,6 +192,10 @@ _fastio() {
                     COMPREPLY=($(compgen -W "auto bars plain none" -- "${cur}"))
                     return 0
                     ;;
+                --stall-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -194,7 +204,7 @@ _fastio() {
             return 0
             ;;
         fastio__subcmd__ask)
-            opts="-w -v -q -h --workspace --folder --file --wait-indexed --enable-intelligence --timeout --api-base --token --profile --emulator --json --progress --verbose --quiet --help"
+            opts="-w -v -q -h --workspace --folder --file --wait-indexed --enable-intelligence --timeout --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -236,6 +246,10 @@ _fastio() {
                     COMPREPLY=($(compgen -W "auto bars plain none" -- "${cur}"))
                     return 0
                     ;;
+                --stall-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -244,7 +258,7 @@ _fastio() {
             return 0
             ;;
         fastio__subcmd__completions)
-            opts="-v -q -h --api-base --token --profile --emulator --json --progress --verbose --quiet --help bash elvish fish powershell zsh"
+            opts="-v -q -h --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -266,6 +280,60 @@ _fastio() {
                     COMPREPLY=($(compgen -W "auto bars plain none" -- "${cur}"))
                     return 0
                     ;;
+                --stall-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        fastio__subcmd__doctor)
+            opts="-w -v -q -h --workspace --read-only --all --import-url --assembly-timeout --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --workspace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -w)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --import-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --assembly-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --api-base)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --progress)
+                    COMPREPLY=($(compgen -W "auto bars plain none" -- "${cur}"))
+                    return 0
+                    ;;
+                --stall-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -274,7 +342,7 @@ _fastio() {
             return 0
             ;;
         fastio__subcmd__emulator)
-            opts="-v -q -h --listen --api-key --workspace --data-dir --chunk-size --max-chunks --max-file-size --max-sessions --assembly-delay-ms --fail-assembly-rate --omit-new-file-ids --rate-limit --burst --seed --latency-ms --fail-rate --reset-rate --bandwidth-per-conn --token-ttl --intelligence --answer-delay-ms --allow-private-urls --flip-envelopes --legacy-rate-headers --datetime-expiry --validation-400 --variant --fault-route --auto-approve --log-requests --api-base --token --profile --emulator --json --progress --verbose --quiet --help"
+            opts="-v -q -h --listen --api-key --workspace --data-dir --chunk-size --max-chunks --max-file-size --max-sessions --assembly-delay-ms --fail-assembly-rate --omit-new-file-ids --rate-limit --burst --seed --latency-ms --fail-rate --reset-rate --bandwidth-per-conn --token-ttl --intelligence --answer-delay-ms --allow-private-urls --flip-envelopes --legacy-rate-headers --datetime-expiry --validation-400 --variant --fault-route --auto-approve --log-requests --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -380,6 +448,10 @@ _fastio() {
                     COMPREPLY=($(compgen -W "auto bars plain none" -- "${cur}"))
                     return 0
                     ;;
+                --stall-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -388,7 +460,7 @@ _fastio() {
             return 0
             ;;
         fastio__subcmd__generate)
-            opts="-v -q -h --api-base --token --profile --emulator --json --progress --verbose --quiet --help completions man help"
+            opts="-v -q -h --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --help completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -410,6 +482,10 @@ _fastio() {
                     COMPREPLY=($(compgen -W "auto bars plain none" -- "${cur}"))
                     return 0
                     ;;
+                --stall-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -418,7 +494,7 @@ _fastio() {
             return 0
             ;;
         fastio__subcmd__generate__subcmd__completions)
-            opts="-v -q -h --api-base --token --profile --emulator --json --progress --verbose --quiet --help"
+            opts="-v -q -h --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -438,6 +514,10 @@ _fastio() {
                     ;;
                 --progress)
                     COMPREPLY=($(compgen -W "auto bars plain none" -- "${cur}"))
+                    return 0
+                    ;;
+                --stall-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -504,7 +584,7 @@ _fastio() {
             return 0
             ;;
         fastio__subcmd__generate__subcmd__man)
-            opts="-v -q -h --api-base --token --profile --emulator --json --progress --verbose --quiet --help"
+            opts="-v -q -h --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -526,6 +606,10 @@ _fastio() {
                     COMPREPLY=($(compgen -W "auto bars plain none" -- "${cur}"))
                     return 0
                     ;;
+                --stall-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -534,7 +618,7 @@ _fastio() {
             return 0
             ;;
         fastio__subcmd__help)
-            opts="login logout whoami upload import-url lock ask emulator completions generate help"
+            opts="login logout whoami upload import-url lock ask doctor emulator completions generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -562,6 +646,20 @@ _fastio() {
             return 0
             ;;
         fastio__subcmd__help__subcmd__completions)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        fastio__subcmd__help__subcmd__doctor)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -800,7 +898,7 @@ _fastio() {
             return 0
             ;;
         fastio__subcmd__import__subcmd__url)
-            opts="-w -j -v -q -h --workspace --to --name --urls-from --concurrency --no-wait --timeout --api-base --token --profile --emulator --json --progress --verbose --quiet --help"
+            opts="-w -j -v -q -h --workspace --to --name --urls-from --concurrency --no-wait --timeout --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -854,6 +952,10 @@ _fastio() {
                     COMPREPLY=($(compgen -W "auto bars plain none" -- "${cur}"))
                     return 0
                     ;;
+                --stall-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -862,7 +964,7 @@ _fastio() {
             return 0
             ;;
         fastio__subcmd__lock)
-            opts="-w -v -q -h --workspace --api-base --token --profile --emulator --json --progress --verbose --quiet --help acquire status heartbeat release run help"
+            opts="-w -v -q -h --workspace --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --help acquire status heartbeat release run help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -892,6 +994,10 @@ _fastio() {
                     COMPREPLY=($(compgen -W "auto bars plain none" -- "${cur}"))
                     return 0
                     ;;
+                --stall-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -900,7 +1006,7 @@ _fastio() {
             return 0
             ;;
         fastio__subcmd__lock__subcmd__acquire)
-            opts="-w -v -q -h --duration --wait --workspace --api-base --token --profile --emulator --json --progress --verbose --quiet --help"
+            opts="-w -v -q -h --duration --wait --workspace --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -938,6 +1044,10 @@ _fastio() {
                     COMPREPLY=($(compgen -W "auto bars plain none" -- "${cur}"))
                     return 0
                     ;;
+                --stall-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -946,7 +1056,7 @@ _fastio() {
             return 0
             ;;
         fastio__subcmd__lock__subcmd__heartbeat)
-            opts="-w -v -q -h --lock-token --workspace --api-base --token --profile --emulator --json --progress --verbose --quiet --help"
+            opts="-w -v -q -h --lock-token --workspace --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -978,6 +1088,10 @@ _fastio() {
                     ;;
                 --progress)
                     COMPREPLY=($(compgen -W "auto bars plain none" -- "${cur}"))
+                    return 0
+                    ;;
+                --stall-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1086,7 +1200,7 @@ _fastio() {
             return 0
             ;;
         fastio__subcmd__lock__subcmd__release)
-            opts="-w -v -q -h --lock-token --workspace --api-base --token --profile --emulator --json --progress --verbose --quiet --help"
+            opts="-w -v -q -h --lock-token --workspace --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1120,6 +1234,10 @@ _fastio() {
                     COMPREPLY=($(compgen -W "auto bars plain none" -- "${cur}"))
                     return 0
                     ;;
+                --stall-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1128,7 +1246,7 @@ _fastio() {
             return 0
             ;;
         fastio__subcmd__lock__subcmd__run)
-            opts="-w -v -q -h --duration --wait --workspace --api-base --token --profile --emulator --json --progress --verbose --quiet --help"
+            opts="-w -v -q -h --duration --wait --workspace --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1166,6 +1284,10 @@ _fastio() {
                     COMPREPLY=($(compgen -W "auto bars plain none" -- "${cur}"))
                     return 0
                     ;;
+                --stall-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1174,7 +1296,7 @@ _fastio() {
             return 0
             ;;
         fastio__subcmd__lock__subcmd__status)
-            opts="-w -v -q -h --workspace --api-base --token --profile --emulator --json --progress --verbose --quiet --help"
+            opts="-w -v -q -h --workspace --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1204,6 +1326,10 @@ _fastio() {
                     COMPREPLY=($(compgen -W "auto bars plain none" -- "${cur}"))
                     return 0
                     ;;
+                --stall-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1212,7 +1338,7 @@ _fastio() {
             return 0
             ;;
         fastio__subcmd__login)
-            opts="-v -q -h --api-key --no-browser --client-id --redirect-uri --timeout --workspace --api-base --token --profile --emulator --json --progress --verbose --quiet --help"
+            opts="-v -q -h --api-key --no-browser --client-id --redirect-uri --timeout --workspace --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1250,6 +1376,10 @@ _fastio() {
                     COMPREPLY=($(compgen -W "auto bars plain none" -- "${cur}"))
                     return 0
                     ;;
+                --stall-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1258,7 +1388,7 @@ _fastio() {
             return 0
             ;;
         fastio__subcmd__logout)
-            opts="-v -q -h --api-base --token --profile --emulator --json --progress --verbose --quiet --help"
+            opts="-v -q -h --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1280,6 +1410,10 @@ _fastio() {
                     COMPREPLY=($(compgen -W "auto bars plain none" -- "${cur}"))
                     return 0
                     ;;
+                --stall-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1288,7 +1422,7 @@ _fastio() {
             return 0
             ;;
         fastio__subcmd__upload)
-            opts="-w -j -0 -L -n -v -q -h --workspace --to --concurrency --files-from --null --include --exclude --follow-symlinks --overwrite --if-changed --retries --no-resume --dry-run --lock --api-base --token --profile --emulator --json --progress --verbose --quiet --help"
+            opts="-w -j -0 -L -n -v -q -h --workspace --to --concurrency --files-from --null --include --exclude --follow-symlinks --overwrite --if-changed --retries --assembly-timeout --no-resume --dry-run --lock --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1334,6 +1468,10 @@ _fastio() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --assembly-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --api-base)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1350,6 +1488,10 @@ _fastio() {
                     COMPREPLY=($(compgen -W "auto bars plain none" -- "${cur}"))
                     return 0
                     ;;
+                --stall-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1358,7 +1500,7 @@ _fastio() {
             return 0
             ;;
         fastio__subcmd__whoami)
-            opts="-v -q -h --api-base --token --profile --emulator --json --progress --verbose --quiet --help"
+            opts="-v -q -h --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1378,6 +1520,10 @@ _fastio() {
                     ;;
                 --progress)
                     COMPREPLY=($(compgen -W "auto bars plain none" -- "${cur}"))
+                    return 0
+                    ;;
+                --stall-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)

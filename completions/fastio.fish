@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_fastio_global_optspecs
-    string join \n api-base= token= profile= emulator json progress= v/verbose q/quiet h/help V/version
+    string join \n api-base= token= profile= emulator json progress= v/verbose q/quiet stall-timeout= h/help V/version
 end
 
 function __fish_fastio_needs_command
@@ -31,6 +31,7 @@ complete -c fastio -n "__fish_fastio_needs_command" -l progress -d 'How to show 
 bars\t'Always draw bars'
 plain\t'Plain status lines (at most one every 10 s), one line per failure'
 none\t'No progress output'"
+complete -c fastio -n "__fish_fastio_needs_command" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m)' -r
 complete -c fastio -n "__fish_fastio_needs_command" -l emulator -d 'Run against a local emulator started inside this process (no account needed)'
 complete -c fastio -n "__fish_fastio_needs_command" -l json -d 'Machine-readable output: NDJSON events on stdout'
 complete -c fastio -n "__fish_fastio_needs_command" -s v -l verbose -d 'More detail on stderr (repeat for more)'
@@ -44,6 +45,7 @@ complete -c fastio -n "__fish_fastio_needs_command" -f -a "upload" -d 'Upload fi
 complete -c fastio -n "__fish_fastio_needs_command" -f -a "import-url" -d 'Import files from URLs on the server side'
 complete -c fastio -n "__fish_fastio_needs_command" -f -a "lock" -d 'File and folder locks for coordinating several writers'
 complete -c fastio -n "__fish_fastio_needs_command" -f -a "ask" -d 'Ask a question about workspace files; the answer comes with citations'
+complete -c fastio -n "__fish_fastio_needs_command" -f -a "doctor" -d 'Check that every call this tool relies on works with your account and server'
 complete -c fastio -n "__fish_fastio_needs_command" -f -a "emulator" -d 'Run a local Fast.io-compatible API server'
 complete -c fastio -n "__fish_fastio_needs_command" -f -a "completions" -d 'Print a shell completion script to stdout'
 complete -c fastio -n "__fish_fastio_needs_command" -f -a "generate" -d 'Regenerate the committed completions and man pages (for maintainers)'
@@ -59,6 +61,7 @@ complete -c fastio -n "__fish_fastio_using_subcommand login" -l progress -d 'How
 bars\t'Always draw bars'
 plain\t'Plain status lines (at most one every 10 s), one line per failure'
 none\t'No progress output'"
+complete -c fastio -n "__fish_fastio_using_subcommand login" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand login" -l api-key -d 'Store an API key instead of logging in through the browser'
 complete -c fastio -n "__fish_fastio_using_subcommand login" -l no-browser -d 'Do not open a browser: print the URL and read the displayed code pasted back'
 complete -c fastio -n "__fish_fastio_using_subcommand login" -l emulator -d 'Run against a local emulator started inside this process (no account needed)'
@@ -73,6 +76,7 @@ complete -c fastio -n "__fish_fastio_using_subcommand logout" -l progress -d 'Ho
 bars\t'Always draw bars'
 plain\t'Plain status lines (at most one every 10 s), one line per failure'
 none\t'No progress output'"
+complete -c fastio -n "__fish_fastio_using_subcommand logout" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand logout" -l emulator -d 'Run against a local emulator started inside this process (no account needed)'
 complete -c fastio -n "__fish_fastio_using_subcommand logout" -l json -d 'Machine-readable output: NDJSON events on stdout'
 complete -c fastio -n "__fish_fastio_using_subcommand logout" -s v -l verbose -d 'More detail on stderr (repeat for more)'
@@ -85,6 +89,7 @@ complete -c fastio -n "__fish_fastio_using_subcommand whoami" -l progress -d 'Ho
 bars\t'Always draw bars'
 plain\t'Plain status lines (at most one every 10 s), one line per failure'
 none\t'No progress output'"
+complete -c fastio -n "__fish_fastio_using_subcommand whoami" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand whoami" -l emulator -d 'Run against a local emulator started inside this process (no account needed)'
 complete -c fastio -n "__fish_fastio_using_subcommand whoami" -l json -d 'Machine-readable output: NDJSON events on stdout'
 complete -c fastio -n "__fish_fastio_using_subcommand whoami" -s v -l verbose -d 'More detail on stderr (repeat for more)'
@@ -99,6 +104,7 @@ complete -c fastio -n "__fish_fastio_using_subcommand upload" -l exclude -d 'Ski
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -l if-changed -d 'How to decide a remote file is identical and can be skipped' -r -f -a "size\t'Skip a file whose remote twin has the same size'
 hash\t'Skip a file whose remote twin has the same size and SHA-256'"
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -l retries -d 'Retries per request for 5xx, timeouts and connection errors' -r
+complete -c fastio -n "__fish_fastio_using_subcommand upload" -l assembly-timeout -d 'Fail a file whose upload session is not stored this long after its last chunk' -r
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -l api-base -d 'API base URL [env: FASTIO_API_BASE] [default: https://api.fast.io/current]' -r
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -l token -d 'Access token or API key to use (see the credential order in --help)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -l profile -d 'Credential and settings profile' -r
@@ -106,6 +112,7 @@ complete -c fastio -n "__fish_fastio_using_subcommand upload" -l progress -d 'Ho
 bars\t'Always draw bars'
 plain\t'Plain status lines (at most one every 10 s), one line per failure'
 none\t'No progress output'"
+complete -c fastio -n "__fish_fastio_using_subcommand upload" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -s 0 -l null -d 'With --files-from: paths are NUL-separated'
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -s L -l follow-symlinks -d 'Follow symbolic links (with loop detection); by default they are skipped and listed'
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -l overwrite -d 'Upload even when the remote file looks identical'
@@ -130,6 +137,7 @@ complete -c fastio -n "__fish_fastio_using_subcommand import-url" -l progress -d
 bars\t'Always draw bars'
 plain\t'Plain status lines (at most one every 10 s), one line per failure'
 none\t'No progress output'"
+complete -c fastio -n "__fish_fastio_using_subcommand import-url" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand import-url" -l no-wait -d 'Report once submitted, without waiting for the imports to finish'
 complete -c fastio -n "__fish_fastio_using_subcommand import-url" -l emulator -d 'Run against a local emulator started inside this process (no account needed)'
 complete -c fastio -n "__fish_fastio_using_subcommand import-url" -l json -d 'Machine-readable output: NDJSON events on stdout'
@@ -144,6 +152,7 @@ complete -c fastio -n "__fish_fastio_using_subcommand lock; and not __fish_seen_
 bars\t'Always draw bars'
 plain\t'Plain status lines (at most one every 10 s), one line per failure'
 none\t'No progress output'"
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and not __fish_seen_subcommand_from acquire status heartbeat release run help" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and not __fish_seen_subcommand_from acquire status heartbeat release run help" -l emulator -d 'Run against a local emulator started inside this process (no account needed)'
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and not __fish_seen_subcommand_from acquire status heartbeat release run help" -l json -d 'Machine-readable output: NDJSON events on stdout'
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and not __fish_seen_subcommand_from acquire status heartbeat release run help" -s v -l verbose -d 'More detail on stderr (repeat for more)'
@@ -165,6 +174,7 @@ complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subc
 bars\t'Always draw bars'
 plain\t'Plain status lines (at most one every 10 s), one line per failure'
 none\t'No progress output'"
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from acquire" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from acquire" -l emulator -d 'Run against a local emulator started inside this process (no account needed)'
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from acquire" -l json -d 'Machine-readable output: NDJSON events on stdout'
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from acquire" -s v -l verbose -d 'More detail on stderr (repeat for more)'
@@ -178,6 +188,7 @@ complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subc
 bars\t'Always draw bars'
 plain\t'Plain status lines (at most one every 10 s), one line per failure'
 none\t'No progress output'"
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from status" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from status" -l emulator -d 'Run against a local emulator started inside this process (no account needed)'
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from status" -l json -d 'Machine-readable output: NDJSON events on stdout'
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from status" -s v -l verbose -d 'More detail on stderr (repeat for more)'
@@ -192,6 +203,7 @@ complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subc
 bars\t'Always draw bars'
 plain\t'Plain status lines (at most one every 10 s), one line per failure'
 none\t'No progress output'"
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from heartbeat" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from heartbeat" -l emulator -d 'Run against a local emulator started inside this process (no account needed)'
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from heartbeat" -l json -d 'Machine-readable output: NDJSON events on stdout'
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from heartbeat" -s v -l verbose -d 'More detail on stderr (repeat for more)'
@@ -206,6 +218,7 @@ complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subc
 bars\t'Always draw bars'
 plain\t'Plain status lines (at most one every 10 s), one line per failure'
 none\t'No progress output'"
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from release" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from release" -l emulator -d 'Run against a local emulator started inside this process (no account needed)'
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from release" -l json -d 'Machine-readable output: NDJSON events on stdout'
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from release" -s v -l verbose -d 'More detail on stderr (repeat for more)'
@@ -221,6 +234,7 @@ complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subc
 bars\t'Always draw bars'
 plain\t'Plain status lines (at most one every 10 s), one line per failure'
 none\t'No progress output'"
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from run" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from run" -l emulator -d 'Run against a local emulator started inside this process (no account needed)'
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from run" -l json -d 'Machine-readable output: NDJSON events on stdout'
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from run" -s v -l verbose -d 'More detail on stderr (repeat for more)'
@@ -243,6 +257,7 @@ complete -c fastio -n "__fish_fastio_using_subcommand ask" -l progress -d 'How t
 bars\t'Always draw bars'
 plain\t'Plain status lines (at most one every 10 s), one line per failure'
 none\t'No progress output'"
+complete -c fastio -n "__fish_fastio_using_subcommand ask" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand ask" -l wait-indexed -d 'Wait until the referenced files are indexed before asking'
 complete -c fastio -n "__fish_fastio_using_subcommand ask" -l enable-intelligence -d 'Turn on workspace intelligence first (costs credits; files already there get indexed)'
 complete -c fastio -n "__fish_fastio_using_subcommand ask" -l emulator -d 'Run against a local emulator started inside this process (no account needed)'
@@ -250,6 +265,24 @@ complete -c fastio -n "__fish_fastio_using_subcommand ask" -l json -d 'Machine-r
 complete -c fastio -n "__fish_fastio_using_subcommand ask" -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c fastio -n "__fish_fastio_using_subcommand ask" -s q -l quiet -d 'Only errors on stderr'
 complete -c fastio -n "__fish_fastio_using_subcommand ask" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c fastio -n "__fish_fastio_using_subcommand doctor" -s w -l workspace -d 'Workspace id or name [env: FASTIO_WORKSPACE]' -r
+complete -c fastio -n "__fish_fastio_using_subcommand doctor" -l import-url -d 'The file URL the import check asks the server to fetch [default: a file served on loopback when the API is on loopback]' -r
+complete -c fastio -n "__fish_fastio_using_subcommand doctor" -l assembly-timeout -d 'Fail the upload checks when a session is not stored this long after its last chunk' -r
+complete -c fastio -n "__fish_fastio_using_subcommand doctor" -l api-base -d 'API base URL [env: FASTIO_API_BASE] [default: https://api.fast.io/current]' -r
+complete -c fastio -n "__fish_fastio_using_subcommand doctor" -l token -d 'Access token or API key to use (see the credential order in --help)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand doctor" -l profile -d 'Credential and settings profile' -r
+complete -c fastio -n "__fish_fastio_using_subcommand doctor" -l progress -d 'How to show progress on stderr' -r -f -a "auto\t'Bars on a terminal, plain status lines otherwise'
+bars\t'Always draw bars'
+plain\t'Plain status lines (at most one every 10 s), one line per failure'
+none\t'No progress output'"
+complete -c fastio -n "__fish_fastio_using_subcommand doctor" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand doctor" -l read-only -d 'Skip every check that writes (no scratch folder)'
+complete -c fastio -n "__fish_fastio_using_subcommand doctor" -l all -d 'Also check URL import and AI questions (the AI check may cost credits)'
+complete -c fastio -n "__fish_fastio_using_subcommand doctor" -l emulator -d 'Run against a local emulator started inside this process (no account needed)'
+complete -c fastio -n "__fish_fastio_using_subcommand doctor" -l json -d 'Machine-readable output: NDJSON events on stdout'
+complete -c fastio -n "__fish_fastio_using_subcommand doctor" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c fastio -n "__fish_fastio_using_subcommand doctor" -s q -l quiet -d 'Only errors on stderr'
+complete -c fastio -n "__fish_fastio_using_subcommand doctor" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l listen -d 'Address to listen on (loopback unless another address is named explicitly; port 0 = any free port)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l api-key -d 'API key to accept (repeatable; one is generated when none is given)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l workspace -d 'Workspace to create (repeatable; the folder_name; default `default`)' -r
@@ -298,6 +331,7 @@ complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l progress -d '
 bars\t'Always draw bars'
 plain\t'Plain status lines (at most one every 10 s), one line per failure'
 none\t'No progress output'"
+complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l omit-new-file-ids -d 'Leave new_file_id out of single-call answers and send node_id null in batch results (clients must poll the session or list the folder, as the service allows; = --variant omit-new-file-ids)'
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l intelligence -d 'Turn workspace intelligence (AI indexing) on for the created workspaces'
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l allow-private-urls -d 'Let URL imports fetch private and loopback addresses (for tests)'
@@ -319,6 +353,7 @@ complete -c fastio -n "__fish_fastio_using_subcommand completions" -l progress -
 bars\t'Always draw bars'
 plain\t'Plain status lines (at most one every 10 s), one line per failure'
 none\t'No progress output'"
+complete -c fastio -n "__fish_fastio_using_subcommand completions" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand completions" -l emulator -d 'Run against a local emulator started inside this process (no account needed)'
 complete -c fastio -n "__fish_fastio_using_subcommand completions" -l json -d 'Machine-readable output: NDJSON events on stdout'
 complete -c fastio -n "__fish_fastio_using_subcommand completions" -s v -l verbose -d 'More detail on stderr (repeat for more)'
@@ -331,6 +366,7 @@ complete -c fastio -n "__fish_fastio_using_subcommand generate; and not __fish_s
 bars\t'Always draw bars'
 plain\t'Plain status lines (at most one every 10 s), one line per failure'
 none\t'No progress output'"
+complete -c fastio -n "__fish_fastio_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l emulator -d 'Run against a local emulator started inside this process (no account needed)'
 complete -c fastio -n "__fish_fastio_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l json -d 'Machine-readable output: NDJSON events on stdout'
 complete -c fastio -n "__fish_fastio_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -s v -l verbose -d 'More detail on stderr (repeat for more)'
@@ -346,6 +382,7 @@ complete -c fastio -n "__fish_fastio_using_subcommand generate; and __fish_seen_
 bars\t'Always draw bars'
 plain\t'Plain status lines (at most one every 10 s), one line per failure'
 none\t'No progress output'"
+complete -c fastio -n "__fish_fastio_using_subcommand generate; and __fish_seen_subcommand_from completions" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand generate; and __fish_seen_subcommand_from completions" -l emulator -d 'Run against a local emulator started inside this process (no account needed)'
 complete -c fastio -n "__fish_fastio_using_subcommand generate; and __fish_seen_subcommand_from completions" -l json -d 'Machine-readable output: NDJSON events on stdout'
 complete -c fastio -n "__fish_fastio_using_subcommand generate; and __fish_seen_subcommand_from completions" -s v -l verbose -d 'More detail on stderr (repeat for more)'
@@ -358,6 +395,7 @@ complete -c fastio -n "__fish_fastio_using_subcommand generate; and __fish_seen_
 bars\t'Always draw bars'
 plain\t'Plain status lines (at most one every 10 s), one line per failure'
 none\t'No progress output'"
+complete -c fastio -n "__fish_fastio_using_subcommand generate; and __fish_seen_subcommand_from man" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand generate; and __fish_seen_subcommand_from man" -l emulator -d 'Run against a local emulator started inside this process (no account needed)'
 complete -c fastio -n "__fish_fastio_using_subcommand generate; and __fish_seen_subcommand_from man" -l json -d 'Machine-readable output: NDJSON events on stdout'
 complete -c fastio -n "__fish_fastio_using_subcommand generate; and __fish_seen_subcommand_from man" -s v -l verbose -d 'More detail on stderr (repeat for more)'
@@ -366,17 +404,18 @@ complete -c fastio -n "__fish_fastio_using_subcommand generate; and __fish_seen_
 complete -c fastio -n "__fish_fastio_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "completions" -d 'Write completion scripts for every supported shell into DIR'
 complete -c fastio -n "__fish_fastio_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "man" -d 'Write man pages (fastio.1 and one per subcommand) into DIR'
 complete -c fastio -n "__fish_fastio_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload import-url lock ask emulator completions generate help" -f -a "login" -d 'Store credentials for a profile: browser login (OAuth) or an API key'
-complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload import-url lock ask emulator completions generate help" -f -a "logout" -d 'Remove a profile\'s stored credentials and revoke its OAuth session'
-complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload import-url lock ask emulator completions generate help" -f -a "whoami" -d 'Show which credential is in use and who it belongs to'
-complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload import-url lock ask emulator completions generate help" -f -a "upload" -d 'Upload files and folder trees, concurrently and resumably'
-complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload import-url lock ask emulator completions generate help" -f -a "import-url" -d 'Import files from URLs on the server side'
-complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload import-url lock ask emulator completions generate help" -f -a "lock" -d 'File and folder locks for coordinating several writers'
-complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload import-url lock ask emulator completions generate help" -f -a "ask" -d 'Ask a question about workspace files; the answer comes with citations'
-complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload import-url lock ask emulator completions generate help" -f -a "emulator" -d 'Run a local Fast.io-compatible API server'
-complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload import-url lock ask emulator completions generate help" -f -a "completions" -d 'Print a shell completion script to stdout'
-complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload import-url lock ask emulator completions generate help" -f -a "generate" -d 'Regenerate the committed completions and man pages (for maintainers)'
-complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload import-url lock ask emulator completions generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload import-url lock ask doctor emulator completions generate help" -f -a "login" -d 'Store credentials for a profile: browser login (OAuth) or an API key'
+complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload import-url lock ask doctor emulator completions generate help" -f -a "logout" -d 'Remove a profile\'s stored credentials and revoke its OAuth session'
+complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload import-url lock ask doctor emulator completions generate help" -f -a "whoami" -d 'Show which credential is in use and who it belongs to'
+complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload import-url lock ask doctor emulator completions generate help" -f -a "upload" -d 'Upload files and folder trees, concurrently and resumably'
+complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload import-url lock ask doctor emulator completions generate help" -f -a "import-url" -d 'Import files from URLs on the server side'
+complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload import-url lock ask doctor emulator completions generate help" -f -a "lock" -d 'File and folder locks for coordinating several writers'
+complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload import-url lock ask doctor emulator completions generate help" -f -a "ask" -d 'Ask a question about workspace files; the answer comes with citations'
+complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload import-url lock ask doctor emulator completions generate help" -f -a "doctor" -d 'Check that every call this tool relies on works with your account and server'
+complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload import-url lock ask doctor emulator completions generate help" -f -a "emulator" -d 'Run a local Fast.io-compatible API server'
+complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload import-url lock ask doctor emulator completions generate help" -f -a "completions" -d 'Print a shell completion script to stdout'
+complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload import-url lock ask doctor emulator completions generate help" -f -a "generate" -d 'Regenerate the committed completions and man pages (for maintainers)'
+complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload import-url lock ask doctor emulator completions generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c fastio -n "__fish_fastio_using_subcommand help; and __fish_seen_subcommand_from lock" -f -a "acquire" -d 'Take a lock and print its token alone on stdout'
 complete -c fastio -n "__fish_fastio_using_subcommand help; and __fish_seen_subcommand_from lock" -f -a "status" -d 'Show whether a node is locked, by whom and until when'
 complete -c fastio -n "__fish_fastio_using_subcommand help; and __fish_seen_subcommand_from lock" -f -a "heartbeat" -d 'Extend a lock you hold'

@@ -119,6 +119,33 @@ fn tree_wait_ms_polls_without_a_tight_loop() {
     assert!(polls <= 16, "{polls} details requests for 2 files");
 }
 
+/// Rule 3 on a server with the exact reading of the chunk rule and a large `chunk_size`: the
+/// client's 3 MiB chunks are refused, and the file goes again in chunks of exactly
+/// `chunk_size` (here one chunk), cancelling the refused session.
+#[test]
+fn exact_chunks_with_a_large_chunk_size_fall_back_to_the_exact_size() {
+    let emu = emulator(EmulatorConfig {
+        variants: [Variant::ExactChunks].into(),
+        ..Default::default()
+    });
+    let home = tempfile::tempdir().unwrap();
+    let src = tempfile::tempdir().unwrap();
+    write(src.path(), "nine.bin", 9 * MIB, 5);
+    let out = fastio(&emu, home.path())
+        .args(["upload", "--to", "x"])
+        .arg(format!("{}/", src.path().display()))
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_stored_bytes(&emu, src.path(), "x");
+    assert_eq!(emu.state().stats_snapshot()["upload_sessions"], 0);
+}
+
 /// Rule 16 with `md5-hashes`: after the tree, `--if-changed hash` compares with the MD5 the
 /// nodes report and skips everything; a changed file of the same size is sent again.
 #[test]

@@ -118,6 +118,19 @@ impl ApiError {
         }
     }
 
+    /// The API path of the failed request.
+    pub fn path(&self) -> Option<&str> {
+        match self {
+            ApiError::Status { path, .. }
+            | ApiError::Decode { path, .. }
+            | ApiError::Transport { path, .. }
+            | ApiError::Stalled { path, .. }
+            | ApiError::Redirected { path, .. }
+            | ApiError::Credential { path, .. } => Some(path),
+            ApiError::NameTaken { .. } => None,
+        }
+    }
+
     /// `error.code` from the envelope, 0 when there was none.
     pub fn code(&self) -> i64 {
         match self {

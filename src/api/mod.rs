@@ -669,6 +669,7 @@ impl Client {
         resp: Response,
     ) -> Result<Value, ApiError> {
         let status = resp.status().as_u16();
+        let headers = resp.headers().clone();
         let body = read_body(resp)
             .await
             .map_err(|source| ApiError::Transport {
@@ -676,6 +677,7 @@ impl Client {
                 path: path.to_string(),
                 source,
             })?;
+        self.observe(method, path, status, &headers, &body);
         let value: Value = serde_json::from_slice(&body).map_err(|e| ApiError::Decode {
             method: method.to_string(),
             path: path.to_string(),

@@ -493,33 +493,34 @@ async fn chunked(d: &Doctor, scratch: &str, limits: &Limits) -> Probe<Sent> {
         folder_id: scratch,
     };
     let name = "chunked.bin".to_string();
-    let session = match upload::create_session(&d.client, &target, &name, size).await {
+    let mut diffs = Vec::new();
+    let session = match send_session(d, &target, &name, &data, chunk).await {
         Ok(s) => s,
-        Err(e) => return api_fail("POST /upload/ (session)", &e),
+        // The exact reading of the chunk rule with a large chunk_size: the whole file (smaller
+        // than chunk_size) must go as one chunk. Say so, and check that it does.
+        Err(e)
+            if matches!(e.status(), Some(400 | 406))
+                && e.path().is_some_and(|p| p.ends_with("/chunk/"))
+                && chunk != limits.chunk_size =>
+        {
+            diffs.push(Difference::new(
+                "chunk size",
+                "one size of the client's choice for all chunks but the last",
+                format!("exactly chunk_size ({}) required", limits.chunk_size),
+            ));
+            match send_session(d, &target, &name, &data, limits.chunk_size).await {
+                Ok(s) => s,
+                Err(e) => return api_fail("chunked upload (exact chunk size)", &e),
+            }
+        }
+        Err(e) => return api_fail("chunked upload", &e),
     };
-    d.sessions.lock().unwrap().push(session.clone());
-    let sends = (1..=3u64).map(|order| {
-        let start = ((order - 1) * chunk) as usize;
-        let end = (order * chunk).min(size) as usize;
-        let piece = data.slice(start..end);
-        let sha = hex::encode(Sha256::digest(&piece));
-        let (client, session) = (d.client.clone(), session.clone());
-        async move {
-            upload::upload_chunk(&client, &session, order, &ChunkSource::Memory(piece), &sha).await
-        }
-    });
-    for (i, r) in futures_util::future::join_all(sends)
-        .await
-        .into_iter()
-        .enumerate()
-    {
-        if let Err(e) = r {
-            return api_fail(&format!("chunk {} of 3", i + 1), &e);
-        }
-    }
-    if let Err(e) = upload::complete_session(&d.client, &session).await {
-        return api_fail("complete", &e);
-    }
+    let used = if diffs.is_empty() {
+        chunk
+    } else {
+        limits.chunk_size.min(size)
+    };
+    let chunks = Limits::chunk_count(size, used);
     ok(
         Sent {
             session,
@@ -529,11 +530,40 @@ async fn chunked(d: &Doctor, scratch: &str, limits: &Limits) -> Probe<Sent> {
             name,
         },
         format!(
-            "3 chunks of {} in flight at once, completed",
-            indicatif::HumanBytes(chunk)
+            "{chunks} chunk(s) of {} sent at once",
+            indicatif::HumanBytes(used)
         ),
-        Vec::new(),
+        diffs,
     )
+}
+
+/// Open a session for `data` and send its chunks of `chunk` bytes all at once (3 for the
+/// doctor's file); the details check completes it. Returns the session id.
+async fn send_session(
+    d: &Doctor,
+    target: &Target<'_>,
+    name: &str,
+    data: &Bytes,
+    chunk: u64,
+) -> Result<String, ApiError> {
+    let size = data.len() as u64;
+    let session = upload::create_session(&d.client, target, name, size).await?;
+    d.sessions.lock().unwrap().push(session.clone());
+    let count = Limits::chunk_count(size, chunk);
+    let sends = (1..=count).map(|order| {
+        let start = ((order - 1) * chunk) as usize;
+        let end = (order * chunk).min(size) as usize;
+        let piece = data.slice(start..end);
+        let sha = hex::encode(Sha256::digest(&piece));
+        let (client, session) = (d.client.clone(), session.clone());
+        async move {
+            upload::upload_chunk(&client, &session, order, &ChunkSource::Memory(piece), &sha).await
+        }
+    });
+    for r in futures_util::future::join_all(sends).await {
+        r?;
+    }
+    Ok(session)
 }
 
 /// Long-poll a session to a terminal state; the statuses seen, and whether `wait` was held.
@@ -581,14 +611,27 @@ async fn wait_session(d: &Doctor, id: &str) -> Result<(upload::Session, Vec<Stri
     }
 }
 
+/// How long `details?wait=1` is held on a session nobody is changing: about 1 s where `wait`
+/// is read as seconds, at once where it is read as milliseconds (or ignored).
+const WAIT_PROBE: u64 = 1;
+
 async fn stored(d: &Doctor, sent: Sent) -> Probe<()> {
+    // Probe the unit of `wait` while the session sits in `uploading`.
+    let asked = Instant::now();
+    if let Err(e) = upload::session_details(&d.client, &sent.session, Some(WAIT_PROBE)).await {
+        return api_fail("session details", &e);
+    }
+    let held = asked.elapsed() >= Duration::from_millis(500);
+    if let Err(e) = upload::complete_session(&d.client, &sent.session).await {
+        return api_fail("complete", &e);
+    }
     let started = Instant::now();
     let (session, statuses) = match wait_session(d, &sent.session).await {
         Ok(x) => x,
         Err(e) => return fail(e),
     };
     let mut diffs = Vec::new();
-    if statuses.iter().any(|s| s.starts_with("(wait")) {
+    if !held || statuses.iter().any(|s| s.starts_with("(wait")) {
         diffs.push(Difference::new(
             "wait",
             "held until the status changes (seconds)",

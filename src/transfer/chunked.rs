@@ -119,6 +119,40 @@ pub async fn upload_file(
             f.size, limits.chunks, limits.chunk_size
         )));
     };
+    match upload_with(e, id, f, folder_id, chunk).await {
+        // A server that reads the chunk rule as "every chunk but the last is exactly
+        // `chunk_size`" refuses a smaller uniform size: try once more with exactly that.
+        Err(FileError::Api(err)) if refuses_chunk_size(&err) && chunk != limits.chunk_size => {
+            let exact = limits.chunk_size;
+            if Limits::chunk_count(f.size, exact) > limits.chunks {
+                return Err(FileError::Api(err));
+            }
+            e.counters.add_retry();
+            e.events.emit(Event::Retry {
+                what: format!("chunks of exactly {exact} bytes"),
+                attempt: 1,
+                delay: std::time::Duration::ZERO,
+                error: err.to_string(),
+            });
+            upload_with(e, id, f, folder_id, exact).await
+        }
+        other => other,
+    }
+}
+
+/// A chunk refused as invalid (400/406): its size, on a server with the exact reading.
+fn refuses_chunk_size(err: &crate::api::ApiError) -> bool {
+    matches!(err.status(), Some(400 | 406)) && err.path().is_some_and(|p| p.ends_with("/chunk/"))
+}
+
+/// [`upload_file`] with a given chunk size.
+async fn upload_with(
+    e: &Arc<Engine>,
+    id: u64,
+    f: &PlannedFile,
+    folder_id: &str,
+    chunk: u64,
+) -> Result<Done, FileError> {
     let count = Limits::chunk_count(f.size, chunk);
     let (session_id, present, completed) = match prior_session(e, f, chunk).await {
         Prior::Open(sid, present) => (sid, present, false),
@@ -148,11 +182,15 @@ pub async fn upload_file(
 
     let sha256 = match send_chunks(e, id, f, &session_id, chunk, count, &present, completed).await {
         Ok(sha) => sha,
-        // The local file is gone or changed: this session can never complete. Cancel it
-        // rather than leave its chunks on the server.
+        // The local file is gone or changed, or the chunks were refused: this session can
+        // never complete. Cancel it rather than leave its chunks on the server.
         Err(err @ (FileError::Changed(_) | FileError::Io { .. })) => {
             e.cleanup_session(session_id);
             return Err(err);
+        }
+        Err(FileError::Api(err)) if refuses_chunk_size(&err) => {
+            e.cleanup_session(session_id);
+            return Err(FileError::Api(err));
         }
         Err(err) => return Err(err),
     };
@@ -237,9 +275,7 @@ async fn send_chunks(
         });
     }
     while !in_flight.is_empty() {
-        if let Err(err) = join_one(&mut in_flight).await {
-            return Err(err);
-        }
+        join_one(&mut in_flight).await?;
     }
     let meta = std::fs::metadata(&f.local).map_err(io_err(f))?;
     if meta.len() != f.size || mtime_ns(&meta) != f.mtime_ns {
