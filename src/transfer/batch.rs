@@ -138,7 +138,11 @@ struct Entry {
 }
 
 async fn send_batch(engine: &Engine, folder_id: String, files: Vec<SmallFile>) {
-    let read = tokio::task::spawn_blocking(move || {
+    // Read on the blocking pool; should that task die, every file of the batch is reported
+    // failed (none silently dropped).
+    let planned: Vec<(u64, PlannedFile)> =
+        files.iter().map(|sf| (sf.id, sf.file.clone())).collect();
+    let read = match tokio::task::spawn_blocking(move || {
         files
             .into_iter()
             .map(|sf| {
@@ -148,7 +152,19 @@ async fn send_batch(engine: &Engine, folder_id: String, files: Vec<SmallFile>) {
             .collect::<Vec<_>>()
     })
     .await
-    .unwrap_or_default();
+    {
+        Ok(read) => read,
+        Err(join) => {
+            for (id, f) in &planned {
+                let err = FileError::Io {
+                    path: f.local.display().to_string(),
+                    source: std::io::Error::other(format!("reading the batch failed: {join}")),
+                };
+                engine.failed(Some(*id), f, &err);
+            }
+            return;
+        }
+    };
     let mut entries = Vec::new();
     for (sf, r) in read {
         match r {

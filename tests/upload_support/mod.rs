@@ -277,6 +277,24 @@ fn check_stored(remote: BTreeMap<String, Stored>, local_root: &Path, remote_pref
         assert_eq!(got.size, *size, "size of `{path}`");
         assert_eq!(&got.sha256, sha, "content of `{path}`");
     }
+    // Nothing more under the prefix than the local tree: no duplicate, renamed or stray file.
+    let under = |p: &str| remote_prefix.is_empty() || p.starts_with(&format!("{remote_prefix}/"));
+    let extra: Vec<&String> = remote
+        .keys()
+        .filter(|p| under(p))
+        .filter(|p| {
+            let rel = if remote_prefix.is_empty() {
+                p.as_str()
+            } else {
+                &p[remote_prefix.len() + 1..]
+            };
+            !local.contains_key(rel)
+        })
+        .collect();
+    assert!(
+        extra.is_empty(),
+        "remote files with no local twin: {extra:?}"
+    );
 }
 
 /// Parse NDJSON stdout.
