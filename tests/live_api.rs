@@ -146,6 +146,35 @@ fn exact_chunks_with_a_large_chunk_size_fall_back_to_the_exact_size() {
     assert_eq!(emu.state().stats_snapshot()["upload_sessions"], 0);
 }
 
+/// Rule 13: each chunk's `hash`/`hash_algo` travel in the multipart body beside the bytes (as
+/// the API reference puts them), `order` and `size` in the query (as the official CLI sends
+/// them). Read off the emulator's counters of where each field arrived.
+#[test]
+fn chunk_fields_go_where_the_sources_put_them() {
+    let emu = emulator(small_limits());
+    let home = tempfile::tempdir().unwrap();
+    let src = tempfile::tempdir().unwrap();
+    write(src.path(), "five.bin", 5 * MIB, 3);
+    let out = fastio(&emu, home.path())
+        .arg("upload")
+        .arg(src.path().join("five.bin"))
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let c = &emu.stats()["counters"];
+    assert_eq!(c["chunk_hash_in_body"], 5, "{c}");
+    assert_eq!(c["chunk_order_in_query"], 5, "{c}");
+    assert_eq!(c["chunk_size_in_query"], 5, "{c}");
+    assert!(c.get("chunk_hash_in_query").is_none(), "{c}");
+    // Rule 2: ids went out as the server gave them (hyphens not escaped as `%2D`).
+    assert!(c.get("paths_with_escaped_unreserved").is_none(), "{c}");
+}
+
 /// Rule 16 with `md5-hashes`: after the tree, `--if-changed hash` compares with the MD5 the
 /// nodes report and skips everything; a changed file of the same size is sent again.
 #[test]
