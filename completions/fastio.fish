@@ -322,6 +322,7 @@ token-endpoint-flaky\t'every other /oauth/token/ request (the 1st, 3rd, ...) get
 iso-expiry\t'rate-limit expiry in RFC 3339 form (`2026-12-01T08:30:00Z`)'
 truncate-names\t'batch names over 100 characters truncated (extension kept) and echoed truncated in results'
 md5-hashes\t'storage nodes (and single-call sessions) report hash/hash_algo as md5 instead of sha256'
+no-ai-state\t'storage nodes carry no `ai` object (no per-file AI state)'
 list\t'print every variant and exit'"
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l fault-route -d 'Answer METHOD /path (`*` = one segment) with STATUS and an error envelope (repeatable)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l api-base -d 'API base URL [env: FASTIO_API_BASE] [default: https://api.fast.io/current]' -r

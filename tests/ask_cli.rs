@@ -428,3 +428,46 @@ async fn plan_gate_and_credits_are_explained() {
         assert!(stderr_of(&out).contains(says), "{}", stderr_of(&out));
     }
 }
+
+/// Issue 9 rule 7: `ask` works under the envelope variants, and a server that reports no AI
+/// state for files gets a warning, not a refusal.
+#[tokio::test(flavor = "multi_thread")]
+async fn ask_survives_envelope_variants_and_a_missing_ai_state() {
+    use fastio::emulator::Variant;
+    for v in [
+        Variant::YesNo,
+        Variant::Response,
+        Variant::FlipEnvelopes,
+        Variant::NoAiState,
+    ] {
+        let e = env(|c| {
+            c.intelligence = true;
+            c.answer_delay = Duration::from_millis(50);
+            c.variants = [v].into();
+        });
+        let dir = corpus();
+        upload_corpus(&e, &dir);
+        let mut args = vec!["ask", "What are the payment terms in the Acme agreement?"];
+        args.extend(["--folder", "docs"]);
+        if v != Variant::NoAiState {
+            args.push("--wait-indexed");
+        } else {
+            // Give indexing a moment: nothing in the answer path waits on the AI state.
+            tokio::time::sleep(Duration::from_millis(500)).await;
+        }
+        let out = e.cmd(KEY_A).args(&args).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{v}: {}", stderr_of(&out));
+        assert!(
+            stdout_of(&out).contains("net 45 days"),
+            "{v}: {}",
+            stdout_of(&out)
+        );
+        if v == Variant::NoAiState {
+            assert!(
+                stderr_of(&out).contains("no known AI state"),
+                "{}",
+                stderr_of(&out)
+            );
+        }
+    }
+}

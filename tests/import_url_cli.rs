@@ -335,3 +335,27 @@ async fn sources_over_the_size_cap_fail() {
     assert!(err.contains("larger than the 100000-byte limit"), "{err}");
     assert!(e.list("root").await.is_empty());
 }
+
+/// Issue 9: URL imports under the envelope variants land with identical bytes.
+#[tokio::test(flavor = "multi_thread")]
+async fn imports_survive_the_envelope_variants() {
+    use fastio::emulator::Variant;
+    let src = source_server().await;
+    for v in [Variant::YesNo, Variant::Response, Variant::FlipEnvelopes] {
+        let e = env(|c| {
+            c.allow_private_urls = true;
+            c.variants = [v].into();
+        });
+        let a = format!("{src}/files/a.bin");
+        let out = e
+            .std_cmd(KEY_A)
+            .args(["--json", "import-url", &a, "--to", "inbox"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{v}: {}", stderr_of(&out));
+        let evs = events(&out);
+        let done = event_for(&evs, "import_done", &a);
+        let stored = e.read(done["node_id"].as_str().unwrap()).await;
+        assert!(stored == payload(300_000, 1), "{v}: identical bytes");
+    }
+}

@@ -79,6 +79,7 @@ under_variant! {
     tree_iso_expiry: IsoExpiry;
     tree_truncate_names: TruncateNames;
     tree_token_endpoint_flaky: TokenEndpointFlaky;
+    tree_no_ai_state: NoAiState;
     tree_async_yes_no_response: AsyncUploads YesNo Response;
 }
 

@@ -307,3 +307,44 @@ async fn ctrl_c_while_waiting_for_the_lock_runs_nothing() {
     assert!(stderr_of(&out).contains("interrupted before the lock was taken"));
     assert!(!marker.exists());
 }
+
+/// Issue 9 rule 8: `lock` acquire / status / heartbeat / release through the binary under the
+/// variants that touch locks (the token nested as `lock.token`, the envelope shapes).
+#[tokio::test(flavor = "multi_thread")]
+async fn lock_commands_survive_the_lock_variants() {
+    use fastio::emulator::Variant;
+    for v in [
+        Variant::NestedLockToken,
+        Variant::YesNo,
+        Variant::Response,
+        Variant::FlipEnvelopes,
+    ] {
+        let e = env(|c| c.variants = [v].into());
+        let run = |args: &[&str]| e.std_cmd(KEY_A).args(args).output().unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.txt"), b"hello").unwrap();
+        let src = dir.path().join("a.txt");
+        let out = run(&["upload", src.to_str().unwrap(), "--to", "reports"]);
+        assert_eq!(out.status.code(), Some(0), "{v}: {}", stderr_of(&out));
+        let out = run(&["lock", "acquire", "reports/a.txt", "--duration", "120"]);
+        assert_eq!(out.status.code(), Some(0), "{v}: {}", stderr_of(&out));
+        let token = stdout_of(&out).trim().to_string();
+        assert!(token.len() >= 16, "{v}: {token:?}");
+        let out = run(&["lock", "status", "reports/a.txt"]);
+        assert!(
+            stdout_of(&out).contains("is locked"),
+            "{v}: {}",
+            stdout_of(&out)
+        );
+        let out = run(&["lock", "heartbeat", "reports/a.txt", "--lock-token", &token]);
+        assert_eq!(out.status.code(), Some(0), "{v}: {}", stderr_of(&out));
+        let out = run(&["lock", "release", "reports/a.txt", "--lock-token", &token]);
+        assert_eq!(out.status.code(), Some(0), "{v}: {}", stderr_of(&out));
+        let out = run(&["lock", "status", "reports/a.txt"]);
+        assert!(
+            stdout_of(&out).contains("is not locked"),
+            "{v}: {}",
+            stdout_of(&out)
+        );
+    }
+}

@@ -58,6 +58,8 @@ pub enum Variant {
     TruncateNames,
     /// `md5-hashes`.
     Md5Hashes,
+    /// `no-ai-state`.
+    NoAiState,
 }
 
 impl Variant {
@@ -83,6 +85,7 @@ impl Variant {
         Variant::IsoExpiry,
         Variant::TruncateNames,
         Variant::Md5Hashes,
+        Variant::NoAiState,
     ];
 
     /// The command-line name (`--variant NAME`).
@@ -108,6 +111,7 @@ impl Variant {
             Variant::IsoExpiry => "iso-expiry",
             Variant::TruncateNames => "truncate-names",
             Variant::Md5Hashes => "md5-hashes",
+            Variant::NoAiState => "no-ai-state",
         }
     }
 
@@ -166,6 +170,7 @@ impl Variant {
             Variant::Md5Hashes => {
                 "storage nodes (and single-call sessions) report hash/hash_algo as md5 instead of sha256"
             }
+            Variant::NoAiState => "storage nodes carry no `ai` object (no per-file AI state)",
         }
     }
 
