@@ -962,7 +962,7 @@ async fn chunk(
         };
     // Where clients put each field (visible in the stats: `chunk_<field>_in_<place>`).
     for key in ["order", "size", "hash"] {
-        let place = match (q.0.get(key).is_some(), form.contains_key(key)) {
+        let place = match (q.0.contains_key(key), form.contains_key(key)) {
             (true, _) => "query",
             (false, true) => "body",
             (false, false) => continue,
