@@ -2,7 +2,7 @@
 //! has (Secret Service under `.ci/keyring-env`, the kernel keyutils store otherwise), the kernel
 //! store on its own, and the one-line refusal when no store is available.
 
-mod auth_support;
+use crate::auth_support;
 
 use std::io::Write;
 use std::process::Stdio;

@@ -1,6 +1,6 @@
 #![cfg(feature = "emulator")]
 //! Emulator throughput (not a timed test). Run:
-//!   cargo test --release --test bench_emulator -- --ignored --nocapture
+//!   cargo test --release --test bench -- --ignored --nocapture
 //! Prints chunk ingest MB/s over loopback and single-call uploads/s of 4 KiB files.
 //! `FASTIO_BENCH_DATA_DIR=/dev/shm/x` puts the emulator's data on another filesystem; a raw
 //! write of the same volume to that filesystem is timed first as the ceiling to compare with.

@@ -1,7 +1,7 @@
 //! The API pieces other commands build on: workspace resolution by id, folder_name and display
 //! name (fastio-api.md §8), and remote folder paths created once under concurrency (§4).
 
-mod upload_support;
+use crate::upload_support;
 
 use std::sync::Arc;
 

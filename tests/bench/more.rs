@@ -1,8 +1,8 @@
 //! Benchmarks of import-url, ask and locks against the in-process emulator over loopback. Not
 //! timed tests: each prints its figures. Run with
-//! `cargo test --release --test bench_more -- --ignored --nocapture --test-threads 1`.
+//! `cargo test --release --test bench -- --ignored --nocapture --test-threads 1`.
 
-mod more_support;
+use crate::more_support;
 
 use std::time::{Duration, Instant};
 

@@ -1,10 +1,10 @@
 //! Auth figures (not pass/fail): keyring latency, login wall time, and what the refreshing
 //! credential costs per request compared with a fixed key.
 //!
-//! `cargo test --release --test bench_auth -- --ignored --nocapture --test-threads 1`
+//! `cargo test --release --test bench -- --ignored --nocapture --test-threads 1`
 //! (under `.ci/keyring-env` to measure the Secret Service instead of the kernel keyring).
 
-mod auth_support;
+use crate::auth_support;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};

@@ -1,9 +1,9 @@
 //! Upload benchmarks against the in-process emulator over loopback. Not timed tests: each prints
 //! its figures. Run with
-//! `cargo test --release --test bench_upload -- --ignored --nocapture --test-threads 1`.
+//! `cargo test --release --test bench -- --ignored --nocapture --test-threads 1`.
 //! (`BENCH_C_FILES` shrinks benchmark (c), default 200 files.)
 
-mod upload_support;
+use crate::upload_support;
 
 use std::time::{Duration, Instant};
 

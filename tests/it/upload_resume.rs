@@ -2,7 +2,7 @@
 //! again, finishes and sends only the chunks the server did not have (the emulator counts every
 //! accepted chunk per session and order).
 
-mod upload_support;
+use crate::upload_support;
 
 use std::time::{Duration, Instant};
 

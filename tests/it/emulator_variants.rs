@@ -3,7 +3,7 @@
 //! variant test checks the shape the variant promises on the wire, and that the default server
 //! does not show it. Requests are written out by hand.
 
-mod emulator_support;
+use crate::emulator_support;
 
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};

@@ -2,7 +2,7 @@
 //! the lock, another credential's upload is refused file by file (423), and the holder's own
 //! `--lock` upload succeeds and releases the lock afterwards.
 
-mod more_support;
+use crate::more_support;
 
 use std::process::Stdio;
 use std::time::{Duration, Instant};

@@ -1,7 +1,7 @@
 //! `fastio upload` of the mixed tree through the binary, verified on the emulator's
 //! side (listing plus the bytes read back), clean and under injected faults and rate limits.
 
-mod upload_support;
+use crate::upload_support;
 
 use fastio::emulator::EmulatorConfig;
 use upload_support::*;

@@ -1,7 +1,7 @@
 //! What a run prints: no ANSI and no bars when stderr is not a terminal, NDJSON events with a
 //! schema version on stdout, and Ctrl-C: summary and exit 130.
 
-mod upload_support;
+use crate::upload_support;
 
 use std::time::{Duration, Instant};
 

@@ -3,7 +3,7 @@
 //! source and a private address each fail with their own per-URL error; invalid URLs are usage
 //! errors before anything is sent. The `/web_upload/` wire calls are also spelled out by hand.
 
-mod more_support;
+use crate::more_support;
 
 use std::time::Duration;
 

@@ -2,7 +2,7 @@
 //! front of the emulator forwards the request, then answers 502) is not sent again; the client
 //! finds the files in the folder listing instead.
 
-mod upload_support;
+use crate::upload_support;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};

@@ -1,7 +1,7 @@
 //! Inputs and layout: where arguments land remotely, filters, `--files-from`, symlinks, unicode
 //! names, skip/overwrite rules, dry runs, and every bad-input case with its message and exit code.
 
-mod upload_support;
+use crate::upload_support;
 
 use fastio::emulator::EmulatorConfig;
 use upload_support::*;

@@ -3,7 +3,7 @@
 //! the fact and citing that file; intelligence off gives the documented error; `--json`
 //! parses; the `/ai/agent/` wire contract of §7 is spelled out by hand.
 
-mod more_support;
+use crate::more_support;
 
 use std::time::Duration;
 

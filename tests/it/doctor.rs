@@ -2,7 +2,7 @@
 //! variant (naming the differences it saw), names the one broken call, writes nothing with
 //! `--read-only`, and removes its scratch folder even when stopped by a signal.
 
-mod upload_support;
+use crate::upload_support;
 
 use std::io::{BufRead, BufReader};
 use std::process::Stdio;

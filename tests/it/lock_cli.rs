@@ -1,7 +1,7 @@
 //! `fastio lock` against the emulator: the wire contract of §6 spelled out by hand, concurrent
 //! acquires, `--wait`, expiry, and `lock run` releasing after failure and after SIGINT.
 
-mod more_support;
+use crate::more_support;
 
 use std::process::Stdio;
 use std::time::{Duration, Instant};

@@ -1,7 +1,7 @@
 //! `fastio login` / `whoami` / `logout` through the binary against the emulator, with the real OS
 //! keyring (Secret Service under `.ci/keyring-env`, the kernel keyutils store otherwise).
 
-mod auth_support;
+use crate::auth_support;
 
 use std::process::Stdio;
 use std::time::Duration;

@@ -2,7 +2,7 @@
 //! every wire variant the emulator can play (`--variant`), and the client rules that a variant
 //! alone does not show, each checked on the emulator's side.
 
-mod upload_support;
+use crate::upload_support;
 
 use std::path::Path;
 use std::time::{Duration, Instant};

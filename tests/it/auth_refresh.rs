@@ -2,7 +2,7 @@
 //! `--concurrency 8` against an emulator whose tokens live 2 s. Every file must arrive, and the
 //! emulator must see one refresh per expiry (not one per worker), with no refresh token replayed.
 
-mod auth_support;
+use crate::auth_support;
 
 use std::time::{Duration, Instant};
 

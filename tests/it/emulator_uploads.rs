@@ -2,7 +2,7 @@
 //! Upload protocol over real HTTP: single-call, chunked sessions, batch. Multipart bodies and
 //! JSON are written out here by hand.
 
-mod emulator_support;
+use crate::emulator_support;
 
 use std::time::{Duration, Instant};
 
