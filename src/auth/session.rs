@@ -259,7 +259,7 @@ impl CheckedToken {
             _ => "check it, or create a new key",
         };
         format!(
-            "the credential from {} was rejected by the server: {fix}",
+            "the credential from {} was rejected by the server (HTTP 401): {fix}",
             self.source
         )
     }

@@ -44,7 +44,7 @@ pub struct Done {
 
 fn io_err(f: &PlannedFile) -> impl Fn(std::io::Error) -> FileError + '_ {
     move |source| FileError::Io {
-        path: f.local.display().to_string(),
+        path: f.shown(),
         source,
     }
 }
@@ -147,7 +147,7 @@ pub async fn upload_file(
     let resumed = completed || !present.is_empty();
     e.events.emit(Event::FileStarted {
         id,
-        local: f.local.display().to_string(),
+        local: f.shown(),
         size: f.size,
     });
 
@@ -221,7 +221,9 @@ async fn send_chunks(
             return Err(FileError::Cancelled);
         }
         while in_flight.len() >= CHUNKS_IN_FLIGHT as usize {
-            join_one(&mut in_flight).await?;
+            join_one(&mut in_flight)
+                .await
+                .map_err(|err| local_cause(f, err))?;
         }
         let permit: Option<Permit> = Some(e.retrier().permit().await?);
         let (e2, sid) = (e.clone(), session_id.to_string());
@@ -243,14 +245,33 @@ async fn send_chunks(
     }
     while !in_flight.is_empty() {
         if let Err(err) = join_one(&mut in_flight).await {
-            return Err(err);
+            return Err(local_cause(f, err));
         }
     }
-    let meta = std::fs::metadata(&f.local).map_err(io_err(f))?;
-    if meta.len() != f.size || mtime_ns(&meta) != f.mtime_ns {
-        return Err(FileError::Changed(f.local.display().to_string()));
+    if let Some(err) = changed(f) {
+        return Err(err);
     }
     Ok(hex::encode(hasher.finalize()))
+}
+
+/// Why the local file no longer is what the walk saw (gone, or another size or mtime).
+fn changed(f: &PlannedFile) -> Option<FileError> {
+    match std::fs::metadata(&f.local) {
+        Err(e) => Some(io_err(f)(e)),
+        Ok(meta) if meta.len() != f.size || mtime_ns(&meta) != f.mtime_ns => {
+            Some(FileError::Changed(f.shown()))
+        }
+        Ok(_) => None,
+    }
+}
+
+/// A chunk failed: when the local file changed meanwhile (a shrunk file breaks the body being
+/// read), that is the cause, not the network; the session is then cancelled by the caller.
+fn local_cause(f: &PlannedFile, err: FileError) -> FileError {
+    match err {
+        FileError::Cancelled => err,
+        other => changed(f).unwrap_or(other),
+    }
 }
 
 async fn join_one(set: &mut JoinSet<Result<(), FileError>>) -> Result<(), FileError> {
