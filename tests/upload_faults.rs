@@ -370,3 +370,24 @@ fn a_nonexistent_path_is_a_failed_item_even_alone() {
     let help = String::from_utf8_lossy(&help.stdout);
     assert!(help.contains("a PATH that cannot be read"), "{help}");
 }
+
+#[test]
+fn a_short_stall_limit_does_not_mistake_the_assembly_long_poll_for_a_stall() {
+    // The server holds `details?wait=` until the session changes (1.2 s a state here); with a
+    // 1 s stall limit the client must not ask it to wait that long.
+    let emu = emulator(EmulatorConfig {
+        assembly_delay: Duration::from_millis(1200),
+        ..small_limits()
+    });
+    let home = tempfile::tempdir().unwrap();
+    let src = tempfile::tempdir().unwrap();
+    let d = src.path().join("asm");
+    write(&d, "big.bin", 5 * MIB, 1);
+    let out = fastio(&emu, home.path())
+        .args(["upload", "--stall-timeout", "1s", "--retries", "0"])
+        .arg(&d)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_stored(&emu, &d, "asm");
+}

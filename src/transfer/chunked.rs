@@ -29,8 +29,14 @@ use super::{Event, FileError};
 use crate::api::storage;
 use crate::api::upload::{self, CHUNKS_IN_FLIGHT, ChunkSource, Limits, Session, Target};
 
-/// Seconds per details long-poll (harmless whether the server reads them as seconds or ms).
+/// Seconds per details long-poll (harmless whether the server reads them as seconds or ms), at
+/// most: never more than half the stall limit, or a long-poll that waits would look stalled.
 const WAIT_SECS: u64 = 30;
+
+/// The long-poll wait for a client whose stall limit is `stall`.
+fn long_poll_secs(stall: Duration) -> u64 {
+    (stall.as_secs() / 2).min(WAIT_SECS)
+}
 /// Pause before polling again when the server answered at once with an unchanged status.
 pub const POLL_PAUSE: Duration = Duration::from_secs(2);
 /// An answer quicker than this did not wait.
@@ -331,12 +337,13 @@ pub fn poll_pause(answered_in: Duration, previous: Option<&str>, status: &str) -
 async fn wait_stored(e: &Engine, session_id: &str) -> Result<Session, FileError> {
     let started = Instant::now();
     let mut previous: Option<String> = None;
+    let wait = long_poll_secs(e.client.options().stall_timeout);
     loop {
         let asked = Instant::now();
         let s = e
             .retrier()
             .run_with("session details", None, true, || {
-                upload::session_details(&e.client, session_id, Some(WAIT_SECS))
+                upload::session_details(&e.client, session_id, Some(wait))
             })
             .await?;
         if s.is_stored() {
@@ -419,6 +426,14 @@ async fn verify(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A long-poll never waits as long as the stall limit.
+    #[test]
+    fn long_polls_stay_under_the_stall_limit() {
+        assert_eq!(long_poll_secs(Duration::from_secs(60)), 30);
+        assert_eq!(long_poll_secs(Duration::from_secs(10)), 5);
+        assert_eq!(long_poll_secs(Duration::from_secs(1)), 0);
+    }
 
     /// Rule 4: an immediate answer with an unchanged non-terminal status is followed by a pause;
     /// a real long-poll answer (it waited) or a status change is not.
