@@ -294,3 +294,29 @@ fn fifos_and_sockets_in_a_tree_are_listed_as_skipped() {
     let paths: Vec<String> = remote_tree(&emu).into_keys().collect();
     assert_eq!(paths, ["special/real.txt"]);
 }
+
+#[test]
+fn the_same_file_listed_twice_is_uploaded_once() {
+    let emu = emulator(EmulatorConfig::default());
+    let home = tempfile::tempdir().unwrap();
+    let src = tempfile::tempdir().unwrap();
+    write(src.path(), "x.txt", 4, 1);
+    let out = fastio(&emu, home.path())
+        .current_dir(src.path())
+        .args(["upload", "--json", "--files-from", "-", "--overwrite"])
+        .write_stdin("x.txt\n./x.txt\n")
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let s = summary_of(&ndjson(&out.stdout));
+    assert_eq!(
+        (s["uploaded"].as_u64(), s["skipped"].as_u64()),
+        (Some(1), Some(1))
+    );
+    assert_eq!(versions_of(&emu, "x.txt"), 1);
+}

@@ -537,8 +537,13 @@ pub async fn upload(
     let mut tasks = JoinSet::new();
     let mut next_id = 0u64;
     // Remote path → the local file that goes there (the first one). A second local file with
-    // the same remote path fails instead of silently replacing the first one's content.
-    let mut claimed: HashMap<u64, String> = HashMap::new();
+    // the same remote path fails instead of silently replacing the first one's content; the
+    // same file listed again is skipped. Within one directory argument remote paths cannot
+    // repeat (names are unique and carried exactly), so the table is kept only when there are
+    // several sources or a `--files-from` list.
+    let sources = engine.opts.paths.len() + usize::from(engine.opts.files_from.is_some());
+    let mut claimed: Option<HashMap<u64, Box<str>>> =
+        (sources > 1 || engine.opts.files_from.is_some()).then(HashMap::new);
     loop {
         let item = tokio::select! {
             biased;
@@ -574,18 +579,26 @@ pub async fn upload(
                 next_id += 1;
                 let id = next_id;
                 engine.queue(id, &f);
-                let remote = f.remote_path();
-                match claimed.entry(remote_key(&remote)) {
-                    std::collections::hash_map::Entry::Occupied(first) => {
-                        let err = FileError::Collision {
-                            remote,
-                            first: first.get().clone(),
-                        };
-                        engine.failed(Some(id), &f, &err);
-                        continue;
-                    }
-                    std::collections::hash_map::Entry::Vacant(v) => {
-                        v.insert(f.shown());
+                if let Some(claimed) = &mut claimed {
+                    let remote = f.remote_path();
+                    let local = plan::show(&std::path::absolute(&f.local).unwrap_or_default());
+                    match claimed.entry(remote_key(&remote)) {
+                        std::collections::hash_map::Entry::Occupied(first) => {
+                            if **first.get() == *local {
+                                engine.skipped(id, &f, "listed more than once in this run");
+                            } else {
+                                let first = first.get().to_string();
+                                engine.failed(
+                                    Some(id),
+                                    &f,
+                                    &FileError::Collision { remote, first },
+                                );
+                            }
+                            continue;
+                        }
+                        std::collections::hash_map::Entry::Vacant(v) => {
+                            v.insert(local.into_boxed_str());
+                        }
                     }
                 }
                 if engine.journal.is_done(&f.local, f.size, f.mtime_ns) && !engine.opts.dry_run {

@@ -61,6 +61,8 @@ pub struct Journal {
     writer: Option<std::thread::JoinHandle<()>>,
     /// The open journal file, holding the run's lock until the journal is finished.
     locked: Option<std::fs::File>,
+    /// This run uses the records (not `--no-resume`): a clean finish may remove the file.
+    writes: bool,
 }
 
 /// Why a journal could not be opened.
@@ -248,6 +250,7 @@ impl Journal {
             tx,
             writer,
             locked: Some(locked),
+            writes: load || write,
         })
     }
 
@@ -259,6 +262,7 @@ impl Journal {
             tx: None,
             writer: None,
             locked: None,
+            writes: false,
         }
     }
 
@@ -328,7 +332,8 @@ impl Journal {
         // Removed while still locked, so a run waiting on this file sees it gone and reopens.
         if let Some(file) = self.locked.take() {
             let empty = file.metadata().is_ok_and(|m| m.len() == 0);
-            if clean || empty {
+            // A run that only took the lock (`--no-resume`) leaves an earlier run's records.
+            if (clean && self.writes) || empty {
                 let _ = std::fs::remove_file(&self.path);
             }
         }
@@ -457,6 +462,12 @@ mod tests {
         let j = Journal::open(dir.path(), "n", false, false).unwrap();
         j.finish(false);
         assert!(!dir.path().join("n.jsonl").exists());
+        // Lock only (`--no-resume`): an earlier run's records stay, even after a clean run.
+        std::fs::write(dir.path().join("n.jsonl"), b"{}\n").unwrap();
+        Journal::open(dir.path(), "n", false, false)
+            .unwrap()
+            .finish(true);
+        assert!(dir.path().join("n.jsonl").exists());
 
         #[cfg(target_os = "linux")]
         {
