@@ -201,6 +201,7 @@ pub fn event_json(e: &Event) -> Option<Value> {
             attempt,
             delay,
             error,
+            ..
         } => json!({"type": "retry", "what": what, "attempt": attempt,
             "delay_ms": ms(*delay), "error": error}),
         Event::Throttled { what, wait } => {
@@ -491,9 +492,10 @@ pub async fn report(
                 what,
                 attempt,
                 error,
+                stalled,
                 ..
             } => {
-                if printer.verbose > 0 {
+                if printer.verbose > 0 || *stalled {
                     say(
                         &bars,
                         format!("retrying {what} (attempt {attempt}): {error}"),

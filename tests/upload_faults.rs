@@ -48,6 +48,12 @@ fn assert_stalled(server: &FakeServer, out: &std::process::Output, took: Duratio
     assert_eq!(out.status.code(), Some(4), "{err}");
     assert!(err.contains(&server.origin), "names the server: {err}");
     assert!(err.contains("stalled"), "{err}");
+    // The retry is said as it happens, not only at the end.
+    assert!(
+        err.lines()
+            .any(|l| l.contains("retrying upload limits (attempt 1)") && l.contains("stalled")),
+        "{err}"
+    );
     assert!(took < Duration::from_secs(6), "took {took:?}: {err}");
 }
 

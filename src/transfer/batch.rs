@@ -230,6 +230,7 @@ async fn send_batch(engine: &Engine, folder_id: String, files: Vec<SmallFile>) {
                         attempt,
                         delay,
                         error: msg,
+                        stalled: false,
                     });
                     if retrier.sleep(delay).await.is_err() {
                         return;

@@ -171,6 +171,9 @@ pub enum Event {
         attempt: u32,
         delay: Duration,
         error: String,
+        /// The request stalled (no progress for the stall limit): said even without `-v`, so a
+        /// server that stopped answering is never waited on in silence.
+        stalled: bool,
     },
     /// The server said 429: everyone waits `wait`.
     Throttled { what: String, wait: Duration },
