@@ -139,8 +139,12 @@ fn open_locked(path: &Path) -> Result<std::fs::File, OpenError> {
             .append(true)
             .read(true)
             .open(path)?;
-        if !try_lock(&file)? {
-            return Err(OpenError::Busy(path.to_path_buf()));
+        match try_lock(&file) {
+            Ok(true) => {}
+            Ok(false) => return Err(OpenError::Busy(path.to_path_buf())),
+            // A file system without locks (some network mounts): the journal still works,
+            // only the one-run-at-a-time guard is gone.
+            Err(_) => return Ok(file),
         }
         if still_at(&file, path) {
             return Ok(file);
