@@ -114,7 +114,7 @@ Register-ArgumentCompleter -Native -CommandName 'fastio' -ScriptBlock {
             [CompletionResult]::new('--include', '--include', [CompletionResultType]::ParameterName, 'Only upload paths matching this glob (relative to the argument; `**` matches folders)')
             [CompletionResult]::new('--exclude', '--exclude', [CompletionResultType]::ParameterName, 'Skip paths matching this glob (relative to the argument)')
             [CompletionResult]::new('--if-changed', '--if-changed', [CompletionResultType]::ParameterName, 'How to decide a remote file is identical and can be skipped')
-            [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retries per request for 5xx, timeouts and connection errors')
+            [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retries per request for 5xx, stalls, timeouts and connection errors')
             [CompletionResult]::new('--assembly-timeout', '--assembly-timeout', [CompletionResultType]::ParameterName, 'Fail a file whose upload session is not stored this long after its last chunk')
             [CompletionResult]::new('--api-base', '--api-base', [CompletionResultType]::ParameterName, 'API base URL [env: FASTIO_API_BASE] [default: https://api.fast.io/current]')
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Access token or API key to use (see the credential order in --help)')

@@ -107,7 +107,7 @@ set edit:completion:arg-completer[fastio] = {|@words|
             cand --include 'Only upload paths matching this glob (relative to the argument; `**` matches folders)'
             cand --exclude 'Skip paths matching this glob (relative to the argument)'
             cand --if-changed 'How to decide a remote file is identical and can be skipped'
-            cand --retries 'Retries per request for 5xx, timeouts and connection errors'
+            cand --retries 'Retries per request for 5xx, stalls, timeouts and connection errors'
             cand --assembly-timeout 'Fail a file whose upload session is not stored this long after its last chunk'
             cand --api-base 'API base URL [env: FASTIO_API_BASE] [default: https://api.fast.io/current]'
             cand --token 'Access token or API key to use (see the credential order in --help)'

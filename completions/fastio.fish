@@ -103,7 +103,7 @@ complete -c fastio -n "__fish_fastio_using_subcommand upload" -l include -d 'Onl
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -l exclude -d 'Skip paths matching this glob (relative to the argument)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -l if-changed -d 'How to decide a remote file is identical and can be skipped' -r -f -a "size\t'Skip a file whose remote twin has the same size'
 hash\t'Skip a file whose remote twin has the same size and SHA-256'"
-complete -c fastio -n "__fish_fastio_using_subcommand upload" -l retries -d 'Retries per request for 5xx, timeouts and connection errors' -r
+complete -c fastio -n "__fish_fastio_using_subcommand upload" -l retries -d 'Retries per request for 5xx, stalls, timeouts and connection errors' -r
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -l assembly-timeout -d 'Fail a file whose upload session is not stored this long after its last chunk' -r
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -l api-base -d 'API base URL [env: FASTIO_API_BASE] [default: https://api.fast.io/current]' -r
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -l token -d 'Access token or API key to use (see the credential order in --help)' -r

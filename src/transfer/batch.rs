@@ -118,13 +118,13 @@ pub async fn run(engine: Arc<Engine>, mut rx: mpsc::Receiver<SmallFile>) {
 /// A small file read into memory, hashed, and checked unchanged since the walk.
 fn read_small(f: &PlannedFile) -> Result<(Bytes, String), FileError> {
     let io = |source| FileError::Io {
-        path: f.local.display().to_string(),
+        path: f.shown(),
         source,
     };
     let data = std::fs::read(&f.local).map_err(io)?;
     let meta = std::fs::metadata(&f.local).map_err(io)?;
     if data.len() as u64 != f.size || meta.len() != f.size || mtime_ns(&meta) != f.mtime_ns {
-        return Err(FileError::Changed(f.local.display().to_string()));
+        return Err(FileError::Changed(f.shown()));
     }
     let sha = hex::encode(Sha256::digest(&data));
     Ok((Bytes::from(data), sha))
@@ -246,6 +246,7 @@ async fn send_batch(engine: &Engine, folder_id: String, files: Vec<SmallFile>) {
                         attempt,
                         delay,
                         error: msg,
+                        stalled: false,
                     });
                     if retrier.sleep(delay).await.is_err() {
                         return;

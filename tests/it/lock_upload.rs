@@ -166,6 +166,123 @@ async fn upload_lock_is_released_after_ctrl_c() {
     assert!(!e.is_locked(&folder).await, "released after Ctrl-C");
 }
 
+/// SIGTERM is Ctrl-C's twin: new work stops, the lock is released, the summary printed, 143.
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn upload_lock_is_released_after_sigterm() {
+    let e = env(|c| {
+        c.bandwidth_per_conn = Some(500_000);
+        c.chunk_size = 1 << 20;
+    });
+    let folder = e.mkdir("root", "shared").await;
+    let src = tempfile::tempdir().unwrap();
+    write(src.path(), "slow.bin", &vec![9u8; 8_000_000]);
+    let child = e
+        .std_cmd(KEY_A)
+        .args(["upload", "--lock", "--to", "shared", "-j", "1"])
+        .arg(src.path().join("slow.bin"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while !e.is_locked(&folder).await {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "lock never taken"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    // SAFETY: sending a signal to our own child process.
+    unsafe {
+        libc::kill(child.id() as libc::pid_t, libc::SIGTERM);
+    }
+    let sent = Instant::now();
+    let out = child.wait_with_output().unwrap();
+    let err = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(143), "{err}");
+    assert!(
+        sent.elapsed() < Duration::from_secs(8),
+        "{:?}",
+        sent.elapsed()
+    );
+    assert!(
+        err.contains("interrupted (SIGTERM): uploaded 0 files"),
+        "{err}"
+    );
+    assert!(!e.is_locked(&folder).await, "released after SIGTERM");
+}
+
+/// A second signal cancels what is in flight at once, and the lock is still released.
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_second_signal_cancels_in_flight_work_and_still_releases_the_lock() {
+    let e = env(|c| {
+        c.bandwidth_per_conn = Some(300_000);
+        c.chunk_size = 1 << 20;
+    });
+    let folder = e.mkdir("root", "shared").await;
+    let src = tempfile::tempdir().unwrap();
+    write(src.path(), "slow.bin", &vec![7u8; 8_000_000]);
+    let mut child = e
+        .std_cmd(KEY_A)
+        .args(["upload", "--lock", "--to", "shared", "-j", "1"])
+        .arg(src.path().join("slow.bin"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while !e.is_locked(&folder).await {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "lock never taken"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let pid = child.id() as libc::pid_t;
+    let mut stderr = child.stderr.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        use std::io::Read;
+        let mut seen = Vec::new();
+        let mut buf = [0u8; 256];
+        let mut second_sent = false;
+        loop {
+            let n = stderr.read(&mut buf).unwrap_or(0);
+            if n == 0 {
+                return String::from_utf8_lossy(&seen).into_owned();
+            }
+            seen.extend_from_slice(&buf[..n]);
+            if !second_sent && String::from_utf8_lossy(&seen).contains("interrupted") {
+                second_sent = true;
+                // SAFETY: sending a signal to our own child process.
+                unsafe {
+                    libc::kill(pid, libc::SIGTERM);
+                }
+            }
+        }
+    });
+    // SAFETY: as above.
+    unsafe {
+        libc::kill(pid, libc::SIGINT);
+    }
+    let sent = Instant::now();
+    let status = child.wait().unwrap();
+    let took = sent.elapsed();
+    let err = reader.join().unwrap();
+    // The first signal decides the code; the run ended on its main path.
+    assert_eq!(status.code(), Some(130), "{err}");
+    assert!(err.contains("stopping requests in flight now"), "{err}");
+    assert!(
+        err.contains("interrupted (SIGINT): uploaded 0 files"),
+        "{err}"
+    );
+    assert!(took < Duration::from_secs(8), "{took:?}");
+    assert!(!e.is_locked(&folder).await, "released after two signals");
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn upload_lock_is_released_when_files_fail() {
     let e = env(|_| {});

@@ -48,12 +48,18 @@ mod lock_upload;
 #[cfg(feature = "emulator")]
 mod upload_api;
 #[cfg(feature = "emulator")]
+mod upload_faults;
+#[cfg(feature = "emulator")]
 mod upload_inputs;
+#[cfg(feature = "emulator")]
+mod upload_names;
 #[cfg(feature = "emulator")]
 mod upload_output;
 #[cfg(feature = "emulator")]
 mod upload_resume;
 #[cfg(feature = "emulator")]
 mod upload_retry;
+#[cfg(feature = "emulator")]
+mod upload_runs;
 #[cfg(feature = "emulator")]
 mod upload_tree;

@@ -212,15 +212,84 @@ fn a_second_ctrl_c_exits_at_once() {
         );
         seen.extend_from_slice(&buf[..n]);
     }
+    let first = Instant::now();
     int(child.id());
     assert_eq!(child.wait().unwrap().code(), Some(130));
+    let took = first.elapsed();
     {
         use std::io::Read;
         stderr.read_to_end(&mut seen).unwrap();
     }
-    // Gone before the graceful path (cancel in-flight after 1.5 s, then the summary).
+    // The second signal cancels what is in flight at once; the run still ends on its main path
+    // (summary, lock released when there is one) instead of calling exit from a task.
     let text = String::from_utf8_lossy(&seen);
-    assert!(!text.contains("uploaded 0 files"), "{text}");
+    assert!(text.contains("stopping requests in flight now"), "{text}");
+    assert!(
+        text.contains("interrupted (SIGINT): uploaded 0 files"),
+        "{text}"
+    );
+    // Before the 1.5 s after which the first signal alone would have cancelled them.
+    assert!(took < Duration::from_millis(1400), "{took:?}: {text}");
+}
+
+/// SIGTERM and SIGHUP are handled like Ctrl-C: the summary (every planned file accounted for),
+/// the journal kept for a resume, and 128 + the signal's number.
+#[cfg(unix)]
+#[test]
+fn sigterm_and_sighup_stop_like_ctrl_c_with_their_exit_codes() {
+    for (sig, code, name) in [("-TERM", 143, "SIGTERM"), ("-HUP", 129, "SIGHUP")] {
+        let emu = emulator(EmulatorConfig {
+            bandwidth_per_conn: Some(2_000_000),
+            ..small_limits()
+        });
+        let home = tempfile::tempdir().unwrap();
+        let src = tempfile::tempdir().unwrap();
+        write(src.path(), "t/big.bin", 40 * MIB, 3);
+        for i in 0..5 {
+            write(src.path(), &format!("t/later/f{i}.txt"), 10, i);
+        }
+        let child = fastio_std(&emu, home.path())
+            .args(["upload", "--json"])
+            .arg(src.path().join("t"))
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let t0 = Instant::now();
+        while emu.stats()["chunk_bytes"].as_u64().unwrap_or(0) == 0 {
+            assert!(t0.elapsed() < Duration::from_secs(30));
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let status = std::process::Command::new("kill")
+            .args([sig, &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let sent = Instant::now();
+        let out = child.wait_with_output().unwrap();
+        let took = sent.elapsed();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(code), "{name}: {stderr}");
+        assert!(
+            took < Duration::from_secs(4),
+            "{name}: took {took:?} to stop"
+        );
+        let summary = summary_of(&ndjson(&out.stdout));
+        assert_eq!(summary["interrupted"], true);
+        assert_eq!(summary["signal"], name);
+        let n = |k: &str| summary[k].as_u64().unwrap();
+        assert_eq!(
+            n("uploaded") + n("skipped") + n("failed") + n("not_started"),
+            n("planned"),
+            "{summary}"
+        );
+        assert!(n("not_started") >= 1, "the big file: {summary}");
+        assert!(
+            stderr.contains(&format!("interrupted ({name}): uploaded")),
+            "{stderr}"
+        );
+        assert_eq!(journal_files(home.path()).len(), 1, "kept for a resume");
+    }
 }
 
 #[test]
