@@ -124,7 +124,7 @@ mod tests {
         let api = crate::api::ApiError::Credential {
             method: "GET".into(),
             path: "/x/".into(),
-            source: inner.into(),
+            source: inner,
         };
         let err = anyhow::Error::new(api).context("reading the limits");
         assert_eq!(
