@@ -13,4 +13,5 @@ pub mod doctor;
 pub mod emulator;
 pub mod exit;
 pub mod output;
+pub mod settings;
 pub mod transfer;

@@ -82,16 +82,10 @@ pub struct Printer {
     pub color: bool,
 }
 
-fn term_is_dumb() -> bool {
-    std::env::var("TERM").is_ok_and(|t| t == "dumb")
-}
-
-fn no_color() -> bool {
-    std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
-}
-
 impl Printer {
-    pub fn from_global(g: &GlobalArgs) -> Printer {
+    pub fn new(g: &GlobalArgs, settings: &crate::settings::Settings) -> Printer {
+        let term_is_dumb = || settings.term_dumb;
+        let no_color = || settings.no_color;
         let tty = std::io::stderr().is_terminal();
         let progress = match (g.quiet, g.progress) {
             (true, _) | (_, ProgressMode::None) => Progress::None,

@@ -42,6 +42,12 @@ impl std::fmt::Display for CredentialSource {
 /// Inputs to credential resolution, gathered by the command layer.
 pub struct ResolveInput<'a> {
     pub flag_token: Option<SecretString>,
+    /// `FASTIO_TOKEN` (resolved by the settings layer).
+    pub env_token: Option<SecretString>,
+    /// `FASTIO_API_KEY`.
+    pub env_api_key: Option<SecretString>,
+    /// `FASTIO_KEYRING`: `auto`, `secret-service` or `keyutils`.
+    pub keyring: &'a str,
     pub profile: &'a str,
     pub api_base: &'a str,
     /// `-v` count: refreshes are reported from 1.
@@ -53,13 +59,6 @@ pub struct Resolved {
     pub credentials: Arc<dyn Credentials>,
     /// Set when the credential is an OAuth login from the keyring (for `whoami`, tests).
     pub oauth: Option<Arc<session::OAuthSession>>,
-}
-
-fn env_secret(name: &str) -> Option<SecretString> {
-    std::env::var(name)
-        .ok()
-        .filter(|v| !v.trim().is_empty())
-        .map(|v| SecretString::from(v.trim().to_string()))
 }
 
 /// A token goes into an `Authorization` header: a control character in it (a pasted newline)
@@ -90,14 +89,14 @@ pub fn resolve(input: ResolveInput<'_>) -> anyhow::Result<Resolved> {
     if let Some(token) = input.flag_token {
         return fixed(CredentialSource::Flag, token);
     }
-    if let Some(token) = env_secret("FASTIO_TOKEN") {
+    if let Some(token) = input.env_token.clone() {
         return fixed(CredentialSource::EnvToken, token);
     }
-    if let Some(token) = env_secret("FASTIO_API_KEY") {
+    if let Some(token) = input.env_api_key.clone() {
         return fixed(CredentialSource::EnvApiKey, token);
     }
     let profile = input.profile;
-    let store = Store::open(profile).map_err(|e| Fatal::auth(e.to_string()))?;
+    let store = Store::open_with(profile, input.keyring).map_err(|e| Fatal::auth(e.to_string()))?;
     let stored = store.load().map_err(|e| Fatal::auth(e.to_string()))?;
     let Some(stored) = stored else {
         return Err(Fatal::auth(format!(

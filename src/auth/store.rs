@@ -352,9 +352,15 @@ impl std::fmt::Debug for Store {
 }
 
 impl Store {
-    /// Pick the backend (see the module docs) for `profile`'s entry.
+    /// Pick the backend automatically (see the module docs) for `profile`'s entry.
     pub fn open(profile: &str) -> Result<Store, StoreError> {
-        let backend = select_backend()?;
+        Store::open_with(profile, "auto")
+    }
+
+    /// Open `profile`'s entry in the backend `choice` names (`FASTIO_KEYRING`: `auto`,
+    /// `secret-service`, `keyutils`).
+    pub fn open_with(profile: &str, choice: &str) -> Result<Store, StoreError> {
+        let backend = select_backend(choice)?;
         Ok(Store {
             backend,
             profile: profile.to_string(),
@@ -424,8 +430,7 @@ fn probe(backend: Backend) -> Result<(), String> {
 }
 
 #[cfg(target_os = "linux")]
-fn select_backend() -> Result<Backend, StoreError> {
-    let choice = std::env::var("FASTIO_KEYRING").unwrap_or_default();
+fn select_backend(choice: &str) -> Result<Backend, StoreError> {
     let unavailable = |reason: String| StoreError::Unavailable { reason };
     match choice.trim() {
         "secret-service" => probe(Backend::SecretService)
@@ -450,7 +455,7 @@ fn select_backend() -> Result<Backend, StoreError> {
 }
 
 #[cfg(not(target_os = "linux"))]
-fn select_backend() -> Result<Backend, StoreError> {
+fn select_backend(_choice: &str) -> Result<Backend, StoreError> {
     Ok(Backend::Native)
 }
 

@@ -19,6 +19,7 @@ pub async fn doctor(ctx: &Context, args: DoctorArgs) -> anyhow::Result<ExitStatu
         all: args.all,
         import_url: args.import_url,
         assembly_timeout: args.assembly_timeout,
+        client_info: ctx.settings.client_info(),
     };
     let json = ctx.global.json;
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Check>();

@@ -129,7 +129,7 @@ pub async fn import_url(ctx: &Context, args: ImportUrlArgs) -> anyhow::Result<Ex
         folder_path,
     };
     let json = ctx.global.json;
-    let printer = Printer::from_global(&ctx.global);
+    let printer = Printer::new(&ctx.global, &ctx.settings);
     let show = printer.progress != Progress::None;
     let bar = (printer.progress == Progress::Bars).then(|| {
         let bar =

@@ -14,6 +14,7 @@ use crate::cli::{LockAction, LockArgs};
 use crate::commands::Context;
 use crate::commands::target::{self, Target};
 use crate::exit::{ExitStatus, Fatal};
+use crate::settings::Settings;
 use crate::transfer::lock_keeper::{self, AcquireError, AcquireOpts, HeldLock, human_secs};
 
 pub async fn lock(ctx: &Context, args: LockArgs) -> anyhow::Result<ExitStatus> {
@@ -29,7 +30,7 @@ pub async fn lock(ctx: &Context, args: LockArgs) -> anyhow::Result<ExitStatus> {
             wait,
         } => {
             let t = target::resolve(&client, &ws.id, &target).await?;
-            let opts = acquire_opts(duration, wait);
+            let opts = acquire_opts(&ctx.settings, duration, wait);
             let info = lock_keeper::acquire(&client, &ws.id, &t.node_id, &t.label, &opts)
                 .await
                 .map_err(acquire_failed)?;
@@ -118,7 +119,7 @@ pub async fn lock(ctx: &Context, args: LockArgs) -> anyhow::Result<ExitStatus> {
                 &client,
                 &ws.id,
                 &t,
-                acquire_opts(duration, wait),
+                acquire_opts(&ctx.settings, duration, wait),
                 &command,
                 quiet,
             )
@@ -127,23 +128,13 @@ pub async fn lock(ctx: &Context, args: LockArgs) -> anyhow::Result<ExitStatus> {
     }
 }
 
-fn acquire_opts(duration: u64, wait: Option<u64>) -> AcquireOpts {
+fn acquire_opts(settings: &Settings, duration: u64, wait: Option<u64>) -> AcquireOpts {
     AcquireOpts {
         duration: duration.clamp(locks::MIN_DURATION, locks::MAX_DURATION),
         wait: wait.map(Duration::from_secs),
-        client_info: lock_keeper::default_client_info(),
-        heartbeat_every: heartbeat_override(),
+        client_info: settings.client_info(),
+        heartbeat_every: settings.lock_heartbeat,
     }
-}
-
-/// `FASTIO_LOCK_HEARTBEAT_MS`: heartbeat period override, for tests that need a lost lock to
-/// be noticed quickly (the default is a third of the lock's duration).
-pub(crate) fn heartbeat_override() -> Option<Duration> {
-    std::env::var("FASTIO_LOCK_HEARTBEAT_MS")
-        .ok()
-        .and_then(|v| v.parse::<u64>().ok())
-        .filter(|ms| *ms > 0)
-        .map(Duration::from_millis)
 }
 
 /// A lock held by someone else is one clear line with exit status 1.

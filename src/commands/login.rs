@@ -75,8 +75,8 @@ pub async fn login(ctx: &Context, args: LoginArgs) -> anyhow::Result<ExitStatus>
     let api_base = ctx.api_base.trim_end_matches('/').to_string();
     // Find out first whether there is anywhere to keep the result.
     let store = {
-        let profile = profile.clone();
-        keyring(move || Store::open(&profile)).await?
+        let (profile, choice) = (profile.clone(), ctx.settings.keyring.clone());
+        keyring(move || Store::open_with(&profile, &choice)).await?
     };
 
     let (cred, user_id) = if args.api_key {
@@ -135,11 +135,8 @@ pub async fn login(ctx: &Context, args: LoginArgs) -> anyhow::Result<ExitStatus>
     }
     let overriding = [
         ("--token", ctx.global.token.is_some()),
-        ("FASTIO_TOKEN", std::env::var_os("FASTIO_TOKEN").is_some()),
-        (
-            "FASTIO_API_KEY",
-            std::env::var_os("FASTIO_API_KEY").is_some(),
-        ),
+        ("FASTIO_TOKEN", ctx.settings.env_token.is_some()),
+        ("FASTIO_API_KEY", ctx.settings.env_api_key.is_some()),
     ]
     .into_iter()
     .find(|(_, set)| *set);
@@ -159,8 +156,8 @@ pub async fn logout(ctx: &Context, _args: LogoutArgs) -> anyhow::Result<ExitStat
     no_emulator(ctx, "logout")?;
     let profile = ctx.global.profile.clone();
     let store = {
-        let profile = profile.clone();
-        keyring(move || Store::open(&profile)).await?
+        let (profile, choice) = (profile.clone(), ctx.settings.keyring.clone());
+        keyring(move || Store::open_with(&profile, &choice)).await?
     };
     let stored = {
         let store = store.clone();
@@ -206,13 +203,9 @@ pub async fn whoami(ctx: &Context, _args: WhoamiArgs) -> anyhow::Result<ExitStat
             (client, source, None)
         }
         false => {
-            let resolved = auth::resolve(auth::ResolveInput {
-                flag_token: ctx.global.token.clone().map(SecretString::from),
-                profile: &ctx.global.profile,
-                api_base: &ctx.api_base,
-                verbose: ctx.global.verbose,
-            })?;
-            let client = Client::new(&ctx.api_base, resolved.credentials)?;
+            let resolved = auth::resolve(ctx.resolve_input())?;
+            let client =
+                Client::with_options(&ctx.api_base, resolved.credentials, ctx.client_options())?;
             (client, resolved.source, resolved.oauth)
         }
     };

@@ -20,10 +20,13 @@ use crate::api::{self, Client};
 use crate::auth::{self, CredentialSource};
 use crate::cli::{Cli, Command, GlobalArgs};
 use crate::exit::ExitStatus;
+use crate::settings::{ProfileFile, Settings};
 
-/// Settings every command shares, resolved once from flags, environment and the profile.
+/// What every command shares: the global flags and the [`Settings`] resolved once from flags,
+/// environment and the profile.
 pub struct Context {
     pub global: GlobalArgs,
+    pub settings: Settings,
     /// API root, e.g. `https://api.fast.io/current`.
     pub api_base: String,
     /// Default workspace (id or name) when a command's `--workspace` is absent.
@@ -53,16 +56,24 @@ impl Context {
                 CredentialSource::Emulator,
             ));
         }
-        let resolved = auth::resolve(auth::ResolveInput {
-            flag_token: self.global.token.clone().map(SecretString::from),
-            profile: &self.global.profile,
-            api_base: &self.api_base,
-            verbose: self.global.verbose,
-        })?;
+        let resolved = auth::resolve(self.resolve_input())?;
         let client =
             Client::with_options(&self.api_base, resolved.credentials, self.client_options())
                 .with_context(|| format!("setting up the HTTP client for {}", self.api_base))?;
         Ok((client, resolved.source))
+    }
+
+    /// What credential resolution needs, in the documented order's terms.
+    pub fn resolve_input(&self) -> auth::ResolveInput<'_> {
+        auth::ResolveInput {
+            flag_token: self.global.token.clone().map(SecretString::from),
+            env_token: self.settings.env_token.clone(),
+            env_api_key: self.settings.env_api_key.clone(),
+            keyring: &self.settings.keyring,
+            profile: &self.global.profile,
+            api_base: &self.api_base,
+            verbose: self.global.verbose,
+        }
     }
 
     /// The workspace to use: the command's flag, else FASTIO_WORKSPACE / the profile's default.
@@ -122,21 +133,16 @@ async fn dispatch(cli: Cli) -> anyhow::Result<ExitStatus> {
 }
 
 async fn build_context(global: GlobalArgs) -> anyhow::Result<Context> {
-    let env_base = std::env::var("FASTIO_API_BASE")
-        .ok()
-        .filter(|s| !s.is_empty());
-    // Precedence: flag > environment > the profile's config file > built-in default.
     let profile = auth::config::profile_settings(&global.profile)?;
-    let api_base = global
-        .api_base
-        .clone()
-        .or(env_base)
-        .or(profile.api_base)
-        .unwrap_or_else(|| api::DEFAULT_API_BASE.to_string());
-    let default_workspace = std::env::var("FASTIO_WORKSPACE")
-        .ok()
-        .filter(|s| !s.is_empty())
-        .or(profile.workspace);
+    let settings = Settings::from_process(
+        &global,
+        ProfileFile {
+            api_base: profile.api_base,
+            workspace: profile.workspace,
+        },
+    );
+    let api_base = settings.api_base.clone();
+    let default_workspace = settings.default_workspace.clone();
 
     if global.emulator && global.api_base.is_some() {
         return Err(crate::exit::Fatal::usage(
@@ -153,6 +159,7 @@ async fn build_context(global: GlobalArgs) -> anyhow::Result<Context> {
             api_base: emu.base_url.clone(),
             default_workspace: Some(emu.workspace_id.clone()),
             emulator: Some(emu),
+            settings,
             global,
         });
     }
@@ -166,6 +173,7 @@ async fn build_context(global: GlobalArgs) -> anyhow::Result<Context> {
 
     Ok(Context {
         global,
+        settings,
         api_base,
         default_workspace,
         #[cfg(feature = "emulator")]

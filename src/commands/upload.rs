@@ -45,7 +45,7 @@ pub async fn upload(ctx: &Context, args: UploadArgs) -> anyhow::Result<ExitStatu
         }
     }
 
-    let printer = Printer::from_global(&ctx.global);
+    let printer = Printer::new(&ctx.global, &ctx.settings);
     let (client, _source) = ctx.client()?;
     // `--retries` holds for every request of the run, the workspace lookup and the lock too.
     let client = client.with_retries(args.retries);
@@ -77,7 +77,7 @@ pub async fn upload(ctx: &Context, args: UploadArgs) -> anyhow::Result<ExitStatu
         },
         retries: args.retries,
         resume: !args.no_resume,
-        journal_dir: None,
+        journal_dir: ctx.settings.journal_dir.clone(),
         api_base: client.base().to_string(),
         dry_run: args.dry_run,
         assembly_timeout: args.assembly_timeout,
@@ -88,7 +88,7 @@ pub async fn upload(ctx: &Context, args: UploadArgs) -> anyhow::Result<ExitStatu
     let cancel = Cancel::default();
     let interrupt = tokio::spawn(watch_signals(cancel.clone()));
     let held = if args.lock && !opts.dry_run {
-        lock_destination(&client, &ws.id, &opts.dest, ctx.global.quiet).await?
+        lock_destination(ctx, &client, &ws.id, &opts.dest).await?
     } else {
         None
     };
@@ -149,11 +149,12 @@ const RELEASE_AFTER_SIGNAL: std::time::Duration = std::time::Duration::from_secs
 /// root is never locked; a server that does not lock folders gets one line and an upload
 /// without a lock (`None`). Someone else's lock stops the upload.
 async fn lock_destination(
+    ctx: &Context,
     client: &crate::api::Client,
     workspace_id: &str,
     dest: &str,
-    quiet: bool,
 ) -> anyhow::Result<Option<crate::transfer::lock_keeper::HeldLock>> {
+    let quiet = ctx.global.quiet;
     use crate::transfer::lock_keeper::{self, AcquireOpts, HeldLock};
     let label = split_remote_path(dest).map_err(Fatal::usage)?.join("/");
     if label.is_empty() {
@@ -174,8 +175,8 @@ async fn lock_destination(
     let opts = AcquireOpts {
         duration: 300,
         wait: None,
-        client_info: lock_keeper::default_client_info(),
-        heartbeat_every: crate::commands::lock::heartbeat_override(),
+        client_info: ctx.settings.client_info(),
+        heartbeat_every: ctx.settings.lock_heartbeat,
     };
     let held = match HeldLock::acquire(client, workspace_id, &folder_id, shown, &opts).await {
         Ok(held) => held,

@@ -30,6 +30,8 @@ pub struct Options {
     pub import_url: Option<String>,
     /// How long a session may take to reach `stored`.
     pub assembly_timeout: Duration,
+    /// The `client_info` sent with the lock check.
+    pub client_info: Value,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

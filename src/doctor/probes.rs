@@ -673,7 +673,7 @@ async fn stored(d: &Doctor, sent: Sent) -> Probe<()> {
 
 async fn lock(d: &Doctor, file: &str, scratch: &str) -> Probe<()> {
     let ws = d.ws();
-    let info = crate::transfer::lock_keeper::default_client_info();
+    let info = d.opts.client_info.clone();
     let held = match locks::acquire(&d.client, &ws, file, 60, &info).await {
         Ok(h) => h,
         Err(e) => return api_fail("acquire", &e),

@@ -674,7 +674,7 @@ fn open_journal(opts: &UploadOptions, events: &Events) -> anyhow::Result<Journal
             events.emit(Event::Warning { message });
         }
     };
-    let Some(dir) = opts.journal_dir.clone().or_else(journal::default_dir) else {
+    let Some(dir) = opts.journal_dir.clone() else {
         warn("resume is off for this run: there is no state directory (set XDG_STATE_HOME)".into());
         return Ok(Journal::disabled());
     };

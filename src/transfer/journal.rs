@@ -167,20 +167,6 @@ pub fn key(sources: &[String], workspace_id: &str, dest: &str, api_base: &str) -
     hex::encode(&h.finalize()[..16])
 }
 
-/// The default journal directory: `$XDG_STATE_HOME/fastio/journal` (or the platform's
-/// equivalent; the data dir where there is no state dir).
-pub fn default_dir() -> Option<PathBuf> {
-    if let Some(x) = std::env::var_os("XDG_STATE_HOME").filter(|v| !v.is_empty()) {
-        return Some(PathBuf::from(x).join("fastio").join("journal"));
-    }
-    let dirs = directories::ProjectDirs::from("io", "Fast", "fastio")?;
-    Some(
-        dirs.state_dir()
-            .unwrap_or_else(|| dirs.data_local_dir())
-            .join("journal"),
-    )
-}
-
 /// A file's key in the journal: its absolute path, shown unambiguously (two names that differ
 /// only in bytes that are not UTF-8 keep apart).
 fn path_key(p: &Path) -> String {

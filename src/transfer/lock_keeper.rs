@@ -72,21 +72,6 @@ pub struct AcquireOpts {
     pub heartbeat_every: Option<Duration>,
 }
 
-/// The `client_info` this client announces: host name and version.
-pub fn default_client_info() -> Value {
-    let device = std::env::var("HOSTNAME")
-        .ok()
-        .filter(|h| !h.is_empty())
-        .or_else(|| {
-            std::fs::read_to_string("/etc/hostname")
-                .ok()
-                .map(|s| s.trim().to_string())
-        })
-        .filter(|h| !h.is_empty())
-        .unwrap_or_else(|| "fastio".to_string());
-    serde_json::json!({"device_name": device, "client_version": env!("CARGO_PKG_VERSION")})
-}
-
 /// Acquire once, or keep trying while locked until `opts.wait` runs out. `target` names the
 /// node in messages (the remote path as the user typed it).
 pub async fn acquire(

@@ -1,0 +1,160 @@
+//! Flags, environment and profile resolved once, here: the only place (besides the emulator's
+//! own start-up) that reads the process environment. Everything below `commands/` takes what it
+//! needs from [`Settings`] as plain values.
+//!
+//! Precedence, for each setting: flag > environment > the profile's config file > default.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use secrecy::SecretString;
+
+use crate::cli::GlobalArgs;
+
+/// Everything the commands need from outside the command line's own arguments.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// API root, e.g. `https://api.fast.io/current` (`--api-base`, `FASTIO_API_BASE`, profile).
+    pub api_base: String,
+    /// Default workspace (id or name) when a command has no `--workspace`
+    /// (`FASTIO_WORKSPACE`, profile).
+    pub default_workspace: Option<String>,
+    /// `FASTIO_TOKEN` (an access token), when set and not blank.
+    pub env_token: Option<SecretString>,
+    /// `FASTIO_API_KEY`, when set and not blank.
+    pub env_api_key: Option<SecretString>,
+    /// `FASTIO_KEYRING`: `auto` (default), `secret-service` or `keyutils`.
+    pub keyring: String,
+    /// Where resume journals live: `$XDG_STATE_HOME/fastio/journal` or the platform's state dir.
+    pub journal_dir: Option<PathBuf>,
+    /// This machine's name for lock `client_info` (`HOSTNAME`, else `/etc/hostname`).
+    pub host_name: String,
+    /// `FASTIO_LOCK_HEARTBEAT_MS`: heartbeat period override (tests notice lost locks fast).
+    pub lock_heartbeat: Option<Duration>,
+    /// `NO_COLOR` set and not empty.
+    pub no_color: bool,
+    /// `TERM=dumb`.
+    pub term_dumb: bool,
+}
+
+/// Settings of a profile's config file (no secrets there).
+#[derive(Debug, Clone, Default)]
+pub struct ProfileFile {
+    pub api_base: Option<String>,
+    pub workspace: Option<String>,
+}
+
+impl Settings {
+    /// Resolve from the global flags, an environment lookup and the profile's file.
+    pub fn resolve(
+        global: &GlobalArgs,
+        env: impl Fn(&str) -> Option<String>,
+        profile: ProfileFile,
+    ) -> Settings {
+        let var = |name: &str| env(name).filter(|v| !v.is_empty());
+        let secret = |name: &str| {
+            env(name)
+                .filter(|v| !v.trim().is_empty())
+                .map(|v| SecretString::from(v.trim().to_string()))
+        };
+        let api_base = global
+            .api_base
+            .clone()
+            .or_else(|| var("FASTIO_API_BASE"))
+            .or(profile.api_base)
+            .unwrap_or_else(|| crate::api::DEFAULT_API_BASE.to_string());
+        let journal_dir = match var("XDG_STATE_HOME") {
+            Some(x) => Some(PathBuf::from(x).join("fastio").join("journal")),
+            None => directories::ProjectDirs::from("io", "Fast", "fastio").map(|d| {
+                d.state_dir()
+                    .unwrap_or_else(|| d.data_local_dir())
+                    .join("journal")
+            }),
+        };
+        let host_name = var("HOSTNAME")
+            .or_else(|| {
+                std::fs::read_to_string("/etc/hostname")
+                    .ok()
+                    .map(|s| s.trim().to_string())
+            })
+            .filter(|h| !h.is_empty())
+            .unwrap_or_else(|| "fastio".to_string());
+        Settings {
+            api_base,
+            default_workspace: var("FASTIO_WORKSPACE").or(profile.workspace),
+            env_token: secret("FASTIO_TOKEN"),
+            env_api_key: secret("FASTIO_API_KEY"),
+            keyring: var("FASTIO_KEYRING").unwrap_or_else(|| "auto".into()),
+            journal_dir,
+            host_name,
+            lock_heartbeat: var("FASTIO_LOCK_HEARTBEAT_MS")
+                .and_then(|v| v.parse::<u64>().ok())
+                .filter(|ms| *ms > 0)
+                .map(Duration::from_millis),
+            no_color: var("NO_COLOR").is_some(),
+            term_dumb: var("TERM").is_some_and(|t| t == "dumb"),
+        }
+    }
+
+    /// [`Settings::resolve`] from this process's environment.
+    pub fn from_process(global: &GlobalArgs, profile: ProfileFile) -> Settings {
+        Settings::resolve(global, |name| std::env::var(name).ok(), profile)
+    }
+
+    /// The `client_info` this client announces with its locks.
+    pub fn client_info(&self) -> serde_json::Value {
+        serde_json::json!({"device_name": self.host_name,
+            "client_version": env!("CARGO_PKG_VERSION")})
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser as _;
+
+    fn global(args: &[&str]) -> GlobalArgs {
+        let mut argv = vec!["fastio"];
+        argv.extend_from_slice(args);
+        argv.push("whoami");
+        crate::cli::Cli::parse_from(argv).global
+    }
+
+    #[test]
+    fn flags_beat_the_environment_which_beats_the_profile() {
+        let env = |name: &str| match name {
+            "FASTIO_API_BASE" => Some("http://env/current".to_string()),
+            "FASTIO_WORKSPACE" => Some("from-env".to_string()),
+            "FASTIO_API_KEY" => Some("  key  ".to_string()),
+            "FASTIO_TOKEN" => Some(" ".to_string()),
+            "XDG_STATE_HOME" => Some("/state".to_string()),
+            "HOSTNAME" => Some("ci-7".to_string()),
+            "NO_COLOR" => Some("1".to_string()),
+            _ => None,
+        };
+        let profile = ProfileFile {
+            api_base: Some("http://profile/current".into()),
+            workspace: Some("from-profile".into()),
+        };
+        let s = Settings::resolve(
+            &global(&["--api-base", "http://flag/current"]),
+            env,
+            profile.clone(),
+        );
+        assert_eq!(s.api_base, "http://flag/current");
+        assert_eq!(s.default_workspace.as_deref(), Some("from-env"));
+        use secrecy::ExposeSecret;
+        assert_eq!(s.env_api_key.as_ref().unwrap().expose_secret(), "key");
+        assert!(s.env_token.is_none(), "a blank value is unset");
+        assert_eq!(s.journal_dir, Some(PathBuf::from("/state/fastio/journal")));
+        assert_eq!(s.client_info()["device_name"], "ci-7");
+        assert!(s.no_color && !s.term_dumb);
+        assert_eq!(s.keyring, "auto");
+
+        let s = Settings::resolve(&global(&[]), |_| None, profile);
+        assert_eq!(s.api_base, "http://profile/current");
+        assert_eq!(s.default_workspace.as_deref(), Some("from-profile"));
+        let s = Settings::resolve(&global(&[]), |_| None, ProfileFile::default());
+        assert_eq!(s.api_base, crate::api::DEFAULT_API_BASE);
+    }
+}
