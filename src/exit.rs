@@ -2,6 +2,9 @@
 
 use std::process::ExitCode;
 
+use crate::api::ApiError;
+use crate::api::error::WorkspaceError;
+
 /// What the process reports to its caller.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExitStatus {
@@ -80,11 +83,36 @@ pub fn exit_status(err: &anyhow::Error) -> ExitStatus {
         if let Some(fatal) = cause.downcast_ref::<Fatal>() {
             return fatal.status;
         }
-        if let Some(api) = cause.downcast_ref::<crate::api::ApiError>() {
-            return api.exit_status();
+        if let Some(api) = cause.downcast_ref::<ApiError>() {
+            return api_status(api);
+        }
+        if let Some(run) = cause.downcast_ref::<crate::transfer::RunError>() {
+            return match run {
+                crate::transfer::RunError::BadInput(_) => ExitStatus::Usage,
+                crate::transfer::RunError::AlreadyRunning(_) => ExitStatus::PartialFailure,
+            };
+        }
+        if let Some(ws) = cause.downcast_ref::<WorkspaceError>() {
+            return match ws {
+                WorkspaceError::NotFound(_) => ExitStatus::Unavailable,
+                _ => ExitStatus::Usage,
+            };
         }
     }
     ExitStatus::PartialFailure
+}
+
+/// What an API failure means for the process: a refused credential or permission → 3; a
+/// server that could not be used at all (no answer, a stall, a redirect, an answer that is
+/// not the API's, a gateway error that outlasted the retries) → 4; anything else → 1.
+pub fn api_status(e: &ApiError) -> ExitStatus {
+    match e {
+        _ if e.is_auth() => ExitStatus::Auth,
+        _ if e.is_unreachable() => ExitStatus::Unavailable,
+        ApiError::Decode { .. } => ExitStatus::Unavailable,
+        _ if e.is_transient() => ExitStatus::Unavailable,
+        _ => ExitStatus::PartialFailure,
+    }
 }
 
 /// One line: the context chain joined with `: `. An API error already says its own causes
@@ -131,6 +159,33 @@ mod tests {
             render_error(&err),
             "reading the limits: GET /x/: token refused"
         );
+    }
+
+    /// The one table from API failures to exit codes.
+    #[test]
+    fn api_failures_map_to_the_documented_codes() {
+        let status = |code: u16| ApiError::Status {
+            method: "GET".into(),
+            path: "/x/".into(),
+            status: code,
+            code: 0,
+            text: "t".into(),
+            retry_after: None,
+        };
+        assert_eq!(api_status(&status(401)), ExitStatus::Auth);
+        assert_eq!(api_status(&status(403)), ExitStatus::Auth);
+        assert_eq!(api_status(&status(503)), ExitStatus::Unavailable);
+        assert_eq!(api_status(&status(404)), ExitStatus::PartialFailure);
+        let garbage = ApiError::Decode {
+            method: "GET".into(),
+            path: "/x/".into(),
+            detail: "not JSON".into(),
+        };
+        assert_eq!(api_status(&garbage), ExitStatus::Unavailable);
+        let ws = anyhow::Error::new(WorkspaceError::NotFound("w".into()));
+        assert_eq!(exit_status(&ws), ExitStatus::Unavailable);
+        let ws = anyhow::Error::new(WorkspaceError::NoLookup("w".into()));
+        assert_eq!(exit_status(&ws), ExitStatus::Usage);
     }
 
     #[test]

@@ -3,8 +3,6 @@
 
 use std::time::Duration;
 
-use crate::exit::ExitStatus;
-
 /// A failed call to the Fast.io API.
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -216,17 +214,17 @@ impl ApiError {
             ApiError::NameTaken { .. } => false,
         }
     }
+}
 
-    /// The exit status when this error ends a command: the server could not be used at all
-    /// (no answer, a stall, a redirect, an answer that is not the API's, or a 5xx that outlasted
-    /// the retries) is 4, whatever the transport detail; 401/403 are 3.
-    pub fn exit_status(&self) -> ExitStatus {
-        match self {
-            _ if self.is_auth() => ExitStatus::Auth,
-            _ if self.is_unreachable() => ExitStatus::Unavailable,
-            ApiError::Decode { .. } => ExitStatus::Unavailable,
-            _ if self.is_transient() => ExitStatus::Unavailable,
-            _ => ExitStatus::PartialFailure,
-        }
-    }
+/// Why a `--workspace` value could not be resolved.
+#[derive(Debug, thiserror::Error)]
+pub enum WorkspaceError {
+    #[error("empty workspace name")]
+    EmptyName,
+    #[error("workspace `{0}` not found")]
+    NotFound(String),
+    #[error("workspace name `{name}` matches several workspaces: {candidates}; pass the id")]
+    Ambiguous { name: String, candidates: String },
+    #[error("this server cannot look workspaces up by name (`{0}`): pass the numeric workspace id")]
+    NoLookup(String),
 }

@@ -4,8 +4,8 @@
 use serde_json::Value;
 
 use super::envelope::string_field;
+use super::error::WorkspaceError;
 use super::{ApiError, Client, segment};
-use crate::exit::Fatal;
 
 /// A workspace, as much as commands need of it.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -110,12 +110,12 @@ pub fn is_numeric_id(value: &str) -> bool {
 /// otherwise details by `folder_name`; if that 404s (or the server has no such route), list
 /// every reachable workspace and match `folder_name` exactly, then `name` case-insensitively.
 ///
-/// Errors carry their exit status ([`Fatal`]): no such workspace → 4 (unavailable), several
-/// matches → 2 (usage, naming the candidates' ids); API errors keep their own status (401/403 → 3).
+/// Errors are [`WorkspaceError`]s (what `exit.rs` maps: not found → 4, several matches or no
+/// lookup → 2) or the API's own.
 pub async fn resolve_workspace(client: &Client, id_or_name: &str) -> anyhow::Result<Workspace> {
     let wanted = id_or_name.trim();
     if wanted.is_empty() {
-        return Err(Fatal::usage("empty workspace name").into());
+        return Err(WorkspaceError::EmptyName.into());
     }
     if is_numeric_id(wanted) {
         return Ok(Workspace {
@@ -133,11 +133,7 @@ pub async fn resolve_workspace(client: &Client, id_or_name: &str) -> anyhow::Res
     let all = match list_workspaces(client).await {
         Ok(all) => all,
         Err(e) if e.is_no_route() && no_routes => {
-            return Err(Fatal::usage(format!(
-                "this server cannot look workspaces up by name (`{wanted}`): pass the numeric \
-                 workspace id"
-            ))
-            .into());
+            return Err(WorkspaceError::NoLookup(wanted.to_string()).into());
         }
         Err(e) => return Err(e.into()),
     };
@@ -151,16 +147,16 @@ pub async fn resolve_workspace(client: &Client, id_or_name: &str) -> anyhow::Res
     };
     match matches.as_slice() {
         [one] => Ok((*one).clone()),
-        [] => Err(Fatal::unavailable(format!("workspace `{wanted}` not found")).into()),
+        [] => Err(WorkspaceError::NotFound(wanted.to_string()).into()),
         many => {
             let ids: Vec<String> = many
                 .iter()
                 .map(|w| format!("{} ({})", w.id, w.folder_name))
                 .collect();
-            Err(Fatal::usage(format!(
-                "workspace name `{wanted}` matches several workspaces: {}; pass the id",
-                ids.join(", ")
-            ))
+            Err(WorkspaceError::Ambiguous {
+                name: wanted.to_string(),
+                candidates: ids.join(", "),
+            }
             .into())
         }
     }

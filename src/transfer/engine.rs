@@ -530,7 +530,7 @@ pub async fn upload(
     });
 
     let (mut rx, walker) =
-        plan::spawn_walk(engine.opts.clone(), 256).map_err(crate::exit::Fatal::usage)?;
+        plan::spawn_walk(engine.opts.clone(), 256).map_err(super::RunError::BadInput)?;
     let (batch_tx, batch_rx) = mpsc::channel::<SmallFile>(256);
     let batcher = tokio::spawn(batch::run(engine.clone(), batch_rx));
     let file_slots = Arc::new(Semaphore::new(engine.opts.concurrency * 4 + 16));
@@ -718,15 +718,9 @@ fn open_journal(opts: &UploadOptions, events: &Events) -> anyhow::Result<Journal
     };
     match Journal::open_with(&dir, &key, opts.resume, opts.resume, on_error) {
         Ok(j) => Ok(j),
-        Err(journal::OpenError::Busy(path)) => Err(crate::exit::Fatal::new(
-            crate::exit::ExitStatus::PartialFailure,
-            format!(
-                "another `fastio upload` of the same paths to the same destination is running \
-                 (its journal `{}` is locked); nothing was sent: let it finish, then run again",
-                plan::show(&path)
-            ),
-        )
-        .into()),
+        Err(journal::OpenError::Busy(path)) => {
+            Err(super::RunError::AlreadyRunning(plan::show(&path).to_string()).into())
+        }
         Err(journal::OpenError::Io(e)) => {
             warn(format!(
                 "resume is off for this run: cannot open a journal in `{}` ({e})",

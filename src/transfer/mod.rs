@@ -228,6 +228,20 @@ impl Cancel {
     }
 }
 
+/// Why a run could not start (per-file problems are events, not errors).
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    /// The arguments cannot be planned (a bad filter): a usage error.
+    #[error("{0}")]
+    BadInput(String),
+    /// The same job is already running (its journal is locked).
+    #[error(
+        "another `fastio upload` of the same paths to the same destination is running (its \
+         journal `{0}` is locked); nothing was sent: let it finish, then run again"
+    )]
+    AlreadyRunning(String),
+}
+
 /// Why one file failed.
 #[derive(Debug, thiserror::Error)]
 pub enum FileError {
