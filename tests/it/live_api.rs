@@ -176,6 +176,38 @@ fn chunk_fields_go_where_the_sources_put_them() {
     assert!(c.get("paths_with_escaped_unreserved").is_none(), "{c}");
 }
 
+/// Rule 4: a file whose session is not stored within `--assembly-timeout` fails with a message
+/// naming the session; the others arrive.
+#[test]
+fn a_session_stuck_short_of_stored_fails_after_the_assembly_timeout() {
+    let emu = emulator(EmulatorConfig {
+        assembly_delay: Duration::from_secs(4),
+        ..small_limits()
+    });
+    let home = tempfile::tempdir().unwrap();
+    let src = tempfile::tempdir().unwrap();
+    write(src.path(), "big.bin", 5 * MIB, 1);
+    write(src.path(), "small.txt", 10, 2);
+    let started = Instant::now();
+    let out = fastio(&emu, home.path())
+        .args(["upload", "--json", "--assembly-timeout", "1s"])
+        .arg(format!("{}/", src.path().display()))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("upload session `") && stderr.contains("--assembly-timeout"),
+        "{stderr}"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(15),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(remote_tree(&emu).contains_key("small.txt"));
+}
+
 /// Rule 16 with `md5-hashes`: after the tree, `--if-changed hash` compares with the MD5 the
 /// nodes report and skips everything; a changed file of the same size is sent again.
 #[test]
