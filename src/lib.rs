@@ -14,3 +14,4 @@ pub mod emulator;
 pub mod exit;
 pub mod output;
 pub mod transfer;
+pub mod verify;

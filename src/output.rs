@@ -21,15 +21,15 @@
 //!
 //! | `type` | Fields |
 //! |---|---|
-//! | `file_done` | `local`, `remote_path`, `node_id` (string or null), `size`, `sha256` (hex), `resumed` (bool: only missing chunks were sent) |
-//! | `file_skipped` | `local`, `remote_path`, `size`, `reason` |
+//! | `file_done` | `local`, `remote_path`, `node_id` (string or null), `size`, `sha256` (hex), `resumed` (bool: only missing chunks were sent), `upload_id` (string or null) |
+//! | `file_skipped` | `local`, `remote_path`, `size`, `reason`, `node_id` (the remote twin; string or null) |
 //! | `file_failed` | `local`, `remote_path` (string or null), `error` |
 //! | `symlink_skipped` | `local` |
 //! | `retry` | `what` (request kind), `attempt`, `delay_ms`, `error` |
 //! | `throttled` | `what`, `wait_ms` (HTTP 429: every request waits) |
 //! | `would_upload` | dry run only: `local`, `remote_path`, `size` |
 //! | `would_create_folder` | dry run only: `remote_path` |
-//! | `summary` | last line: `uploaded`, `skipped`, `failed`, `bytes`, `bytes_sent`, `retries`, `throttled`, `folders_created` (dry run: folders that would be created; 0 otherwise), `symlinks_skipped`, `wall_ms`, `bytes_per_sec` (bytes sent / wall time), `interrupted`, `dry_run` |
+//! | `summary` | last line: `uploaded`, `skipped`, `failed`, `bytes`, `bytes_sent`, `retries`, `throttled`, `folders_created` (dry run: folders that would be created; 0 otherwise), `symlinks_skipped`, `wall_ms`, `bytes_per_sec` (bytes sent / wall time), `interrupted`, `dry_run`, `shard` (`"I/N"` or null), `out_of_shard` (files left to other shards) |
 //!
 //! Example:
 //!
@@ -49,6 +49,10 @@ use serde_json::{Value, json};
 use crate::api::Gates;
 use crate::cli::{GlobalArgs, ProgressMode};
 use crate::transfer::{Event, Summary};
+
+pub mod github;
+pub mod receipt;
+pub mod sinks;
 
 /// NDJSON schema version.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -133,17 +137,20 @@ pub fn event_json(e: &Event) -> Option<Value> {
             size,
             sha256,
             resumed,
+            upload_id,
             ..
         } => json!({"type": "file_done", "local": local, "remote_path": remote_path,
-            "node_id": node_id, "size": size, "sha256": sha256, "resumed": resumed}),
+            "node_id": node_id, "size": size, "sha256": sha256, "resumed": resumed,
+            "upload_id": upload_id}),
         Event::FileSkipped {
             local,
             remote_path,
             size,
             reason,
+            node_id,
             ..
         } => json!({"type": "file_skipped", "local": local, "remote_path": remote_path,
-            "size": size, "reason": reason}),
+            "size": size, "reason": reason, "node_id": node_id}),
         Event::FileFailed {
             local,
             remote_path,
@@ -195,7 +202,13 @@ pub fn summary_json(s: &Summary) -> Value {
         "bytes": s.bytes, "bytes_sent": s.bytes_sent, "retries": s.retries,
         "throttled": s.throttled, "folders_created": s.folders_created,
         "symlinks_skipped": s.symlinks_skipped, "wall_ms": ms(s.wall),
-        "bytes_per_sec": rate(s), "interrupted": s.interrupted, "dry_run": s.dry_run})
+        "bytes_per_sec": rate(s), "interrupted": s.interrupted, "dry_run": s.dry_run,
+        "shard": s.shard.map(|sh| sh.to_string()), "out_of_shard": s.out_of_shard})
+}
+
+/// Bytes sent per second of wall time.
+pub fn throughput(s: &Summary) -> u64 {
+    rate(s)
 }
 
 /// Text from outside (file names, server messages) made safe for a terminal: control
@@ -232,9 +245,16 @@ fn wall_time(d: Duration) -> String {
 
 /// The human summary line.
 pub fn summary_line(s: &Summary) -> String {
+    let shard = match s.shard {
+        Some(sh) => format!(
+            "; shard {sh}: {} files left to the other shards",
+            s.out_of_shard
+        ),
+        None => String::new(),
+    };
     if s.dry_run {
         return format!(
-            "dry run: would upload {} files ({}), skip {}, create {} folders; {} unreadable",
+            "dry run: would upload {} files ({}), skip {}, create {} folders; {} unreadable{shard}",
             s.uploaded,
             HumanBytes(s.bytes),
             s.skipped,
@@ -260,6 +280,7 @@ pub fn summary_line(s: &Summary) -> String {
             s.symlinks_skipped
         ));
     }
+    line.push_str(&shard);
     line
 }
 

@@ -58,6 +58,8 @@ pub enum Variant {
     TruncateNames,
     /// `md5-hashes`.
     Md5Hashes,
+    /// `no-stream`.
+    NoStream,
 }
 
 impl Variant {
@@ -83,6 +85,7 @@ impl Variant {
         Variant::IsoExpiry,
         Variant::TruncateNames,
         Variant::Md5Hashes,
+        Variant::NoStream,
     ];
 
     /// The command-line name (`--variant NAME`).
@@ -108,6 +111,7 @@ impl Variant {
             Variant::IsoExpiry => "iso-expiry",
             Variant::TruncateNames => "truncate-names",
             Variant::Md5Hashes => "md5-hashes",
+            Variant::NoStream => "no-stream",
         }
     }
 
@@ -165,6 +169,9 @@ impl Variant {
             }
             Variant::Md5Hashes => {
                 "storage nodes (and single-call sessions) report hash/hash_algo as md5 instead of sha256"
+            }
+            Variant::NoStream => {
+                "stream uploads refused: POST /upload/ with stream=true and /upload/{id}/stream/ answer 406/1605"
             }
         }
     }
@@ -321,7 +328,7 @@ mod tests {
             assert_eq!(v.name().parse::<Variant>().unwrap(), *v);
             assert!(!v.describe().is_empty());
         }
-        assert_eq!(Variant::ALL.len(), 20);
+        assert_eq!(Variant::ALL.len(), 21);
         assert!("nope".parse::<Variant>().is_err());
         assert_eq!("YES_NO".parse::<Variant>().unwrap(), Variant::YesNo);
         let names: std::collections::BTreeSet<_> = Variant::ALL.iter().map(|v| v.name()).collect();

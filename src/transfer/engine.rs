@@ -35,6 +35,7 @@ pub struct Counters {
     folders: AtomicU64,
     symlinks: AtomicU64,
     forbidden: AtomicU64,
+    out_of_shard: AtomicU64,
 }
 
 impl Counters {
@@ -123,6 +124,7 @@ impl Engine {
         node_id: Option<String>,
         sha256: String,
         resumed: bool,
+        upload_id: Option<String>,
     ) {
         self.counters.uploaded.fetch_add(1, Ordering::Relaxed);
         self.counters.bytes.fetch_add(f.size, Ordering::Relaxed);
@@ -135,10 +137,20 @@ impl Engine {
             size: f.size,
             sha256,
             resumed,
+            upload_id,
         });
     }
 
-    pub fn skipped(&self, id: u64, f: &PlannedFile, reason: &str) {
+    /// Report a skipped file; `node_id` is its remote twin, `sha256` the local digest when the
+    /// skip decision computed it.
+    pub fn skipped(
+        &self,
+        id: u64,
+        f: &PlannedFile,
+        reason: &str,
+        node_id: Option<String>,
+        sha256: Option<String>,
+    ) {
         self.counters.skipped.fetch_add(1, Ordering::Relaxed);
         self.events.emit(Event::FileSkipped {
             id,
@@ -146,7 +158,44 @@ impl Engine {
             remote_path: f.remote_path(),
             size: f.size,
             reason: reason.to_string(),
+            node_id,
+            sha256,
         });
+    }
+
+    /// A file the resume journal says an earlier run finished, when skip events must name the
+    /// remote node: found in its folder's listing (one per folder), else sent again.
+    async fn journal_done(
+        self: Arc<Self>,
+        id: u64,
+        f: PlannedFile,
+        batch_tx: mpsc::Sender<SmallFile>,
+    ) {
+        let twin = async {
+            let Some(folder_id) = self.folder_for(&f).await? else {
+                return Ok(None);
+            };
+            let listing = self.listing(&folder_id).await?;
+            Ok::<_, FileError>(
+                listing
+                    .get(&f.name)
+                    .filter(|n| n.is_file() && n.size == Some(f.size))
+                    .map(|n| n.id.clone()),
+            )
+        }
+        .await;
+        match twin {
+            Ok(Some(node)) => self.skipped(
+                id,
+                &f,
+                "uploaded by an earlier run (resume journal)",
+                Some(node),
+                None,
+            ),
+            // Gone (or changed) remotely since: upload it again.
+            Ok(None) => self.handle_file(id, f, batch_tx).await,
+            Err(e) => self.failed(Some(id), &f, &e),
+        }
     }
 
     /// Report a failed file. An interruption is not a failure: the file is simply not done.
@@ -268,7 +317,7 @@ impl Engine {
                 if twin.size == Some(f.size) {
                     match self.opts.skip {
                         SkipMode::Size => {
-                            self.skipped(id, f, "same size remotely");
+                            self.skipped(id, f, "same size remotely", Some(twin.id.clone()), None);
                             return Ok(());
                         }
                         SkipMode::Hash => {
@@ -279,7 +328,8 @@ impl Engine {
                                 let local = hash_file_with(&f.local, algo).await?;
                                 if local.eq_ignore_ascii_case(remote) {
                                     let why = format!("same size and {} remotely", algo.label());
-                                    self.skipped(id, f, &why);
+                                    let sha = (algo == Algo::Sha256).then(|| local.clone());
+                                    self.skipped(id, f, &why, Some(twin.id.clone()), sha);
                                     return Ok(());
                                 }
                             }
@@ -323,7 +373,14 @@ impl Engine {
             .map_err(|e| self.in_folder(&folder_id, e));
         drop(permit);
         let done = r?;
-        self.done(id, f, done.node_id, done.sha256, done.resumed);
+        self.done(
+            id,
+            f,
+            done.node_id,
+            done.sha256,
+            done.resumed,
+            done.upload_id,
+        );
         Ok(())
     }
 
@@ -345,6 +402,8 @@ impl Engine {
             interrupted,
             dry_run: self.opts.dry_run,
             fatal: *self.fatal.lock().unwrap(),
+            shard: self.opts.shard,
+            out_of_shard: get(&c.out_of_shard),
         }
     }
 }
@@ -477,6 +536,7 @@ pub async fn upload(
     let file_slots = Arc::new(Semaphore::new(engine.opts.concurrency * 4 + 16));
     let mut tasks = JoinSet::new();
     let mut next_id = 0u64;
+    let dest = engine.opts.dest_clean();
     loop {
         let item = tokio::select! {
             biased;
@@ -501,11 +561,20 @@ pub async fn upload(
                 });
             }
             PlanItem::File(f) => {
+                if let Some(shard) = engine.opts.shard
+                    && !shard.contains(super::shard::key(&f.remote_path(), &dest))
+                {
+                    engine.counters.out_of_shard.fetch_add(1, Ordering::Relaxed);
+                    continue;
+                }
                 next_id += 1;
                 let id = next_id;
                 events.emit(Event::FileQueued { id, size: f.size });
-                if engine.journal.is_done(&f.local, f.size, f.mtime_ns) && !engine.opts.dry_run {
-                    engine.skipped(id, &f, "uploaded by an earlier run (resume journal)");
+                let journal_done =
+                    engine.journal.is_done(&f.local, f.size, f.mtime_ns) && !engine.opts.dry_run;
+                if journal_done && !engine.opts.skipped_node_ids {
+                    let why = "uploaded by an earlier run (resume journal)";
+                    engine.skipped(id, &f, why, None, None);
                     continue;
                 }
                 let slot = tokio::select! {
@@ -516,7 +585,11 @@ pub async fn upload(
                 let e = engine.clone();
                 let tx = batch_tx.clone();
                 tasks.spawn(async move {
-                    e.handle_file(id, f, tx).await;
+                    if journal_done {
+                        e.journal_done(id, f, tx).await;
+                    } else {
+                        e.handle_file(id, f, tx).await;
+                    }
                     drop(slot);
                 });
                 while tasks.try_join_next().is_some() {}
