@@ -130,6 +130,22 @@ async fn fail(state: &AppState, s: &Session, msg: String) {
     let _ = tokio::fs::remove_dir_all(session_dir(state, &data.id)).await;
 }
 
+/// Bytes of a refused stream read (and dropped) before answering, so a client still sending
+/// a modest body reads the answer instead of a reset connection.
+const DRAIN_MAX: u64 = 16 << 20;
+
+/// Read and drop up to [`DRAIN_MAX`] bytes of a body.
+async fn drain(req: Request) {
+    let mut body = req.into_body().into_data_stream();
+    let mut n = 0u64;
+    while let Some(Ok(p)) = body.next().await {
+        n += p.len() as u64;
+        if n > DRAIN_MAX {
+            break;
+        }
+    }
+}
+
 /// `POST /upload/{id}/stream/[?hash=…&hash_algo=…]`, raw body: the whole file.
 pub(super) async fn stream(
     State(state): State<AppState>,
@@ -138,10 +154,27 @@ pub(super) async fn stream(
     QueryFields(q): QueryFields,
     req: Request,
 ) -> ApiResult {
+    match accept(&state, &caller, &id, &q) {
+        Ok(s) => receive(state, s, &q, req).await,
+        Err(e) => {
+            drain(req).await;
+            Err(e)
+        }
+    }
+}
+
+/// The checks before the body is read: the session is a `ready` stream session of the
+/// caller, now claimed (`uploading`).
+fn accept(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+    q: &Fields,
+) -> Result<std::sync::Arc<Session>, ApiErr> {
     if state.has(Variant::NoStream) {
         return Err(refused());
     }
-    let s = owned_session(&state, &caller, &id)?;
+    let s = owned_session(state, caller, id)?;
     let d = s.get();
     if !d.stream {
         return Err(ApiErr::not_acceptable(
@@ -149,24 +182,9 @@ pub(super) async fn stream(
             "not a stream session: a chunked session takes its bytes in /chunk/ calls",
         ));
     }
-    let is_multipart = req
-        .headers()
-        .get(CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.to_ascii_lowercase().starts_with("multipart/"));
-    if is_multipart {
-        return Err(ApiErr::invalid(
-            "content-type",
-            "a stream is a raw application/octet-stream body",
-        ));
+    if let Some(a) = q.get("hash_algo") {
+        Hasher::for_algo(a)?;
     }
-    let (want_hash, hasher) = match (q.get("hash"), q.get("hash_algo")) {
-        (Some(h), Some(a)) if !h.is_empty() => (Some(h.to_ascii_lowercase()), Hasher::for_algo(a)?),
-        (Some(h), None) if !h.is_empty() => {
-            (Some(h.to_ascii_lowercase()), Hasher::for_algo("sha256")?)
-        }
-        _ => (None, None),
-    };
     // One stream per session: only a `ready` session takes it.
     let (claimed, d) = s.update(|d| {
         let ok = d.status == "ready";
@@ -184,6 +202,37 @@ pub(super) async fn stream(
             ),
         ));
     }
+    Ok(s)
+}
+
+/// Write the body to the session's directory, then assemble and store it.
+async fn receive(
+    state: AppState,
+    s: std::sync::Arc<Session>,
+    q: &Fields,
+    req: Request,
+) -> ApiResult {
+    let d = s.get();
+    let is_multipart = req
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.to_ascii_lowercase().starts_with("multipart/"));
+    if is_multipart {
+        fail(&state, &s, "the stream was sent as multipart".into()).await;
+        drain(req).await;
+        return Err(ApiErr::invalid(
+            "content-type",
+            "a stream is a raw application/octet-stream body",
+        ));
+    }
+    let (want_hash, hasher) = match (q.get("hash"), q.get("hash_algo")) {
+        (Some(h), Some(a)) if !h.is_empty() => (Some(h.to_ascii_lowercase()), Hasher::for_algo(a)?),
+        (Some(h), None) if !h.is_empty() => {
+            (Some(h.to_ascii_lowercase()), Hasher::for_algo("sha256")?)
+        }
+        _ => (None, None),
+    };
     persist(&state, &s, &d).await;
     let limit = d
         .max_size

@@ -656,6 +656,10 @@ fn open_journal(opts: &UploadOptions) -> Journal {
         )),
         None => {}
     }
+    // Shards of one tree are separate runs: they must not share (or remove) one journal.
+    if let Some(shard) = opts.shard {
+        sources.push(format!("shard:{shard}"));
+    }
     let key = journal::key(
         &sources,
         &opts.workspace_id,
