@@ -162,3 +162,54 @@ async fn bulk_node_details_split_and_match() {
         .unwrap();
     assert_eq!(one.nodes.len(), 1);
 }
+
+/// Verify goes through the same rate-limit gate as uploads: a throttled server slows it down,
+/// it does not fail it.
+#[test]
+fn verify_under_a_rate_limit_waits_and_passes() {
+    let emu = emulator(fastio::emulator::EmulatorConfig {
+        rate_limit: 8.0,
+        burst: Some(2),
+        ..small_limits()
+    });
+    let home = tempfile::tempdir().unwrap();
+    let src = tempfile::tempdir().unwrap();
+    for i in 0..60u64 {
+        write(src.path(), &format!("r/d{}/f{i}.txt", i % 3), i + 1, i);
+    }
+    let receipt = home.path().join("r.jsonl");
+    let out = fastio(&emu, home.path())
+        .args(["upload", "--progress", "none", "--receipt"])
+        .arg(&receipt)
+        .arg(src.path().join("r"))
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let throttled_before = emu.stats()["rate_limited"].as_u64().unwrap_or(0);
+    let v = fastio(&emu, home.path())
+        .args(["verify", "--receipt"])
+        .arg(&receipt)
+        .output()
+        .unwrap();
+    assert_eq!(
+        v.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&v.stderr)
+    );
+    let t = fastio(&emu, home.path())
+        .arg("verify")
+        .arg(src.path().join("r"))
+        .output()
+        .unwrap();
+    assert_eq!(t.status.code(), Some(0));
+    eprintln!(
+        "429s during the verifications: {}",
+        emu.stats()["rate_limited"].as_u64().unwrap_or(0) - throttled_before
+    );
+}
