@@ -115,7 +115,7 @@ Register-ArgumentCompleter -Native -CommandName 'fastio' -ScriptBlock {
             [CompletionResult]::new('--include', '--include', [CompletionResultType]::ParameterName, 'Only upload paths matching this glob (relative to the argument; `**` matches folders)')
             [CompletionResult]::new('--exclude', '--exclude', [CompletionResultType]::ParameterName, 'Skip paths matching this glob (relative to the argument)')
             [CompletionResult]::new('--if-changed', '--if-changed', [CompletionResultType]::ParameterName, 'How to decide a remote file is identical and can be skipped')
-            [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retries per request for 5xx, timeouts and connection errors')
+            [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retries per request for 5xx, stalls, timeouts and connection errors')
             [CompletionResult]::new('--assembly-timeout', '--assembly-timeout', [CompletionResultType]::ParameterName, 'Fail a file whose upload session is not stored this long after its last chunk')
             [CompletionResult]::new('--receipt', '--receipt', [CompletionResultType]::ParameterName, 'Write a receipt: one JSON line per stored file (node id, size, SHA-256), as they finish')
             [CompletionResult]::new('--shard', '--shard', [CompletionResultType]::ParameterName, 'Upload only shard I of N of the files (1-based; a stable hash of each file''s path)')

@@ -431,7 +431,7 @@ _fastio() {
                     return 0
                     ;;
                 --variant)
-                    COMPREPLY=($(compgen -W "flip-envelopes legacy-rate-headers datetime-expiry validation-400 omit-new-file-ids yes-no response queued-states async-uploads stored-without-id exact-chunks wait-ms no-workspace-details string-has-more nested-lock-token no-folder-locks token-endpoint-flaky iso-expiry truncate-names md5-hashes no-stream list" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "flip-envelopes legacy-rate-headers datetime-expiry validation-400 omit-new-file-ids yes-no response queued-states async-uploads stored-without-id exact-chunks wait-ms no-workspace-details string-has-more nested-lock-token no-folder-locks token-endpoint-flaky iso-expiry truncate-names md5-hashes no-ai-state no-stream list" -- "${cur}"))
                     return 0
                     ;;
                 --fault-route)

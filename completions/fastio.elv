@@ -108,7 +108,7 @@ set edit:completion:arg-completer[fastio] = {|@words|
             cand --include 'Only upload paths matching this glob (relative to the argument; `**` matches folders)'
             cand --exclude 'Skip paths matching this glob (relative to the argument)'
             cand --if-changed 'How to decide a remote file is identical and can be skipped'
-            cand --retries 'Retries per request for 5xx, timeouts and connection errors'
+            cand --retries 'Retries per request for 5xx, stalls, timeouts and connection errors'
             cand --assembly-timeout 'Fail a file whose upload session is not stored this long after its last chunk'
             cand --receipt 'Write a receipt: one JSON line per stored file (node id, size, SHA-256), as they finish'
             cand --shard 'Upload only shard I of N of the files (1-based; a stable hash of each file''s path)'

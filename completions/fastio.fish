@@ -104,7 +104,7 @@ complete -c fastio -n "__fish_fastio_using_subcommand upload" -l include -d 'Onl
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -l exclude -d 'Skip paths matching this glob (relative to the argument)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -l if-changed -d 'How to decide a remote file is identical and can be skipped' -r -f -a "size\t'Skip a file whose remote twin has the same size'
 hash\t'Skip a file whose remote twin has the same size and SHA-256'"
-complete -c fastio -n "__fish_fastio_using_subcommand upload" -l retries -d 'Retries per request for 5xx, timeouts and connection errors' -r
+complete -c fastio -n "__fish_fastio_using_subcommand upload" -l retries -d 'Retries per request for 5xx, stalls, timeouts and connection errors' -r
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -l assembly-timeout -d 'Fail a file whose upload session is not stored this long after its last chunk' -r
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -l receipt -d 'Write a receipt: one JSON line per stored file (node id, size, SHA-256), as they finish' -r -F
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -l shard -d 'Upload only shard I of N of the files (1-based; a stable hash of each file\'s path)' -r
@@ -351,6 +351,7 @@ token-endpoint-flaky\t'every other /oauth/token/ request (the 1st, 3rd, ...) get
 iso-expiry\t'rate-limit expiry in RFC 3339 form (`2026-12-01T08:30:00Z`)'
 truncate-names\t'batch names over 100 characters truncated (extension kept) and echoed truncated in results'
 md5-hashes\t'storage nodes (and single-call sessions) report hash/hash_algo as md5 instead of sha256'
+no-ai-state\t'storage nodes carry no `ai` object (no per-file AI state)'
 no-stream\t'stream uploads refused: POST /upload/ with stream=true and /upload/{id}/stream/ answer 406/1605'
 list\t'print every variant and exit'"
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l fault-route -d 'Answer METHOD /path (`*` = one segment) with STATUS and an error envelope (repeatable)' -r

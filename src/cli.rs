@@ -19,11 +19,13 @@ macro_rules! credentials_help {
 macro_rules! exit_codes_help {
     () => {
         "Exit codes:\n  0    everything done (or nothing to do)\n  \
-         1    some files or items failed (the others were done)\n  \
-         2    usage error (bad flag, bad path, bad URL)\n  \
-         3    authentication or permission problem\n  \
-         4    nothing could be done (server unreachable, workspace missing)\n  \
-         130  interrupted (Ctrl-C)"
+         1    some files or items failed (the others were done); a PATH that cannot be read\n       \
+         is such an item, even alone; also: the same upload is already running\n  \
+         2    usage error (bad flag, bad remote path, glob or URL)\n  \
+         3    authentication or permission problem (a credential with a control character too)\n  \
+         4    nothing could be done: the server is unreachable, stalls, redirects, answers\n       \
+         what is not the API or 5xx after the retries; or the workspace is missing\n  \
+         130  interrupted (Ctrl-C); 143 on SIGTERM, 129 on SIGHUP"
     };
 }
 
@@ -308,7 +310,17 @@ pub enum IfChanged {
     "(< 4 MiB) travel in batches of up to 200; large files in chunked sessions, up to 3 chunks\n",
     "in flight each. Rate limits (HTTP 429) pause every worker until the server's reset time.\n\n",
     "Resume: progress is journaled under the XDG state directory. Running the same command again\n",
-    "after an interruption (even kill -9) skips finished files and sends only missing chunks.\n\n",
+    "after an interruption (even kill -9) skips finished files and sends only missing chunks.\n",
+    "If the journal cannot be written, one warning says resume is off. The same upload (same\n",
+    "paths, workspace, destination and server) runs once at a time: a second one started while\n",
+    "the first runs is refused with exit 1 and sends nothing.\n\n",
+    "Stalls: a request with no progress for --stall-timeout (default 60s) is abandoned and\n",
+    "retried up to --retries times; a server that never answers is given up on after about\n",
+    "(retries + 1) x stall-timeout, plus the backoff between tries, per request (exit 4).\n\n",
+    "Signals: Ctrl-C, SIGTERM and SIGHUP stop new work, let requests in flight end (1.5 s at\n",
+    "most; a second signal cancels them at once), release --lock, print the summary and exit\n",
+    "130, 143 or 129. Names that cannot be stored as they are (not UTF-8, control characters,\n",
+    "`\\`, over 255 characters) and two files for one remote path fail alone, before sending.\n\n",
     credentials_help!(),
     "\n\n",
     exit_codes_help!()
@@ -364,7 +376,7 @@ pub struct UploadArgs {
     #[arg(long, value_enum, default_value_t = IfChanged::Size, value_name = "WHAT")]
     pub if_changed: IfChanged,
 
-    /// Retries per request for 5xx, timeouts and connection errors
+    /// Retries per request for 5xx, stalls, timeouts and connection errors
     #[arg(long, default_value_t = 5, value_name = "N")]
     pub retries: u32,
 

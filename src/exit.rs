@@ -15,8 +15,10 @@ pub enum ExitStatus {
     Auth,
     /// Nothing could be done: server unreachable, workspace missing.
     Unavailable,
-    /// Interrupted by Ctrl-C.
+    /// Interrupted by Ctrl-C (SIGINT): 130.
     Interrupted,
+    /// Stopped by another signal (SIGTERM, SIGHUP): 128 + its number (143, 129).
+    Signalled(u8),
     /// A child process's own status, passed through (`fastio lock run`).
     Code(u8),
 }
@@ -30,6 +32,7 @@ impl ExitStatus {
             ExitStatus::Auth => 3,
             ExitStatus::Unavailable => 4,
             ExitStatus::Interrupted => 130,
+            ExitStatus::Signalled(signo) => 128u8.saturating_add(signo),
             ExitStatus::Code(code) => code,
         }
     }
@@ -84,9 +87,24 @@ pub fn exit_status(err: &anyhow::Error) -> ExitStatus {
     ExitStatus::PartialFailure
 }
 
-/// One line: the context chain joined with `: `.
+/// One line: the context chain joined with `: `. An API error already says its own causes
+/// (the transport's, the credential's), so the chain stops there, and a cause whose text is
+/// already in the line is not repeated.
 pub fn render_error(err: &anyhow::Error) -> String {
-    format!("{err:#}")
+    let mut line = String::new();
+    for cause in err.chain() {
+        let text = cause.to_string();
+        if !line.contains(&text) {
+            if !line.is_empty() {
+                line.push_str(": ");
+            }
+            line.push_str(&text);
+        }
+        if cause.downcast_ref::<crate::api::ApiError>().is_some() {
+            break;
+        }
+    }
+    line
 }
 
 #[cfg(test)]
@@ -101,6 +119,21 @@ mod tests {
     }
 
     #[test]
+    fn an_api_error_is_rendered_once_with_its_causes() {
+        let inner = anyhow::anyhow!("token refused");
+        let api = crate::api::ApiError::Credential {
+            method: "GET".into(),
+            path: "/x/".into(),
+            source: inner,
+        };
+        let err = anyhow::Error::new(api).context("reading the limits");
+        assert_eq!(
+            render_error(&err),
+            "reading the limits: GET /x/: token refused"
+        );
+    }
+
+    #[test]
     fn codes_match_the_documented_table() {
         let table = [
             (ExitStatus::Success, 0),
@@ -109,6 +142,8 @@ mod tests {
             (ExitStatus::Auth, 3),
             (ExitStatus::Unavailable, 4),
             (ExitStatus::Interrupted, 130),
+            (ExitStatus::Signalled(15), 143),
+            (ExitStatus::Signalled(1), 129),
         ];
         for (status, code) in table {
             assert_eq!(status.code(), code);

@@ -9,7 +9,9 @@ fn main() -> ExitCode {
     match fastio::commands::run(cli) {
         Ok(status) => status.into(),
         Err(err) => {
-            eprintln!("fastio: {}", fastio::exit::render_error(&err));
+            let line = fastio::exit::render_error(&err);
+            // A name in the message reaches the terminal as text, never as control codes.
+            eprintln!("fastio: {}", fastio::output::escape_control(&line));
             fastio::exit::exit_status(&err).into()
         }
     }

@@ -24,20 +24,28 @@
 //! | `file_done` | `local`, `remote_path`, `node_id` (string or null), `size`, `sha256` (hex), `resumed` (bool: only missing chunks were sent), `upload_id` (string or null) |
 //! | `file_skipped` | `local`, `remote_path`, `size`, `reason`, `node_id` (the remote twin; string or null) |
 //! | `file_failed` | `local`, `remote_path` (string or null), `error` |
+//! | `file_not_started` | `local`, `remote_path`: queued, but the run was interrupted or stopped before it was done (sent at the end) |
 //! | `symlink_skipped` | `local` |
+//! | `special_skipped` | `local`, `kind` (`a FIFO`, `a socket`, ...): not a regular file, not uploaded |
+//! | `warning` | `message` (nothing failed because of it; e.g. resume is off, and why) |
+//! | `stopped` | `reason`: the run stops early, every other file would fail the same way |
 //! | `retry` | `what` (request kind), `attempt`, `delay_ms`, `error` |
 //! | `throttled` | `what`, `wait_ms` (HTTP 429: every request waits) |
 //! | `would_upload` | dry run only: `local`, `remote_path`, `size` |
 //! | `would_create_folder` | dry run only: `remote_path` |
-//! | `summary` | last line: `uploaded`, `skipped`, `failed`, `bytes`, `bytes_sent`, `retries`, `throttled`, `folders_created` (dry run: folders that would be created; 0 otherwise), `symlinks_skipped`, `wall_ms`, `bytes_per_sec` (bytes sent / wall time), `interrupted`, `dry_run`, `shard` (`"I/N"` or null), `out_of_shard` (files left to other shards) |
+//! | `summary` | last line: `planned`, `uploaded`, `skipped`, `failed`, `not_started` (`uploaded + skipped + failed + not_started = planned`), `bytes`, `bytes_sent`, `retries`, `throttled`, `folders_created` (dry run: folders that would be created; 0 otherwise), `symlinks_skipped`, `special_skipped`, `wall_ms`, `bytes_per_sec` (bytes sent / wall time), `interrupted`, `signal` (`SIGINT`, `SIGTERM`, `SIGHUP` or null), `dry_run`, `shard` (`"I/N"` or null), `out_of_shard` (files left to other shards, not planned here) |
+//!
+//! Local paths are exact; bytes of a name that are not UTF-8 appear as `\xNN`. On the terminal,
+//! control characters in names and messages are printed escaped (`\n`, `\u{1b}`), never raw.
 //!
 //! Example:
 //!
 //! ```text
 //! {"v":1,"type":"file_done","local":"photos/a.jpg","remote_path":"backup/photos/a.jpg","node_id":"2qk7d-...","size":1234,"sha256":"9f86...","resumed":false}
-//! {"v":1,"type":"summary","uploaded":1,"skipped":0,"failed":0,"bytes":1234,"bytes_sent":1234,"retries":0,"throttled":0,"folders_created":0,"symlinks_skipped":0,"wall_ms":412,"bytes_per_sec":2995,"interrupted":false,"dry_run":false}
+//! {"v":1,"type":"summary","planned":1,"uploaded":1,"skipped":0,"failed":0,"not_started":0,"bytes":1234,"bytes_sent":1234,"retries":0,"throttled":0,"folders_created":0,"symlinks_skipped":0,"special_skipped":0,"wall_ms":412,"bytes_per_sec":2995,"interrupted":false,"signal":null,"dry_run":false}
 //! ```
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::io::{IsTerminal, Write};
 use std::sync::Arc;
@@ -108,8 +116,37 @@ impl Printer {
     /// One line on stderr (never while bars are drawn: use the reporter for that).
     pub fn line(&self, msg: &str) {
         if !self.quiet {
-            eprintln!("fastio: {msg}");
+            eprintln!("fastio: {}", escape_control(msg));
         }
+    }
+}
+
+/// `s` with every control character escaped (`\n`, `\r`, `\t`, otherwise `\u{1b}`), for the
+/// terminal: a name can neither break a line nor reach the terminal as an escape sequence.
+pub fn escape_control(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(char::is_control) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// A signal's name for messages and JSON.
+pub fn signal_name(signo: i32) -> String {
+    match signo {
+        1 => "SIGHUP".into(),
+        2 => "SIGINT".into(),
+        15 => "SIGTERM".into(),
+        n => format!("signal {n}"),
     }
 }
 
@@ -159,11 +196,19 @@ pub fn event_json(e: &Event) -> Option<Value> {
         } => json!({"type": "file_failed", "local": local, "remote_path": remote_path,
             "error": error}),
         Event::SymlinkSkipped { local } => json!({"type": "symlink_skipped", "local": local}),
+        Event::SpecialSkipped { local, kind } => {
+            json!({"type": "special_skipped", "local": local, "kind": kind})
+        }
+        Event::FileNotStarted {
+            local, remote_path, ..
+        } => json!({"type": "file_not_started", "local": local, "remote_path": remote_path}),
+        Event::Warning { message } => json!({"type": "warning", "message": message}),
         Event::Retry {
             what,
             attempt,
             delay,
             error,
+            ..
         } => json!({"type": "retry", "what": what, "attempt": attempt,
             "delay_ms": ms(*delay), "error": error}),
         Event::Throttled { what, wait } => {
@@ -198,11 +243,13 @@ fn rate(s: &Summary) -> u64 {
 }
 
 pub fn summary_json(s: &Summary) -> Value {
-    json!({"type": "summary", "uploaded": s.uploaded, "skipped": s.skipped, "failed": s.failed,
+    json!({"type": "summary", "planned": s.planned, "uploaded": s.uploaded,
+        "skipped": s.skipped, "failed": s.failed, "not_started": s.not_started,
         "bytes": s.bytes, "bytes_sent": s.bytes_sent, "retries": s.retries,
         "throttled": s.throttled, "folders_created": s.folders_created,
-        "symlinks_skipped": s.symlinks_skipped, "wall_ms": ms(s.wall),
-        "bytes_per_sec": rate(s), "interrupted": s.interrupted, "dry_run": s.dry_run,
+        "symlinks_skipped": s.symlinks_skipped, "special_skipped": s.special_skipped,
+        "wall_ms": ms(s.wall), "bytes_per_sec": rate(s), "interrupted": s.interrupted,
+        "signal": s.signal.map(signal_name), "dry_run": s.dry_run,
         "shard": s.shard.map(|sh| sh.to_string()), "out_of_shard": s.out_of_shard})
 }
 
@@ -262,9 +309,19 @@ pub fn summary_line(s: &Summary) -> String {
             s.failed
         );
     }
+    let prefix = match (s.interrupted, s.signal) {
+        (true, Some(sig)) => format!("interrupted ({}): ", signal_name(sig)),
+        (true, None) => "interrupted: ".to_string(),
+        _ => String::new(),
+    };
+    let not_started = if s.not_started > 0 {
+        format!(", not started {}", s.not_started)
+    } else {
+        String::new()
+    };
     let mut line = format!(
-        "{}uploaded {} files ({}), skipped {}, failed {} in {} ({}/s); {} retries, {} throttled",
-        if s.interrupted { "interrupted: " } else { "" },
+        "{prefix}uploaded {} files ({}), skipped {}, failed {}{not_started} in {} ({}/s); {} \
+         retries, {} throttled",
         s.uploaded,
         HumanBytes(s.bytes),
         s.skipped,
@@ -278,6 +335,12 @@ pub fn summary_line(s: &Summary) -> String {
         line.push_str(&format!(
             "; {} symlinks skipped (use --follow-symlinks)",
             s.symlinks_skipped
+        ));
+    }
+    if s.special_skipped > 0 {
+        line.push_str(&format!(
+            "; {} FIFOs, sockets or devices skipped",
+            s.special_skipped
         ));
     }
     line.push_str(&shard);
@@ -335,13 +398,22 @@ pub async fn report(
     let started = Instant::now();
     let mut last_plain = Instant::now();
     let mut tick = tokio::time::interval(Duration::from_millis(250));
+    // Every line that may carry a name is escaped: names reach the terminal as text only.
     let say = |bars: &Option<Bars>, msg: String| {
         if printer.quiet {
             return;
         }
+        let msg = escape_control(&msg);
         match bars {
             Some(b) => b.println(&format!("fastio: {msg}")),
             None => eprintln!("fastio: {msg}"),
+        }
+    };
+    let error_line = |bars: &Option<Bars>, line: String| {
+        let line = escape_control(&line);
+        match bars {
+            Some(b) => b.println(&line),
+            None => eprintln!("{line}"),
         }
     };
     loop {
@@ -382,7 +454,7 @@ pub async fn report(
                         )
                         .expect("valid template"),
                     );
-                    pb.set_message(local.clone());
+                    pb.set_message(escape_control(local).into_owned());
                     b.files.insert(*id, pb);
                 }
             }
@@ -439,24 +511,35 @@ pub async fn report(
                     b.multi.remove(&pb);
                 }
                 // An error: printed even with -q.
-                let line = format!("fastio: failed `{local}`: {error}");
-                match &bars {
-                    Some(b) => b.println(&line),
-                    None => eprintln!("{line}"),
-                }
+                error_line(&bars, format!("fastio: failed `{local}`: {error}"));
             }
             Event::SymlinkSkipped { local } => {
                 if printer.progress != Progress::None {
                     say(&bars, format!("skipped symlink `{local}`"));
                 }
             }
+            Event::SpecialSkipped { local, kind } => {
+                if printer.progress != Progress::None {
+                    say(
+                        &bars,
+                        format!("skipped `{local}`: {kind}, not a regular file"),
+                    );
+                }
+            }
+            Event::FileNotStarted { local, .. } => {
+                if printer.verbose > 0 {
+                    say(&bars, format!("not started `{local}`"));
+                }
+            }
+            Event::Warning { message } => say(&bars, format!("warning: {message}")),
             Event::Retry {
                 what,
                 attempt,
                 error,
+                stalled,
                 ..
             } => {
-                if printer.verbose > 0 {
+                if printer.verbose > 0 || *stalled {
                     say(
                         &bars,
                         format!("retrying {what} (attempt {attempt}): {error}"),
@@ -495,11 +578,7 @@ pub async fn report(
             }
             Event::Stopped { reason } => {
                 // Why the run ends early: printed even with -q.
-                let line = format!("fastio: stopping: {reason}");
-                match &bars {
-                    Some(b) => b.println(&line),
-                    None => eprintln!("{line}"),
-                }
+                error_line(&bars, format!("fastio: stopping: {reason}"));
             }
             Event::Summary(s) => {
                 if let Some(b) = bars.take() {
@@ -595,6 +674,27 @@ mod tests {
         let line = summary_line(&s);
         assert!(line.contains("uploaded 3 files"), "{line}");
         assert!(line.contains("failed 1"), "{line}");
+        assert!(!line.contains("not started"), "{line}");
         assert!(!line.contains('\u{1b}'));
+        let s = Summary {
+            not_started: 2,
+            interrupted: true,
+            signal: Some(15),
+            ..s
+        };
+        let line = summary_line(&s);
+        assert!(line.starts_with("interrupted (SIGTERM): "), "{line}");
+        assert!(line.contains("failed 1, not started 2"), "{line}");
+        assert_eq!(summary_json(&s)["signal"], "SIGTERM");
+        assert_eq!(summary_json(&s)["not_started"], 2);
+    }
+
+    #[test]
+    fn control_characters_never_reach_the_terminal_raw() {
+        assert_eq!(escape_control("plain ünï"), "plain ünï");
+        assert_eq!(
+            escape_control("a\nb\rc\u{1b}[31md\u{7f}"),
+            "a\\nb\\rc\\u{1b}[31md\\u{7f}"
+        );
     }
 }

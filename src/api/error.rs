@@ -217,11 +217,15 @@ impl ApiError {
         }
     }
 
+    /// The exit status when this error ends a command: the server could not be used at all
+    /// (no answer, a stall, a redirect, an answer that is not the API's, or a 5xx that outlasted
+    /// the retries) is 4, whatever the transport detail; 401/403 are 3.
     pub fn exit_status(&self) -> ExitStatus {
         match self {
             _ if self.is_auth() => ExitStatus::Auth,
             _ if self.is_unreachable() => ExitStatus::Unavailable,
             ApiError::Decode { .. } => ExitStatus::Unavailable,
+            _ if self.is_transient() => ExitStatus::Unavailable,
             _ => ExitStatus::PartialFailure,
         }
     }

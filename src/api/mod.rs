@@ -358,10 +358,13 @@ impl Client {
         creds: Arc<dyn Credentials>,
         opts: ClientOptions,
     ) -> anyhow::Result<Client> {
+        // reqwest's own timeouts are a backstop, a little longer than the stall limit: where the
+        // watchdog runs (every call) it fires first and names the server.
+        let grace = (opts.stall_timeout / 2).max(Duration::from_secs(1));
         let http = reqwest::Client::builder()
             .user_agent(concat!("fastio/", env!("CARGO_PKG_VERSION")))
-            .connect_timeout(opts.stall_timeout.min(Duration::from_secs(30)))
-            .read_timeout(opts.stall_timeout)
+            .connect_timeout(opts.stall_timeout.min(Duration::from_secs(30)) + grace)
+            .read_timeout(opts.stall_timeout + grace)
             .pool_max_idle_per_host(64)
             // A redirect to another host would drop the credential (and is not the API):
             // report it instead of following it.

@@ -530,6 +530,12 @@ impl Session {
 
 /// Seconds per details long-poll (harmless whether the server reads them as seconds or ms).
 pub const WAIT_SECS: u64 = 30;
+/// The long-poll wait for a client whose stall limit is `stall`: [`WAIT_SECS`] at most, and
+/// never more than half the stall limit, or a long-poll that waits would look stalled.
+pub fn long_poll_secs(stall: std::time::Duration) -> u64 {
+    (stall.as_secs() / 2).min(WAIT_SECS)
+}
+
 /// Pause before polling again when the server answered at once with an unchanged status.
 pub const POLL_PAUSE: std::time::Duration = std::time::Duration::from_secs(2);
 /// An answer quicker than this did not wait.
@@ -726,6 +732,15 @@ mod tests {
             poll_pause(Duration::from_secs(30), Some("storing"), "storing"),
             Duration::ZERO
         );
+    }
+
+    /// A long-poll never waits as long as the stall limit.
+    #[test]
+    fn long_polls_stay_under_the_stall_limit() {
+        use std::time::Duration;
+        assert_eq!(long_poll_secs(Duration::from_secs(60)), 30);
+        assert_eq!(long_poll_secs(Duration::from_secs(10)), 5);
+        assert_eq!(long_poll_secs(Duration::from_secs(1)), 0);
     }
 
     #[test]

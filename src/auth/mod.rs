@@ -62,9 +62,25 @@ fn env_secret(name: &str) -> Option<SecretString> {
         .map(|v| SecretString::from(v.trim().to_string()))
 }
 
+/// A token goes into an `Authorization` header: a control character in it (a pasted newline)
+/// makes it unusable. Refused at once, naming where it came from (never the value).
+fn check_token(source: &CredentialSource, token: &SecretString) -> anyhow::Result<()> {
+    use secrecy::ExposeSecret;
+    if let Some(c) = token.expose_secret().chars().find(|c| c.is_control()) {
+        return Err(Fatal::auth(format!(
+            "the credential from {source} contains a control character (U+{:04X}), so it cannot \
+             be sent; check the value (a pasted line break?)",
+            c as u32
+        ))
+        .into());
+    }
+    Ok(())
+}
+
 /// Resolve the credential to use, in the documented order.
 pub fn resolve(input: ResolveInput<'_>) -> anyhow::Result<Resolved> {
     let fixed = |source: CredentialSource, token| -> anyhow::Result<Resolved> {
+        check_token(&source, &token)?;
         Ok(Resolved {
             credentials: session::checked(token, source.clone(), input.api_base)?,
             source,

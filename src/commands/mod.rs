@@ -9,6 +9,7 @@ pub mod emulator;
 pub mod import_url;
 pub mod lock;
 pub mod login;
+pub mod signals;
 pub mod target;
 pub mod upload;
 pub mod verify;
@@ -139,6 +140,12 @@ async fn build_context(global: GlobalArgs) -> anyhow::Result<Context> {
         .filter(|s| !s.is_empty())
         .or(profile.workspace);
 
+    if global.emulator && global.api_base.is_some() {
+        return Err(crate::exit::Fatal::usage(
+            "--emulator and --api-base name two different servers: pass one of them",
+        )
+        .into());
+    }
     #[cfg(feature = "emulator")]
     if global.emulator {
         let emu = emulator::start_in_process()

@@ -2,8 +2,9 @@
 //! transfer core with a reporter listening to its events, and pick the exit code.
 //!
 //! `--lock`: the destination folder is locked before the first byte (see [`lock_destination`]),
-//! heartbeated while the upload runs, and released after the last file, also on failure and
-//! Ctrl-C. If the lock is lost mid-way the upload stops.
+//! heartbeated while the upload runs, and released after the last file, also on failure, on
+//! SIGINT, SIGTERM and SIGHUP (see [`watch_signals`]). If the lock is lost mid-way the upload
+//! stops.
 //!
 //! `--receipt` and GitHub Actions output are further listeners of the run's events
 //! ([`crate::output::sinks`]); `-` as the only path uploads standard input
@@ -30,20 +31,34 @@ pub async fn upload(ctx: &Context, args: UploadArgs) -> anyhow::Result<ExitStatu
         );
     }
     transfer::plan::Filters::new(&args.include, &args.exclude).map_err(Fatal::usage)?;
-    split_remote_path(&args.to).map_err(Fatal::usage)?;
+    for seg in split_remote_path(&args.to).map_err(Fatal::usage)? {
+        transfer::plan::check_name(std::ffi::OsStr::new(seg), true)
+            .map_err(|why| Fatal::usage(format!("--to `{}`: {why}", args.to)))?;
+    }
     if let Some(p) = &args.files_from
         && p.as_os_str() != "-"
-        && !p.is_file()
     {
-        return Err(Fatal::usage(format!("--files-from `{}`: no such file", p.display())).into());
+        let shown = transfer::plan::show(p);
+        if p.is_dir() {
+            return Err(Fatal::usage(format!(
+                "--files-from `{shown}` is a directory; it takes a file listing paths (to \
+                 upload a directory, pass it as a PATH argument)"
+            ))
+            .into());
+        }
+        if !p.exists() {
+            return Err(Fatal::usage(format!("--files-from `{shown}`: no such file")).into());
+        }
     }
 
     let printer = Printer::from_global(&ctx.global);
     let (client, _source) = ctx.client()?;
+    // `--retries` holds for every request of the run, the workspace lookup and the lock too.
+    let client = client.with_retries(args.retries);
     let ws_arg = ctx.workspace(args.workspace.as_deref())?;
     let ws = resolve_workspace(&client, &ws_arg)
         .await
-        .with_context(|| format!("resolving workspace `{ws_arg}`"))?;
+        .with_context(|| format!("resolving workspace `{ws_arg}` on {}", client.origin()))?;
 
     let opts = UploadOptions {
         paths: args.paths,
@@ -96,6 +111,10 @@ pub async fn upload(ctx: &Context, args: UploadArgs) -> anyhow::Result<ExitStatu
         )?));
     }
 
+    // Signals are ours from here on: one arriving while the lock is taken ends the run at once,
+    // with the lock released.
+    let cancel = Cancel::default();
+    let interrupt = tokio::spawn(watch_signals(cancel.clone()));
     let held = if args.lock && !opts.dry_run {
         lock_destination(&client, &ws.id, &opts.dest, ctx.global.quiet).await?
     } else {
@@ -120,18 +139,14 @@ pub async fn upload(ctx: &Context, args: UploadArgs) -> anyhow::Result<ExitStatu
 
     let (events, rx) = Events::channel();
     let (rx, attached) = sinks::attach(rx, listeners);
-    let cancel = Cancel::default();
-    let interrupt = tokio::spawn(watch_ctrl_c(cancel.clone()));
-    let notice_printer = printer.clone();
     let reporter = tokio::spawn(output::report(printer, rx, client.gates().clone()));
     let run: std::pin::Pin<Box<dyn std::future::Future<Output = anyhow::Result<Summary>> + Send>> =
         match stdin_opts {
             Some(sopts) => {
                 let (client, cancel) = (client.clone(), cancel.clone());
                 Box::pin(async move {
-                    let notice = move |m: &str| notice_printer.line(m);
                     let input: Box<dyn std::io::Read + Send> = Box::new(std::io::stdin());
-                    transfer::stdin::upload_stdin(client, sopts, input, events, cancel, &notice)
+                    transfer::stdin::upload_stdin(client, sopts, input, events, cancel)
                         .await
                         .map(|(summary, _mode)| summary)
                 })
@@ -161,20 +176,37 @@ pub async fn upload(ctx: &Context, args: UploadArgs) -> anyhow::Result<ExitStatu
     attached.finish().await;
     interrupt.abort();
     if let Some(lock) = held {
+        // After a signal the release is bounded: the user asked to stop.
+        let bound = if cancel.signal().is_some() {
+            RELEASE_AFTER_SIGNAL
+        } else {
+            std::time::Duration::MAX
+        };
         if let Some(reason) = lock.is_lost() {
-            let _ = lock.release().await;
+            let _ = tokio::time::timeout(bound, lock.release()).await;
             return Err(Fatal::new(
                 ExitStatus::PartialFailure,
                 format!("the lock on the destination was lost ({reason}); the upload was stopped"),
             )
             .into());
         }
-        if let Err(e) = lock.release().await {
-            eprintln!("fastio: warning: releasing the lock on the destination failed: {e}");
+        match tokio::time::timeout(bound, lock.release()).await {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => {
+                eprintln!("fastio: warning: releasing the lock on the destination failed: {e}")
+            }
+            Err(_) => eprintln!(
+                "fastio: warning: the lock on the destination was not released within {} s; \
+                 it lapses by itself",
+                RELEASE_AFTER_SIGNAL.as_secs()
+            ),
         }
     }
     Ok(exit_status(&result?))
 }
+
+/// How long the lock release may take after a signal.
+const RELEASE_AFTER_SIGNAL: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// `-` as the only path: standard input, with `--name`. Checks the combinations.
 fn stdin_mode(args: &UploadArgs) -> Result<bool, Fatal> {
@@ -361,51 +393,41 @@ async fn lock_destination(
     Ok(Some(held))
 }
 
-/// Cancel `stop` at the first Ctrl-C, SIGTERM or SIGHUP.
-pub async fn stop_signal(stop: tokio_util::sync::CancellationToken) {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        let (Ok(mut term), Ok(mut hup)) = (
-            signal(SignalKind::terminate()),
-            signal(SignalKind::hangup()),
-        ) else {
-            let _ = tokio::signal::ctrl_c().await;
-            stop.cancel();
-            return;
-        };
-        tokio::select! {
-            _ = tokio::signal::ctrl_c() => {}
-            _ = term.recv() => {}
-            _ = hup.recv() => {}
-        }
-    }
-    #[cfg(not(unix))]
-    let _ = tokio::signal::ctrl_c().await;
-    stop.cancel();
-}
-
-/// First Ctrl-C: start nothing new, cancel what is still in flight after 2 s. Second: exit now.
-async fn watch_ctrl_c(cancel: Cancel) {
-    if tokio::signal::ctrl_c().await.is_err() {
+/// SIGINT (Ctrl-C), SIGTERM and SIGHUP alike. First: start nothing new, cancel what is still
+/// in flight after 1.5 s. Second: cancel what is in flight now. Either way the run ends on the
+/// main path: locks released, summary printed, exit 128 + the first signal's number.
+async fn watch_signals(cancel: Cancel) {
+    let mut signals = crate::commands::signals::Signals::new();
+    let Some(first) = signals.next().await else {
         return;
-    }
-    eprintln!("fastio: interrupted: finishing requests in flight (Ctrl-C again to quit now)");
+    };
+    cancel.set_signal(first);
+    eprintln!(
+        "fastio: interrupted ({}): finishing requests in flight (Ctrl-C again to stop them now)",
+        output::signal_name(first)
+    );
     cancel.stop.cancel();
     let abort = cancel.abort.clone();
     tokio::spawn(async move {
         tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
         abort.cancel();
     });
-    if tokio::signal::ctrl_c().await.is_ok() {
-        std::process::exit(ExitStatus::Interrupted.code() as i32);
+    if signals.next().await.is_some() {
+        eprintln!("fastio: stopping requests in flight now");
+        cancel.abort.cancel();
     }
 }
+
+/// SIGINT's number (the same on every Unix; Ctrl-C elsewhere).
+const SIGINT: i32 = 2;
 
 /// The documented exit code for a finished run.
 pub fn exit_status(s: &Summary) -> ExitStatus {
     if s.interrupted {
-        return ExitStatus::Interrupted;
+        return match s.signal {
+            Some(signo) if signo != SIGINT => ExitStatus::Signalled(signo as u8),
+            _ => ExitStatus::Interrupted,
+        };
     }
     if s.failed == 0 {
         return ExitStatus::Success;
@@ -448,5 +470,15 @@ mod tests {
             ExitStatus::Unavailable
         );
         assert_eq!(exit_status(&s(5, 0, None, true)), ExitStatus::Interrupted);
+        let term = Summary {
+            signal: Some(15),
+            ..s(5, 0, None, true)
+        };
+        assert_eq!(exit_status(&term).code(), 143);
+        let hup = Summary {
+            signal: Some(1),
+            ..s(0, 0, None, true)
+        };
+        assert_eq!(exit_status(&hup).code(), 129);
     }
 }

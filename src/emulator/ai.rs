@@ -85,6 +85,12 @@ pub fn node_ai_json(state: &AppState, node: &Node, full: bool) -> Value {
 /// Put the file's real AI state into a node object built by `Node::to_json` (standard and
 /// full detail levels show `ai`).
 pub fn with_ai(state: &AppState, node: &Node, detail: Detail, mut v: Value) -> Value {
+    if state.has(super::Variant::NoAiState) {
+        if let Some(m) = v.as_object_mut() {
+            m.remove("ai");
+        }
+        return v;
+    }
     if node.kind == "file" && detail >= Detail::Standard {
         v["ai"] = node_ai_json(state, node, detail >= Detail::Full);
     }

@@ -161,6 +161,12 @@ fn stringify_has_more(v: &mut Value) {
 
 /// Count requests per matched route and status.
 pub async fn count(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    // RFC 3986 needs no escape for unreserved characters; a client that escapes them anyway
+    // (`%2D` in an upload id) is counted, since a strict server may not accept it.
+    let raw = req.uri().path().to_ascii_lowercase();
+    if ["%2d", "%2e", "%5f", "%7e"].iter().any(|e| raw.contains(e)) {
+        state.stats.bump("paths_with_escaped_unreserved");
+    }
     let route = req
         .extensions()
         .get::<MatchedPath>()

@@ -969,6 +969,15 @@ async fn chunk(
                 return Err(e);
             }
         };
+    // Where clients put each field (visible in the stats: `chunk_<field>_in_<place>`).
+    for key in ["order", "size", "hash"] {
+        let place = match (q.0.contains_key(key), form.contains_key(key)) {
+            (true, _) => "query",
+            (false, true) => "body",
+            (false, false) => continue,
+        };
+        state.stats.bump(&format!("chunk_{key}_in_{place}"));
+    }
     // The query wins over form fields.
     let mut merged = form;
     for (k, v) in q.0 {

@@ -58,6 +58,8 @@ pub enum Variant {
     TruncateNames,
     /// `md5-hashes`.
     Md5Hashes,
+    /// `no-ai-state`.
+    NoAiState,
     /// `no-stream`.
     NoStream,
 }
@@ -85,6 +87,7 @@ impl Variant {
         Variant::IsoExpiry,
         Variant::TruncateNames,
         Variant::Md5Hashes,
+        Variant::NoAiState,
         Variant::NoStream,
     ];
 
@@ -111,6 +114,7 @@ impl Variant {
             Variant::IsoExpiry => "iso-expiry",
             Variant::TruncateNames => "truncate-names",
             Variant::Md5Hashes => "md5-hashes",
+            Variant::NoAiState => "no-ai-state",
             Variant::NoStream => "no-stream",
         }
     }
@@ -170,6 +174,7 @@ impl Variant {
             Variant::Md5Hashes => {
                 "storage nodes (and single-call sessions) report hash/hash_algo as md5 instead of sha256"
             }
+            Variant::NoAiState => "storage nodes carry no `ai` object (no per-file AI state)",
             Variant::NoStream => {
                 "stream uploads refused: POST /upload/ with stream=true and /upload/{id}/stream/ answer 406/1605"
             }
@@ -328,7 +333,7 @@ mod tests {
             assert_eq!(v.name().parse::<Variant>().unwrap(), *v);
             assert!(!v.describe().is_empty());
         }
-        assert_eq!(Variant::ALL.len(), 21);
+        assert_eq!(Variant::ALL.len(), 22);
         assert!("nope".parse::<Variant>().is_err());
         assert_eq!("YES_NO".parse::<Variant>().unwrap(), Variant::YesNo);
         let names: std::collections::BTreeSet<_> = Variant::ALL.iter().map(|v| v.name()).collect();

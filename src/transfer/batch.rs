@@ -118,13 +118,13 @@ pub async fn run(engine: Arc<Engine>, mut rx: mpsc::Receiver<SmallFile>) {
 /// A small file read into memory, hashed, and checked unchanged since the walk.
 fn read_small(f: &PlannedFile) -> Result<(Bytes, String), FileError> {
     let io = |source| FileError::Io {
-        path: f.local.display().to_string(),
+        path: f.shown(),
         source,
     };
     let data = std::fs::read(&f.local).map_err(io)?;
     let meta = std::fs::metadata(&f.local).map_err(io)?;
     if data.len() as u64 != f.size || meta.len() != f.size || mtime_ns(&meta) != f.mtime_ns {
-        return Err(FileError::Changed(f.local.display().to_string()));
+        return Err(FileError::Changed(f.shown()));
     }
     let sha = hex::encode(Sha256::digest(&data));
     Ok((Bytes::from(data), sha))
@@ -140,7 +140,11 @@ struct Entry {
 }
 
 async fn send_batch(engine: &Engine, folder_id: String, files: Vec<SmallFile>) {
-    let read = tokio::task::spawn_blocking(move || {
+    // Read on the blocking pool; should that task die, every file of the batch is reported
+    // failed (none silently dropped).
+    let planned: Vec<(u64, PlannedFile)> =
+        files.iter().map(|sf| (sf.id, sf.file.clone())).collect();
+    let read = match tokio::task::spawn_blocking(move || {
         files
             .into_iter()
             .map(|sf| {
@@ -150,7 +154,19 @@ async fn send_batch(engine: &Engine, folder_id: String, files: Vec<SmallFile>) {
             .collect::<Vec<_>>()
     })
     .await
-    .unwrap_or_default();
+    {
+        Ok(read) => read,
+        Err(join) => {
+            for (id, f) in &planned {
+                let err = FileError::Io {
+                    path: f.local.display().to_string(),
+                    source: std::io::Error::other(format!("reading the batch failed: {join}")),
+                };
+                engine.failed(Some(*id), f, &err);
+            }
+            return;
+        }
+    };
     let mut entries = Vec::new();
     for (sf, r) in read {
         match r {
@@ -238,6 +254,7 @@ async fn send_batch(engine: &Engine, folder_id: String, files: Vec<SmallFile>) {
                         attempt,
                         delay,
                         error: msg,
+                        stalled: false,
                     });
                     if retrier.sleep(delay).await.is_err() {
                         return;

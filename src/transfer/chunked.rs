@@ -28,7 +28,7 @@ use super::plan::{PlannedFile, mtime_ns};
 use super::{Event, FileError};
 use crate::api::storage;
 use crate::api::upload::{
-    self, CHUNKS_IN_FLIGHT, ChunkSource, Limits, Session, Target, WAIT_SECS, poll_pause,
+    self, CHUNKS_IN_FLIGHT, ChunkSource, Limits, Session, Target, long_poll_secs, poll_pause,
 };
 
 pub struct Done {
@@ -41,7 +41,7 @@ pub struct Done {
 
 fn io_err(f: &PlannedFile) -> impl Fn(std::io::Error) -> FileError + '_ {
     move |source| FileError::Io {
-        path: f.local.display().to_string(),
+        path: f.shown(),
         source,
     }
 }
@@ -135,6 +135,7 @@ pub async fn upload_file(
                 attempt: 1,
                 delay: std::time::Duration::ZERO,
                 error: err.to_string(),
+                stalled: false,
             });
             upload_with(e, id, f, folder_id, exact).await
         }
@@ -178,7 +179,7 @@ async fn upload_with(
     let resumed = completed || !present.is_empty();
     e.events.emit(Event::FileStarted {
         id,
-        local: f.local.display().to_string(),
+        local: f.shown(),
         size: f.size,
     });
 
@@ -258,7 +259,9 @@ async fn send_chunks(
             return Err(FileError::Cancelled);
         }
         while in_flight.len() >= CHUNKS_IN_FLIGHT as usize {
-            join_one(&mut in_flight).await?;
+            join_one(&mut in_flight)
+                .await
+                .map_err(|err| local_cause(f, err))?;
         }
         let permit: Option<Permit> = Some(e.retrier().permit().await?);
         let (e2, sid) = (e.clone(), session_id.to_string());
@@ -279,13 +282,34 @@ async fn send_chunks(
         });
     }
     while !in_flight.is_empty() {
-        join_one(&mut in_flight).await?;
+        if let Err(err) = join_one(&mut in_flight).await {
+            return Err(local_cause(f, err));
+        }
     }
-    let meta = std::fs::metadata(&f.local).map_err(io_err(f))?;
-    if meta.len() != f.size || mtime_ns(&meta) != f.mtime_ns {
-        return Err(FileError::Changed(f.local.display().to_string()));
+    if let Some(err) = changed(f) {
+        return Err(err);
     }
     Ok(hex::encode(hasher.finalize()))
+}
+
+/// Why the local file no longer is what the walk saw (gone, or another size or mtime).
+fn changed(f: &PlannedFile) -> Option<FileError> {
+    match std::fs::metadata(&f.local) {
+        Err(e) => Some(io_err(f)(e)),
+        Ok(meta) if meta.len() != f.size || mtime_ns(&meta) != f.mtime_ns => {
+            Some(FileError::Changed(f.shown()))
+        }
+        Ok(_) => None,
+    }
+}
+
+/// A chunk failed: when the local file changed meanwhile (a shrunk file breaks the body being
+/// read), that is the cause, not the network; the session is then cancelled by the caller.
+fn local_cause(f: &PlannedFile, err: FileError) -> FileError {
+    match err {
+        FileError::Cancelled => err,
+        other => changed(f).unwrap_or(other),
+    }
 }
 
 async fn join_one(set: &mut JoinSet<Result<(), FileError>>) -> Result<(), FileError> {
@@ -334,12 +358,13 @@ async fn complete(e: &Engine, session_id: &str) -> Result<(), FileError> {
 async fn wait_stored(e: &Engine, session_id: &str) -> Result<Session, FileError> {
     let started = Instant::now();
     let mut previous: Option<String> = None;
+    let wait = long_poll_secs(e.client.options().stall_timeout);
     loop {
         let asked = Instant::now();
         let s = e
             .retrier()
             .run_with("session details", None, true, || {
-                upload::session_details(&e.client, session_id, Some(WAIT_SECS))
+                upload::session_details(&e.client, session_id, Some(wait))
             })
             .await?;
         if s.is_stored() {

@@ -34,8 +34,11 @@ pub struct Counters {
     throttled: AtomicU64,
     folders: AtomicU64,
     symlinks: AtomicU64,
+    special: AtomicU64,
     forbidden: AtomicU64,
     out_of_shard: AtomicU64,
+    /// Files the walk produced (queued files and unreadable paths).
+    planned: AtomicU64,
 }
 
 impl Counters {
@@ -70,6 +73,9 @@ pub struct Engine {
     fatal: Mutex<Option<Fatality>>,
     /// Best-effort clean-up requests (session deletes) running beside the upload.
     background: Mutex<JoinSet<()>>,
+    /// Queued files without an outcome yet: id → (local, remote path). Whatever is left at the
+    /// end was not started (or not finished): each ends in exactly one outcome.
+    outstanding: Mutex<HashMap<u64, (String, String)>>,
 }
 
 /// When this many files in a row were refused with 403 before any succeeded, the run stops
@@ -126,12 +132,15 @@ impl Engine {
         resumed: bool,
         upload_id: Option<String>,
     ) {
+        if !self.settle(id) {
+            return;
+        }
         self.counters.uploaded.fetch_add(1, Ordering::Relaxed);
         self.counters.bytes.fetch_add(f.size, Ordering::Relaxed);
         self.journal.record_done(&f.local, f.size, f.mtime_ns);
         self.events.emit(Event::FileDone {
             id,
-            local: f.local.display().to_string(),
+            local: f.shown(),
             remote_path: f.remote_path(),
             node_id,
             size: f.size,
@@ -151,10 +160,13 @@ impl Engine {
         node_id: Option<String>,
         sha256: Option<String>,
     ) {
+        if !self.settle(id) {
+            return;
+        }
         self.counters.skipped.fetch_add(1, Ordering::Relaxed);
         self.events.emit(Event::FileSkipped {
             id,
-            local: f.local.display().to_string(),
+            local: f.shown(),
             remote_path: f.remote_path(),
             size: f.size,
             reason: reason.to_string(),
@@ -203,6 +215,11 @@ impl Engine {
         if matches!(err, FileError::Cancelled) {
             return;
         }
+        if let Some(id) = id
+            && !self.settle(id)
+        {
+            return;
+        }
         if let Some(fatal) = err.fatality() {
             self.fatal.lock().unwrap().get_or_insert(fatal);
         }
@@ -220,10 +237,41 @@ impl Engine {
         self.counters.failed.fetch_add(1, Ordering::Relaxed);
         self.events.emit(Event::FileFailed {
             id,
-            local: f.local.display().to_string(),
+            local: f.shown(),
             remote_path: Some(f.remote_path()),
             error: err.to_string(),
         });
+    }
+
+    /// A queued file gets its outcome: `false` when it already had one (never counted twice).
+    fn settle(&self, id: u64) -> bool {
+        self.outstanding.lock().unwrap().remove(&id).is_some()
+    }
+
+    /// A file the walk produced is now queued: it will get exactly one outcome.
+    fn queue(&self, id: u64, f: &PlannedFile) {
+        self.counters.planned.fetch_add(1, Ordering::Relaxed);
+        self.outstanding
+            .lock()
+            .unwrap()
+            .insert(id, (f.shown(), f.remote_path()));
+        self.events.emit(Event::FileQueued { id, size: f.size });
+    }
+
+    /// Report every queued file that got no outcome (interrupted, or the run stopped first).
+    fn report_not_started(&self) -> u64 {
+        let mut left: Vec<(u64, (String, String))> =
+            self.outstanding.lock().unwrap().drain().collect();
+        left.sort_by_key(|(id, _)| *id);
+        let n = left.len() as u64;
+        for (id, (local, remote_path)) in left {
+            self.events.emit(Event::FileNotStarted {
+                id,
+                local,
+                remote_path,
+            });
+        }
+        n
     }
 
     /// Stop starting work: every other file would fail the same way. Said once.
@@ -340,11 +388,14 @@ impl Engine {
             }
         }
         if self.opts.dry_run {
+            if !self.settle(id) {
+                return Ok(());
+            }
             self.counters.uploaded.fetch_add(1, Ordering::Relaxed);
             self.counters.bytes.fetch_add(f.size, Ordering::Relaxed);
             self.events.emit(Event::WouldUpload {
                 id,
-                local: f.local.display().to_string(),
+                local: f.shown(),
                 remote_path: f.remote_path(),
                 size: f.size,
             });
@@ -384,13 +435,15 @@ impl Engine {
         Ok(())
     }
 
-    fn summary(&self, started: Instant, interrupted: bool) -> Summary {
+    fn summary(&self, started: Instant, interrupted: bool, not_started: u64) -> Summary {
         let c = &self.counters;
         let get = |a: &AtomicU64| a.load(Ordering::Relaxed);
         Summary {
+            planned: get(&c.planned),
             uploaded: get(&c.uploaded),
             skipped: get(&c.skipped),
             failed: get(&c.failed),
+            not_started,
             bytes: get(&c.bytes),
             bytes_sent: get(&c.bytes_sent),
             retries: get(&c.retries),
@@ -398,8 +451,10 @@ impl Engine {
             throttled: self.client.gates().throttled_count().max(get(&c.throttled)),
             folders_created: get(&c.folders),
             symlinks_skipped: get(&c.symlinks),
+            special_skipped: get(&c.special),
             wall: started.elapsed(),
             interrupted,
+            signal: self.cancel.signal(),
             dry_run: self.opts.dry_run,
             fatal: *self.fatal.lock().unwrap(),
             shard: self.opts.shard,
@@ -464,11 +519,11 @@ pub async fn hash_file_with(path: &Path, algo: Algo) -> Result<String, FileError
     })
     .await
     .map_err(|e| FileError::Io {
-        path: path.display().to_string(),
+        path: plan::show(path),
         source: std::io::Error::other(e),
     })?
     .map_err(|source| FileError::Io {
-        path: path.display().to_string(),
+        path: plan::show(path),
         source,
     })
 }
@@ -486,7 +541,7 @@ pub async fn upload(
     // The engine retries under its own budget (and reports each retry): no retries below it.
     let client = client.with_retries(0);
     let limiter = Limiter::new(opts.concurrency);
-    let journal = open_journal(&opts);
+    let journal = open_journal(&opts, &events)?;
     let counters = Counters::default();
     let limits = {
         let r = Retrier {
@@ -504,7 +559,10 @@ pub async fn upload(
             // A server without the endpoint: the documented free-plan values.
             Err(FileError::Api(api)) if api.is_not_found() => Limits::default(),
             Err(FileError::Api(api)) => {
-                return Err(anyhow::Error::new(api).context("reading the upload limits"));
+                return Err(anyhow::Error::new(api).context(format!(
+                    "reading the upload limits from {}",
+                    client.origin()
+                )));
             }
             Err(other) => return Err(anyhow::Error::new(other)),
         }
@@ -526,6 +584,7 @@ pub async fn upload(
         sessions: Arc::new(Semaphore::new(max_sessions)),
         fatal: Mutex::new(None),
         background: Mutex::new(JoinSet::new()),
+        outstanding: Mutex::new(HashMap::new()),
         opts,
     });
 
@@ -537,6 +596,14 @@ pub async fn upload(
     let mut tasks = JoinSet::new();
     let mut next_id = 0u64;
     let dest = engine.opts.dest_clean();
+    // Remote path → the local file that goes there (the first one). A second local file with
+    // the same remote path fails instead of silently replacing the first one's content; the
+    // same file listed again is skipped. Within one directory argument remote paths cannot
+    // repeat (names are unique and carried exactly), so the table is kept only when there are
+    // several sources or a `--files-from` list.
+    let sources = engine.opts.paths.len() + usize::from(engine.opts.files_from.is_some());
+    let mut claimed: Option<HashMap<u64, Box<str>>> =
+        (sources > 1 || engine.opts.files_from.is_some()).then(HashMap::new);
     loop {
         let item = tokio::select! {
             biased;
@@ -546,6 +613,7 @@ pub async fn upload(
         let Some(item) = item else { break };
         match item {
             PlanItem::Error { path, error } => {
+                engine.counters.planned.fetch_add(1, Ordering::Relaxed);
                 engine.counters.failed.fetch_add(1, Ordering::Relaxed);
                 events.emit(Event::FileFailed {
                     id: None,
@@ -557,7 +625,14 @@ pub async fn upload(
             PlanItem::Symlink(p) => {
                 engine.counters.symlinks.fetch_add(1, Ordering::Relaxed);
                 events.emit(Event::SymlinkSkipped {
-                    local: p.display().to_string(),
+                    local: plan::show(&p),
+                });
+            }
+            PlanItem::Special { path, kind } => {
+                engine.counters.special.fetch_add(1, Ordering::Relaxed);
+                events.emit(Event::SpecialSkipped {
+                    local: plan::show(&path),
+                    kind: kind.to_string(),
                 });
             }
             PlanItem::File(f) => {
@@ -569,7 +644,35 @@ pub async fn upload(
                 }
                 next_id += 1;
                 let id = next_id;
-                events.emit(Event::FileQueued { id, size: f.size });
+                engine.queue(id, &f);
+                if let Some(claimed) = &mut claimed {
+                    let remote = f.remote_path();
+                    let local = plan::show(&std::path::absolute(&f.local).unwrap_or_default());
+                    match claimed.entry(remote_key(&remote)) {
+                        std::collections::hash_map::Entry::Occupied(first) => {
+                            if **first.get() == *local {
+                                engine.skipped(
+                                    id,
+                                    &f,
+                                    "listed more than once in this run",
+                                    None,
+                                    None,
+                                );
+                            } else {
+                                let first = first.get().to_string();
+                                engine.failed(
+                                    Some(id),
+                                    &f,
+                                    &FileError::Collision { remote, first },
+                                );
+                            }
+                            continue;
+                        }
+                        std::collections::hash_map::Entry::Vacant(v) => {
+                            v.insert(local.into_boxed_str());
+                        }
+                    }
+                }
                 let journal_done =
                     engine.journal.is_done(&f.local, f.size, f.mtime_ns) && !engine.opts.dry_run;
                 if journal_done && !engine.opts.skipped_node_ids {
@@ -608,16 +711,19 @@ pub async fn upload(
     // process, and stops by itself at its next file (the channel is closed).
 
     // Let the session clean-ups finish (they are quick; bounded so a dead server cannot hold
-    // the run open).
+    // the run open; after a second interrupt, barely at all).
     let mut background = std::mem::take(&mut *engine.background.lock().unwrap());
-    let _ = tokio::time::timeout(std::time::Duration::from_secs(10), async {
+    let bound = if cancel.abort.is_cancelled() { 2 } else { 10 };
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(bound), async {
         while background.join_next().await.is_some() {}
     })
     .await;
     background.abort_all();
 
-    let interrupted = cancel.stop.is_cancelled() && engine.fatal.lock().unwrap().is_none();
-    let summary = engine.summary(started, interrupted);
+    let not_started = engine.report_not_started();
+    let interrupted = cancel.signal().is_some()
+        || (cancel.stop.is_cancelled() && engine.fatal.lock().unwrap().is_none());
+    let summary = engine.summary(started, interrupted, not_started);
     let engine = Arc::into_inner(engine);
     if let Some(engine) = engine {
         let clean = summary.failed == 0 && !summary.interrupted && summary.fatal.is_none();
@@ -627,19 +733,36 @@ pub async fn upload(
     Ok(summary)
 }
 
-fn open_journal(opts: &UploadOptions) -> Journal {
-    if !opts.resume || opts.dry_run {
-        return Journal::disabled();
+/// The key of a remote path in the run's claim table.
+fn remote_key(remote: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    remote.hash(&mut h);
+    h.finish()
+}
+
+/// Open and lock the run's journal. Another run of the same job holding it is a run-level error
+/// (nothing is sent); a journal that cannot be used at all is one warning, and the run goes on
+/// without resume. `--no-resume` still takes the lock (it loads and writes nothing).
+fn open_journal(opts: &UploadOptions, events: &Events) -> anyhow::Result<Journal> {
+    if opts.dry_run {
+        return Ok(Journal::disabled());
     }
+    let warn = |message: String| {
+        if opts.resume {
+            events.emit(Event::Warning { message });
+        }
+    };
     let Some(dir) = opts.journal_dir.clone().or_else(journal::default_dir) else {
-        return Journal::disabled();
+        warn("resume is off for this run: there is no state directory (set XDG_STATE_HOME)".into());
+        return Ok(Journal::disabled());
     };
     let mut sources: Vec<String> = opts
         .paths
         .iter()
         .map(|p| {
             let abs = std::path::absolute(p).unwrap_or_else(|_| p.clone());
-            let mut s = abs.to_string_lossy().into_owned();
+            let mut s = plan::show(&abs);
             if p.to_string_lossy().ends_with('/') && !s.ends_with('/') {
                 s.push('/');
             }
@@ -650,9 +773,7 @@ fn open_journal(opts: &UploadOptions) -> Journal {
         Some(super::FilesFrom::Stdin) => sources.push("files-from:-".into()),
         Some(super::FilesFrom::File(p)) => sources.push(format!(
             "files-from:{}",
-            std::path::absolute(p)
-                .unwrap_or_else(|_| p.clone())
-                .display()
+            plan::show(&std::path::absolute(p).unwrap_or_else(|_| p.clone()))
         )),
         None => {}
     }
@@ -666,7 +787,37 @@ fn open_journal(opts: &UploadOptions) -> Journal {
         &opts.dest_clean(),
         &opts.api_base,
     );
-    Journal::open(&dir, &key, true, true).unwrap_or_else(|_| Journal::disabled())
+    let on_error: journal::OnWriteError = {
+        let events = events.clone();
+        Box::new(move |path, e| {
+            events.emit(Event::Warning {
+                message: format!(
+                    "resume is off for the rest of this run: the journal `{}` cannot be written \
+                     ({e})",
+                    plan::show(path)
+                ),
+            })
+        })
+    };
+    match Journal::open_with(&dir, &key, opts.resume, opts.resume, on_error) {
+        Ok(j) => Ok(j),
+        Err(journal::OpenError::Busy(path)) => Err(crate::exit::Fatal::new(
+            crate::exit::ExitStatus::PartialFailure,
+            format!(
+                "another `fastio upload` of the same paths to the same destination is running \
+                 (its journal `{}` is locked); nothing was sent: let it finish, then run again",
+                plan::show(&path)
+            ),
+        )
+        .into()),
+        Err(journal::OpenError::Io(e)) => {
+            warn(format!(
+                "resume is off for this run: cannot open a journal in `{}` ({e})",
+                plan::show(&dir)
+            ));
+            Ok(Journal::disabled())
+        }
+    }
 }
 
 #[cfg(test)]

@@ -9,7 +9,14 @@
 //!
 //! A rerun skips `done` files whose size and mtime still match, and resumes `open` sessions from
 //! the server's `chunks` map. Lines are written by one thread; a torn last line (kill -9 during a
-//! write) is ignored on load. The file is removed after a clean run.
+//! write) is ignored on load. The file is removed after a clean run, and after any run that left
+//! nothing in it.
+//!
+//! One run at a time: the journal file is locked (`flock`, exclusive) while a run uses it, so a
+//! second run of the same job (same key) is refused ([`OpenError::Busy`]) instead of uploading
+//! everything a second time and writing to a journal the first run is about to remove. The lock
+//! goes with the process (also after `kill -9`). A run that finds the file it locked already
+//! unlinked by the previous holder opens it again.
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -52,6 +59,98 @@ pub struct Journal {
     prior: HashMap<String, FileState>,
     tx: Option<mpsc::Sender<String>>,
     writer: Option<std::thread::JoinHandle<()>>,
+    /// The open journal file, holding the run's lock until the journal is finished.
+    locked: Option<std::fs::File>,
+    /// This run uses the records (not `--no-resume`): a clean finish may remove the file.
+    writes: bool,
+}
+
+/// Why a journal could not be opened.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    /// Another process holds the lock: the same job is running now.
+    #[error("journal `{}` is in use by another run", .0.display())]
+    Busy(PathBuf),
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+}
+
+/// Called (once) when a journal record cannot be written.
+pub type OnWriteError = Box<dyn Fn(&Path, &std::io::Error) + Send>;
+
+/// Try to take the exclusive lock on `file` without waiting: `Ok(false)` when another process
+/// holds it.
+#[cfg(unix)]
+fn try_lock(file: &std::fs::File) -> std::io::Result<bool> {
+    use std::os::unix::io::AsRawFd;
+    // SAFETY: flock(2) on a descriptor we own; no memory is shared with the kernel.
+    let r = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
+    if r == 0 {
+        return Ok(true);
+    }
+    let e = std::io::Error::last_os_error();
+    if e.kind() == std::io::ErrorKind::WouldBlock {
+        Ok(false)
+    } else {
+        Err(e)
+    }
+}
+
+#[cfg(not(unix))]
+fn try_lock(_file: &std::fs::File) -> std::io::Result<bool> {
+    Ok(true)
+}
+
+/// Is `file` (open) still the file at `path`? (The previous holder may have removed it between
+/// our open and our lock.)
+fn still_at(file: &std::fs::File, path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        match (file.metadata(), std::fs::metadata(path)) {
+            (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+            _ => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = file;
+        path.exists()
+    }
+}
+
+/// The locked file's records: as many bytes as it holds now, read from the locked handle (what
+/// a torn or non-UTF-8 tail spoils is skipped line by line).
+fn read_all(file: &std::fs::File) -> std::io::Result<String> {
+    use std::io::{Read, Seek};
+    let len = file.metadata()?.len();
+    let mut r = file;
+    r.seek(std::io::SeekFrom::Start(0))?;
+    let mut bytes = Vec::new();
+    r.take(len).read_to_end(&mut bytes)?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// Open (creating) and lock the journal file at `path`.
+fn open_locked(path: &Path) -> Result<std::fs::File, OpenError> {
+    for _ in 0..8 {
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .read(true)
+            .open(path)?;
+        match try_lock(&file) {
+            Ok(true) => {}
+            Ok(false) => return Err(OpenError::Busy(path.to_path_buf())),
+            // A file system without locks (some network mounts): the journal still works,
+            // only the one-run-at-a-time guard is gone.
+            Err(_) => return Ok(file),
+        }
+        if still_at(&file, path) {
+            return Ok(file);
+        }
+    }
+    Err(OpenError::Busy(path.to_path_buf()))
 }
 
 /// The journal key: a hash of everything that identifies "the same command".
@@ -82,20 +181,33 @@ pub fn default_dir() -> Option<PathBuf> {
     )
 }
 
+/// A file's key in the journal: its absolute path, shown unambiguously (two names that differ
+/// only in bytes that are not UTF-8 keep apart).
 fn path_key(p: &Path) -> String {
-    std::path::absolute(p)
-        .unwrap_or_else(|_| p.to_path_buf())
-        .to_string_lossy()
-        .into_owned()
+    super::plan::show(&std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf()))
 }
 
 impl Journal {
-    /// Open (and load) the journal at `dir/<key>.jsonl`. `write = false` loads nothing and
-    /// writes nothing (`--no-resume`, dry runs).
-    pub fn open(dir: &Path, key: &str, load: bool, write: bool) -> std::io::Result<Journal> {
+    /// Open, lock and (with `load`) read the journal at `dir/<key>.jsonl`; with `write`, this
+    /// run's records are appended to it. `load = write = false` (`--no-resume`) only takes the
+    /// lock. A write error is reported once through `on_error`; later records are dropped.
+    pub fn open(dir: &Path, key: &str, load: bool, write: bool) -> Result<Journal, OpenError> {
+        Journal::open_with(dir, key, load, write, Box::new(|_, _| {}))
+    }
+
+    /// [`Journal::open`] with a handler for write errors.
+    pub fn open_with(
+        dir: &Path,
+        key: &str,
+        load: bool,
+        write: bool,
+        on_error: OnWriteError,
+    ) -> Result<Journal, OpenError> {
         let path = dir.join(format!("{key}.jsonl"));
+        std::fs::create_dir_all(dir)?;
+        let locked = open_locked(&path)?;
         let mut prior: HashMap<String, FileState> = HashMap::new();
-        if load && let Ok(text) = std::fs::read_to_string(&path) {
+        if load && let Ok(text) = read_all(&locked) {
             for line in text.lines() {
                 let Ok(r) = serde_json::from_str::<Record>(line) else {
                     continue;
@@ -126,15 +238,12 @@ impl Journal {
             }
         }
         let (tx, writer) = if write {
-            std::fs::create_dir_all(dir)?;
-            let file = std::fs::OpenOptions::new()
-                .create(true)
-                .append(true)
-                .open(&path)?;
+            let file = locked.try_clone()?;
             let (tx, rx) = mpsc::channel::<String>();
+            let shown = path.clone();
             let writer = std::thread::Builder::new()
                 .name("fastio-journal".into())
-                .spawn(move || write_loop(file, rx))?;
+                .spawn(move || write_loop(file, rx, &shown, on_error))?;
             (Some(tx), Some(writer))
         } else {
             (None, None)
@@ -144,6 +253,8 @@ impl Journal {
             prior,
             tx,
             writer,
+            locked: Some(locked),
+            writes: load || write,
         })
     }
 
@@ -154,6 +265,8 @@ impl Journal {
             prior: HashMap::new(),
             tx: None,
             writer: None,
+            locked: None,
+            writes: false,
         }
     }
 
@@ -208,30 +321,77 @@ impl Journal {
         });
     }
 
-    /// Flush and close. `clean`: the run finished with nothing left to do, so remove the file.
+    /// Flush, close and unlock. `clean`: the run finished with nothing left to do, so remove
+    /// the file; it is also removed when it holds nothing (a run that failed before finishing
+    /// any file, or `--no-resume`), so empty journals do not pile up.
     pub fn finish(mut self, clean: bool) {
+        self.close(clean);
+    }
+
+    fn close(&mut self, clean: bool) {
         self.tx.take();
         if let Some(w) = self.writer.take() {
             let _ = w.join();
         }
-        if clean && !self.path.as_os_str().is_empty() {
-            let _ = std::fs::remove_file(&self.path);
+        // Removed while still locked, so a run waiting on this file sees it gone and reopens.
+        if let Some(file) = self.locked.take() {
+            let empty = file.metadata().is_ok_and(|m| m.len() == 0);
+            // A run that only took the lock (`--no-resume`) leaves an earlier run's records.
+            if (clean && self.writes) || empty {
+                let _ = std::fs::remove_file(&self.path);
+            }
         }
     }
 }
 
-/// Write lines as they come; flush whenever the queue is momentarily empty, so a record is on
-/// disk within moments of the event even when the process is killed later.
-fn write_loop(file: std::fs::File, rx: mpsc::Receiver<String>) {
-    let mut w = std::io::BufWriter::new(file);
-    while let Ok(line) = rx.recv() {
-        let _ = writeln!(w, "{line}");
-        while let Ok(more) = rx.try_recv() {
-            let _ = writeln!(w, "{more}");
-        }
-        let _ = w.flush();
+impl Drop for Journal {
+    /// A run that ends early (an error before its summary) keeps what it wrote, drops an empty
+    /// file, and releases the lock.
+    fn drop(&mut self) {
+        self.close(false);
     }
-    let _ = w.flush();
+}
+
+/// Write lines as they come; flush whenever the queue is momentarily empty, so a record is on
+/// disk within moments of the event even when the process is killed later. The first write
+/// error is reported through `on_error`; after it nothing more is written (a journal with holes
+/// would be worse than none).
+fn write_loop(
+    file: std::fs::File,
+    rx: mpsc::Receiver<String>,
+    path: &Path,
+    on_error: OnWriteError,
+) {
+    let mut w = std::io::BufWriter::new(file);
+    let mut failed = false;
+    let check = |r: std::io::Result<()>, failed: &mut bool| {
+        if let Err(e) = r
+            && !*failed
+        {
+            *failed = true;
+            on_error(path, &e);
+        }
+    };
+    while let Ok(line) = rx.recv() {
+        if failed {
+            continue;
+        }
+        let mut r = writeln!(w, "{line}");
+        while let Ok(more) = rx.try_recv() {
+            if r.is_ok() {
+                r = writeln!(w, "{more}");
+            }
+        }
+        let r = r.and_then(|()| w.flush());
+        check(r, &mut failed);
+    }
+    if !failed {
+        let r = w.flush();
+        check(r, &mut failed);
+    } else {
+        // Drop what is buffered without another (failing) attempt.
+        let (_file, _) = w.into_parts();
+    }
 }
 
 #[cfg(test)]
@@ -275,5 +435,64 @@ mod tests {
         assert_ne!(k, key(&["a".into()], "1", "e", "u"));
         assert_ne!(k, key(&["b".into()], "1", "d", "u"));
         assert_eq!(k, key(&["a".into()], "1", "d", "u"));
+    }
+
+    #[test]
+    fn a_second_open_of_the_same_journal_is_refused_until_the_first_finishes() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = Journal::open(dir.path(), "k", true, true).unwrap();
+        first.record_done(&dir.path().join("a"), 1, 1);
+        match Journal::open(dir.path(), "k", true, true) {
+            Err(OpenError::Busy(p)) => assert!(p.ends_with("k.jsonl")),
+            Err(e) => panic!("{e}"),
+            Ok(_) => panic!("opened twice"),
+        }
+        first.finish(false);
+        let again = Journal::open(dir.path(), "k", true, true).unwrap();
+        assert!(again.is_done(&dir.path().join("a"), 1, 1));
+        again.finish(true);
+        assert!(!dir.path().join("k.jsonl").exists());
+    }
+
+    #[test]
+    fn empty_journals_are_removed_and_write_errors_reported_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let j = Journal::open(dir.path(), "e", true, true).unwrap();
+        drop(j);
+        assert!(
+            !dir.path().join("e.jsonl").exists(),
+            "empty journal removed"
+        );
+        let j = Journal::open(dir.path(), "n", false, false).unwrap();
+        j.finish(false);
+        assert!(!dir.path().join("n.jsonl").exists());
+        // Lock only (`--no-resume`): an earlier run's records stay, even after a clean run.
+        std::fs::write(dir.path().join("n.jsonl"), b"{}\n").unwrap();
+        Journal::open(dir.path(), "n", false, false)
+            .unwrap()
+            .finish(true);
+        assert!(dir.path().join("n.jsonl").exists());
+
+        #[cfg(target_os = "linux")]
+        {
+            use std::sync::{Arc, Mutex};
+            std::os::unix::fs::symlink("/dev/full", dir.path().join("f.jsonl")).unwrap();
+            let seen = Arc::new(Mutex::new(Vec::new()));
+            let s2 = seen.clone();
+            let j = Journal::open_with(
+                dir.path(),
+                "f",
+                true,
+                true,
+                Box::new(move |_, e| s2.lock().unwrap().push(e.to_string())),
+            )
+            .unwrap();
+            for i in 0..3 {
+                j.record_done(&dir.path().join(format!("x{i}")), 1, 1);
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            j.finish(false);
+            assert_eq!(seen.lock().unwrap().len(), 1, "{:?}", seen.lock().unwrap());
+        }
     }
 }

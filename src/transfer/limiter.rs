@@ -160,6 +160,7 @@ impl Retrier<'_> {
                 attempt: *transient,
                 delay,
                 error: err.to_string(),
+                stalled: matches!(err, ApiError::Stalled { .. }),
             });
             return Next::Again(delay);
         }

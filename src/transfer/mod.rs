@@ -88,12 +88,17 @@ pub struct UploadOptions {
 /// Default for [`UploadOptions::assembly_timeout`].
 pub const DEFAULT_ASSEMBLY_TIMEOUT: Duration = Duration::from_secs(30 * 60);
 
-/// What happened to the run as a whole.
+/// What happened to the run as a whole. Every planned file ends in exactly one of `uploaded`,
+/// `skipped`, `failed` and `not_started`: their sum is `planned`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Summary {
+    /// Files the walk produced: queued files plus paths that could not be read or named.
+    pub planned: u64,
     pub uploaded: u64,
     pub skipped: u64,
     pub failed: u64,
+    /// Queued files the run did not finish (interrupted, or the run stopped early).
+    pub not_started: u64,
     /// Bytes of the files uploaded.
     pub bytes: u64,
     /// Bytes actually sent this run (less than `bytes` after a resume).
@@ -103,8 +108,12 @@ pub struct Summary {
     /// Folders created (or, in a dry run, that would be created).
     pub folders_created: u64,
     pub symlinks_skipped: u64,
+    /// FIFOs, sockets and devices met inside a tree (not regular files, not uploaded).
+    pub special_skipped: u64,
     pub wall: Duration,
     pub interrupted: bool,
+    /// The signal that interrupted the run (`libc::SIGINT`, `SIGTERM`, `SIGHUP`), if one did.
+    pub signal: Option<i32>,
     pub dry_run: bool,
     /// Some failure meant nothing could be uploaded (auth, workspace gone): its exit meaning.
     pub fatal: Option<Fatality>,
@@ -163,12 +172,26 @@ pub enum Event {
     },
     /// A symlink that was not followed.
     SymlinkSkipped { local: String },
+    /// A FIFO, socket or device inside a tree: not a regular file, not uploaded.
+    SpecialSkipped { local: String, kind: String },
+    /// A queued file that got no outcome: the run was interrupted or stopped before it was
+    /// done. Sent at the end, before the summary.
+    FileNotStarted {
+        id: u64,
+        local: String,
+        remote_path: String,
+    },
+    /// Something the user should know that changes no outcome (resume is off, and why).
+    Warning { message: String },
     /// A request is retried after `delay`.
     Retry {
         what: String,
         attempt: u32,
         delay: Duration,
         error: String,
+        /// The request stalled (no progress for the stall limit): said even without `-v`, so a
+        /// server that stopped answering is never waited on in silence.
+        stalled: bool,
     },
     /// The server said 429: everyone waits `wait`.
     Throttled { what: String, wait: Duration },
@@ -202,11 +225,25 @@ impl Events {
     }
 }
 
-/// Ctrl-C handling: `stop` = start no new work; `abort` = cancel requests in flight.
+/// Signal handling: `stop` = start no new work; `abort` = cancel requests in flight; `signal`
+/// records which signal (SIGINT, SIGTERM, SIGHUP) asked for it, when one did.
 #[derive(Clone, Default)]
 pub struct Cancel {
     pub stop: tokio_util::sync::CancellationToken,
     pub abort: tokio_util::sync::CancellationToken,
+    signal: std::sync::Arc<std::sync::OnceLock<i32>>,
+}
+
+impl Cancel {
+    /// Record the signal that interrupts the run (the first one counts).
+    pub fn set_signal(&self, signo: i32) {
+        let _ = self.signal.set(signo);
+    }
+
+    /// The signal that interrupted the run, if any.
+    pub fn signal(&self) -> Option<i32> {
+        self.signal.get().copied()
+    }
 }
 
 /// Why one file failed.
@@ -222,6 +259,13 @@ pub enum FileError {
     },
     #[error("`{0}` changed while being sent (size or modification time)")]
     Changed(String),
+    /// Another local file of this run goes to the same remote path: not sent, so neither
+    /// replaces the other's content.
+    #[error(
+        "`{first}` also goes to `{remote}` in this run; not uploaded, so one local file does \
+         not replace the other (rename one, or upload them to different folders)"
+    )]
+    Collision { remote: String, first: String },
     #[error("server refused the upload: {0}")]
     Server(String),
     #[error("verification failed: {0}")]
@@ -242,6 +286,8 @@ impl FileError {
             FileError::Api(e) if e.is_auth() => Some(Fatality::Auth),
             FileError::Api(e) if e.is_unreachable() => Some(Fatality::Unavailable),
             FileError::Api(crate::api::ApiError::Decode { .. }) => Some(Fatality::Unavailable),
+            // A 5xx that outlasted the retries: the server could not serve the request.
+            FileError::Api(e) if e.is_transient() => Some(Fatality::Unavailable),
             FileError::WorkspaceMissing(_) => Some(Fatality::Unavailable),
             _ => None,
         }

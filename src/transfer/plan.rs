@@ -10,7 +10,17 @@
 //! Filters (`--include`/`--exclude`, globset, `*` stays inside one path segment, `**` crosses
 //! them) apply to paths relative to the argument; a pattern without `/` also matches the base
 //! name at any depth. Excluded folders are not descended into.
+//!
+//! Names: every segment of a remote path (the file's name and each folder above it that the
+//! walk names) must be something the protocol can carry: valid UTF-8, no control character
+//! (U+0000–U+001F, U+007F–U+009F), no `/` or `\`, at most 255 characters ([`check_name`]). A
+//! file whose remote path breaks that rule fails alone, here, before anything is sent; its
+//! siblings go on. Two invalid names can therefore never collapse into one remote name.
+//!
+//! Only regular files are uploaded: symlinks (unless followed) and FIFOs, sockets and devices met
+//! inside a tree are listed as skipped.
 
+use std::ffi::OsStr;
 use std::io::BufRead;
 use std::path::{Component, Path, PathBuf};
 use std::time::UNIX_EPOCH;
@@ -36,6 +46,11 @@ impl PlannedFile {
     pub fn remote_path(&self) -> String {
         remote_join(&self.remote_dir, &self.name)
     }
+
+    /// The local path as text for events and messages ([`show`]).
+    pub fn shown(&self) -> String {
+        show(&self.local)
+    }
 }
 
 /// `a` + `b` with one `/` between (either may be empty).
@@ -53,6 +68,11 @@ pub enum PlanItem {
     File(PlannedFile),
     /// A symlink not followed.
     Symlink(PathBuf),
+    /// A FIFO, socket or device inside a tree: not a regular file, so not uploaded.
+    Special {
+        path: PathBuf,
+        kind: &'static str,
+    },
     /// A path that could not be read: named, with the reason.
     Error {
         path: String,
@@ -134,7 +154,120 @@ fn slash_path(rel: &Path) -> String {
 }
 
 fn display(p: &Path) -> String {
-    p.display().to_string()
+    show(p)
+}
+
+/// A local path as text, unambiguously: valid UTF-8 as it is, every byte that is not shown as
+/// `\xNN` (so two names differing only in invalid bytes never print alike). Control characters
+/// are kept: the terminal printer escapes them, JSON escapes them itself.
+pub fn show(p: &Path) -> String {
+    show_os(p.as_os_str())
+}
+
+#[cfg(unix)]
+fn show_os(s: &OsStr) -> String {
+    use std::os::unix::ffi::OsStrExt;
+    let mut bytes = s.as_bytes();
+    let mut out = String::with_capacity(bytes.len());
+    loop {
+        match std::str::from_utf8(bytes) {
+            Ok(rest) => {
+                out.push_str(rest);
+                return out;
+            }
+            Err(e) => {
+                let (good, bad) = bytes.split_at(e.valid_up_to());
+                out.push_str(std::str::from_utf8(good).expect("checked valid"));
+                let n = e.error_len().unwrap_or(bad.len());
+                for b in &bad[..n] {
+                    out.push_str(&format!("\\x{b:02X}"));
+                }
+                bytes = &bad[n..];
+            }
+        }
+    }
+}
+
+#[cfg(not(unix))]
+fn show_os(s: &OsStr) -> String {
+    s.to_string_lossy().into_owned()
+}
+
+/// Longest remote name, in characters.
+pub const NAME_MAX_CHARS: usize = 255;
+
+/// A control character as `U+XXXX`.
+fn codepoint(c: char) -> String {
+    format!("U+{:04X}", c as u32)
+}
+
+/// The remote form of one local name (a file's, or a folder's when `folder`), or why the
+/// protocol cannot carry it.
+pub fn check_name(name: &OsStr, folder: bool) -> Result<String, String> {
+    let what = if folder { "folder name" } else { "name" };
+    let Some(text) = name.to_str() else {
+        return Err(format!(
+            "{what} `{}` is not valid UTF-8: remote names are Unicode text, so it cannot be \
+             stored under its own name (rename it)",
+            show_os(name)
+        ));
+    };
+    if let Some(c) = text.chars().find(|c| c.is_control()) {
+        return Err(format!(
+            "{what} `{text}` contains the control character {}, which is not allowed in remote \
+             names (rename it)",
+            codepoint(c)
+        ));
+    }
+    if let Some(c) = text.chars().find(|c| matches!(c, '/' | '\\')) {
+        return Err(format!(
+            "{what} `{text}` contains `{c}`, which is not allowed in remote names (rename it)"
+        ));
+    }
+    let n = text.chars().count();
+    if n > NAME_MAX_CHARS {
+        return Err(format!(
+            "{what} is {n} characters long; remote names are at most {NAME_MAX_CHARS} (rename it)"
+        ));
+    }
+    Ok(text.to_string())
+}
+
+/// The remote folder path for the local folders of `rel` (every normal component), checked.
+fn remote_dirs(rel: &Path) -> Result<String, String> {
+    let mut out = String::new();
+    for c in rel.components() {
+        if let Component::Normal(seg) = c {
+            let seg = check_name(seg, true)?;
+            if !out.is_empty() {
+                out.push('/');
+            }
+            out.push_str(&seg);
+        }
+    }
+    Ok(out)
+}
+
+/// What kind of non-regular file this is (for the "skipped" line).
+fn special_kind(ft: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if ft.is_fifo() {
+            return "a FIFO";
+        }
+        if ft.is_socket() {
+            return "a socket";
+        }
+        if ft.is_block_device() {
+            return "a block device";
+        }
+        if ft.is_char_device() {
+            return "a character device";
+        }
+    }
+    let _ = ft;
+    "not a regular file"
 }
 
 /// Does the argument end in a path separator (upload the directory's contents)?
@@ -143,16 +276,16 @@ pub(crate) fn has_trailing_slash(p: &Path) -> bool {
     s.len() > 1 && (s.ends_with('/') || s.ends_with(std::path::MAIN_SEPARATOR))
 }
 
-/// The name a directory argument gets remotely (`.` → the current folder's name).
-pub(crate) fn dir_name(p: &Path) -> Option<String> {
+/// The name a directory argument gets remotely (`.` → the current folder's name), checked.
+pub(crate) fn dir_name(p: &Path) -> Option<Result<String, String>> {
     match p.file_name() {
         Some(n) if p.components().next_back() != Some(Component::ParentDir) => {
-            Some(n.to_string_lossy().into_owned())
+            Some(check_name(n, true))
         }
         _ => std::fs::canonicalize(p)
             .ok()?
             .file_name()
-            .map(|n| n.to_string_lossy().into_owned()),
+            .map(|n| check_name(n, true)),
     }
 }
 
@@ -196,29 +329,37 @@ impl Walker<'_> {
             let Some(name) = path.file_name() else {
                 return self.error(path, "not a file name");
             };
+            let name = match check_name(name, false) {
+                Ok(n) => n,
+                Err(why) => return self.error(path, why),
+            };
             return self.send(PlanItem::File(PlannedFile {
                 local: path.to_path_buf(),
                 remote_dir: remote_parent.to_string(),
-                name: name.to_string_lossy().into_owned(),
+                name,
                 size: meta.len(),
                 mtime_ns: mtime_ns(&meta),
             }));
         }
         if !meta.is_dir() {
-            return self.error(path, "not a regular file or directory");
+            let kind = special_kind(&meta.file_type());
+            return self.error(path, format!("{kind}: not a regular file or directory"));
         }
         let base = if has_trailing_slash(path) {
-            remote_parent.to_string()
+            Ok(remote_parent.to_string())
         } else {
             match dir_name(path) {
-                Some(n) => remote_join(remote_parent, &n),
-                None => remote_parent.to_string(),
+                Some(Ok(n)) => Ok(remote_join(remote_parent, &n)),
+                Some(Err(why)) => Err(why),
+                None => Ok(remote_parent.to_string()),
             }
         };
         self.walk_dir(path, &base)
     }
 
-    fn walk_dir(&self, root: &Path, base: &str) -> bool {
+    /// Walk a directory argument whose files land under `base` (or, when its own name cannot
+    /// be carried, fail each of them with that reason).
+    fn walk_dir(&self, root: &Path, base: &Result<String, String>) -> bool {
         let walk = walkdir::WalkDir::new(root)
             .min_depth(1)
             .follow_links(self.opts.follow_symlinks)
@@ -260,8 +401,19 @@ impl Walker<'_> {
                 }
                 continue;
             }
-            let rel = slash_path(entry.path().strip_prefix(root).unwrap_or(entry.path()));
-            if !ft.is_file() || !self.filters.wants_file(&rel) {
+            let rel_path = entry.path().strip_prefix(root).unwrap_or(entry.path());
+            let rel = slash_path(rel_path);
+            if !self.filters.wants_file(&rel) {
+                continue;
+            }
+            if !ft.is_file() {
+                let item = PlanItem::Special {
+                    path: entry.path().to_path_buf(),
+                    kind: special_kind(&ft),
+                };
+                if !self.send(item) {
+                    return false;
+                }
                 continue;
             }
             let meta = match entry.metadata() {
@@ -273,14 +425,25 @@ impl Walker<'_> {
                     continue;
                 }
             };
-            let remote_dir = match rel.rsplit_once('/') {
-                Some((dir, _)) => remote_join(base, dir),
-                None => base.to_string(),
+            // Every segment of the remote path must be carried as it is.
+            let checked = base.clone().and_then(|base| {
+                let dirs = remote_dirs(rel_path.parent().unwrap_or(Path::new("")))?;
+                let name = check_name(entry.file_name(), false)?;
+                Ok((remote_join(&base, &dirs), name))
+            });
+            let (remote_dir, name) = match checked {
+                Ok(v) => v,
+                Err(why) => {
+                    if !self.error(entry.path(), why) {
+                        return false;
+                    }
+                    continue;
+                }
             };
             let ok = self.send(PlanItem::File(PlannedFile {
                 local: entry.path().to_path_buf(),
                 remote_dir,
-                name: entry.file_name().to_string_lossy().into_owned(),
+                name,
                 size: meta.len(),
                 mtime_ns: mtime_ns(&meta),
             }));
@@ -316,7 +479,15 @@ impl Walker<'_> {
                 continue;
             }
             let path = bytes_to_path(raw);
-            let parent = entry_remote_parent(&path);
+            let parent = match entry_remote_parent(&path) {
+                Ok(p) => p,
+                Err(why) => {
+                    if !self.error(&path, why) {
+                        return false;
+                    }
+                    continue;
+                }
+            };
             let remote_parent = remote_join(&self.opts.dest_clean(), &parent);
             if !self.source(&path, &remote_parent) {
                 return false;
@@ -339,11 +510,11 @@ fn bytes_to_path(raw: Vec<u8>) -> PathBuf {
 
 /// The remote folder a `--files-from` entry keeps: its relative parent, or nothing for absolute
 /// paths and paths climbing out with `..`.
-fn entry_remote_parent(path: &Path) -> String {
+fn entry_remote_parent(path: &Path) -> Result<String, String> {
     if path.is_absolute() || path.components().any(|c| c == Component::ParentDir) {
-        return String::new();
+        return Ok(String::new());
     }
-    path.parent().map(slash_path).unwrap_or_default()
+    path.parent().map(remote_dirs).unwrap_or(Ok(String::new()))
 }
 
 fn io_reason(e: &std::io::Error) -> String {
@@ -413,13 +584,46 @@ mod tests {
 
     #[test]
     fn files_from_entries_keep_relative_folders() {
-        assert_eq!(entry_remote_parent(Path::new("./a/b.csv")), "a");
-        assert_eq!(entry_remote_parent(Path::new("b.csv")), "");
-        assert_eq!(entry_remote_parent(Path::new("/x/b.csv")), "");
-        assert_eq!(entry_remote_parent(Path::new("../b.csv")), "");
+        assert_eq!(entry_remote_parent(Path::new("./a/b.csv")).unwrap(), "a");
+        assert_eq!(entry_remote_parent(Path::new("b.csv")).unwrap(), "");
+        assert_eq!(entry_remote_parent(Path::new("/x/b.csv")).unwrap(), "");
+        assert_eq!(entry_remote_parent(Path::new("../b.csv")).unwrap(), "");
+        assert!(entry_remote_parent(Path::new("a\tb/c.csv")).is_err());
         assert!(has_trailing_slash(Path::new("photos/")));
         assert!(!has_trailing_slash(Path::new("photos")));
         assert_eq!(remote_join("", "a"), "a");
         assert_eq!(remote_join("x/y", "a"), "x/y/a");
+    }
+
+    #[test]
+    fn names_the_protocol_cannot_carry_are_refused_with_the_reason() {
+        let ok = |n: &str| check_name(OsStr::new(n), false);
+        assert_eq!(ok("caf\u{e9} 🚀.txt").unwrap(), "caf\u{e9} 🚀.txt");
+        for (bad, why) in [
+            ("a\nb", "U+000A"),
+            ("a\rb", "U+000D"),
+            ("a\u{1}b", "U+0001"),
+            ("a\u{1b}[31mb", "U+001B"),
+            ("a\u{7f}", "U+007F"),
+            ("a\\b", "`\\`"),
+        ] {
+            let e = ok(bad).unwrap_err();
+            assert!(e.contains(why) && e.contains("not allowed"), "{bad:?}: {e}");
+        }
+        assert!(ok(&"x".repeat(255)).is_ok());
+        assert!(ok(&"x".repeat(256)).unwrap_err().contains("256 characters"));
+        #[cfg(unix)]
+        {
+            use std::os::unix::ffi::OsStrExt;
+            let a = OsStr::from_bytes(b"bad\xff.txt");
+            let b = OsStr::from_bytes(b"bad\xfe.txt");
+            let (ea, eb) = (
+                check_name(a, false).unwrap_err(),
+                check_name(b, false).unwrap_err(),
+            );
+            assert!(ea.contains("bad\\xFF.txt") && ea.contains("UTF-8"), "{ea}");
+            assert_ne!(ea, eb);
+            assert_eq!(show(Path::new(a)), "bad\\xFF.txt");
+        }
     }
 }

@@ -10,7 +10,7 @@
 //! A server that refuses stream sessions (a 4xx other than auth, 413 and 429 on the session
 //! create) gets standard input spooled to a temporary file (same bounded memory, removed
 //! afterwards), which is then uploaded like any file: in chunks, resumable within the run,
-//! verified. Nothing here prints; the caller's `notice` hears about the fallback.
+//! verified. Nothing here prints: the fallback is announced with an [`Event::Warning`].
 
 use std::io::Read;
 use std::path::PathBuf;
@@ -136,7 +136,6 @@ pub async fn upload_stdin(
     input: Box<dyn Read + Send>,
     events: Events,
     cancel: Cancel,
-    notice: &(dyn Fn(&str) + Send + Sync),
 ) -> anyhow::Result<(Summary, Mode)> {
     let started = Instant::now();
     let dest = crate::api::folders::split_remote_path(&opts.dest)
@@ -148,7 +147,7 @@ pub async fn upload_stdin(
         Ok(id) => id,
         Err(e) => {
             return Ok((
-                fail_run(&events, &remote_path, e.into(), started),
+                fail_run(&events, &remote_path, e.into(), started, &cancel),
                 Mode::Stream,
             ));
         }
@@ -164,16 +163,18 @@ pub async fn upload_stdin(
     let session = match session {
         Ok(id) => id,
         Err(e) if refuses_streams(&e) => {
-            notice(&format!(
-                "the server refused a stream upload ({e}); spooling standard input to a \
-                 temporary file and uploading that"
-            ));
+            events.emit(Event::Warning {
+                message: format!(
+                    "the server refused a stream upload ({e}); spooling standard input to a \
+                     temporary file and uploading that"
+                ),
+            });
             let s = spooled(client, &opts, input, events, cancel).await?;
             return Ok((s, Mode::Spooled));
         }
         Err(e) => {
             return Ok((
-                fail_run(&events, &remote_path, e.into(), started),
+                fail_run(&events, &remote_path, e.into(), started, &cancel),
                 Mode::Stream,
             ));
         }
@@ -200,9 +201,21 @@ pub async fn upload_stdin(
 }
 
 /// Report the one file as failed and return the run's summary.
-fn fail_run(events: &Events, remote_path: &str, err: FileError, started: Instant) -> Summary {
-    let interrupted = matches!(err, FileError::Cancelled);
-    if !interrupted {
+fn fail_run(
+    events: &Events,
+    remote_path: &str,
+    err: FileError,
+    started: Instant,
+    cancel: &Cancel,
+) -> Summary {
+    let interrupted = matches!(err, FileError::Cancelled) || cancel.stop.is_cancelled();
+    if interrupted {
+        events.emit(Event::FileNotStarted {
+            id: 1,
+            local: STDIN_LOCAL.into(),
+            remote_path: remote_path.to_string(),
+        });
+    } else {
         events.emit(Event::FileFailed {
             id: Some(1),
             local: STDIN_LOCAL.into(),
@@ -211,8 +224,11 @@ fn fail_run(events: &Events, remote_path: &str, err: FileError, started: Instant
         });
     }
     let s = Summary {
+        planned: 1,
         failed: u64::from(!interrupted),
+        not_started: u64::from(interrupted),
         interrupted,
+        signal: cancel.signal(),
         fatal: err.fatality(),
         wall: started.elapsed(),
         ..Default::default()
@@ -269,7 +285,7 @@ async fn streamed(
                 path: STDIN_LOCAL.into(),
                 source: e,
             };
-            return fail_run(events, remote_path, err, started);
+            return fail_run(events, remote_path, err, started, cancel);
         }
     };
 
@@ -293,6 +309,7 @@ async fn streamed(
                     attempt: retries as u32,
                     delay,
                     error: e.to_string(),
+                    stalled: matches!(e, ApiError::Stalled { .. }),
                 });
                 tokio::time::sleep(delay).await;
             }
@@ -314,11 +331,11 @@ async fn streamed(
     };
     let pumped = match (pumped, sent) {
         (Some(Err(PumpError::Closed)), Err(e)) | (None, Err(e)) => {
-            return fail_run(events, remote_path, e, started);
+            return fail_run(events, remote_path, e, started, cancel);
         }
         (Some(Err(PumpError::Closed)), Ok(_)) | (None, Ok(_)) => {
             let err = FileError::Server("the stream upload ended before standard input".into());
-            return fail_run(events, remote_path, err, started);
+            return fail_run(events, remote_path, err, started, cancel);
         }
         (Some(Err(e @ (PumpError::Read(_) | PumpError::TooLarge(_)))), _) => {
             return fail_run(
@@ -326,14 +343,15 @@ async fn streamed(
                 remote_path,
                 FileError::Server(e.to_string()),
                 started,
+                cancel,
             );
         }
-        (Some(Ok(_)), Err(e)) => return fail_run(events, remote_path, e, started),
+        (Some(Ok(_)), Err(e)) => return fail_run(events, remote_path, e, started, cancel),
         (Some(Ok(p)), Ok(_)) => p,
     };
     let node_id = match stored_node(client, opts, folder_id, session, &pumped, cancel).await {
         Ok(n) => n,
-        Err(e) => return fail_run(events, remote_path, e, started),
+        Err(e) => return fail_run(events, remote_path, e, started, cancel),
     };
     events.emit(Event::FileDone {
         id: 1,
@@ -346,6 +364,7 @@ async fn streamed(
         upload_id: Some(session.to_string()),
     });
     let s = Summary {
+        planned: 1,
         uploaded: 1,
         bytes: pumped.size,
         bytes_sent: pumped.size,
@@ -484,7 +503,7 @@ async fn spooled(
                 path: std::env::temp_dir().display().to_string(),
                 source,
             };
-            return Ok(fail_run(&events, &remote_path, err, started));
+            return Ok(fail_run(&events, &remote_path, err, started, &cancel));
         }
     };
     let file = dir.0.join(&opts.name);
@@ -516,11 +535,12 @@ async fn spooled(
                 &remote_path,
                 FileError::Cancelled,
                 started,
+                &cancel,
             ));
         }
         Ok(Err(e)) => {
             let err = FileError::Server(e.to_string());
-            return Ok(fail_run(&events, &remote_path, err, started));
+            return Ok(fail_run(&events, &remote_path, err, started, &cancel));
         }
         Err(e) => return Err(anyhow::anyhow!("spooling standard input: {e}")),
     }

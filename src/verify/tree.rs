@@ -64,7 +64,7 @@ pub async fn verify_tree(client: &Client, opts: &TreeOptions) -> anyhow::Result<
                     None => checks.push(Check {
                         status: Status::Missing,
                         remote_path,
-                        local: Some(f.local.display().to_string()),
+                        local: Some(f.shown()),
                         node_id: None,
                         size: Some(f.size),
                         detail: "not on the server".into(),
@@ -80,8 +80,9 @@ pub async fn verify_tree(client: &Client, opts: &TreeOptions) -> anyhow::Result<
                 size: None,
                 detail: format!("cannot read the local file: {error}"),
             }),
-            // Uploads skip symlinks unless followed: so does the comparison.
-            PlanItem::Symlink(_) => {}
+            // Uploads skip symlinks (unless followed) and FIFOs, sockets, devices: so does the
+            // comparison.
+            PlanItem::Symlink(_) | PlanItem::Special { .. } => {}
         }
     }
     let _ = tokio::task::spawn_blocking(move || walker.join()).await;
@@ -124,8 +125,8 @@ fn remote_bases(paths: &[PathBuf], dest: &str) -> Vec<String> {
             dest.to_string()
         } else {
             match plan::dir_name(p) {
-                Some(n) => plan::remote_join(dest, &n),
-                None => dest.to_string(),
+                Some(Ok(n)) => plan::remote_join(dest, &n),
+                _ => dest.to_string(),
             }
         };
         if !out.contains(&base) {
@@ -139,7 +140,7 @@ async fn compare(f: PlannedFile, node: Node) -> Check {
     let mut c = Check {
         status: Status::Ok,
         remote_path: f.remote_path(),
-        local: Some(f.local.display().to_string()),
+        local: Some(f.shown()),
         node_id: Some(node.id.clone()),
         size: Some(f.size),
         detail: String::new(),

@@ -1,0 +1,176 @@
+//! The OS keyring, for real: API-key login stored in and read back from the store the machine
+//! has (Secret Service under `.ci/keyring-env`, the kernel keyutils store otherwise), the kernel
+//! store on its own, and the one-line refusal when no store is available.
+
+use crate::auth_support;
+
+use std::io::Write;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use auth_support::World;
+use fastio::auth::store::{Backend, Store, StoredCredential};
+use secrecy::{ExposeSecret, SecretString};
+
+fn login_with_key(world: &World, env: &[(&str, &str)], key: &str) -> std::process::Output {
+    let mut cmd = world.cmd();
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd
+        .args(["login", "--api-key"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The child may refuse before reading stdin; a closed pipe is fine then.
+    let _ = child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(format!("{key}\n").as_bytes());
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn api_key_login_lands_in_the_os_keyring_and_logout_removes_it() {
+    let world = World::new(Duration::from_secs(3600));
+    let store = world.store();
+    if std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some() {
+        // Under .ci/keyring-env a Secret Service runs, and `auto` must pick it.
+        assert_eq!(store.backend(), Backend::SecretService);
+    }
+    eprintln!("keyring backend under test: {}", store.backend());
+
+    let out = login_with_key(&world, &[], &world.emu.api_key);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains(&format!("{}", store.backend())), "{stderr}");
+
+    // Read back from the OS store by this (separate) process.
+    match store.load().unwrap() {
+        Some(StoredCredential::ApiKey { api_base, key }) => {
+            assert_eq!(api_base, world.emu.base_url);
+            assert_eq!(key.expose_secret(), world.emu.api_key);
+        }
+        other => panic!("expected the API key, got {other:?}"),
+    }
+    // Nothing secret in any file under the isolated home.
+    for entry in walkdir::WalkDir::new(world.home.path()) {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file() {
+            let bytes = std::fs::read(entry.path()).unwrap();
+            assert!(
+                !String::from_utf8_lossy(&bytes).contains(&world.emu.api_key),
+                "the key was written to {}",
+                entry.path().display()
+            );
+        }
+    }
+
+    let out = world.cmd().arg("whoami").output().unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains(&world.emu.state().default_user_id));
+
+    let out = world.cmd().arg("logout").output().unwrap();
+    assert!(out.status.success());
+    assert!(store.load().unwrap().is_none());
+}
+
+#[test]
+fn kernel_keyutils_store_round_trip() {
+    let profile = format!("test-ku-{}", hex::encode(rand::random::<[u8; 6]>()));
+    let store = Store::with_backend(Backend::Keyutils, &profile);
+    assert!(store.load().unwrap().is_none());
+    let cred = StoredCredential::ApiKey {
+        api_base: "http://127.0.0.1:1/current".into(),
+        key: SecretString::from("fio_kernel_store_test_key"),
+    };
+    store.save(&cred).unwrap();
+    // Replacing keeps one entry.
+    store.save(&cred).unwrap();
+    match store.load().unwrap() {
+        Some(StoredCredential::ApiKey { key, .. }) => {
+            assert_eq!(key.expose_secret(), "fio_kernel_store_test_key")
+        }
+        other => panic!("{other:?}"),
+    }
+    // Another process sees it: the binary, told to use the kernel store.
+    let mut world = World::new(Duration::from_secs(3600));
+    world.profile = profile.clone();
+    let out = world
+        .cmd_no_base()
+        .env("FASTIO_KEYRING", "keyutils")
+        .args(["--api-base", "http://127.0.0.1:9/current"])
+        .arg("whoami")
+        .output()
+        .unwrap();
+    // It finds the entry and refuses to send it to another server than the one it is for.
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert!(
+        stderr.contains("is logged in to http://127.0.0.1:1/current"),
+        "{stderr}"
+    );
+
+    assert!(store.delete().unwrap());
+    assert!(!store.delete().unwrap());
+    assert!(store.load().unwrap().is_none());
+}
+
+#[test]
+fn without_any_keyring_login_says_so_in_one_line() {
+    let world = World::new(Duration::from_secs(3600));
+    // Secret Service demanded, but the session bus address leads nowhere: no store available.
+    let env = [
+        ("FASTIO_KEYRING", "secret-service"),
+        (
+            "DBUS_SESSION_BUS_ADDRESS",
+            "unix:path=/nonexistent/fastio-test-bus",
+        ),
+    ];
+    let started = Instant::now();
+    let out = login_with_key(&world, &env, &world.emu.api_key);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("no OS keyring is available"), "{stderr}");
+    assert!(stderr.contains("FASTIO_API_KEY"), "{stderr}");
+    assert!(!stderr.contains(&world.emu.api_key));
+    eprintln!("refusal took {:?}", started.elapsed());
+
+    // No plaintext fallback anywhere under HOME.
+    for entry in walkdir::WalkDir::new(world.home.path()) {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file() {
+            let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
+            assert!(
+                !text.contains(&world.emu.api_key),
+                "{}",
+                entry.path().display()
+            );
+        }
+    }
+
+    // Commands needing a credential say the same; FASTIO_API_KEY works without any keyring.
+    let mut cmd = world.cmd();
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.arg("whoami").output().unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no OS keyring is available"));
+
+    let mut cmd = world.cmd();
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd
+        .env("FASTIO_API_KEY", &world.emu.api_key)
+        .arg("whoami")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("FASTIO_API_KEY"));
+}

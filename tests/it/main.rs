@@ -1,0 +1,75 @@
+//! The integration tests, one binary: a module per area, driving the `fastio` binary (and
+//! the library) against the emulator on loopback, and shared support modules.
+//!
+//! `cargo test --test it upload_tree::` runs one area.
+
+#[cfg(feature = "emulator")]
+mod auth_support;
+#[cfg(feature = "emulator")]
+mod emulator_support;
+#[cfg(feature = "emulator")]
+mod more_support;
+#[cfg(feature = "emulator")]
+mod upload_support;
+
+#[cfg(feature = "emulator")]
+mod ask_cli;
+#[cfg(feature = "emulator")]
+mod auth_emulator;
+#[cfg(feature = "emulator")]
+mod auth_keyring;
+#[cfg(feature = "emulator")]
+mod auth_login;
+#[cfg(feature = "emulator")]
+mod auth_refresh;
+#[cfg(feature = "emulator")]
+mod auth_session;
+#[cfg(feature = "emulator")]
+mod doctor;
+#[cfg(feature = "emulator")]
+mod emulator_basics;
+#[cfg(feature = "emulator")]
+mod emulator_compat;
+#[cfg(feature = "emulator")]
+mod emulator_ops;
+#[cfg(feature = "emulator")]
+mod emulator_stream;
+#[cfg(feature = "emulator")]
+mod emulator_uploads;
+#[cfg(feature = "emulator")]
+mod emulator_variants;
+mod generated;
+#[cfg(feature = "emulator")]
+mod import_url_cli;
+#[cfg(feature = "emulator")]
+mod live_api;
+#[cfg(feature = "emulator")]
+mod lock_cli;
+#[cfg(feature = "emulator")]
+mod lock_upload;
+#[cfg(feature = "emulator")]
+mod proof_ci;
+#[cfg(feature = "emulator")]
+mod proof_receipt;
+#[cfg(feature = "emulator")]
+mod proof_stdin;
+#[cfg(feature = "emulator")]
+mod proof_verify;
+#[cfg(feature = "emulator")]
+mod upload_api;
+#[cfg(feature = "emulator")]
+mod upload_faults;
+#[cfg(feature = "emulator")]
+mod upload_inputs;
+#[cfg(feature = "emulator")]
+mod upload_names;
+#[cfg(feature = "emulator")]
+mod upload_output;
+#[cfg(feature = "emulator")]
+mod upload_resume;
+#[cfg(feature = "emulator")]
+mod upload_retry;
+#[cfg(feature = "emulator")]
+mod upload_runs;
+#[cfg(feature = "emulator")]
+mod upload_tree;
