@@ -230,18 +230,12 @@ fn stdin_mode(args: &UploadArgs) -> Result<bool, Fatal> {
             "uploading standard input (`-`) needs --name NAME for the remote file",
         ));
     };
-    if name.is_empty()
-        || name.chars().count() > 255
-        || name.contains(['/', '\\'])
-        || name.chars().any(char::is_control)
-        || name == "."
-        || name == ".."
-    {
-        return Err(Fatal::usage(format!(
-            "--name `{}`: a file name of 1-255 characters without `/` or `\\`",
-            output::escape(name)
-        )));
+    if name.is_empty() || name == "." || name == ".." {
+        return Err(Fatal::usage(format!("--name `{name}`: not a file name")));
     }
+    // The same rules as names found in a tree.
+    transfer::plan::check_name(std::ffi::OsStr::new(name), false)
+        .map_err(|why| Fatal::usage(format!("--name: {why}")))?;
     if args.dry_run {
         return Err(Fatal::usage("--dry-run cannot be used with standard input"));
     }
