@@ -40,6 +40,7 @@ Register-ArgumentCompleter -Native -CommandName 'fastio' -ScriptBlock {
             [CompletionResult]::new('logout', 'logout', [CompletionResultType]::ParameterValue, 'Remove a profile''s stored credentials and revoke its OAuth session')
             [CompletionResult]::new('whoami', 'whoami', [CompletionResultType]::ParameterValue, 'Show which credential is in use and who it belongs to')
             [CompletionResult]::new('upload', 'upload', [CompletionResultType]::ParameterValue, 'Upload files and folder trees, concurrently and resumably')
+            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check that what a receipt (or a local tree) says was stored is on the server')
             [CompletionResult]::new('import-url', 'import-url', [CompletionResultType]::ParameterValue, 'Import files from URLs on the server side')
             [CompletionResult]::new('lock', 'lock', [CompletionResultType]::ParameterValue, 'File and folder locks for coordinating several writers')
             [CompletionResult]::new('ask', 'ask', [CompletionResultType]::ParameterValue, 'Ask a question about workspace files; the answer comes with citations')
@@ -116,6 +117,11 @@ Register-ArgumentCompleter -Native -CommandName 'fastio' -ScriptBlock {
             [CompletionResult]::new('--if-changed', '--if-changed', [CompletionResultType]::ParameterName, 'How to decide a remote file is identical and can be skipped')
             [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retries per request for 5xx, stalls, timeouts and connection errors')
             [CompletionResult]::new('--assembly-timeout', '--assembly-timeout', [CompletionResultType]::ParameterName, 'Fail a file whose upload session is not stored this long after its last chunk')
+            [CompletionResult]::new('--receipt', '--receipt', [CompletionResultType]::ParameterName, 'Write a receipt: one JSON line per stored file (node id, size, SHA-256), as they finish')
+            [CompletionResult]::new('--shard', '--shard', [CompletionResultType]::ParameterName, 'Upload only shard I of N of the files (1-based; a stable hash of each file''s path)')
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'With `-` (standard input): the remote file name')
+            [CompletionResult]::new('--max-size', '--max-size', [CompletionResultType]::ParameterName, 'With `-`: refuse standard input longer than this (e.g. 10GB); also sent to the server')
+            [CompletionResult]::new('--ci', '--ci', [CompletionResultType]::ParameterName, 'CI-native output: annotations, folded progress and a step summary in GitHub Actions')
             [CompletionResult]::new('--api-base', '--api-base', [CompletionResultType]::ParameterName, 'API base URL [env: FASTIO_API_BASE] [default: https://api.fast.io/current]')
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Access token or API key to use (see the credential order in --help)')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Credential and settings profile')
@@ -130,6 +136,30 @@ Register-ArgumentCompleter -Native -CommandName 'fastio' -ScriptBlock {
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Show what would be uploaded, skipped and created, using read-only calls only')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show what would be uploaded, skipped and created, using read-only calls only')
             [CompletionResult]::new('--lock', '--lock', [CompletionResultType]::ParameterName, 'Lock the destination folder for the whole upload')
+            [CompletionResult]::new('--emulator', '--emulator', [CompletionResultType]::ParameterName, 'Run against a local emulator started inside this process (no account needed)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output: NDJSON events on stdout')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr (repeat for more)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'fastio;verify' {
+            [CompletionResult]::new('--receipt', '--receipt', [CompletionResultType]::ParameterName, 'Check every file of this receipt (written by `upload --receipt`)')
+            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'Remote folder the PATHs were uploaded to (as `upload --to`)')
+            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Workspace id or name [env: FASTIO_WORKSPACE] (with --receipt: the receipt''s)')
+            [CompletionResult]::new('--workspace', '--workspace', [CompletionResultType]::ParameterName, 'Workspace id or name [env: FASTIO_WORKSPACE] (with --receipt: the receipt''s)')
+            [CompletionResult]::new('--ci', '--ci', [CompletionResultType]::ParameterName, 'CI-native output: annotations and a step summary in GitHub Actions')
+            [CompletionResult]::new('--api-base', '--api-base', [CompletionResultType]::ParameterName, 'API base URL [env: FASTIO_API_BASE] [default: https://api.fast.io/current]')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Access token or API key to use (see the credential order in --help)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Credential and settings profile')
+            [CompletionResult]::new('--progress', '--progress', [CompletionResultType]::ParameterName, 'How to show progress on stderr')
+            [CompletionResult]::new('--stall-timeout', '--stall-timeout', [CompletionResultType]::ParameterName, 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m)')
+            [CompletionResult]::new('--extra', '--extra', [CompletionResultType]::ParameterName, 'Also report remote files that have no local counterpart')
+            [CompletionResult]::new('-L', '-L ', [CompletionResultType]::ParameterName, 'Follow symbolic links in the local tree')
+            [CompletionResult]::new('--follow-symlinks', '--follow-symlinks', [CompletionResultType]::ParameterName, 'Follow symbolic links in the local tree')
             [CompletionResult]::new('--emulator', '--emulator', [CompletionResultType]::ParameterName, 'Run against a local emulator started inside this process (no account needed)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output: NDJSON events on stdout')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr (repeat for more)')
@@ -490,6 +520,7 @@ Register-ArgumentCompleter -Native -CommandName 'fastio' -ScriptBlock {
             [CompletionResult]::new('logout', 'logout', [CompletionResultType]::ParameterValue, 'Remove a profile''s stored credentials and revoke its OAuth session')
             [CompletionResult]::new('whoami', 'whoami', [CompletionResultType]::ParameterValue, 'Show which credential is in use and who it belongs to')
             [CompletionResult]::new('upload', 'upload', [CompletionResultType]::ParameterValue, 'Upload files and folder trees, concurrently and resumably')
+            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check that what a receipt (or a local tree) says was stored is on the server')
             [CompletionResult]::new('import-url', 'import-url', [CompletionResultType]::ParameterValue, 'Import files from URLs on the server side')
             [CompletionResult]::new('lock', 'lock', [CompletionResultType]::ParameterValue, 'File and folder locks for coordinating several writers')
             [CompletionResult]::new('ask', 'ask', [CompletionResultType]::ParameterValue, 'Ask a question about workspace files; the answer comes with citations')
@@ -510,6 +541,9 @@ Register-ArgumentCompleter -Native -CommandName 'fastio' -ScriptBlock {
             break
         }
         'fastio;help;upload' {
+            break
+        }
+        'fastio;help;verify' {
             break
         }
         'fastio;help;import-url' {

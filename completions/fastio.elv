@@ -37,6 +37,7 @@ set edit:completion:arg-completer[fastio] = {|@words|
             cand logout 'Remove a profile''s stored credentials and revoke its OAuth session'
             cand whoami 'Show which credential is in use and who it belongs to'
             cand upload 'Upload files and folder trees, concurrently and resumably'
+            cand verify 'Check that what a receipt (or a local tree) says was stored is on the server'
             cand import-url 'Import files from URLs on the server side'
             cand lock 'File and folder locks for coordinating several writers'
             cand ask 'Ask a question about workspace files; the answer comes with citations'
@@ -109,6 +110,11 @@ set edit:completion:arg-completer[fastio] = {|@words|
             cand --if-changed 'How to decide a remote file is identical and can be skipped'
             cand --retries 'Retries per request for 5xx, stalls, timeouts and connection errors'
             cand --assembly-timeout 'Fail a file whose upload session is not stored this long after its last chunk'
+            cand --receipt 'Write a receipt: one JSON line per stored file (node id, size, SHA-256), as they finish'
+            cand --shard 'Upload only shard I of N of the files (1-based; a stable hash of each file''s path)'
+            cand --name 'With `-` (standard input): the remote file name'
+            cand --max-size 'With `-`: refuse standard input longer than this (e.g. 10GB); also sent to the server'
+            cand --ci 'CI-native output: annotations, folded progress and a step summary in GitHub Actions'
             cand --api-base 'API base URL [env: FASTIO_API_BASE] [default: https://api.fast.io/current]'
             cand --token 'Access token or API key to use (see the credential order in --help)'
             cand --profile 'Credential and settings profile'
@@ -123,6 +129,29 @@ set edit:completion:arg-completer[fastio] = {|@words|
             cand -n 'Show what would be uploaded, skipped and created, using read-only calls only'
             cand --dry-run 'Show what would be uploaded, skipped and created, using read-only calls only'
             cand --lock 'Lock the destination folder for the whole upload'
+            cand --emulator 'Run against a local emulator started inside this process (no account needed)'
+            cand --json 'Machine-readable output: NDJSON events on stdout'
+            cand -v 'More detail on stderr (repeat for more)'
+            cand --verbose 'More detail on stderr (repeat for more)'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'fastio;verify'= {
+            cand --receipt 'Check every file of this receipt (written by `upload --receipt`)'
+            cand --to 'Remote folder the PATHs were uploaded to (as `upload --to`)'
+            cand -w 'Workspace id or name [env: FASTIO_WORKSPACE] (with --receipt: the receipt''s)'
+            cand --workspace 'Workspace id or name [env: FASTIO_WORKSPACE] (with --receipt: the receipt''s)'
+            cand --ci 'CI-native output: annotations and a step summary in GitHub Actions'
+            cand --api-base 'API base URL [env: FASTIO_API_BASE] [default: https://api.fast.io/current]'
+            cand --token 'Access token or API key to use (see the credential order in --help)'
+            cand --profile 'Credential and settings profile'
+            cand --progress 'How to show progress on stderr'
+            cand --stall-timeout 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m)'
+            cand --extra 'Also report remote files that have no local counterpart'
+            cand -L 'Follow symbolic links in the local tree'
+            cand --follow-symlinks 'Follow symbolic links in the local tree'
             cand --emulator 'Run against a local emulator started inside this process (no account needed)'
             cand --json 'Machine-readable output: NDJSON events on stdout'
             cand -v 'More detail on stderr (repeat for more)'
@@ -457,6 +486,7 @@ set edit:completion:arg-completer[fastio] = {|@words|
             cand logout 'Remove a profile''s stored credentials and revoke its OAuth session'
             cand whoami 'Show which credential is in use and who it belongs to'
             cand upload 'Upload files and folder trees, concurrently and resumably'
+            cand verify 'Check that what a receipt (or a local tree) says was stored is on the server'
             cand import-url 'Import files from URLs on the server side'
             cand lock 'File and folder locks for coordinating several writers'
             cand ask 'Ask a question about workspace files; the answer comes with citations'
@@ -473,6 +503,8 @@ set edit:completion:arg-completer[fastio] = {|@words|
         &'fastio;help;whoami'= {
         }
         &'fastio;help;upload'= {
+        }
+        &'fastio;help;verify'= {
         }
         &'fastio;help;import-url'= {
         }

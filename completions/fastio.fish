@@ -42,6 +42,7 @@ complete -c fastio -n "__fish_fastio_needs_command" -f -a "login" -d 'Store cred
 complete -c fastio -n "__fish_fastio_needs_command" -f -a "logout" -d 'Remove a profile\'s stored credentials and revoke its OAuth session'
 complete -c fastio -n "__fish_fastio_needs_command" -f -a "whoami" -d 'Show which credential is in use and who it belongs to'
 complete -c fastio -n "__fish_fastio_needs_command" -f -a "upload" -d 'Upload files and folder trees, concurrently and resumably'
+complete -c fastio -n "__fish_fastio_needs_command" -f -a "verify" -d 'Check that what a receipt (or a local tree) says was stored is on the server'
 complete -c fastio -n "__fish_fastio_needs_command" -f -a "import-url" -d 'Import files from URLs on the server side'
 complete -c fastio -n "__fish_fastio_needs_command" -f -a "lock" -d 'File and folder locks for coordinating several writers'
 complete -c fastio -n "__fish_fastio_needs_command" -f -a "ask" -d 'Ask a question about workspace files; the answer comes with citations'
@@ -105,6 +106,13 @@ complete -c fastio -n "__fish_fastio_using_subcommand upload" -l if-changed -d '
 hash\t'Skip a file whose remote twin has the same size and SHA-256'"
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -l retries -d 'Retries per request for 5xx, stalls, timeouts and connection errors' -r
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -l assembly-timeout -d 'Fail a file whose upload session is not stored this long after its last chunk' -r
+complete -c fastio -n "__fish_fastio_using_subcommand upload" -l receipt -d 'Write a receipt: one JSON line per stored file (node id, size, SHA-256), as they finish' -r -F
+complete -c fastio -n "__fish_fastio_using_subcommand upload" -l shard -d 'Upload only shard I of N of the files (1-based; a stable hash of each file\'s path)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand upload" -l name -d 'With `-` (standard input): the remote file name' -r
+complete -c fastio -n "__fish_fastio_using_subcommand upload" -l max-size -d 'With `-`: refuse standard input longer than this (e.g. 10GB); also sent to the server' -r
+complete -c fastio -n "__fish_fastio_using_subcommand upload" -l ci -d 'CI-native output: annotations, folded progress and a step summary in GitHub Actions' -r -f -a "auto\t'GitHub Actions output when GITHUB_ACTIONS=true, none otherwise'
+github\t'GitHub Actions output (annotations, folded progress, step summary)'
+none\t'No CI output'"
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -l api-base -d 'API base URL [env: FASTIO_API_BASE] [default: https://api.fast.io/current]' -r
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -l token -d 'Access token or API key to use (see the credential order in --help)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -l profile -d 'Credential and settings profile' -r
@@ -124,6 +132,27 @@ complete -c fastio -n "__fish_fastio_using_subcommand upload" -l json -d 'Machin
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -s q -l quiet -d 'Only errors on stderr'
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c fastio -n "__fish_fastio_using_subcommand verify" -l receipt -d 'Check every file of this receipt (written by `upload --receipt`)' -r -F
+complete -c fastio -n "__fish_fastio_using_subcommand verify" -l to -d 'Remote folder the PATHs were uploaded to (as `upload --to`)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand verify" -s w -l workspace -d 'Workspace id or name [env: FASTIO_WORKSPACE] (with --receipt: the receipt\'s)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand verify" -l ci -d 'CI-native output: annotations and a step summary in GitHub Actions' -r -f -a "auto\t'GitHub Actions output when GITHUB_ACTIONS=true, none otherwise'
+github\t'GitHub Actions output (annotations, folded progress, step summary)'
+none\t'No CI output'"
+complete -c fastio -n "__fish_fastio_using_subcommand verify" -l api-base -d 'API base URL [env: FASTIO_API_BASE] [default: https://api.fast.io/current]' -r
+complete -c fastio -n "__fish_fastio_using_subcommand verify" -l token -d 'Access token or API key to use (see the credential order in --help)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand verify" -l profile -d 'Credential and settings profile' -r
+complete -c fastio -n "__fish_fastio_using_subcommand verify" -l progress -d 'How to show progress on stderr' -r -f -a "auto\t'Bars on a terminal, plain status lines otherwise'
+bars\t'Always draw bars'
+plain\t'Plain status lines (at most one every 10 s), one line per failure'
+none\t'No progress output'"
+complete -c fastio -n "__fish_fastio_using_subcommand verify" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand verify" -l extra -d 'Also report remote files that have no local counterpart'
+complete -c fastio -n "__fish_fastio_using_subcommand verify" -s L -l follow-symlinks -d 'Follow symbolic links in the local tree'
+complete -c fastio -n "__fish_fastio_using_subcommand verify" -l emulator -d 'Run against a local emulator started inside this process (no account needed)'
+complete -c fastio -n "__fish_fastio_using_subcommand verify" -l json -d 'Machine-readable output: NDJSON events on stdout'
+complete -c fastio -n "__fish_fastio_using_subcommand verify" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c fastio -n "__fish_fastio_using_subcommand verify" -s q -l quiet -d 'Only errors on stderr'
+complete -c fastio -n "__fish_fastio_using_subcommand verify" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c fastio -n "__fish_fastio_using_subcommand import-url" -s w -l workspace -d 'Workspace id or name [env: FASTIO_WORKSPACE]' -r
 complete -c fastio -n "__fish_fastio_using_subcommand import-url" -l to -d 'Remote folder path under the workspace root (created as needed)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand import-url" -l name -d 'File name for the imported file (only with a single URL)' -r
@@ -323,6 +352,7 @@ iso-expiry\t'rate-limit expiry in RFC 3339 form (`2026-12-01T08:30:00Z`)'
 truncate-names\t'batch names over 100 characters truncated (extension kept) and echoed truncated in results'
 md5-hashes\t'storage nodes (and single-call sessions) report hash/hash_algo as md5 instead of sha256'
 no-ai-state\t'storage nodes carry no `ai` object (no per-file AI state)'
+no-stream\t'stream uploads refused: POST /upload/ with stream=true and /upload/{id}/stream/ answer 406/1605'
 list\t'print every variant and exit'"
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l fault-route -d 'Answer METHOD /path (`*` = one segment) with STATUS and an error envelope (repeatable)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l api-base -d 'API base URL [env: FASTIO_API_BASE] [default: https://api.fast.io/current]' -r
@@ -405,18 +435,19 @@ complete -c fastio -n "__fish_fastio_using_subcommand generate; and __fish_seen_
 complete -c fastio -n "__fish_fastio_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "completions" -d 'Write completion scripts for every supported shell into DIR'
 complete -c fastio -n "__fish_fastio_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "man" -d 'Write man pages (fastio.1 and one per subcommand) into DIR'
 complete -c fastio -n "__fish_fastio_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload import-url lock ask doctor emulator completions generate help" -f -a "login" -d 'Store credentials for a profile: browser login (OAuth) or an API key'
-complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload import-url lock ask doctor emulator completions generate help" -f -a "logout" -d 'Remove a profile\'s stored credentials and revoke its OAuth session'
-complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload import-url lock ask doctor emulator completions generate help" -f -a "whoami" -d 'Show which credential is in use and who it belongs to'
-complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload import-url lock ask doctor emulator completions generate help" -f -a "upload" -d 'Upload files and folder trees, concurrently and resumably'
-complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload import-url lock ask doctor emulator completions generate help" -f -a "import-url" -d 'Import files from URLs on the server side'
-complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload import-url lock ask doctor emulator completions generate help" -f -a "lock" -d 'File and folder locks for coordinating several writers'
-complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload import-url lock ask doctor emulator completions generate help" -f -a "ask" -d 'Ask a question about workspace files; the answer comes with citations'
-complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload import-url lock ask doctor emulator completions generate help" -f -a "doctor" -d 'Check that every call this tool relies on works with your account and server'
-complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload import-url lock ask doctor emulator completions generate help" -f -a "emulator" -d 'Run a local Fast.io-compatible API server'
-complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload import-url lock ask doctor emulator completions generate help" -f -a "completions" -d 'Print a shell completion script to stdout'
-complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload import-url lock ask doctor emulator completions generate help" -f -a "generate" -d 'Regenerate the committed completions and man pages (for maintainers)'
-complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload import-url lock ask doctor emulator completions generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload verify import-url lock ask doctor emulator completions generate help" -f -a "login" -d 'Store credentials for a profile: browser login (OAuth) or an API key'
+complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload verify import-url lock ask doctor emulator completions generate help" -f -a "logout" -d 'Remove a profile\'s stored credentials and revoke its OAuth session'
+complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload verify import-url lock ask doctor emulator completions generate help" -f -a "whoami" -d 'Show which credential is in use and who it belongs to'
+complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload verify import-url lock ask doctor emulator completions generate help" -f -a "upload" -d 'Upload files and folder trees, concurrently and resumably'
+complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload verify import-url lock ask doctor emulator completions generate help" -f -a "verify" -d 'Check that what a receipt (or a local tree) says was stored is on the server'
+complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload verify import-url lock ask doctor emulator completions generate help" -f -a "import-url" -d 'Import files from URLs on the server side'
+complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload verify import-url lock ask doctor emulator completions generate help" -f -a "lock" -d 'File and folder locks for coordinating several writers'
+complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload verify import-url lock ask doctor emulator completions generate help" -f -a "ask" -d 'Ask a question about workspace files; the answer comes with citations'
+complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload verify import-url lock ask doctor emulator completions generate help" -f -a "doctor" -d 'Check that every call this tool relies on works with your account and server'
+complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload verify import-url lock ask doctor emulator completions generate help" -f -a "emulator" -d 'Run a local Fast.io-compatible API server'
+complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload verify import-url lock ask doctor emulator completions generate help" -f -a "completions" -d 'Print a shell completion script to stdout'
+complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload verify import-url lock ask doctor emulator completions generate help" -f -a "generate" -d 'Regenerate the committed completions and man pages (for maintainers)'
+complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload verify import-url lock ask doctor emulator completions generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c fastio -n "__fish_fastio_using_subcommand help; and __fish_seen_subcommand_from lock" -f -a "acquire" -d 'Take a lock and print its token alone on stdout'
 complete -c fastio -n "__fish_fastio_using_subcommand help; and __fish_seen_subcommand_from lock" -f -a "status" -d 'Show whether a node is locked, by whom and until when'
 complete -c fastio -n "__fish_fastio_using_subcommand help; and __fish_seen_subcommand_from lock" -f -a "heartbeat" -d 'Extend a lock you hold'

@@ -112,6 +112,43 @@ pub struct GlobalArgs {
     pub stall_timeout: std::time::Duration,
 }
 
+/// A byte count: `1048576`, `100MB`, `2MiB`, `1.5GB`, `40g` (k/m/g/t are powers of 1000,
+/// ki/mi/gi/ti powers of 1024).
+pub fn parse_byte_size(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let split = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(t.len());
+    let (num, unit) = t.split_at(split);
+    let n: f64 = num
+        .parse()
+        .map_err(|_| format!("`{s}` is not a size (e.g. 2MiB, 100MB)"))?;
+    let mult: f64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1.0,
+        "k" | "kb" => 1e3,
+        "m" | "mb" => 1e6,
+        "g" | "gb" => 1e9,
+        "t" | "tb" => 1e12,
+        "ki" | "kib" => 1024.0,
+        "mi" | "mib" => 1024.0 * 1024.0,
+        "gi" | "gib" => 1024.0 * 1024.0 * 1024.0,
+        "ti" | "tib" => 1024.0f64.powi(4),
+        other => return Err(format!("unknown size unit `{other}` in `{s}`")),
+    };
+    Ok((n * mult).round() as u64)
+}
+
+/// Where CI-native output goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CiMode {
+    /// GitHub Actions output when GITHUB_ACTIONS=true, none otherwise
+    Auto,
+    /// GitHub Actions output (annotations, folded progress, step summary)
+    Github,
+    /// No CI output
+    None,
+}
+
 /// A duration such as `90s`, `2m`, `1h 30m` or a bare number of seconds.
 pub fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
     let s = s.trim();
@@ -146,6 +183,8 @@ pub enum Command {
     Whoami(WhoamiArgs),
     /// Upload files and folder trees, concurrently and resumably
     Upload(UploadArgs),
+    /// Check that what a receipt (or a local tree) says was stored is on the server
+    Verify(VerifyArgs),
     /// Import files from URLs on the server side
     #[command(name = "import-url")]
     ImportUrl(ImportUrlArgs),
@@ -245,12 +284,28 @@ pub enum IfChanged {
 #[command(after_help = "Examples:
   fastio upload ./photos --to backup            # lands in backup/photos/...
   fastio upload ./photos/ --to backup           # contents land directly in backup/
-  find . -name '*.csv' -print0 | fastio upload --files-from - -0 --json")]
+  find . -name '*.csv' -print0 | fastio upload --files-from - -0 --json
+  fastio upload ./dist --to releases --receipt receipt.jsonl
+  fastio upload ./dist --to releases --shard 2/3   # one job of three
+  pg_dump db | fastio upload - --name db.sql --to backups")]
 #[command(after_long_help = concat!(
     "Examples:\n",
     "  fastio upload ./photos --to backup            # lands in backup/photos/...\n",
     "  fastio upload ./photos/ --to backup           # contents land directly in backup/\n",
-    "  find . -name '*.csv' -print0 | fastio upload --files-from - -0 --json\n\n",
+    "  find . -name '*.csv' -print0 | fastio upload --files-from - -0 --json\n",
+    "  fastio upload ./dist --to releases --receipt receipt.jsonl\n",
+    "  fastio upload ./dist --to releases --shard 2/3   # one job of three\n",
+    "  pg_dump db | fastio upload - --name db.sql --to backups\n\n",
+    "Receipts: --receipt FILE writes one JSON line per stored (or skipped) file with its node id,\n",
+    "size and SHA-256, as files finish; `fastio verify --receipt FILE` checks them later. A rerun\n",
+    "of the same command continues the same receipt.\n\n",
+    "Shards: --shard I/N uploads only the files whose path below the destination hashes to shard\n",
+    "I of N, so N jobs with the same arguments split the tree without overlap.\n\n",
+    "Standard input: `-` as the only PATH streams stdin into one file named --name (a stream\n",
+    "upload; where the server refuses those, stdin is spooled to a temporary file first).\n\n",
+    "GitHub Actions (GITHUB_ACTIONS=true, or --ci github): progress is folded in a group, each\n",
+    "failed file becomes an error annotation, and a summary table is appended to\n",
+    "$GITHUB_STEP_SUMMARY.\n\n",
     "Concurrency: --concurrency bounds the HTTP requests in flight across all files. Small files\n",
     "(< 4 MiB) travel in batches of up to 200; large files in chunked sessions, up to 3 chunks\n",
     "in flight each. Rate limits (HTTP 429) pause every worker until the server's reset time.\n\n",
@@ -271,7 +326,8 @@ pub enum IfChanged {
     exit_codes_help!()
 ))]
 pub struct UploadArgs {
-    /// Files and directories to upload (a trailing `/` uploads a directory's contents)
+    /// Files and directories to upload (a trailing `/` uploads a directory's contents; `-`
+    /// alone: standard input, see --name)
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 
@@ -339,6 +395,93 @@ pub struct UploadArgs {
     /// Lock the destination folder for the whole upload
     #[arg(long)]
     pub lock: bool,
+
+    /// Write a receipt: one JSON line per stored file (node id, size, SHA-256), as they finish
+    #[arg(long, value_name = "FILE", conflicts_with = "dry_run")]
+    pub receipt: Option<PathBuf>,
+
+    /// Upload only shard I of N of the files (1-based; a stable hash of each file's path)
+    #[arg(long, value_name = "I/N", value_parser = clap::builder::ValueParser::new(|s: &str| s.parse::<crate::transfer::Shard>()))]
+    pub shard: Option<crate::transfer::Shard>,
+
+    /// With `-` (standard input): the remote file name
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+
+    /// With `-`: refuse standard input longer than this (e.g. 10GB); also sent to the server
+    #[arg(long, value_name = "BYTES", value_parser = parse_byte_size)]
+    pub max_size: Option<u64>,
+
+    /// CI-native output: annotations, folded progress and a step summary in GitHub Actions
+    #[arg(long, value_enum, default_value_t = CiMode::Auto, value_name = "WHERE")]
+    pub ci: CiMode,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  fastio verify --receipt receipt.jsonl
+  fastio verify ./photos --to backup             # like `rclone check`
+  fastio verify ./photos --to backup --extra --json")]
+#[command(after_long_help = "Examples:
+  fastio verify --receipt receipt.jsonl
+  fastio verify ./photos --to backup             # like `rclone check`
+  fastio verify ./photos --to backup --extra --json
+
+With --receipt, every file the receipt records is looked up by node id (25 per request) and
+must exist, not be in the trash, and have the recorded size and SHA-256. Where the server
+reports another digest (e.g. md5), the local file is hashed again; if it changed since the
+upload the file is `unverified`. Entries without a node id are looked up by path.
+
+With PATH arguments, the local files are compared with where `fastio upload PATH --to DIR`
+puts them (same layout rules): `missing` remotely, `different` (size or digest), and with
+--extra the remote files under the same folders that have no local counterpart.
+
+One line per file on stdout (`ok`, `different`, `missing`, `extra`, `unverified`, `failed`),
+then a summary on stderr; with --json, NDJSON objects of type `verify_file` and
+`verify_summary`. In GitHub Actions every problem is also an error annotation and a table goes
+to $GITHUB_STEP_SUMMARY.
+
+Exit codes: 0 everything matches; 1 something differs, is missing, extra (with --extra) or
+could not be verified (each one named); 2 usage error (bad receipt); 3 authentication
+problem; 4 server unreachable or workspace missing.")]
+pub struct VerifyArgs {
+    /// Local files and directories to compare with the remote folder given by --to
+    #[arg(
+        value_name = "PATH",
+        conflicts_with = "receipt",
+        required_unless_present = "receipt"
+    )]
+    pub paths: Vec<PathBuf>,
+
+    /// Check every file of this receipt (written by `upload --receipt`)
+    #[arg(long, value_name = "FILE")]
+    pub receipt: Option<PathBuf>,
+
+    /// Remote folder the PATHs were uploaded to (as `upload --to`)
+    #[arg(
+        long,
+        value_name = "REMOTE_DIR",
+        default_value = "",
+        hide_default_value = true,
+        conflicts_with = "receipt"
+    )]
+    pub to: String,
+
+    /// Workspace id or name [env: FASTIO_WORKSPACE] (with --receipt: the receipt's)
+    #[arg(short, long, value_name = "WORKSPACE")]
+    pub workspace: Option<String>,
+
+    /// Also report remote files that have no local counterpart
+    #[arg(long, conflicts_with = "receipt")]
+    pub extra: bool,
+
+    /// Follow symbolic links in the local tree
+    #[arg(short = 'L', long)]
+    pub follow_symlinks: bool,
+
+    /// CI-native output: annotations and a step summary in GitHub Actions
+    #[arg(long, value_enum, default_value_t = CiMode::Auto, value_name = "WHERE")]
+    pub ci: CiMode,
 }
 
 #[derive(Debug, Args)]

@@ -15,3 +15,4 @@ pub mod exit;
 pub mod output;
 pub mod settings;
 pub mod transfer;
+pub mod verify;

@@ -21,8 +21,8 @@
 //!
 //! | `type` | Fields |
 //! |---|---|
-//! | `file_done` | `local`, `remote_path`, `node_id` (string or null), `size`, `sha256` (hex), `resumed` (bool: only missing chunks were sent) |
-//! | `file_skipped` | `local`, `remote_path`, `size`, `reason` |
+//! | `file_done` | `local`, `remote_path`, `node_id` (string or null), `size`, `sha256` (hex), `resumed` (bool: only missing chunks were sent), `upload_id` (string or null) |
+//! | `file_skipped` | `local`, `remote_path`, `size`, `reason`, `node_id` (the remote twin; string or null) |
 //! | `file_failed` | `local`, `remote_path` (string or null), `error` |
 //! | `file_not_started` | `local`, `remote_path`: queued, but the run was interrupted or stopped before it was done (sent at the end) |
 //! | `symlink_skipped` | `local` |
@@ -33,7 +33,7 @@
 //! | `throttled` | `what`, `wait_ms` (HTTP 429: every request waits) |
 //! | `would_upload` | dry run only: `local`, `remote_path`, `size` |
 //! | `would_create_folder` | dry run only: `remote_path` |
-//! | `summary` | last line: `planned`, `uploaded`, `skipped`, `failed`, `not_started` (`uploaded + skipped + failed + not_started = planned`), `bytes`, `bytes_sent`, `retries`, `throttled`, `folders_created` (dry run: folders that would be created; 0 otherwise), `symlinks_skipped`, `special_skipped`, `wall_ms`, `bytes_per_sec` (bytes sent / wall time), `interrupted`, `signal` (`SIGINT`, `SIGTERM`, `SIGHUP` or null), `dry_run` |
+//! | `summary` | last line: `planned`, `uploaded`, `skipped`, `failed`, `not_started` (`uploaded + skipped + failed + not_started = planned`), `bytes`, `bytes_sent`, `retries`, `throttled`, `folders_created` (dry run: folders that would be created; 0 otherwise), `symlinks_skipped`, `special_skipped`, `wall_ms`, `bytes_per_sec` (bytes sent / wall time), `interrupted`, `signal` (`SIGINT`, `SIGTERM`, `SIGHUP` or null), `dry_run`, `shard` (`"I/N"` or null), `out_of_shard` (files left to other shards, not planned here) |
 //!
 //! Local paths are exact; bytes of a name that are not UTF-8 appear as `\xNN`. On the terminal,
 //! control characters in names and messages are printed escaped (`\n`, `\u{1b}`), never raw.
@@ -57,6 +57,10 @@ use serde_json::{Value, json};
 use crate::api::Gates;
 use crate::cli::{GlobalArgs, ProgressMode};
 use crate::transfer::{Event, Summary};
+
+pub mod github;
+pub mod receipt;
+pub mod sinks;
 
 /// NDJSON schema version.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -164,17 +168,20 @@ pub fn event_json(e: &Event) -> Option<Value> {
             size,
             sha256,
             resumed,
+            upload_id,
             ..
         } => json!({"type": "file_done", "local": local, "remote_path": remote_path,
-            "node_id": node_id, "size": size, "sha256": sha256, "resumed": resumed}),
+            "node_id": node_id, "size": size, "sha256": sha256, "resumed": resumed,
+            "upload_id": upload_id}),
         Event::FileSkipped {
             local,
             remote_path,
             size,
             reason,
+            node_id,
             ..
         } => json!({"type": "file_skipped", "local": local, "remote_path": remote_path,
-            "size": size, "reason": reason}),
+            "size": size, "reason": reason, "node_id": node_id}),
         Event::FileFailed {
             local,
             remote_path,
@@ -236,7 +243,13 @@ pub fn summary_json(s: &Summary) -> Value {
         "throttled": s.throttled, "folders_created": s.folders_created,
         "symlinks_skipped": s.symlinks_skipped, "special_skipped": s.special_skipped,
         "wall_ms": ms(s.wall), "bytes_per_sec": rate(s), "interrupted": s.interrupted,
-        "signal": s.signal.map(signal_name), "dry_run": s.dry_run})
+        "signal": s.signal.map(signal_name), "dry_run": s.dry_run,
+        "shard": s.shard.map(|sh| sh.to_string()), "out_of_shard": s.out_of_shard})
+}
+
+/// Bytes sent per second of wall time.
+pub fn throughput(s: &Summary) -> u64 {
+    rate(s)
 }
 
 /// Text from outside (file names, server messages) made safe for a terminal: control
@@ -273,9 +286,16 @@ fn wall_time(d: Duration) -> String {
 
 /// The human summary line.
 pub fn summary_line(s: &Summary) -> String {
+    let shard = match s.shard {
+        Some(sh) => format!(
+            "; shard {sh}: {} files left to the other shards",
+            s.out_of_shard
+        ),
+        None => String::new(),
+    };
     if s.dry_run {
         return format!(
-            "dry run: would upload {} files ({}), skip {}, create {} folders; {} unreadable",
+            "dry run: would upload {} files ({}), skip {}, create {} folders; {} unreadable{shard}",
             s.uploaded,
             HumanBytes(s.bytes),
             s.skipped,
@@ -317,6 +337,7 @@ pub fn summary_line(s: &Summary) -> String {
             s.special_skipped
         ));
     }
+    line.push_str(&shard);
     line
 }
 

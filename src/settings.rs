@@ -35,6 +35,10 @@ pub struct Settings {
     pub no_color: bool,
     /// `TERM=dumb`.
     pub term_dumb: bool,
+    /// `GITHUB_ACTIONS=true`: running in GitHub Actions (annotations, step summary).
+    pub github_actions: bool,
+    /// `GITHUB_STEP_SUMMARY`: the file the job's markdown summary is appended to.
+    pub github_step_summary: Option<PathBuf>,
 }
 
 /// Settings of a profile's config file (no secrets there).
@@ -93,6 +97,8 @@ impl Settings {
                 .map(Duration::from_millis),
             no_color: var("NO_COLOR").is_some(),
             term_dumb: var("TERM").is_some_and(|t| t == "dumb"),
+            github_actions: var("GITHUB_ACTIONS").is_some_and(|v| v == "true"),
+            github_step_summary: var("GITHUB_STEP_SUMMARY").map(PathBuf::from),
         }
     }
 

@@ -193,6 +193,147 @@ pub async fn node_details(
     })
 }
 
+/// Most node ids per bulk details request (fastio-api.md §4).
+pub const DETAILS_MAX_IDS: usize = 25;
+
+/// The answer of [`nodes_details`]: the nodes found, and an error message per id that was
+/// not (ids as the caller gave them).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NodesDetails {
+    pub nodes: Vec<Node>,
+    pub errors: Vec<(String, String)>,
+}
+
+impl NodesDetails {
+    /// The node for `id`, matched case-insensitively and with or without hyphens.
+    pub fn get(&self, id: &str) -> Option<&Node> {
+        let want = id_key(id);
+        self.nodes.iter().find(|n| id_key(&n.id) == want)
+    }
+}
+
+/// Opaque ids compare case-insensitively, hyphens ignored (some answers drop them).
+pub fn id_key(id: &str) -> String {
+    id.chars()
+        .filter(|c| *c != '-')
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
+/// `GET /workspace/{ws}/storage/{id1},{id2},…/details/?output=full`: many nodes at once, at most
+/// [`DETAILS_MAX_IDS`] per request (more are split), ids joined with literal commas, each id
+/// segment-encoded. The answer (`nodes` + `errors`, HTTP 200 when at least one resolved) is
+/// matched by id; an id in neither list is reported as not in the answer. A 404 means every
+/// id failed, which is confirmed with a single-node request for the first one: a server that
+/// did not understand the comma form is then asked one id at a time, as is one without the
+/// multi route (404, code 9992).
+pub async fn nodes_details(
+    client: &Client,
+    workspace_id: &str,
+    ids: &[String],
+) -> Result<NodesDetails, ApiError> {
+    let mut out = NodesDetails::default();
+    for group in ids.chunks(DETAILS_MAX_IDS) {
+        let part = details_group(client, workspace_id, group).await?;
+        out.nodes.extend(part.nodes);
+        out.errors.extend(part.errors);
+    }
+    Ok(out)
+}
+
+async fn details_group(
+    client: &Client,
+    workspace_id: &str,
+    ids: &[String],
+) -> Result<NodesDetails, ApiError> {
+    if ids.len() == 1 {
+        return one_by_one(client, workspace_id, ids).await;
+    }
+    let joined = ids
+        .iter()
+        .map(|id| super::segment(id))
+        .collect::<Vec<_>>()
+        .join(",");
+    let path = format!(
+        "/workspace/{}/storage/{joined}/details/",
+        super::segment(workspace_id)
+    );
+    let payload = match client.get(&path, &[("output", "full".into())]).await {
+        Ok(p) => p,
+        Err(e) if e.is_no_route() => return one_by_one(client, workspace_id, ids).await,
+        Err(e) if e.is_not_found() => {
+            // "None of them": unless the server read the commas as part of one id.
+            return match node_details(client, workspace_id, &ids[0]).await {
+                Ok(_) => one_by_one(client, workspace_id, ids).await,
+                Err(e) if e.is_not_found() => Ok(NodesDetails {
+                    nodes: Vec::new(),
+                    errors: ids
+                        .iter()
+                        .map(|id| (id.clone(), "node not found".to_string()))
+                        .collect(),
+                }),
+                Err(e) => Err(e),
+            };
+        }
+        Err(e) => return Err(e),
+    };
+    Ok(match_answer(&payload, ids))
+}
+
+/// Match a bulk details payload to the ids asked for.
+fn match_answer(payload: &Value, ids: &[String]) -> NodesDetails {
+    let mut nodes: Vec<Node> = match payload.get("nodes") {
+        Some(Value::Array(a)) => a.iter().filter_map(Node::from_json).collect(),
+        _ => node_in(payload).into_iter().collect(),
+    };
+    let mut reported: Vec<(String, String)> = Vec::new();
+    if let Some(Value::Array(errs)) = payload.get("errors") {
+        for e in errs {
+            let id = string_field(e, "node_id")
+                .or_else(|| string_field(e, "id"))
+                .unwrap_or_default();
+            let msg = string_field(e, "message")
+                .or_else(|| string_field(e, "text"))
+                .unwrap_or_else(|| "not found".into());
+            reported.push((id_key(&id), msg));
+        }
+    }
+    let wanted: Vec<String> = ids.iter().map(|i| id_key(i)).collect();
+    nodes.retain(|n| wanted.contains(&id_key(&n.id)));
+    let mut errors = Vec::new();
+    for id in ids {
+        let k = id_key(id);
+        if nodes.iter().any(|n| id_key(&n.id) == k) {
+            continue;
+        }
+        let msg = reported
+            .iter()
+            .find(|(rid, _)| *rid == k)
+            .map(|(_, m)| m.clone())
+            .unwrap_or_else(|| "not in the server's answer".into());
+        errors.push((id.clone(), msg));
+    }
+    NodesDetails { nodes, errors }
+}
+
+async fn one_by_one(
+    client: &Client,
+    workspace_id: &str,
+    ids: &[String],
+) -> Result<NodesDetails, ApiError> {
+    let mut out = NodesDetails::default();
+    for id in ids {
+        match node_details(client, workspace_id, id).await {
+            Ok(n) => out.nodes.push(n),
+            Err(e) if e.is_not_found() && !e.is_no_route() => {
+                out.errors.push((id.clone(), "node not found".into()))
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(out)
+}
+
 /// `POST /workspace/{ws}/storage/{parent_id}/createfolder/` with `name`: idempotent (returns the
 /// existing same-named folder). Returns the folder node.
 pub async fn create_folder(
@@ -250,6 +391,34 @@ mod tests {
         ] {
             assert_eq!(next_cursor(&done, Some("c1")), None, "{done}");
         }
+    }
+
+    #[test]
+    fn bulk_details_are_matched_by_id() {
+        let p = json!({"format": "multi", "nodes": [
+            {"id": "2ABCD-EFGHI", "type": "file", "size": 3},
+            {"id": "2zzzz", "type": "file"}],
+            "errors": [{"node_id": "2miss-ing00", "code": 1609, "message": "node not found"}]});
+        let ids = vec![
+            "2abcdefghi".to_string(),
+            "2miss-ing00".to_string(),
+            "2gone".to_string(),
+        ];
+        let d = match_answer(&p, &ids);
+        assert_eq!(d.nodes.len(), 1, "only asked-for nodes are kept");
+        assert_eq!(d.get("2abcd-efghi").unwrap().size, Some(3));
+        assert_eq!(
+            d.errors,
+            vec![
+                ("2miss-ing00".to_string(), "node not found".to_string()),
+                (
+                    "2gone".to_string(),
+                    "not in the server's answer".to_string()
+                ),
+            ]
+        );
+        let single = json!({"format": "single", "node": {"id": "2abcdefghi", "type": "file"}});
+        assert!(match_answer(&single, &ids).get("2abcdefghi").is_some());
     }
 
     #[test]

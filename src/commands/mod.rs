@@ -12,6 +12,7 @@ pub mod login;
 pub mod signals;
 pub mod target;
 pub mod upload;
+pub mod verify;
 
 use anyhow::Context as _;
 use secrecy::SecretString;
@@ -122,6 +123,7 @@ async fn dispatch(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Logout(args) => login::logout(&ctx, args).await,
         Command::Whoami(args) => login::whoami(&ctx, args).await,
         Command::Upload(args) => upload::upload(&ctx, args).await,
+        Command::Verify(args) => verify::verify(&ctx, args).await,
         Command::ImportUrl(args) => import_url::import_url(&ctx, args).await,
         Command::Lock(args) => lock::lock(&ctx, args).await,
         Command::Ask(args) => ask::ask(&ctx, args).await,

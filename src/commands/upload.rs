@@ -5,6 +5,10 @@
 //! heartbeated while the upload runs, and released after the last file, also on failure, on
 //! SIGINT, SIGTERM and SIGHUP (see [`watch_signals`]). If the lock is lost mid-way the upload
 //! stops.
+//!
+//! `--receipt` and GitHub Actions output are further listeners of the run's events
+//! ([`crate::output::sinks`]); `-` as the only path uploads standard input
+//! ([`crate::transfer::stdin`]).
 
 use anyhow::Context as _;
 
@@ -13,13 +17,15 @@ use crate::api::resolve_workspace;
 use crate::cli::{IfChanged, UploadArgs};
 use crate::commands::Context;
 use crate::exit::{ExitStatus, Fatal};
+use crate::output::sinks::{self, Sink};
 use crate::output::{self, Printer};
 use crate::transfer::{
     self, Cancel, Events, Fatality, FilesFrom, SkipMode, Summary, UploadOptions,
 };
 
 pub async fn upload(ctx: &Context, args: UploadArgs) -> anyhow::Result<ExitStatus> {
-    if args.paths.is_empty() && args.files_from.is_none() {
+    let from_stdin = stdin_mode(&args)?;
+    if !from_stdin && args.paths.is_empty() && args.files_from.is_none() {
         return Err(
             Fatal::usage("nothing to upload: give PATH arguments or --files-from FILE").into(),
         );
@@ -81,7 +87,29 @@ pub async fn upload(ctx: &Context, args: UploadArgs) -> anyhow::Result<ExitStatu
         api_base: client.base().to_string(),
         dry_run: args.dry_run,
         assembly_timeout: args.assembly_timeout,
+        shard: args.shard,
+        skipped_node_ids: args.receipt.is_some(),
     };
+    let stdin_opts = from_stdin.then(|| transfer::stdin::StdinOptions {
+        workspace_id: ws.id.clone(),
+        dest: opts.dest.clone(),
+        name: args.name.clone().unwrap_or_default(),
+        max_size: args.max_size,
+        retries: opts.retries,
+        assembly_timeout: opts.assembly_timeout,
+        concurrency: opts.concurrency,
+        api_base: opts.api_base.clone(),
+    });
+
+    let mut listeners: Vec<Box<dyn Sink>> = Vec::new();
+    if let Some(path) = &args.receipt {
+        listeners.push(Box::new(open_receipt(
+            path,
+            &opts,
+            stdin_opts.as_ref(),
+            &printer,
+        )?));
+    }
 
     // Signals are ours from here on: one arriving while the lock is taken ends the run at once,
     // with the lock released.
@@ -93,9 +121,46 @@ pub async fn upload(ctx: &Context, args: UploadArgs) -> anyhow::Result<ExitStatu
         None
     };
 
+    if output::github::enabled(args.ci, ctx.settings.github_actions) {
+        let what = if from_stdin {
+            "standard input".to_string()
+        } else {
+            format!("{} paths", opts.paths.len())
+        };
+        let title = match opts.shard {
+            Some(sh) => format!("fastio upload: {what}, shard {sh}"),
+            None => format!("fastio upload: {what}"),
+        };
+        listeners.push(Box::new(output::github::GithubUpload::start(
+            &title,
+            ctx.settings.github_step_summary.clone(),
+        )));
+    }
+    if from_stdin && !printer.json && !printer.quiet {
+        listeners.push(Box::new(StdinResult::default()));
+    }
+
     let (events, rx) = Events::channel();
+    let (rx, attached) = sinks::attach(rx, listeners);
     let reporter = tokio::spawn(output::report(printer, rx, client.gates().clone()));
-    let run = transfer::upload(client, opts, events, cancel.clone());
+    let run: std::pin::Pin<Box<dyn std::future::Future<Output = anyhow::Result<Summary>> + Send>> =
+        match stdin_opts {
+            Some(sopts) => {
+                let (client, cancel) = (client.clone(), cancel.clone());
+                Box::pin(async move {
+                    let input: Box<dyn std::io::Read + Send> = Box::new(std::io::stdin());
+                    transfer::stdin::upload_stdin(client, sopts, input, events, cancel)
+                        .await
+                        .map(|(summary, _mode)| summary)
+                })
+            }
+            None => Box::pin(transfer::upload(
+                client.clone(),
+                opts,
+                events,
+                cancel.clone(),
+            )),
+        };
     let result = match &held {
         Some(lock) => {
             tokio::pin!(run);
@@ -111,6 +176,7 @@ pub async fn upload(ctx: &Context, args: UploadArgs) -> anyhow::Result<ExitStatu
         None => run.await,
     };
     let _ = reporter.await;
+    attached.finish().await;
     interrupt.abort();
     if let Some(lock) = held {
         // After a signal the release is bounded: the user asked to stop.
@@ -144,6 +210,124 @@ pub async fn upload(ctx: &Context, args: UploadArgs) -> anyhow::Result<ExitStatu
 
 /// How long the lock release may take after a signal.
 const RELEASE_AFTER_SIGNAL: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// `-` as the only path: standard input, with `--name`. Checks the combinations.
+fn stdin_mode(args: &UploadArgs) -> Result<bool, Fatal> {
+    let dash = args.paths.iter().any(|p| p.as_os_str() == "-");
+    if !dash {
+        if args.name.is_some() || args.max_size.is_some() {
+            return Err(Fatal::usage(
+                "--name and --max-size are for standard input: give `-` as the only PATH \
+                 (a file named `-` is `./-`)",
+            ));
+        }
+        return Ok(false);
+    }
+    if args.paths.len() > 1 || args.files_from.is_some() {
+        return Err(Fatal::usage(
+            "`-` (standard input) must be the only PATH, without --files-from",
+        ));
+    }
+    let Some(name) = args.name.as_deref() else {
+        return Err(Fatal::usage(
+            "uploading standard input (`-`) needs --name NAME for the remote file",
+        ));
+    };
+    if name.is_empty() || name == "." || name == ".." {
+        return Err(Fatal::usage(format!("--name `{name}`: not a file name")));
+    }
+    // The same rules as names found in a tree.
+    transfer::plan::check_name(std::ffi::OsStr::new(name), false)
+        .map_err(|why| Fatal::usage(format!("--name: {why}")))?;
+    if args.dry_run {
+        return Err(Fatal::usage("--dry-run cannot be used with standard input"));
+    }
+    if args.shard.is_some() {
+        return Err(Fatal::usage("--shard cannot be used with standard input"));
+    }
+    Ok(true)
+}
+
+/// Open the `--receipt` file for this run (a fresh receipt, or the one an interrupted run of
+/// the same command left, continued).
+fn open_receipt(
+    path: &std::path::Path,
+    opts: &UploadOptions,
+    stdin: Option<&transfer::stdin::StdinOptions>,
+    printer: &Printer,
+) -> anyhow::Result<output::receipt::ReceiptWriter> {
+    use output::receipt::{Opened, ReceiptWriter, RunInfo};
+    let mut sources: Vec<String> = opts
+        .paths
+        .iter()
+        .map(|p| {
+            let abs = std::path::absolute(p).unwrap_or_else(|_| p.clone());
+            let mut s = abs.to_string_lossy().into_owned();
+            if p.to_string_lossy().ends_with('/') && !s.ends_with('/') {
+                s.push('/');
+            }
+            s
+        })
+        .collect();
+    match &opts.files_from {
+        Some(FilesFrom::Stdin) => sources.push("files-from:-".into()),
+        Some(FilesFrom::File(p)) => sources.push(format!(
+            "files-from:{}",
+            std::path::absolute(p)
+                .unwrap_or_else(|_| p.clone())
+                .display()
+        )),
+        None => {}
+    }
+    if let Some(s) = stdin {
+        sources.push(format!("stdin:{}", s.name));
+    }
+    let info = RunInfo {
+        api_base: opts.api_base.clone(),
+        workspace_id: opts.workspace_id.clone(),
+        destination: opts.dest_clean(),
+        sources,
+        shard: opts.shard,
+        command: output::receipt::redacted_command(std::env::args_os()),
+    };
+    let (writer, opened) = ReceiptWriter::open(path, &info).map_err(Fatal::usage)?;
+    if let Opened::Resumed { files } = opened {
+        printer.line(&format!(
+            "continuing the receipt `{}` ({files} files already recorded)",
+            path.display()
+        ));
+    }
+    Ok(writer)
+}
+
+/// After a standard-input upload: where it went and its SHA-256, on stderr.
+#[derive(Default)]
+struct StdinResult {
+    done: Option<(String, u64, String)>,
+}
+
+impl Sink for StdinResult {
+    fn event(&mut self, e: &transfer::Event) {
+        if let transfer::Event::FileDone {
+            remote_path,
+            size,
+            sha256,
+            ..
+        } = e
+        {
+            self.done = Some((remote_path.clone(), *size, sha256.clone()));
+        }
+    }
+
+    fn finish(self: Box<Self>) {
+        if let Some((remote, size, sha)) = self.done {
+            eprintln!(
+                "fastio: stored `{}` ({size} bytes), SHA-256 {sha} (checked with the server)",
+                output::escape(&remote)
+            );
+        }
+    }
+}
 
 /// Create the destination folder if needed and lock it (300 s, heartbeated). The workspace
 /// root is never locked; a server that does not lock folders gets one line and an upload

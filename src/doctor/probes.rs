@@ -377,7 +377,9 @@ async fn batch(d: &Doctor, scratch: &str) -> Probe<String> {
     let mut renamed = Vec::new();
     for (f, o) in files.iter().zip(&outcomes) {
         match o {
-            BatchOutcome::Ok { node_id, filename } => {
+            BatchOutcome::Ok {
+                node_id, filename, ..
+            } => {
                 null_ids += usize::from(node_id.is_none());
                 if let Some(n) = filename.as_ref().filter(|n| **n != f.filename) {
                     renamed.push(format!("{} → {n}", f.filename));

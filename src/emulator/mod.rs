@@ -87,6 +87,7 @@ mod batch;
 mod hashes;
 mod multipart;
 mod storage;
+mod stream;
 pub mod uploads;
 pub mod variants;
 
@@ -327,6 +328,7 @@ impl AppState {
     /// Announce a stored file: activity `storage:{node}`, the AI hook, subscribers.
     /// Call on a blocking thread (the AI hook may read the file).
     pub fn file_stored(&self, ws: &str, node: &Node) {
+        self.stats.bump("files_stored");
         self.activity.bump(format!("storage:{}", node.id));
         let file = StoredFile {
             workspace_id: ws.to_string(),

@@ -1,6 +1,6 @@
-//! Uploads (fastio-api.md §3 except stream sessions and manual placement via addfile):
-//! single-call, chunked sessions with asynchronous assembly, session management and limits.
-//! The batch endpoint lives in [`super::batch`].
+//! Uploads (fastio-api.md §3 except manual placement via addfile): single-call, chunked
+//! sessions with asynchronous assembly, session management and limits. The batch endpoint
+//! lives in [`super::batch`], stream sessions (§3.10) in [`super::stream`].
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path as FsPath, PathBuf};
@@ -52,7 +52,7 @@ pub fn routes() -> Router<AppState> {
             post(chunk).get(chunk_info).delete(delete_chunk),
         )
         .route("/upload/{id}/complete", post(complete))
-        .route("/upload/{id}/stream", post(stream_refused))
+        .route("/upload/{id}/stream", post(super::stream::stream))
 }
 
 /// The persisted part of a session.
@@ -79,6 +79,12 @@ pub struct SessionData {
     pub single_call: bool,
     pub created: i64,
     pub updated: i64,
+    /// A stream session (§3.10): the bytes come in one raw `/stream/` request.
+    #[serde(default)]
+    pub stream: bool,
+    /// Stream sessions: the most bytes accepted.
+    #[serde(default)]
+    pub max_size: Option<u64>,
 }
 
 impl SessionData {
@@ -104,6 +110,8 @@ impl SessionData {
             "chunks": self.chunks.iter().map(|(k, v)| (k.to_string(), json!(v))).collect::<serde_json::Map<_, _>>(),
             "created": iso(self.created),
             "updated": iso(self.updated),
+            "stream": self.stream,
+            "max_size": self.max_size,
         })
     }
 
@@ -127,7 +135,7 @@ impl SessionData {
     }
 
     fn accepts_chunks(&self) -> bool {
-        !self.single_call && matches!(self.status.as_str(), "ready" | "uploading")
+        !self.single_call && !self.stream && matches!(self.status.as_str(), "ready" | "uploading")
     }
 }
 
@@ -139,7 +147,7 @@ pub struct Session {
 }
 
 impl Session {
-    fn new(data: SessionData) -> Arc<Session> {
+    pub(super) fn new(data: SessionData) -> Arc<Session> {
         Arc::new(Session {
             data: Mutex::new(data),
             in_flight: AtomicUsize::new(0),
@@ -147,11 +155,11 @@ impl Session {
         })
     }
 
-    fn get(&self) -> SessionData {
+    pub(super) fn get(&self) -> SessionData {
         self.data.lock().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
-    fn update<R>(&self, f: impl FnOnce(&mut SessionData) -> R) -> (R, SessionData) {
+    pub(super) fn update<R>(&self, f: impl FnOnce(&mut SessionData) -> R) -> (R, SessionData) {
         let mut g = self.data.lock().unwrap_or_else(|e| e.into_inner());
         let r = f(&mut g);
         g.updated = now_ms();
@@ -186,7 +194,7 @@ impl Uploads {
             .cloned()
     }
 
-    fn insert(&self, s: Arc<Session>) {
+    pub(super) fn insert(&self, s: Arc<Session>) {
         let id = s.get().id;
         let mut m = self.sessions.lock().unwrap_or_else(|e| e.into_inner());
         m.insert(id, s);
@@ -219,7 +227,7 @@ impl Uploads {
 }
 
 /// The upload table, loading persisted sessions on first use.
-fn uploads(state: &AppState) -> Arc<Uploads> {
+pub(super) fn uploads(state: &AppState) -> Arc<Uploads> {
     let u = state.ext::<Uploads>();
     u.loaded.call_once(|| {
         if let Ok(rows) = state.store.sessions_all() {
@@ -282,7 +290,7 @@ async fn sweep_expired(state: &AppState) {
 }
 
 /// Save a session's state and wake its long-polls.
-async fn persist(state: &AppState, s: &Session, data: &SessionData) {
+pub(super) async fn persist(state: &AppState, s: &Session, data: &SessionData) {
     s.changed.send_modify(|v| *v += 1);
     state.activity.bump(format!("upload:{}", data.id));
     let json = serde_json::to_string(data).unwrap_or_default();
@@ -292,11 +300,15 @@ async fn persist(state: &AppState, s: &Session, data: &SessionData) {
         .await;
 }
 
-fn session_dir(state: &AppState, id: &str) -> PathBuf {
+pub(super) fn session_dir(state: &AppState, id: &str) -> PathBuf {
     state.store.dir().join("uploads").join(id)
 }
 
-fn owned_session(state: &AppState, caller: &Caller, id: &str) -> Result<Arc<Session>, ApiErr> {
+pub(super) fn owned_session(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+) -> Result<Arc<Session>, ApiErr> {
     let gone = || {
         let mut e = ApiErr::not_found("upload session");
         e.code = 10508;
@@ -441,7 +453,7 @@ async fn write_batch(
 }
 
 /// Hash a file on disk (blocking).
-fn hash_file(path: &FsPath, mut h: Hasher) -> std::io::Result<String> {
+pub(super) fn hash_file(path: &FsPath, mut h: Hasher) -> std::io::Result<String> {
     use std::io::Read as _;
     let mut f = std::fs::File::open(path)?;
     let mut buf = vec![0u8; 1 << 20];
@@ -457,10 +469,10 @@ fn hash_file(path: &FsPath, mut h: Hasher) -> std::io::Result<String> {
 
 /// Where an upload goes: the workspace (if placed), the parent folder key and the existing
 /// node it overwrites (same name, or `file_id` with `action=update`).
-struct Target {
-    workspace: Option<String>,
-    parent: String,
-    existing: Option<String>,
+pub(super) struct Target {
+    pub(super) workspace: Option<String>,
+    pub(super) parent: String,
+    pub(super) existing: Option<String>,
 }
 
 /// Common checks of a new upload (name, profile type, workspace) that need no storage access.
@@ -541,7 +553,7 @@ fn resolve_target(
 }
 
 /// [`target_workspace`] + [`resolve_target`] for session creation.
-async fn check_target(
+pub(super) async fn check_target(
     state: &AppState,
     caller: &Caller,
     f: &Fields,
@@ -554,7 +566,7 @@ async fn check_target(
         .await
 }
 
-fn open_sessions(state: &AppState, user: &str) -> usize {
+pub(super) fn open_sessions(state: &AppState, user: &str) -> usize {
     uploads(state)
         .all()
         .iter()
@@ -584,7 +596,7 @@ async fn create(State(state): State<AppState>, caller: Caller, req: Request) -> 
     let f = Fields::from_request(req, &()).await?;
     sweep_expired(&state).await;
     if f.flag("stream", false)? {
-        return Err(stream_not_supported());
+        return super::stream::create(&state, &caller, &f).await;
     }
     let name = f.req("name")?.to_string();
     let size: u64 = f.req_parse("size")?;
@@ -644,23 +656,14 @@ async fn create(State(state): State<AppState>, caller: Caller, req: Request) -> 
         single_call: false,
         created: now,
         updated: now,
+        stream: false,
+        max_size: None,
     };
     tokio::fs::create_dir_all(session_dir(&state, &data.id)).await?;
     let s = Session::new(data.clone());
     uploads(&state).insert(s.clone());
     persist(&state, &s, &data).await;
     wire::ok_flat(json!({"id": data.id}))
-}
-
-fn stream_not_supported() -> ApiErr {
-    ApiErr::not_acceptable(
-        1605,
-        "stream uploads are not supported by the emulator; use a chunked session",
-    )
-}
-
-async fn stream_refused(_c: Caller) -> ApiResult {
-    Err(stream_not_supported())
 }
 
 /// Single-call upload: text fields, then the `chunk` part with the bytes.
@@ -794,6 +797,8 @@ async fn single_call_store(
         single_call: true,
         created: now,
         updated: now,
+        stream: false,
+        max_size: None,
     };
     // One blocking hop: target checks, blob renamed into place, node committed (under
     // `async-uploads` the commit follows later, see below).
@@ -938,6 +943,10 @@ async fn chunk(
     state.stats.in_flight(&sid, n as u64);
     {
         let d = s.get();
+        if d.stream {
+            mp.drain(state.config.chunk_size + FORM_OVERHEAD).await;
+            return Err(super::stream::mixed("chunk"));
+        }
         if !d.accepts_chunks() {
             mp.drain(state.config.chunk_size + FORM_OVERHEAD).await;
             return Err(ApiErr::not_acceptable(
@@ -1158,6 +1167,9 @@ async fn complete(
 ) -> ApiResult {
     let s = owned_session(&state, &caller, &id)?;
     let d = s.get();
+    if d.stream {
+        return Err(super::stream::mixed("complete"));
+    }
     if !d.accepts_chunks() {
         return Err(ApiErr::not_acceptable(
             1605,
@@ -1217,7 +1229,7 @@ async fn fail(state: &AppState, s: &Session, status: &str, msg: String) {
 
 /// assemble → assembling → complete → store → storing → stored (`queued-states`: at least
 /// [`QUEUED_STATE_DELAY`] in each).
-async fn finish_session(state: AppState, s: Arc<Session>) {
+pub(super) async fn finish_session(state: AppState, s: Arc<Session>) {
     let delay = if state.has(Variant::QueuedStates) {
         state.config.assembly_delay.max(QUEUED_STATE_DELAY)
     } else {

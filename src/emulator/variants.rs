@@ -60,6 +60,8 @@ pub enum Variant {
     Md5Hashes,
     /// `no-ai-state`.
     NoAiState,
+    /// `no-stream`.
+    NoStream,
 }
 
 impl Variant {
@@ -86,6 +88,7 @@ impl Variant {
         Variant::TruncateNames,
         Variant::Md5Hashes,
         Variant::NoAiState,
+        Variant::NoStream,
     ];
 
     /// The command-line name (`--variant NAME`).
@@ -112,6 +115,7 @@ impl Variant {
             Variant::TruncateNames => "truncate-names",
             Variant::Md5Hashes => "md5-hashes",
             Variant::NoAiState => "no-ai-state",
+            Variant::NoStream => "no-stream",
         }
     }
 
@@ -171,6 +175,9 @@ impl Variant {
                 "storage nodes (and single-call sessions) report hash/hash_algo as md5 instead of sha256"
             }
             Variant::NoAiState => "storage nodes carry no `ai` object (no per-file AI state)",
+            Variant::NoStream => {
+                "stream uploads refused: POST /upload/ with stream=true and /upload/{id}/stream/ answer 406/1605"
+            }
         }
     }
 
@@ -326,7 +333,7 @@ mod tests {
             assert_eq!(v.name().parse::<Variant>().unwrap(), *v);
             assert!(!v.describe().is_empty());
         }
-        assert!(Variant::ALL.len() >= 21, "every variant is listed");
+        assert_eq!(Variant::ALL.len(), 22);
         assert!("nope".parse::<Variant>().is_err());
         assert_eq!("YES_NO".parse::<Variant>().unwrap(), Variant::YesNo);
         let names: std::collections::BTreeSet<_> = Variant::ALL.iter().map(|v| v.name()).collect();

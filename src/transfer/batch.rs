@@ -135,6 +135,8 @@ struct Entry {
     data: Bytes,
     sha256: String,
     attempts: u32,
+    /// The upload id the batch result gave this file.
+    upload_id: Option<String>,
 }
 
 async fn send_batch(engine: &Engine, folder_id: String, files: Vec<SmallFile>) {
@@ -173,6 +175,7 @@ async fn send_batch(engine: &Engine, folder_id: String, files: Vec<SmallFile>) {
                 data,
                 sha256,
                 attempts: 0,
+                upload_id: None,
             }),
             Err(e) => engine.failed(Some(sf.id), &sf.file, &e),
         }
@@ -207,7 +210,12 @@ async fn send_batch(engine: &Engine, folder_id: String, files: Vec<SmallFile>) {
                 let mut final_err = None;
                 for (mut e, o) in entries.into_iter().zip(outcomes) {
                     match o {
-                        BatchOutcome::Ok { node_id, filename } => {
+                        BatchOutcome::Ok {
+                            node_id,
+                            filename,
+                            upload_id,
+                        } => {
+                            e.upload_id = upload_id;
                             engine.counters.add_sent(e.sf.file.size);
                             engine.events.emit(Event::Bytes {
                                 id: e.sf.id,
@@ -310,7 +318,7 @@ async fn settle_applied(
         if applied {
             let node = by_name[e.sf.file.name.as_str()].id.clone();
             engine.counters.add_sent(e.sf.file.size);
-            engine.done(e.sf.id, &e.sf.file, Some(node), e.sha256, false);
+            engine.done(e.sf.id, &e.sf.file, Some(node), e.sha256, false, None);
         } else {
             rest.push(e);
         }
@@ -334,6 +342,6 @@ async fn finish_done(engine: &Engine, folder_id: &str, done: Vec<(Entry, Option<
     };
     for (e, id) in done {
         let id = id.or_else(|| lookup.get(&e.sf.file.name).cloned());
-        engine.done(e.sf.id, &e.sf.file, id, e.sha256, false);
+        engine.done(e.sf.id, &e.sf.file, id, e.sha256, false, e.upload_id);
     }
 }

@@ -35,6 +35,8 @@ pub struct Done {
     pub node_id: Option<String>,
     pub sha256: String,
     pub resumed: bool,
+    /// The session that stored the file.
+    pub upload_id: Option<String>,
 }
 
 fn io_err(f: &PlannedFile) -> impl Fn(std::io::Error) -> FileError + '_ {
@@ -208,12 +210,14 @@ async fn upload_with(
     verify(e, f, &session, &node_id, &sha256).await?;
     // Done with the session: delete it so long runs do not pile up open sessions against the
     // plan's cap. Best effort, off the critical path.
+    let upload_id = Some(session_id.clone());
     e.cleanup_session(session_id);
     let node_id = Some(node_id);
     Ok(Done {
         node_id,
         sha256,
         resumed,
+        upload_id,
     })
 }
 

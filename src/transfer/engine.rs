@@ -36,6 +36,7 @@ pub struct Counters {
     symlinks: AtomicU64,
     special: AtomicU64,
     forbidden: AtomicU64,
+    out_of_shard: AtomicU64,
     /// Files the walk produced (queued files and unreadable paths).
     planned: AtomicU64,
 }
@@ -129,6 +130,7 @@ impl Engine {
         node_id: Option<String>,
         sha256: String,
         resumed: bool,
+        upload_id: Option<String>,
     ) {
         if !self.settle(id) {
             return;
@@ -144,10 +146,20 @@ impl Engine {
             size: f.size,
             sha256,
             resumed,
+            upload_id,
         });
     }
 
-    pub fn skipped(&self, id: u64, f: &PlannedFile, reason: &str) {
+    /// Report a skipped file; `node_id` is its remote twin, `sha256` the local digest when the
+    /// skip decision computed it.
+    pub fn skipped(
+        &self,
+        id: u64,
+        f: &PlannedFile,
+        reason: &str,
+        node_id: Option<String>,
+        sha256: Option<String>,
+    ) {
         if !self.settle(id) {
             return;
         }
@@ -158,7 +170,44 @@ impl Engine {
             remote_path: f.remote_path(),
             size: f.size,
             reason: reason.to_string(),
+            node_id,
+            sha256,
         });
+    }
+
+    /// A file the resume journal says an earlier run finished, when skip events must name the
+    /// remote node: found in its folder's listing (one per folder), else sent again.
+    async fn journal_done(
+        self: Arc<Self>,
+        id: u64,
+        f: PlannedFile,
+        batch_tx: mpsc::Sender<SmallFile>,
+    ) {
+        let twin = async {
+            let Some(folder_id) = self.folder_for(&f).await? else {
+                return Ok(None);
+            };
+            let listing = self.listing(&folder_id).await?;
+            Ok::<_, FileError>(
+                listing
+                    .get(&f.name)
+                    .filter(|n| n.is_file() && n.size == Some(f.size))
+                    .map(|n| n.id.clone()),
+            )
+        }
+        .await;
+        match twin {
+            Ok(Some(node)) => self.skipped(
+                id,
+                &f,
+                "uploaded by an earlier run (resume journal)",
+                Some(node),
+                None,
+            ),
+            // Gone (or changed) remotely since: upload it again.
+            Ok(None) => self.handle_file(id, f, batch_tx).await,
+            Err(e) => self.failed(Some(id), &f, &e),
+        }
     }
 
     /// Report a failed file. An interruption is not a failure: the file is simply not done.
@@ -316,7 +365,7 @@ impl Engine {
                 if twin.size == Some(f.size) {
                     match self.opts.skip {
                         SkipMode::Size => {
-                            self.skipped(id, f, "same size remotely");
+                            self.skipped(id, f, "same size remotely", Some(twin.id.clone()), None);
                             return Ok(());
                         }
                         SkipMode::Hash => {
@@ -327,7 +376,8 @@ impl Engine {
                                 let local = hash_file_with(&f.local, algo).await?;
                                 if local.eq_ignore_ascii_case(remote) {
                                     let why = format!("same size and {} remotely", algo.label());
-                                    self.skipped(id, f, &why);
+                                    let sha = (algo == Algo::Sha256).then(|| local.clone());
+                                    self.skipped(id, f, &why, Some(twin.id.clone()), sha);
                                     return Ok(());
                                 }
                             }
@@ -374,7 +424,14 @@ impl Engine {
             .map_err(|e| self.in_folder(&folder_id, e));
         drop(permit);
         let done = r?;
-        self.done(id, f, done.node_id, done.sha256, done.resumed);
+        self.done(
+            id,
+            f,
+            done.node_id,
+            done.sha256,
+            done.resumed,
+            done.upload_id,
+        );
         Ok(())
     }
 
@@ -400,6 +457,8 @@ impl Engine {
             signal: self.cancel.signal(),
             dry_run: self.opts.dry_run,
             fatal: *self.fatal.lock().unwrap(),
+            shard: self.opts.shard,
+            out_of_shard: get(&c.out_of_shard),
         }
     }
 }
@@ -536,6 +595,7 @@ pub async fn upload(
     let file_slots = Arc::new(Semaphore::new(engine.opts.concurrency * 4 + 16));
     let mut tasks = JoinSet::new();
     let mut next_id = 0u64;
+    let dest = engine.opts.dest_clean();
     // Remote path → the local file that goes there (the first one). A second local file with
     // the same remote path fails instead of silently replacing the first one's content; the
     // same file listed again is skipped. Within one directory argument remote paths cannot
@@ -576,6 +636,12 @@ pub async fn upload(
                 });
             }
             PlanItem::File(f) => {
+                if let Some(shard) = engine.opts.shard
+                    && !shard.contains(super::shard::key(&f.remote_path(), &dest))
+                {
+                    engine.counters.out_of_shard.fetch_add(1, Ordering::Relaxed);
+                    continue;
+                }
                 next_id += 1;
                 let id = next_id;
                 engine.queue(id, &f);
@@ -585,7 +651,13 @@ pub async fn upload(
                     match claimed.entry(remote_key(&remote)) {
                         std::collections::hash_map::Entry::Occupied(first) => {
                             if **first.get() == *local {
-                                engine.skipped(id, &f, "listed more than once in this run");
+                                engine.skipped(
+                                    id,
+                                    &f,
+                                    "listed more than once in this run",
+                                    None,
+                                    None,
+                                );
                             } else {
                                 let first = first.get().to_string();
                                 engine.failed(
@@ -601,8 +673,11 @@ pub async fn upload(
                         }
                     }
                 }
-                if engine.journal.is_done(&f.local, f.size, f.mtime_ns) && !engine.opts.dry_run {
-                    engine.skipped(id, &f, "uploaded by an earlier run (resume journal)");
+                let journal_done =
+                    engine.journal.is_done(&f.local, f.size, f.mtime_ns) && !engine.opts.dry_run;
+                if journal_done && !engine.opts.skipped_node_ids {
+                    let why = "uploaded by an earlier run (resume journal)";
+                    engine.skipped(id, &f, why, None, None);
                     continue;
                 }
                 let slot = tokio::select! {
@@ -613,7 +688,11 @@ pub async fn upload(
                 let e = engine.clone();
                 let tx = batch_tx.clone();
                 tasks.spawn(async move {
-                    e.handle_file(id, f, tx).await;
+                    if journal_done {
+                        e.journal_done(id, f, tx).await;
+                    } else {
+                        e.handle_file(id, f, tx).await;
+                    }
                     drop(slot);
                 });
                 while tasks.try_join_next().is_some() {}
@@ -697,6 +776,10 @@ fn open_journal(opts: &UploadOptions, events: &Events) -> anyhow::Result<Journal
             plan::show(&std::path::absolute(p).unwrap_or_else(|_| p.clone()))
         )),
         None => {}
+    }
+    // Shards of one tree are separate runs: they must not share (or remove) one journal.
+    if let Some(shard) = opts.shard {
+        sources.push(format!("shard:{shard}"));
     }
     let key = journal::key(
         &sources,

@@ -21,11 +21,14 @@ pub mod journal;
 pub mod limiter;
 pub mod lock_keeper;
 pub mod plan;
+pub mod shard;
+pub mod stdin;
 
 use std::path::PathBuf;
 use std::time::Duration;
 
-pub use engine::upload;
+pub use engine::{Algo, hash_file_with, upload};
+pub use shard::Shard;
 
 /// When a remote file with the same name exists, when to skip the local one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,6 +78,11 @@ pub struct UploadOptions {
     pub dry_run: bool,
     /// How long a completed session may stay short of `stored` before its file fails.
     pub assembly_timeout: Duration,
+    /// Only the files of this shard (`--shard I/N`); the others are left to other runs.
+    pub shard: Option<Shard>,
+    /// Skip events must carry the remote node (receipts): a file the resume journal says is
+    /// done is looked up in its folder's listing (and sent again if it is no longer there).
+    pub skipped_node_ids: bool,
 }
 
 /// Default for [`UploadOptions::assembly_timeout`].
@@ -109,6 +117,10 @@ pub struct Summary {
     pub dry_run: bool,
     /// Some failure meant nothing could be uploaded (auth, workspace gone): its exit meaning.
     pub fatal: Option<Fatality>,
+    /// `--shard I/N` of this run.
+    pub shard: Option<Shard>,
+    /// Files left to the other shards.
+    pub out_of_shard: u64,
 }
 
 /// A failure class that decides the exit code when nothing got through.
@@ -138,6 +150,8 @@ pub enum Event {
         sha256: String,
         /// Only chunks missing from an earlier run were sent.
         resumed: bool,
+        /// The upload session (or batch entry) that stored it, when the server named one.
+        upload_id: Option<String>,
     },
     FileSkipped {
         id: u64,
@@ -145,6 +159,10 @@ pub enum Event {
         remote_path: String,
         size: u64,
         reason: String,
+        /// The remote twin that made the upload unnecessary, when known.
+        node_id: Option<String>,
+        /// The local file's SHA-256, when it was computed for the skip decision.
+        sha256: Option<String>,
     },
     FileFailed {
         id: Option<u64>,

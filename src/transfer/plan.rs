@@ -271,13 +271,13 @@ fn special_kind(ft: &std::fs::FileType) -> &'static str {
 }
 
 /// Does the argument end in a path separator (upload the directory's contents)?
-fn has_trailing_slash(p: &Path) -> bool {
+pub(crate) fn has_trailing_slash(p: &Path) -> bool {
     let s = p.as_os_str().to_string_lossy();
     s.len() > 1 && (s.ends_with('/') || s.ends_with(std::path::MAIN_SEPARATOR))
 }
 
 /// The name a directory argument gets remotely (`.` → the current folder's name), checked.
-fn dir_name(p: &Path) -> Option<Result<String, String>> {
+pub(crate) fn dir_name(p: &Path) -> Option<Result<String, String>> {
     match p.file_name() {
         Some(n) if p.components().next_back() != Some(Component::ParentDir) => {
             Some(check_name(n, true))

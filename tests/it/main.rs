@@ -33,6 +33,8 @@ mod emulator_compat;
 #[cfg(feature = "emulator")]
 mod emulator_ops;
 #[cfg(feature = "emulator")]
+mod emulator_stream;
+#[cfg(feature = "emulator")]
 mod emulator_uploads;
 #[cfg(feature = "emulator")]
 mod emulator_variants;
@@ -45,6 +47,14 @@ mod live_api;
 mod lock_cli;
 #[cfg(feature = "emulator")]
 mod lock_upload;
+#[cfg(feature = "emulator")]
+mod proof_ci;
+#[cfg(feature = "emulator")]
+mod proof_receipt;
+#[cfg(feature = "emulator")]
+mod proof_stdin;
+#[cfg(feature = "emulator")]
+mod proof_verify;
 #[cfg(feature = "emulator")]
 mod upload_api;
 #[cfg(feature = "emulator")]

@@ -1,0 +1,575 @@
+//! `upload --receipt FILE`: a JSON Lines proof of what a run stored, written as files finish.
+//!
+//! Every line is one JSON object with `"v": 1` and a `"type"`:
+//!
+//! | `type` | Fields |
+//! |---|---|
+//! | `run` | first line of each run: `tool`, `version`, `api_base`, `workspace`, `destination`, `shard` (`"I/N"` or null), `command` (argument list, secrets replaced by `***`), `cwd`, `started_at`, `run_key`, `resumed` |
+//! | `file` | one per stored file: `status` (`uploaded` or `skipped`), `local`, `remote_path`, `workspace`, `node_id`, `size`, `sha256` (of the local bytes), `upload_id` (only where the server named one), `stored_at` (null for skipped files), `checked_at`, `reason` (skipped only) |
+//! | `failed` | a file that could not be stored: `local`, `remote_path`, `workspace`, `error`, `at` |
+//! | `summary` | last line of each run: the `--json` summary fields, `complete` (nothing failed or left), `finished_at` |
+//!
+//! Each line is written with one `write` and the file is never rewritten, so a run killed at
+//! any moment leaves a valid prefix. The same command with the same `--receipt` (same sources,
+//! workspace, destination, shard and server: the `run_key`) appends a new `run` line and
+//! continues the receipt instead of starting over; files already recorded are not repeated.
+//! A later line for the same remote path supersedes an earlier one. Skipped files are recorded
+//! with their remote node, so the receipt covers the whole tree; their local SHA-256 is
+//! computed for the receipt when the skip decision did not need it.
+
+use std::collections::HashMap;
+use std::ffi::OsString;
+use std::io::{Read as _, Seek as _, Write as _};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+
+use super::sinks::Sink;
+use crate::transfer::{Event, Shard, Summary};
+
+/// Receipt format version (`"v"`).
+pub const RECEIPT_VERSION: u32 = 1;
+
+/// What identifies a run, written in its `run` line.
+#[derive(Debug, Clone)]
+pub struct RunInfo {
+    pub api_base: String,
+    pub workspace_id: String,
+    /// Destination folder under the workspace root (clean, `/`-joined; `""` = root).
+    pub destination: String,
+    /// The sources as absolute paths (part of the run key).
+    pub sources: Vec<String>,
+    pub shard: Option<Shard>,
+    /// The command line, secrets redacted ([`redacted_command`]).
+    pub command: Vec<String>,
+}
+
+impl RunInfo {
+    /// A hash of everything that makes two runs "the same command".
+    pub fn key(&self) -> String {
+        let mut h = Sha256::new();
+        for part in [&self.api_base, &self.workspace_id, &self.destination] {
+            h.update(part.as_bytes());
+            h.update([0]);
+        }
+        h.update(self.shard.map(|s| s.to_string()).unwrap_or_default());
+        h.update([0]);
+        for s in &self.sources {
+            h.update(s.as_bytes());
+            h.update([0]);
+        }
+        hex::encode(&h.finalize()[..16])
+    }
+}
+
+/// The command line for a receipt: values of `--token` and `--lock-token` (either spelling)
+/// become `***`, and credentials inside URLs are dropped.
+pub fn redacted_command(args: impl IntoIterator<Item = OsString>) -> Vec<String> {
+    const SECRET: [&str; 2] = ["--token", "--lock-token"];
+    let mut out = Vec::new();
+    let mut hide_next = false;
+    for a in args {
+        let a = a.to_string_lossy().into_owned();
+        if hide_next {
+            out.push("***".to_string());
+            hide_next = false;
+            continue;
+        }
+        if SECRET.contains(&a.as_str()) {
+            hide_next = true;
+            out.push(a);
+            continue;
+        }
+        if let Some((flag, _)) = a.split_once('=')
+            && SECRET.contains(&flag)
+        {
+            out.push(format!("{flag}=***"));
+            continue;
+        }
+        out.push(strip_url_credentials(&a));
+    }
+    out
+}
+
+fn strip_url_credentials(a: &str) -> String {
+    if a.contains("://")
+        && a.contains('@')
+        && let Ok(mut u) = url::Url::parse(a)
+        && (!u.username().is_empty() || u.password().is_some())
+    {
+        let _ = u.set_username("");
+        let _ = u.set_password(None);
+        return u.to_string();
+    }
+    a.to_string()
+}
+
+fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+/// How [`ReceiptWriter::open`] found the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Opened {
+    /// A new receipt.
+    Fresh,
+    /// An earlier run of the same command left this receipt: continued, `files` recorded.
+    Resumed { files: usize },
+}
+
+/// A file already recorded: (size, node id).
+type Recorded = HashMap<String, (u64, Option<String>)>;
+
+/// Writes the receipt on its own thread (hashing a skipped file must not hold up the run).
+pub struct ReceiptWriter {
+    tx: Option<mpsc::Sender<Event>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl ReceiptWriter {
+    /// Open `path` for the run `info` and write its `run` line: a fresh receipt, or the
+    /// continuation of one an earlier run of the same command left. Refused (with the reason)
+    /// when the file is the receipt of another run or not a receipt at all.
+    pub fn open(path: &Path, info: &RunInfo) -> Result<(ReceiptWriter, Opened), String> {
+        let shown = path.display();
+        let key = info.key();
+        let mut file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(path)
+            .map_err(|e| format!("--receipt `{shown}`: {e}"))?;
+        let mut text = Vec::new();
+        file.read_to_end(&mut text)
+            .map_err(|e| format!("--receipt `{shown}`: {e}"))?;
+        let mut recorded = Recorded::new();
+        let opened = if text.iter().all(u8::is_ascii_whitespace) {
+            file.set_len(0)
+                .map_err(|e| format!("--receipt `{shown}`: {e}"))?;
+            Opened::Fresh
+        } else {
+            // A torn last line (a run killed mid-write) is cut off before appending.
+            let keep = text.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+            let lines = parse_lines(&text[..keep])
+                .map_err(|e| format!("--receipt `{shown}` is not a fastio receipt: {e}"))?;
+            match lines.first() {
+                Some((_, run)) if run["type"] == "run" => {
+                    if run["run_key"].as_str() != Some(key.as_str()) {
+                        return Err(format!(
+                            "--receipt `{shown}` is the receipt of another run (other sources, \
+                             workspace, destination, shard or server); remove it or choose \
+                             another file"
+                        ));
+                    }
+                }
+                _ => {
+                    return Err(format!(
+                        "--receipt `{shown}` is not a fastio receipt (its first line is not a \
+                         `run` line)"
+                    ));
+                }
+            }
+            for (_, v) in &lines {
+                let local = v["local"].as_str().unwrap_or_default().to_string();
+                match v["type"].as_str() {
+                    Some("file") => {
+                        let size = v["size"].as_u64().unwrap_or(0);
+                        let node = v["node_id"].as_str().map(str::to_string);
+                        recorded.insert(local, (size, node));
+                    }
+                    Some("failed") => {
+                        recorded.remove(&local);
+                    }
+                    _ => {}
+                }
+            }
+            file.set_len(keep as u64)
+                .map_err(|e| format!("--receipt `{shown}`: {e}"))?;
+            Opened::Resumed {
+                files: recorded.len(),
+            }
+        };
+        file.seek(std::io::SeekFrom::End(0))
+            .map_err(|e| format!("--receipt `{shown}`: {e}"))?;
+        let run = json!({
+            "v": RECEIPT_VERSION, "type": "run", "tool": "fastio",
+            "version": env!("CARGO_PKG_VERSION"), "api_base": info.api_base,
+            "workspace": info.workspace_id, "destination": info.destination,
+            "shard": info.shard.map(|s| s.to_string()), "command": info.command,
+            "cwd": std::env::current_dir().ok().map(|d| d.display().to_string()),
+            "started_at": now(), "run_key": key,
+            "resumed": opened != Opened::Fresh,
+        });
+        let mut state = State {
+            file,
+            path: path.to_path_buf(),
+            workspace: info.workspace_id.clone(),
+            recorded,
+            failed_write: false,
+        };
+        state.write(&run);
+        if state.failed_write {
+            return Err(format!("--receipt `{shown}`: cannot write"));
+        }
+        let (tx, rx) = mpsc::channel::<Event>();
+        let thread = std::thread::Builder::new()
+            .name("fastio-receipt".into())
+            .spawn(move || {
+                while let Ok(e) = rx.recv() {
+                    state.on_event(&e);
+                }
+                let _ = state.file.sync_all();
+            })
+            .map_err(|e| format!("--receipt: {e}"))?;
+        Ok((
+            ReceiptWriter {
+                tx: Some(tx),
+                thread: Some(thread),
+            },
+            opened,
+        ))
+    }
+}
+
+impl Sink for ReceiptWriter {
+    fn event(&mut self, e: &Event) {
+        let wanted = matches!(
+            e,
+            Event::FileDone { .. }
+                | Event::FileSkipped { .. }
+                | Event::FileFailed { .. }
+                | Event::Summary(_)
+        );
+        if wanted && let Some(tx) = &self.tx {
+            let _ = tx.send(e.clone());
+        }
+    }
+
+    fn finish(mut self: Box<Self>) {
+        self.tx.take();
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+struct State {
+    file: std::fs::File,
+    path: PathBuf,
+    workspace: String,
+    recorded: Recorded,
+    failed_write: bool,
+}
+
+impl State {
+    /// One line, one `write`.
+    fn write(&mut self, v: &Value) {
+        let mut line = v.to_string();
+        line.push('\n');
+        if let Err(e) = self.file.write_all(line.as_bytes())
+            && !self.failed_write
+        {
+            self.failed_write = true;
+            eprintln!(
+                "fastio: warning: writing the receipt `{}` failed: {e}",
+                self.path.display()
+            );
+        }
+    }
+
+    fn on_event(&mut self, e: &Event) {
+        match e {
+            Event::FileDone {
+                local,
+                remote_path,
+                node_id,
+                size,
+                sha256,
+                upload_id,
+                ..
+            } => {
+                let mut v = json!({
+                    "v": RECEIPT_VERSION, "type": "file", "status": "uploaded", "local": local,
+                    "remote_path": remote_path, "workspace": self.workspace,
+                    "node_id": node_id, "size": size, "sha256": sha256,
+                    "stored_at": now(), "checked_at": now(),
+                });
+                if let Some(u) = upload_id {
+                    v["upload_id"] = json!(u);
+                }
+                self.write(&v);
+                self.recorded
+                    .insert(local.clone(), (*size, node_id.clone()));
+            }
+            Event::FileSkipped {
+                local,
+                remote_path,
+                size,
+                reason,
+                node_id,
+                sha256,
+                ..
+            } => {
+                let known = self.recorded.get(local).is_some_and(|(s, n)| {
+                    s == size && (node_id.is_none() || n.as_ref() == node_id.as_ref())
+                });
+                if known {
+                    return;
+                }
+                let sha = sha256.clone().or_else(|| sha256_of(Path::new(local)));
+                self.write(&json!({
+                    "v": RECEIPT_VERSION, "type": "file", "status": "skipped", "local": local,
+                    "remote_path": remote_path, "workspace": self.workspace,
+                    "node_id": node_id, "size": size, "sha256": sha, "stored_at": null,
+                    "checked_at": now(), "reason": reason,
+                }));
+                self.recorded
+                    .insert(local.clone(), (*size, node_id.clone()));
+            }
+            Event::FileFailed {
+                local,
+                remote_path,
+                error,
+                ..
+            } => {
+                self.write(&json!({
+                    "v": RECEIPT_VERSION, "type": "failed", "local": local,
+                    "remote_path": remote_path, "workspace": self.workspace, "error": error,
+                    "at": now(),
+                }));
+                self.recorded.remove(local);
+            }
+            Event::Summary(s) => {
+                let v = summary_line(s);
+                self.write(&v);
+                let _ = self.file.sync_all();
+            }
+            _ => {}
+        }
+    }
+}
+
+fn summary_line(s: &Summary) -> Value {
+    let mut v = super::summary_json(s);
+    v["v"] = json!(RECEIPT_VERSION);
+    v["complete"] = json!(s.failed == 0 && !s.interrupted && s.fatal.is_none());
+    v["finished_at"] = json!(now());
+    v
+}
+
+fn sha256_of(p: &Path) -> Option<String> {
+    let mut f = std::fs::File::open(p).ok()?;
+    crate::transfer::Algo::Sha256.digest_reader(&mut f).ok()
+}
+
+/// Parse receipt bytes into `(line number, object)` pairs; an error names the first bad line.
+fn parse_lines(text: &[u8]) -> Result<Vec<(usize, Value)>, String> {
+    let text = String::from_utf8_lossy(text);
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let v: Value =
+            serde_json::from_str(line).map_err(|e| format!("line {} is not JSON ({e})", i + 1))?;
+        if !v.is_object() || v["type"].as_str().is_none() {
+            return Err(format!("line {} has no `type`", i + 1));
+        }
+        out.push((i + 1, v));
+    }
+    Ok(out)
+}
+
+/// One recorded file, as `verify` reads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    /// Line number in the receipt.
+    pub line: usize,
+    /// `uploaded`, `skipped`, or `failed` (a `failed` line).
+    pub status: String,
+    pub local: String,
+    pub remote_path: Option<String>,
+    pub workspace: Option<String>,
+    pub node_id: Option<String>,
+    pub size: Option<u64>,
+    pub sha256: Option<String>,
+    /// Why the upload failed (`failed` lines).
+    pub error: Option<String>,
+}
+
+/// A receipt read back.
+#[derive(Debug, Clone)]
+pub struct Receipt {
+    /// The first `run` line.
+    pub run: Value,
+    /// The latest entry per remote path (or per local path when there is none), in the order
+    /// of their last appearance.
+    pub entries: Vec<Entry>,
+    /// The last line was cut short (a run killed mid-write); it was ignored.
+    pub torn: bool,
+    /// Whether the last line is a `summary`.
+    pub finished: bool,
+}
+
+/// Read a receipt; every line but a torn last one must be a JSON object with a `type`.
+pub fn read(path: &Path) -> Result<Receipt, String> {
+    let text = std::fs::read(path).map_err(|e| format!("`{}`: {e}", path.display()))?;
+    let keep = text.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+    let tail = &text[keep..];
+    let mut lines = parse_lines(&text[..keep])?;
+    let mut torn = false;
+    if !tail.iter().all(u8::is_ascii_whitespace) {
+        // A last line without its newline: complete JSON is kept, anything else is torn.
+        match parse_lines(tail) {
+            Ok(mut more) => {
+                let n = text[..keep].iter().filter(|b| **b == b'\n').count();
+                for (i, _) in more.iter_mut() {
+                    *i += n;
+                }
+                lines.extend(more);
+            }
+            Err(_) => torn = true,
+        }
+    }
+    let run = match lines.first() {
+        Some((_, v)) if v["type"] == "run" => v.clone(),
+        _ => return Err("its first line is not a `run` line: not a fastio receipt".into()),
+    };
+    let finished = lines.last().is_some_and(|(_, v)| v["type"] == "summary");
+    let mut order: Vec<String> = Vec::new();
+    let mut latest: HashMap<String, Entry> = HashMap::new();
+    for (line, v) in &lines {
+        let kind = v["type"].as_str().unwrap_or_default();
+        if kind != "file" && kind != "failed" {
+            continue;
+        }
+        let s = |k: &str| v[k].as_str().map(str::to_string);
+        let e = Entry {
+            line: *line,
+            status: if kind == "failed" {
+                "failed".into()
+            } else {
+                s("status").unwrap_or_else(|| "uploaded".into())
+            },
+            local: s("local").unwrap_or_default(),
+            remote_path: s("remote_path"),
+            workspace: s("workspace"),
+            node_id: s("node_id").filter(|n| !n.is_empty()),
+            size: v["size"].as_u64(),
+            sha256: s("sha256").map(|h| h.to_ascii_lowercase()),
+            error: s("error"),
+        };
+        let key = e.remote_path.clone().unwrap_or_else(|| e.local.clone());
+        if latest.insert(key.clone(), e).is_some() {
+            order.retain(|k| *k != key);
+        }
+        order.push(key);
+    }
+    let entries = order
+        .into_iter()
+        .filter_map(|k| latest.remove(&k))
+        .collect();
+    Ok(Receipt {
+        run,
+        entries,
+        torn,
+        finished,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn info(dest: &str) -> RunInfo {
+        RunInfo {
+            api_base: "http://127.0.0.1:1/current".into(),
+            workspace_id: "42".into(),
+            destination: dest.into(),
+            sources: vec!["/src/tree".into()],
+            shard: None,
+            command: vec!["fastio".into(), "upload".into()],
+        }
+    }
+
+    fn done(local: &str, node: &str) -> Event {
+        Event::FileDone {
+            id: 1,
+            local: local.into(),
+            remote_path: format!("d/{local}"),
+            node_id: Some(node.into()),
+            size: 3,
+            sha256: "ab".into(),
+            resumed: false,
+            upload_id: Some("5up".into()),
+        }
+    }
+
+    #[test]
+    fn secrets_are_redacted_from_the_command_line() {
+        let args = [
+            "fastio",
+            "--token",
+            "s3cret",
+            "upload",
+            "--lock-token=abc",
+            "--api-base",
+            "https://user:pw@example.com/current",
+            "./x",
+        ]
+        .map(OsString::from);
+        let got = redacted_command(args);
+        assert_eq!(got[2], "***");
+        assert_eq!(got[4], "--lock-token=***");
+        assert_eq!(got[6], "https://example.com/current");
+        assert!(!got.join(" ").contains("s3cret"));
+        assert_eq!(got[7], "./x");
+    }
+
+    #[test]
+    fn a_rerun_continues_the_receipt_and_another_run_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("r.jsonl");
+        let (mut w, opened) = ReceiptWriter::open(&p, &info("d")).unwrap();
+        assert_eq!(opened, Opened::Fresh);
+        w.event(&done("a.txt", "2a"));
+        Box::new(w).finish();
+        // A torn line, as a kill during a write would leave.
+        let mut f = std::fs::OpenOptions::new().append(true).open(&p).unwrap();
+        f.write_all(b"{\"v\":1,\"type\":\"fi").unwrap();
+        assert!(read(&p).unwrap().torn);
+
+        let (mut w, opened) = ReceiptWriter::open(&p, &info("d")).unwrap();
+        assert_eq!(opened, Opened::Resumed { files: 1 });
+        // Already recorded: not repeated.
+        w.event(&Event::FileSkipped {
+            id: 1,
+            local: "a.txt".into(),
+            remote_path: "d/a.txt".into(),
+            size: 3,
+            reason: "journal".into(),
+            node_id: Some("2a".into()),
+            sha256: None,
+        });
+        w.event(&done("b.txt", "2b"));
+        w.event(&Event::Summary(Summary::default()));
+        Box::new(w).finish();
+        let text = std::fs::read_to_string(&p).unwrap();
+        for line in text.lines() {
+            serde_json::from_str::<Value>(line).unwrap();
+        }
+        let r = read(&p).unwrap();
+        assert!(!r.torn && r.finished);
+        assert_eq!(r.entries.len(), 2);
+        assert_eq!(r.entries[1].node_id.as_deref(), Some("2b"));
+        assert_eq!(text.matches("\"type\":\"run\"").count(), 2);
+
+        let err = ReceiptWriter::open(&p, &info("other")).err().unwrap();
+        assert!(err.contains("another run"), "{err}");
+        std::fs::write(&p, "hello\n").unwrap();
+        assert!(ReceiptWriter::open(&p, &info("d")).is_err());
+    }
+}

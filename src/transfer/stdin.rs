@@ -1,0 +1,626 @@
+//! `fastio upload - --name NAME [--to DIR]`: standard input into one remote file.
+//!
+//! The bytes go out as they are read, in a stream upload (fastio-api.md §3.10): a session with
+//! `stream=true` (and `max_size` when `--max-size` is given), then one raw
+//! `POST /upload/{id}/stream/` whose body is standard input, read in pieces of 256 KiB with at
+//! most 8 pieces queued (bounded memory, whatever the size). The SHA-256 is computed on the
+//! way; once the server says the session is `stored`, the node's size and (where reported) its
+//! SHA-256 must match.
+//!
+//! A server that refuses stream sessions (a 4xx other than auth, 413 and 429 on the session
+//! create) gets standard input spooled to a temporary file (same bounded memory, removed
+//! afterwards), which is then uploaded like any file: in chunks, resumable within the run,
+//! verified. Nothing here prints: the fallback is announced with an [`Event::Warning`].
+
+use std::io::Read;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use sha2::{Digest, Sha256};
+use tokio_util::sync::CancellationToken;
+
+use super::plan::remote_join;
+use super::{Cancel, Event, Events, FileError, SkipMode, Summary, UploadOptions};
+use crate::api::upload::{self, StreamSource, Target, WAIT_SECS, poll_pause};
+use crate::api::{ApiError, Client, FolderResolver, storage};
+
+/// The `local` of standard input in events and receipts.
+pub const STDIN_LOCAL: &str = "-";
+/// Bytes per read from standard input.
+const PIECE: usize = 256 << 10;
+/// Pieces queued between the reader and the request at most.
+const QUEUE: usize = 8;
+
+/// What one standard-input upload needs.
+#[derive(Debug, Clone)]
+pub struct StdinOptions {
+    pub workspace_id: String,
+    /// Destination folder path under the workspace root.
+    pub dest: String,
+    /// Remote file name.
+    pub name: String,
+    /// Refuse more bytes than this (sent to the server as `max_size` too).
+    pub max_size: Option<u64>,
+    pub retries: u32,
+    pub assembly_timeout: Duration,
+    /// For the spooled fallback.
+    pub concurrency: usize,
+    pub api_base: String,
+}
+
+/// How the bytes went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Stream,
+    Spooled,
+}
+
+/// What reading standard input came to.
+#[derive(Debug)]
+struct Pumped {
+    size: u64,
+    sha256: String,
+}
+
+#[derive(Debug)]
+enum PumpError {
+    Read(std::io::Error),
+    TooLarge(u64),
+    /// The other side is gone (request over, or the run stopped).
+    Closed,
+}
+
+impl std::fmt::Display for PumpError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PumpError::Read(e) => write!(f, "reading standard input: {e}"),
+            PumpError::TooLarge(max) => {
+                write!(f, "standard input is longer than --max-size ({max} bytes)")
+            }
+            PumpError::Closed => write!(f, "interrupted"),
+        }
+    }
+}
+
+/// Read `input` to its end in pieces, hashing, handing each piece to `sink` (false: stop).
+fn pump(
+    input: &mut dyn Read,
+    max: Option<u64>,
+    stop: &CancellationToken,
+    mut sink: impl FnMut(Bytes) -> bool,
+) -> Result<Pumped, PumpError> {
+    let mut sha = Sha256::new();
+    let mut size = 0u64;
+    let mut buf = vec![0u8; PIECE];
+    loop {
+        if stop.is_cancelled() {
+            return Err(PumpError::Closed);
+        }
+        let n = match input.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(PumpError::Read(e)),
+        };
+        size += n as u64;
+        if let Some(m) = max
+            && size > m
+        {
+            return Err(PumpError::TooLarge(m));
+        }
+        sha.update(&buf[..n]);
+        if !sink(Bytes::copy_from_slice(&buf[..n])) {
+            return Err(PumpError::Closed);
+        }
+    }
+    Ok(Pumped {
+        size,
+        sha256: hex::encode(sha.finalize()),
+    })
+}
+
+/// Does this answer to the stream session create mean "no stream uploads here"?
+fn refuses_streams(e: &ApiError) -> bool {
+    matches!(
+        e.status(),
+        Some(400 | 404 | 405 | 406 | 409 | 412 | 415 | 422 | 501)
+    ) && !e.is_auth()
+}
+
+/// Upload standard input (`input`) as `opts.name`. Events as for [`super::upload`] (the last
+/// one is the summary, also returned) with `local` = `-`.
+pub async fn upload_stdin(
+    client: Client,
+    opts: StdinOptions,
+    input: Box<dyn Read + Send>,
+    events: Events,
+    cancel: Cancel,
+) -> anyhow::Result<(Summary, Mode)> {
+    let started = Instant::now();
+    let dest = crate::api::folders::split_remote_path(&opts.dest)
+        .map(|s| s.join("/"))
+        .unwrap_or_default();
+    let remote_path = remote_join(&dest, &opts.name);
+    let folders = FolderResolver::new(client.clone(), opts.workspace_id.clone(), true);
+    let folder_id = match folders.ensure(&dest).await {
+        Ok(id) => id,
+        Err(e) => {
+            return Ok((
+                fail_run(&events, &remote_path, e.into(), started, &cancel),
+                Mode::Stream,
+            ));
+        }
+    };
+    let target = Target {
+        workspace_id: &opts.workspace_id,
+        folder_id: &folder_id,
+    };
+    let session = crate::api::retry::idempotent(opts.retries, || {
+        upload::create_stream_session(&client, &target, &opts.name, opts.max_size)
+    })
+    .await;
+    let session = match session {
+        Ok(id) => id,
+        Err(e) if refuses_streams(&e) => {
+            events.emit(Event::Warning {
+                message: format!(
+                    "the server refused a stream upload ({e}); spooling standard input to a \
+                     temporary file and uploading that"
+                ),
+            });
+            let s = spooled(client, &opts, input, events, cancel).await?;
+            return Ok((s, Mode::Spooled));
+        }
+        Err(e) => {
+            return Ok((
+                fail_run(&events, &remote_path, e.into(), started, &cancel),
+                Mode::Stream,
+            ));
+        }
+    };
+    let summary = streamed(
+        &client,
+        &opts,
+        &folder_id,
+        &session,
+        &remote_path,
+        input,
+        &events,
+        &cancel,
+        started,
+    )
+    .await;
+    // Done with the session either way (best effort, bounded).
+    let _ = tokio::time::timeout(
+        Duration::from_secs(5),
+        upload::cancel_session(&client, &session),
+    )
+    .await;
+    Ok((summary, Mode::Stream))
+}
+
+/// Report the one file as failed and return the run's summary.
+fn fail_run(
+    events: &Events,
+    remote_path: &str,
+    err: FileError,
+    started: Instant,
+    cancel: &Cancel,
+) -> Summary {
+    let interrupted = matches!(err, FileError::Cancelled) || cancel.stop.is_cancelled();
+    if interrupted {
+        events.emit(Event::FileNotStarted {
+            id: 1,
+            local: STDIN_LOCAL.into(),
+            remote_path: remote_path.to_string(),
+        });
+    } else {
+        events.emit(Event::FileFailed {
+            id: Some(1),
+            local: STDIN_LOCAL.into(),
+            remote_path: Some(remote_path.to_string()),
+            error: err.to_string(),
+        });
+    }
+    let s = Summary {
+        planned: 1,
+        failed: u64::from(!interrupted),
+        not_started: u64::from(interrupted),
+        interrupted,
+        signal: cancel.signal(),
+        fatal: err.fatality(),
+        wall: started.elapsed(),
+        ..Default::default()
+    };
+    events.emit(Event::Summary(s.clone()));
+    s
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn streamed(
+    client: &Client,
+    opts: &StdinOptions,
+    folder_id: &str,
+    session: &str,
+    remote_path: &str,
+    mut input: Box<dyn Read + Send>,
+    events: &Events,
+    cancel: &Cancel,
+    started: Instant,
+) -> Summary {
+    events.emit(Event::FileQueued { id: 1, size: 0 });
+    events.emit(Event::WalkDone);
+    events.emit(Event::FileStarted {
+        id: 1,
+        local: STDIN_LOCAL.into(),
+        size: 0,
+    });
+    let (tx, rx) = tokio::sync::mpsc::channel::<std::io::Result<Bytes>>(QUEUE);
+    let source = StreamSource::new(rx);
+    let max = opts.max_size;
+    let stop = cancel.stop.clone();
+    let ev = events.clone();
+    let reader = std::thread::Builder::new()
+        .name("fastio-stdin".into())
+        .spawn(move || {
+            let r = pump(&mut *input, max, &stop, |b| {
+                let n = b.len() as u64;
+                let sent = tx.blocking_send(Ok(b)).is_ok();
+                if sent {
+                    ev.emit(Event::Bytes { id: 1, n });
+                }
+                sent
+            });
+            if let Err(e) = &r {
+                // The request must not end as if the input had ended.
+                let _ = tx.blocking_send(Err(std::io::Error::other(e.to_string())));
+            }
+            r
+        });
+    let reader = match reader {
+        Ok(r) => r,
+        Err(e) => {
+            let err = FileError::Io {
+                path: STDIN_LOCAL.into(),
+                source: e,
+            };
+            return fail_run(events, remote_path, err, started, cancel);
+        }
+    };
+
+    let mut retries = 0u64;
+    let sent = loop {
+        let r = tokio::select! {
+            r = upload::upload_stream(client, session, &source) => r.map_err(FileError::from),
+            _ = cancel.abort.cancelled() => Err(FileError::Cancelled),
+        };
+        match r {
+            // Nothing was taken from standard input yet: the request may be made again.
+            Err(FileError::Api(e))
+                if source.taken() == 0
+                    && (e.is_rate_limited() || e.is_transient())
+                    && retries < u64::from(opts.retries) =>
+            {
+                retries += 1;
+                let delay = crate::api::retry::backoff(retries as u32);
+                events.emit(Event::Retry {
+                    what: "stream upload".into(),
+                    attempt: retries as u32,
+                    delay,
+                    error: e.to_string(),
+                    stalled: matches!(e, ApiError::Stalled { .. }),
+                });
+                tokio::time::sleep(delay).await;
+            }
+            other => break other,
+        }
+    };
+    drop(source);
+    // After a failed request the reader may still wait for input that never ends: give it a
+    // moment, not forever.
+    let join = tokio::task::spawn_blocking(move || reader.join());
+    let pumped = if sent.is_ok() {
+        join.await.ok().and_then(Result::ok)
+    } else {
+        tokio::time::timeout(Duration::from_secs(2), join)
+            .await
+            .ok()
+            .and_then(Result::ok)
+            .and_then(Result::ok)
+    };
+    let pumped = match (pumped, sent) {
+        (Some(Err(PumpError::Closed)), Err(e)) | (None, Err(e)) => {
+            return fail_run(events, remote_path, e, started, cancel);
+        }
+        (Some(Err(PumpError::Closed)), Ok(_)) | (None, Ok(_)) => {
+            let err = FileError::Server("the stream upload ended before standard input".into());
+            return fail_run(events, remote_path, err, started, cancel);
+        }
+        (Some(Err(e @ (PumpError::Read(_) | PumpError::TooLarge(_)))), _) => {
+            return fail_run(
+                events,
+                remote_path,
+                FileError::Server(e.to_string()),
+                started,
+                cancel,
+            );
+        }
+        (Some(Ok(_)), Err(e)) => return fail_run(events, remote_path, e, started, cancel),
+        (Some(Ok(p)), Ok(_)) => p,
+    };
+    let node_id = match stored_node(client, opts, folder_id, session, &pumped, cancel).await {
+        Ok(n) => n,
+        Err(e) => return fail_run(events, remote_path, e, started, cancel),
+    };
+    events.emit(Event::FileDone {
+        id: 1,
+        local: STDIN_LOCAL.into(),
+        remote_path: remote_path.to_string(),
+        node_id: Some(node_id),
+        size: pumped.size,
+        sha256: pumped.sha256.clone(),
+        resumed: false,
+        upload_id: Some(session.to_string()),
+    });
+    let s = Summary {
+        planned: 1,
+        uploaded: 1,
+        bytes: pumped.size,
+        bytes_sent: pumped.size,
+        retries,
+        throttled: client.gates().throttled_count(),
+        wall: started.elapsed(),
+        ..Default::default()
+    };
+    events.emit(Event::Summary(s.clone()));
+    s
+}
+
+/// Wait for the stream session to be stored; check size and digest; the new node's id.
+async fn stored_node(
+    client: &Client,
+    opts: &StdinOptions,
+    folder_id: &str,
+    session: &str,
+    pumped: &Pumped,
+    cancel: &Cancel,
+) -> Result<String, FileError> {
+    let deadline = Instant::now() + opts.assembly_timeout;
+    let mut previous: Option<String> = None;
+    let stored = loop {
+        let t = Instant::now();
+        let s = tokio::select! {
+            s = upload::session_details(client, session, Some(WAIT_SECS)) => s?,
+            _ = cancel.abort.cancelled() => return Err(FileError::Cancelled),
+        };
+        if s.is_stored() {
+            break s;
+        }
+        if s.is_failed() {
+            return Err(FileError::Server(format!(
+                "the stream upload ended `{}`: {}",
+                s.status,
+                s.status_message.as_deref().unwrap_or("no reason given")
+            )));
+        }
+        if Instant::now() >= deadline {
+            return Err(FileError::Server(format!(
+                "upload session `{session}` is still `{}` after {} s (--assembly-timeout)",
+                s.status,
+                opts.assembly_timeout.as_secs()
+            )));
+        }
+        let pause = poll_pause(t.elapsed(), previous.as_deref(), &s.status);
+        previous = Some(s.status.clone());
+        tokio::time::sleep(pause).await;
+    };
+    if let (Some(h), Some("sha256")) = (&stored.hash, stored.hash_algo.as_deref())
+        && !h.eq_ignore_ascii_case(&pumped.sha256)
+    {
+        return Err(FileError::Verify(format!(
+            "the server's SHA-256 of the stream ({h}) is not that of standard input ({})",
+            pumped.sha256
+        )));
+    }
+    let node_id = match stored.new_file_id {
+        Some(id) => id,
+        None => storage::list_folder(client, &opts.workspace_id, folder_id)
+            .await?
+            .into_iter()
+            .find(|n| n.name == opts.name && n.is_file())
+            .map(|n| n.id)
+            .ok_or_else(|| {
+                FileError::Server(format!("stored, but `{}` is not in its folder", opts.name))
+            })?,
+    };
+    let node = storage::node_details(client, &opts.workspace_id, &node_id).await?;
+    if node.size != Some(pumped.size) {
+        return Err(FileError::Verify(format!(
+            "the server stored {} bytes, standard input had {}",
+            node.size
+                .map_or_else(|| "an unknown number of".into(), |n| n.to_string()),
+            pumped.size
+        )));
+    }
+    if let Some(h) = node.sha256()
+        && h != pumped.sha256
+    {
+        return Err(FileError::Verify(format!(
+            "the stored file's SHA-256 ({h}) is not that of standard input ({})",
+            pumped.sha256
+        )));
+    }
+    Ok(node_id)
+}
+
+/// A private temporary directory, removed when dropped.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new() -> std::io::Result<TempDir> {
+        let base = std::env::temp_dir();
+        for _ in 0..16 {
+            let p = base.join(format!("fastio-stdin-{:016x}", rand::random::<u64>()));
+            let mut b = std::fs::DirBuilder::new();
+            #[cfg(unix)]
+            std::os::unix::fs::DirBuilderExt::mode(&mut b, 0o700);
+            match b.create(&p) {
+                Ok(()) => return Ok(TempDir(p)),
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+                Err(e) => return Err(e),
+            }
+        }
+        Err(std::io::Error::other("no free temporary directory name"))
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// The fallback: spool standard input to a temporary file, then upload it as a file.
+async fn spooled(
+    client: Client,
+    opts: &StdinOptions,
+    mut input: Box<dyn Read + Send>,
+    events: Events,
+    cancel: Cancel,
+) -> anyhow::Result<Summary> {
+    let started = Instant::now();
+    let remote_path = remote_join(
+        &crate::api::folders::split_remote_path(&opts.dest)
+            .map(|s| s.join("/"))
+            .unwrap_or_default(),
+        &opts.name,
+    );
+    let dir = match TempDir::new() {
+        Ok(d) => d,
+        Err(source) => {
+            let err = FileError::Io {
+                path: std::env::temp_dir().display().to_string(),
+                source,
+            };
+            return Ok(fail_run(&events, &remote_path, err, started, &cancel));
+        }
+    };
+    let file = dir.0.join(&opts.name);
+    let (path, max, stop) = (file.clone(), opts.max_size, cancel.stop.clone());
+    let spool = tokio::task::spawn_blocking(move || -> Result<Pumped, PumpError> {
+        use std::io::Write as _;
+        let mut out = std::fs::File::create(&path).map_err(PumpError::Read)?;
+        let mut write_err = None;
+        let r = pump(&mut *input, max, &stop, |b| match out.write_all(&b) {
+            Ok(()) => true,
+            Err(e) => {
+                write_err = Some(e);
+                false
+            }
+        });
+        match write_err {
+            Some(e) => Err(PumpError::Read(std::io::Error::other(format!(
+                "writing the temporary file: {e}"
+            )))),
+            None => r,
+        }
+    })
+    .await;
+    match spool {
+        Ok(Ok(_)) => {}
+        Ok(Err(PumpError::Closed)) => {
+            return Ok(fail_run(
+                &events,
+                &remote_path,
+                FileError::Cancelled,
+                started,
+                &cancel,
+            ));
+        }
+        Ok(Err(e)) => {
+            let err = FileError::Server(e.to_string());
+            return Ok(fail_run(&events, &remote_path, err, started, &cancel));
+        }
+        Err(e) => return Err(anyhow::anyhow!("spooling standard input: {e}")),
+    }
+    let run = UploadOptions {
+        paths: vec![file],
+        files_from: None,
+        null_separated: false,
+        include: Vec::new(),
+        exclude: Vec::new(),
+        follow_symlinks: false,
+        workspace_id: opts.workspace_id.clone(),
+        dest: opts.dest.clone(),
+        concurrency: opts.concurrency,
+        skip: SkipMode::Overwrite,
+        retries: opts.retries,
+        resume: false,
+        journal_dir: None,
+        api_base: opts.api_base.clone(),
+        dry_run: false,
+        assembly_timeout: opts.assembly_timeout,
+        shard: None,
+        skipped_node_ids: false,
+    };
+    // The engine's events, with the temporary file shown as standard input.
+    let (inner, mut rx) = Events::channel();
+    let forward = tokio::spawn(async move {
+        while let Some(mut e) = rx.recv().await {
+            match &mut e {
+                Event::FileStarted { local, .. }
+                | Event::FileDone { local, .. }
+                | Event::FileSkipped { local, .. }
+                | Event::FileFailed { local, .. } => *local = STDIN_LOCAL.into(),
+                _ => {}
+            }
+            events.emit(e);
+        }
+    });
+    let summary = super::upload(client, run, inner, cancel).await;
+    let _ = forward.await;
+    drop(dir);
+    summary
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pump_hashes_counts_and_enforces_the_limit() {
+        let data = vec![7u8; PIECE * 2 + 5];
+        let stop = CancellationToken::new();
+        let mut got = 0usize;
+        let p = pump(&mut &data[..], None, &stop, |b| {
+            got += b.len();
+            true
+        })
+        .unwrap();
+        assert_eq!((p.size, got), (data.len() as u64, data.len()));
+        assert_eq!(p.sha256, hex::encode(Sha256::digest(&data)));
+        let over = pump(&mut &data[..], Some(100), &stop, |_| true);
+        assert!(matches!(over, Err(PumpError::TooLarge(100))));
+        let closed = pump(&mut &data[..], None, &stop, |_| false);
+        assert!(matches!(closed, Err(PumpError::Closed)));
+    }
+
+    #[test]
+    fn only_refusals_fall_back_to_spooling() {
+        let status = |code: u16| ApiError::Status {
+            method: "POST".into(),
+            path: "/upload/".into(),
+            status: code,
+            code: 0,
+            text: "no".into(),
+            retry_after: None,
+        };
+        assert!(refuses_streams(&status(406)));
+        assert!(refuses_streams(&status(400)));
+        assert!(!refuses_streams(&status(401)));
+        assert!(!refuses_streams(&status(413)));
+        assert!(!refuses_streams(&status(429)));
+        assert!(!refuses_streams(&status(503)));
+    }
+}
