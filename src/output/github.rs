@@ -70,7 +70,7 @@ pub fn append_step_summary(path: Option<&std::path::Path>, markdown: &str) {
     let r = std::fs::OpenOptions::new()
         .create(true)
         .append(true)
-        .open(&path)
+        .open(path)
         .and_then(|mut f| f.write_all(markdown.as_bytes()));
     if let Err(e) = r {
         eprintln!(
