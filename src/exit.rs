@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 use crate::api::ApiError;
 use crate::api::error::WorkspaceError;
+use crate::transfer::{Fatality, Summary};
 
 /// What the process reports to its caller.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -102,6 +103,29 @@ pub fn exit_status(err: &anyhow::Error) -> ExitStatus {
     ExitStatus::PartialFailure
 }
 
+/// SIGINT's number (the same on every Unix; Ctrl-C elsewhere).
+const SIGINT: i32 = 2;
+
+/// The documented exit code for a finished upload run: interrupted → 130 (SIGINT) or
+/// 128 + the signal; nothing failed → 0; failures with nothing uploaded because of a refused
+/// credential → 3 or an unusable server → 4; otherwise 1.
+pub fn summary_status(s: &Summary) -> ExitStatus {
+    if s.interrupted {
+        return match s.signal {
+            Some(signo) if signo != SIGINT => ExitStatus::Signalled(signo as u8),
+            _ => ExitStatus::Interrupted,
+        };
+    }
+    if s.failed == 0 {
+        return ExitStatus::Success;
+    }
+    match (s.uploaded, s.fatal) {
+        (0, Some(Fatality::Auth)) => ExitStatus::Auth,
+        (0, Some(Fatality::Unavailable)) => ExitStatus::Unavailable,
+        _ => ExitStatus::PartialFailure,
+    }
+}
+
 /// What an API failure means for the process: a refused credential or permission → 3; a
 /// server that could not be used at all (no answer, a stall, a redirect, an answer that is
 /// not the API's, a gateway error that outlasted the retries) → 4; anything else → 1.
@@ -159,6 +183,43 @@ mod tests {
             render_error(&err),
             "reading the limits: GET /x/: token refused"
         );
+    }
+
+    #[test]
+    fn run_summaries_follow_the_documented_table() {
+        let s = |uploaded, failed, fatal, interrupted| Summary {
+            uploaded,
+            failed,
+            fatal,
+            interrupted,
+            ..Default::default()
+        };
+        let status = summary_status;
+        assert_eq!(status(&s(0, 0, None, false)), ExitStatus::Success);
+        assert_eq!(status(&s(3, 1, None, false)), ExitStatus::PartialFailure);
+        assert_eq!(
+            status(&s(0, 2, Some(Fatality::Auth), false)),
+            ExitStatus::Auth
+        );
+        assert_eq!(
+            status(&s(1, 2, Some(Fatality::Auth), false)),
+            ExitStatus::PartialFailure
+        );
+        assert_eq!(
+            status(&s(0, 2, Some(Fatality::Unavailable), false)),
+            ExitStatus::Unavailable
+        );
+        assert_eq!(status(&s(5, 0, None, true)), ExitStatus::Interrupted);
+        let term = Summary {
+            signal: Some(15),
+            ..s(5, 0, None, true)
+        };
+        assert_eq!(status(&term).code(), 143);
+        let hup = Summary {
+            signal: Some(1),
+            ..s(0, 0, None, true)
+        };
+        assert_eq!(status(&hup).code(), 129);
     }
 
     /// The one table from API failures to exit codes.

@@ -417,7 +417,11 @@ pub async fn report(
                 if let Some(b) = &bars {
                     b.overall.set_message(overall_msg(&t, &gate));
                 }
-                if printer.progress == Progress::Plain && last_plain.elapsed() >= PLAIN_INTERVAL {
+                // (Nothing planned yet, e.g. still reading the limits: nothing to report.)
+                if printer.progress == Progress::Plain
+                    && last_plain.elapsed() >= PLAIN_INTERVAL
+                    && t.files > 0
+                {
                     last_plain = Instant::now();
                     eprintln!("fastio: {}", plain_status(&t, &gate, started));
                 }

@@ -19,9 +19,7 @@ use crate::commands::Context;
 use crate::exit::{ExitStatus, Fatal};
 use crate::output::sinks::{self, Sink};
 use crate::output::{self, Printer};
-use crate::transfer::{
-    self, Cancel, Events, Fatality, FilesFrom, SkipMode, Summary, UploadOptions,
-};
+use crate::transfer::{self, Cancel, Events, FilesFrom, SkipMode, Summary, UploadOptions};
 
 pub async fn upload(ctx: &Context, args: UploadArgs) -> anyhow::Result<ExitStatus> {
     let from_stdin = stdin_mode(&args)?;
@@ -205,7 +203,7 @@ pub async fn upload(ctx: &Context, args: UploadArgs) -> anyhow::Result<ExitStatu
             ),
         }
     }
-    Ok(exit_status(&result?))
+    Ok(crate::exit::summary_status(&result?))
 }
 
 /// How long the lock release may take after a signal.
@@ -413,70 +411,5 @@ async fn watch_signals(cancel: Cancel) {
     if signals.next().await.is_some() {
         eprintln!("fastio: stopping requests in flight now");
         cancel.abort.cancel();
-    }
-}
-
-/// SIGINT's number (the same on every Unix; Ctrl-C elsewhere).
-const SIGINT: i32 = 2;
-
-/// The documented exit code for a finished run.
-pub fn exit_status(s: &Summary) -> ExitStatus {
-    if s.interrupted {
-        return match s.signal {
-            Some(signo) if signo != SIGINT => ExitStatus::Signalled(signo as u8),
-            _ => ExitStatus::Interrupted,
-        };
-    }
-    if s.failed == 0 {
-        return ExitStatus::Success;
-    }
-    match (s.uploaded, s.fatal) {
-        (0, Some(Fatality::Auth)) => ExitStatus::Auth,
-        (0, Some(Fatality::Unavailable)) => ExitStatus::Unavailable,
-        _ => ExitStatus::PartialFailure,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn exit_codes_follow_the_documented_table() {
-        let s = |uploaded, failed, fatal, interrupted| Summary {
-            uploaded,
-            failed,
-            fatal,
-            interrupted,
-            ..Default::default()
-        };
-        assert_eq!(exit_status(&s(0, 0, None, false)), ExitStatus::Success);
-        assert_eq!(
-            exit_status(&s(3, 1, None, false)),
-            ExitStatus::PartialFailure
-        );
-        assert_eq!(
-            exit_status(&s(0, 2, Some(Fatality::Auth), false)),
-            ExitStatus::Auth
-        );
-        assert_eq!(
-            exit_status(&s(1, 2, Some(Fatality::Auth), false)),
-            ExitStatus::PartialFailure
-        );
-        assert_eq!(
-            exit_status(&s(0, 2, Some(Fatality::Unavailable), false)),
-            ExitStatus::Unavailable
-        );
-        assert_eq!(exit_status(&s(5, 0, None, true)), ExitStatus::Interrupted);
-        let term = Summary {
-            signal: Some(15),
-            ..s(5, 0, None, true)
-        };
-        assert_eq!(exit_status(&term).code(), 143);
-        let hup = Summary {
-            signal: Some(1),
-            ..s(0, 0, None, true)
-        };
-        assert_eq!(exit_status(&hup).code(), 129);
     }
 }
