@@ -19,6 +19,9 @@ _fastio() {
             fastio,ask)
                 cmd="fastio__subcmd__ask"
                 ;;
+            fastio,bench)
+                cmd="fastio__subcmd__bench"
+                ;;
             fastio,completions)
                 cmd="fastio__subcmd__completions"
                 ;;
@@ -72,6 +75,9 @@ _fastio() {
                 ;;
             fastio__subcmd__help,ask)
                 cmd="fastio__subcmd__help__subcmd__ask"
+                ;;
+            fastio__subcmd__help,bench)
+                cmd="fastio__subcmd__help__subcmd__bench"
                 ;;
             fastio__subcmd__help,completions)
                 cmd="fastio__subcmd__help__subcmd__completions"
@@ -170,7 +176,7 @@ _fastio() {
 
     case "${cmd}" in
         fastio)
-            opts="-v -q -h -V --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --help --version login logout whoami upload import-url lock ask doctor emulator completions generate help"
+            opts="-v -q -h -V --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --bwlimit --help --version login logout whoami upload import-url lock ask doctor bench emulator completions generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -196,6 +202,10 @@ _fastio() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --bwlimit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -204,7 +214,7 @@ _fastio() {
             return 0
             ;;
         fastio__subcmd__ask)
-            opts="-w -v -q -h --workspace --folder --file --wait-indexed --enable-intelligence --timeout --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --help"
+            opts="-w -v -q -h --workspace --folder --file --wait-indexed --enable-intelligence --timeout --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --bwlimit --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -250,6 +260,84 @@ _fastio() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --bwlimit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        fastio__subcmd__bench)
+            opts="-w -j -v -q -h --workspace --preset --size --files --concurrency --retries --assembly-timeout --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --bwlimit --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --workspace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -w)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --preset)
+                    COMPREPLY=($(compgen -W "small large mixed" -- "${cur}"))
+                    return 0
+                    ;;
+                --size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --files)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --concurrency)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --assembly-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --api-base)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --progress)
+                    COMPREPLY=($(compgen -W "auto bars plain none" -- "${cur}"))
+                    return 0
+                    ;;
+                --stall-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bwlimit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -258,7 +346,7 @@ _fastio() {
             return 0
             ;;
         fastio__subcmd__completions)
-            opts="-v -q -h --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --help bash elvish fish powershell zsh"
+            opts="-v -q -h --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --bwlimit --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -284,6 +372,10 @@ _fastio() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --bwlimit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -292,7 +384,7 @@ _fastio() {
             return 0
             ;;
         fastio__subcmd__doctor)
-            opts="-w -v -q -h --workspace --read-only --all --import-url --assembly-timeout --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --help"
+            opts="-w -v -q -h --workspace --read-only --all --import-url --assembly-timeout --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --bwlimit --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -334,6 +426,10 @@ _fastio() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --bwlimit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -342,7 +438,7 @@ _fastio() {
             return 0
             ;;
         fastio__subcmd__emulator)
-            opts="-v -q -h --listen --api-key --workspace --data-dir --chunk-size --max-chunks --max-file-size --max-sessions --assembly-delay-ms --fail-assembly-rate --omit-new-file-ids --rate-limit --burst --seed --latency-ms --fail-rate --reset-rate --bandwidth-per-conn --token-ttl --intelligence --answer-delay-ms --allow-private-urls --flip-envelopes --legacy-rate-headers --datetime-expiry --validation-400 --variant --fault-route --auto-approve --log-requests --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --help"
+            opts="-v -q -h --listen --api-key --workspace --data-dir --chunk-size --max-chunks --max-file-size --max-sessions --assembly-delay-ms --fail-assembly-rate --omit-new-file-ids --rate-limit --burst --seed --latency-ms --fail-rate --reset-rate --bandwidth-per-conn --token-ttl --intelligence --answer-delay-ms --allow-private-urls --flip-envelopes --legacy-rate-headers --datetime-expiry --validation-400 --variant --fault-route --auto-approve --log-requests --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --bwlimit --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -452,6 +548,10 @@ _fastio() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --bwlimit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -460,7 +560,7 @@ _fastio() {
             return 0
             ;;
         fastio__subcmd__generate)
-            opts="-v -q -h --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --help completions man help"
+            opts="-v -q -h --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --bwlimit --help completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -486,6 +586,10 @@ _fastio() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --bwlimit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -494,7 +598,7 @@ _fastio() {
             return 0
             ;;
         fastio__subcmd__generate__subcmd__completions)
-            opts="-v -q -h --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --help"
+            opts="-v -q -h --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --bwlimit --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -517,6 +621,10 @@ _fastio() {
                     return 0
                     ;;
                 --stall-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bwlimit)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -584,7 +692,7 @@ _fastio() {
             return 0
             ;;
         fastio__subcmd__generate__subcmd__man)
-            opts="-v -q -h --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --help"
+            opts="-v -q -h --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --bwlimit --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -610,6 +718,10 @@ _fastio() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --bwlimit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -618,7 +730,7 @@ _fastio() {
             return 0
             ;;
         fastio__subcmd__help)
-            opts="login logout whoami upload import-url lock ask doctor emulator completions generate help"
+            opts="login logout whoami upload import-url lock ask doctor bench emulator completions generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -632,6 +744,20 @@ _fastio() {
             return 0
             ;;
         fastio__subcmd__help__subcmd__ask)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        fastio__subcmd__help__subcmd__bench)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -898,7 +1024,7 @@ _fastio() {
             return 0
             ;;
         fastio__subcmd__import__subcmd__url)
-            opts="-w -j -v -q -h --workspace --to --name --urls-from --concurrency --no-wait --timeout --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --help"
+            opts="-w -j -v -q -h --workspace --to --name --urls-from --concurrency --no-wait --timeout --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --bwlimit --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -956,6 +1082,10 @@ _fastio() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --bwlimit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -964,7 +1094,7 @@ _fastio() {
             return 0
             ;;
         fastio__subcmd__lock)
-            opts="-w -v -q -h --workspace --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --help acquire status heartbeat release run help"
+            opts="-w -v -q -h --workspace --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --bwlimit --help acquire status heartbeat release run help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -998,6 +1128,10 @@ _fastio() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --bwlimit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1006,7 +1140,7 @@ _fastio() {
             return 0
             ;;
         fastio__subcmd__lock__subcmd__acquire)
-            opts="-w -v -q -h --duration --wait --workspace --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --help"
+            opts="-w -v -q -h --duration --wait --workspace --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --bwlimit --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1048,6 +1182,10 @@ _fastio() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --bwlimit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1056,7 +1194,7 @@ _fastio() {
             return 0
             ;;
         fastio__subcmd__lock__subcmd__heartbeat)
-            opts="-w -v -q -h --lock-token --workspace --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --help"
+            opts="-w -v -q -h --lock-token --workspace --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --bwlimit --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1091,6 +1229,10 @@ _fastio() {
                     return 0
                     ;;
                 --stall-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bwlimit)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1200,7 +1342,7 @@ _fastio() {
             return 0
             ;;
         fastio__subcmd__lock__subcmd__release)
-            opts="-w -v -q -h --lock-token --workspace --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --help"
+            opts="-w -v -q -h --lock-token --workspace --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --bwlimit --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1238,6 +1380,10 @@ _fastio() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --bwlimit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1246,7 +1392,7 @@ _fastio() {
             return 0
             ;;
         fastio__subcmd__lock__subcmd__run)
-            opts="-w -v -q -h --duration --wait --workspace --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --help"
+            opts="-w -v -q -h --duration --wait --workspace --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --bwlimit --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1288,6 +1434,10 @@ _fastio() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --bwlimit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1296,7 +1446,7 @@ _fastio() {
             return 0
             ;;
         fastio__subcmd__lock__subcmd__status)
-            opts="-w -v -q -h --workspace --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --help"
+            opts="-w -v -q -h --workspace --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --bwlimit --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1330,6 +1480,10 @@ _fastio() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --bwlimit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1338,7 +1492,7 @@ _fastio() {
             return 0
             ;;
         fastio__subcmd__login)
-            opts="-v -q -h --api-key --no-browser --client-id --redirect-uri --timeout --workspace --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --help"
+            opts="-v -q -h --api-key --no-browser --client-id --redirect-uri --timeout --workspace --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --bwlimit --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1380,6 +1534,10 @@ _fastio() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --bwlimit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1388,7 +1546,7 @@ _fastio() {
             return 0
             ;;
         fastio__subcmd__logout)
-            opts="-v -q -h --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --help"
+            opts="-v -q -h --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --bwlimit --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1414,6 +1572,10 @@ _fastio() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --bwlimit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1422,7 +1584,7 @@ _fastio() {
             return 0
             ;;
         fastio__subcmd__upload)
-            opts="-w -j -0 -L -n -v -q -h --workspace --to --concurrency --files-from --null --include --exclude --follow-symlinks --overwrite --if-changed --retries --assembly-timeout --no-resume --dry-run --lock --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --help"
+            opts="-w -j -0 -L -n -v -q -h --workspace --to --concurrency --files-from --null --include --exclude --follow-symlinks --overwrite --if-changed --retries --assembly-timeout --no-resume --dry-run --lock --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --bwlimit --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1492,6 +1654,10 @@ _fastio() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --bwlimit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1500,7 +1666,7 @@ _fastio() {
             return 0
             ;;
         fastio__subcmd__whoami)
-            opts="-v -q -h --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --help"
+            opts="-v -q -h --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --bwlimit --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1523,6 +1689,10 @@ _fastio() {
                     return 0
                     ;;
                 --stall-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bwlimit)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -29,13 +29,13 @@
 //! | `throttled` | `what`, `wait_ms` (HTTP 429: every request waits) |
 //! | `would_upload` | dry run only: `local`, `remote_path`, `size` |
 //! | `would_create_folder` | dry run only: `remote_path` |
-//! | `summary` | last line: `uploaded`, `skipped`, `failed`, `bytes`, `bytes_sent`, `retries`, `throttled`, `folders_created` (dry run: folders that would be created; 0 otherwise), `symlinks_skipped`, `wall_ms`, `bytes_per_sec` (bytes sent / wall time), `interrupted`, `dry_run` |
+//! | `summary` | last line: `uploaded`, `skipped`, `failed`, `bytes`, `bytes_sent`, `retries`, `throttled`, `folders_created` (dry run: folders that would be created; 0 otherwise), `symlinks_skipped`, `wall_ms`, `bytes_per_sec` (bytes sent / wall time), `bwlimit` (`--bwlimit` in bytes/s, or null), `interrupted`, `dry_run` |
 //!
 //! Example:
 //!
 //! ```text
 //! {"v":1,"type":"file_done","local":"photos/a.jpg","remote_path":"backup/photos/a.jpg","node_id":"2qk7d-...","size":1234,"sha256":"9f86...","resumed":false}
-//! {"v":1,"type":"summary","uploaded":1,"skipped":0,"failed":0,"bytes":1234,"bytes_sent":1234,"retries":0,"throttled":0,"folders_created":0,"symlinks_skipped":0,"wall_ms":412,"bytes_per_sec":2995,"interrupted":false,"dry_run":false}
+//! {"v":1,"type":"summary","uploaded":1,"skipped":0,"failed":0,"bytes":1234,"bytes_sent":1234,"retries":0,"throttled":0,"folders_created":0,"symlinks_skipped":0,"wall_ms":412,"bytes_per_sec":2995,"bwlimit":null,"interrupted":false,"dry_run":false}
 //! ```
 
 use std::collections::HashMap;
@@ -195,7 +195,8 @@ pub fn summary_json(s: &Summary) -> Value {
         "bytes": s.bytes, "bytes_sent": s.bytes_sent, "retries": s.retries,
         "throttled": s.throttled, "folders_created": s.folders_created,
         "symlinks_skipped": s.symlinks_skipped, "wall_ms": ms(s.wall),
-        "bytes_per_sec": rate(s), "interrupted": s.interrupted, "dry_run": s.dry_run})
+        "bytes_per_sec": rate(s), "bwlimit": s.bwlimit, "interrupted": s.interrupted,
+        "dry_run": s.dry_run})
 }
 
 /// Text from outside (file names, server messages) made safe for a terminal: control
@@ -254,6 +255,9 @@ pub fn summary_line(s: &Summary) -> String {
         s.retries,
         s.throttled
     );
+    if let Some(cap) = s.bwlimit {
+        line.push_str(&format!("; --bwlimit {}/s", indicatif::DecimalBytes(cap)));
+    }
     if s.symlinks_skipped > 0 {
         line.push_str(&format!(
             "; {} symlinks skipped (use --follow-symlinks)",

@@ -138,11 +138,19 @@ struct Entry {
 }
 
 async fn send_batch(engine: &Engine, folder_id: String, files: Vec<SmallFile>) {
+    let generated = engine.generated.clone();
     let read = tokio::task::spawn_blocking(move || {
         files
             .into_iter()
             .map(|sf| {
-                let r = read_small(&sf.file);
+                let r = match &generated {
+                    Some(p) => {
+                        let data = p.file(&sf.file.local, sf.file.size).bytes();
+                        let sha = hex::encode(Sha256::digest(&data));
+                        Ok((data, sha))
+                    }
+                    None => read_small(&sf.file),
+                };
                 (sf, r)
             })
             .collect::<Vec<_>>()

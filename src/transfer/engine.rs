@@ -15,6 +15,7 @@ use tokio::task::JoinSet;
 
 use super::batch::{self, SmallFile};
 use super::chunked;
+use super::generated::{GeneratedFile, Pattern};
 use super::journal::{self, Journal};
 use super::limiter::{Limiter, Retrier};
 use super::plan::{self, PlanItem, PlannedFile};
@@ -69,6 +70,8 @@ pub struct Engine {
     fatal: Mutex<Option<Fatality>>,
     /// Best-effort clean-up requests (session deletes) running beside the upload.
     background: Mutex<JoinSet<()>>,
+    /// Generated files (`fastio bench`): their bytes come from this pattern, not from disk.
+    pub generated: Option<Pattern>,
 }
 
 /// When this many files in a row were refused with 403 before any succeeded, the run stops
@@ -342,6 +345,7 @@ impl Engine {
             folders_created: get(&c.folders),
             symlinks_skipped: get(&c.symlinks),
             wall: started.elapsed(),
+            bwlimit: self.client.bwlimit().map(|l| l.rate()),
             interrupted,
             dry_run: self.opts.dry_run,
             fatal: *self.fatal.lock().unwrap(),
@@ -414,12 +418,53 @@ pub async fn hash_file_with(path: &Path, algo: Algo) -> Result<String, FileError
     })
 }
 
+/// What a run uploads.
+enum Input {
+    /// What `opts` names (paths, `--files-from`), walked.
+    Walk,
+    /// Generated files (`fastio bench`); `opts.paths` is ignored.
+    Generated(Vec<GeneratedFile>, Pattern),
+}
+
 /// Upload everything `opts` names. Progress and outcomes go to `events` (the last one is
 /// [`Event::Summary`]); the same summary is returned. Errors here are run-level (bad filter,
 /// limits unreachable); per-file problems are events.
 pub async fn upload(
     client: Client,
     opts: UploadOptions,
+    events: Events,
+    cancel: Cancel,
+) -> anyhow::Result<Summary> {
+    run(client, opts, Input::Walk, events, cancel).await
+}
+
+/// [`upload`] for generated files (no local files; bytes from `pattern`), through the same
+/// scheduler, batches and chunked sessions. The journal is not used.
+pub async fn upload_generated(
+    client: Client,
+    mut opts: UploadOptions,
+    files: Vec<GeneratedFile>,
+    pattern: Pattern,
+    events: Events,
+    cancel: Cancel,
+) -> anyhow::Result<Summary> {
+    opts.resume = false;
+    opts.paths.clear();
+    opts.files_from = None;
+    run(
+        client,
+        opts,
+        Input::Generated(files, pattern),
+        events,
+        cancel,
+    )
+    .await
+}
+
+async fn run(
+    client: Client,
+    opts: UploadOptions,
+    input: Input,
     events: Events,
     cancel: Cancel,
 ) -> anyhow::Result<Summary> {
@@ -467,11 +512,38 @@ pub async fn upload(
         sessions: Arc::new(Semaphore::new(max_sessions)),
         fatal: Mutex::new(None),
         background: Mutex::new(JoinSet::new()),
+        generated: match &input {
+            Input::Walk => None,
+            Input::Generated(_, p) => Some(p.clone()),
+        },
         opts,
     });
 
-    let (mut rx, walker) =
-        plan::spawn_walk(engine.opts.clone(), 256).map_err(crate::exit::Fatal::usage)?;
+    let (mut rx, walker) = match input {
+        Input::Walk => {
+            let (rx, walker) =
+                plan::spawn_walk(engine.opts.clone(), 256).map_err(crate::exit::Fatal::usage)?;
+            (rx, Some(walker))
+        }
+        Input::Generated(files, _) => {
+            let (tx, rx) = mpsc::channel(256);
+            tokio::spawn(async move {
+                for g in files {
+                    let f = PlannedFile {
+                        local: g.local(),
+                        remote_dir: g.remote_dir,
+                        name: g.name,
+                        size: g.size,
+                        mtime_ns: 0,
+                    };
+                    if tx.send(PlanItem::File(f)).await.is_err() {
+                        break;
+                    }
+                }
+            });
+            (rx, None)
+        }
+    };
     let (batch_tx, batch_rx) = mpsc::channel::<SmallFile>(256);
     let batcher = tokio::spawn(batch::run(engine.clone(), batch_rx));
     let file_slots = Arc::new(Semaphore::new(engine.opts.concurrency * 4 + 16));
@@ -528,7 +600,9 @@ pub async fn upload(
     drop(batch_tx);
     while tasks.join_next().await.is_some() {}
     let _ = batcher.await;
-    if !cancel.stop.is_cancelled() {
+    if let Some(walker) = walker
+        && !cancel.stop.is_cancelled()
+    {
         let _ = tokio::task::spawn_blocking(move || walker.join()).await;
     }
     // Otherwise the walk may be blocked reading `--files-from -`: leave it; it ends with the

@@ -16,6 +16,7 @@
 mod batch;
 mod chunked;
 mod engine;
+pub mod generated;
 pub mod imports;
 pub mod journal;
 pub mod limiter;
@@ -25,7 +26,7 @@ pub mod plan;
 use std::path::PathBuf;
 use std::time::Duration;
 
-pub use engine::upload;
+pub use engine::{upload, upload_generated};
 
 /// When a remote file with the same name exists, when to skip the local one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -96,6 +97,8 @@ pub struct Summary {
     pub folders_created: u64,
     pub symlinks_skipped: u64,
     pub wall: Duration,
+    /// `--bwlimit`: the cap on the upload rate (bytes per second), when there was one.
+    pub bwlimit: Option<u64>,
     pub interrupted: bool,
     pub dry_run: bool,
     /// Some failure meant nothing could be uploaded (auth, workspace gone): its exit meaning.
