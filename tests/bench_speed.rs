@@ -358,13 +358,13 @@ fn bench_f_a_million_tiny_files() {
     let stats = emu.stats();
     let left = journal_files(home.path()).len();
     println!(
-        "(f) {n} tiny files, -j 16: exit {:?}, {wall:.1} s, {:.0} files/s; peak RSS {rss_mib:.1} MiB (target <= 64); {} requests ({} batch); journal {:.1} MiB at half-way, {:.1} MiB at most, {left} journal files left after the run; {}",
+        "(f) {n} tiny files, -j 16: exit {:?}, {wall:.1} s, {:.0} files/s; peak RSS {rss_mib:.1} MiB (target <= 64); {} requests ({} batch); journal {} bytes at half-way, {} bytes at most, {left} journal files left after the run; {}",
         status.code(),
         n as f64 / wall,
         stats["requests_total"],
         requests_matching(&emu, "batch"),
-        journal_half.unwrap_or(0) as f64 / (1 << 20) as f64,
-        journal_max as f64 / (1 << 20) as f64,
+        journal_half.unwrap_or(0),
+        journal_max,
         stderr.lines().last().unwrap_or("")
     );
 }

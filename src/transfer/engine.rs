@@ -129,7 +129,13 @@ impl Engine {
     ) {
         self.counters.uploaded.fetch_add(1, Ordering::Relaxed);
         self.counters.bytes.fetch_add(f.size, Ordering::Relaxed);
-        self.journal.record_done(&f.local, f.size, f.mtime_ns);
+        // A `done` line only where the server cannot answer the rerun's question itself: under
+        // `--if-changed size|hash` a small file already stored is found by the folder listing
+        // (and hashed, for `hash`, in one read), so a million small files leave no million
+        // lines; large files (their hashing is costly) and `--overwrite` runs are journaled.
+        if self.opts.skip == SkipMode::Overwrite || f.size >= SINGLE_CALL_MAX_EXCLUSIVE {
+            self.journal.record_done(&f.local, f.size, f.mtime_ns);
+        }
         self.events.emit(Event::FileDone {
             id,
             local: f.local.display().to_string(),
