@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_fastio_global_optspecs
-    string join \n api-base= token= profile= emulator json progress= v/verbose q/quiet stall-timeout= h/help V/version
+    string join \n api-base= token= profile= emulator json progress= v/verbose q/quiet stall-timeout= bwlimit= h/help V/version
 end
 
 function __fish_fastio_needs_command
@@ -32,6 +32,7 @@ bars\t'Always draw bars'
 plain\t'Plain status lines (at most one every 10 s), one line per failure'
 none\t'No progress output'"
 complete -c fastio -n "__fish_fastio_needs_command" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m)' -r
+complete -c fastio -n "__fish_fastio_needs_command" -l bwlimit -d 'Cap the total upload rate of this process, across every connection (bytes per second: 10M, 500k, 8MiB; k/M/G = 1000s, Ki/Mi/Gi = 1024s)' -r
 complete -c fastio -n "__fish_fastio_needs_command" -l emulator -d 'Run against a local emulator started inside this process (no account needed)'
 complete -c fastio -n "__fish_fastio_needs_command" -l json -d 'Machine-readable output: NDJSON events on stdout'
 complete -c fastio -n "__fish_fastio_needs_command" -s v -l verbose -d 'More detail on stderr (repeat for more)'
@@ -47,6 +48,7 @@ complete -c fastio -n "__fish_fastio_needs_command" -f -a "import-url" -d 'Impor
 complete -c fastio -n "__fish_fastio_needs_command" -f -a "lock" -d 'File and folder locks for coordinating several writers'
 complete -c fastio -n "__fish_fastio_needs_command" -f -a "ask" -d 'Ask a question about workspace files; the answer comes with citations'
 complete -c fastio -n "__fish_fastio_needs_command" -f -a "doctor" -d 'Check that every call this tool relies on works with your account and server'
+complete -c fastio -n "__fish_fastio_needs_command" -f -a "bench" -d 'Measure upload speed with generated data and find the best --concurrency'
 complete -c fastio -n "__fish_fastio_needs_command" -f -a "emulator" -d 'Run a local Fast.io-compatible API server'
 complete -c fastio -n "__fish_fastio_needs_command" -f -a "completions" -d 'Print a shell completion script to stdout'
 complete -c fastio -n "__fish_fastio_needs_command" -f -a "generate" -d 'Regenerate the committed completions and man pages (for maintainers)'
@@ -63,6 +65,7 @@ bars\t'Always draw bars'
 plain\t'Plain status lines (at most one every 10 s), one line per failure'
 none\t'No progress output'"
 complete -c fastio -n "__fish_fastio_using_subcommand login" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand login" -l bwlimit -d 'Cap the total upload rate of this process, across every connection (bytes per second: 10M, 500k, 8MiB; k/M/G = 1000s, Ki/Mi/Gi = 1024s)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand login" -l api-key -d 'Store an API key instead of logging in through the browser'
 complete -c fastio -n "__fish_fastio_using_subcommand login" -l no-browser -d 'Do not open a browser: print the URL and read the displayed code pasted back'
 complete -c fastio -n "__fish_fastio_using_subcommand login" -l emulator -d 'Run against a local emulator started inside this process (no account needed)'
@@ -78,6 +81,7 @@ bars\t'Always draw bars'
 plain\t'Plain status lines (at most one every 10 s), one line per failure'
 none\t'No progress output'"
 complete -c fastio -n "__fish_fastio_using_subcommand logout" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand logout" -l bwlimit -d 'Cap the total upload rate of this process, across every connection (bytes per second: 10M, 500k, 8MiB; k/M/G = 1000s, Ki/Mi/Gi = 1024s)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand logout" -l emulator -d 'Run against a local emulator started inside this process (no account needed)'
 complete -c fastio -n "__fish_fastio_using_subcommand logout" -l json -d 'Machine-readable output: NDJSON events on stdout'
 complete -c fastio -n "__fish_fastio_using_subcommand logout" -s v -l verbose -d 'More detail on stderr (repeat for more)'
@@ -91,6 +95,7 @@ bars\t'Always draw bars'
 plain\t'Plain status lines (at most one every 10 s), one line per failure'
 none\t'No progress output'"
 complete -c fastio -n "__fish_fastio_using_subcommand whoami" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand whoami" -l bwlimit -d 'Cap the total upload rate of this process, across every connection (bytes per second: 10M, 500k, 8MiB; k/M/G = 1000s, Ki/Mi/Gi = 1024s)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand whoami" -l emulator -d 'Run against a local emulator started inside this process (no account needed)'
 complete -c fastio -n "__fish_fastio_using_subcommand whoami" -l json -d 'Machine-readable output: NDJSON events on stdout'
 complete -c fastio -n "__fish_fastio_using_subcommand whoami" -s v -l verbose -d 'More detail on stderr (repeat for more)'
@@ -121,6 +126,7 @@ bars\t'Always draw bars'
 plain\t'Plain status lines (at most one every 10 s), one line per failure'
 none\t'No progress output'"
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand upload" -l bwlimit -d 'Cap the total upload rate of this process, across every connection (bytes per second: 10M, 500k, 8MiB; k/M/G = 1000s, Ki/Mi/Gi = 1024s)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -s 0 -l null -d 'With --files-from: paths are NUL-separated'
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -s L -l follow-symlinks -d 'Follow symbolic links (with loop detection); by default they are skipped and listed'
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -l overwrite -d 'Upload even when the remote file looks identical'
@@ -146,6 +152,7 @@ bars\t'Always draw bars'
 plain\t'Plain status lines (at most one every 10 s), one line per failure'
 none\t'No progress output'"
 complete -c fastio -n "__fish_fastio_using_subcommand verify" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand verify" -l bwlimit -d 'Cap the total upload rate of this process, across every connection (bytes per second: 10M, 500k, 8MiB; k/M/G = 1000s, Ki/Mi/Gi = 1024s)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand verify" -l extra -d 'Also report remote files that have no local counterpart'
 complete -c fastio -n "__fish_fastio_using_subcommand verify" -s L -l follow-symlinks -d 'Follow symbolic links in the local tree'
 complete -c fastio -n "__fish_fastio_using_subcommand verify" -l emulator -d 'Run against a local emulator started inside this process (no account needed)'
@@ -167,6 +174,7 @@ bars\t'Always draw bars'
 plain\t'Plain status lines (at most one every 10 s), one line per failure'
 none\t'No progress output'"
 complete -c fastio -n "__fish_fastio_using_subcommand import-url" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand import-url" -l bwlimit -d 'Cap the total upload rate of this process, across every connection (bytes per second: 10M, 500k, 8MiB; k/M/G = 1000s, Ki/Mi/Gi = 1024s)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand import-url" -l no-wait -d 'Report once submitted, without waiting for the imports to finish'
 complete -c fastio -n "__fish_fastio_using_subcommand import-url" -l emulator -d 'Run against a local emulator started inside this process (no account needed)'
 complete -c fastio -n "__fish_fastio_using_subcommand import-url" -l json -d 'Machine-readable output: NDJSON events on stdout'
@@ -182,6 +190,7 @@ bars\t'Always draw bars'
 plain\t'Plain status lines (at most one every 10 s), one line per failure'
 none\t'No progress output'"
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and not __fish_seen_subcommand_from acquire status heartbeat release run help" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and not __fish_seen_subcommand_from acquire status heartbeat release run help" -l bwlimit -d 'Cap the total upload rate of this process, across every connection (bytes per second: 10M, 500k, 8MiB; k/M/G = 1000s, Ki/Mi/Gi = 1024s)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and not __fish_seen_subcommand_from acquire status heartbeat release run help" -l emulator -d 'Run against a local emulator started inside this process (no account needed)'
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and not __fish_seen_subcommand_from acquire status heartbeat release run help" -l json -d 'Machine-readable output: NDJSON events on stdout'
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and not __fish_seen_subcommand_from acquire status heartbeat release run help" -s v -l verbose -d 'More detail on stderr (repeat for more)'
@@ -204,6 +213,7 @@ bars\t'Always draw bars'
 plain\t'Plain status lines (at most one every 10 s), one line per failure'
 none\t'No progress output'"
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from acquire" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from acquire" -l bwlimit -d 'Cap the total upload rate of this process, across every connection (bytes per second: 10M, 500k, 8MiB; k/M/G = 1000s, Ki/Mi/Gi = 1024s)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from acquire" -l emulator -d 'Run against a local emulator started inside this process (no account needed)'
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from acquire" -l json -d 'Machine-readable output: NDJSON events on stdout'
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from acquire" -s v -l verbose -d 'More detail on stderr (repeat for more)'
@@ -218,6 +228,7 @@ bars\t'Always draw bars'
 plain\t'Plain status lines (at most one every 10 s), one line per failure'
 none\t'No progress output'"
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from status" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from status" -l bwlimit -d 'Cap the total upload rate of this process, across every connection (bytes per second: 10M, 500k, 8MiB; k/M/G = 1000s, Ki/Mi/Gi = 1024s)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from status" -l emulator -d 'Run against a local emulator started inside this process (no account needed)'
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from status" -l json -d 'Machine-readable output: NDJSON events on stdout'
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from status" -s v -l verbose -d 'More detail on stderr (repeat for more)'
@@ -233,6 +244,7 @@ bars\t'Always draw bars'
 plain\t'Plain status lines (at most one every 10 s), one line per failure'
 none\t'No progress output'"
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from heartbeat" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from heartbeat" -l bwlimit -d 'Cap the total upload rate of this process, across every connection (bytes per second: 10M, 500k, 8MiB; k/M/G = 1000s, Ki/Mi/Gi = 1024s)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from heartbeat" -l emulator -d 'Run against a local emulator started inside this process (no account needed)'
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from heartbeat" -l json -d 'Machine-readable output: NDJSON events on stdout'
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from heartbeat" -s v -l verbose -d 'More detail on stderr (repeat for more)'
@@ -248,6 +260,7 @@ bars\t'Always draw bars'
 plain\t'Plain status lines (at most one every 10 s), one line per failure'
 none\t'No progress output'"
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from release" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from release" -l bwlimit -d 'Cap the total upload rate of this process, across every connection (bytes per second: 10M, 500k, 8MiB; k/M/G = 1000s, Ki/Mi/Gi = 1024s)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from release" -l emulator -d 'Run against a local emulator started inside this process (no account needed)'
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from release" -l json -d 'Machine-readable output: NDJSON events on stdout'
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from release" -s v -l verbose -d 'More detail on stderr (repeat for more)'
@@ -264,6 +277,7 @@ bars\t'Always draw bars'
 plain\t'Plain status lines (at most one every 10 s), one line per failure'
 none\t'No progress output'"
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from run" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from run" -l bwlimit -d 'Cap the total upload rate of this process, across every connection (bytes per second: 10M, 500k, 8MiB; k/M/G = 1000s, Ki/Mi/Gi = 1024s)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from run" -l emulator -d 'Run against a local emulator started inside this process (no account needed)'
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from run" -l json -d 'Machine-readable output: NDJSON events on stdout'
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from run" -s v -l verbose -d 'More detail on stderr (repeat for more)'
@@ -287,6 +301,7 @@ bars\t'Always draw bars'
 plain\t'Plain status lines (at most one every 10 s), one line per failure'
 none\t'No progress output'"
 complete -c fastio -n "__fish_fastio_using_subcommand ask" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand ask" -l bwlimit -d 'Cap the total upload rate of this process, across every connection (bytes per second: 10M, 500k, 8MiB; k/M/G = 1000s, Ki/Mi/Gi = 1024s)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand ask" -l wait-indexed -d 'Wait until the referenced files are indexed before asking'
 complete -c fastio -n "__fish_fastio_using_subcommand ask" -l enable-intelligence -d 'Turn on workspace intelligence first (costs credits; files already there get indexed)'
 complete -c fastio -n "__fish_fastio_using_subcommand ask" -l emulator -d 'Run against a local emulator started inside this process (no account needed)'
@@ -305,6 +320,7 @@ bars\t'Always draw bars'
 plain\t'Plain status lines (at most one every 10 s), one line per failure'
 none\t'No progress output'"
 complete -c fastio -n "__fish_fastio_using_subcommand doctor" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand doctor" -l bwlimit -d 'Cap the total upload rate of this process, across every connection (bytes per second: 10M, 500k, 8MiB; k/M/G = 1000s, Ki/Mi/Gi = 1024s)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand doctor" -l read-only -d 'Skip every check that writes (no scratch folder)'
 complete -c fastio -n "__fish_fastio_using_subcommand doctor" -l all -d 'Also check URL import and AI questions (the AI check may cost credits)'
 complete -c fastio -n "__fish_fastio_using_subcommand doctor" -l emulator -d 'Run against a local emulator started inside this process (no account needed)'
@@ -312,6 +328,29 @@ complete -c fastio -n "__fish_fastio_using_subcommand doctor" -l json -d 'Machin
 complete -c fastio -n "__fish_fastio_using_subcommand doctor" -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c fastio -n "__fish_fastio_using_subcommand doctor" -s q -l quiet -d 'Only errors on stderr'
 complete -c fastio -n "__fish_fastio_using_subcommand doctor" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c fastio -n "__fish_fastio_using_subcommand bench" -s w -l workspace -d 'Workspace id or name [env: FASTIO_WORKSPACE]' -r
+complete -c fastio -n "__fish_fastio_using_subcommand bench" -l preset -d 'A named set of files (ignored with --size or --files)' -r -f -a "small\t'1,000 files of 4 KiB (request rate, batching)'
+large\t'2 files of 64 MiB (bytes per second through chunked sessions)'
+mixed\t'400 files of 16 KiB and 2 of 32 MiB'"
+complete -c fastio -n "__fish_fastio_using_subcommand bench" -l size -d 'Size of every file (e.g. 4KiB, 5MiB, 1GiB) [default with --files: 1MiB]' -r
+complete -c fastio -n "__fish_fastio_using_subcommand bench" -l files -d 'Number of files per step [default with --size: 1]' -r
+complete -c fastio -n "__fish_fastio_using_subcommand bench" -s j -l concurrency -d 'The --concurrency values to try, in order (comma-separated) [default: 1,2,4,8,16,32]' -r
+complete -c fastio -n "__fish_fastio_using_subcommand bench" -l retries -d 'Retries per request for 5xx, timeouts and connection errors' -r
+complete -c fastio -n "__fish_fastio_using_subcommand bench" -l assembly-timeout -d 'Fail a file whose upload session is not stored this long after its last chunk' -r
+complete -c fastio -n "__fish_fastio_using_subcommand bench" -l api-base -d 'API base URL [env: FASTIO_API_BASE] [default: https://api.fast.io/current]' -r
+complete -c fastio -n "__fish_fastio_using_subcommand bench" -l token -d 'Access token or API key to use (see the credential order in --help)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand bench" -l profile -d 'Credential and settings profile' -r
+complete -c fastio -n "__fish_fastio_using_subcommand bench" -l progress -d 'How to show progress on stderr' -r -f -a "auto\t'Bars on a terminal, plain status lines otherwise'
+bars\t'Always draw bars'
+plain\t'Plain status lines (at most one every 10 s), one line per failure'
+none\t'No progress output'"
+complete -c fastio -n "__fish_fastio_using_subcommand bench" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand bench" -l bwlimit -d 'Cap the total upload rate of this process, across every connection (bytes per second: 10M, 500k, 8MiB; k/M/G = 1000s, Ki/Mi/Gi = 1024s)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand bench" -l emulator -d 'Run against a local emulator started inside this process (no account needed)'
+complete -c fastio -n "__fish_fastio_using_subcommand bench" -l json -d 'Machine-readable output: NDJSON events on stdout'
+complete -c fastio -n "__fish_fastio_using_subcommand bench" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c fastio -n "__fish_fastio_using_subcommand bench" -s q -l quiet -d 'Only errors on stderr'
+complete -c fastio -n "__fish_fastio_using_subcommand bench" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l listen -d 'Address to listen on (loopback unless another address is named explicitly; port 0 = any free port)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l api-key -d 'API key to accept (repeatable; one is generated when none is given)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l workspace -d 'Workspace to create (repeatable; the folder_name; default `default`)' -r
@@ -363,6 +402,7 @@ bars\t'Always draw bars'
 plain\t'Plain status lines (at most one every 10 s), one line per failure'
 none\t'No progress output'"
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l bwlimit -d 'Cap the total upload rate of this process, across every connection (bytes per second: 10M, 500k, 8MiB; k/M/G = 1000s, Ki/Mi/Gi = 1024s)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l omit-new-file-ids -d 'Leave new_file_id out of single-call answers and send node_id null in batch results (clients must poll the session or list the folder, as the service allows; = --variant omit-new-file-ids)'
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l intelligence -d 'Turn workspace intelligence (AI indexing) on for the created workspaces'
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l allow-private-urls -d 'Let URL imports fetch private and loopback addresses (for tests)'
@@ -385,6 +425,7 @@ bars\t'Always draw bars'
 plain\t'Plain status lines (at most one every 10 s), one line per failure'
 none\t'No progress output'"
 complete -c fastio -n "__fish_fastio_using_subcommand completions" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand completions" -l bwlimit -d 'Cap the total upload rate of this process, across every connection (bytes per second: 10M, 500k, 8MiB; k/M/G = 1000s, Ki/Mi/Gi = 1024s)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand completions" -l emulator -d 'Run against a local emulator started inside this process (no account needed)'
 complete -c fastio -n "__fish_fastio_using_subcommand completions" -l json -d 'Machine-readable output: NDJSON events on stdout'
 complete -c fastio -n "__fish_fastio_using_subcommand completions" -s v -l verbose -d 'More detail on stderr (repeat for more)'
@@ -398,6 +439,7 @@ bars\t'Always draw bars'
 plain\t'Plain status lines (at most one every 10 s), one line per failure'
 none\t'No progress output'"
 complete -c fastio -n "__fish_fastio_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l bwlimit -d 'Cap the total upload rate of this process, across every connection (bytes per second: 10M, 500k, 8MiB; k/M/G = 1000s, Ki/Mi/Gi = 1024s)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l emulator -d 'Run against a local emulator started inside this process (no account needed)'
 complete -c fastio -n "__fish_fastio_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l json -d 'Machine-readable output: NDJSON events on stdout'
 complete -c fastio -n "__fish_fastio_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -s v -l verbose -d 'More detail on stderr (repeat for more)'
@@ -414,6 +456,7 @@ bars\t'Always draw bars'
 plain\t'Plain status lines (at most one every 10 s), one line per failure'
 none\t'No progress output'"
 complete -c fastio -n "__fish_fastio_using_subcommand generate; and __fish_seen_subcommand_from completions" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand generate; and __fish_seen_subcommand_from completions" -l bwlimit -d 'Cap the total upload rate of this process, across every connection (bytes per second: 10M, 500k, 8MiB; k/M/G = 1000s, Ki/Mi/Gi = 1024s)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand generate; and __fish_seen_subcommand_from completions" -l emulator -d 'Run against a local emulator started inside this process (no account needed)'
 complete -c fastio -n "__fish_fastio_using_subcommand generate; and __fish_seen_subcommand_from completions" -l json -d 'Machine-readable output: NDJSON events on stdout'
 complete -c fastio -n "__fish_fastio_using_subcommand generate; and __fish_seen_subcommand_from completions" -s v -l verbose -d 'More detail on stderr (repeat for more)'
@@ -427,6 +470,7 @@ bars\t'Always draw bars'
 plain\t'Plain status lines (at most one every 10 s), one line per failure'
 none\t'No progress output'"
 complete -c fastio -n "__fish_fastio_using_subcommand generate; and __fish_seen_subcommand_from man" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand generate; and __fish_seen_subcommand_from man" -l bwlimit -d 'Cap the total upload rate of this process, across every connection (bytes per second: 10M, 500k, 8MiB; k/M/G = 1000s, Ki/Mi/Gi = 1024s)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand generate; and __fish_seen_subcommand_from man" -l emulator -d 'Run against a local emulator started inside this process (no account needed)'
 complete -c fastio -n "__fish_fastio_using_subcommand generate; and __fish_seen_subcommand_from man" -l json -d 'Machine-readable output: NDJSON events on stdout'
 complete -c fastio -n "__fish_fastio_using_subcommand generate; and __fish_seen_subcommand_from man" -s v -l verbose -d 'More detail on stderr (repeat for more)'
@@ -435,19 +479,20 @@ complete -c fastio -n "__fish_fastio_using_subcommand generate; and __fish_seen_
 complete -c fastio -n "__fish_fastio_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "completions" -d 'Write completion scripts for every supported shell into DIR'
 complete -c fastio -n "__fish_fastio_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "man" -d 'Write man pages (fastio.1 and one per subcommand) into DIR'
 complete -c fastio -n "__fish_fastio_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload verify import-url lock ask doctor emulator completions generate help" -f -a "login" -d 'Store credentials for a profile: browser login (OAuth) or an API key'
-complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload verify import-url lock ask doctor emulator completions generate help" -f -a "logout" -d 'Remove a profile\'s stored credentials and revoke its OAuth session'
-complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload verify import-url lock ask doctor emulator completions generate help" -f -a "whoami" -d 'Show which credential is in use and who it belongs to'
-complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload verify import-url lock ask doctor emulator completions generate help" -f -a "upload" -d 'Upload files and folder trees, concurrently and resumably'
-complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload verify import-url lock ask doctor emulator completions generate help" -f -a "verify" -d 'Check that what a receipt (or a local tree) says was stored is on the server'
-complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload verify import-url lock ask doctor emulator completions generate help" -f -a "import-url" -d 'Import files from URLs on the server side'
-complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload verify import-url lock ask doctor emulator completions generate help" -f -a "lock" -d 'File and folder locks for coordinating several writers'
-complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload verify import-url lock ask doctor emulator completions generate help" -f -a "ask" -d 'Ask a question about workspace files; the answer comes with citations'
-complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload verify import-url lock ask doctor emulator completions generate help" -f -a "doctor" -d 'Check that every call this tool relies on works with your account and server'
-complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload verify import-url lock ask doctor emulator completions generate help" -f -a "emulator" -d 'Run a local Fast.io-compatible API server'
-complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload verify import-url lock ask doctor emulator completions generate help" -f -a "completions" -d 'Print a shell completion script to stdout'
-complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload verify import-url lock ask doctor emulator completions generate help" -f -a "generate" -d 'Regenerate the committed completions and man pages (for maintainers)'
-complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload verify import-url lock ask doctor emulator completions generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload verify import-url lock ask doctor bench emulator completions generate help" -f -a "login" -d 'Store credentials for a profile: browser login (OAuth) or an API key'
+complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload verify import-url lock ask doctor bench emulator completions generate help" -f -a "logout" -d 'Remove a profile\'s stored credentials and revoke its OAuth session'
+complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload verify import-url lock ask doctor bench emulator completions generate help" -f -a "whoami" -d 'Show which credential is in use and who it belongs to'
+complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload verify import-url lock ask doctor bench emulator completions generate help" -f -a "upload" -d 'Upload files and folder trees, concurrently and resumably'
+complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload verify import-url lock ask doctor bench emulator completions generate help" -f -a "verify" -d 'Check that what a receipt (or a local tree) says was stored is on the server'
+complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload verify import-url lock ask doctor bench emulator completions generate help" -f -a "import-url" -d 'Import files from URLs on the server side'
+complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload verify import-url lock ask doctor bench emulator completions generate help" -f -a "lock" -d 'File and folder locks for coordinating several writers'
+complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload verify import-url lock ask doctor bench emulator completions generate help" -f -a "ask" -d 'Ask a question about workspace files; the answer comes with citations'
+complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload verify import-url lock ask doctor bench emulator completions generate help" -f -a "doctor" -d 'Check that every call this tool relies on works with your account and server'
+complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload verify import-url lock ask doctor bench emulator completions generate help" -f -a "bench" -d 'Measure upload speed with generated data and find the best --concurrency'
+complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload verify import-url lock ask doctor bench emulator completions generate help" -f -a "emulator" -d 'Run a local Fast.io-compatible API server'
+complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload verify import-url lock ask doctor bench emulator completions generate help" -f -a "completions" -d 'Print a shell completion script to stdout'
+complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload verify import-url lock ask doctor bench emulator completions generate help" -f -a "generate" -d 'Regenerate the committed completions and man pages (for maintainers)'
+complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload verify import-url lock ask doctor bench emulator completions generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c fastio -n "__fish_fastio_using_subcommand help; and __fish_seen_subcommand_from lock" -f -a "acquire" -d 'Take a lock and print its token alone on stdout'
 complete -c fastio -n "__fish_fastio_using_subcommand help; and __fish_seen_subcommand_from lock" -f -a "status" -d 'Show whether a node is locked, by whom and until when'
 complete -c fastio -n "__fish_fastio_using_subcommand help; and __fish_seen_subcommand_from lock" -f -a "heartbeat" -d 'Extend a lock you hold'

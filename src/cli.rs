@@ -110,6 +110,17 @@ pub struct GlobalArgs {
         value_name = "DURATION"
     )]
     pub stall_timeout: std::time::Duration,
+
+    /// Cap the total upload rate of this process, across every connection (bytes per second:
+    /// 10M, 500k, 8MiB; k/M/G = 1000s, Ki/Mi/Gi = 1024s)
+    #[arg(
+        long,
+        global = true,
+        env = "FASTIO_BWLIMIT",
+        value_parser = crate::api::bwlimit::parse_rate,
+        value_name = "RATE"
+    )]
+    pub bwlimit: Option<u64>,
 }
 
 /// A byte count: `1048576`, `100MB`, `2MiB`, `1.5GB`, `40g` (k/m/g/t are powers of 1000,
@@ -194,6 +205,8 @@ pub enum Command {
     Ask(AskArgs),
     /// Check that every call this tool relies on works with your account and server
     Doctor(DoctorArgs),
+    /// Measure upload speed with generated data and find the best --concurrency
+    Bench(BenchArgs),
     /// Run a local Fast.io-compatible API server
     #[cfg(feature = "emulator")]
     Emulator(EmulatorArgs),
@@ -308,7 +321,9 @@ pub enum IfChanged {
     "$GITHUB_STEP_SUMMARY.\n\n",
     "Concurrency: --concurrency bounds the HTTP requests in flight across all files. Small files\n",
     "(< 4 MiB) travel in batches of up to 200; large files in chunked sessions, up to 3 chunks\n",
-    "in flight each. Rate limits (HTTP 429) pause every worker until the server's reset time.\n\n",
+    "in flight each. Rate limits (HTTP 429) pause every worker until the server's reset time.\n",
+    "--bwlimit 10M (global) caps the upload rate of the whole process; `fastio bench` finds the\n",
+    "best --concurrency for your connection and server.\n\n",
     "Resume: progress is journaled under the XDG state directory. Running the same command again\n",
     "after an interruption (even kill -9) skips finished files and sends only missing chunks.\n",
     "If the journal cannot be written, one warning says resume is off. The same upload (same\n",
@@ -713,6 +728,70 @@ pub struct DoctorArgs {
 
     /// Fail the upload checks when a session is not stored this long after its last chunk
     #[arg(long, default_value = "2m", value_parser = parse_duration, value_name = "DURATION")]
+    pub assembly_timeout: std::time::Duration,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BenchPreset {
+    /// 1,000 files of 4 KiB (request rate, batching)
+    Small,
+    /// 2 files of 64 MiB (bytes per second through chunked sessions)
+    Large,
+    /// 400 files of 16 KiB and 2 of 32 MiB
+    Mixed,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  fastio bench                                # preset `mixed`, --concurrency 1,2,4,8,16,32
+  fastio bench --preset large -j 4,8,16 --json
+  fastio --emulator bench --size 4KiB --files 2000
+  fastio --bwlimit 10M bench --preset large -j 8")]
+#[command(after_long_help = "Examples:
+  fastio bench                                # preset `mixed`, --concurrency 1,2,4,8,16,32
+  fastio bench --preset large -j 4,8,16 --json
+  fastio --emulator bench --size 4KiB --files 2000
+  fastio --bwlimit 10M bench --preset large -j 8
+
+Each step uploads the same generated files (no local files are read) into its own folder under a
+scratch folder `fastio-bench-XXXXXXXX` at the workspace root, through the same engine as
+`fastio upload` (batches, chunked sessions, rate-limit handling, --bwlimit). It prints one row
+per step: files/s, MB/s (10^6 bytes), requests sent, answers with HTTP 429, retries and wall
+time; then the recommended --concurrency: the smallest within 5% of the fastest step in which
+no file failed. Each step's folder is removed after the step and the scratch folder at the end
+(to the trash), also after Ctrl-C or SIGTERM. With --json: one `bench_step` object per step and
+a closing `bench_summary`.
+
+Exit codes: 0 every step uploaded every file; 1 some files failed or the scratch folder could
+not be removed; 2 usage error; 3 authentication problem; 4 server unreachable or workspace
+missing; 130 interrupted.")]
+pub struct BenchArgs {
+    /// Workspace id or name [env: FASTIO_WORKSPACE]
+    #[arg(short, long, value_name = "WORKSPACE")]
+    pub workspace: Option<String>,
+
+    /// A named set of files (ignored with --size or --files)
+    #[arg(long, value_enum, default_value_t = BenchPreset::Mixed, value_name = "NAME")]
+    pub preset: BenchPreset,
+
+    /// Size of every file (e.g. 4KiB, 5MiB, 1GiB) [default with --files: 1MiB]
+    #[arg(long, value_parser = crate::api::bwlimit::parse_bytes, value_name = "BYTES")]
+    pub size: Option<u64>,
+
+    /// Number of files per step [default with --size: 1]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    pub files: Option<u64>,
+
+    /// The --concurrency values to try, in order (comma-separated) [default: 1,2,4,8,16,32]
+    #[arg(short = 'j', long, value_delimiter = ',', value_name = "N,...", value_parser = clap::value_parser!(u32).range(1..=256))]
+    pub concurrency: Vec<u32>,
+
+    /// Retries per request for 5xx, timeouts and connection errors
+    #[arg(long, default_value_t = 5, value_name = "N")]
+    pub retries: u32,
+
+    /// Fail a file whose upload session is not stored this long after its last chunk
+    #[arg(long, default_value = "10m", value_parser = parse_duration, value_name = "DURATION")]
     pub assembly_timeout: std::time::Duration,
 }
 

@@ -33,7 +33,7 @@
 //! | `throttled` | `what`, `wait_ms` (HTTP 429: every request waits) |
 //! | `would_upload` | dry run only: `local`, `remote_path`, `size` |
 //! | `would_create_folder` | dry run only: `remote_path` |
-//! | `summary` | last line: `planned`, `uploaded`, `skipped`, `failed`, `not_started` (`uploaded + skipped + failed + not_started = planned`), `bytes`, `bytes_sent`, `retries`, `throttled`, `folders_created` (dry run: folders that would be created; 0 otherwise), `symlinks_skipped`, `special_skipped`, `wall_ms`, `bytes_per_sec` (bytes sent / wall time), `interrupted`, `signal` (`SIGINT`, `SIGTERM`, `SIGHUP` or null), `dry_run`, `shard` (`"I/N"` or null), `out_of_shard` (files left to other shards, not planned here) |
+//! | `summary` | last line: `planned`, `uploaded`, `skipped`, `failed`, `not_started` (`uploaded + skipped + failed + not_started = planned`), `bytes`, `bytes_sent`, `retries`, `throttled`, `folders_created` (dry run: folders that would be created; 0 otherwise), `symlinks_skipped`, `special_skipped`, `wall_ms`, `bytes_per_sec` (bytes sent / wall time), `bwlimit` (`--bwlimit` in bytes/s, or null), `interrupted`, `signal` (`SIGINT`, `SIGTERM`, `SIGHUP` or null), `dry_run`, `shard` (`"I/N"` or null), `out_of_shard` (files left to other shards, not planned here) |
 //!
 //! Local paths are exact; bytes of a name that are not UTF-8 appear as `\xNN`. On the terminal,
 //! control characters in names and messages are printed escaped (`\n`, `\u{1b}`), never raw.
@@ -42,7 +42,7 @@
 //!
 //! ```text
 //! {"v":1,"type":"file_done","local":"photos/a.jpg","remote_path":"backup/photos/a.jpg","node_id":"2qk7d-...","size":1234,"sha256":"9f86...","resumed":false}
-//! {"v":1,"type":"summary","planned":1,"uploaded":1,"skipped":0,"failed":0,"not_started":0,"bytes":1234,"bytes_sent":1234,"retries":0,"throttled":0,"folders_created":0,"symlinks_skipped":0,"special_skipped":0,"wall_ms":412,"bytes_per_sec":2995,"interrupted":false,"signal":null,"dry_run":false}
+//! {"v":1,"type":"summary","planned":1,"uploaded":1,"skipped":0,"failed":0,"not_started":0,"bytes":1234,"bytes_sent":1234,"retries":0,"throttled":0,"folders_created":0,"symlinks_skipped":0,"special_skipped":0,"wall_ms":412,"bytes_per_sec":2995,"bwlimit":null,"interrupted":false,"signal":null,"dry_run":false}
 //! ```
 
 use std::borrow::Cow;
@@ -242,7 +242,7 @@ pub fn summary_json(s: &Summary) -> Value {
         "bytes": s.bytes, "bytes_sent": s.bytes_sent, "retries": s.retries,
         "throttled": s.throttled, "folders_created": s.folders_created,
         "symlinks_skipped": s.symlinks_skipped, "special_skipped": s.special_skipped,
-        "wall_ms": ms(s.wall), "bytes_per_sec": rate(s), "interrupted": s.interrupted,
+        "wall_ms": ms(s.wall), "bytes_per_sec": rate(s), "bwlimit": s.bwlimit, "interrupted": s.interrupted,
         "signal": s.signal.map(signal_name), "dry_run": s.dry_run,
         "shard": s.shard.map(|sh| sh.to_string()), "out_of_shard": s.out_of_shard})
 }
@@ -325,6 +325,9 @@ pub fn summary_line(s: &Summary) -> String {
         s.retries,
         s.throttled
     );
+    if let Some(cap) = s.bwlimit {
+        line.push_str(&format!("; --bwlimit {}/s", indicatif::DecimalBytes(cap)));
+    }
     if s.symlinks_skipped > 0 {
         line.push_str(&format!(
             "; {} symlinks skipped (use --follow-symlinks)",

@@ -1,6 +1,7 @@
 //! A typed client for the Fast.io endpoints: one pooled reqwest client shared by everything,
 //! envelope and error decoding, Bearer auth with refresh-on-401, and one rate-limit gate.
 
+pub mod bwlimit;
 pub mod chat;
 pub mod envelope;
 pub mod error;
@@ -22,6 +23,7 @@ use reqwest::{Method, RequestBuilder, Response};
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::Value;
 
+pub use bwlimit::BandwidthLimit;
 pub use error::ApiError;
 pub use folders::FolderResolver;
 pub use ratelimit::LimitInfo;
@@ -266,6 +268,10 @@ pub struct Client {
     gates: Arc<Gates>,
     opts: ClientOptions,
     observer: Option<Observer>,
+    /// `--bwlimit`: the cap on body bytes shared by every request of the process.
+    bwlimit: Option<Arc<BandwidthLimit>>,
+    /// Requests sent so far by this client and its clones (`fastio bench` reports them).
+    sent: Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl std::fmt::Debug for Client {
@@ -377,7 +383,25 @@ impl Client {
             gates: Arc::new(Gates::default()),
             opts,
             observer: None,
+            bwlimit: None,
+            sent: Arc::default(),
         })
+    }
+
+    /// The same client (and its clones) with every request body under `limit`.
+    pub fn with_bwlimit(mut self, limit: Option<Arc<BandwidthLimit>>) -> Client {
+        self.bwlimit = limit;
+        self
+    }
+
+    /// HTTP requests sent so far by this client and its clones (each attempt counts).
+    pub fn requests_sent(&self) -> u64 {
+        self.sent.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// The upload rate cap, when there is one.
+    pub fn bwlimit(&self) -> Option<&Arc<BandwidthLimit>> {
+        self.bwlimit.as_ref()
     }
 
     /// The same client, handing every answer it decodes (success or error envelope) to
@@ -581,6 +605,7 @@ impl Client {
                 .http
                 .request(method.clone(), self.url(path))
                 .bearer_auth(token.expose_secret());
+            self.sent.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let resp = build(rb).send().await.map_err(transport)?;
             note_progress();
             let status = resp.status().as_u16();

@@ -23,6 +23,8 @@ pub const BATCH_MAX_FILES: usize = 200;
 pub const EXACT_CHUNK_MAX: u64 = 32 << 20;
 /// The chunk size chosen when the server allows larger ones.
 pub const TARGET_CHUNK: u64 = 32 << 20;
+/// Chunk sizes the client chooses are multiples of this.
+pub const CHUNK_ALIGN: u64 = 64 << 10;
 /// Chunk requests in flight per session at most (fastio-api.md §3.5).
 pub const CHUNKS_IN_FLIGHT: u64 = 3;
 /// The batch endpoint keeps names up to this many characters; longer ones it truncates.
@@ -81,17 +83,22 @@ impl Limits {
     /// The chunk size for a file of `size` bytes (fastio-api.md §3.2): every chunk but the last
     /// has this size. A small reported `chunk_size` (≤ [`EXACT_CHUNK_MAX`]) is used exactly, which
     /// satisfies both readings of the chunk rule; a larger one leaves the choice to the client,
-    /// which picks [`TARGET_CHUNK`] (a round trip is then a small fraction of sending a chunk),
-    /// smaller for files that would not fill three chunks in flight, and larger when the
-    /// `chunks` cap demands it. `None` when the file cannot fit within the caps.
+    /// which picks about [`TARGET_CHUNK`] (a round trip is then a small fraction of sending a
+    /// chunk), in a number of chunks that is a multiple of the three in flight (so the last
+    /// round keeps all three connections busy: 9 chunks of 28.4 MiB for 256 MiB, not 8 of 32),
+    /// and larger when the `chunks` cap demands it. Sizes are multiples of [`CHUNK_ALIGN`].
+    /// `None` when the file cannot fit within the caps.
     pub fn chunk_size_for(&self, size: u64) -> Option<u64> {
         let cap = self.chunk_size.max(1);
         let chunk = if cap <= EXACT_CHUNK_MAX {
             cap
         } else {
-            let spread = size.div_ceil(CHUNKS_IN_FLIGHT).next_multiple_of(MIN_CHUNK);
-            let wanted = TARGET_CHUNK.min(spread.max(MIN_CHUNK));
-            wanted.max(size.div_ceil(self.chunks.max(1))).min(cap)
+            let rounds = size.div_ceil(TARGET_CHUNK * CHUNKS_IN_FLIGHT).max(1);
+            let even = size
+                .div_ceil(rounds * CHUNKS_IN_FLIGHT)
+                .next_multiple_of(CHUNK_ALIGN)
+                .max(MIN_CHUNK);
+            even.max(size.div_ceil(self.chunks.max(1))).min(cap)
         };
         (Limits::chunk_count(size, chunk) <= self.chunks).then_some(chunk)
     }
@@ -116,11 +123,23 @@ pub struct Target<'a> {
     pub folder_id: &'a str,
 }
 
-fn bytes_part(data: &Bytes, file_name: &str) -> Part {
-    Part::stream_with_length(reqwest::Body::from(data.clone()), data.len() as u64)
+/// A file part from memory; under the client's `--bwlimit`, streamed in pieces that each wait
+/// for their bytes.
+fn bytes_part(client: &Client, data: &Bytes, file_name: &str) -> Part {
+    Part::stream_with_length(memory_body(client, data), data.len() as u64)
         .file_name(file_name.to_string())
         .mime_str("application/octet-stream")
         .expect("static mime type")
+}
+
+fn memory_body(client: &Client, data: &Bytes) -> reqwest::Body {
+    match client.bwlimit() {
+        None => reqwest::Body::from(data.clone()),
+        Some(limit) => reqwest::Body::wrap_stream(super::bwlimit::limited(
+            super::progress_stream(super::bwlimit::pieces(data.clone())),
+            Some(limit.clone()),
+        )),
+    }
 }
 
 /// Result of a single-call upload.
@@ -150,7 +169,7 @@ pub async fn upload_single(
                 .text("profile_type", "workspace")
                 .text("hash", sha256.to_string())
                 .text("hash_algo", "sha256")
-                .part("chunk", bytes_part(&data, name));
+                .part("chunk", bytes_part(client, &data, name));
             rb.multipart(form)
         })
         .await?;
@@ -331,8 +350,9 @@ pub async fn upload_stream(
         .await
 }
 
-/// Where a chunk's bytes are: `len` bytes of `file` from `offset`, read as they are sent, or
-/// bytes already in memory (generated data: `doctor`, benchmarks).
+/// Where a chunk's bytes are: `len` bytes of `file` from `offset`, read as they are sent, bytes
+/// already in memory, or `len` bytes from `offset` of a [`PieceSource`] (generated data:
+/// `doctor`, `bench`), produced piece by piece as they are sent.
 #[derive(Debug, Clone)]
 pub enum ChunkSource {
     File {
@@ -341,6 +361,17 @@ pub enum ChunkSource {
         len: u64,
     },
     Memory(Bytes),
+    Pieces {
+        source: Arc<dyn PieceSource>,
+        offset: u64,
+        len: u64,
+    },
+}
+
+/// Bytes made on demand rather than read (benchmark data): never held whole in memory.
+pub trait PieceSource: Send + Sync + std::fmt::Debug {
+    /// The bytes at `offset`: at least 1 and at most `max` (`max` ≥ 1) of them.
+    fn piece(&self, offset: u64, max: u64) -> Bytes;
 }
 
 /// Bytes read from disk per piece of a streamed chunk body.
@@ -349,7 +380,7 @@ const PIECE: u64 = 256 << 10;
 impl ChunkSource {
     pub fn len(&self) -> u64 {
         match self {
-            ChunkSource::File { len, .. } => *len,
+            ChunkSource::File { len, .. } | ChunkSource::Pieces { len, .. } => *len,
             ChunkSource::Memory(b) => b.len() as u64,
         }
     }
@@ -358,14 +389,47 @@ impl ChunkSource {
         self.len() == 0
     }
 
-    fn body(&self) -> reqwest::Body {
+    /// The body of one send; under the client's `--bwlimit` every piece waits for its bytes.
+    fn body(&self, client: &Client) -> reqwest::Body {
+        let limit = client.bwlimit().cloned();
         match self {
-            ChunkSource::File { file, offset, len } => reqwest::Body::wrap_stream(
-                super::progress_stream(file_stream(file.clone(), *offset, *len)),
-            ),
-            ChunkSource::Memory(b) => reqwest::Body::from(b.clone()),
+            ChunkSource::File { file, offset, len } => {
+                reqwest::Body::wrap_stream(super::bwlimit::limited(
+                    super::progress_stream(file_stream(file.clone(), *offset, *len)),
+                    limit,
+                ))
+            }
+            ChunkSource::Memory(b) => memory_body(client, b),
+            ChunkSource::Pieces {
+                source,
+                offset,
+                len,
+            } => reqwest::Body::wrap_stream(super::bwlimit::limited(
+                super::progress_stream(piece_stream(source.clone(), *offset, *len)),
+                limit,
+            )),
         }
     }
+}
+
+/// `len` bytes of `source` from `offset` as a body stream, at most [`PIECE`] bytes a piece.
+fn piece_stream(
+    source: Arc<dyn PieceSource>,
+    offset: u64,
+    len: u64,
+) -> impl futures_util::Stream<Item = Result<Bytes, std::io::Error>> {
+    let end = offset + len;
+    futures_util::stream::unfold(offset, move |pos| {
+        let source = source.clone();
+        async move {
+            if pos >= end {
+                return None;
+            }
+            let piece = source.piece(pos, PIECE.min(end - pos));
+            let n = (piece.len() as u64).clamp(1, end - pos);
+            Some((Ok(piece.slice(..n as usize)), pos + n))
+        }
+    })
 }
 
 /// `len` bytes of `file` from `offset` as a body stream: positional reads of [`PIECE`] bytes on
@@ -436,7 +500,7 @@ pub async fn upload_chunk(
     ];
     client
         .call(Method::POST, &path, |rb| {
-            let part = Part::stream_with_length(source.body(), source.len())
+            let part = Part::stream_with_length(source.body(client), source.len())
                 .file_name("chunk.bin")
                 .mime_str("application/octet-stream")
                 .expect("static mime type");
@@ -615,7 +679,10 @@ pub async fn upload_batch(
                 .text("folder_id", target.folder_id.to_string())
                 .text("manifest", manifest.clone());
             for (i, f) in files.iter().enumerate() {
-                form = form.part(format!("file_{i}"), bytes_part(&f.data, &f.filename));
+                form = form.part(
+                    format!("file_{i}"),
+                    bytes_part(client, &f.data, &f.filename),
+                );
             }
             rb.multipart(form)
         })
@@ -697,10 +764,21 @@ mod tests {
     #[test]
     fn large_chunk_size_gives_big_equal_chunks_within_the_cap() {
         let live = limits(100_000_000, 35);
-        // 256 MiB: 32 MiB chunks (8 requests), not 256 requests of 1 MiB.
-        assert_eq!(live.chunk_size_for(256 << 20), Some(32 << 20));
-        // A 9 MiB file still fills three chunks in flight.
+        // 256 MiB: 9 chunks of about 28.4 MiB (three full rounds of three), not 256 of 1 MiB.
+        let c = live.chunk_size_for(256 << 20).unwrap();
+        assert_eq!(Limits::chunk_count(256 << 20, c), 9);
+        assert!(c % CHUNK_ALIGN == 0 && c <= 32 << 20, "{c}");
+        // 1 GiB: 33 chunks (11 rounds), the last one barely shorter.
+        let c = live.chunk_size_for(1 << 30).unwrap();
+        assert_eq!(Limits::chunk_count(1 << 30, c), 33);
+        // A 9 MiB file still fills three chunks in flight; 5 MiB too, in equal thirds.
         assert_eq!(live.chunk_size_for(9 << 20), Some(3 << 20));
+        let c = live.chunk_size_for(5 << 20).unwrap();
+        assert_eq!(Limits::chunk_count(5 << 20, c), 3);
+        assert!(c >= MIN_CHUNK);
+        // Just above the single-call limit: three chunks of at least 1 MiB, or fewer.
+        let c = live.chunk_size_for(4 << 20).unwrap();
+        assert!(c >= MIN_CHUNK && Limits::chunk_count(4 << 20, c) <= 3);
         // 3 GB: the 35-chunk cap forces bigger chunks, still within chunk_size.
         let c = live.chunk_size_for(3_000_000_000).unwrap();
         assert!(Limits::chunk_count(3_000_000_000, c) <= 35 && c <= 100_000_000);

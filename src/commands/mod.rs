@@ -2,6 +2,7 @@
 //! [`run`] owns the tokio runtime and the shared [`Context`].
 
 pub mod ask;
+pub mod bench;
 pub mod completions;
 pub mod doctor;
 #[cfg(feature = "emulator")]
@@ -53,14 +54,16 @@ impl Context {
             let creds =
                 std::sync::Arc::new(api::StaticToken(SecretString::from(emu.api_key.clone())));
             return Ok((
-                Client::with_options(&self.api_base, creds, self.client_options())?,
+                Client::with_options(&self.api_base, creds, self.client_options())?
+                    .with_bwlimit(self.bwlimit()),
                 CredentialSource::Emulator,
             ));
         }
         let resolved = auth::resolve(self.resolve_input())?;
         let client =
             Client::with_options(&self.api_base, resolved.credentials, self.client_options())
-                .with_context(|| format!("setting up the HTTP client for {}", self.api_base))?;
+                .with_context(|| format!("setting up the HTTP client for {}", self.api_base))?
+                .with_bwlimit(self.bwlimit());
         Ok((client, resolved.source))
     }
 
@@ -75,6 +78,13 @@ impl Context {
             api_base: &self.api_base,
             verbose: self.global.verbose,
         }
+    }
+
+    /// `--bwlimit`: one bucket for the client (and its clones) of this command.
+    pub fn bwlimit(&self) -> Option<std::sync::Arc<api::BandwidthLimit>> {
+        self.global
+            .bwlimit
+            .map(|rate| std::sync::Arc::new(api::BandwidthLimit::new(rate)))
     }
 
     /// The workspace to use: the command's flag, else FASTIO_WORKSPACE / the profile's default.
@@ -128,6 +138,7 @@ async fn dispatch(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Lock(args) => lock::lock(&ctx, args).await,
         Command::Ask(args) => ask::ask(&ctx, args).await,
         Command::Doctor(args) => doctor::doctor(&ctx, args).await,
+        Command::Bench(args) => bench::bench(&ctx, args).await,
         Command::Completions(_) | Command::Generate(_) => unreachable!("handled above"),
         #[cfg(feature = "emulator")]
         Command::Emulator(_) => unreachable!("handled above"),

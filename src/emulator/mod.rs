@@ -83,6 +83,7 @@ pub mod web_upload;
 pub mod wire;
 
 mod account;
+mod assemble;
 mod batch;
 mod hashes;
 mod multipart;

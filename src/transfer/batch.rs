@@ -144,11 +144,19 @@ async fn send_batch(engine: &Engine, folder_id: String, files: Vec<SmallFile>) {
     // failed (none silently dropped).
     let planned: Vec<(u64, PlannedFile)> =
         files.iter().map(|sf| (sf.id, sf.file.clone())).collect();
+    let generated = engine.generated.clone();
     let read = match tokio::task::spawn_blocking(move || {
         files
             .into_iter()
             .map(|sf| {
-                let r = read_small(&sf.file);
+                let r = match &generated {
+                    Some(p) => {
+                        let data = p.file(&sf.file.local, sf.file.size).bytes();
+                        let sha = hex::encode(Sha256::digest(&data));
+                        Ok((data, sha))
+                    }
+                    None => read_small(&sf.file),
+                };
                 (sf, r)
             })
             .collect::<Vec<_>>()

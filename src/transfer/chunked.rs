@@ -23,6 +23,7 @@ use sha2::{Digest, Sha256};
 use tokio::task::JoinSet;
 
 use super::engine::Engine;
+use super::generated::GeneratedData;
 use super::limiter::Permit;
 use super::plan::{PlannedFile, mtime_ns};
 use super::{Event, FileError};
@@ -65,6 +66,42 @@ fn hash_chunk(
         pos += n;
     }
     Ok(hex::encode(chunk_hash.finalize()))
+}
+
+/// Where a file's bytes come from: the local file, or generated (`fastio bench`).
+#[derive(Clone)]
+enum Local {
+    File(Arc<File>),
+    Generated(Arc<GeneratedData>),
+}
+
+impl Local {
+    /// The SHA-256 of `len` bytes at `offset`, also fed into `file_hash`.
+    fn hash_chunk(&self, offset: u64, len: u64, file_hash: &mut Sha256) -> std::io::Result<String> {
+        match self {
+            Local::File(file) => hash_chunk(file, offset, len, file_hash),
+            Local::Generated(g) => {
+                let mut chunk_hash = Sha256::new();
+                g.hash_range(offset, len, &mut [&mut chunk_hash, file_hash]);
+                Ok(hex::encode(chunk_hash.finalize()))
+            }
+        }
+    }
+
+    fn source(&self, offset: u64, len: u64) -> ChunkSource {
+        match self {
+            Local::File(file) => ChunkSource::File {
+                file: file.clone(),
+                offset,
+                len,
+            },
+            Local::Generated(g) => ChunkSource::Pieces {
+                source: g.clone(),
+                offset,
+                len,
+            },
+        }
+    }
 }
 
 /// What an earlier run left on the server for this file.
@@ -234,7 +271,10 @@ async fn send_chunks(
     present: &HashMap<u64, u64>,
     completed: bool,
 ) -> Result<String, FileError> {
-    let file = Arc::new(File::open(&f.local).map_err(io_err(f))?);
+    let local = match &e.generated {
+        Some(p) => Local::Generated(p.file(&f.local, f.size)),
+        None => Local::File(Arc::new(File::open(&f.local).map_err(io_err(f))?)),
+    };
     let mut hasher = Sha256::new();
     let mut in_flight: JoinSet<Result<(), FileError>> = JoinSet::new();
     for order in 1..=count {
@@ -242,9 +282,10 @@ async fn send_chunks(
         let len = chunk.min(f.size - offset);
         let skip = completed || present.get(&order) == Some(&len);
         // Hash this chunk while the previous ones are still sending.
-        let fh = file.clone();
+        let src = local.clone();
         let (chunk_sha, h) = tokio::task::spawn_blocking(move || {
-            hash_chunk(&fh, offset, len, &mut hasher).map(|s| (s, hasher))
+            src.hash_chunk(offset, len, &mut hasher)
+                .map(|s| (s, hasher))
         })
         .await
         .map_err(|j| io_err(f)(std::io::Error::other(j)))?
@@ -265,11 +306,7 @@ async fn send_chunks(
         }
         let permit: Option<Permit> = Some(e.retrier().permit().await?);
         let (e2, sid) = (e.clone(), session_id.to_string());
-        let source = ChunkSource::File {
-            file: file.clone(),
-            offset,
-            len,
-        };
+        let source = local.source(offset, len);
         in_flight.spawn(async move {
             e2.retrier()
                 .run_with("chunk", permit, false, || {
@@ -285,6 +322,9 @@ async fn send_chunks(
         if let Err(err) = join_one(&mut in_flight).await {
             return Err(local_cause(f, err));
         }
+    }
+    if matches!(local, Local::Generated(_)) {
+        return Ok(hex::encode(hasher.finalize()));
     }
     if let Some(err) = changed(f) {
         return Err(err);

@@ -15,6 +15,7 @@ use tokio::task::JoinSet;
 
 use super::batch::{self, SmallFile};
 use super::chunked;
+use super::generated::{GeneratedFile, Pattern};
 use super::journal::{self, Journal};
 use super::limiter::{Limiter, Retrier};
 use super::plan::{self, PlanItem, PlannedFile};
@@ -76,6 +77,8 @@ pub struct Engine {
     /// Queued files without an outcome yet: id → (local, remote path). Whatever is left at the
     /// end was not started (or not finished): each ends in exactly one outcome.
     outstanding: Mutex<HashMap<u64, (String, String)>>,
+    /// Generated files (`fastio bench`): their bytes come from this pattern, not from disk.
+    pub generated: Option<Pattern>,
 }
 
 /// When this many files in a row were refused with 403 before any succeeded, the run stops
@@ -137,7 +140,13 @@ impl Engine {
         }
         self.counters.uploaded.fetch_add(1, Ordering::Relaxed);
         self.counters.bytes.fetch_add(f.size, Ordering::Relaxed);
-        self.journal.record_done(&f.local, f.size, f.mtime_ns);
+        // A `done` line only where the server cannot answer the rerun's question itself: under
+        // `--if-changed size|hash` a small file already stored is found by the folder listing
+        // (and hashed, for `hash`, in one read), so a million small files leave no million
+        // lines; large files (their hashing is costly) and `--overwrite` runs are journaled.
+        if self.opts.skip == SkipMode::Overwrite || f.size >= SINGLE_CALL_MAX_EXCLUSIVE {
+            self.journal.record_done(&f.local, f.size, f.mtime_ns);
+        }
         self.events.emit(Event::FileDone {
             id,
             local: f.shown(),
@@ -453,6 +462,7 @@ impl Engine {
             symlinks_skipped: get(&c.symlinks),
             special_skipped: get(&c.special),
             wall: started.elapsed(),
+            bwlimit: self.client.bwlimit().map(|l| l.rate()),
             interrupted,
             signal: self.cancel.signal(),
             dry_run: self.opts.dry_run,
@@ -528,12 +538,53 @@ pub async fn hash_file_with(path: &Path, algo: Algo) -> Result<String, FileError
     })
 }
 
+/// What a run uploads.
+enum Input {
+    /// What `opts` names (paths, `--files-from`), walked.
+    Walk,
+    /// Generated files (`fastio bench`); `opts.paths` is ignored.
+    Generated(Vec<GeneratedFile>, Pattern),
+}
+
 /// Upload everything `opts` names. Progress and outcomes go to `events` (the last one is
 /// [`Event::Summary`]); the same summary is returned. Errors here are run-level (bad filter,
 /// limits unreachable); per-file problems are events.
 pub async fn upload(
     client: Client,
     opts: UploadOptions,
+    events: Events,
+    cancel: Cancel,
+) -> anyhow::Result<Summary> {
+    run(client, opts, Input::Walk, events, cancel).await
+}
+
+/// [`upload`] for generated files (no local files; bytes from `pattern`), through the same
+/// scheduler, batches and chunked sessions. The journal is not used.
+pub async fn upload_generated(
+    client: Client,
+    mut opts: UploadOptions,
+    files: Vec<GeneratedFile>,
+    pattern: Pattern,
+    events: Events,
+    cancel: Cancel,
+) -> anyhow::Result<Summary> {
+    opts.resume = false;
+    opts.paths.clear();
+    opts.files_from = None;
+    run(
+        client,
+        opts,
+        Input::Generated(files, pattern),
+        events,
+        cancel,
+    )
+    .await
+}
+
+async fn run(
+    client: Client,
+    opts: UploadOptions,
+    input: Input,
     events: Events,
     cancel: Cancel,
 ) -> anyhow::Result<Summary> {
@@ -585,11 +636,38 @@ pub async fn upload(
         fatal: Mutex::new(None),
         background: Mutex::new(JoinSet::new()),
         outstanding: Mutex::new(HashMap::new()),
+        generated: match &input {
+            Input::Walk => None,
+            Input::Generated(_, p) => Some(p.clone()),
+        },
         opts,
     });
 
-    let (mut rx, walker) =
-        plan::spawn_walk(engine.opts.clone(), 256).map_err(super::RunError::BadInput)?;
+    let (mut rx, walker) = match input {
+        Input::Walk => {
+            let (rx, walker) =
+                plan::spawn_walk(engine.opts.clone(), 256).map_err(super::RunError::BadInput)?;
+            (rx, Some(walker))
+        }
+        Input::Generated(files, _) => {
+            let (tx, rx) = mpsc::channel(256);
+            tokio::spawn(async move {
+                for g in files {
+                    let f = PlannedFile {
+                        local: g.local(),
+                        remote_dir: g.remote_dir,
+                        name: g.name,
+                        size: g.size,
+                        mtime_ns: 0,
+                    };
+                    if tx.send(PlanItem::File(f)).await.is_err() {
+                        break;
+                    }
+                }
+            });
+            (rx, None)
+        }
+    };
     let (batch_tx, batch_rx) = mpsc::channel::<SmallFile>(256);
     let batcher = tokio::spawn(batch::run(engine.clone(), batch_rx));
     let file_slots = Arc::new(Semaphore::new(engine.opts.concurrency * 4 + 16));
@@ -704,7 +782,9 @@ pub async fn upload(
     drop(batch_tx);
     while tasks.join_next().await.is_some() {}
     let _ = batcher.await;
-    if !cancel.stop.is_cancelled() {
+    if let Some(walker) = walker
+        && !cancel.stop.is_cancelled()
+    {
         let _ = tokio::task::spawn_blocking(move || walker.join()).await;
     }
     // Otherwise the walk may be blocked reading `--files-from -`: leave it; it ends with the

@@ -16,6 +16,7 @@
 mod batch;
 mod chunked;
 mod engine;
+pub mod generated;
 pub mod imports;
 pub mod journal;
 pub mod limiter;
@@ -27,7 +28,7 @@ pub mod stdin;
 use std::path::PathBuf;
 use std::time::Duration;
 
-pub use engine::{Algo, hash_file_with, upload};
+pub use engine::{Algo, hash_file_with, upload, upload_generated};
 pub use shard::Shard;
 
 /// When a remote file with the same name exists, when to skip the local one.
@@ -111,6 +112,8 @@ pub struct Summary {
     /// FIFOs, sockets and devices met inside a tree (not regular files, not uploaded).
     pub special_skipped: u64,
     pub wall: Duration,
+    /// `--bwlimit`: the cap on the upload rate (bytes per second), when there was one.
+    pub bwlimit: Option<u64>,
     pub interrupted: bool,
     /// The signal that interrupted the run (`libc::SIGINT`, `SIGTERM`, `SIGHUP`), if one did.
     pub signal: Option<i32>,

@@ -13,4 +13,5 @@ mod upload_support;
 mod auth;
 mod emulator;
 mod more;
+mod speed;
 mod upload;

@@ -56,6 +56,8 @@ mod proof_stdin;
 #[cfg(feature = "emulator")]
 mod proof_verify;
 #[cfg(feature = "emulator")]
+mod speed;
+#[cfg(feature = "emulator")]
 mod upload_api;
 #[cfg(feature = "emulator")]
 mod upload_faults;
