@@ -131,8 +131,9 @@ fn a_journal_that_cannot_be_written_is_one_warning() {
     let dir = home.path().join("state").join("fastio").join("journal");
     std::fs::create_dir_all(&dir).unwrap();
     std::os::unix::fs::symlink("/dev/full", dir.join(format!("{key}.jsonl"))).unwrap();
+    // `--overwrite`: every file gets a journal line (without it, small files need none).
     let out = fastio(&emu, home.path())
-        .args(["upload"])
+        .args(["upload", "--overwrite"])
         .arg(&d)
         .output()
         .unwrap();
@@ -168,10 +169,11 @@ fn failed_runs_leave_no_empty_journals_but_keep_useful_ones() {
         journal_files(home.path())
     );
 
-    // One file done, one failed: the journal stays, and the rerun uses it.
+    // One file done, one failed: the journal stays, and the rerun uses it (`--overwrite`, so
+    // the small file is journaled: without it a rerun finds it by listing instead).
     let emu = emulator(EmulatorConfig::default());
     let out = fastio(&emu, home.path())
-        .args(["upload", "--to", "x"])
+        .args(["upload", "--overwrite", "--to", "x"])
         .arg(src.path().join("one/a.txt"))
         .arg(src.path().join("one/missing.txt"))
         .output()
@@ -184,7 +186,7 @@ fn failed_runs_leave_no_empty_journals_but_keep_useful_ones() {
         "a file was done: the journal stays for the rerun"
     );
     let out = fastio(&emu, home.path())
-        .args(["upload", "--json", "--to", "x"])
+        .args(["upload", "--json", "--overwrite", "--to", "x"])
         .arg(src.path().join("one/a.txt"))
         .arg(src.path().join("one/missing.txt"))
         .output()
