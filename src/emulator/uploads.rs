@@ -1480,7 +1480,12 @@ async fn drop_session(state: &AppState, id: &str) {
     if let Some(s) = uploads(state).remove(id) {
         s.changed.send_modify(|v| *v += 1);
     }
-    let _ = tokio::fs::remove_dir_all(session_dir(state, id)).await;
+    // The chunks' bytes are freed after the answer (freeing a large session's files takes a
+    // while, and nobody waits for it on a real server either).
+    let dir = session_dir(state, id);
+    tokio::spawn(async move {
+        let _ = tokio::fs::remove_dir_all(dir).await;
+    });
     let id = id.to_string();
     let _ = state
         .db(move |st| st.session_delete(&id).map_err(ApiErr::db))

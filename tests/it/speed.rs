@@ -236,3 +236,38 @@ fn large_chunk_size_gives_equal_chunks_in_rounds_of_three() {
         assert_eq!(per_session, want, "max_chunks {max_chunks}: {stats}");
     }
 }
+
+/// The resume journal of a run that left work behind: small files get no `done` line under the
+/// default `--if-changed size` (a rerun finds them by listing), every file does with
+/// `--overwrite`.
+#[test]
+fn small_files_are_journaled_only_under_overwrite() {
+    for (overwrite, want_done) in [(false, 0usize), (true, 20)] {
+        // Sessions cannot be opened: the long-named file (sent through one) fails, so the run
+        // is not clean and its journal stays.
+        let emu = emulator(EmulatorConfig {
+            fault_routes: vec!["POST /upload=400".parse().unwrap()],
+            ..Default::default()
+        });
+        let home = tempfile::tempdir().unwrap();
+        let src = tempfile::tempdir().unwrap();
+        let d = src.path().join("j");
+        for i in 0..20u64 {
+            write(&d, &format!("f{i}.txt"), 100 + i, i);
+        }
+        write(&d, &format!("{}.txt", "n".repeat(120)), 10, 99);
+        let mut cmd = fastio(&emu, home.path());
+        cmd.args(["upload", "--json", "--progress", "none"]);
+        if overwrite {
+            cmd.arg("--overwrite");
+        }
+        let out = cmd.arg(&d).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "overwrite {overwrite}");
+        assert_eq!(summary_of(&ndjson(&out.stdout))["uploaded"], 20);
+        let journals = journal_files(home.path());
+        assert_eq!(journals.len(), 1, "overwrite {overwrite}");
+        let text = std::fs::read_to_string(&journals[0]).unwrap();
+        let done = text.lines().filter(|l| l.contains("\"done\"")).count();
+        assert_eq!(done, want_done, "overwrite {overwrite}: {text}");
+    }
+}
