@@ -988,6 +988,17 @@ mod tests {
     use clap::CommandFactory;
 
     #[test]
+    fn sizes_parse_with_decimal_and_binary_units() {
+        assert_eq!(parse_byte_size("100MB").unwrap(), 100_000_000);
+        assert_eq!(parse_byte_size("2MiB").unwrap(), 2 * 1024 * 1024);
+        assert_eq!(parse_byte_size("40GB").unwrap(), 40_000_000_000);
+        assert_eq!(parse_byte_size("1048576").unwrap(), 1_048_576);
+        assert_eq!(parse_byte_size("1.5k").unwrap(), 1500);
+        assert!(parse_byte_size("12 parsecs").is_err());
+        assert!(parse_byte_size("MB").is_err());
+    }
+
+    #[test]
     fn cli_definition_is_consistent() {
         Cli::command().debug_assert();
     }

@@ -10,34 +10,8 @@ use crate::cli::EmulatorArgs;
 use crate::emulator::{self, EmulatorConfig, RunningEmulator, Variant};
 use crate::exit::{ExitStatus, Fatal};
 
-/// Parse a byte count: `1048576`, `100MB`, `2MiB`, `1.5GB`, `40g` (k/m/g/t are powers of 1000,
-/// ki/mi/gi/ti powers of 1024).
-pub fn parse_size(s: &str) -> Result<u64, String> {
-    let t = s.trim();
-    let split = t
-        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .unwrap_or(t.len());
-    let (num, unit) = t.split_at(split);
-    let n: f64 = num
-        .parse()
-        .map_err(|_| format!("`{s}` is not a size (e.g. 2MiB, 100MB)"))?;
-    let mult: f64 = match unit.trim().to_ascii_lowercase().as_str() {
-        "" | "b" => 1.0,
-        "k" | "kb" => 1e3,
-        "m" | "mb" => 1e6,
-        "g" | "gb" => 1e9,
-        "t" | "tb" => 1e12,
-        "ki" | "kib" => 1024.0,
-        "mi" | "mib" => 1024.0 * 1024.0,
-        "gi" | "gib" => 1024.0 * 1024.0 * 1024.0,
-        "ti" | "tib" => 1024.0f64.powi(4),
-        other => return Err(format!("unknown size unit `{other}` in `{s}`")),
-    };
-    Ok((n * mult).round() as u64)
-}
-
 fn size_flag(flag: &str, v: &str) -> anyhow::Result<u64> {
-    parse_size(v).map_err(|e| Fatal::usage(format!("--{flag}: {e}")).into())
+    crate::cli::parse_byte_size(v).map_err(|e| Fatal::usage(format!("--{flag}: {e}")).into())
 }
 
 /// Resolve `--listen`: `HOST:PORT`, `[::1]:PORT`, or a bare port (loopback).
@@ -244,17 +218,6 @@ fn in_process_key(dir: &std::path::Path) -> anyhow::Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn sizes_parse_with_decimal_and_binary_units() {
-        assert_eq!(parse_size("100MB").unwrap(), 100_000_000);
-        assert_eq!(parse_size("2MiB").unwrap(), 2 * 1024 * 1024);
-        assert_eq!(parse_size("40GB").unwrap(), 40_000_000_000);
-        assert_eq!(parse_size("1048576").unwrap(), 1_048_576);
-        assert_eq!(parse_size("1.5k").unwrap(), 1500);
-        assert!(parse_size("12 parsecs").is_err());
-        assert!(parse_size("MB").is_err());
-    }
 
     #[test]
     fn in_process_key_is_created_once_and_reused() {
