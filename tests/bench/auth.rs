@@ -126,63 +126,7 @@ fn bench_refreshing_credential_overhead() {
 }
 
 async fn tokens_by_hand(emu: &fastio::emulator::RunningEmulator, verifier: &str) -> OAuthTokens {
-    use base64::Engine as _;
-    use sha2::{Digest, Sha256};
-    let challenge = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .encode(Sha256::digest(verifier.as_bytes()));
-    let http = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let redirect = "http://localhost:19836/callback";
-    let body: serde_json::Value = http
-        .get(format!("{}/oauth/authorize/", emu.base_url))
-        .query(&[
-            ("client_id", "fastio-cli"),
-            ("response_type", "code"),
-            ("code_challenge", challenge.as_str()),
-            ("code_challenge_method", "S256"),
-            ("redirect_uri", redirect),
-            ("response_format", "json"),
-        ])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let id = body["response"]["auth_request_id"].as_str().unwrap();
-    // The consent form: paste the emulator's API key and approve.
-    let page = http
-        .post(format!("{}/connect", emu.root_url()))
-        .form(&[
-            ("auth_request_id", id),
-            ("display_code", "true"),
-            ("api_key", emu.api_key.as_str()),
-        ])
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let start = page.find("<code id=\"code\">").unwrap() + 16;
-    let code = &page[start..start + page[start..].find('<').unwrap()];
-    let t: serde_json::Value = http
-        .post(format!("{}/oauth/token/", emu.base_url))
-        .form(&[
-            ("grant_type", "authorization_code"),
-            ("code", code),
-            ("code_verifier", verifier),
-            ("client_id", "fastio-cli"),
-            ("redirect_uri", redirect),
-        ])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let t = crate::auth_support::oauth_tokens_by_hand(emu, verifier).await;
     OAuthTokens {
         api_base: emu.base_url.clone(),
         client_id: "fastio-cli".into(),

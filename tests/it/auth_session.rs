@@ -6,73 +6,13 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use base64::Engine as _;
+use crate::auth_support::oauth_tokens_by_hand;
 use fastio::api::Client;
 use fastio::auth::session::OAuthSession;
 use fastio::auth::store::OAuthTokens;
-use fastio::emulator::{EmulatorConfig, RunningEmulator, start};
+use fastio::emulator::{EmulatorConfig, start};
 use secrecy::SecretString;
 use serde_json::Value;
-use sha2::{Digest, Sha256};
-
-/// The OAuth dance by hand: authorize, approve on the display-code page, exchange.
-pub async fn tokens_by_hand(emu: &RunningEmulator) -> Value {
-    let verifier = "a".repeat(43);
-    let challenge = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .encode(Sha256::digest(verifier.as_bytes()));
-    let http = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let redirect = "http://localhost:19836/callback";
-    let body: Value = http
-        .get(format!("{}/oauth/authorize/", emu.base_url))
-        .query(&[
-            ("client_id", "fastio-cli"),
-            ("response_type", "code"),
-            ("code_challenge", &challenge),
-            ("code_challenge_method", "S256"),
-            ("redirect_uri", redirect),
-            ("response_format", "json"),
-        ])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let id = body["response"]["auth_request_id"].as_str().unwrap();
-    // The consent form: paste the emulator's API key and approve.
-    let page = http
-        .post(format!("{}/connect", emu.root_url()))
-        .form(&[
-            ("auth_request_id", id),
-            ("display_code", "true"),
-            ("api_key", emu.api_key.as_str()),
-        ])
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let start = page.find("<code id=\"code\">").unwrap() + 16;
-    let code = &page[start..start + page[start..].find('<').unwrap()];
-    http.post(format!("{}/oauth/token/", emu.base_url))
-        .form(&[
-            ("grant_type", "authorization_code"),
-            ("code", code),
-            ("code_verifier", &verifier),
-            ("client_id", "fastio-cli"),
-            ("redirect_uri", redirect),
-        ])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrent_workers_share_one_refresh_per_expiry() {
@@ -84,7 +24,7 @@ async fn concurrent_workers_share_one_refresh_per_expiry() {
         ..Default::default()
     })
     .unwrap();
-    let t = tokens_by_hand(&emu).await;
+    let t = oauth_tokens_by_hand(&emu, &"a".repeat(43)).await;
     let tokens = OAuthTokens {
         api_base: emu.base_url.clone(),
         client_id: "fastio-cli".into(),
@@ -171,7 +111,7 @@ async fn a_refresh_token_rotated_by_another_process_is_adopted_from_the_keyring(
         expires_at_ms: Some(fastio::auth::oauth::now_ms() + 1000),
         lifetime_ms: Some(1000),
     };
-    let first = as_tokens(&tokens_by_hand(&emu).await);
+    let first = as_tokens(&oauth_tokens_by_hand(&emu, &"a".repeat(43)).await);
     store.save(&StoredCredential::OAuth(first.clone())).unwrap();
     let session =
         Arc::new(OAuthSession::new(&profile, Some(store.clone()), first.clone(), 0).unwrap());

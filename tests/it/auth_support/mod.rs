@@ -245,3 +245,64 @@ pub fn wait_for_file(path: &Path) -> String {
         std::thread::sleep(Duration::from_millis(20));
     }
 }
+
+/// The OAuth dance by hand, as a browser would do it: authorize, approve on the display-code
+/// page with the emulator's key, exchange the code with `verifier`. The token JSON.
+pub async fn oauth_tokens_by_hand(emu: &RunningEmulator, verifier: &str) -> serde_json::Value {
+    use base64::Engine as _;
+    use sha2::Digest as _;
+    let challenge = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .encode(sha2::Sha256::digest(verifier.as_bytes()));
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let redirect = "http://localhost:19836/callback";
+    let body: serde_json::Value = http
+        .get(format!("{}/oauth/authorize/", emu.base_url))
+        .query(&[
+            ("client_id", "fastio-cli"),
+            ("response_type", "code"),
+            ("code_challenge", &challenge),
+            ("code_challenge_method", "S256"),
+            ("redirect_uri", redirect),
+            ("response_format", "json"),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = body["response"]["auth_request_id"].as_str().unwrap();
+    // The consent form: paste the emulator's API key and approve.
+    let page = http
+        .post(format!("{}/connect", emu.root_url()))
+        .form(&[
+            ("auth_request_id", id),
+            ("display_code", "true"),
+            ("api_key", emu.api_key.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let start = page.find("<code id=\"code\">").unwrap() + 16;
+    let code = &page[start..start + page[start..].find('<').unwrap()];
+    http.post(format!("{}/oauth/token/", emu.base_url))
+        .form(&[
+            ("grant_type", "authorization_code"),
+            ("code", code),
+            ("code_verifier", verifier),
+            ("client_id", "fastio-cli"),
+            ("redirect_uri", redirect),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
