@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 use crate::api::ApiError;
 use crate::api::error::WorkspaceError;
+use crate::auth::AuthError;
 use crate::transfer::{Fatality, Summary};
 
 /// What the process reports to its caller.
@@ -91,6 +92,12 @@ pub fn exit_status(err: &anyhow::Error) -> ExitStatus {
             return match run {
                 crate::transfer::RunError::BadInput(_) => ExitStatus::Usage,
                 crate::transfer::RunError::AlreadyRunning(_) => ExitStatus::PartialFailure,
+            };
+        }
+        if let Some(auth) = cause.downcast_ref::<AuthError>() {
+            return match auth {
+                AuthError::Refused(_) => ExitStatus::Auth,
+                AuthError::Unreachable(_) => ExitStatus::Unavailable,
             };
         }
         if let Some(ws) = cause.downcast_ref::<WorkspaceError>() {
@@ -247,6 +254,17 @@ mod tests {
         assert_eq!(exit_status(&ws), ExitStatus::Unavailable);
         let ws = anyhow::Error::new(WorkspaceError::NoLookup("w".into()));
         assert_eq!(exit_status(&ws), ExitStatus::Usage);
+    }
+
+    /// Credential failures: a refused or missing one → 3, an unreachable token endpoint → 4.
+    #[test]
+    fn auth_failures_map_to_the_documented_codes() {
+        let refused = anyhow::Error::new(AuthError::refused("no credentials")).context("login");
+        assert_eq!(exit_status(&refused), ExitStatus::Auth);
+        let away = anyhow::Error::new(AuthError::unreachable("no answer")).context("login");
+        assert_eq!(exit_status(&away), ExitStatus::Unavailable);
+        let run = anyhow::Error::new(crate::transfer::RunError::AlreadyRunning("x".into()));
+        assert_eq!(exit_status(&run), ExitStatus::PartialFailure);
     }
 
     #[test]

@@ -28,6 +28,7 @@
 //! | `symlink_skipped` | `local` |
 //! | `special_skipped` | `local`, `kind` (`a FIFO`, `a socket`, ...): not a regular file, not uploaded |
 //! | `warning` | `message` (nothing failed because of it; e.g. resume is off, and why) |
+//! | `notice` | `message`: a detail (shown on the terminal with `-v`), e.g. the access token was refreshed |
 //! | `stopped` | `reason`: the run stops early, every other file would fail the same way |
 //! | `retry` | `what` (request kind), `attempt`, `delay_ms`, `error` |
 //! | `throttled` | `what`, `wait_ms` (HTTP 429: every request waits) |
@@ -55,8 +56,9 @@ use indicatif::{HumanBytes, MultiProgress, ProgressBar, ProgressDrawTarget, Prog
 use serde_json::{Value, json};
 
 use crate::api::Gates;
+use crate::auth::{Notice, Notices};
 use crate::cli::{GlobalArgs, ProgressMode};
-use crate::transfer::{Event, Summary};
+use crate::transfer::{Event, Events, Summary};
 
 pub mod github;
 pub mod receipt;
@@ -112,6 +114,49 @@ impl Printer {
         if !self.quiet {
             eprintln!("fastio: {}", escape_control(msg));
         }
+    }
+
+    /// A notice from the auth layer, outside an upload run: details with `-v`, warnings
+    /// unless `-q`, login prompts always (the user must act on them).
+    pub fn notice(&self, notice: &Notice) {
+        match notice {
+            Notice::Detail(msg) if self.verbose > 0 => self.line(msg),
+            Notice::Detail(_) => {}
+            Notice::Warning(msg) => self.line(&format!("warning: {msg}")),
+            Notice::Prompt(msg) => eprintln!("{msg}"),
+            Notice::Ask(msg) => {
+                let mut err = std::io::stderr().lock();
+                let _ = write!(err, "{msg}");
+                let _ = err.flush();
+            }
+        }
+    }
+
+    /// Notices sent to this printer.
+    pub fn notices(&self) -> Notices {
+        let printer = self.clone();
+        Notices::new(move |n| printer.notice(&n))
+    }
+
+    /// Notices sent into an upload run's events (drawn by its reporter, listed in `--json`)
+    /// while the run lasts, to the terminal after it (the route does not hold the run open);
+    /// prompts always go straight to the terminal.
+    pub fn route_notices(&self, notices: &Notices, events: &Events) {
+        let (printer, events) = (self.clone(), events.weak());
+        notices.route(move |n| {
+            let event = match &n {
+                Notice::Warning(message) => Event::Warning {
+                    message: message.clone(),
+                },
+                Notice::Detail(message) => Event::Notice {
+                    message: message.clone(),
+                },
+                _ => return printer.notice(&n),
+            };
+            if events.emit(event).is_err() {
+                printer.notice(&n);
+            }
+        });
     }
 }
 
@@ -197,6 +242,7 @@ pub fn event_json(e: &Event) -> Option<Value> {
             local, remote_path, ..
         } => json!({"type": "file_not_started", "local": local, "remote_path": remote_path}),
         Event::Warning { message } => json!({"type": "warning", "message": message}),
+        Event::Notice { message } => json!({"type": "notice", "message": message}),
         Event::Retry {
             what,
             attempt,
@@ -533,6 +579,11 @@ pub async fn report(
                 }
             }
             Event::Warning { message } => say(&bars, format!("warning: {message}")),
+            Event::Notice { message } => {
+                if printer.verbose > 0 {
+                    say(&bars, message.clone());
+                }
+            }
             Event::Retry {
                 what,
                 attempt,

@@ -162,8 +162,8 @@ impl ApiError {
         };
         source.chain().any(|c| {
             matches!(
-                c.downcast_ref::<crate::auth::oauth::TokenError>(),
-                Some(crate::auth::oauth::TokenError::Unreachable(_))
+                c.downcast_ref::<TokenError>(),
+                Some(TokenError::Unreachable(_))
             )
         })
     }
@@ -227,4 +227,14 @@ pub enum WorkspaceError {
     Ambiguous { name: String, candidates: String },
     #[error("this server cannot look workspaces up by name (`{0}`): pass the numeric workspace id")]
     NoLookup(String),
+}
+
+/// Why a call to the OAuth token endpoint (`/oauth/token/`) failed. `Refused` means the server said no (bad code, revoked or expired
+/// refresh token); `Unreachable` means no usable answer came back.
+#[derive(Debug, thiserror::Error)]
+pub enum TokenError {
+    #[error("the token endpoint refused: {0}")]
+    Refused(String),
+    #[error("the token endpoint could not be reached: {0}")]
+    Unreachable(String),
 }

@@ -9,13 +9,82 @@ pub mod oauth;
 pub mod session;
 pub mod store;
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use secrecy::SecretString;
 
 use crate::api::Credentials;
-use crate::exit::Fatal;
 use store::{Store, StoredCredential};
+
+/// Why no usable credential could be had, or a login failed. The command layer maps it to an
+/// exit code (`exit.rs`): `Refused` → 3, `Unreachable` → 4.
+#[derive(Debug, thiserror::Error)]
+pub enum AuthError {
+    /// No credential, a credential that cannot be used, or a login the server refused.
+    #[error("{0}")]
+    Refused(String),
+    /// The authorization or token endpoint could not be reached.
+    #[error("{0}")]
+    Unreachable(String),
+}
+
+impl AuthError {
+    pub fn refused(message: impl Into<String>) -> AuthError {
+        AuthError::Refused(message.into())
+    }
+    pub fn unreachable(message: impl Into<String>) -> AuthError {
+        AuthError::Unreachable(message.into())
+    }
+}
+
+/// Something the auth layer has to tell the user (never a secret). It prints nothing itself:
+/// the command layer decides how a notice is shown (a line on stderr, an event of an upload
+/// run, nothing under `-q`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Notice {
+    /// Shown with `-v`: a token was refreshed, another process's tokens were adopted.
+    Detail(String),
+    /// Something went wrong without failing the command.
+    Warning(String),
+    /// A step of an interactive login the user must act on (the URL to open).
+    Prompt(String),
+    /// A question answered on stdin, printed without a line break (`Authorization code: `).
+    Ask(String),
+}
+
+type NoticeFn = Arc<dyn Fn(Notice) + Send + Sync>;
+
+/// Where notices go. Clones share one destination, which the command may re-point (an upload
+/// run sends them into its events while its progress is drawn).
+#[derive(Clone)]
+pub struct Notices(Arc<Mutex<NoticeFn>>);
+
+impl Notices {
+    pub fn new(sink: impl Fn(Notice) + Send + Sync + 'static) -> Notices {
+        Notices(Arc::new(Mutex::new(Arc::new(sink))))
+    }
+
+    /// Notices that go nowhere (tests, probes that report by other means).
+    pub fn discard() -> Notices {
+        Notices::new(|_| {})
+    }
+
+    /// From now on, send notices to `sink`.
+    pub fn route(&self, sink: impl Fn(Notice) + Send + Sync + 'static) {
+        *self.0.lock().unwrap() = Arc::new(sink);
+    }
+
+    pub fn send(&self, notice: Notice) {
+        let sink = self.0.lock().unwrap().clone();
+        sink(notice);
+    }
+}
+
+impl std::fmt::Debug for Notices {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Notices")
+    }
+}
 
 /// Where the credential in use came from (for `whoami` and for error messages).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,8 +119,8 @@ pub struct ResolveInput<'a> {
     pub keyring: &'a str,
     pub profile: &'a str,
     pub api_base: &'a str,
-    /// `-v` count: refreshes are reported from 1.
-    pub verbose: u8,
+    /// Where refresh notices go.
+    pub notices: Notices,
 }
 
 pub struct Resolved {
@@ -66,7 +135,7 @@ pub struct Resolved {
 fn check_token(source: &CredentialSource, token: &SecretString) -> anyhow::Result<()> {
     use secrecy::ExposeSecret;
     if let Some(c) = token.expose_secret().chars().find(|c| c.is_control()) {
-        return Err(Fatal::auth(format!(
+        return Err(AuthError::refused(format!(
             "the credential from {source} contains a control character (U+{:04X}), so it cannot \
              be sent; check the value (a pasted line break?)",
             c as u32
@@ -96,10 +165,13 @@ pub fn resolve(input: ResolveInput<'_>) -> anyhow::Result<Resolved> {
         return fixed(CredentialSource::EnvApiKey, token);
     }
     let profile = input.profile;
-    let store = Store::open_with(profile, input.keyring).map_err(|e| Fatal::auth(e.to_string()))?;
-    let stored = store.load().map_err(|e| Fatal::auth(e.to_string()))?;
+    let store =
+        Store::open_with(profile, input.keyring).map_err(|e| AuthError::refused(e.to_string()))?;
+    let stored = store
+        .load()
+        .map_err(|e| AuthError::refused(e.to_string()))?;
     let Some(stored) = stored else {
-        return Err(Fatal::auth(format!(
+        return Err(AuthError::refused(format!(
             "no credentials for profile `{profile}`: run `fastio login`, or set FASTIO_API_KEY"
         ))
         .into());
@@ -110,10 +182,9 @@ pub fn resolve(input: ResolveInput<'_>) -> anyhow::Result<Resolved> {
     );
     if want != have {
         // Never send a credential to a server it was not issued by.
-        return Err(Fatal::auth(format!(
+        return Err(AuthError::refused(format!(
             "profile `{profile}` is logged in to {have}, not {want}: run `fastio login --profile {profile}` for {want}"
-        ))
-        .into());
+        )).into());
     }
     let source = CredentialSource::Keyring {
         profile: profile.to_string(),
@@ -125,7 +196,7 @@ pub fn resolve(input: ResolveInput<'_>) -> anyhow::Result<Resolved> {
                 profile,
                 Some(store),
                 tokens,
-                input.verbose,
+                input.notices.clone(),
             )?);
             Ok(Resolved {
                 source,

@@ -28,8 +28,8 @@ use tokio::net::TcpListener;
 use url::Url;
 
 use super::store::OAuthTokens;
+use super::{AuthError, Notice, Notices};
 use crate::api::envelope;
-use crate::exit::Fatal;
 
 /// Fields of the token response beyond RFC 6749's: Fast.io may send `scopes` (a JSON-encoded
 /// list of `type:id:mode`) beside or instead of `scope`.
@@ -55,15 +55,7 @@ type OAuthClient = oauth2::Client<
     EndpointSet,
 >;
 
-/// Why a token call failed. `Refused` means the server said no (bad code, revoked or expired
-/// refresh token); `Unreachable` means no usable answer came back.
-#[derive(Debug, thiserror::Error)]
-pub enum TokenError {
-    #[error("the token endpoint refused: {0}")]
-    Refused(String),
-    #[error("the token endpoint could not be reached: {0}")]
-    Unreachable(String),
-}
+pub use crate::api::error::TokenError;
 
 fn endpoints(api_base: &str, client_id: &str) -> anyhow::Result<OAuthClient> {
     let base = api_base.trim_end_matches('/');
@@ -288,6 +280,8 @@ pub struct BrowserLogin<'a> {
     pub timeout: Duration,
     /// Print the URL and read the code pasted back instead of opening a browser.
     pub no_browser: bool,
+    /// Where the login's prompts and warnings go.
+    pub notices: &'a Notices,
 }
 
 /// The page where the user approves: go.fast.io for the real API, `{origin}/connect` otherwise.
@@ -326,7 +320,9 @@ pub async fn browser_login(opts: &BrowserLogin<'_>) -> anyhow::Result<OAuthToken
                 }
                 listener = Some(l);
             }
-            Err(e) => eprintln!("fastio: {e:#}; falling back to pasting the code"),
+            Err(e) => opts.notices.send(Notice::Warning(format!(
+                "{e:#}; falling back to pasting the code"
+            ))),
         }
     }
 
@@ -355,10 +351,15 @@ pub async fn browser_login(opts: &BrowserLogin<'_>) -> anyhow::Result<OAuthToken
             };
             match opened {
                 Ok(()) => {
-                    eprintln!("Opened the browser to log in. If it did not open, visit:\n  {url}");
-                    let callback = wait_for_callback(listener, redirect.path(), &state_value);
+                    opts.notices.send(Notice::Prompt(format!(
+                        "Opened the browser to log in. If it did not open, visit:\n  {url}"
+                    )));
+                    let callback =
+                        wait_for_callback(listener, redirect.path(), &state_value, opts.notices);
                     if std::io::stdin().is_terminal() {
-                        eprint!("Waiting for the browser (or paste the code it shows): ");
+                        opts.notices.send(Notice::Ask(
+                            "Waiting for the browser (or paste the code it shows): ".into(),
+                        ));
                     }
                     // The code comes back to the listener, or is pasted (a piped stdin counts
                     // too); an empty or closed stdin leaves the listener to it.
@@ -377,12 +378,12 @@ pub async fn browser_login(opts: &BrowserLogin<'_>) -> anyhow::Result<OAuthToken
             }
         }
         let url = consent_url(opts.api_base, &auth_request_id, true)?;
-        read_pasted_code(&url).await
+        read_pasted_code(&url, opts.notices).await
     };
     let code = tokio::time::timeout(opts.timeout, wait)
         .await
         .map_err(|_| {
-            Fatal::auth(format!(
+            AuthError::refused(format!(
                 "login timed out: no authorization code within {} s; run `fastio login` again \
                  (or `fastio login --no-browser` to paste the code)",
                 opts.timeout.as_secs()
@@ -403,8 +404,8 @@ pub async fn browser_login(opts: &BrowserLogin<'_>) -> anyhow::Result<OAuthToken
     })
     .await
     .map_err(|e| match e {
-        e @ TokenError::Refused(_) => Fatal::auth(format!("login failed: {e}")),
-        e @ TokenError::Unreachable(_) => Fatal::unavailable(format!("login failed: {e}")),
+        e @ TokenError::Refused(_) => AuthError::refused(format!("login failed: {e}")),
+        e @ TokenError::Unreachable(_) => AuthError::unreachable(format!("login failed: {e}")),
     })?;
     Ok(tokens_from(&resp, opts.api_base, opts.client_id, None))
 }
@@ -413,7 +414,7 @@ pub async fn browser_login(opts: &BrowserLogin<'_>) -> anyhow::Result<OAuthToken
 async fn start_authorization(http: &reqwest::Client, url: &Url) -> anyhow::Result<String> {
     let path = "/oauth/authorize/";
     let resp = http.get(url.clone()).send().await.map_err(|e| {
-        Fatal::unavailable(format!(
+        AuthError::unreachable(format!(
             "GET {path}: cannot reach {}: {:#}",
             url.origin().ascii_serialization(),
             anyhow::Error::new(e.without_url())
@@ -426,7 +427,7 @@ async fn start_authorization(http: &reqwest::Client, url: &Url) -> anyhow::Resul
         .with_context(|| format!("GET {path}: HTTP {status}, not JSON"))?;
     if !status.is_success() || !envelope::result_is_truthy(&body) {
         let (code, text) = envelope::error_details(&body);
-        let fatal = Fatal::auth(format!(
+        let fatal = AuthError::refused(format!(
             "GET {path}: HTTP {}{}: {}",
             status.as_u16(),
             if code != 0 {
@@ -468,6 +469,7 @@ async fn wait_for_callback(
     listener: TcpListener,
     path: &str,
     state: &str,
+    notices: &Notices,
 ) -> anyhow::Result<SecretString> {
     loop {
         let (mut sock, _) = listener.accept().await.context("login callback listener")?;
@@ -496,13 +498,15 @@ async fn wait_for_callback(
         };
         if param("state").as_deref() != Some(state) {
             respond(&mut sock, 400, "state does not match this login; ignored").await;
-            eprintln!("fastio: ignored a login callback whose `state` does not match");
+            notices.send(Notice::Warning(
+                "ignored a login callback whose `state` does not match".into(),
+            ));
             continue;
         }
         if let Some(error) = param("error") {
             let desc = param("error_description").unwrap_or_default();
             respond(&mut sock, 400, "login refused").await;
-            return Err(Fatal::auth(
+            return Err(AuthError::refused(
                 format!("login refused by the server: {error} {desc}")
                     .trim_end()
                     .to_string(),
@@ -546,9 +550,11 @@ async fn respond(sock: &mut tokio::net::TcpStream, status: u16, body: &str) {
 }
 
 /// Print the consent URL and read the code the page displays.
-async fn read_pasted_code(url: &Url) -> anyhow::Result<SecretString> {
-    eprintln!("Open this URL in a browser, approve, and paste the code it shows:\n  {url}");
-    eprint!("Authorization code: ");
+async fn read_pasted_code(url: &Url, notices: &Notices) -> anyhow::Result<SecretString> {
+    notices.send(Notice::Prompt(format!(
+        "Open this URL in a browser, approve, and paste the code it shows:\n  {url}"
+    )));
+    notices.send(Notice::Ask("Authorization code: ".into()));
     read_code_line().await
 }
 
@@ -563,7 +569,7 @@ async fn read_code_line() -> anyhow::Result<SecretString> {
     .context("reading the authorization code from stdin")?;
     let code = line.trim();
     if code.is_empty() {
-        return Err(Fatal::auth("no authorization code was entered").into());
+        return Err(AuthError::refused("no authorization code was entered").into());
     }
     Ok(SecretString::from(code.to_string()))
 }

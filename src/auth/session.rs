@@ -18,9 +18,9 @@ use futures_util::future::BoxFuture;
 use secrecy::{ExposeSecret, SecretString};
 use tokio::sync::Mutex;
 
-use super::CredentialSource;
 use super::oauth::{self, TokenError, now_ms};
 use super::store::{OAuthTokens, Store, StoredCredential};
+use super::{CredentialSource, Notice, Notices};
 use crate::api::Credentials;
 
 /// How long before the recorded expiry a token is refreshed: a tenth of its lifetime, at most
@@ -41,7 +41,7 @@ pub struct OAuthSession {
     http: reqwest::Client,
     state: Mutex<State>,
     refreshes: AtomicU64,
-    verbose: u8,
+    notices: Notices,
 }
 
 impl OAuthSession {
@@ -49,7 +49,7 @@ impl OAuthSession {
         profile: &str,
         store: Option<Store>,
         tokens: OAuthTokens,
-        verbose: u8,
+        notices: Notices,
     ) -> anyhow::Result<OAuthSession> {
         Ok(OAuthSession {
             profile: profile.to_string(),
@@ -57,7 +57,7 @@ impl OAuthSession {
             http: oauth::http_client()?,
             state: Mutex::new(State { tokens, dead: None }),
             refreshes: AtomicU64::new(0),
-            verbose,
+            notices,
         })
     }
 
@@ -96,30 +96,27 @@ impl OAuthSession {
         match oauth::refresh(&self.http, &state.tokens).await {
             Ok(tokens) => {
                 self.refreshes.fetch_add(1, Ordering::Relaxed);
-                if self.verbose > 0 {
-                    eprintln!(
-                        "fastio: refreshed the access token of profile `{}`{}",
-                        self.profile,
-                        tokens
-                            .lifetime_ms
-                            .map(|l| format!(" (valid {} s)", l / 1000))
-                            .unwrap_or_default()
-                    );
-                }
+                self.notices.send(Notice::Detail(format!(
+                    "refreshed the access token of profile `{}`{}",
+                    self.profile,
+                    tokens
+                        .lifetime_ms
+                        .map(|l| format!(" (valid {} s)", l / 1000))
+                        .unwrap_or_default()
+                )));
                 state.tokens = tokens;
                 self.persist(&state.tokens).await;
                 Ok(())
             }
             Err(TokenError::Refused(why)) => {
-                if self.verbose > 0 {
-                    eprintln!("fastio: token refresh refused: {why}");
-                }
+                self.notices
+                    .send(Notice::Detail(format!("token refresh refused: {why}")));
                 // Another fastio process may have rotated the refresh token and stored the new
                 // one: adopt it rather than give up.
                 if let Some(newer) = self.newer_in_keyring(&state.tokens).await {
-                    if self.verbose > 0 {
-                        eprintln!("fastio: using the tokens another fastio process stored");
-                    }
+                    self.notices.send(Notice::Detail(
+                        "using the tokens another fastio process stored".into(),
+                    ));
                     state.tokens = newer;
                     let expired = state
                         .tokens
@@ -172,12 +169,12 @@ impl OAuthSession {
             return;
         };
         let cred = StoredCredential::OAuth(tokens.clone());
-        let profile = self.profile.clone();
         let result = tokio::task::spawn_blocking(move || store.save(&cred)).await;
         if let Ok(Err(e)) = result {
-            eprintln!(
-                "fastio: warning: could not store the refreshed tokens of profile `{profile}`: {e}"
-            );
+            self.notices.send(Notice::Warning(format!(
+                "could not store the refreshed tokens of profile `{}`: {e}",
+                self.profile
+            )));
         }
     }
 }

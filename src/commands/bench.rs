@@ -25,7 +25,7 @@ pub async fn bench(ctx: &Context, args: BenchArgs) -> anyhow::Result<ExitStatus>
         .groups(),
         (size, files) => vec![(size.unwrap_or(1 << 20), files.unwrap_or(1))],
     };
-    let printer = Printer::new(&ctx.global, &ctx.settings);
+    let printer = ctx.printer.clone();
     let (client, _source) = ctx.client()?;
     let ws_arg = ctx.workspace(args.workspace.as_deref())?;
     let ws = crate::api::resolve_workspace(&client, &ws_arg)

@@ -21,7 +21,7 @@ use crate::api::{FolderResolver, resolve_workspace};
 use crate::cli::ImportUrlArgs;
 use crate::commands::Context;
 use crate::exit::{ExitStatus, Fatal};
-use crate::output::{Printer, Progress, json_line};
+use crate::output::{Progress, json_line};
 use crate::transfer::imports::{self, Destination, ImportError, Imported};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
@@ -129,7 +129,7 @@ pub async fn import_url(ctx: &Context, args: ImportUrlArgs) -> anyhow::Result<Ex
         folder_path,
     };
     let json = ctx.global.json;
-    let printer = Printer::new(&ctx.global, &ctx.settings);
+    let printer = ctx.printer.clone();
     let show = printer.progress != Progress::None;
     let bar = (printer.progress == Progress::Bars).then(|| {
         let bar =

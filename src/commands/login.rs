@@ -14,6 +14,7 @@ use crate::auth::{self, CredentialSource, config, oauth};
 use crate::cli::{LoginArgs, LogoutArgs, WhoamiArgs};
 use crate::commands::Context;
 use crate::exit::{ExitStatus, Fatal};
+use crate::output::json_line;
 
 fn no_emulator(ctx: &Context, what: &str) -> anyhow::Result<()> {
     #[cfg(feature = "emulator")]
@@ -102,6 +103,7 @@ pub async fn login(ctx: &Context, args: LoginArgs) -> anyhow::Result<ExitStatus>
             redirect_uri: &args.redirect_uri,
             timeout: Duration::from_secs(args.timeout),
             no_browser: args.no_browser,
+            notices: &ctx.notices,
         })
         .await?;
         let user_id = check(&api_base, tokens.access_token.clone())
@@ -144,10 +146,13 @@ pub async fn login(ctx: &Context, args: LoginArgs) -> anyhow::Result<ExitStatus>
         eprintln!("note: {name} is set and is used before this stored login");
     }
     if ctx.global.json {
-        println!(
-            "{}",
-            json!({"event": "login", "profile": profile, "user_id": user_id, "api_base": api_base})
-        );
+        json_line(json!({
+            "type": "login",
+            "profile": profile,
+            "user_id": user_id,
+            "api_base": api_base,
+            "backend": backend.to_string(),
+        }));
     }
     Ok(ExitStatus::Success)
 }
@@ -225,17 +230,15 @@ pub async fn whoami(ctx: &Context, _args: WhoamiArgs) -> anyhow::Result<ExitStat
             CredentialSource::Keyring { profile } => ("keyring", Some(profile.clone())),
             CredentialSource::Emulator => ("emulator", None),
         };
-        println!(
-            "{}",
-            json!({
+        json_line(json!({
+                "type": "whoami",
                 "source": source_kind,
                 "profile": profile,
                 "kind": kind,
                 "user_id": user_id,
                 "expires_at": expires.map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
                 "api_base": client.base(),
-            })
-        );
+        }));
     } else {
         println!(
             "source:   {source}{}",

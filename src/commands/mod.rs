@@ -22,6 +22,7 @@ use crate::api::{self, Client};
 use crate::auth::{self, CredentialSource};
 use crate::cli::{Cli, Command, GlobalArgs};
 use crate::exit::ExitStatus;
+use crate::output::Printer;
 use crate::settings::{ProfileFile, Settings};
 
 /// What every command shares: the global flags and the [`Settings`] resolved once from flags,
@@ -33,6 +34,10 @@ pub struct Context {
     pub api_base: String,
     /// Default workspace (id or name) when a command's `--workspace` is absent.
     pub default_workspace: Option<String>,
+    /// What may be printed, and how: every command prints through it.
+    pub printer: Printer,
+    /// Where the auth layer's notices go (the printer; an upload run re-points them).
+    pub notices: auth::Notices,
     /// With `--emulator`: the server running inside this process, and its key.
     #[cfg(feature = "emulator")]
     pub emulator: Option<crate::emulator::RunningEmulator>,
@@ -76,7 +81,7 @@ impl Context {
             keyring: &self.settings.keyring,
             profile: &self.global.profile,
             api_base: &self.api_base,
-            verbose: self.global.verbose,
+            notices: self.notices.clone(),
         }
     }
 
@@ -156,6 +161,8 @@ async fn build_context(global: GlobalArgs) -> anyhow::Result<Context> {
     );
     let api_base = settings.api_base.clone();
     let default_workspace = settings.default_workspace.clone();
+    let printer = Printer::new(&global, &settings);
+    let notices = printer.notices();
 
     if global.emulator && global.api_base.is_some() {
         return Err(crate::exit::Fatal::usage(
@@ -174,6 +181,8 @@ async fn build_context(global: GlobalArgs) -> anyhow::Result<Context> {
             emulator: Some(emu),
             settings,
             global,
+            printer,
+            notices,
         });
     }
     #[cfg(not(feature = "emulator"))]
@@ -189,6 +198,8 @@ async fn build_context(global: GlobalArgs) -> anyhow::Result<Context> {
         settings,
         api_base,
         default_workspace,
+        printer,
+        notices,
         #[cfg(feature = "emulator")]
         emulator: None,
     })

@@ -49,7 +49,7 @@ pub async fn upload(ctx: &Context, args: UploadArgs) -> anyhow::Result<ExitStatu
         }
     }
 
-    let printer = Printer::new(&ctx.global, &ctx.settings);
+    let printer = ctx.printer.clone();
     let (client, _source) = ctx.client()?;
     // `--retries` holds for every request of the run, the workspace lookup and the lock too.
     let client = client.with_retries(args.retries);
@@ -139,6 +139,8 @@ pub async fn upload(ctx: &Context, args: UploadArgs) -> anyhow::Result<ExitStatu
     }
 
     let (events, rx) = Events::channel();
+    // Token refreshes and keyring warnings during the run are drawn by the reporter.
+    printer.route_notices(&ctx.notices, &events);
     let (rx, attached) = sinks::attach(rx, listeners);
     let reporter = tokio::spawn(output::report(printer, rx, client.gates().clone()));
     let run: std::pin::Pin<Box<dyn std::future::Future<Output = anyhow::Result<Summary>> + Send>> =

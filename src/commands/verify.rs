@@ -15,7 +15,7 @@ use crate::output::{self, Printer, github};
 use crate::verify::{self, Check, Status, Tally};
 
 pub async fn verify(ctx: &Context, args: VerifyArgs) -> anyhow::Result<ExitStatus> {
-    let printer = Printer::new(&ctx.global, &ctx.settings);
+    let printer = ctx.printer.clone();
     let started = Instant::now();
     let (client, _source) = ctx.client()?;
     let checks = match &args.receipt {

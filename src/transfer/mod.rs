@@ -190,6 +190,8 @@ pub enum Event {
     },
     /// Something the user should know that changes no outcome (resume is off, and why).
     Warning { message: String },
+    /// A detail shown with `-v` (a token was refreshed during the run).
+    Notice { message: String },
     /// A request is retried after `delay`.
     Retry {
         what: String,
@@ -229,6 +231,26 @@ impl Events {
 
     pub fn emit(&self, e: Event) {
         let _ = self.0.send(e);
+    }
+
+    /// A handle that does not keep the channel open: the run's listener still ends when the
+    /// run's own senders are gone.
+    pub fn weak(&self) -> WeakEvents {
+        WeakEvents(self.0.downgrade())
+    }
+}
+
+/// [`Events::weak`]: emits while the run lasts, and hands the event back after.
+#[derive(Clone)]
+pub struct WeakEvents(tokio::sync::mpsc::WeakUnboundedSender<Event>);
+
+impl WeakEvents {
+    /// Send `e` if the run is still listening; otherwise give it back.
+    pub fn emit(&self, e: Event) -> Result<(), Event> {
+        match self.0.upgrade() {
+            Some(tx) => tx.send(e).map_err(|err| err.0),
+            None => Err(e),
+        }
     }
 }
 

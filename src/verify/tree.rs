@@ -50,7 +50,8 @@ pub async fn verify_tree(client: &Client, opts: &TreeOptions) -> anyhow::Result<
         skipped_node_ids: false,
     };
     let dest = walk.dest_clean();
-    let (mut rx, walker) = plan::spawn_walk(walk, 256).map_err(crate::exit::Fatal::usage)?;
+    let (mut rx, walker) =
+        plan::spawn_walk(walk, 256).map_err(crate::transfer::RunError::BadInput)?;
     let mut index = RemoteIndex::new(client.clone(), opts.workspace_id.clone());
     let mut checks = Vec::new();
     let mut pairs: Vec<(PlannedFile, Node)> = Vec::new();

@@ -107,7 +107,15 @@ fn bench_refreshing_credential_overhead() {
         };
         let fixed: Arc<dyn Credentials> =
             Arc::new(StaticToken(SecretString::from(emu.api_key.clone())));
-        let session = Arc::new(OAuthSession::new("bench", None, world_tokens, 0).unwrap());
+        let session = Arc::new(
+            OAuthSession::new(
+                "bench",
+                None,
+                world_tokens,
+                fastio::auth::Notices::discard(),
+            )
+            .unwrap(),
+        );
         let run_for = Duration::from_secs(3);
         let key_rate = hammer(Client::new(&emu.base_url, fixed).unwrap(), 16, run_for).await;
         let oauth_rate = hammer(

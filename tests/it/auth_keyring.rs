@@ -13,11 +13,21 @@ use fastio::auth::store::{Backend, Store, StoredCredential};
 use secrecy::{ExposeSecret, SecretString};
 
 fn login_with_key(world: &World, env: &[(&str, &str)], key: &str) -> std::process::Output {
+    login_with_key_args(world, env, &[], key)
+}
+
+fn login_with_key_args(
+    world: &World,
+    env: &[(&str, &str)],
+    global: &[&str],
+    key: &str,
+) -> std::process::Output {
     let mut cmd = world.cmd();
     for (k, v) in env {
         cmd.env(k, v);
     }
     let mut child = cmd
+        .args(global)
         .args(["login", "--api-key"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -173,4 +183,27 @@ fn without_any_keyring_login_says_so_in_one_line() {
         .unwrap();
     assert!(out.status.success());
     assert!(String::from_utf8_lossy(&out.stdout).contains("FASTIO_API_KEY"));
+}
+
+/// `login --json` prints one line in the common envelope (`v`, `type`), naming no secret.
+#[test]
+fn login_json_is_one_line_in_the_common_envelope() {
+    let world = World::new(Duration::from_secs(3600));
+    let out = login_with_key_args(&world, &[], &["--json"], &world.emu.api_key);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(stdout.lines().count(), 1, "{stdout}");
+    let v: serde_json::Value = serde_json::from_str(stdout.trim()).unwrap();
+    assert_eq!(
+        (v["v"].as_u64(), v["type"].as_str()),
+        (Some(1), Some("login"))
+    );
+    assert_eq!(v["profile"], world.profile.as_str());
+    assert_eq!(v["api_base"], world.emu.base_url.trim_end_matches('/'));
+    assert!(v.get("event").is_none(), "{v}");
+    assert!(!stdout.contains(&world.emu.api_key), "{stdout}");
 }

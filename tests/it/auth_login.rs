@@ -72,6 +72,10 @@ fn pkce_login_with_scripted_browser_then_upload() {
         String::from_utf8_lossy(&out.stderr)
     );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (v["v"].as_u64(), v["type"].as_str()),
+        (Some(1), Some("whoami"))
+    );
     assert_eq!(v["source"], "keyring");
     assert_eq!(v["kind"], "oauth");
     assert_eq!(v["profile"], world.profile.as_str());

@@ -88,4 +88,16 @@ fn upload_survives_token_expiry_with_one_refresh_per_expiry() {
         refreshes,
         "{stderr}"
     );
+    // ... through the run's events: a `notice` line each in the NDJSON, not a stray print.
+    let notices = stdout
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|v| v["type"] == "notice")
+        .filter(|v| {
+            v["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("refreshed the access token"))
+        })
+        .count() as u64;
+    assert_eq!(notices, refreshes, "{stdout}");
 }

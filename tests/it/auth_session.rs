@@ -35,7 +35,15 @@ async fn concurrent_workers_share_one_refresh_per_expiry() {
         expires_at_ms: Some(fastio::auth::oauth::now_ms() + 1000 * TTL as i64),
         lifetime_ms: Some(1000 * TTL as i64),
     };
-    let session = Arc::new(OAuthSession::new("test-session", None, tokens, 0).unwrap());
+    let session = Arc::new(
+        OAuthSession::new(
+            "test-session",
+            None,
+            tokens,
+            fastio::auth::Notices::discard(),
+        )
+        .unwrap(),
+    );
     let client = Client::new(&emu.base_url, session.clone()).unwrap();
 
     let run_for = Duration::from_millis(3200);
@@ -113,8 +121,15 @@ async fn a_refresh_token_rotated_by_another_process_is_adopted_from_the_keyring(
     };
     let first = as_tokens(&oauth_tokens_by_hand(&emu, &"a".repeat(43)).await);
     store.save(&StoredCredential::OAuth(first.clone())).unwrap();
-    let session =
-        Arc::new(OAuthSession::new(&profile, Some(store.clone()), first.clone(), 0).unwrap());
+    let session = Arc::new(
+        OAuthSession::new(
+            &profile,
+            Some(store.clone()),
+            first.clone(),
+            fastio::auth::Notices::discard(),
+        )
+        .unwrap(),
+    );
 
     // The other process: refresh by hand and store the result.
     let rotated: Value = reqwest::Client::new()
