@@ -67,6 +67,13 @@
 //! ephemeral loopback port on its own thread and returns a [`RunningEmulator`] (`base_url`,
 //! `api_key`, `workspace_id`, `stats()`, `shutdown()`; dropping it stops the server and deletes
 //! a temporary data dir).
+//!
+//! **Layout.** This file holds the router and server start-up ([`start`], [`RunningEmulator`]);
+//! the options are in `config.rs` ([`EmulatorConfig`]), the shared state in `state.rs`
+//! ([`AppState`], [`Inner`]). Large areas are directories whose parent file owns the shared
+//! types: `uploads/` (sessions, single-call, chunks, assembly, spooling, targets), `store/`
+//! (rows, blobs, key/value, workspaces, nodes, tree writes), `ai/` (indexing, chats, answers,
+//! messages, ranking).
 
 pub mod activity;
 pub mod ai;

@@ -6,9 +6,9 @@
 //! calls through [`super::AppState::db`], which uses `spawn_blocking`).
 //!
 //! This module holds the [`Store`] handle, opening and the row mappers; the rest is split by
-//! table: [`model`] (the row types and their JSON), [`blobs`] (content files), [`kv`] (settings
-//! and persisted upload sessions), [`workspaces`] (the org and workspaces), [`nodes`] (node
-//! lookups and listings) and [`tree`] (folder creation, file commits, versions, trash).
+//! table: `model` (the row types and their JSON), `blobs` (content files), `kv` (settings
+//! and persisted upload sessions), `workspaces` (the org and workspaces), `nodes` (node
+//! lookups and listings) and `tree` (folder creation, file commits, versions, trash).
 
 mod blobs;
 mod kv;

@@ -4,13 +4,13 @@
 //!
 //! This module holds the routes, the session types and the session table; the handlers are in
 //! the submodules:
-//! * [`sessions`]: `POST /upload/` (dispatch and chunked session creation), details and
+//! * `sessions`: `POST /upload/` (dispatch and chunked session creation), details and
 //!   long-poll, listing, cancel, limits, algorithms;
-//! * [`single`]: single-call uploads (multipart `POST /upload/`);
-//! * [`chunks`]: chunk receive, chunk info and chunk delete;
-//! * [`assembly`]: `/complete/` and the assemble → stored pipeline;
-//! * [`spool`]: hashing and spooling multipart parts to temp files;
-//! * [`target`]: where an upload goes (workspace, folder, overwritten node, locks).
+//! * `single`: single-call uploads (multipart `POST /upload/`);
+//! * `chunks`: chunk receive, chunk info and chunk delete;
+//! * `assembly`: `/complete/` and the assemble → stored pipeline;
+//! * `spool`: hashing and spooling multipart parts to temp files;
+//! * `target`: where an upload goes (workspace, folder, overwritten node, locks).
 
 mod assembly;
 mod chunks;
