@@ -67,6 +67,13 @@
 //! ephemeral loopback port on its own thread and returns a [`RunningEmulator`] (`base_url`,
 //! `api_key`, `workspace_id`, `stats()`, `shutdown()`; dropping it stops the server and deletes
 //! a temporary data dir).
+//!
+//! **Layout.** This file holds the router and server start-up ([`start`], [`RunningEmulator`]);
+//! the options are in `config.rs` ([`EmulatorConfig`]), the shared state in `state.rs`
+//! ([`AppState`], [`Inner`]). Large areas are directories whose parent file owns the shared
+//! types: `uploads/` (sessions, single-call, chunks, assembly, spooling, targets), `store/`
+//! (rows, blobs, key/value, workspaces, nodes, tree writes), `ai/` (indexing, chats, answers,
+//! messages, ranking).
 
 pub mod activity;
 pub mod ai;
@@ -85,17 +92,20 @@ pub mod wire;
 mod account;
 mod assemble;
 mod batch;
+mod config;
 mod hashes;
 mod multipart;
+mod state;
 mod storage;
 mod stream;
 pub mod uploads;
 pub mod variants;
 
+pub use config::{EmulatorConfig, default_data_dir};
+pub use state::{AppState, Inner, StoredFile};
 pub use variants::{FaultRoute, Variant};
 
-use std::any::{Any, TypeId};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -110,290 +120,7 @@ use serde_json::{Value, json};
 use tokio::sync::broadcast;
 
 use caller::{TokenInfo, TokenKind, TokenTable};
-use store::{Node, Store, Workspace};
-use wire::ApiErr;
-
-/// Everything that shapes an emulator. `Default` is fit for tests: ephemeral loopback port, a
-/// generated key, workspace `default`, a temporary data dir removed on shutdown.
-#[derive(Debug, Clone)]
-pub struct EmulatorConfig {
-    pub listen: SocketAddr,
-    /// Accepted API keys; one is generated when empty.
-    pub api_keys: Vec<String>,
-    /// Workspaces (folder names) created at start; `default` when empty.
-    pub workspaces: Vec<String>,
-    /// Where data lives; `None` = a fresh temporary directory owned by the handle.
-    pub data_dir: Option<PathBuf>,
-    pub chunk_size: u64,
-    pub max_chunks: u32,
-    pub max_file_size: u64,
-    pub max_sessions: u32,
-    /// Time spent in each of assemble/assembling and store/storing after `/complete/`.
-    pub assembly_delay: Duration,
-    /// Fraction of completed chunked uploads that fail in assembly or storage (seeded).
-    pub assembly_fail_rate: f64,
-    /// Alias of [`Variant::OmitNewFileIds`] (kept for older callers; prefer `variants`).
-    pub omit_new_file_ids: bool,
-    /// Requests per second per token; 0 = no limit.
-    pub rate_limit: f64,
-    pub burst: Option<u32>,
-    pub seed: Option<u64>,
-    pub latency_ms: u64,
-    pub fail_rate: f64,
-    pub reset_rate: f64,
-    pub bandwidth_per_conn: Option<u64>,
-    pub token_ttl: Duration,
-    pub intelligence: bool,
-    pub answer_delay: Duration,
-    pub allow_private_urls: bool,
-    /// How long a URL import may take to fetch its source before it fails.
-    pub import_timeout: Duration,
-    /// Shortest lock duration accepted (60 s like the service; tests lower it to see expiry).
-    pub lock_min_duration: u64,
-    /// Refuse AI chats like a plan without the AI agent (`Some(403)`: 403/1695) or an org out of
-    /// credits (`Some(402)`: 402/1696) would; `None` = allowed.
-    pub ai_gate: Option<u16>,
-    /// Alias of [`Variant::FlipEnvelopes`].
-    pub flip_envelopes: bool,
-    /// Alias of [`Variant::LegacyRateHeaders`].
-    pub legacy_rate_headers: bool,
-    /// Alias of [`Variant::DatetimeExpiry`].
-    pub datetime_expiry: bool,
-    /// Alias of [`Variant::Validation400`].
-    pub validation_400: bool,
-    /// Alternative server behaviours (`--variant NAME`); empty = the canonical shapes. Test with
-    /// [`EmulatorConfig::has`], which also honours the alias booleans above.
-    pub variants: BTreeSet<Variant>,
-    /// Requests answered with an injected error (`--fault-route 'METHOD /path=STATUS'`).
-    pub fault_routes: Vec<FaultRoute>,
-    /// Approve OAuth consent requests without asking for the emulator's API key
-    /// (`--auto-approve`). Off: the consent page is a form whose `api_key` field must hold one
-    /// of the accepted API keys.
-    pub auto_approve: bool,
-    /// Log each request to stderr.
-    pub log_requests: bool,
-}
-
-impl EmulatorConfig {
-    /// Is variant `v` on (in `variants`, or through its alias boolean)?
-    pub fn has(&self, v: Variant) -> bool {
-        self.variants.contains(&v)
-            || match v {
-                Variant::FlipEnvelopes => self.flip_envelopes,
-                Variant::LegacyRateHeaders => self.legacy_rate_headers,
-                Variant::DatetimeExpiry => self.datetime_expiry,
-                Variant::Validation400 => self.validation_400,
-                Variant::OmitNewFileIds => self.omit_new_file_ids,
-                _ => false,
-            }
-    }
-
-    /// Put the alias booleans into `variants` and back, so both spellings agree.
-    fn normalize_variants(&mut self) {
-        for v in Variant::ALL {
-            if self.has(*v) {
-                self.variants.insert(*v);
-            }
-        }
-        self.flip_envelopes = self.has(Variant::FlipEnvelopes);
-        self.legacy_rate_headers = self.has(Variant::LegacyRateHeaders);
-        self.datetime_expiry = self.has(Variant::DatetimeExpiry);
-        self.validation_400 = self.has(Variant::Validation400);
-        self.omit_new_file_ids = self.has(Variant::OmitNewFileIds);
-    }
-}
-
-impl Default for EmulatorConfig {
-    fn default() -> Self {
-        EmulatorConfig {
-            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
-            api_keys: Vec::new(),
-            workspaces: Vec::new(),
-            data_dir: None,
-            chunk_size: 100_000_000,
-            max_chunks: 550,
-            max_file_size: 40_000_000_000,
-            max_sessions: 7500,
-            assembly_delay: Duration::ZERO,
-            assembly_fail_rate: 0.0,
-            omit_new_file_ids: false,
-            rate_limit: 0.0,
-            burst: None,
-            seed: None,
-            latency_ms: 0,
-            fail_rate: 0.0,
-            reset_rate: 0.0,
-            bandwidth_per_conn: None,
-            token_ttl: Duration::from_secs(3600),
-            intelligence: false,
-            answer_delay: Duration::from_millis(200),
-            allow_private_urls: false,
-            import_timeout: Duration::from_secs(120),
-            lock_min_duration: 60,
-            ai_gate: None,
-            flip_envelopes: false,
-            legacy_rate_headers: false,
-            datetime_expiry: false,
-            validation_400: false,
-            variants: BTreeSet::new(),
-            fault_routes: Vec::new(),
-            auto_approve: false,
-            log_requests: false,
-        }
-    }
-}
-
-/// Default data directory: `$XDG_DATA_HOME/fastio/emulator` (or the platform equivalent).
-pub fn default_data_dir() -> anyhow::Result<PathBuf> {
-    let dirs = directories::ProjectDirs::from("io", "fast", "fastio")
-        .context("cannot determine a data directory (no home directory)")?;
-    Ok(dirs.data_dir().join("emulator"))
-}
-
-/// A file that was just stored (for the indexing hook).
-#[derive(Debug, Clone)]
-pub struct StoredFile {
-    pub workspace_id: String,
-    pub node: Node,
-    /// Where the content is on disk.
-    pub path: PathBuf,
-}
-
-/// Shared state of one emulator. Cheap to clone.
-#[derive(Clone)]
-pub struct AppState(Arc<Inner>);
-
-impl std::ops::Deref for AppState {
-    type Target = Inner;
-    fn deref(&self) -> &Inner {
-        &self.0
-    }
-}
-
-pub struct Inner {
-    pub config: EmulatorConfig,
-    pub store: Arc<Store>,
-    pub tokens: TokenTable,
-    pub locks: lock_table::LockTable,
-    pub activity: activity::ActivityHub,
-    pub stats: Arc<stats::Stats>,
-    pub org: store::Org,
-    pub default_user_id: String,
-    pub(crate) limiter: Option<middleware::RateLimiter>,
-    pub(crate) rng: Mutex<rand::rngs::StdRng>,
-    exts: Mutex<HashMap<TypeId, Arc<dyn Any + Send + Sync>>>,
-    stored_tx: broadcast::Sender<StoredFile>,
-}
-
-impl AppState {
-    /// Run a store call on a blocking thread.
-    pub async fn db<T, F>(&self, f: F) -> Result<T, ApiErr>
-    where
-        T: Send + 'static,
-        F: FnOnce(&Store) -> Result<T, ApiErr> + Send + 'static,
-    {
-        let store = self.store.clone();
-        tokio::task::spawn_blocking(move || f(&store))
-            .await
-            .map_err(|_| ApiErr::internal("storage task failed"))?
-    }
-
-    /// The workspace named by a path segment (numeric id or folder_name), or 404.
-    pub async fn workspace_for(&self, id: &str) -> Result<Workspace, ApiErr> {
-        if let Some(ws) = self.store.cached_workspace(id) {
-            return Ok(ws);
-        }
-        let key = id.to_string();
-        self.db(move |s| {
-            s.workspace(&key)?
-                .ok_or_else(|| ApiErr::not_found("workspace"))
-        })
-        .await
-    }
-
-    /// A per-emulator singleton of `T`.
-    pub fn ext<T: Default + Send + Sync + 'static>(&self) -> Arc<T> {
-        let mut m = self.exts.lock().unwrap_or_else(|e| e.into_inner());
-        m.entry(TypeId::of::<T>())
-            .or_insert_with(|| Arc::new(T::default()))
-            .clone()
-            .downcast::<T>()
-            .expect("type id matches")
-    }
-
-    /// Receive every [`StoredFile`] from now on.
-    pub fn subscribe_stored(&self) -> broadcast::Receiver<StoredFile> {
-        self.stored_tx.subscribe()
-    }
-
-    /// Announce a stored file: activity `storage:{node}`, the AI hook, subscribers.
-    /// Call on a blocking thread (the AI hook may read the file).
-    pub fn file_stored(&self, ws: &str, node: &Node) {
-        self.stats.bump("files_stored");
-        self.activity.bump(format!("storage:{}", node.id));
-        let file = StoredFile {
-            workspace_id: ws.to_string(),
-            node: node.clone(),
-            path: node
-                .blob
-                .as_deref()
-                .map(|b| self.store.blob_path(b))
-                .unwrap_or_default(),
-        };
-        hashes::on_file_stored(self, node);
-        ai::on_file_stored(self, &file);
-        let _ = self.stored_tx.send(file);
-    }
-
-    /// Store `bytes` as file `name` in folder `parent` (`root` or an id) of workspace `ws`:
-    /// blob written and renamed into place, node created or overwritten as a new version.
-    pub async fn store_bytes(
-        &self,
-        ws: &str,
-        parent: &str,
-        name: &str,
-        bytes: bytes::Bytes,
-    ) -> Result<Node, ApiErr> {
-        let (ws, parent, name) = (ws.to_string(), parent.to_string(), name.to_string());
-        let state = self.clone();
-        tokio::task::spawn_blocking(move || {
-            let parent = state.store.resolve_folder(&ws, &parent)?;
-            let blob = state.store.write_blob(&bytes)?;
-            let node = state.store.commit_file(&ws, &parent, &name, &blob)?;
-            state.file_stored(&ws, &node);
-            Ok(node)
-        })
-        .await
-        .map_err(|_| ApiErr::internal("storage task failed"))?
-    }
-
-    /// The counters of [`stats::Stats::snapshot`] plus the gauges `open_sessions` (upload
-    /// sessions not yet in a terminal state) and `upload_sessions` (every session still known,
-    /// finished ones included, until `DELETE /upload/{id}/` or expiry removes it).
-    pub fn stats_snapshot(&self) -> Value {
-        let mut v = self.stats.snapshot();
-        let (open, total) = uploads::session_counts(self);
-        v["open_sessions"] = json!(open);
-        v["upload_sessions"] = json!(total);
-        v
-    }
-
-    /// Is variant `v` on?
-    pub fn has(&self, v: Variant) -> bool {
-        self.config.has(v)
-    }
-
-    /// The rate-limit headers to attach to a 429 that is not from the rate limiter (e.g. the
-    /// fourth chunk in flight): one slot free again within a second.
-    pub(crate) fn calm(&self, text: &str, max: u64) -> ApiErr {
-        let h = middleware::LimitHeaders {
-            avail: 0,
-            max,
-            expires: (middleware::epoch_now() + 1.0).ceil() as u64,
-        };
-        h.on(self, ApiErr::calm(text))
-    }
-}
+use store::{Store, Workspace};
 
 /// The whole application router (state not yet attached).
 fn router(state: &AppState) -> Router<AppState> {
