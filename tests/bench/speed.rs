@@ -8,14 +8,12 @@
 //!
 //! `BENCH_F_FILES` shrinks benchmark (f) (default 1,000,000 files).
 
-use crate::upload_support;
-
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use crate::support::{cmd::*, emulator::*, tree::*};
 use fastio::emulator::{EmulatorConfig, RunningEmulator};
 use serde_json::Value;
-use upload_support::*;
 
 /// `fastio bench --json ARGS` against `emu`: its one step.
 fn bench_step(emu: &RunningEmulator, global: &[&str], args: &[&str]) -> Value {

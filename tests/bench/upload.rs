@@ -3,12 +3,10 @@
 //! `cargo test --release --test bench -- --ignored --nocapture --test-threads 1`.
 //! (`BENCH_C_FILES` shrinks benchmark (c), default 200 files.)
 
-use crate::upload_support;
-
 use std::time::{Duration, Instant};
 
+use crate::support::{cmd::*, emulator::*, tree::*};
 use fastio::emulator::EmulatorConfig;
-use upload_support::*;
 
 fn run_upload(
     emu: &fastio::emulator::RunningEmulator,

@@ -3,38 +3,39 @@
 //! the fact and citing that file; intelligence off gives the documented error; `--json`
 //! parses; the `/ai/agent/` wire contract of §7 is spelled out by hand.
 
-use crate::more_support;
-
 use std::time::Duration;
 
-use more_support::{KEY_A, env, get, post_form, stderr_of, stdout_of, write};
+use crate::support::cmd::{stderr_of, stdout_of};
+use crate::support::emulator::{Env, KEY_A, env};
+use crate::support::tree::write_bytes;
+use crate::support::wire::{get_as, post_form_as};
 use serde_json::Value;
 
 fn corpus() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    write(
+    write_bytes(
         dir.path(),
         "contracts/acme.md",
         b"# Acme supply agreement\n\nThis agreement covers widgets and gaskets.\n\n\
           Payment terms are net 45 days from the invoice date. Late payment incurs a 1.5% \
           monthly fee.\n\nThe agreement renews every January.\n",
     );
-    write(
+    write_bytes(
         dir.path(),
         "contracts/globex.md",
         b"# Globex services\n\nGlobex provides cleaning services on weekdays.\n\n\
           Either party may end the contract with 30 days notice.\n",
     );
-    write(
+    write_bytes(
         dir.path(),
         "ops/deploy.txt",
         b"Deployments happen every Tuesday at 10:00 UTC.\nRollbacks need two approvals.\n",
     );
-    write(dir.path(), "photo.jpg", &[0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]);
+    write_bytes(dir.path(), "photo.jpg", &[0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]);
     dir
 }
 
-fn upload_corpus(e: &more_support::Env, dir: &tempfile::TempDir) {
+fn upload_corpus(e: &Env, dir: &tempfile::TempDir) {
     let out = e
         .cmd(KEY_A)
         .args(["upload", "--to", "docs"])
@@ -190,7 +191,7 @@ async fn wire_agent_chat_states_answer_locations_sse_and_activity() {
     ));
     let mut state = String::new();
     for _ in 0..100 {
-        let (_, body) = get(&details_url, KEY_A).await;
+        let (_, body) = get_as(&details_url, KEY_A).await;
         state = body["response"]["node"]["ai"]["state"]
             .as_str()
             .unwrap()
@@ -203,13 +204,13 @@ async fn wire_agent_chat_states_answer_locations_sse_and_activity() {
     }
     assert_eq!(state, "ready");
 
-    let (_, act) = get(&e.url(&format!("/activity/poll/{ws}/")), KEY_A).await;
+    let (_, act) = get_as(&e.url(&format!("/activity/poll/{ws}/")), KEY_A).await;
     let since = act["response"]["lastactivity"].to_string();
 
     let refs = format!(
         r#"[{{"type":"folder","id":"{docs_id}","folder_details":{{"node_id":"{docs_id}"}}}}]"#
     );
-    let (s, body) = post_form(
+    let (s, body) = post_form_as(
         &e.url(&format!("/workspace/{ws}/ai/agent/")),
         KEY_A,
         &[
@@ -229,7 +230,7 @@ async fn wire_agent_chat_states_answer_locations_sse_and_activity() {
         .to_string();
 
     // The activity long-poll wakes with ai_chat:{chat}.
-    let (_, act) = get(
+    let (_, act) = get_as(
         &e.url(&format!(
             "/activity/poll/{ws}/?wait=10&lastactivity={since}"
         )),
@@ -242,7 +243,7 @@ async fn wire_agent_chat_states_answer_locations_sse_and_activity() {
     let url = e.url(&format!(
         "/workspace/{ws}/ai/agent/{chat}/message/{msg}/details/"
     ));
-    let (s, body) = get(&url, KEY_A).await;
+    let (s, body) = get_as(&url, KEY_A).await;
     assert_eq!(s, 200);
     let r = &body["response"];
     assert_eq!(r["message"]["state"], "complete");
@@ -291,7 +292,7 @@ async fn wire_agent_chat_states_answer_locations_sse_and_activity() {
     );
 
     // Follow-up without searchable terms: flat payload, then needs_input + clarification.
-    let (s, body) = post_form(
+    let (s, body) = post_form_as(
         &e.url(&format!("/workspace/{ws}/ai/agent/{chat}/message/")),
         KEY_A,
         &[("question", "what is it?")],
@@ -305,7 +306,7 @@ async fn wire_agent_chat_states_answer_locations_sse_and_activity() {
     ));
     let mut body = Value::Null;
     for _ in 0..100 {
-        body = get(&url, KEY_A).await.1;
+        body = get_as(&url, KEY_A).await.1;
         if body["response"]["message"]["status"] != "running" {
             break;
         }
@@ -317,14 +318,14 @@ async fn wire_agent_chat_states_answer_locations_sse_and_activity() {
     assert!(r["result"]["clarification"]["question"].is_string());
 
     // Folder references with intelligence off: 406 / 1605.
-    let (s, _) = post_form(
+    let (s, _) = post_form_as(
         &e.url(&format!("/workspace/{ws}/update/")),
         KEY_A,
         &[("intelligence", "false")],
     )
     .await;
     assert_eq!(s, 200);
-    let (s, body) = post_form(
+    let (s, body) = post_form_as(
         &e.url(&format!("/workspace/{ws}/ai/agent/")),
         KEY_A,
         &[
@@ -410,7 +411,7 @@ async fn plan_gate_and_credits_are_explained() {
             c.ai_gate = Some(gate);
         });
         // On the wire: the documented status and code.
-        let (s, body) = post_form(
+        let (s, body) = post_form_as(
             &e.url(&format!("/workspace/{}/ai/agent/", e.ws())),
             KEY_A,
             &[("question", "anything?")],

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use crate::auth_support::oauth_tokens_by_hand;
+use crate::support::oauth::oauth_tokens_by_hand;
 use fastio::api::Client;
 use fastio::auth::session::OAuthSession;
 use fastio::auth::store::OAuthTokens;

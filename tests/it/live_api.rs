@@ -2,13 +2,11 @@
 //! every wire variant the emulator can play (`--variant`), and the client rules that a variant
 //! alone does not show, each checked on the emulator's side.
 
-use crate::upload_support;
-
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+use crate::support::{cmd::*, emulator::*, tree::*};
 use fastio::emulator::{EmulatorConfig, RunningEmulator, Variant};
-use upload_support::*;
 
 /// The edge-size tree (`mixed_tree`, 501 files, a 6 MiB big file) uploaded under `variants`
 /// with 1 MiB chunks: exit 0 and every file stored with its bytes. Returns the emulator, the

@@ -1,12 +1,12 @@
 //! `fastio lock` against the emulator: the wire contract of §6 spelled out by hand, concurrent
 //! acquires, `--wait`, expiry, and `lock run` releasing after failure and after SIGINT.
 
-use crate::more_support;
-
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use more_support::{KEY_A, KEY_B, delete_form, env, post_form, stderr_of, stdout_of};
+use crate::support::cmd::{stderr_of, stdout_of};
+use crate::support::emulator::{KEY_A, KEY_B, env};
+use crate::support::wire::{delete_form_as, get_as, post_form_as};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn wire_contract_acquire_heartbeat_release() {
@@ -15,11 +15,11 @@ async fn wire_contract_acquire_heartbeat_release() {
     let lock_url = e.url(&format!("/workspace/{}/storage/{folder}/lock/", e.ws()));
 
     // Duration outside 60..=3600 is a validation error.
-    let (s, body) = post_form(&lock_url, KEY_A, &[("duration", "30")]).await;
+    let (s, body) = post_form_as(&lock_url, KEY_A, &[("duration", "30")]).await;
     assert_eq!(s, 406, "{body}");
     assert_eq!(body["error"]["params"][0]["name"], "duration");
 
-    let (s, body) = post_form(
+    let (s, body) = post_form_as(
         &lock_url,
         KEY_A,
         &[
@@ -37,30 +37,30 @@ async fn wire_contract_acquire_heartbeat_release() {
 
     // Another credential (and the same one, a second time) is refused with 423/1677.
     for key in [KEY_B, KEY_A] {
-        let (s, body) = post_form(&lock_url, key, &[("duration", "60")]).await;
+        let (s, body) = post_form_as(&lock_url, key, &[("duration", "60")]).await;
         assert_eq!(s, 423, "{body}");
         assert_eq!(body["error"]["code"], 1677);
     }
 
     // Status shows the holder without the token.
-    let (s, body) = more_support::get(&lock_url, KEY_B).await;
+    let (s, body) = get_as(&lock_url, KEY_B).await;
     assert_eq!(s, 200);
     assert_eq!(body["response"]["locked"], true);
     assert!(body["response"]["lock"].get("lock_token").is_none());
 
     // Heartbeat needs the token.
     let hb = format!("{lock_url}heartbeat/");
-    let (s, _) = post_form(&hb, KEY_B, &[("lock_token", "not-the-token")]).await;
+    let (s, _) = post_form_as(&hb, KEY_B, &[("lock_token", "not-the-token")]).await;
     assert_eq!(s, 423);
-    let (s, body) = post_form(&hb, KEY_A, &[("lock_token", &token)]).await;
+    let (s, body) = post_form_as(&hb, KEY_A, &[("lock_token", &token)]).await;
     assert_eq!(s, 200, "{body}");
 
     // Release: token in a form-encoded DELETE body; wrong token refused, then no lock = 404.
-    let (s, _) = delete_form(&lock_url, KEY_A, &[("lock_token", "wrong")]).await;
+    let (s, _) = delete_form_as(&lock_url, KEY_A, &[("lock_token", "wrong")]).await;
     assert_eq!(s, 423);
-    let (s, body) = delete_form(&lock_url, KEY_A, &[("lock_token", &token)]).await;
+    let (s, body) = delete_form_as(&lock_url, KEY_A, &[("lock_token", &token)]).await;
     assert_eq!(s, 200, "{body}");
-    let (s, _) = delete_form(&lock_url, KEY_A, &[("lock_token", &token)]).await;
+    let (s, _) = delete_form_as(&lock_url, KEY_A, &[("lock_token", &token)]).await;
     assert_eq!(s, 404);
     assert!(!e.is_locked(&folder).await);
 }
@@ -143,10 +143,10 @@ async fn an_expired_lock_can_be_taken() {
     let e = env(|c| c.lock_min_duration = 1);
     let folder = e.mkdir("root", "reports").await;
     let lock_url = e.url(&format!("/workspace/{}/storage/{folder}/lock/", e.ws()));
-    let (s, body) = post_form(&lock_url, KEY_B, &[("duration", "2")]).await;
+    let (s, body) = post_form_as(&lock_url, KEY_B, &[("duration", "2")]).await;
     assert_eq!(s, 200, "{body}");
     // Held now: another client's acquire is refused.
-    let (s, _) = post_form(&lock_url, KEY_A, &[("duration", "60")]).await;
+    let (s, _) = post_form_as(&lock_url, KEY_A, &[("duration", "60")]).await;
     assert_eq!(s, 423);
     // No heartbeat: it lapses after its two seconds, and our acquire goes through.
     tokio::time::sleep(Duration::from_millis(2500)).await;

@@ -2,12 +2,12 @@
 //! the lock, another credential's upload is refused file by file (423), and the holder's own
 //! `--lock` upload succeeds and releases the lock afterwards.
 
-use crate::more_support;
-
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use more_support::{KEY_A, KEY_B, env, stderr_of, stdout_of, write};
+use crate::support::cmd::{stderr_of, stdout_of};
+use crate::support::emulator::{KEY_A, KEY_B, env};
+use crate::support::tree::write_bytes;
 use serde_json::Value;
 
 fn events(out: &std::process::Output) -> Vec<Value> {
@@ -27,11 +27,11 @@ async fn foreign_upload_into_a_locked_folder_is_refused_per_file_ours_succeeds()
     let folder = e.mkdir("root", "shared").await;
     let ours = tempfile::tempdir().unwrap();
     let big: Vec<u8> = (0..5_000_000u32).map(|i| (i % 251) as u8).collect();
-    write(ours.path(), "big.bin", &big);
-    write(ours.path(), "note.txt", b"ours\n");
+    write_bytes(ours.path(), "big.bin", &big);
+    write_bytes(ours.path(), "note.txt", b"ours\n");
     let theirs = tempfile::tempdir().unwrap();
-    write(theirs.path(), "x.txt", b"theirs x\n");
-    write(theirs.path(), "y.txt", b"theirs y\n");
+    write_bytes(theirs.path(), "x.txt", b"theirs x\n");
+    write_bytes(theirs.path(), "y.txt", b"theirs y\n");
 
     let our_upload = e
         .std_cmd(KEY_A)
@@ -117,7 +117,7 @@ async fn upload_lock_on_a_folder_held_by_another_is_one_clear_error() {
         .unwrap();
     assert!(out.status.success());
     let src = tempfile::tempdir().unwrap();
-    write(src.path(), "a.txt", b"a");
+    write_bytes(src.path(), "a.txt", b"a");
     let out = e
         .cmd(KEY_A)
         .args(["upload", "--lock", "--to", "shared"])
@@ -139,7 +139,7 @@ async fn upload_lock_is_released_after_ctrl_c() {
     });
     let folder = e.mkdir("root", "shared").await;
     let src = tempfile::tempdir().unwrap();
-    write(src.path(), "slow.bin", &vec![9u8; 8_000_000]);
+    write_bytes(src.path(), "slow.bin", &vec![9u8; 8_000_000]);
     let child = e
         .std_cmd(KEY_A)
         .args(["upload", "--lock", "--to", "shared", "-j", "1"])
@@ -176,7 +176,7 @@ async fn upload_lock_is_released_after_sigterm() {
     });
     let folder = e.mkdir("root", "shared").await;
     let src = tempfile::tempdir().unwrap();
-    write(src.path(), "slow.bin", &vec![9u8; 8_000_000]);
+    write_bytes(src.path(), "slow.bin", &vec![9u8; 8_000_000]);
     let child = e
         .std_cmd(KEY_A)
         .args(["upload", "--lock", "--to", "shared", "-j", "1"])
@@ -224,7 +224,7 @@ async fn a_second_signal_cancels_in_flight_work_and_still_releases_the_lock() {
     });
     let folder = e.mkdir("root", "shared").await;
     let src = tempfile::tempdir().unwrap();
-    write(src.path(), "slow.bin", &vec![7u8; 8_000_000]);
+    write_bytes(src.path(), "slow.bin", &vec![7u8; 8_000_000]);
     let mut child = e
         .std_cmd(KEY_A)
         .args(["upload", "--lock", "--to", "shared", "-j", "1"])
@@ -289,8 +289,8 @@ async fn upload_lock_is_released_when_files_fail() {
     let folder = e.mkdir("root", "shared").await;
     let src = tempfile::tempdir().unwrap();
     // A name the server refuses makes this file fail; the other one lands.
-    write(src.path(), "ok.txt", b"fine");
-    write(src.path(), "back\\slash.txt", b"a name with a backslash");
+    write_bytes(src.path(), "ok.txt", b"fine");
+    write_bytes(src.path(), "back\\slash.txt", b"a name with a backslash");
     let out = e
         .cmd(KEY_A)
         .args(["upload", "--lock", "--to", "shared"])
@@ -309,7 +309,7 @@ async fn upload_stops_when_its_lock_is_lost() {
     });
     let folder = e.mkdir("root", "shared").await;
     let src = tempfile::tempdir().unwrap();
-    write(src.path(), "slow.bin", &vec![3u8; 8_000_000]);
+    write_bytes(src.path(), "slow.bin", &vec![3u8; 8_000_000]);
     let child = e
         .std_cmd(KEY_A)
         .env("FASTIO_LOCK_HEARTBEAT_MS", "200")

@@ -4,14 +4,12 @@
 //! named; a run killed with SIGKILL leaves a receipt whose every line parses, and the rerun
 //! completes it.
 
-use crate::upload_support;
-
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+use crate::support::{cmd::*, emulator::*, tree::*};
 use fastio::emulator::{EmulatorConfig, RunningEmulator, Variant};
 use serde_json::Value;
-use upload_support::*;
 
 /// Every line of a receipt, parsed (a line that does not parse fails the test).
 fn receipt_lines(p: &Path) -> Vec<Value> {

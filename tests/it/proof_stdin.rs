@@ -3,12 +3,10 @@
 //! spooled then sent in chunks where the server refuses streams; through the binary, with a
 //! real pipe (`head -c 30M /dev/urandom | tee x | fastio upload - --name x.bin`).
 
-use crate::upload_support;
-
 use std::path::Path;
 
+use crate::support::{cmd::*, emulator::*, tree::*};
 use fastio::emulator::{EmulatorConfig, RunningEmulator, Variant};
-use upload_support::*;
 
 /// Run `head -c 30M /dev/urandom | tee x | fastio <args>` in `dir`, in the same hermetic
 /// environment as [`fastio_std`]; returns the output and the bytes of `x`.

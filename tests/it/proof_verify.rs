@@ -2,11 +2,9 @@
 //! `fastio verify LOCAL... --to REMOTE` (no receipt) through the binary, and the bulk node
 //! details client against the emulator.
 
-use crate::upload_support;
-
+use crate::support::{cmd::*, emulator::*, tree::*};
 use fastio::api::storage::{self, nodes_details};
 use fastio::api::{Client, StaticToken};
-use upload_support::*;
 
 #[test]
 fn verify_of_a_tree_passes_after_a_clean_upload_and_reports_changes() {

@@ -1,12 +1,10 @@
 //! `--bwlimit`, `fastio bench` and the client's chunk sizes, end to end against the emulator.
 
-use crate::upload_support;
-
 use std::time::{Duration, Instant};
 
+use crate::support::{cmd::*, emulator::*, tree::*};
 use fastio::emulator::EmulatorConfig;
 use serde_json::Value;
-use upload_support::*;
 
 /// Scratch folders `fastio bench` left at the workspace root.
 fn bench_folders(emu: &fastio::emulator::RunningEmulator) -> Vec<String> {

@@ -3,13 +3,11 @@
 //! argument pairs refused before any request. Each case: exit code, the message, and (where it
 //! matters) how long the run took and what the server saw.
 
-use crate::upload_support;
-
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+use crate::support::{cmd::*, emulator::*, fake::*, tree::*};
 use fastio::emulator::EmulatorConfig;
-use upload_support::*;
 
 fn stderr(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()

@@ -1,10 +1,8 @@
 //! Inputs and layout: where arguments land remotely, filters, `--files-from`, symlinks, unicode
 //! names, skip/overwrite rules, dry runs, and every bad-input case with its message and exit code.
 
-use crate::upload_support;
-
+use crate::support::{cmd::*, emulator::*, tree::*};
 use fastio::emulator::EmulatorConfig;
-use upload_support::*;
 
 #[test]
 fn layout_dir_lands_as_folder_trailing_slash_as_contents_file_in_destination() {

@@ -3,11 +3,9 @@
 //! things in a tree that are not regular files. Nothing may be lost silently: each such file
 //! fails alone, before anything is sent, and its siblings are uploaded.
 
-use crate::upload_support;
-
+use crate::support::{cmd::*, emulator::*, tree::*};
 use fastio::emulator::EmulatorConfig;
 use serde_json::Value;
-use upload_support::*;
 
 fn failed_events(events: &[Value]) -> Vec<&Value> {
     events

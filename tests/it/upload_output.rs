@@ -1,12 +1,10 @@
 //! What a run prints: no ANSI and no bars when stderr is not a terminal, NDJSON events with a
 //! schema version on stdout, and Ctrl-C: summary and exit 130.
 
-use crate::upload_support;
-
 use std::time::{Duration, Instant};
 
+use crate::support::{cmd::*, emulator::*, tree::*};
 use fastio::emulator::EmulatorConfig;
-use upload_support::*;
 
 #[test]
 fn non_terminal_output_is_plain_without_escapes() {

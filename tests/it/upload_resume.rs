@@ -2,12 +2,10 @@
 //! again, finishes and sends only the chunks the server did not have (the emulator counts every
 //! accepted chunk per session and order).
 
-use crate::upload_support;
-
 use std::time::{Duration, Instant};
 
+use crate::support::{cmd::*, emulator::*, tree::*};
 use fastio::emulator::EmulatorConfig;
-use upload_support::*;
 
 fn chunks_accepted(emu: &fastio::emulator::RunningEmulator) -> u64 {
     emu.stats()["chunks"]

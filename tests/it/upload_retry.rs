@@ -2,16 +2,14 @@
 //! front of the emulator forwards the request, then answers 502) is not sent again; the client
 //! finds the files in the folder listing instead.
 
-use crate::upload_support;
-
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use crate::support::{cmd::*, emulator::*, tree::*};
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::response::Response;
 use fastio::emulator::EmulatorConfig;
-use upload_support::*;
 
 #[derive(Clone)]
 struct Proxy {

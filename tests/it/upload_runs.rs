@@ -2,15 +2,13 @@
 //! journals left behind, every planned file accounted for when the run stops early, and no
 //! upload session left on the server by a file that changed while it was sent.
 
-use crate::upload_support;
-
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
+use crate::support::{cmd::*, emulator::*, fake::*, tree::*};
 use fastio::emulator::EmulatorConfig;
 use serde_json::Value;
-use upload_support::*;
 
 fn stderr(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()

@@ -1,10 +1,8 @@
 //! `fastio upload` of the mixed tree through the binary, verified on the emulator's
 //! side (listing plus the bytes read back), clean and under injected faults and rate limits.
 
-use crate::upload_support;
-
+use crate::support::{cmd::*, emulator::*, tree::*};
 use fastio::emulator::EmulatorConfig;
-use upload_support::*;
 
 #[test]
 fn mixed_tree_is_stored_with_matching_bytes_and_a_rerun_uploads_nothing() {

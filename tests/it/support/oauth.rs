@@ -1,125 +1,11 @@
-//! Shared helpers of the auth tests: an isolated home, a per-test keyring profile, an emulator,
-//! and a scripted browser.
-#![allow(dead_code)]
+//! The scripted browser on the emulator's consent page, and the OAuth dance by hand.
 
 use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::Path;
+use std::process::Child;
 use std::time::{Duration, Instant};
 
-use fastio::auth::store::Store;
-use fastio::emulator::{EmulatorConfig, RunningEmulator, start};
-
-/// One test's world: its own HOME/XDG dirs, its own keyring profile, its own emulator.
-pub struct World {
-    pub home: tempfile::TempDir,
-    pub profile: String,
-    pub emu: RunningEmulator,
-}
-
-impl World {
-    pub fn new(token_ttl: Duration) -> World {
-        World::with(EmulatorConfig {
-            token_ttl,
-            ..Default::default()
-        })
-    }
-
-    pub fn with(config: EmulatorConfig) -> World {
-        let emu = start(config).expect("emulator starts");
-        World {
-            home: tempfile::tempdir().unwrap(),
-            profile: format!("test-{}", hex::encode(rand::random::<[u8; 6]>())),
-            emu,
-        }
-    }
-
-    /// The binary with a clean environment: no FASTIO_* variables from outside, HOME and XDG in
-    /// the temp dir, the emulator as API base and this test's profile.
-    pub fn cmd(&self) -> Command {
-        let mut cmd = self.cmd_no_base();
-        cmd.arg("--api-base").arg(&self.emu.base_url);
-        cmd
-    }
-
-    /// Like [`World::cmd`] without `--api-base` (the profile's config must supply it).
-    pub fn cmd_no_base(&self) -> Command {
-        let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("fastio"));
-        for (k, _) in std::env::vars() {
-            if k.starts_with("FASTIO_") || k == "BROWSER" {
-                cmd.env_remove(k);
-            }
-        }
-        let home = self.home.path();
-        cmd.env("HOME", home)
-            .env("XDG_CONFIG_HOME", home.join("config"))
-            .env("XDG_DATA_HOME", home.join("data"))
-            .env("XDG_STATE_HOME", home.join("state"))
-            .env("XDG_CACHE_HOME", home.join("cache"))
-            .env("NO_COLOR", "1")
-            .arg("--profile")
-            .arg(&self.profile);
-        cmd
-    }
-
-    /// A `BROWSER` script that records the URL it is asked to open into `browser-url.txt`.
-    pub fn browser_script(&self) -> (PathBuf, PathBuf) {
-        let script = self.home.path().join("browser.sh");
-        let out = self.home.path().join("browser-url.txt");
-        std::fs::write(
-            &script,
-            format!(
-                "#!/bin/sh\nprintf '%s' \"$1\" > '{}.tmp'\nmv '{0}.tmp' '{0}'\n",
-                out.display()
-            ),
-        )
-        .unwrap();
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
-        (script, out)
-    }
-
-    pub fn store(&self) -> Store {
-        Store::open(&self.profile).expect("an OS keyring is available to the tests")
-    }
-
-    pub fn counter(&self, name: &str) -> u64 {
-        self.emu.stats()["counters"][name].as_u64().unwrap_or(0)
-    }
-
-    /// Log in through the paste-back path; returns the whole stderr of the login.
-    pub fn paste_login(&self, extra: &[&str]) -> String {
-        let mut child = self
-            .cmd()
-            .args(extra)
-            .args(["login", "--no-browser", "--timeout", "30"])
-            .stdin(Stdio::piped())
-            .stderr(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let (url, stderr) = read_until_url(&mut child);
-        let code = displayed_code(&url, &self.emu.api_key);
-        use std::io::Write;
-        let mut stdin = child.stdin.take().unwrap();
-        writeln!(stdin, "{code}").unwrap();
-        drop(stdin);
-        let out = child.wait_with_output().unwrap();
-        let mut seen = stderr.join().unwrap();
-        seen.push_str(&String::from_utf8_lossy(&out.stdout));
-        assert!(out.status.success(), "paste-back login failed: {seen}");
-        seen
-    }
-}
-
-impl Drop for World {
-    fn drop(&mut self) {
-        // Leave nothing in the user's real keyring.
-        if let Ok(store) = Store::open(&self.profile) {
-            let _ = store.delete();
-        }
-    }
-}
+use fastio::emulator::RunningEmulator;
 
 /// Read the child's stderr until a line with a consent URL; return the URL and a handle that
 /// yields the whole stderr once the child closes it.
@@ -205,31 +91,22 @@ pub fn blocking_get(url: &str) -> (u16, String, Option<String>) {
 
 /// A GET, or a form POST when `form` is given, from a plain thread.
 fn blocking_send(url: &str, form: Option<Vec<(String, String)>>) -> (u16, String, Option<String>) {
-    let url = url.to_string();
-    std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
+    super::wire::block(async {
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .unwrap();
-        rt.block_on(async {
-            let client = reqwest::Client::builder()
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .unwrap();
-            let r = match &form {
-                Some(f) => client.post(&url).form(f).send().await.unwrap(),
-                None => client.get(&url).send().await.unwrap(),
-            };
-            let status = r.status().as_u16();
-            let location = r
-                .headers()
-                .get("location")
-                .map(|v| v.to_str().unwrap().to_string());
-            (status, r.text().await.unwrap_or_default(), location)
-        })
+        let r = match &form {
+            Some(f) => client.post(url).form(f).send().await.unwrap(),
+            None => client.get(url).send().await.unwrap(),
+        };
+        let status = r.status().as_u16();
+        let location = r
+            .headers()
+            .get("location")
+            .map(|v| v.to_str().unwrap().to_string());
+        (status, r.text().await.unwrap_or_default(), location)
     })
-    .join()
-    .unwrap()
 }
 
 /// Wait for a file to appear (the scripted browser writes it).
