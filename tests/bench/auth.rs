@@ -125,14 +125,5 @@ fn bench_refreshing_credential_overhead() {
 
 async fn tokens_by_hand(emu: &fastio::emulator::RunningEmulator, verifier: &str) -> OAuthTokens {
     let t = crate::support::oauth::oauth_tokens_by_hand(emu, verifier).await;
-    OAuthTokens {
-        api_base: emu.base_url.clone(),
-        client_id: "fastio-cli".into(),
-        access_token: SecretString::from(t["access_token"].as_str().unwrap().to_string()),
-        refresh_token: Some(SecretString::from(
-            t["refresh_token"].as_str().unwrap().to_string(),
-        )),
-        expires_at_ms: Some(fastio::auth::oauth::now_ms() + 1000),
-        lifetime_ms: Some(1000),
-    }
+    crate::support::oauth::tokens_of(emu, &t, 1000)
 }

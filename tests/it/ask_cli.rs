@@ -55,17 +55,16 @@ async fn answer_contains_the_fact_and_cites_its_file() {
     upload_corpus(&e, &dir);
 
     // An attached file is read directly: no need to wait for its indexing.
-    let out = e
-        .cmd(KEY_A)
-        .args([
+    let out = e.run(
+        KEY_A,
+        &[
             "ask",
             "How much notice ends the contract?",
             "--file",
             "docs/contracts/globex.md",
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+        ],
+        0,
+    );
     assert!(
         stdout_of(&out).contains("30 days notice"),
         "{}",
@@ -73,24 +72,14 @@ async fn answer_contains_the_fact_and_cites_its_file() {
     );
 
     let q = "What are the payment terms in the Acme agreement?";
-    let out = e
-        .cmd(KEY_A)
-        .args(["ask", q, "--folder", "docs", "--wait-indexed"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    let out = e.run(KEY_A, &["ask", q, "--folder", "docs", "--wait-indexed"], 0);
     let text = stdout_of(&out);
     assert!(text.contains("net 45 days"), "{text}");
     assert!(text.contains("Sources:"), "{text}");
     assert!(text.contains("[1] docs/contracts/acme.md"), "{text}");
 
     // --json: one object with answer, citations and state.
-    let out = e
-        .cmd(KEY_A)
-        .args(["--json", "ask", "When do deployments happen?"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    let out = e.run(KEY_A, &["--json", "ask", "When do deployments happen?"], 0);
     let v: Value = serde_json::from_str(stdout_of(&out).trim()).unwrap();
     assert_eq!(v["type"], "answer");
     assert_eq!(v["state"], "complete");
@@ -108,12 +97,11 @@ async fn intelligence_off_is_said_plainly_and_enabling_is_explicit() {
     let dir = corpus();
     upload_corpus(&e, &dir);
 
-    let out = e
-        .cmd(KEY_A)
-        .args(["ask", "What are the payment terms?", "--folder", "docs"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(4), "{}", stderr_of(&out));
+    let out = e.run(
+        KEY_A,
+        &["ask", "What are the payment terms?", "--folder", "docs"],
+        4,
+    );
     let err = stderr_of(&out);
     assert!(
         err.contains("AI intelligence is off for workspace"),
@@ -123,17 +111,16 @@ async fn intelligence_off_is_said_plainly_and_enabling_is_explicit() {
     assert_eq!(err.trim().lines().count(), 1, "{err}");
 
     // An attached file is read directly, without intelligence.
-    let out = e
-        .cmd(KEY_A)
-        .args([
+    let out = e.run(
+        KEY_A,
+        &[
             "ask",
             "How much notice ends the contract?",
             "--file",
             "docs/contracts/globex.md",
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+        ],
+        0,
+    );
     assert!(
         stdout_of(&out).contains("30 days notice"),
         "{}",
@@ -141,17 +128,16 @@ async fn intelligence_off_is_said_plainly_and_enabling_is_explicit() {
     );
 
     // Opt in: one warning line, the files already there get indexed, then the answer.
-    let out = e
-        .cmd(KEY_A)
-        .args([
+    let out = e.run(
+        KEY_A,
+        &[
             "ask",
             "What fee applies to late payment?",
             "--enable-intelligence",
             "--wait-indexed",
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+        ],
+        0,
+    );
     let err = stderr_of(&out);
     assert!(
         err.contains("warning: turning on AI intelligence") && err.contains("costs credits"),
@@ -346,12 +332,7 @@ async fn needs_input_prints_the_clarifying_question() {
     });
     let dir = corpus();
     upload_corpus(&e, &dir);
-    let out = e
-        .cmd(KEY_A)
-        .args(["ask", "what is it?", "--wait-indexed"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1), "{}", stderr_of(&out));
+    let out = e.run(KEY_A, &["ask", "what is it?", "--wait-indexed"], 1);
     assert!(
         stdout_of(&out).starts_with("The assistant needs more information: "),
         "{}",
@@ -375,12 +356,7 @@ async fn library_stream_reads_the_answer_as_it_arrives() {
     .unwrap();
     let ws = e.ws().to_string();
     // Let indexing finish (the CLI's --wait-indexed does this through ai.state).
-    let out = e
-        .cmd(KEY_A)
-        .args(["ask", "warm up deployments", "--wait-indexed"])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr_of(&out));
+    e.run(KEY_A, &["ask", "warm up deployments", "--wait-indexed"], 0);
     let subjects: Vec<Reference> = Vec::new();
     let started = chat::create_chat(&client, &ws, "When do deployments happen?", &[], &subjects)
         .await

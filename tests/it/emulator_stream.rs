@@ -7,28 +7,6 @@ use crate::support::{tree::*, wire::*};
 use fastio::emulator::{EmulatorConfig, RunningEmulator, Variant, start};
 use serde_json::Value;
 
-async fn create_stream(emu: &RunningEmulator, name: &str, extra: &[(&str, &str)]) -> (u16, Value) {
-    let mut form = vec![
-        ("name", name.to_string()),
-        ("stream", "true".into()),
-        ("action", "create".into()),
-        ("instance_id", emu.workspace_id.clone()),
-        ("folder_id", "root".into()),
-        ("profile_type", "workspace".into()),
-    ];
-    for (k, v) in extra {
-        form.push((k, v.to_string()));
-    }
-    let r = reqwest::Client::new()
-        .post(format!("{}/upload/", emu.base_url))
-        .bearer_auth(&emu.api_key)
-        .form(&form)
-        .send()
-        .await
-        .unwrap();
-    json_of(r).await
-}
-
 /// The body in pieces, as a pipe would deliver it.
 async fn send_stream(emu: &RunningEmulator, id: &str, data: Vec<u8>, query: &str) -> (u16, Value) {
     let pieces: Vec<Result<Vec<u8>, std::io::Error>> =

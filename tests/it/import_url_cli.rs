@@ -113,12 +113,11 @@ async fn imports_land_with_identical_bytes() {
     assert_eq!(stored, b"year,total\n2026,42\n");
 
     // --name renames; the human report names path, size and node.
-    let out = e
-        .cmd(KEY_A)
-        .args(["import-url", &a, "--to", "inbox", "--name", "renamed.bin"])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr_of(&out));
+    let out = e.run(
+        KEY_A,
+        &["import-url", &a, "--to", "inbox", "--name", "renamed.bin"],
+        0,
+    );
     let line = stdout_of(&out);
     assert!(
         line.contains("inbox/renamed.bin") && line.contains("node "),

@@ -105,12 +105,7 @@ async fn two_concurrent_acquires_give_one_token_and_one_clear_error() {
 async fn acquire_with_wait_takes_the_lock_once_released() {
     let e = env(|_| {});
     e.mkdir("root", "reports").await;
-    let out = e
-        .cmd(KEY_A)
-        .args(["lock", "acquire", "reports"])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr_of(&out));
+    let out = e.run(KEY_A, &["lock", "acquire", "reports"], 0);
     let token_a = stdout_of(&out).trim().to_string();
 
     let waiter = e
@@ -150,12 +145,7 @@ async fn an_expired_lock_can_be_taken() {
     assert_eq!(s, 423);
     // No heartbeat: it lapses after its two seconds, and our acquire goes through.
     tokio::time::sleep(Duration::from_millis(2500)).await;
-    let out = e
-        .cmd(KEY_A)
-        .args(["lock", "acquire", "reports"])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr_of(&out));
+    e.run(KEY_A, &["lock", "acquire", "reports"], 0);
     let out = e
         .cmd(KEY_B)
         .args(["lock", "status", "reports"])
@@ -178,12 +168,11 @@ async fn lock_run_holds_the_lock_and_releases_after_the_command_fails() {
         "\"{}\" lock status reports | grep -q 'is locked by' && exit 3 || exit 9",
         fastio.display()
     );
-    let out = e
-        .cmd(KEY_A)
-        .args(["lock", "run", "reports", "--", "sh", "-c", &script])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(3), "{}", stderr_of(&out));
+    e.run(
+        KEY_A,
+        &["lock", "run", "reports", "--", "sh", "-c", &script],
+        3,
+    );
     assert!(!e.is_locked(&folder).await, "released after the failure");
 
     // A command that cannot be started: 127, and still released.
@@ -250,23 +239,8 @@ async fn lock_run_stops_the_command_when_the_lock_is_lost() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let start = Instant::now();
-    let lock = loop {
-        if let Some(l) = e.emu.state().locks.get(&folder) {
-            break l;
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(20),
-            "lock never taken"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    };
     // Someone breaks the lock (as an admin would): the next heartbeat is refused.
-    e.emu
-        .state()
-        .locks
-        .release(&folder, &lock.lock_token)
-        .unwrap();
+    e.break_lock_once_taken(&folder).await;
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(1), "{}", stderr_of(&out));
     let err = stderr_of(&out);
@@ -282,12 +256,7 @@ async fn lock_run_stops_the_command_when_the_lock_is_lost() {
 async fn ctrl_c_while_waiting_for_the_lock_runs_nothing() {
     let e = env(|_| {});
     e.mkdir("root", "reports").await;
-    let out = e
-        .cmd(KEY_B)
-        .args(["lock", "acquire", "reports"])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
+    e.run(KEY_B, &["lock", "acquire", "reports"], 0);
     let dir = tempfile::tempdir().unwrap();
     let marker = dir.path().join("ran");
     let child = e

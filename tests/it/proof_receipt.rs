@@ -211,10 +211,7 @@ fn file_lines(p: &Path) -> usize {
 
 #[test]
 fn a_kill_9_leaves_a_valid_receipt_prefix_and_the_rerun_completes_it() {
-    let emu = emulator(EmulatorConfig {
-        bandwidth_per_conn: Some(5_000_000),
-        ..small_limits()
-    });
+    let emu = throttled(5_000_000);
     let home = tempfile::tempdir().unwrap();
     let src = tempfile::tempdir().unwrap();
     for i in 0..30u64 {

@@ -331,22 +331,17 @@ fn usage_and_server_errors_have_their_exit_codes() {
 
 #[test]
 fn a_file_changing_while_sent_fails_alone() {
-    let emu = emulator(EmulatorConfig {
-        bandwidth_per_conn: Some(1_000_000),
-        ..small_limits()
-    });
+    let emu = throttled(1_000_000);
     let home = tempfile::tempdir().unwrap();
     let src = tempfile::tempdir().unwrap();
     let d = src.path().join("live");
     let growing = write(&d, "growing.log", 6 * MIB, 1);
     write(&d, "steady.txt", 10, 2);
-    let child = fastio_std(&emu, home.path())
-        .args(["upload", "--json"])
-        .arg(&d)
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+    let child = spawn_piped(
+        fastio_std(&emu, home.path())
+            .args(["upload", "--json"])
+            .arg(&d),
+    );
     let t0 = std::time::Instant::now();
     while emu.stats()["chunk_bytes"].as_u64().unwrap_or(0) == 0 {
         assert!(t0.elapsed() < std::time::Duration::from_secs(30));

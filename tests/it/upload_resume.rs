@@ -5,7 +5,6 @@
 use std::time::{Duration, Instant};
 
 use crate::support::{cmd::*, emulator::*, tree::*};
-use fastio::emulator::EmulatorConfig;
 
 fn chunks_accepted(emu: &fastio::emulator::RunningEmulator) -> u64 {
     emu.stats()["chunks"]
@@ -16,10 +15,7 @@ fn chunks_accepted(emu: &fastio::emulator::RunningEmulator) -> u64 {
 
 #[test]
 fn kill_9_then_rerun_sends_only_missing_chunks() {
-    let emu = emulator(EmulatorConfig {
-        bandwidth_per_conn: Some(15_000_000),
-        ..small_limits()
-    });
+    let emu = throttled(15_000_000);
     let home = tempfile::tempdir().unwrap();
     let src = tempfile::tempdir().unwrap();
     let file = write(src.path(), "big/video.bin", 40 * MIB, 42);

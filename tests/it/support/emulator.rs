@@ -2,6 +2,7 @@
 //! users ([`env`]); and what an emulator reports about itself.
 
 use std::path::Path;
+use std::time::{Duration, Instant};
 
 use fastio::emulator::{EmulatorConfig, RunningEmulator, start};
 use serde_json::Value;
@@ -21,6 +22,23 @@ pub fn small_limits() -> EmulatorConfig {
         max_chunks: 64,
         max_file_size: 128 * MIB,
         ..Default::default()
+    }
+}
+
+/// [`small_limits`] with every connection sending at most `bandwidth` bytes/s.
+pub fn throttled(bandwidth: u64) -> RunningEmulator {
+    emulator(EmulatorConfig {
+        bandwidth_per_conn: Some(bandwidth),
+        ..small_limits()
+    })
+}
+
+/// Wait (30 s at most) until the emulator has received chunk bytes: an upload is under way.
+pub fn wait_until_sending(emu: &RunningEmulator) {
+    let t0 = Instant::now();
+    while emu.stats()["chunk_bytes"].as_u64().unwrap_or(0) == 0 {
+        assert!(t0.elapsed() < Duration::from_secs(30));
+        std::thread::sleep(Duration::from_millis(20));
     }
 }
 
@@ -108,7 +126,53 @@ impl Env {
         assert_cmd::Command::from_std(self.std_cmd(key))
     }
 
+    /// Run `fastio args…` as the holder of `key`; assert it exits with `code` (its stderr in
+    /// the message).
+    pub fn run(&self, key: &str, args: &[&str], code: i32) -> std::process::Output {
+        let out = self.cmd(key).args(args).output().unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(code),
+            "{}",
+            super::cmd::stderr_of(&out)
+        );
+        out
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.emu.base_url)
+    }
+
+    /// Wait (20 s at most) until `folder` is locked, asking over the wire.
+    pub async fn wait_until_locked(&self, folder: &str) {
+        let start = Instant::now();
+        while !self.is_locked(folder).await {
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "lock never taken"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    /// Wait (20 s at most) until someone holds a lock on `folder`, then break it as an admin
+    /// would: the holder's next heartbeat is refused.
+    pub async fn break_lock_once_taken(&self, folder: &str) {
+        let start = Instant::now();
+        let lock = loop {
+            if let Some(l) = self.emu.state().locks.get(folder) {
+                break l;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "lock never taken"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        };
+        self.emu
+            .state()
+            .locks
+            .release(folder, &lock.lock_token)
+            .unwrap();
     }
 }

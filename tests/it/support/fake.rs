@@ -316,6 +316,23 @@ pub fn proxy(
     emu: &RunningEmulator,
     rule: impl Fn(&str, &str) -> Tamper + Send + Sync + 'static,
 ) -> Proxy {
+    proxy_with(emu, false, rule)
+}
+
+/// Forward to `emu`; `rule(method, path)` may replace the answer, after the emulator has
+/// processed the request (an answer lost on the way back).
+pub fn proxy_after(
+    emu: &RunningEmulator,
+    rule: impl Fn(&str, &str) -> Tamper + Send + Sync + 'static,
+) -> Proxy {
+    proxy_with(emu, true, rule)
+}
+
+fn proxy_with(
+    emu: &RunningEmulator,
+    after: bool,
+    rule: impl Fn(&str, &str) -> Tamper + Send + Sync + 'static,
+) -> Proxy {
     use axum::body::Body;
     use axum::extract::{Request, State};
     use axum::response::Response;
@@ -326,15 +343,22 @@ pub fn proxy(
         upstream: String,
         http: reqwest::Client,
         rule: Rule,
+        after: bool,
+    }
+    fn tampered((status, body): (u16, String)) -> Response {
+        Response::builder()
+            .status(status)
+            .header("content-type", "application/json")
+            .body(Body::from(body))
+            .unwrap()
     }
     async fn forward(State(p): State<P>, req: Request) -> Response {
         let (parts, body) = req.into_parts();
-        if let Some((status, body)) = (p.rule)(parts.method.as_str(), parts.uri.path()) {
-            return Response::builder()
-                .status(status)
-                .header("content-type", "application/json")
-                .body(Body::from(body))
-                .unwrap();
+        let tamper = || (p.rule)(parts.method.as_str(), parts.uri.path());
+        if !p.after
+            && let Some(t) = tamper()
+        {
+            return tampered(t);
         }
         let bytes = axum::body::to_bytes(body, usize::MAX).await.unwrap();
         let pq = parts.uri.path_and_query().unwrap().as_str().to_string();
@@ -352,6 +376,11 @@ pub fn proxy(
         let status = resp.status();
         let headers = resp.headers().clone();
         let body = resp.bytes().await.unwrap_or_default();
+        if p.after
+            && let Some(t) = tamper()
+        {
+            return tampered(t);
+        }
         let mut out = Response::builder().status(status.as_u16());
         for (k, v) in &headers {
             if k != "content-length" && k != "transfer-encoding" {
@@ -370,6 +399,7 @@ pub fn proxy(
         upstream: emu.root_url(),
         http: reqwest::Client::new(),
         rule: Arc::new(rule),
+        after,
     };
     let listener = rt
         .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))

@@ -123,24 +123,53 @@ pub fn wait_for_file(path: &Path) -> String {
     }
 }
 
+/// The PKCE S256 challenge of `verifier`.
+pub fn challenge(verifier: &str) -> String {
+    use base64::Engine as _;
+    use sha2::Digest as _;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .encode(sha2::Sha256::digest(verifier.as_bytes()))
+}
+
+/// A client that follows no redirect (a redirect is an answer to look at).
+pub fn no_redirects() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+/// The consent form by hand: paste the emulator's API key into it, approve the authorization
+/// request `auth_request_id` on the display-code page, and read the code the page shows.
+pub async fn approve_by_hand(emu: &RunningEmulator, auth_request_id: &str) -> String {
+    let page = no_redirects()
+        .post(format!("{}/connect", emu.root_url()))
+        .form(&[
+            ("auth_request_id", auth_request_id),
+            ("display_code", "true"),
+            ("api_key", emu.api_key.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let start = page.find("<code id=\"code\">").unwrap() + 16;
+    page[start..start + page[start..].find('<').unwrap()].to_string()
+}
+
 /// The OAuth dance by hand, as a browser would do it: authorize, approve on the display-code
 /// page with the emulator's key, exchange the code with `verifier`. The token JSON.
 pub async fn oauth_tokens_by_hand(emu: &RunningEmulator, verifier: &str) -> serde_json::Value {
-    use base64::Engine as _;
-    use sha2::Digest as _;
-    let challenge = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .encode(sha2::Sha256::digest(verifier.as_bytes()));
-    let http = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
+    let http = no_redirects();
     let redirect = "http://localhost:19836/callback";
     let body: serde_json::Value = http
         .get(format!("{}/oauth/authorize/", emu.base_url))
         .query(&[
             ("client_id", "fastio-cli"),
             ("response_type", "code"),
-            ("code_challenge", &challenge),
+            ("code_challenge", &challenge(verifier)),
             ("code_challenge_method", "S256"),
             ("redirect_uri", redirect),
             ("response_format", "json"),
@@ -152,26 +181,11 @@ pub async fn oauth_tokens_by_hand(emu: &RunningEmulator, verifier: &str) -> serd
         .await
         .unwrap();
     let id = body["response"]["auth_request_id"].as_str().unwrap();
-    // The consent form: paste the emulator's API key and approve.
-    let page = http
-        .post(format!("{}/connect", emu.root_url()))
-        .form(&[
-            ("auth_request_id", id),
-            ("display_code", "true"),
-            ("api_key", emu.api_key.as_str()),
-        ])
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let start = page.find("<code id=\"code\">").unwrap() + 16;
-    let code = &page[start..start + page[start..].find('<').unwrap()];
+    let code = approve_by_hand(emu, id).await;
     http.post(format!("{}/oauth/token/", emu.base_url))
         .form(&[
             ("grant_type", "authorization_code"),
-            ("code", code),
+            ("code", code.as_str()),
             ("code_verifier", verifier),
             ("client_id", "fastio-cli"),
             ("redirect_uri", redirect),
@@ -182,4 +196,23 @@ pub async fn oauth_tokens_by_hand(emu: &RunningEmulator, verifier: &str) -> serd
         .json()
         .await
         .unwrap()
+}
+
+/// Token JSON from the emulator as the client's tokens, said to expire in `lifetime_ms`.
+pub fn tokens_of(
+    emu: &RunningEmulator,
+    t: &serde_json::Value,
+    lifetime_ms: i64,
+) -> fastio::auth::store::OAuthTokens {
+    use secrecy::SecretString;
+    fastio::auth::store::OAuthTokens {
+        api_base: emu.base_url.clone(),
+        client_id: "fastio-cli".into(),
+        access_token: SecretString::from(t["access_token"].as_str().unwrap().to_string()),
+        refresh_token: Some(SecretString::from(
+            t["refresh_token"].as_str().unwrap().to_string(),
+        )),
+        expires_at_ms: Some(fastio::auth::oauth::now_ms() + lifetime_ms),
+        lifetime_ms: Some(lifetime_ms),
+    }
 }

@@ -227,15 +227,17 @@ pub async fn node_details(emu: &RunningEmulator, node: &str) -> Value {
     ok(to_emu(emu, Method::GET, &path)).await["response"]["node"].clone()
 }
 
-pub async fn create_session(
+/// `POST /upload/` opening a session in the root: `name`, `how` big (`size`, or `stream`), and
+/// `extra` fields.
+async fn open_session(
     emu: &RunningEmulator,
     name: &str,
-    size: usize,
+    how: (&'static str, String),
     extra: &[(&str, &str)],
 ) -> (u16, Value) {
     let mut form = vec![
         ("name", name.to_string()),
-        ("size", size.to_string()),
+        how,
         ("action", "create".into()),
         ("instance_id", emu.workspace_id.clone()),
         ("folder_id", "root".into()),
@@ -245,6 +247,24 @@ pub async fn create_session(
         form.push((k, v.to_string()));
     }
     strict(to_emu(emu, Method::POST, "/upload/").form(&form)).await
+}
+
+pub async fn create_session(
+    emu: &RunningEmulator,
+    name: &str,
+    size: usize,
+    extra: &[(&str, &str)],
+) -> (u16, Value) {
+    open_session(emu, name, ("size", size.to_string()), extra).await
+}
+
+/// A stream session: `stream=true` and no size.
+pub async fn create_stream(
+    emu: &RunningEmulator,
+    name: &str,
+    extra: &[(&str, &str)],
+) -> (u16, Value) {
+    open_session(emu, name, ("stream", "true".into()), extra).await
 }
 
 pub async fn send_chunk(
