@@ -17,7 +17,7 @@ use sha2::{Digest, Sha256};
 use tokio::sync::{Semaphore, mpsc};
 use tokio::task::JoinSet;
 
-use super::engine::Engine;
+use super::context::Context;
 use super::limiter::{Next, backoff};
 use super::plan::{PlannedFile, mtime_ns};
 use super::{Event, FileError};
@@ -60,7 +60,7 @@ fn is_final(code: i64) -> bool {
 }
 
 /// Collect small files from `rx` into batches and send them until `rx` closes.
-pub async fn run(engine: Arc<Engine>, mut rx: mpsc::Receiver<SmallFile>) {
+pub async fn run(engine: Arc<Context>, mut rx: mpsc::Receiver<SmallFile>) {
     let mut pending: HashMap<String, (Vec<SmallFile>, u64)> = HashMap::new();
     let in_flight = Arc::new(Semaphore::new(engine.opts.concurrency + 2));
     let mut tasks = JoinSet::new();
@@ -139,7 +139,7 @@ struct Entry {
     upload_id: Option<String>,
 }
 
-async fn send_batch(engine: &Engine, folder_id: String, files: Vec<SmallFile>) {
+async fn send_batch(engine: &Context, folder_id: String, files: Vec<SmallFile>) {
     // Read on the blocking pool; should that task die, every file of the batch is reported
     // failed (none silently dropped).
     let planned: Vec<(u64, PlannedFile)> =
@@ -299,7 +299,7 @@ async fn send_batch(engine: &Engine, folder_id: String, files: Vec<SmallFile>) {
 /// After a failure that may have been applied: files already in the folder with the right size
 /// (and hash when reported) are done; return the rest. `None` when aborted.
 async fn settle_applied(
-    engine: &Engine,
+    engine: &Context,
     folder_id: &str,
     entries: Vec<Entry>,
 ) -> Option<Vec<Entry>> {
@@ -335,7 +335,7 @@ async fn settle_applied(
 }
 
 /// Report stored files; node ids the batch response left out are looked up with one listing.
-async fn finish_done(engine: &Engine, folder_id: &str, done: Vec<(Entry, Option<String>)>) {
+async fn finish_done(engine: &Context, folder_id: &str, done: Vec<(Entry, Option<String>)>) {
     if done.is_empty() {
         return;
     }

@@ -22,7 +22,7 @@ use std::time::Instant;
 use sha2::{Digest, Sha256};
 use tokio::task::JoinSet;
 
-use super::engine::Engine;
+use super::context::Context;
 use super::generated::GeneratedData;
 use super::limiter::Permit;
 use super::plan::{PlannedFile, mtime_ns};
@@ -113,7 +113,7 @@ enum Prior {
     Completed(String),
 }
 
-async fn prior_session(e: &Engine, f: &PlannedFile, chunk: u64) -> Prior {
+async fn prior_session(e: &Context, f: &PlannedFile, chunk: u64) -> Prior {
     let Some(open) = e.journal.open_session(&f.local, f.size, f.mtime_ns) else {
         return Prior::None;
     };
@@ -138,7 +138,7 @@ async fn prior_session(e: &Engine, f: &PlannedFile, chunk: u64) -> Prior {
 
 /// Upload one large file through a chunked session.
 pub async fn upload_file(
-    e: &Arc<Engine>,
+    e: &Arc<Context>,
     id: u64,
     f: &PlannedFile,
     folder_id: &str,
@@ -187,7 +187,7 @@ fn refuses_chunk_size(err: &crate::api::ApiError) -> bool {
 
 /// [`upload_file`] with a given chunk size.
 async fn upload_with(
-    e: &Arc<Engine>,
+    e: &Arc<Context>,
     id: u64,
     f: &PlannedFile,
     folder_id: &str,
@@ -262,7 +262,7 @@ async fn upload_with(
 /// [`CHUNKS_IN_FLIGHT`] at a time. Returns the file's SHA-256.
 #[allow(clippy::too_many_arguments)]
 async fn send_chunks(
-    e: &Arc<Engine>,
+    e: &Arc<Context>,
     id: u64,
     f: &PlannedFile,
     session_id: &str,
@@ -368,7 +368,7 @@ async fn join_one(set: &mut JoinSet<Result<(), FileError>>) -> Result<(), FileEr
 
 /// `complete`, retried; a refusal after an earlier attempt may mean that attempt went through,
 /// so the session's state decides.
-async fn complete(e: &Engine, session_id: &str) -> Result<(), FileError> {
+async fn complete(e: &Context, session_id: &str) -> Result<(), FileError> {
     let r = e
         .retrier()
         .run("complete", || {
@@ -395,7 +395,7 @@ async fn complete(e: &Engine, session_id: &str) -> Result<(), FileError> {
 }
 
 /// Long-poll the session until it is `stored` (or failed), at most `--assembly-timeout`.
-async fn wait_stored(e: &Engine, session_id: &str) -> Result<Session, FileError> {
+async fn wait_stored(e: &Context, session_id: &str) -> Result<Session, FileError> {
     let started = Instant::now();
     let mut previous: Option<String> = None;
     let wait = long_poll_secs(e.client.options().stall_timeout);
@@ -432,7 +432,7 @@ async fn wait_stored(e: &Engine, session_id: &str) -> Result<Session, FileError>
 }
 
 /// The node of a file stored without `new_file_id`: found by name in its folder.
-async fn find_stored(e: &Engine, f: &PlannedFile, folder_id: &str) -> Result<String, FileError> {
+async fn find_stored(e: &Context, f: &PlannedFile, folder_id: &str) -> Result<String, FileError> {
     let listing = e.list_fresh(folder_id).await?;
     listing
         .into_iter()
@@ -448,7 +448,7 @@ async fn find_stored(e: &Engine, f: &PlannedFile, folder_id: &str) -> Result<Str
 
 /// Compare what the server stored with what we sent.
 async fn verify(
-    e: &Engine,
+    e: &Context,
     f: &PlannedFile,
     s: &Session,
     node_id: &str,

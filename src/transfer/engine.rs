@@ -4,186 +4,27 @@
 //! [`Limiter`]; large files additionally share a bounded number of open sessions.
 
 use std::collections::{HashMap, HashSet};
-use std::path::Path;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-use sha2::{Digest, Sha256};
-use tokio::sync::{OnceCell, Semaphore, mpsc};
+use tokio::sync::{Semaphore, mpsc};
 use tokio::task::JoinSet;
 
 use super::batch::{self, SmallFile};
 use super::chunked;
+use super::context::Context;
+use super::counters::Counters;
 use super::generated::{GeneratedFile, Pattern};
+use super::hash::{Algo, hash_file_with};
 use super::journal::{self, Journal};
 use super::limiter::{Limiter, Retrier};
 use super::plan::{self, PlanItem, PlannedFile};
-use super::{Cancel, Event, Events, Fatality, FileError, SkipMode, Summary, UploadOptions};
+use super::{Cancel, Event, Events, FileError, SkipMode, Summary, UploadOptions};
 use crate::api::upload::{BATCH_NAME_MAX, Limits, SINGLE_CALL_MAX_EXCLUSIVE};
-use crate::api::{Client, FolderResolver, Node, storage};
+use crate::api::{Client, FolderResolver};
 
-/// Run-wide counters behind the summary.
-#[derive(Debug, Default)]
-pub struct Counters {
-    uploaded: AtomicU64,
-    skipped: AtomicU64,
-    failed: AtomicU64,
-    bytes: AtomicU64,
-    bytes_sent: AtomicU64,
-    retries: AtomicU64,
-    throttled: AtomicU64,
-    folders: AtomicU64,
-    symlinks: AtomicU64,
-    special: AtomicU64,
-    forbidden: AtomicU64,
-    out_of_shard: AtomicU64,
-    /// Files the walk produced (queued files and unreadable paths).
-    planned: AtomicU64,
-}
-
-impl Counters {
-    pub fn add_retry(&self) {
-        self.retries.fetch_add(1, Ordering::Relaxed);
-    }
-    pub fn add_throttled(&self) {
-        self.throttled.fetch_add(1, Ordering::Relaxed);
-    }
-    pub fn add_sent(&self, n: u64) {
-        self.bytes_sent.fetch_add(n, Ordering::Relaxed);
-    }
-}
-
-type Listing = Arc<OnceCell<Arc<HashMap<String, Node>>>>;
-
-/// State shared by every task of one run.
-pub struct Engine {
-    pub client: Client,
-    pub opts: UploadOptions,
-    pub events: Events,
-    pub cancel: Cancel,
-    pub limiter: Limiter,
-    pub counters: Counters,
-    pub folders: FolderResolver,
-    listings: Mutex<HashMap<String, Listing>>,
-    missing_dirs: Mutex<HashSet<String>>,
-    pub limits: Limits,
-    pub journal: Journal,
-    /// Open chunked sessions at once.
-    pub sessions: Arc<Semaphore>,
-    fatal: Mutex<Option<Fatality>>,
-    /// Best-effort clean-up requests (session deletes) running beside the upload.
-    background: Mutex<JoinSet<()>>,
-    /// Queued files without an outcome yet: id → (local, remote path). Whatever is left at the
-    /// end was not started (or not finished): each ends in exactly one outcome.
-    outstanding: Mutex<HashMap<u64, (String, String)>>,
-    /// Generated files (`fastio bench`): their bytes come from this pattern, not from disk.
-    pub generated: Option<Pattern>,
-}
-
-/// When this many files in a row were refused with 403 before any succeeded, the run stops
-/// (exit 3): the credential lacks a permission every file needs.
-pub const FORBIDDEN_STOP: u64 = 5;
-
-impl Engine {
-    pub fn retrier(&self) -> Retrier<'_> {
-        Retrier {
-            limiter: &self.limiter,
-            retries: self.opts.retries,
-            events: &self.events,
-            cancel: &self.cancel,
-            counters: &self.counters,
-        }
-    }
-
-    /// The children of a folder, listed once per run (by folder id).
-    pub async fn listing(&self, folder_id: &str) -> Result<Arc<HashMap<String, Node>>, FileError> {
-        let cell = self
-            .listings
-            .lock()
-            .unwrap()
-            .entry(folder_id.to_string())
-            .or_default()
-            .clone();
-        cell.get_or_try_init(|| async {
-            let nodes = self.list_fresh(folder_id).await?;
-            Ok::<_, FileError>(Arc::new(
-                nodes.into_iter().map(|n| (n.name.clone(), n)).collect(),
-            ))
-        })
-        .await
-        .cloned()
-    }
-
-    /// A fresh listing (after a request that may have been applied).
-    pub async fn list_fresh(&self, folder_id: &str) -> Result<Vec<Node>, FileError> {
-        let ws = &self.opts.workspace_id;
-        self.retrier()
-            .run("list folder", || {
-                storage::list_folder(&self.client, ws, folder_id)
-            })
-            .await
-            .map_err(|e| self.in_folder(folder_id, e))
-    }
-
-    pub fn done(
-        &self,
-        id: u64,
-        f: &PlannedFile,
-        node_id: Option<String>,
-        sha256: String,
-        resumed: bool,
-        upload_id: Option<String>,
-    ) {
-        if !self.settle(id) {
-            return;
-        }
-        self.counters.uploaded.fetch_add(1, Ordering::Relaxed);
-        self.counters.bytes.fetch_add(f.size, Ordering::Relaxed);
-        // A `done` line only where the server cannot answer the rerun's question itself: under
-        // `--if-changed size|hash` a small file already stored is found by the folder listing
-        // (and hashed, for `hash`, in one read), so a million small files leave no million
-        // lines; large files (their hashing is costly) and `--overwrite` runs are journaled.
-        if self.opts.skip == SkipMode::Overwrite || f.size >= SINGLE_CALL_MAX_EXCLUSIVE {
-            self.journal.record_done(&f.local, f.size, f.mtime_ns);
-        }
-        self.events.emit(Event::FileDone {
-            id,
-            local: f.shown(),
-            remote_path: f.remote_path(),
-            node_id,
-            size: f.size,
-            sha256,
-            resumed,
-            upload_id,
-        });
-    }
-
-    /// Report a skipped file; `node_id` is its remote twin, `sha256` the local digest when the
-    /// skip decision computed it.
-    pub fn skipped(
-        &self,
-        id: u64,
-        f: &PlannedFile,
-        reason: &str,
-        node_id: Option<String>,
-        sha256: Option<String>,
-    ) {
-        if !self.settle(id) {
-            return;
-        }
-        self.counters.skipped.fetch_add(1, Ordering::Relaxed);
-        self.events.emit(Event::FileSkipped {
-            id,
-            local: f.shown(),
-            remote_path: f.remote_path(),
-            size: f.size,
-            reason: reason.to_string(),
-            node_id,
-            sha256,
-        });
-    }
-
+impl Context {
     /// A file the resume journal says an earlier run finished, when skip events must name the
     /// remote node: found in its folder's listing (one per folder), else sent again.
     async fn journal_done(
@@ -216,99 +57,6 @@ impl Engine {
             // Gone (or changed) remotely since: upload it again.
             Ok(None) => self.handle_file(id, f, batch_tx).await,
             Err(e) => self.failed(Some(id), &f, &e),
-        }
-    }
-
-    /// Report a failed file. An interruption is not a failure: the file is simply not done.
-    pub fn failed(&self, id: Option<u64>, f: &PlannedFile, err: &FileError) {
-        if matches!(err, FileError::Cancelled) {
-            return;
-        }
-        if let Some(id) = id
-            && !self.settle(id)
-        {
-            return;
-        }
-        if let Some(fatal) = err.fatality() {
-            self.fatal.lock().unwrap().get_or_insert(fatal);
-        }
-        if err.stops_run() {
-            self.stop_run(err.to_string());
-        } else if err.is_forbidden() {
-            let refused = self.counters.forbidden.fetch_add(1, Ordering::Relaxed) + 1;
-            if refused >= FORBIDDEN_STOP && self.counters.uploaded.load(Ordering::Relaxed) == 0 {
-                self.stop_run(format!(
-                    "the first {refused} files were all refused permission (HTTP 403): the \
-                     credential may not upload here ({err})"
-                ));
-            }
-        }
-        self.counters.failed.fetch_add(1, Ordering::Relaxed);
-        self.events.emit(Event::FileFailed {
-            id,
-            local: f.shown(),
-            remote_path: Some(f.remote_path()),
-            error: err.to_string(),
-        });
-    }
-
-    /// A queued file gets its outcome: `false` when it already had one (never counted twice).
-    fn settle(&self, id: u64) -> bool {
-        self.outstanding.lock().unwrap().remove(&id).is_some()
-    }
-
-    /// A file the walk produced is now queued: it will get exactly one outcome.
-    fn queue(&self, id: u64, f: &PlannedFile) {
-        self.counters.planned.fetch_add(1, Ordering::Relaxed);
-        self.outstanding
-            .lock()
-            .unwrap()
-            .insert(id, (f.shown(), f.remote_path()));
-        self.events.emit(Event::FileQueued { id, size: f.size });
-    }
-
-    /// Report every queued file that got no outcome (interrupted, or the run stopped first).
-    fn report_not_started(&self) -> u64 {
-        let mut left: Vec<(u64, (String, String))> =
-            self.outstanding.lock().unwrap().drain().collect();
-        left.sort_by_key(|(id, _)| *id);
-        let n = left.len() as u64;
-        for (id, (local, remote_path)) in left {
-            self.events.emit(Event::FileNotStarted {
-                id,
-                local,
-                remote_path,
-            });
-        }
-        n
-    }
-
-    /// Stop starting work: every other file would fail the same way. Said once.
-    fn stop_run(&self, reason: String) {
-        if !self.cancel.stop.is_cancelled() {
-            self.cancel.stop.cancel();
-            self.events.emit(Event::Stopped { reason });
-        }
-    }
-
-    /// Delete an upload session in the background (best effort: after `stored` it only frees a
-    /// slot of the plan's session cap; for a file that changed it drops chunks nobody will use).
-    pub fn cleanup_session(&self, session_id: String) {
-        let client = self.client.clone();
-        self.background.lock().unwrap().spawn(async move {
-            let _ = crate::api::upload::cancel_session(&client, &session_id).await;
-        });
-    }
-
-    /// A 404 from a call into the workspace root means the workspace itself is missing (an
-    /// all-digits `--workspace` is used as the id without a lookup, so this is where a wrong
-    /// one shows).
-    pub fn in_folder(&self, folder_id: &str, err: FileError) -> FileError {
-        match &err {
-            FileError::Api(api) if api.is_not_found() && folder_id == "root" => {
-                FileError::WorkspaceMissing(self.opts.workspace_id.clone())
-            }
-            _ => err,
         }
     }
 
@@ -443,99 +191,6 @@ impl Engine {
         );
         Ok(())
     }
-
-    fn summary(&self, started: Instant, interrupted: bool, not_started: u64) -> Summary {
-        let c = &self.counters;
-        let get = |a: &AtomicU64| a.load(Ordering::Relaxed);
-        Summary {
-            planned: get(&c.planned),
-            uploaded: get(&c.uploaded),
-            skipped: get(&c.skipped),
-            failed: get(&c.failed),
-            not_started,
-            bytes: get(&c.bytes),
-            bytes_sent: get(&c.bytes_sent),
-            retries: get(&c.retries),
-            // Every 429 the client received (also those retried below the scheduler).
-            throttled: self.client.gates().throttled_count().max(get(&c.throttled)),
-            folders_created: get(&c.folders),
-            symlinks_skipped: get(&c.symlinks),
-            special_skipped: get(&c.special),
-            wall: started.elapsed(),
-            bwlimit: self.client.bwlimit().map(|l| l.rate()),
-            interrupted,
-            signal: self.cancel.signal(),
-            dry_run: self.opts.dry_run,
-            fatal: *self.fatal.lock().unwrap(),
-            shard: self.opts.shard,
-            out_of_shard: get(&c.out_of_shard),
-        }
-    }
-}
-
-/// A digest algorithm a server may report for a node (`hash_algo`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Algo {
-    Md5,
-    Sha1,
-    Sha256,
-    Sha384,
-}
-
-impl Algo {
-    pub fn parse(name: &str) -> Option<Algo> {
-        match name.trim().to_ascii_lowercase().replace('-', "").as_str() {
-            "md5" => Some(Algo::Md5),
-            "sha1" => Some(Algo::Sha1),
-            "sha256" => Some(Algo::Sha256),
-            "sha384" => Some(Algo::Sha384),
-            _ => None,
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Algo::Md5 => "MD5",
-            Algo::Sha1 => "SHA-1",
-            Algo::Sha256 => "SHA-256",
-            Algo::Sha384 => "SHA-384",
-        }
-    }
-
-    /// Lowercase hex digest of everything `r` yields.
-    pub fn digest_reader(self, r: &mut impl std::io::Read) -> std::io::Result<String> {
-        fn run<D: Digest + std::io::Write>(
-            mut d: D,
-            r: &mut impl std::io::Read,
-        ) -> std::io::Result<String> {
-            std::io::copy(r, &mut d)?;
-            Ok(hex::encode(d.finalize()))
-        }
-        match self {
-            Algo::Md5 => run(md5::Md5::new(), r),
-            Algo::Sha1 => run(sha1::Sha1::new(), r),
-            Algo::Sha256 => run(Sha256::new(), r),
-            Algo::Sha384 => run(sha2::Sha384::new(), r),
-        }
-    }
-}
-
-/// The digest of a whole file with `algo` (lowercase hex), read on a blocking thread.
-pub async fn hash_file_with(path: &Path, algo: Algo) -> Result<String, FileError> {
-    let p = path.to_path_buf();
-    tokio::task::spawn_blocking(move || {
-        let mut f = std::fs::File::open(&p)?;
-        algo.digest_reader(&mut f)
-    })
-    .await
-    .map_err(|e| FileError::Io {
-        path: plan::show(path),
-        source: std::io::Error::other(e),
-    })?
-    .map_err(|source| FileError::Io {
-        path: plan::show(path),
-        source,
-    })
 }
 
 /// What a run uploads.
@@ -621,7 +276,7 @@ async fn run(
     let max_sessions = (opts.concurrency / 2)
         .max(1)
         .min(limits.sessions.unwrap_or(u64::MAX).max(1) as usize);
-    let engine = Arc::new(Engine {
+    let engine = Arc::new(Context {
         folders: FolderResolver::new(client.clone(), opts.workspace_id.clone(), !opts.dry_run),
         client,
         events: events.clone(),
@@ -891,37 +546,5 @@ fn open_journal(opts: &UploadOptions, events: &Events) -> anyhow::Result<Journal
             ));
             Ok(Journal::disabled())
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Rule 16: `--if-changed hash` can compare with each algorithm a node may report.
-    #[test]
-    fn digests_in_every_reported_algorithm() {
-        let cases = [
-            ("md5", "900150983cd24fb0d6963f7d28e17f72"),
-            ("SHA1", "a9993e364706816aba3e25717850c26c9cd0d89d"),
-            (
-                "sha-256",
-                "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
-            ),
-            (
-                "sha384",
-                "cb00753f45a35e8bb5a03d699ac65007272c32ab0eded1631a8b605a43ff5bed\
-                 8086072ba1e7cc2358baeca134c825a7",
-            ),
-        ];
-        for (name, want) in cases {
-            let algo = Algo::parse(name).unwrap();
-            assert_eq!(
-                algo.digest_reader(&mut &b"abc"[..]).unwrap(),
-                want,
-                "{name}"
-            );
-        }
-        assert_eq!(Algo::parse("crc32"), None);
     }
 }

@@ -117,7 +117,7 @@ pub struct Retrier<'a> {
     pub retries: u32,
     pub events: &'a Events,
     pub cancel: &'a Cancel,
-    pub counters: &'a super::engine::Counters,
+    pub counters: &'a super::counters::Counters,
 }
 
 /// What to do after a failed attempt.

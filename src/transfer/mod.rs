@@ -15,8 +15,11 @@
 
 mod batch;
 mod chunked;
+mod context;
+mod counters;
 mod engine;
 pub mod generated;
+pub mod hash;
 pub mod imports;
 pub mod journal;
 pub mod limiter;
@@ -28,7 +31,8 @@ pub mod stdin;
 use std::path::PathBuf;
 use std::time::Duration;
 
-pub use engine::{Algo, hash_file_with, upload, upload_generated};
+pub use engine::{upload, upload_generated};
+pub use hash::{Algo, hash_file_with};
 pub use shard::Shard;
 
 /// When a remote file with the same name exists, when to skip the local one.
