@@ -22,12 +22,7 @@ fn run_upload(
         .output()
         .unwrap();
     let took = t.elapsed();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_exit(&out, 0);
     (took, summary_of(&ndjson(&out.stdout)))
 }
 

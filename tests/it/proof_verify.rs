@@ -182,24 +182,14 @@ fn verify_under_a_rate_limit_waits_and_passes() {
         .arg(src.path().join("r"))
         .output()
         .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_exit(&out, 0);
     let throttled_before = emu.stats()["rate_limited"].as_u64().unwrap_or(0);
     let v = fastio(&emu, home.path())
         .args(["verify", "--receipt"])
         .arg(&receipt)
         .output()
         .unwrap();
-    assert_eq!(
-        v.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&v.stderr)
-    );
+    assert_exit(&v, 0);
     let t = fastio(&emu, home.path())
         .arg("verify")
         .arg(src.path().join("r"))

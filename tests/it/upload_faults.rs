@@ -120,10 +120,7 @@ fn a_server_stalling_on_the_upload_itself_fails_the_file_with_exit_4() {
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(4), "{err}");
     let events = ndjson(&out.stdout);
-    let failed: Vec<_> = events
-        .iter()
-        .filter(|e| e["type"] == "file_failed")
-        .collect();
+    let failed = of_type(&events, "file_failed");
     assert_eq!(failed.len(), 1, "{events:?}");
     let error = failed[0]["error"].as_str().unwrap();
     assert!(
@@ -257,10 +254,7 @@ fn a_redirect_is_reported_as_one_with_its_target() {
         .unwrap();
     assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
     let events = ndjson(&out.stdout);
-    let failed: Vec<_> = events
-        .iter()
-        .filter(|e| e["type"] == "file_failed")
-        .collect();
+    let failed = of_type(&events, "file_failed");
     assert_eq!(failed.len(), 1, "{events:?}");
     let error = failed[0]["error"].as_str().unwrap();
     assert!(

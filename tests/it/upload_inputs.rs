@@ -150,17 +150,9 @@ fn symlinks_are_listed_and_skipped_unless_followed_with_loop_detection() {
         .output()
         .unwrap();
     // The loop is reported (exit 1), everything else uploads.
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_exit(&out, 1);
     let events = ndjson(&out.stdout);
-    let failed: Vec<_> = events
-        .iter()
-        .filter(|e| e["type"] == "file_failed")
-        .collect();
+    let failed = of_type(&events, "file_failed");
     assert_eq!(failed.len(), 1, "{events:?}");
     assert!(failed[0]["error"].as_str().unwrap().contains("loop"));
     let got: Vec<String> = remote_tree(&emu)
@@ -321,12 +313,7 @@ fn usage_and_server_errors_have_their_exit_codes() {
         .args(["upload", "--api-base", "http://127.0.0.1:9/current", fp])
         .output()
         .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(4),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_exit(&out, 4);
 }
 
 #[test]
@@ -356,17 +343,9 @@ fn a_file_changing_while_sent_fails_alone() {
         f.write_all(b"one more line\n").unwrap();
     }
     let out = child.wait_with_output().unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_exit(&out, 1);
     let events = ndjson(&out.stdout);
-    let failed: Vec<_> = events
-        .iter()
-        .filter(|e| e["type"] == "file_failed")
-        .collect();
+    let failed = of_type(&events, "file_failed");
     assert_eq!(failed.len(), 1, "{events:?}");
     assert!(
         failed[0]["error"]
@@ -437,10 +416,7 @@ fn names_the_server_refuses_fail_alone_with_its_message() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let events = ndjson(&out.stdout);
-    let failed: Vec<_> = events
-        .iter()
-        .filter(|e| e["type"] == "file_failed")
-        .collect();
+    let failed = of_type(&events, "file_failed");
     assert_eq!(failed.len(), 2, "{events:?}");
     for f in &failed {
         assert!(f["local"].as_str().unwrap().contains("slash"));

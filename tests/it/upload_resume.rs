@@ -59,12 +59,7 @@ fn kill_9_then_rerun_sends_only_missing_chunks() {
         .arg(src.path().join("big"))
         .output()
         .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_exit(&out, 0);
     let events = ndjson(&out.stdout);
     eprintln!(
         "rerun done after {:?}: {:?}",

@@ -39,12 +39,7 @@ fn an_applied_batch_whose_answer_was_lost_is_not_resent() {
         .arg(&d)
         .output()
         .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_exit(&out, 0);
     let events = ndjson(&out.stdout);
     assert!(events.iter().any(|e| e["type"] == "retry"), "{events:?}");
     assert_eq!(summary_of(&events)["uploaded"], 20);
@@ -76,10 +71,7 @@ fn assembly_or_store_failure_is_a_per_file_error_with_the_servers_message() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let events = ndjson(&out.stdout);
-    let failed: Vec<_> = events
-        .iter()
-        .filter(|e| e["type"] == "file_failed")
-        .collect();
+    let failed = of_type(&events, "file_failed");
     assert_eq!(failed.len(), 1, "{events:?}");
     // `assembly_failed` or `store_failed`, with the server's status message.
     let error = failed[0]["error"].as_str().unwrap();
@@ -146,12 +138,7 @@ fn alternative_wire_shapes_and_rate_headers_are_accepted() {
         .arg(&d)
         .output()
         .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_exit(&out, 0);
     assert_eq!(summary_of(&ndjson(&out.stdout))["uploaded"], 61);
     assert_stored(&emu, &d, "x/y/shapes");
 }
@@ -175,12 +162,7 @@ fn a_tight_rate_limit_is_waited_out_and_every_429_is_reported() {
         .arg(&d)
         .output()
         .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_exit(&out, 0);
     let events = ndjson(&out.stdout);
     let summary = summary_of(&events);
     assert_eq!(summary["uploaded"], 7);

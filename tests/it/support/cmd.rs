@@ -107,6 +107,16 @@ pub fn summary_of(events: &[serde_json::Value]) -> serde_json::Value {
         .expect("a summary event")
 }
 
+/// Assert that a run exited with `code`, its stderr in the message.
+pub fn assert_exit(out: &std::process::Output, code: i32) {
+    assert_eq!(out.status.code(), Some(code), "{}", stderr_of(out));
+}
+
+/// The NDJSON events of type `kind`.
+pub fn of_type<'a>(events: &'a [serde_json::Value], kind: &str) -> Vec<&'a serde_json::Value> {
+    events.iter().filter(|e| e["type"] == kind).collect()
+}
+
 pub fn stdout_of(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
