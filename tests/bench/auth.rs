@@ -4,13 +4,11 @@
 //! `cargo test --release --test bench -- --ignored --nocapture --test-threads 1`
 //! (under `.ci/keyring-env` to measure the Secret Service instead of the kernel keyring).
 
-use crate::auth_support;
-
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use auth_support::World;
+use crate::support::auth::World;
 use fastio::api::{Client, Credentials, StaticToken};
 use fastio::auth::session::OAuthSession;
 use fastio::auth::store::{OAuthTokens, Store, StoredCredential};
@@ -134,15 +132,6 @@ fn bench_refreshing_credential_overhead() {
 }
 
 async fn tokens_by_hand(emu: &fastio::emulator::RunningEmulator, verifier: &str) -> OAuthTokens {
-    let t = crate::auth_support::oauth_tokens_by_hand(emu, verifier).await;
-    OAuthTokens {
-        api_base: emu.base_url.clone(),
-        client_id: "fastio-cli".into(),
-        access_token: SecretString::from(t["access_token"].as_str().unwrap().to_string()),
-        refresh_token: Some(SecretString::from(
-            t["refresh_token"].as_str().unwrap().to_string(),
-        )),
-        expires_at_ms: Some(fastio::auth::oauth::now_ms() + 1000),
-        lifetime_ms: Some(1000),
-    }
+    let t = crate::support::oauth::oauth_tokens_by_hand(emu, verifier).await;
+    crate::support::oauth::tokens_of(emu, &t, 1000)
 }

@@ -3,12 +3,8 @@
 //! (`auth::`, `emulator::`, `more::` for the others).
 #![cfg(feature = "emulator")]
 
-#[path = "../it/auth_support/mod.rs"]
-mod auth_support;
-#[path = "../it/more_support/mod.rs"]
-mod more_support;
-#[path = "../it/upload_support/mod.rs"]
-mod upload_support;
+#[path = "../it/support/mod.rs"]
+mod support;
 
 mod auth;
 mod emulator;

@@ -2,14 +2,14 @@
 //! timed tests: each prints its figures. Run with
 //! `cargo test --release --test bench -- --ignored --nocapture --test-threads 1`.
 
-use crate::more_support;
-
 use std::time::{Duration, Instant};
 
+use crate::support::cmd::stderr_of;
+use crate::support::emulator::{KEY_A, env};
+use crate::support::tree::write_bytes;
 use axum::Router;
 use axum::extract::Path;
 use axum::routing::get;
-use more_support::{KEY_A, env, stderr_of, write};
 
 const MIB: usize = 1 << 20;
 
@@ -105,7 +105,7 @@ async fn bench_b_index_and_ask_500_files() {
         if i == 321 {
             text.push_str("The zeppelin hangar code is 4417.\n");
         }
-        write(
+        write_bytes(
             dir.path(),
             &format!("d{}/f{i:03}.txt", i % 10),
             text.as_bytes(),

@@ -8,14 +8,12 @@
 //!
 //! `BENCH_F_FILES` shrinks benchmark (f) (default 1,000,000 files).
 
-use crate::upload_support;
-
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use crate::support::{cmd::*, emulator::*, tree::*};
 use fastio::emulator::{EmulatorConfig, RunningEmulator};
 use serde_json::Value;
-use upload_support::*;
 
 /// `fastio bench --json ARGS` against `emu`: its one step.
 fn bench_step(emu: &RunningEmulator, global: &[&str], args: &[&str]) -> Value {
@@ -26,12 +24,7 @@ fn bench_step(emu: &RunningEmulator, global: &[&str], args: &[&str]) -> Value {
         .args(args)
         .output()
         .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_exit(&out, 0);
     let events = ndjson(&out.stdout);
     let step = events
         .iter()
@@ -232,12 +225,7 @@ fn bench_d_four_processes_one_key_rate_limit_20() {
     let mut uploaded = 0;
     for c in children {
         let out = c.wait_with_output().unwrap();
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        assert_exit(&out, 0);
         uploaded += summary_of(&ndjson(&out.stdout))["uploaded"]
             .as_u64()
             .unwrap();

@@ -3,12 +3,10 @@
 //! `cargo test --release --test bench -- --ignored --nocapture --test-threads 1`.
 //! (`BENCH_C_FILES` shrinks benchmark (c), default 200 files.)
 
-use crate::upload_support;
-
 use std::time::{Duration, Instant};
 
+use crate::support::{cmd::*, emulator::*, tree::*};
 use fastio::emulator::EmulatorConfig;
-use upload_support::*;
 
 fn run_upload(
     emu: &fastio::emulator::RunningEmulator,
@@ -24,12 +22,7 @@ fn run_upload(
         .output()
         .unwrap();
     let took = t.elapsed();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_exit(&out, 0);
     (took, summary_of(&ndjson(&out.stdout)))
 }
 

@@ -3,38 +3,39 @@
 //! the fact and citing that file; intelligence off gives the documented error; `--json`
 //! parses; the `/ai/agent/` wire contract of §7 is spelled out by hand.
 
-use crate::more_support;
-
 use std::time::Duration;
 
-use more_support::{KEY_A, env, get, post_form, stderr_of, stdout_of, write};
+use crate::support::cmd::{stderr_of, stdout_of};
+use crate::support::emulator::{Env, KEY_A, env};
+use crate::support::tree::write_bytes;
+use crate::support::wire::{get_as, post_form_as};
 use serde_json::Value;
 
 fn corpus() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    write(
+    write_bytes(
         dir.path(),
         "contracts/acme.md",
         b"# Acme supply agreement\n\nThis agreement covers widgets and gaskets.\n\n\
           Payment terms are net 45 days from the invoice date. Late payment incurs a 1.5% \
           monthly fee.\n\nThe agreement renews every January.\n",
     );
-    write(
+    write_bytes(
         dir.path(),
         "contracts/globex.md",
         b"# Globex services\n\nGlobex provides cleaning services on weekdays.\n\n\
           Either party may end the contract with 30 days notice.\n",
     );
-    write(
+    write_bytes(
         dir.path(),
         "ops/deploy.txt",
         b"Deployments happen every Tuesday at 10:00 UTC.\nRollbacks need two approvals.\n",
     );
-    write(dir.path(), "photo.jpg", &[0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]);
+    write_bytes(dir.path(), "photo.jpg", &[0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]);
     dir
 }
 
-fn upload_corpus(e: &more_support::Env, dir: &tempfile::TempDir) {
+fn upload_corpus(e: &Env, dir: &tempfile::TempDir) {
     let out = e
         .cmd(KEY_A)
         .args(["upload", "--to", "docs"])
@@ -54,17 +55,16 @@ async fn answer_contains_the_fact_and_cites_its_file() {
     upload_corpus(&e, &dir);
 
     // An attached file is read directly: no need to wait for its indexing.
-    let out = e
-        .cmd(KEY_A)
-        .args([
+    let out = e.run(
+        KEY_A,
+        &[
             "ask",
             "How much notice ends the contract?",
             "--file",
             "docs/contracts/globex.md",
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+        ],
+        0,
+    );
     assert!(
         stdout_of(&out).contains("30 days notice"),
         "{}",
@@ -72,24 +72,14 @@ async fn answer_contains_the_fact_and_cites_its_file() {
     );
 
     let q = "What are the payment terms in the Acme agreement?";
-    let out = e
-        .cmd(KEY_A)
-        .args(["ask", q, "--folder", "docs", "--wait-indexed"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    let out = e.run(KEY_A, &["ask", q, "--folder", "docs", "--wait-indexed"], 0);
     let text = stdout_of(&out);
     assert!(text.contains("net 45 days"), "{text}");
     assert!(text.contains("Sources:"), "{text}");
     assert!(text.contains("[1] docs/contracts/acme.md"), "{text}");
 
     // --json: one object with answer, citations and state.
-    let out = e
-        .cmd(KEY_A)
-        .args(["--json", "ask", "When do deployments happen?"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    let out = e.run(KEY_A, &["--json", "ask", "When do deployments happen?"], 0);
     let v: Value = serde_json::from_str(stdout_of(&out).trim()).unwrap();
     assert_eq!(v["type"], "answer");
     assert_eq!(v["state"], "complete");
@@ -107,12 +97,11 @@ async fn intelligence_off_is_said_plainly_and_enabling_is_explicit() {
     let dir = corpus();
     upload_corpus(&e, &dir);
 
-    let out = e
-        .cmd(KEY_A)
-        .args(["ask", "What are the payment terms?", "--folder", "docs"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(4), "{}", stderr_of(&out));
+    let out = e.run(
+        KEY_A,
+        &["ask", "What are the payment terms?", "--folder", "docs"],
+        4,
+    );
     let err = stderr_of(&out);
     assert!(
         err.contains("AI intelligence is off for workspace"),
@@ -122,17 +111,16 @@ async fn intelligence_off_is_said_plainly_and_enabling_is_explicit() {
     assert_eq!(err.trim().lines().count(), 1, "{err}");
 
     // An attached file is read directly, without intelligence.
-    let out = e
-        .cmd(KEY_A)
-        .args([
+    let out = e.run(
+        KEY_A,
+        &[
             "ask",
             "How much notice ends the contract?",
             "--file",
             "docs/contracts/globex.md",
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+        ],
+        0,
+    );
     assert!(
         stdout_of(&out).contains("30 days notice"),
         "{}",
@@ -140,17 +128,16 @@ async fn intelligence_off_is_said_plainly_and_enabling_is_explicit() {
     );
 
     // Opt in: one warning line, the files already there get indexed, then the answer.
-    let out = e
-        .cmd(KEY_A)
-        .args([
+    let out = e.run(
+        KEY_A,
+        &[
             "ask",
             "What fee applies to late payment?",
             "--enable-intelligence",
             "--wait-indexed",
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+        ],
+        0,
+    );
     let err = stderr_of(&out);
     assert!(
         err.contains("warning: turning on AI intelligence") && err.contains("costs credits"),
@@ -190,7 +177,7 @@ async fn wire_agent_chat_states_answer_locations_sse_and_activity() {
     ));
     let mut state = String::new();
     for _ in 0..100 {
-        let (_, body) = get(&details_url, KEY_A).await;
+        let (_, body) = get_as(&details_url, KEY_A).await;
         state = body["response"]["node"]["ai"]["state"]
             .as_str()
             .unwrap()
@@ -203,13 +190,13 @@ async fn wire_agent_chat_states_answer_locations_sse_and_activity() {
     }
     assert_eq!(state, "ready");
 
-    let (_, act) = get(&e.url(&format!("/activity/poll/{ws}/")), KEY_A).await;
+    let (_, act) = get_as(&e.url(&format!("/activity/poll/{ws}/")), KEY_A).await;
     let since = act["response"]["lastactivity"].to_string();
 
     let refs = format!(
         r#"[{{"type":"folder","id":"{docs_id}","folder_details":{{"node_id":"{docs_id}"}}}}]"#
     );
-    let (s, body) = post_form(
+    let (s, body) = post_form_as(
         &e.url(&format!("/workspace/{ws}/ai/agent/")),
         KEY_A,
         &[
@@ -229,7 +216,7 @@ async fn wire_agent_chat_states_answer_locations_sse_and_activity() {
         .to_string();
 
     // The activity long-poll wakes with ai_chat:{chat}.
-    let (_, act) = get(
+    let (_, act) = get_as(
         &e.url(&format!(
             "/activity/poll/{ws}/?wait=10&lastactivity={since}"
         )),
@@ -242,7 +229,7 @@ async fn wire_agent_chat_states_answer_locations_sse_and_activity() {
     let url = e.url(&format!(
         "/workspace/{ws}/ai/agent/{chat}/message/{msg}/details/"
     ));
-    let (s, body) = get(&url, KEY_A).await;
+    let (s, body) = get_as(&url, KEY_A).await;
     assert_eq!(s, 200);
     let r = &body["response"];
     assert_eq!(r["message"]["state"], "complete");
@@ -291,7 +278,7 @@ async fn wire_agent_chat_states_answer_locations_sse_and_activity() {
     );
 
     // Follow-up without searchable terms: flat payload, then needs_input + clarification.
-    let (s, body) = post_form(
+    let (s, body) = post_form_as(
         &e.url(&format!("/workspace/{ws}/ai/agent/{chat}/message/")),
         KEY_A,
         &[("question", "what is it?")],
@@ -305,7 +292,7 @@ async fn wire_agent_chat_states_answer_locations_sse_and_activity() {
     ));
     let mut body = Value::Null;
     for _ in 0..100 {
-        body = get(&url, KEY_A).await.1;
+        body = get_as(&url, KEY_A).await.1;
         if body["response"]["message"]["status"] != "running" {
             break;
         }
@@ -317,14 +304,14 @@ async fn wire_agent_chat_states_answer_locations_sse_and_activity() {
     assert!(r["result"]["clarification"]["question"].is_string());
 
     // Folder references with intelligence off: 406 / 1605.
-    let (s, _) = post_form(
+    let (s, _) = post_form_as(
         &e.url(&format!("/workspace/{ws}/update/")),
         KEY_A,
         &[("intelligence", "false")],
     )
     .await;
     assert_eq!(s, 200);
-    let (s, body) = post_form(
+    let (s, body) = post_form_as(
         &e.url(&format!("/workspace/{ws}/ai/agent/")),
         KEY_A,
         &[
@@ -345,12 +332,7 @@ async fn needs_input_prints_the_clarifying_question() {
     });
     let dir = corpus();
     upload_corpus(&e, &dir);
-    let out = e
-        .cmd(KEY_A)
-        .args(["ask", "what is it?", "--wait-indexed"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1), "{}", stderr_of(&out));
+    let out = e.run(KEY_A, &["ask", "what is it?", "--wait-indexed"], 1);
     assert!(
         stdout_of(&out).starts_with("The assistant needs more information: "),
         "{}",
@@ -374,12 +356,7 @@ async fn library_stream_reads_the_answer_as_it_arrives() {
     .unwrap();
     let ws = e.ws().to_string();
     // Let indexing finish (the CLI's --wait-indexed does this through ai.state).
-    let out = e
-        .cmd(KEY_A)
-        .args(["ask", "warm up deployments", "--wait-indexed"])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr_of(&out));
+    e.run(KEY_A, &["ask", "warm up deployments", "--wait-indexed"], 0);
     let subjects: Vec<Reference> = Vec::new();
     let started = chat::create_chat(&client, &ws, "When do deployments happen?", &[], &subjects)
         .await
@@ -410,7 +387,7 @@ async fn plan_gate_and_credits_are_explained() {
             c.ai_gate = Some(gate);
         });
         // On the wire: the documented status and code.
-        let (s, body) = post_form(
+        let (s, body) = post_form_as(
             &e.url(&format!("/workspace/{}/ai/agent/", e.ws())),
             KEY_A,
             &[("question", "anything?")],

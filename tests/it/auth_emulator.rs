@@ -2,23 +2,16 @@
 
 use std::time::Duration;
 
-use base64::Engine as _;
 use fastio::emulator::{EmulatorConfig, RunningEmulator, start};
 use serde_json::Value;
-use sha2::{Digest, Sha256};
+
+use crate::support::oauth::{approve_by_hand, challenge, no_redirects};
 
 const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
 const REDIRECT: &str = "http://localhost:19836/callback";
 
-fn challenge(verifier: &str) -> String {
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()))
-}
-
 fn http() -> reqwest::Client {
-    reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
+    no_redirects()
 }
 
 fn emulator(ttl_secs: u64) -> RunningEmulator {
@@ -52,22 +45,7 @@ async fn code_for(emu: &RunningEmulator, verifier: &str) -> String {
         .as_str()
         .unwrap()
         .to_string();
-    // The consent form: paste the emulator's API key and approve.
-    let page = http()
-        .post(format!("{}/connect", emu.root_url()))
-        .form(&[
-            ("auth_request_id", id.as_str()),
-            ("display_code", "true"),
-            ("api_key", emu.api_key.as_str()),
-        ])
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let start = page.find("<code id=\"code\">").unwrap() + 16;
-    page[start..start + page[start..].find('<').unwrap()].to_string()
+    approve_by_hand(emu, &id).await
 }
 
 async fn token(emu: &RunningEmulator, form: &[(&str, &str)]) -> (u16, Value) {

@@ -2,13 +2,11 @@
 //! has (Secret Service under `.ci/keyring-env`, the kernel keyutils store otherwise), the kernel
 //! store on its own, and the one-line refusal when no store is available.
 
-use crate::auth_support;
-
 use std::io::Write;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use auth_support::World;
+use crate::support::auth::World;
 use fastio::auth::store::{Backend, Store, StoredCredential};
 use secrecy::{ExposeSecret, SecretString};
 

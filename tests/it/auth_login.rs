@@ -1,12 +1,11 @@
 //! `fastio login` / `whoami` / `logout` through the binary against the emulator, with the real OS
 //! keyring (Secret Service under `.ci/keyring-env`, the kernel keyutils store otherwise).
 
-use crate::auth_support;
-
 use std::process::Stdio;
 use std::time::Duration;
 
-use auth_support::{World, approve_and_return, blocking_get, read_until_url, wait_for_file};
+use crate::support::auth::World;
+use crate::support::oauth::{approve_and_return, blocking_get, read_until_url, wait_for_file};
 use fastio::auth::store::StoredCredential;
 use secrecy::ExposeSecret;
 

@@ -2,11 +2,9 @@
 //! `--concurrency 8` against an emulator whose tokens live 2 s. Every file must arrive, and the
 //! emulator must see one refresh per expiry (not one per worker), with no refresh token replayed.
 
-use crate::auth_support;
-
 use std::time::{Duration, Instant};
 
-use auth_support::World;
+use crate::support::auth::World;
 use fastio::emulator::EmulatorConfig;
 
 const TTL_SECS: u64 = 2;

@@ -6,12 +6,10 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use crate::auth_support::oauth_tokens_by_hand;
+use crate::support::oauth::{oauth_tokens_by_hand, tokens_of};
 use fastio::api::Client;
 use fastio::auth::session::OAuthSession;
-use fastio::auth::store::OAuthTokens;
 use fastio::emulator::{EmulatorConfig, start};
-use secrecy::SecretString;
 use serde_json::Value;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -25,16 +23,7 @@ async fn concurrent_workers_share_one_refresh_per_expiry() {
     })
     .unwrap();
     let t = oauth_tokens_by_hand(&emu, &"a".repeat(43)).await;
-    let tokens = OAuthTokens {
-        api_base: emu.base_url.clone(),
-        client_id: "fastio-cli".into(),
-        access_token: SecretString::from(t["access_token"].as_str().unwrap().to_string()),
-        refresh_token: Some(SecretString::from(
-            t["refresh_token"].as_str().unwrap().to_string(),
-        )),
-        expires_at_ms: Some(fastio::auth::oauth::now_ms() + 1000 * TTL as i64),
-        lifetime_ms: Some(1000 * TTL as i64),
-    };
+    let tokens = tokens_of(&emu, &t, 1000 * TTL as i64);
     let session = Arc::new(
         OAuthSession::new(
             "test-session",
@@ -109,16 +98,7 @@ async fn a_refresh_token_rotated_by_another_process_is_adopted_from_the_keyring(
     })
     .await
     .unwrap();
-    let as_tokens = |t: &Value| OAuthTokens {
-        api_base: emu.base_url.clone(),
-        client_id: "fastio-cli".into(),
-        access_token: SecretString::from(t["access_token"].as_str().unwrap().to_string()),
-        refresh_token: Some(SecretString::from(
-            t["refresh_token"].as_str().unwrap().to_string(),
-        )),
-        expires_at_ms: Some(fastio::auth::oauth::now_ms() + 1000),
-        lifetime_ms: Some(1000),
-    };
+    let as_tokens = |t: &Value| tokens_of(&emu, t, 1000);
     let first = as_tokens(&oauth_tokens_by_hand(&emu, &"a".repeat(43)).await);
     store.save(&StoredCredential::OAuth(first.clone())).unwrap();
     let session = Arc::new(

@@ -2,15 +2,13 @@
 //! variant (naming the differences it saw), names the one broken call, writes nothing with
 //! `--read-only`, and removes its scratch folder even when stopped by a signal.
 
-use crate::upload_support;
-
 use std::io::{BufRead, BufReader};
 use std::process::Stdio;
 use std::time::Duration;
 
+use crate::support::{cmd::*, emulator::*, tree::*};
 use fastio::emulator::{EmulatorConfig, RunningEmulator, Variant};
 use serde_json::Value;
-use upload_support::*;
 
 fn doctor_config(variants: &[Variant]) -> EmulatorConfig {
     EmulatorConfig {

@@ -3,33 +3,9 @@
 //! `stream=true` and no size, one raw octet-stream body that finalises by itself, and the 406
 //! rules for mixing stream and chunk calls; `max_size`; the `no-stream` variant.
 
-use crate::emulator_support;
-
-use emulator_support::*;
+use crate::support::{tree::*, wire::*};
 use fastio::emulator::{EmulatorConfig, RunningEmulator, Variant, start};
 use serde_json::Value;
-
-async fn create_stream(emu: &RunningEmulator, name: &str, extra: &[(&str, &str)]) -> (u16, Value) {
-    let mut form = vec![
-        ("name", name.to_string()),
-        ("stream", "true".into()),
-        ("action", "create".into()),
-        ("instance_id", emu.workspace_id.clone()),
-        ("folder_id", "root".into()),
-        ("profile_type", "workspace".into()),
-    ];
-    for (k, v) in extra {
-        form.push((k, v.to_string()));
-    }
-    let r = reqwest::Client::new()
-        .post(format!("{}/upload/", emu.base_url))
-        .bearer_auth(&emu.api_key)
-        .form(&form)
-        .send()
-        .await
-        .unwrap();
-    json_of(r).await
-}
 
 /// The body in pieces, as a pipe would deliver it.
 async fn send_stream(emu: &RunningEmulator, id: &str, data: Vec<u8>, query: &str) -> (u16, Value) {
@@ -52,11 +28,11 @@ async fn send_stream(emu: &RunningEmulator, id: &str, data: Vec<u8>, query: &str
 
 #[tokio::test]
 async fn a_stream_session_stores_its_raw_body_and_finalises_by_itself() {
-    let emu = start(small_limits()).unwrap();
+    let emu = start(wire_limits()).unwrap();
     let (s, v) = create_stream(&emu, "s.bin", &[]).await;
     assert_eq!(s, 200, "{v}");
     let id = v["id"].as_str().unwrap().to_string();
-    let data = bytes(5 * MIB + 123, 9);
+    let data = bytes(5 * MIB_USIZE + 123, 9);
     let (s, v) = send_stream(&emu, &id, data.clone(), "").await;
     assert_eq!(s, 200, "{v}");
     assert_eq!(payload(&v)["size"], data.len());
@@ -66,7 +42,7 @@ async fn a_stream_session_stores_its_raw_body_and_finalises_by_itself() {
     assert_eq!(session["stream"], true);
     let node = session["new_file_id"].as_str().unwrap();
     assert_eq!(read_node(&emu, node).await, data);
-    assert_eq!(node_details(&emu, node).await["hash"], sha256(&data));
+    assert_eq!(node_details(&emu, node).await["hash"], sha256_hex(&data));
     assert_eq!(emu.stats()["counters"]["streams"], 1);
 
     // Single shot: a second stream into the same session is refused.
@@ -76,10 +52,10 @@ async fn a_stream_session_stores_its_raw_body_and_finalises_by_itself() {
 
 #[tokio::test]
 async fn mixing_stream_and_chunk_calls_is_406() {
-    let emu = start(small_limits()).unwrap();
+    let emu = start(wire_limits()).unwrap();
     let (_, v) = create_stream(&emu, "m.bin", &[]).await;
     let stream_id = v["id"].as_str().unwrap().to_string();
-    let (s, v) = send_chunk(&emu, &stream_id, 1, bytes(MIB, 1), "").await;
+    let (s, v) = send_chunk(&emu, &stream_id, 1, bytes(MIB_USIZE, 1), "").await;
     assert_eq!(s, 406, "chunk on a stream session: {v}");
     let (s, v) = complete(&emu, &stream_id).await;
     assert_eq!(s, 406, "complete on a stream session: {v}");
@@ -88,9 +64,9 @@ async fn mixing_stream_and_chunk_calls_is_406() {
         "{v}"
     );
 
-    let (_, v) = create_session(&emu, "c.bin", MIB, &[]).await;
+    let (_, v) = create_session(&emu, "c.bin", MIB_USIZE, &[]).await;
     let chunked = v["id"].as_str().unwrap().to_string();
-    let (s, v) = send_stream(&emu, &chunked, bytes(MIB, 2), "").await;
+    let (s, v) = send_stream(&emu, &chunked, bytes(MIB_USIZE, 2), "").await;
     assert_eq!(s, 406, "stream on a chunked session: {v}");
 
     // A size does not go with a stream session.
@@ -100,11 +76,11 @@ async fn mixing_stream_and_chunk_calls_is_406() {
 
 #[tokio::test]
 async fn a_stream_over_max_size_is_cut_off_and_the_session_fails() {
-    let emu = start(small_limits()).unwrap();
+    let emu = start(wire_limits()).unwrap();
     let (s, v) = create_stream(&emu, "big.bin", &[("max_size", "1000000")]).await;
     assert_eq!(s, 200, "{v}");
     let id = v["id"].as_str().unwrap().to_string();
-    let (s, v) = send_stream(&emu, &id, bytes(3 * MIB, 3), "").await;
+    let (s, v) = send_stream(&emu, &id, bytes(3 * MIB_USIZE, 3), "").await;
     assert!(s == 413 || s == 0, "over max_size: {s} {v}");
     let session = session(&emu, &id, 0).await;
     assert_eq!(session["status"], "assembly_failed", "{session}");
@@ -116,11 +92,11 @@ async fn a_stream_over_max_size_is_cut_off_and_the_session_fails() {
 
 #[tokio::test]
 async fn a_streamed_hash_that_does_not_match_fails_the_session() {
-    let emu = start(small_limits()).unwrap();
+    let emu = start(wire_limits()).unwrap();
     let (_, v) = create_stream(&emu, "h.bin", &[]).await;
     let id = v["id"].as_str().unwrap().to_string();
     let data = bytes(1000, 4);
-    let wrong = sha256(b"other");
+    let wrong = sha256_hex(b"other");
     let (s, v) = send_stream(&emu, &id, data, &format!("?hash={wrong}&hash_algo=sha256")).await;
     assert_eq!(s, 406, "{v}");
     assert_eq!(session(&emu, &id, 0).await["status"], "assembly_failed");
@@ -130,13 +106,13 @@ async fn a_streamed_hash_that_does_not_match_fails_the_session() {
 async fn the_no_stream_variant_refuses_stream_sessions() {
     let emu = start(EmulatorConfig {
         variants: [Variant::NoStream].into(),
-        ..small_limits()
+        ..wire_limits()
     })
     .unwrap();
     let (s, v) = create_stream(&emu, "s.bin", &[]).await;
     assert_eq!(s, 406, "{v}");
     assert_eq!(v["error"]["code"], 1605);
     // Chunked sessions work as usual.
-    let (s, _) = create_session(&emu, "c.bin", MIB, &[]).await;
+    let (s, _) = create_session(&emu, "c.bin", MIB_USIZE, &[]).await;
     assert_eq!(s, 200);
 }

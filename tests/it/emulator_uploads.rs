@@ -2,18 +2,16 @@
 //! Upload protocol over real HTTP: single-call, chunked sessions, batch. Multipart bodies and
 //! JSON are written out here by hand.
 
-use crate::emulator_support;
-
 use std::time::{Duration, Instant};
 
-use emulator_support::*;
+use crate::support::{tree::*, wire::*};
 use fastio::emulator::{EmulatorConfig, start};
 use reqwest::multipart::{Form, Part};
 use serde_json::{Value, json};
 
 #[tokio::test]
 async fn single_call_stores_bytes_with_sha256_and_overwrites_in_place() {
-    let emu = start(small_limits()).unwrap();
+    let emu = start(wire_limits()).unwrap();
     let data = b"hello world\n".to_vec();
     let (s, v) = single_call(&emu, "root", "a.txt", data.clone()).await;
     assert_eq!(s, 200, "{v}");
@@ -22,7 +20,7 @@ async fn single_call_stores_bytes_with_sha256_and_overwrites_in_place() {
     let node = v["new_file_id"].as_str().unwrap().to_string();
     let d = node_details(&emu, &node).await;
     assert_eq!(d["size"], 12);
-    assert_eq!(d["hash"], sha256(&data));
+    assert_eq!(d["hash"], sha256_hex(&data));
     assert_eq!(d["hash_algo"], "sha256");
     assert_eq!(d["name"], "a.txt");
     assert_eq!(read_node(&emu, &node).await, data);
@@ -59,8 +57,8 @@ async fn single_call_limit_is_4_mib_inclusive() {
 
 #[tokio::test]
 async fn chunked_upload_out_of_order_with_a_resent_chunk() {
-    let emu = start(small_limits()).unwrap();
-    let total = 2 * MIB + MIB / 2;
+    let emu = start(wire_limits()).unwrap();
+    let total = 2 * MIB_USIZE + MIB_USIZE / 2;
     let data = bytes(total, 7);
     let (s, v) = create_session(&emu, "big.bin", total, &[]).await;
     assert_eq!(s, 200, "{v}");
@@ -68,24 +66,27 @@ async fn chunked_upload_out_of_order_with_a_resent_chunk() {
     assert_eq!(session(&emu, &id, 0).await["status"], "ready");
 
     // Order 3 first, then 1 with wrong bytes, then 2, then 1 again with the right bytes.
-    let (s, v) = send_chunk(&emu, &id, 3, data[2 * MIB..].to_vec(), "").await;
+    let (s, v) = send_chunk(&emu, &id, 3, data[2 * MIB_USIZE..].to_vec(), "").await;
     assert_eq!(s, 200, "{v}");
-    let (s, _) = send_chunk(&emu, &id, 1, bytes(MIB, 99), "").await;
+    let (s, _) = send_chunk(&emu, &id, 1, bytes(MIB_USIZE, 99), "").await;
     assert_eq!(s, 200);
-    let (s, _) = send_chunk(&emu, &id, 2, data[MIB..2 * MIB].to_vec(), "").await;
+    let (s, _) = send_chunk(&emu, &id, 2, data[MIB_USIZE..2 * MIB_USIZE].to_vec(), "").await;
     assert_eq!(s, 200);
-    let (s, _) = send_chunk(&emu, &id, 1, data[..MIB].to_vec(), "").await;
+    let (s, _) = send_chunk(&emu, &id, 1, data[..MIB_USIZE].to_vec(), "").await;
     assert_eq!(s, 200);
     let sess = session(&emu, &id, 0).await;
     assert_eq!(sess["status"], "uploading");
-    assert_eq!(sess["chunks"], json!({"1": MIB, "2": MIB, "3": MIB / 2}));
+    assert_eq!(
+        sess["chunks"],
+        json!({"1": MIB_USIZE, "2": MIB_USIZE, "3": MIB_USIZE / 2})
+    );
 
     let (s, v) = complete(&emu, &id).await;
     assert_eq!(s, 200, "{v}");
     let done = wait_stored(&emu, &id).await;
     let node = done["new_file_id"].as_str().unwrap();
     assert_eq!(read_node(&emu, node).await, data);
-    assert_eq!(node_details(&emu, node).await["hash"], sha256(&data));
+    assert_eq!(node_details(&emu, node).await["hash"], sha256_hex(&data));
     let stats = emu.stats();
     assert_eq!(
         stats["chunk_orders"][&id]["1"], 2,
@@ -95,18 +96,21 @@ async fn chunked_upload_out_of_order_with_a_resent_chunk() {
 
 #[tokio::test]
 async fn chunk_rules_are_enforced() {
-    let emu = start(small_limits()).unwrap();
-    let (_, v) = create_session(&emu, "r.bin", 5 * MIB, &[]).await;
+    let emu = start(wire_limits()).unwrap();
+    let (_, v) = create_session(&emu, "r.bin", 5 * MIB_USIZE, &[]).await;
     let id = v["id"].as_str().unwrap().to_string();
     // Larger than chunk_size (2 MiB).
-    let (s, v) = send_chunk(&emu, &id, 1, bytes(2 * MIB + 1, 1), "").await;
+    let (s, v) = send_chunk(&emu, &id, 1, bytes(2 * MIB_USIZE + 1, 1), "").await;
     assert_eq!(s, 413, "{v}");
     // order beyond max_chunks (8).
-    let (s, v) = send_chunk(&emu, &id, 9, bytes(MIB, 1), "").await;
+    let (s, v) = send_chunk(&emu, &id, 9, bytes(MIB_USIZE, 1), "").await;
     assert_eq!(s, 406, "{v}");
     assert_eq!(v["error"]["params"][0]["name"], "order");
     // size in the query differs from the bytes sent.
-    let form = Form::new().part("chunk", Part::bytes(bytes(MIB, 1)).file_name("chunk.bin"));
+    let form = Form::new().part(
+        "chunk",
+        Part::bytes(bytes(MIB_USIZE, 1)).file_name("chunk.bin"),
+    );
     let r = reqwest::Client::new()
         .post(format!(
             "{}/upload/{id}/chunk/?order=1&size=5",
@@ -121,8 +125,11 @@ async fn chunk_rules_are_enforced() {
     // order/size as multipart fields instead of the query.
     let form = Form::new()
         .text("order", "1")
-        .text("size", MIB.to_string())
-        .part("chunk", Part::bytes(bytes(MIB, 1)).file_name("chunk.bin"));
+        .text("size", MIB_USIZE.to_string())
+        .part(
+            "chunk",
+            Part::bytes(bytes(MIB_USIZE, 1)).file_name("chunk.bin"),
+        );
     let r = reqwest::Client::new()
         .post(format!("{}/upload/{id}/chunk/", emu.base_url))
         .bearer_auth(&emu.api_key)
@@ -132,7 +139,7 @@ async fn chunk_rules_are_enforced() {
         .unwrap();
     assert_eq!(r.status().as_u16(), 200);
     // A small chunk below a stored higher order is not the last one.
-    let (s, _) = send_chunk(&emu, &id, 3, bytes(MIB, 3), "").await;
+    let (s, _) = send_chunk(&emu, &id, 3, bytes(MIB_USIZE, 3), "").await;
     assert_eq!(s, 200);
     let (s, v) = send_chunk(&emu, &id, 2, bytes(1000, 2), "").await;
     assert_eq!(s, 406, "{v}");
@@ -144,7 +151,7 @@ async fn chunk_rules_are_enforced() {
     let (s, v) = create_session(&emu, "s-too-many", 10, &[]).await;
     assert_eq!(s, 412, "{v}");
     // File size limit.
-    let (s, v) = create_session(&emu, "huge", 17 * MIB, &[]).await;
+    let (s, v) = create_session(&emu, "huge", 17 * MIB_USIZE, &[]).await;
     assert_eq!(s, 413, "{v}");
     // Limits endpoint reports what is enforced.
     let r = reqwest::Client::new()
@@ -154,21 +161,28 @@ async fn chunk_rules_are_enforced() {
         .await
         .unwrap();
     let (_, l) = json_of(r).await;
-    assert_eq!(l["response"]["chunk_size"], 2 * MIB);
+    assert_eq!(l["response"]["chunk_size"], 2 * MIB_USIZE);
     assert_eq!(l["response"]["chunks"], 8);
-    assert_eq!(l["response"]["size"], 16 * MIB);
+    assert_eq!(l["response"]["size"], 16 * MIB_USIZE);
     assert_eq!(l["response"]["sessions"], 5);
 }
 
 #[tokio::test]
 async fn resume_from_the_chunks_map() {
-    let emu = start(small_limits()).unwrap();
-    let total = 3 * MIB + 10;
+    let emu = start(wire_limits()).unwrap();
+    let total = 3 * MIB_USIZE + 10;
     let data = bytes(total, 3);
     let (_, v) = create_session(&emu, "resume.bin", total, &[]).await;
     let id = v["id"].as_str().unwrap().to_string();
-    send_chunk(&emu, &id, 1, data[..MIB].to_vec(), "").await;
-    send_chunk(&emu, &id, 3, data[2 * MIB..3 * MIB].to_vec(), "").await;
+    send_chunk(&emu, &id, 1, data[..MIB_USIZE].to_vec(), "").await;
+    send_chunk(
+        &emu,
+        &id,
+        3,
+        data[2 * MIB_USIZE..3 * MIB_USIZE].to_vec(),
+        "",
+    )
+    .await;
 
     // A "restarted client" reads the map and sends only what is missing.
     let sess = session(&emu, &id, 0).await;
@@ -191,8 +205,8 @@ async fn resume_from_the_chunks_map() {
         if have.contains(&order) {
             continue;
         }
-        let lo = (order - 1) * MIB;
-        let hi = (order * MIB).min(total);
+        let lo = (order - 1) * MIB_USIZE;
+        let hi = (order * MIB_USIZE).min(total);
         let (s, _) = send_chunk(&emu, &id, order, data[lo..hi].to_vec(), "").await;
         assert_eq!(s, 200);
     }
@@ -230,16 +244,16 @@ async fn resume_from_the_chunks_map() {
 
 #[tokio::test]
 async fn wrong_total_size_fails_with_10522_and_kills_the_session() {
-    let emu = start(small_limits()).unwrap();
-    let (_, v) = create_session(&emu, "short.bin", 2 * MIB, &[]).await;
+    let emu = start(wire_limits()).unwrap();
+    let (_, v) = create_session(&emu, "short.bin", 2 * MIB_USIZE, &[]).await;
     let id = v["id"].as_str().unwrap().to_string();
-    send_chunk(&emu, &id, 1, bytes(MIB, 1), "").await;
+    send_chunk(&emu, &id, 1, bytes(MIB_USIZE, 1), "").await;
     send_chunk(&emu, &id, 2, bytes(1000, 1), "").await;
     let (s, v) = complete(&emu, &id).await;
     assert_eq!(s, 406, "{v}");
     assert_eq!(v["error"]["code"], 10522);
     assert_eq!(session(&emu, &id, 0).await["status"], "assembly_failed");
-    let (s, _) = send_chunk(&emu, &id, 2, bytes(MIB, 1), "").await;
+    let (s, _) = send_chunk(&emu, &id, 2, bytes(MIB_USIZE, 1), "").await;
     assert_eq!(s, 406, "a dead session takes no more chunks");
     let (s, _) = complete(&emu, &id).await;
     assert_eq!(s, 406);
@@ -247,11 +261,11 @@ async fn wrong_total_size_fails_with_10522_and_kills_the_session() {
 
 #[tokio::test]
 async fn chunk_hash_mismatch_is_refused_and_not_stored() {
-    let emu = start(small_limits()).unwrap();
-    let (_, v) = create_session(&emu, "h.bin", MIB, &[]).await;
+    let emu = start(wire_limits()).unwrap();
+    let (_, v) = create_session(&emu, "h.bin", MIB_USIZE, &[]).await;
     let id = v["id"].as_str().unwrap().to_string();
-    let data = bytes(MIB, 5);
-    let wrong = sha256(b"something else");
+    let data = bytes(MIB_USIZE, 5);
+    let wrong = sha256_hex(b"something else");
     let (s, v) = send_chunk(
         &emu,
         &id,
@@ -263,7 +277,7 @@ async fn chunk_hash_mismatch_is_refused_and_not_stored() {
     assert_eq!(s, 406, "{v}");
     assert_eq!(v["error"]["params"][0]["name"], "hash");
     assert_eq!(session(&emu, &id, 0).await["chunks"], json!({}));
-    let right = sha256(&data);
+    let right = sha256_hex(&data);
     let (s, _) = send_chunk(
         &emu,
         &id,
@@ -302,7 +316,7 @@ async fn chunk_hash_mismatch_is_refused_and_not_stored() {
 async fn details_long_poll_returns_early_on_a_status_change() {
     let emu = start(EmulatorConfig {
         assembly_delay: Duration::from_millis(300),
-        ..small_limits()
+        ..wire_limits()
     })
     .unwrap();
     let (_, v) = create_session(&emu, "lp.bin", 100, &[]).await;
@@ -361,8 +375,8 @@ fn held_chunk(data: Vec<u8>) -> (Form, tokio::sync::oneshot::Sender<()>) {
 
 #[tokio::test]
 async fn three_chunks_in_flight_and_the_fourth_is_refused_with_429() {
-    let emu = start(small_limits()).unwrap();
-    let total = 4 * MIB;
+    let emu = start(wire_limits()).unwrap();
+    let total = 4 * MIB_USIZE;
     let data = bytes(total, 9);
     let (_, v) = create_session(&emu, "par.bin", total, &[]).await;
     let id = v["id"].as_str().unwrap().to_string();
@@ -370,11 +384,11 @@ async fn three_chunks_in_flight_and_the_fourth_is_refused_with_429() {
     let mut releases = Vec::new();
     let mut pending = Vec::new();
     for order in 1..=3usize {
-        let (form, release) = held_chunk(data[(order - 1) * MIB..order * MIB].to_vec());
+        let (form, release) = held_chunk(data[(order - 1) * MIB_USIZE..order * MIB_USIZE].to_vec());
         releases.push(release);
         let req = client
             .post(format!(
-                "{}/upload/{id}/chunk/?order={order}&size={MIB}",
+                "{}/upload/{id}/chunk/?order={order}&size={MIB_USIZE}",
                 emu.base_url
             ))
             .bearer_auth(&emu.api_key)
@@ -404,13 +418,13 @@ async fn three_chunks_in_flight_and_the_fourth_is_refused_with_429() {
     }
     let r = client
         .post(format!(
-            "{}/upload/{id}/chunk/?order=4&size={MIB}",
+            "{}/upload/{id}/chunk/?order=4&size={MIB_USIZE}",
             emu.base_url
         ))
         .bearer_auth(&emu.api_key)
         .multipart(Form::new().part(
             "chunk",
-            Part::bytes(data[3 * MIB..].to_vec()).file_name("chunk.bin"),
+            Part::bytes(data[3 * MIB_USIZE..].to_vec()).file_name("chunk.bin"),
         ))
         .send()
         .await
@@ -436,7 +450,7 @@ async fn three_chunks_in_flight_and_the_fourth_is_refused_with_429() {
         assert_eq!(resp.status().as_u16(), 200);
     }
     // The refused chunk can be sent now.
-    let (s, _) = send_chunk(&emu, &id, 4, data[3 * MIB..].to_vec(), "").await;
+    let (s, _) = send_chunk(&emu, &id, 4, data[3 * MIB_USIZE..].to_vec(), "").await;
     assert_eq!(s, 200);
     complete(&emu, &id).await;
     let done = wait_stored(&emu, &id).await;
@@ -449,15 +463,15 @@ async fn three_chunks_in_flight_and_the_fourth_is_refused_with_429() {
 
 #[tokio::test]
 async fn batch_builds_the_tree_and_reports_partial_failure_flat() {
-    let emu = start(small_limits()).unwrap();
+    let emu = start(wire_limits()).unwrap();
     let a = b"alpha".to_vec();
     let b = b"bravo".to_vec();
     let c = b"charlie".to_vec();
     let manifest = json!([
-        {"index": 0, "filename": "a.txt", "hash": sha256(&a), "hash_algo": "sha256"},
+        {"index": 0, "filename": "a.txt", "hash": sha256_hex(&a), "hash_algo": "sha256"},
         {"index": 1, "filename": "b.txt", "relative_path": "docs/deep/"},
         {"index": 2, "filename": "c.txt", "relative_path": "../escape/"},
-        {"index": 3, "filename": "d.txt", "relative_path": "docs/", "hash": sha256(b"nope"), "hash_algo": "sha256"},
+        {"index": 3, "filename": "d.txt", "relative_path": "docs/", "hash": sha256_hex(b"nope"), "hash_algo": "sha256"},
     ]);
     let (s, v) = batch(
         &emu,
@@ -544,7 +558,7 @@ async fn batch_builds_the_tree_and_reports_partial_failure_flat() {
         &emu,
         json!([{"index": 0, "filename": "huge.bin"}, {"index": 1, "filename": "fine.txt"}]),
         vec![
-            (0, "huge.bin", bytes(4 * MIB + 1, 1)),
+            (0, "huge.bin", bytes(4 * MIB_USIZE + 1, 1)),
             (1, "fine.txt", b"fine".to_vec()),
         ],
     )
@@ -617,7 +631,7 @@ async fn hundred_concurrent_single_call_uploads_into_one_folder() {
         let entry = listed.iter().find(|n| n["name"] == name.as_str()).unwrap();
         assert_eq!(entry["id"], node.as_str());
         assert_eq!(entry["size"], data.len());
-        assert_eq!(entry["hash"], sha256(&data));
+        assert_eq!(entry["hash"], sha256_hex(&data));
         assert_eq!(read_node(&emu, &node).await, data, "{name}");
     }
 }
@@ -627,7 +641,7 @@ async fn injected_assembly_and_storage_failures_end_the_session_with_a_message()
     let emu = start(EmulatorConfig {
         assembly_fail_rate: 1.0,
         seed: Some(3),
-        ..small_limits()
+        ..wire_limits()
     })
     .unwrap();
     let mut seen = std::collections::BTreeSet::new();
@@ -671,7 +685,7 @@ async fn injected_assembly_and_storage_failures_end_the_session_with_a_message()
 async fn omitted_new_file_ids_leave_clients_to_poll_or_list() {
     let emu = start(EmulatorConfig {
         omit_new_file_ids: true,
-        ..small_limits()
+        ..wire_limits()
     })
     .unwrap();
     let (s, v) = single_call(&emu, "root", "quiet.txt", b"q".to_vec()).await;

@@ -3,12 +3,10 @@
 //! variant test checks the shape the variant promises on the wire, and that the default server
 //! does not show it. Requests are written out by hand.
 
-use crate::emulator_support;
-
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
-use emulator_support::*;
+use crate::support::{tree::*, wire::*};
 use fastio::emulator::{EmulatorConfig, FaultRoute, RunningEmulator, Variant, start};
 use md5::{Digest as _, Md5};
 use reqwest::multipart::{Form, Part};
@@ -17,13 +15,13 @@ use serde_json::{Value, json};
 fn with(variants: &[Variant]) -> RunningEmulator {
     start(EmulatorConfig {
         variants: variants.iter().copied().collect::<BTreeSet<_>>(),
-        ..small_limits()
+        ..wire_limits()
     })
     .unwrap()
 }
 
 fn default_emu() -> RunningEmulator {
-    start(small_limits()).unwrap()
+    start(wire_limits()).unwrap()
 }
 
 async fn raw_batch(emu: &RunningEmulator, files: &[(&str, &[u8])]) -> (u16, Value) {
@@ -429,7 +427,7 @@ async fn md5_hashes_on_nodes_versions_and_sessions() {
     let (_, v) = single_call(&emu, "root", "m.txt", b"first".to_vec()).await;
     let d = node_details(&emu, v["new_file_id"].as_str().unwrap()).await;
     assert_eq!(d["hash_algo"], "sha256");
-    assert_eq!(d["hash"], sha256(b"first"));
+    assert_eq!(d["hash"], sha256_hex(b"first"));
 }
 
 // ---- workspaces, locks, OAuth, rate headers ----------------------------------------------
@@ -619,7 +617,7 @@ async fn chunk_fields_may_come_as_multipart_text_fields() {
     };
     let (a, b) = data.split_at(2 << 20);
     // A wrong hash in a multipart field is refused and nothing is stored.
-    let (s, v) = json_of(send(1, a.to_vec(), sha256(b)).await.unwrap()).await;
+    let (s, v) = json_of(send(1, a.to_vec(), sha256_hex(b)).await.unwrap()).await;
     assert_eq!(s, 406, "{v}");
     assert_eq!(v["error"]["params"][0]["name"], "hash");
     assert!(
@@ -629,7 +627,12 @@ async fn chunk_fields_may_come_as_multipart_text_fields() {
             .is_empty()
     );
     for (order, piece) in [(1, a), (2, b)] {
-        let (s, v) = json_of(send(order, piece.to_vec(), sha256(piece)).await.unwrap()).await;
+        let (s, v) = json_of(
+            send(order, piece.to_vec(), sha256_hex(piece))
+                .await
+                .unwrap(),
+        )
+        .await;
         assert_eq!(s, 200, "{v}");
     }
     // A wrong size in a field is refused as well.
@@ -655,7 +658,7 @@ async fn chunk_fields_may_come_as_multipart_text_fields() {
         &id,
         2,
         b.to_vec(),
-        &format!("&hash={}&hash_algo=sha256", sha256(a)),
+        &format!("&hash={}&hash_algo=sha256", sha256_hex(a)),
     )
     .await;
     assert_eq!(s, 406);

@@ -3,15 +3,15 @@
 //! source and a private address each fail with their own per-URL error; invalid URLs are usage
 //! errors before anything is sent. The `/web_upload/` wire calls are also spelled out by hand.
 
-use crate::more_support;
-
 use std::time::Duration;
 
+use crate::support::cmd::{stderr_of, stdout_of};
+use crate::support::emulator::{KEY_A, env};
+use crate::support::wire::{get_as as http_get, post_form_as};
 use axum::Router;
 use axum::http::header;
 use axum::response::IntoResponse;
 use axum::routing::get;
-use more_support::{KEY_A, env, get as http_get, stderr_of, stdout_of};
 use serde_json::Value;
 
 /// Deterministic pseudo-random bytes.
@@ -113,12 +113,11 @@ async fn imports_land_with_identical_bytes() {
     assert_eq!(stored, b"year,total\n2026,42\n");
 
     // --name renames; the human report names path, size and node.
-    let out = e
-        .cmd(KEY_A)
-        .args(["import-url", &a, "--to", "inbox", "--name", "renamed.bin"])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr_of(&out));
+    let out = e.run(
+        KEY_A,
+        &["import-url", &a, "--to", "inbox", "--name", "renamed.bin"],
+        0,
+    );
     let line = stdout_of(&out);
     assert!(
         line.contains("inbox/renamed.bin") && line.contains("node "),
@@ -249,7 +248,7 @@ async fn wire_jobs_move_through_documented_statuses_and_cancel() {
     let submit = |url: String| {
         let e = &e;
         async move {
-            let (s, body) = more_support::post_form(
+            let (s, body) = post_form_as(
                 &e.url("/web_upload/"),
                 KEY_A,
                 &[

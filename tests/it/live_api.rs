@@ -2,13 +2,11 @@
 //! every wire variant the emulator can play (`--variant`), and the client rules that a variant
 //! alone does not show, each checked on the emulator's side.
 
-use crate::upload_support;
-
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+use crate::support::{cmd::*, emulator::*, tree::*};
 use fastio::emulator::{EmulatorConfig, RunningEmulator, Variant};
-use upload_support::*;
 
 /// The edge-size tree (`mixed_tree`, 501 files, a 6 MiB big file) uploaded under `variants`
 /// with 1 MiB chunks: exit 0 and every file stored with its bytes. Returns the emulator, the
@@ -102,12 +100,7 @@ fn tree_wait_ms_polls_without_a_tight_loop() {
         .arg(src.path())
         .output()
         .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_exit(&out, 0);
     let name = src
         .path()
         .file_name()
@@ -137,12 +130,7 @@ fn exact_chunks_with_a_large_chunk_size_fall_back_to_the_exact_size() {
         .arg(format!("{}/", src.path().display()))
         .output()
         .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_exit(&out, 0);
     assert_stored_bytes(&emu, src.path(), "x");
     assert_eq!(emu.state().stats_snapshot()["upload_sessions"], 0);
 }
@@ -161,12 +149,7 @@ fn chunk_fields_go_where_the_sources_put_them() {
         .arg(src.path().join("five.bin"))
         .output()
         .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_exit(&out, 0);
     let c = &emu.stats()["counters"];
     assert_eq!(c["chunk_hash_in_body"], 5, "{c}");
     assert_eq!(c["chunk_order_in_query"], 5, "{c}");
@@ -231,12 +214,7 @@ fn tree_md5_hashes_and_if_changed_hash() {
         .arg(&tree)
         .output()
         .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_exit(&out, 0);
     let events = ndjson(&out.stdout);
     let s = summary_of(&events);
     assert_eq!(s["uploaded"], 1, "{s}");
@@ -309,12 +287,7 @@ fn numeric_workspace_ids_need_no_lookup() {
         .arg(&f)
         .output()
         .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_exit(&out, 0);
     assert_eq!(requests_matching(&emu, "/workspace/{id}/details"), 0);
     assert_eq!(requests_matching(&emu, "(no route)"), 0);
 
@@ -415,12 +388,7 @@ fn sessions_are_deleted_after_their_file_is_stored() {
         .arg(format!("{}/", src.path().display()))
         .output()
         .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_exit(&out, 0);
     assert_stored_bytes(&emu, src.path(), "s");
     let stats = emu.state().stats_snapshot();
     assert_eq!(stats["upload_sessions"], 0, "{stats}");
@@ -446,12 +414,7 @@ fn pagination_with_string_has_more_sees_every_page() {
             .arg(src.path().join("many"))
             .output()
             .unwrap();
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        assert_exit(&out, 0);
         summary_of(&ndjson(&out.stdout))
     };
     assert_eq!(run()["uploaded"], 650);
@@ -518,12 +481,7 @@ fn long_names_survive_a_truncating_server() {
         .arg(format!("{}/", src.path().join("long").display()))
         .output()
         .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_exit(&out, 0);
     assert_stored_bytes(&emu, &src.path().join("long"), "");
 }
 
@@ -538,12 +496,7 @@ fn idempotent_commands_retry_gateway_errors() {
     let home = tempfile::tempdir().unwrap();
     for _ in 0..8 {
         let out = fastio(&emu, home.path()).arg("whoami").output().unwrap();
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        assert_exit(&out, 0);
         let out = fastio(&emu, home.path())
             .args(["lock", "status", "/"])
             .output()

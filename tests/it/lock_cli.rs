@@ -1,12 +1,12 @@
 //! `fastio lock` against the emulator: the wire contract of §6 spelled out by hand, concurrent
 //! acquires, `--wait`, expiry, and `lock run` releasing after failure and after SIGINT.
 
-use crate::more_support;
-
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use more_support::{KEY_A, KEY_B, delete_form, env, post_form, stderr_of, stdout_of};
+use crate::support::cmd::{stderr_of, stdout_of};
+use crate::support::emulator::{KEY_A, KEY_B, env};
+use crate::support::wire::{delete_form_as, get_as, post_form_as};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn wire_contract_acquire_heartbeat_release() {
@@ -15,11 +15,11 @@ async fn wire_contract_acquire_heartbeat_release() {
     let lock_url = e.url(&format!("/workspace/{}/storage/{folder}/lock/", e.ws()));
 
     // Duration outside 60..=3600 is a validation error.
-    let (s, body) = post_form(&lock_url, KEY_A, &[("duration", "30")]).await;
+    let (s, body) = post_form_as(&lock_url, KEY_A, &[("duration", "30")]).await;
     assert_eq!(s, 406, "{body}");
     assert_eq!(body["error"]["params"][0]["name"], "duration");
 
-    let (s, body) = post_form(
+    let (s, body) = post_form_as(
         &lock_url,
         KEY_A,
         &[
@@ -37,30 +37,30 @@ async fn wire_contract_acquire_heartbeat_release() {
 
     // Another credential (and the same one, a second time) is refused with 423/1677.
     for key in [KEY_B, KEY_A] {
-        let (s, body) = post_form(&lock_url, key, &[("duration", "60")]).await;
+        let (s, body) = post_form_as(&lock_url, key, &[("duration", "60")]).await;
         assert_eq!(s, 423, "{body}");
         assert_eq!(body["error"]["code"], 1677);
     }
 
     // Status shows the holder without the token.
-    let (s, body) = more_support::get(&lock_url, KEY_B).await;
+    let (s, body) = get_as(&lock_url, KEY_B).await;
     assert_eq!(s, 200);
     assert_eq!(body["response"]["locked"], true);
     assert!(body["response"]["lock"].get("lock_token").is_none());
 
     // Heartbeat needs the token.
     let hb = format!("{lock_url}heartbeat/");
-    let (s, _) = post_form(&hb, KEY_B, &[("lock_token", "not-the-token")]).await;
+    let (s, _) = post_form_as(&hb, KEY_B, &[("lock_token", "not-the-token")]).await;
     assert_eq!(s, 423);
-    let (s, body) = post_form(&hb, KEY_A, &[("lock_token", &token)]).await;
+    let (s, body) = post_form_as(&hb, KEY_A, &[("lock_token", &token)]).await;
     assert_eq!(s, 200, "{body}");
 
     // Release: token in a form-encoded DELETE body; wrong token refused, then no lock = 404.
-    let (s, _) = delete_form(&lock_url, KEY_A, &[("lock_token", "wrong")]).await;
+    let (s, _) = delete_form_as(&lock_url, KEY_A, &[("lock_token", "wrong")]).await;
     assert_eq!(s, 423);
-    let (s, body) = delete_form(&lock_url, KEY_A, &[("lock_token", &token)]).await;
+    let (s, body) = delete_form_as(&lock_url, KEY_A, &[("lock_token", &token)]).await;
     assert_eq!(s, 200, "{body}");
-    let (s, _) = delete_form(&lock_url, KEY_A, &[("lock_token", &token)]).await;
+    let (s, _) = delete_form_as(&lock_url, KEY_A, &[("lock_token", &token)]).await;
     assert_eq!(s, 404);
     assert!(!e.is_locked(&folder).await);
 }
@@ -105,12 +105,7 @@ async fn two_concurrent_acquires_give_one_token_and_one_clear_error() {
 async fn acquire_with_wait_takes_the_lock_once_released() {
     let e = env(|_| {});
     e.mkdir("root", "reports").await;
-    let out = e
-        .cmd(KEY_A)
-        .args(["lock", "acquire", "reports"])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr_of(&out));
+    let out = e.run(KEY_A, &["lock", "acquire", "reports"], 0);
     let token_a = stdout_of(&out).trim().to_string();
 
     let waiter = e
@@ -143,19 +138,14 @@ async fn an_expired_lock_can_be_taken() {
     let e = env(|c| c.lock_min_duration = 1);
     let folder = e.mkdir("root", "reports").await;
     let lock_url = e.url(&format!("/workspace/{}/storage/{folder}/lock/", e.ws()));
-    let (s, body) = post_form(&lock_url, KEY_B, &[("duration", "2")]).await;
+    let (s, body) = post_form_as(&lock_url, KEY_B, &[("duration", "2")]).await;
     assert_eq!(s, 200, "{body}");
     // Held now: another client's acquire is refused.
-    let (s, _) = post_form(&lock_url, KEY_A, &[("duration", "60")]).await;
+    let (s, _) = post_form_as(&lock_url, KEY_A, &[("duration", "60")]).await;
     assert_eq!(s, 423);
     // No heartbeat: it lapses after its two seconds, and our acquire goes through.
     tokio::time::sleep(Duration::from_millis(2500)).await;
-    let out = e
-        .cmd(KEY_A)
-        .args(["lock", "acquire", "reports"])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr_of(&out));
+    e.run(KEY_A, &["lock", "acquire", "reports"], 0);
     let out = e
         .cmd(KEY_B)
         .args(["lock", "status", "reports"])
@@ -178,12 +168,11 @@ async fn lock_run_holds_the_lock_and_releases_after_the_command_fails() {
         "\"{}\" lock status reports | grep -q 'is locked by' && exit 3 || exit 9",
         fastio.display()
     );
-    let out = e
-        .cmd(KEY_A)
-        .args(["lock", "run", "reports", "--", "sh", "-c", &script])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(3), "{}", stderr_of(&out));
+    e.run(
+        KEY_A,
+        &["lock", "run", "reports", "--", "sh", "-c", &script],
+        3,
+    );
     assert!(!e.is_locked(&folder).await, "released after the failure");
 
     // A command that cannot be started: 127, and still released.
@@ -250,23 +239,8 @@ async fn lock_run_stops_the_command_when_the_lock_is_lost() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let start = Instant::now();
-    let lock = loop {
-        if let Some(l) = e.emu.state().locks.get(&folder) {
-            break l;
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(20),
-            "lock never taken"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    };
     // Someone breaks the lock (as an admin would): the next heartbeat is refused.
-    e.emu
-        .state()
-        .locks
-        .release(&folder, &lock.lock_token)
-        .unwrap();
+    e.break_lock_once_taken(&folder).await;
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(1), "{}", stderr_of(&out));
     let err = stderr_of(&out);
@@ -282,12 +256,7 @@ async fn lock_run_stops_the_command_when_the_lock_is_lost() {
 async fn ctrl_c_while_waiting_for_the_lock_runs_nothing() {
     let e = env(|_| {});
     e.mkdir("root", "reports").await;
-    let out = e
-        .cmd(KEY_B)
-        .args(["lock", "acquire", "reports"])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
+    e.run(KEY_B, &["lock", "acquire", "reports"], 0);
     let dir = tempfile::tempdir().unwrap();
     let marker = dir.path().join("ran");
     let child = e

@@ -2,12 +2,12 @@
 //! the lock, another credential's upload is refused file by file (423), and the holder's own
 //! `--lock` upload succeeds and releases the lock afterwards.
 
-use crate::more_support;
-
-use std::process::Stdio;
+use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
-use more_support::{KEY_A, KEY_B, env, stderr_of, stdout_of, write};
+use crate::support::cmd::{stderr_of, stdout_of};
+use crate::support::emulator::{Env, KEY_A, KEY_B, env};
+use crate::support::tree::write_bytes;
 use serde_json::Value;
 
 fn events(out: &std::process::Output) -> Vec<Value> {
@@ -15,6 +15,50 @@ fn events(out: &std::process::Output) -> Vec<Value> {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect()
+}
+
+/// An emulator whose connections send `bandwidth` bytes/s, with 1 MiB chunks.
+fn slow_env(bandwidth: u64) -> Env {
+    env(|c| {
+        c.bandwidth_per_conn = Some(bandwidth);
+        c.chunk_size = 1 << 20;
+    })
+}
+
+/// Our `upload --lock -j 1` of an 8 MB file of `fill` bytes into `shared` (id `folder`),
+/// started with `extra_env`; stdout as `stdout`, stderr piped. The source dir lives as long as
+/// the returned handle.
+fn start_locked_upload(
+    e: &Env,
+    fill: u8,
+    stdout: Stdio,
+    extra_env: &[(&str, &str)],
+) -> (tempfile::TempDir, Child) {
+    let src = tempfile::tempdir().unwrap();
+    write_bytes(src.path(), "slow.bin", &vec![fill; 8_000_000]);
+    let child = e
+        .std_cmd(KEY_A)
+        .envs(extra_env.iter().copied())
+        .args(["upload", "--lock", "--to", "shared", "-j", "1"])
+        .arg(src.path().join("slow.bin"))
+        .stdout(stdout)
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    (src, child)
+}
+
+/// [`start_locked_upload`], returning once the lock is taken and the upload 300 ms into it.
+async fn locked_upload_under_way(
+    e: &Env,
+    folder: &str,
+    fill: u8,
+    stdout: Stdio,
+) -> (tempfile::TempDir, Child) {
+    let started = start_locked_upload(e, fill, stdout, &[]);
+    e.wait_until_locked(folder).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    started
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -27,11 +71,11 @@ async fn foreign_upload_into_a_locked_folder_is_refused_per_file_ours_succeeds()
     let folder = e.mkdir("root", "shared").await;
     let ours = tempfile::tempdir().unwrap();
     let big: Vec<u8> = (0..5_000_000u32).map(|i| (i % 251) as u8).collect();
-    write(ours.path(), "big.bin", &big);
-    write(ours.path(), "note.txt", b"ours\n");
+    write_bytes(ours.path(), "big.bin", &big);
+    write_bytes(ours.path(), "note.txt", b"ours\n");
     let theirs = tempfile::tempdir().unwrap();
-    write(theirs.path(), "x.txt", b"theirs x\n");
-    write(theirs.path(), "y.txt", b"theirs y\n");
+    write_bytes(theirs.path(), "x.txt", b"theirs x\n");
+    write_bytes(theirs.path(), "y.txt", b"theirs y\n");
 
     let our_upload = e
         .std_cmd(KEY_A)
@@ -41,14 +85,7 @@ async fn foreign_upload_into_a_locked_folder_is_refused_per_file_ours_succeeds()
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let start = Instant::now();
-    while !e.is_locked(&folder).await {
-        assert!(
-            start.elapsed() < Duration::from_secs(20),
-            "lock never taken"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    e.wait_until_locked(&folder).await;
 
     let out = e
         .cmd(KEY_B)
@@ -110,14 +147,9 @@ async fn foreign_upload_into_a_locked_folder_is_refused_per_file_ours_succeeds()
 async fn upload_lock_on_a_folder_held_by_another_is_one_clear_error() {
     let e = env(|_| {});
     let folder = e.mkdir("root", "shared").await;
-    let out = e
-        .cmd(KEY_B)
-        .args(["lock", "acquire", "shared"])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
+    e.run(KEY_B, &["lock", "acquire", "shared"], 0);
     let src = tempfile::tempdir().unwrap();
-    write(src.path(), "a.txt", b"a");
+    write_bytes(src.path(), "a.txt", b"a");
     let out = e
         .cmd(KEY_A)
         .args(["upload", "--lock", "--to", "shared"])
@@ -133,30 +165,9 @@ async fn upload_lock_on_a_folder_held_by_another_is_one_clear_error() {
 #[cfg(unix)]
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn upload_lock_is_released_after_ctrl_c() {
-    let e = env(|c| {
-        c.bandwidth_per_conn = Some(500_000);
-        c.chunk_size = 1 << 20;
-    });
+    let e = slow_env(500_000);
     let folder = e.mkdir("root", "shared").await;
-    let src = tempfile::tempdir().unwrap();
-    write(src.path(), "slow.bin", &vec![9u8; 8_000_000]);
-    let child = e
-        .std_cmd(KEY_A)
-        .args(["upload", "--lock", "--to", "shared", "-j", "1"])
-        .arg(src.path().join("slow.bin"))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let start = Instant::now();
-    while !e.is_locked(&folder).await {
-        assert!(
-            start.elapsed() < Duration::from_secs(20),
-            "lock never taken"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    let (_src, child) = locked_upload_under_way(&e, &folder, 9, Stdio::piped()).await;
     // SAFETY: sending a signal to our own child process.
     unsafe {
         libc::kill(child.id() as libc::pid_t, libc::SIGINT);
@@ -170,30 +181,9 @@ async fn upload_lock_is_released_after_ctrl_c() {
 #[cfg(unix)]
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn upload_lock_is_released_after_sigterm() {
-    let e = env(|c| {
-        c.bandwidth_per_conn = Some(500_000);
-        c.chunk_size = 1 << 20;
-    });
+    let e = slow_env(500_000);
     let folder = e.mkdir("root", "shared").await;
-    let src = tempfile::tempdir().unwrap();
-    write(src.path(), "slow.bin", &vec![9u8; 8_000_000]);
-    let child = e
-        .std_cmd(KEY_A)
-        .args(["upload", "--lock", "--to", "shared", "-j", "1"])
-        .arg(src.path().join("slow.bin"))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let start = Instant::now();
-    while !e.is_locked(&folder).await {
-        assert!(
-            start.elapsed() < Duration::from_secs(20),
-            "lock never taken"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    let (_src, child) = locked_upload_under_way(&e, &folder, 9, Stdio::piped()).await;
     // SAFETY: sending a signal to our own child process.
     unsafe {
         libc::kill(child.id() as libc::pid_t, libc::SIGTERM);
@@ -218,30 +208,9 @@ async fn upload_lock_is_released_after_sigterm() {
 #[cfg(unix)]
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_second_signal_cancels_in_flight_work_and_still_releases_the_lock() {
-    let e = env(|c| {
-        c.bandwidth_per_conn = Some(300_000);
-        c.chunk_size = 1 << 20;
-    });
+    let e = slow_env(300_000);
     let folder = e.mkdir("root", "shared").await;
-    let src = tempfile::tempdir().unwrap();
-    write(src.path(), "slow.bin", &vec![7u8; 8_000_000]);
-    let mut child = e
-        .std_cmd(KEY_A)
-        .args(["upload", "--lock", "--to", "shared", "-j", "1"])
-        .arg(src.path().join("slow.bin"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let start = Instant::now();
-    while !e.is_locked(&folder).await {
-        assert!(
-            start.elapsed() < Duration::from_secs(20),
-            "lock never taken"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    let (_src, mut child) = locked_upload_under_way(&e, &folder, 7, Stdio::null()).await;
     let pid = child.id() as libc::pid_t;
     let mut stderr = child.stderr.take().unwrap();
     let reader = std::thread::spawn(move || {
@@ -289,8 +258,8 @@ async fn upload_lock_is_released_when_files_fail() {
     let folder = e.mkdir("root", "shared").await;
     let src = tempfile::tempdir().unwrap();
     // A name the server refuses makes this file fail; the other one lands.
-    write(src.path(), "ok.txt", b"fine");
-    write(src.path(), "back\\slash.txt", b"a name with a backslash");
+    write_bytes(src.path(), "ok.txt", b"fine");
+    write_bytes(src.path(), "back\\slash.txt", b"a name with a backslash");
     let out = e
         .cmd(KEY_A)
         .args(["upload", "--lock", "--to", "shared"])
@@ -303,39 +272,12 @@ async fn upload_lock_is_released_when_files_fail() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn upload_stops_when_its_lock_is_lost() {
-    let e = env(|c| {
-        c.bandwidth_per_conn = Some(500_000);
-        c.chunk_size = 1 << 20;
-    });
+    let e = slow_env(500_000);
     let folder = e.mkdir("root", "shared").await;
-    let src = tempfile::tempdir().unwrap();
-    write(src.path(), "slow.bin", &vec![3u8; 8_000_000]);
-    let child = e
-        .std_cmd(KEY_A)
-        .env("FASTIO_LOCK_HEARTBEAT_MS", "200")
-        .args(["upload", "--lock", "--to", "shared", "-j", "1"])
-        .arg(src.path().join("slow.bin"))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let start = Instant::now();
-    let lock = loop {
-        if let Some(l) = e.emu.state().locks.get(&folder) {
-            break l;
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(20),
-            "lock never taken"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    };
+    let heartbeat = [("FASTIO_LOCK_HEARTBEAT_MS", "200")];
+    let (_src, child) = start_locked_upload(&e, 3, Stdio::piped(), &heartbeat);
     // An admin breaks the lock: the next heartbeat is refused and the upload stops.
-    e.emu
-        .state()
-        .locks
-        .release(&folder, &lock.lock_token)
-        .unwrap();
+    e.break_lock_once_taken(&folder).await;
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(1), "{}", stderr_of(&out));
     assert!(

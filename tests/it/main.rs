@@ -1,16 +1,9 @@
 //! The integration tests, one binary: a module per area, driving the `fastio` binary (and
-//! the library) against the emulator on loopback, and shared support modules.
+//! the library) against the emulator on loopback, and one `support` module for them all.
 //!
 //! `cargo test --test it upload_tree::` runs one area.
 
-#[cfg(feature = "emulator")]
-mod auth_support;
-#[cfg(feature = "emulator")]
-mod emulator_support;
-#[cfg(feature = "emulator")]
-mod more_support;
-#[cfg(feature = "emulator")]
-mod upload_support;
+mod support;
 
 #[cfg(feature = "emulator")]
 mod ask_cli;

@@ -3,11 +3,9 @@
 //! step summary; nothing of it outside Actions) and `--shard I/N` (three shards in parallel
 //! store exactly the tree, no file twice).
 
-use crate::upload_support;
-
 use std::collections::{BTreeMap, BTreeSet};
 
-use upload_support::*;
+use crate::support::{cmd::*, emulator::*, tree::*};
 
 /// A small tree with one file that cannot be uploaded (a `\` in its name is not allowed).
 fn tree_with_one_bad_file(root: &std::path::Path) -> std::path::PathBuf {

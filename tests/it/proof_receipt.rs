@@ -4,14 +4,12 @@
 //! named; a run killed with SIGKILL leaves a receipt whose every line parses, and the rerun
 //! completes it.
 
-use crate::upload_support;
-
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+use crate::support::{cmd::*, emulator::*, tree::*};
 use fastio::emulator::{EmulatorConfig, RunningEmulator, Variant};
 use serde_json::Value;
-use upload_support::*;
 
 /// Every line of a receipt, parsed (a line that does not parse fails the test).
 fn receipt_lines(p: &Path) -> Vec<Value> {
@@ -88,12 +86,7 @@ fn a_receipt_of_the_edge_size_tree_verifies_and_names_replaced_and_deleted_files
         .arg(src.path().join("tree"))
         .output()
         .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_exit(&out, 0);
 
     let lines = receipt_lines(&receipt);
     let run = &lines[0];
@@ -213,10 +206,7 @@ fn file_lines(p: &Path) -> usize {
 
 #[test]
 fn a_kill_9_leaves_a_valid_receipt_prefix_and_the_rerun_completes_it() {
-    let emu = emulator(EmulatorConfig {
-        bandwidth_per_conn: Some(5_000_000),
-        ..small_limits()
-    });
+    let emu = throttled(5_000_000);
     let home = tempfile::tempdir().unwrap();
     let src = tempfile::tempdir().unwrap();
     for i in 0..30u64 {
@@ -264,12 +254,7 @@ fn a_kill_9_leaves_a_valid_receipt_prefix_and_the_rerun_completes_it() {
     let mut again = fastio_std(&emu, home.path());
     args(&mut again);
     let out = again.output().unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_exit(&out, 0);
     assert!(String::from_utf8_lossy(&out.stderr).contains("continuing the receipt"));
     let lines = receipt_lines(&receipt);
     let runs: Vec<_> = lines.iter().filter(|l| l["type"] == "run").collect();
@@ -346,12 +331,7 @@ fn md5_nodes_are_checked_by_hashing_the_local_file() {
         .arg(src.path().join("m"))
         .output()
         .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_exit(&out, 0);
     let v = verify_receipt(&emu, home.path(), &receipt);
     let stdout = String::from_utf8_lossy(&v.stdout);
     assert_eq!(v.status.code(), Some(0), "{stdout}");

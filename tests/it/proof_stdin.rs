@@ -3,12 +3,10 @@
 //! spooled then sent in chunks where the server refuses streams; through the binary, with a
 //! real pipe (`head -c 30M /dev/urandom | tee x | fastio upload - --name x.bin`).
 
-use crate::upload_support;
-
 use std::path::Path;
 
+use crate::support::{cmd::*, emulator::*, tree::*};
 use fastio::emulator::{EmulatorConfig, RunningEmulator, Variant};
-use upload_support::*;
 
 /// Run `head -c 30M /dev/urandom | tee x | fastio <args>` in `dir`, in the same hermetic
 /// environment as [`fastio_std`]; returns the output and the bytes of `x`.
@@ -73,7 +71,7 @@ fn standard_input_is_streamed_into_one_file_with_identical_bytes() {
     assert_eq!(stats["counters"]["streams"], 1, "{stats}");
     assert_eq!(requests_matching(&emu, "/chunk"), 0);
     let events = ndjson(&out.stdout);
-    let done: Vec<_> = events.iter().filter(|e| e["type"] == "file_done").collect();
+    let done = of_type(&events, "file_done");
     assert_eq!(done.len(), 1);
     assert_eq!(done[0]["local"], "-");
     assert_eq!(done[0]["sha256"], sha256_hex(&x).as_str());
@@ -117,7 +115,7 @@ fn where_streams_are_refused_standard_input_is_spooled_and_sent_in_chunks() {
     // 30 MiB in 1 MiB chunks.
     assert!(requests_matching(&emu, "/chunk") >= 30);
     let events = ndjson(&out.stdout);
-    let done: Vec<_> = events.iter().filter(|e| e["type"] == "file_done").collect();
+    let done = of_type(&events, "file_done");
     assert_eq!(done.len(), 1);
     assert_eq!(done[0]["local"], "-", "the temporary file is not shown");
     assert_eq!(done[0]["sha256"], sha256_hex(&x).as_str());
@@ -176,12 +174,7 @@ fn small_and_empty_standard_input() {
             .write_stdin(data.clone())
             .output()
             .unwrap();
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        assert_exit(&out, 0);
         let s = stored(&emu, &format!("in/{name}"));
         assert_eq!(s.sha256, sha256_hex(&data));
     }

@@ -2,11 +2,9 @@
 //! `fastio verify LOCAL... --to REMOTE` (no receipt) through the binary, and the bulk node
 //! details client against the emulator.
 
-use crate::upload_support;
-
+use crate::support::{cmd::*, emulator::*, tree::*};
 use fastio::api::storage::{self, nodes_details};
 use fastio::api::{Client, StaticToken};
-use upload_support::*;
 
 #[test]
 fn verify_of_a_tree_passes_after_a_clean_upload_and_reports_changes() {
@@ -184,24 +182,14 @@ fn verify_under_a_rate_limit_waits_and_passes() {
         .arg(src.path().join("r"))
         .output()
         .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_exit(&out, 0);
     let throttled_before = emu.stats()["rate_limited"].as_u64().unwrap_or(0);
     let v = fastio(&emu, home.path())
         .args(["verify", "--receipt"])
         .arg(&receipt)
         .output()
         .unwrap();
-    assert_eq!(
-        v.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&v.stderr)
-    );
+    assert_exit(&v, 0);
     let t = fastio(&emu, home.path())
         .arg("verify")
         .arg(src.path().join("r"))

@@ -1,12 +1,10 @@
 //! `--bwlimit`, `fastio bench` and the client's chunk sizes, end to end against the emulator.
 
-use crate::upload_support;
-
 use std::time::{Duration, Instant};
 
+use crate::support::{cmd::*, emulator::*, tree::*};
 use fastio::emulator::EmulatorConfig;
 use serde_json::Value;
-use upload_support::*;
 
 /// Scratch folders `fastio bench` left at the workspace root.
 fn bench_folders(emu: &fastio::emulator::RunningEmulator) -> Vec<String> {
@@ -38,12 +36,7 @@ fn bwlimit_caps_the_total_upload_rate() {
         .output()
         .unwrap();
     let took = t.elapsed();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_exit(&out, 0);
     // 7.24 MB at 4 MB/s is 1.81 s; the bucket lets at most 50 ms ahead.
     assert!(took >= Duration::from_millis(1500), "{took:?}");
     let s = summary_of(&ndjson(&out.stdout));
@@ -98,12 +91,7 @@ fn bench_against_the_in_process_emulator_adds_up() {
         .args(["--size", "5MiB", "--files", "2", "-j", "1,4"])
         .output()
         .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_exit(&out, 0);
     let events = ndjson(&out.stdout);
     let steps = of_type(&events, "bench_step");
     assert_eq!(steps.len(), 2, "{events:?}");
@@ -137,12 +125,7 @@ fn bench_removes_its_scratch_folder() {
         .args(["--size", "4KiB", "--files", "120", "-j", "2,8"])
         .output()
         .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_exit(&out, 0);
     let events = ndjson(&out.stdout);
     let steps = of_type(&events, "bench_step");
     assert_eq!(steps.len(), 2);
@@ -218,12 +201,7 @@ fn large_chunk_size_gives_equal_chunks_in_rounds_of_three() {
             .arg(&d)
             .output()
             .unwrap();
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        assert_exit(&out, 0);
         assert_stored(&emu, &d, "big");
         let stats = emu.stats();
         let mut per_session: Vec<u64> = stats["chunks"]

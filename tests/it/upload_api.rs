@@ -1,14 +1,12 @@
 //! The API pieces other commands build on: workspace resolution by id, folder_name and display
 //! name (fastio-api.md §8), and remote folder paths created once under concurrency (§4).
 
-use crate::upload_support;
-
 use std::sync::Arc;
 
+use crate::support::{emulator::*, tree::*};
 use fastio::api::{Client, FolderResolver, StaticToken, resolve_workspace};
 use fastio::emulator::EmulatorConfig;
 use secrecy::SecretString;
-use upload_support::*;
 
 fn client(emu: &fastio::emulator::RunningEmulator) -> Client {
     Client::new(

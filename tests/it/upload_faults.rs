@@ -3,13 +3,11 @@
 //! argument pairs refused before any request. Each case: exit code, the message, and (where it
 //! matters) how long the run took and what the server saw.
 
-use crate::upload_support;
-
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+use crate::support::{cmd::*, emulator::*, fake::*, tree::*};
 use fastio::emulator::EmulatorConfig;
-use upload_support::*;
 
 fn stderr(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
@@ -122,10 +120,7 @@ fn a_server_stalling_on_the_upload_itself_fails_the_file_with_exit_4() {
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(4), "{err}");
     let events = ndjson(&out.stdout);
-    let failed: Vec<_> = events
-        .iter()
-        .filter(|e| e["type"] == "file_failed")
-        .collect();
+    let failed = of_type(&events, "file_failed");
     assert_eq!(failed.len(), 1, "{events:?}");
     let error = failed[0]["error"].as_str().unwrap();
     assert!(
@@ -259,10 +254,7 @@ fn a_redirect_is_reported_as_one_with_its_target() {
         .unwrap();
     assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
     let events = ndjson(&out.stdout);
-    let failed: Vec<_> = events
-        .iter()
-        .filter(|e| e["type"] == "file_failed")
-        .collect();
+    let failed = of_type(&events, "file_failed");
     assert_eq!(failed.len(), 1, "{events:?}");
     let error = failed[0]["error"].as_str().unwrap();
     assert!(

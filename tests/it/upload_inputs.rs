@@ -1,10 +1,8 @@
 //! Inputs and layout: where arguments land remotely, filters, `--files-from`, symlinks, unicode
 //! names, skip/overwrite rules, dry runs, and every bad-input case with its message and exit code.
 
-use crate::upload_support;
-
+use crate::support::{cmd::*, emulator::*, tree::*};
 use fastio::emulator::EmulatorConfig;
-use upload_support::*;
 
 #[test]
 fn layout_dir_lands_as_folder_trailing_slash_as_contents_file_in_destination() {
@@ -152,17 +150,9 @@ fn symlinks_are_listed_and_skipped_unless_followed_with_loop_detection() {
         .output()
         .unwrap();
     // The loop is reported (exit 1), everything else uploads.
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_exit(&out, 1);
     let events = ndjson(&out.stdout);
-    let failed: Vec<_> = events
-        .iter()
-        .filter(|e| e["type"] == "file_failed")
-        .collect();
+    let failed = of_type(&events, "file_failed");
     assert_eq!(failed.len(), 1, "{events:?}");
     assert!(failed[0]["error"].as_str().unwrap().contains("loop"));
     let got: Vec<String> = remote_tree(&emu)
@@ -323,32 +313,22 @@ fn usage_and_server_errors_have_their_exit_codes() {
         .args(["upload", "--api-base", "http://127.0.0.1:9/current", fp])
         .output()
         .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(4),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_exit(&out, 4);
 }
 
 #[test]
 fn a_file_changing_while_sent_fails_alone() {
-    let emu = emulator(EmulatorConfig {
-        bandwidth_per_conn: Some(1_000_000),
-        ..small_limits()
-    });
+    let emu = throttled(1_000_000);
     let home = tempfile::tempdir().unwrap();
     let src = tempfile::tempdir().unwrap();
     let d = src.path().join("live");
     let growing = write(&d, "growing.log", 6 * MIB, 1);
     write(&d, "steady.txt", 10, 2);
-    let child = fastio_std(&emu, home.path())
-        .args(["upload", "--json"])
-        .arg(&d)
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+    let child = spawn_piped(
+        fastio_std(&emu, home.path())
+            .args(["upload", "--json"])
+            .arg(&d),
+    );
     let t0 = std::time::Instant::now();
     while emu.stats()["chunk_bytes"].as_u64().unwrap_or(0) == 0 {
         assert!(t0.elapsed() < std::time::Duration::from_secs(30));
@@ -363,17 +343,9 @@ fn a_file_changing_while_sent_fails_alone() {
         f.write_all(b"one more line\n").unwrap();
     }
     let out = child.wait_with_output().unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_exit(&out, 1);
     let events = ndjson(&out.stdout);
-    let failed: Vec<_> = events
-        .iter()
-        .filter(|e| e["type"] == "file_failed")
-        .collect();
+    let failed = of_type(&events, "file_failed");
     assert_eq!(failed.len(), 1, "{events:?}");
     assert!(
         failed[0]["error"]
@@ -444,10 +416,7 @@ fn names_the_server_refuses_fail_alone_with_its_message() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let events = ndjson(&out.stdout);
-    let failed: Vec<_> = events
-        .iter()
-        .filter(|e| e["type"] == "file_failed")
-        .collect();
+    let failed = of_type(&events, "file_failed");
     assert_eq!(failed.len(), 2, "{events:?}");
     for f in &failed {
         assert!(f["local"].as_str().unwrap().contains("slash"));

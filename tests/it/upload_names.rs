@@ -3,11 +3,9 @@
 //! things in a tree that are not regular files. Nothing may be lost silently: each such file
 //! fails alone, before anything is sent, and its siblings are uploaded.
 
-use crate::upload_support;
-
+use crate::support::{cmd::*, emulator::*, tree::*};
 use fastio::emulator::EmulatorConfig;
 use serde_json::Value;
-use upload_support::*;
 
 fn failed_events(events: &[Value]) -> Vec<&Value> {
     events
@@ -121,12 +119,7 @@ fn long_names_sharing_their_first_100_characters_both_arrive_whole() {
         .arg(&d)
         .output()
         .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_exit(&out, 0);
     let tree = remote_tree(&emu);
     assert_eq!(tree.len(), 3, "{:?}", tree.keys().collect::<Vec<_>>());
     assert_stored(&emu, &d, "long");
@@ -307,12 +300,7 @@ fn the_same_file_listed_twice_is_uploaded_once() {
         .write_stdin("x.txt\n./x.txt\n")
         .output()
         .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_exit(&out, 0);
     let s = summary_of(&ndjson(&out.stdout));
     assert_eq!(
         (s["uploaded"].as_u64(), s["skipped"].as_u64()),

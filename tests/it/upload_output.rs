@@ -1,19 +1,14 @@
 //! What a run prints: no ANSI and no bars when stderr is not a terminal, NDJSON events with a
 //! schema version on stdout, and Ctrl-C: summary and exit 130.
 
-use crate::upload_support;
-
 use std::time::{Duration, Instant};
 
+use crate::support::{cmd::*, emulator::*, tree::*};
 use fastio::emulator::EmulatorConfig;
-use upload_support::*;
 
 #[test]
 fn non_terminal_output_is_plain_without_escapes() {
-    let emu = emulator(EmulatorConfig {
-        bandwidth_per_conn: Some(4_000_000),
-        ..small_limits()
-    });
+    let emu = throttled(4_000_000);
     let home = tempfile::tempdir().unwrap();
     let src = tempfile::tempdir().unwrap();
     let d = src.path().join("p");
@@ -94,30 +89,17 @@ fn json_events_carry_schema_version_and_remote_details() {
 #[cfg(unix)]
 #[test]
 fn ctrl_c_stops_prints_the_summary_and_exits_130() {
-    let emu = emulator(EmulatorConfig {
-        bandwidth_per_conn: Some(2_000_000),
-        ..small_limits()
-    });
+    let emu = throttled(2_000_000);
     let home = tempfile::tempdir().unwrap();
     let src = tempfile::tempdir().unwrap();
     write(src.path(), "c/big.bin", 40 * MIB, 3);
-    let child = fastio_std(&emu, home.path())
-        .args(["upload", "--json"])
-        .arg(src.path().join("c"))
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let t0 = Instant::now();
-    while emu.stats()["chunk_bytes"].as_u64().unwrap_or(0) == 0 {
-        assert!(t0.elapsed() < Duration::from_secs(30));
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let status = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
+    let child = spawn_piped(
+        fastio_std(&emu, home.path())
+            .args(["upload", "--json"])
+            .arg(src.path().join("c")),
+    );
+    wait_until_sending(&emu);
+    assert!(kill("-INT", child.id()));
     let sent = Instant::now();
     let out = child.wait_with_output().unwrap();
     let took = sent.elapsed();
@@ -138,14 +120,12 @@ fn ctrl_c_while_waiting_for_more_paths_on_stdin_exits_130() {
     let home = tempfile::tempdir().unwrap();
     let src = tempfile::tempdir().unwrap();
     write(src.path(), "one.txt", 3, 1);
-    let mut child = fastio_std(&emu, home.path())
-        .current_dir(src.path())
-        .args(["upload", "--files-from", "-", "--json"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = spawn_piped(
+        fastio_std(&emu, home.path())
+            .current_dir(src.path())
+            .args(["upload", "--files-from", "-", "--json"])
+            .stdin(std::process::Stdio::piped()),
+    );
     let mut stdin = child.stdin.take().unwrap();
     {
         use std::io::Write;
@@ -173,10 +153,7 @@ fn ctrl_c_while_waiting_for_more_paths_on_stdin_exits_130() {
 #[cfg(unix)]
 #[test]
 fn a_second_ctrl_c_exits_at_once() {
-    let emu = emulator(EmulatorConfig {
-        bandwidth_per_conn: Some(500_000),
-        ..small_limits()
-    });
+    let emu = throttled(500_000);
     let home = tempfile::tempdir().unwrap();
     let src = tempfile::tempdir().unwrap();
     write(src.path(), "c2/big.bin", 30 * MIB, 4);
@@ -187,11 +164,7 @@ fn a_second_ctrl_c_exits_at_once() {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    let t0 = Instant::now();
-    while emu.stats()["chunk_bytes"].as_u64().unwrap_or(0) == 0 {
-        assert!(t0.elapsed() < Duration::from_secs(30));
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    wait_until_sending(&emu);
     let int = |pid: u32| {
         std::process::Command::new("kill")
             .args(["-INT", &pid.to_string()])
@@ -238,33 +211,20 @@ fn a_second_ctrl_c_exits_at_once() {
 #[test]
 fn sigterm_and_sighup_stop_like_ctrl_c_with_their_exit_codes() {
     for (sig, code, name) in [("-TERM", 143, "SIGTERM"), ("-HUP", 129, "SIGHUP")] {
-        let emu = emulator(EmulatorConfig {
-            bandwidth_per_conn: Some(2_000_000),
-            ..small_limits()
-        });
+        let emu = throttled(2_000_000);
         let home = tempfile::tempdir().unwrap();
         let src = tempfile::tempdir().unwrap();
         write(src.path(), "t/big.bin", 40 * MIB, 3);
         for i in 0..5 {
             write(src.path(), &format!("t/later/f{i}.txt"), 10, i);
         }
-        let child = fastio_std(&emu, home.path())
-            .args(["upload", "--json"])
-            .arg(src.path().join("t"))
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        let t0 = Instant::now();
-        while emu.stats()["chunk_bytes"].as_u64().unwrap_or(0) == 0 {
-            assert!(t0.elapsed() < Duration::from_secs(30));
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        let status = std::process::Command::new("kill")
-            .args([sig, &child.id().to_string()])
-            .status()
-            .unwrap();
-        assert!(status.success());
+        let child = spawn_piped(
+            fastio_std(&emu, home.path())
+                .args(["upload", "--json"])
+                .arg(src.path().join("t")),
+        );
+        wait_until_sending(&emu);
+        assert!(kill(sig, child.id()));
         let sent = Instant::now();
         let out = child.wait_with_output().unwrap();
         let took = sent.elapsed();
@@ -294,35 +254,32 @@ fn sigterm_and_sighup_stop_like_ctrl_c_with_their_exit_codes() {
 
 #[test]
 fn a_long_non_terminal_run_prints_one_status_line_per_10_seconds() {
-    // About 12 s of sending: exactly one plain status line (at 10 s), no escapes.
-    let emu = emulator(EmulatorConfig {
-        bandwidth_per_conn: Some(350_000),
-        ..small_limits()
-    });
+    // 12 MiB under `--bwlimit 1M` (a process-wide cap with a 50 ms burst): at least 12.5 s of
+    // sending however fast the machine, so exactly one plain status line (at 10 s), no escapes.
+    let emu = emulator(small_limits());
     let home = tempfile::tempdir().unwrap();
     let src = tempfile::tempdir().unwrap();
     write(src.path(), "slow/big.bin", 12 * MIB, 8);
     let started = Instant::now();
     let out = fastio(&emu, home.path())
-        .args(["upload"])
+        .args(["--bwlimit", "1M", "upload"])
         .arg(src.path().join("slow"))
         .output()
         .unwrap();
     let secs = started.elapsed().as_secs();
-    assert_eq!(out.status.code(), Some(0));
     let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(secs >= 12, "12 MiB under --bwlimit 1M in {secs}s: {stderr}");
     assert!(!stderr.contains('\u{1b}'), "{stderr:?}");
     let status: Vec<&str> = stderr.lines().filter(|l| l.contains(" files, ")).collect();
     assert!(status.len() as u64 <= secs / 10, "{secs}s: {stderr}");
-    if secs >= 11 {
-        assert!(
-            !status.is_empty(),
-            "{secs}s without a status line: {stderr}"
-        );
-        assert!(
-            status[0].contains("of 1 files") && status[0].contains("MiB"),
-            "{}",
-            status[0]
-        );
-    }
+    assert!(
+        !status.is_empty(),
+        "{secs}s without a status line: {stderr}"
+    );
+    assert!(
+        status[0].contains("of 1 files") && status[0].contains("MiB"),
+        "{}",
+        status[0]
+    );
 }

@@ -2,12 +2,9 @@
 //! again, finishes and sends only the chunks the server did not have (the emulator counts every
 //! accepted chunk per session and order).
 
-use crate::upload_support;
-
 use std::time::{Duration, Instant};
 
-use fastio::emulator::EmulatorConfig;
-use upload_support::*;
+use crate::support::{cmd::*, emulator::*, tree::*};
 
 fn chunks_accepted(emu: &fastio::emulator::RunningEmulator) -> u64 {
     emu.stats()["chunks"]
@@ -18,10 +15,7 @@ fn chunks_accepted(emu: &fastio::emulator::RunningEmulator) -> u64 {
 
 #[test]
 fn kill_9_then_rerun_sends_only_missing_chunks() {
-    let emu = emulator(EmulatorConfig {
-        bandwidth_per_conn: Some(15_000_000),
-        ..small_limits()
-    });
+    let emu = throttled(15_000_000);
     let home = tempfile::tempdir().unwrap();
     let src = tempfile::tempdir().unwrap();
     let file = write(src.path(), "big/video.bin", 40 * MIB, 42);
@@ -65,12 +59,7 @@ fn kill_9_then_rerun_sends_only_missing_chunks() {
         .arg(src.path().join("big"))
         .output()
         .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_exit(&out, 0);
     let events = ndjson(&out.stdout);
     eprintln!(
         "rerun done after {:?}: {:?}",

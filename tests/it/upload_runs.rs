@@ -2,15 +2,13 @@
 //! journals left behind, every planned file accounted for when the run stops early, and no
 //! upload session left on the server by a file that changed while it was sent.
 
-use crate::upload_support;
-
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
+use crate::support::{cmd::*, emulator::*, fake::*, tree::*};
 use fastio::emulator::EmulatorConfig;
 use serde_json::Value;
-use upload_support::*;
 
 fn stderr(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
@@ -18,10 +16,7 @@ fn stderr(out: &std::process::Output) -> String {
 
 #[test]
 fn a_second_run_of_the_same_upload_is_refused_while_the_first_runs() {
-    let emu = emulator(EmulatorConfig {
-        bandwidth_per_conn: Some(2_000_000),
-        ..small_limits()
-    });
+    let emu = throttled(2_000_000);
     let home = tempfile::tempdir().unwrap();
     let src = tempfile::tempdir().unwrap();
     let d = src.path().join("job");
@@ -292,23 +287,18 @@ fn a_token_revoked_mid_run_leaves_no_file_unaccounted_for() {
 
 #[test]
 fn files_that_shrink_or_vanish_mid_upload_leave_no_session_behind() {
-    let emu = emulator(EmulatorConfig {
-        bandwidth_per_conn: Some(1_000_000),
-        ..small_limits()
-    });
+    let emu = throttled(1_000_000);
     let home = tempfile::tempdir().unwrap();
     let src = tempfile::tempdir().unwrap();
     let d = src.path().join("live");
     let shrinks = write(&d, "shrinks.bin", 10 * MIB, 1);
     let vanishes = write(&d, "vanishes.bin", 10 * MIB, 2);
     write(&d, "steady.txt", 10, 3);
-    let child = fastio_std(&emu, home.path())
-        .args(["upload", "--json", "-j", "4"])
-        .arg(&d)
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+    let child = spawn_piped(
+        fastio_std(&emu, home.path())
+            .args(["upload", "--json", "-j", "4"])
+            .arg(&d),
+    );
     let t0 = Instant::now();
     while open_sessions(&emu).len() < 2 || emu.stats()["chunk_bytes"].as_u64().unwrap_or(0) == 0 {
         assert!(

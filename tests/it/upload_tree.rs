@@ -1,10 +1,8 @@
 //! `fastio upload` of the mixed tree through the binary, verified on the emulator's
 //! side (listing plus the bytes read back), clean and under injected faults and rate limits.
 
-use crate::upload_support;
-
+use crate::support::{cmd::*, emulator::*, tree::*};
 use fastio::emulator::EmulatorConfig;
-use upload_support::*;
 
 #[test]
 fn mixed_tree_is_stored_with_matching_bytes_and_a_rerun_uploads_nothing() {
@@ -33,7 +31,7 @@ fn mixed_tree_is_stored_with_matching_bytes_and_a_rerun_uploads_nothing() {
     assert_eq!(summary["uploaded"], n as u64, "{summary}");
     assert_eq!(summary["failed"], 0);
     assert!(events.iter().all(|e| e["v"] == 1));
-    let done: Vec<_> = events.iter().filter(|e| e["type"] == "file_done").collect();
+    let done = of_type(&events, "file_done");
     assert_eq!(done.len(), n);
     assert!(done.iter().all(|e| e["node_id"].is_string()));
 
@@ -140,10 +138,7 @@ fn chunk_size_follows_the_limits_at_the_chunk_count_edges() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let events = ndjson(&out.stdout);
-    let failed: Vec<_> = events
-        .iter()
-        .filter(|e| e["type"] == "file_failed")
-        .collect();
+    let failed = of_type(&events, "file_failed");
     assert_eq!(failed.len(), 1, "{events:?}");
     assert!(
         failed[0]["local"]

@@ -1,0 +1,111 @@
+//! An auth test's world: an isolated home, a per-test keyring profile, an emulator; and a
+//! login through the paste-back path.
+
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use fastio::auth::store::Store;
+use fastio::emulator::{EmulatorConfig, RunningEmulator};
+
+use super::cmd::{Keyring, hermetic};
+use super::emulator::emulator;
+use super::oauth::{displayed_code, read_until_url};
+
+/// One test's world: its own HOME/XDG dirs, its own keyring profile, its own emulator.
+pub struct World {
+    pub home: tempfile::TempDir,
+    pub profile: String,
+    pub emu: RunningEmulator,
+}
+
+impl World {
+    pub fn new(token_ttl: Duration) -> World {
+        World::with(EmulatorConfig {
+            token_ttl,
+            ..Default::default()
+        })
+    }
+
+    pub fn with(config: EmulatorConfig) -> World {
+        let emu = emulator(config);
+        World {
+            home: tempfile::tempdir().unwrap(),
+            profile: format!("test-{}", hex::encode(rand::random::<[u8; 6]>())),
+            emu,
+        }
+    }
+
+    /// The binary, hermetic (see [`hermetic`]) but for the OS keyring of the session, with the
+    /// emulator as API base and this test's profile.
+    pub fn cmd(&self) -> Command {
+        let mut cmd = self.cmd_no_base();
+        cmd.arg("--api-base").arg(&self.emu.base_url);
+        cmd
+    }
+
+    /// Like [`World::cmd`] without `--api-base` (the profile's config must supply it).
+    pub fn cmd_no_base(&self) -> Command {
+        let mut cmd = hermetic(self.home.path(), Keyring::Session);
+        cmd.arg("--profile").arg(&self.profile);
+        cmd
+    }
+
+    /// A `BROWSER` script that records the URL it is asked to open into `browser-url.txt`.
+    pub fn browser_script(&self) -> (PathBuf, PathBuf) {
+        let script = self.home.path().join("browser.sh");
+        let out = self.home.path().join("browser-url.txt");
+        std::fs::write(
+            &script,
+            format!(
+                "#!/bin/sh\nprintf '%s' \"$1\" > '{}.tmp'\nmv '{0}.tmp' '{0}'\n",
+                out.display()
+            ),
+        )
+        .unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+        (script, out)
+    }
+
+    pub fn store(&self) -> Store {
+        Store::open(&self.profile).expect("an OS keyring is available to the tests")
+    }
+
+    pub fn counter(&self, name: &str) -> u64 {
+        self.emu.stats()["counters"][name].as_u64().unwrap_or(0)
+    }
+
+    /// Log in through the paste-back path; returns the whole stderr of the login.
+    pub fn paste_login(&self, extra: &[&str]) -> String {
+        let mut child = self
+            .cmd()
+            .args(extra)
+            .args(["login", "--no-browser", "--timeout", "30"])
+            .stdin(Stdio::piped())
+            .stderr(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let (url, stderr) = read_until_url(&mut child);
+        let code = displayed_code(&url, &self.emu.api_key);
+        use std::io::Write;
+        let mut stdin = child.stdin.take().unwrap();
+        writeln!(stdin, "{code}").unwrap();
+        drop(stdin);
+        let out = child.wait_with_output().unwrap();
+        let mut seen = stderr.join().unwrap();
+        seen.push_str(&String::from_utf8_lossy(&out.stdout));
+        assert!(out.status.success(), "paste-back login failed: {seen}");
+        seen
+    }
+}
+
+impl Drop for World {
+    fn drop(&mut self) {
+        // Leave nothing in the user's real keyring.
+        if let Ok(store) = Store::open(&self.profile) {
+            let _ = store.delete();
+        }
+    }
+}
