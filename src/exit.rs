@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 use crate::api::ApiError;
 use crate::api::error::WorkspaceError;
+use crate::ask::AskError;
 use crate::auth::AuthError;
 use crate::locks::AcquireError;
 use crate::locks::destination::DestinationError;
@@ -107,6 +108,9 @@ pub fn exit_status(err: &anyhow::Error) -> ExitStatus {
                 DestinationError::Acquire(AcquireError::Api { source, .. }) => api_status(source),
             };
         }
+        if let Some(ask) = cause.downcast_ref::<AskError>() {
+            return ask_status(ask);
+        }
         if let Some(lock) = cause.downcast_ref::<LockRunError>() {
             return lock_run_status(lock);
         }
@@ -124,6 +128,20 @@ pub fn exit_status(err: &anyhow::Error) -> ExitStatus {
         }
     }
     ExitStatus::PartialFailure
+}
+
+/// `ask` refusals: a bad question → 2; no plan or credits for AI → 3; intelligence off or
+/// nothing indexed (yet) → 4; no answer in time → 1.
+pub fn ask_status(e: &AskError) -> ExitStatus {
+    match e {
+        AskError::EmptyQuestion | AskError::TooLong => ExitStatus::Usage,
+        AskError::NoPlan(_) | AskError::NoCredits(_) => ExitStatus::Auth,
+        AskError::IntelligenceOff(_)
+        | AskError::NothingIndexed(_)
+        | AskError::NotIndexedYet(_)
+        | AskError::StillIndexing { .. } => ExitStatus::Unavailable,
+        AskError::NoAnswerYet(_) => ExitStatus::PartialFailure,
+    }
 }
 
 /// `lock run` (and `lock acquire`) failures: no COMMAND → 2; interrupted while waiting → 130;
@@ -298,6 +316,21 @@ mod tests {
         assert_eq!(exit_status(&away), ExitStatus::Unavailable);
         let run = anyhow::Error::new(crate::transfer::RunError::AlreadyRunning("x".into()));
         assert_eq!(exit_status(&run), ExitStatus::PartialFailure);
+    }
+
+    #[test]
+    fn ask_refusals_map_to_the_documented_codes() {
+        let table = [
+            (AskError::EmptyQuestion, 2),
+            (AskError::TooLong, 2),
+            (AskError::IntelligenceOff("w".into()), 4),
+            (AskError::NotIndexedYet(3), 4),
+            (AskError::NoAnswerYet("working".into()), 1),
+        ];
+        for (err, code) in table {
+            let err = anyhow::Error::new(err).context("ask");
+            assert_eq!(exit_status(&err).code(), code, "{err:#}");
+        }
     }
 
     #[test]

@@ -8,6 +8,7 @@
 //! a protocol mismatch.
 
 pub mod api;
+pub mod ask;
 pub mod auth;
 pub mod bench;
 pub mod cli;

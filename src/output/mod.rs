@@ -60,6 +60,7 @@ use crate::auth::{Notice, Notices};
 use crate::cli::{GlobalArgs, ProgressMode};
 use crate::transfer::{Event, Events, Summary};
 
+pub mod ask;
 pub mod github;
 pub mod lock;
 pub mod receipt;
