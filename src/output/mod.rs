@@ -62,6 +62,7 @@ use crate::transfer::{Event, Events, Summary};
 
 pub mod ask;
 pub mod github;
+pub mod import;
 pub mod lock;
 pub mod receipt;
 pub mod sinks;

@@ -20,7 +20,6 @@ mod counters;
 mod engine;
 pub mod generated;
 pub mod hash;
-pub mod imports;
 pub mod job;
 pub mod journal;
 pub mod limiter;
