@@ -6,6 +6,7 @@ use crate::api::ApiError;
 use crate::api::error::WorkspaceError;
 use crate::ask::AskError;
 use crate::auth::AuthError;
+use crate::bench::Report;
 use crate::imports::ImportSummary;
 use crate::locks::AcquireError;
 use crate::locks::destination::DestinationError;
@@ -139,6 +140,17 @@ pub fn import_status(s: &ImportSummary) -> ExitStatus {
         _ if s.refused > 0 => ExitStatus::Auth,
         _ if s.unreachable == s.total => ExitStatus::Unavailable,
         _ => ExitStatus::PartialFailure,
+    }
+}
+
+/// A finished `bench`: interrupted → 130; a failed file, step or clean-up → 1; otherwise 0.
+pub fn bench_status(r: &Report) -> ExitStatus {
+    if r.interrupted {
+        ExitStatus::Interrupted
+    } else if r.failed() > 0 || r.error.is_some() || r.cleanup_error.is_some() {
+        ExitStatus::PartialFailure
+    } else {
+        ExitStatus::Success
     }
 }
 
