@@ -23,6 +23,8 @@ pub const DEFAULT_RETRIES: u32 = 4;
 pub struct ClientOptions {
     /// A request that makes no progress (connect, sending its body, waiting for or reading the
     /// answer) for this long is abandoned as stalled ([`ApiError::Stalled`], retryable).
+    ///
+    /// [`ApiError::Stalled`]: crate::api::ApiError::Stalled
     pub stall_timeout: Duration,
     /// Retries of idempotent calls (GET, and calls marked idempotent) after 5xx, timeouts,
     /// stalls and connection errors. The upload engine sets 0 and retries under its own budget.

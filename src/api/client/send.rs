@@ -48,6 +48,8 @@ impl Client {
 
     /// [`Client::call`] retried (up to [`ClientOptions::retries`] times, backing off with full
     /// jitter) after 5xx, timeouts, stalls and connection errors; 429s wait at the gate.
+    ///
+    /// [`ClientOptions::retries`]: super::ClientOptions::retries
     pub async fn call_idempotent(
         &self,
         method: Method,
