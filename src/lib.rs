@@ -20,6 +20,7 @@ pub mod exit;
 pub mod imports;
 pub mod locks;
 pub mod output;
+pub mod receipt;
 pub mod settings;
 pub mod signals;
 pub mod transfer;

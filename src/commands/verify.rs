@@ -20,7 +20,7 @@ pub async fn verify(ctx: &Context, args: VerifyArgs) -> anyhow::Result<ExitStatu
     let (client, _source) = ctx.client()?;
     let checks = match &args.receipt {
         Some(path) => {
-            let receipt = crate::output::receipt::read(path)
+            let receipt = crate::receipt::read(path)
                 .map_err(|e| Fatal::usage(format!("--receipt `{}`: {e}", path.display())))?;
             if receipt.torn {
                 printer.line(&format!(

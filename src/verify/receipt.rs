@@ -9,7 +9,7 @@ use super::remote::RemoteIndex;
 use super::{Check, Status, compare_node, local_digests};
 use crate::api::storage::{self, DETAILS_MAX_IDS, id_key};
 use crate::api::{ApiError, Client, Node};
-use crate::output::receipt::{Entry, Receipt};
+use crate::receipt::{Entry, Receipt};
 use crate::transfer::Algo;
 
 /// Bulk details requests in flight at once.
