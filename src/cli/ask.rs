@@ -2,6 +2,8 @@
 
 use clap::Args;
 
+use super::FlagValue;
+
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
   fastio ask \"What are the payment terms?\" --folder contracts
@@ -24,9 +26,15 @@ pub struct AskArgs {
     #[arg(value_name = "QUESTION")]
     pub question: String,
 
-    /// Workspace id or name [env: FASTIO_WORKSPACE]
-    #[arg(short, long, value_name = "WORKSPACE")]
-    pub workspace: Option<String>,
+    /// Workspace id or name
+    #[arg(
+        short,
+        long,
+        env = "FASTIO_WORKSPACE",
+        hide_env_values = true,
+        value_name = "WORKSPACE"
+    )]
+    pub workspace: Option<FlagValue>,
 
     /// Ground the answer in this remote folder (repeatable)
     #[arg(long, value_name = "REMOTE_DIR")]

@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::Args;
 
+use super::FlagValue;
+
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
   fastio import-url https://example.com/report.pdf --to inbox
@@ -25,9 +27,15 @@ pub struct ImportUrlArgs {
     #[arg(value_name = "URL")]
     pub urls: Vec<String>,
 
-    /// Workspace id or name [env: FASTIO_WORKSPACE]
-    #[arg(short, long, value_name = "WORKSPACE")]
-    pub workspace: Option<String>,
+    /// Workspace id or name
+    #[arg(
+        short,
+        long,
+        env = "FASTIO_WORKSPACE",
+        hide_env_values = true,
+        value_name = "WORKSPACE"
+    )]
+    pub workspace: Option<FlagValue>,
 
     /// Remote folder path under the workspace root (created as needed)
     #[arg(

@@ -2,6 +2,8 @@
 
 use clap::{Args, Subcommand};
 
+use super::FlagValue;
+
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
   TOKEN=$(fastio lock acquire reports/2026)
@@ -24,9 +26,16 @@ pub struct LockArgs {
     #[command(subcommand)]
     pub action: LockAction,
 
-    /// Workspace id or name [env: FASTIO_WORKSPACE]
-    #[arg(short, long, global = true, value_name = "WORKSPACE")]
-    pub workspace: Option<String>,
+    /// Workspace id or name
+    #[arg(
+        short,
+        long,
+        global = true,
+        env = "FASTIO_WORKSPACE",
+        hide_env_values = true,
+        value_name = "WORKSPACE"
+    )]
+    pub workspace: Option<FlagValue>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -83,9 +83,15 @@ pub struct Cli {
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
-    /// API base URL [env: FASTIO_API_BASE] [default: https://api.fast.io/current]
-    #[arg(long, global = true, value_name = "URL")]
-    pub api_base: Option<String>,
+    /// API base URL [default: https://api.fast.io/current]
+    #[arg(
+        long,
+        global = true,
+        env = "FASTIO_API_BASE",
+        hide_env_values = true,
+        value_name = "URL"
+    )]
+    pub api_base: Option<FlagValue>,
 
     /// Access token or API key to use (see the credential order in --help)
     #[arg(long, global = true, value_name = "TOKEN", hide_env_values = true)]
@@ -147,6 +153,72 @@ pub struct GlobalArgs {
         value_name = "RATE"
     )]
     pub bwlimit: Option<u64>,
+}
+
+/// The text of a flag that has an `env = "..."` variable, and whether clap took it from that
+/// variable rather than from the command line. It derefs to the text, so
+/// `args.workspace.as_deref()` is an `Option<&str>`.
+///
+/// Where the value came from matters twice: a blank variable counts as unset, as every variable
+/// does (see [`crate::settings`]), and FASTIO_WORKSPACE is only a default that other defaults can
+/// come before (see [`Command::take_env_workspace`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FlagValue {
+    pub text: String,
+    /// Taken from the flag's environment variable (not typed on the command line).
+    pub from_env: bool,
+}
+
+impl FlagValue {
+    /// The text, unless it came from the environment blank (a blank variable is unset).
+    pub fn given(&self) -> Option<&str> {
+        (!(self.from_env && self.text.is_empty())).then_some(self.text.as_str())
+    }
+}
+
+impl std::ops::Deref for FlagValue {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.text
+    }
+}
+
+/// Parses any UTF-8 text into a [`FlagValue`], noting whether clap read it from the environment.
+#[derive(Debug, Clone, Copy)]
+pub struct FlagValueParser;
+
+impl clap::builder::TypedValueParser for FlagValueParser {
+    type Value = FlagValue;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<FlagValue, clap::Error> {
+        self.parse_ref_(cmd, arg, value, clap::parser::ValueSource::CommandLine)
+    }
+
+    fn parse_ref_(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+        source: clap::parser::ValueSource,
+    ) -> Result<FlagValue, clap::Error> {
+        let text = clap::builder::StringValueParser::new().parse_ref(cmd, arg, value)?;
+        Ok(FlagValue {
+            text,
+            from_env: source == clap::parser::ValueSource::EnvVariable,
+        })
+    }
+}
+
+impl clap::builder::ValueParserFactory for FlagValue {
+    type Parser = FlagValueParser;
+    fn value_parser() -> FlagValueParser {
+        FlagValueParser
+    }
 }
 
 /// A byte count: `1048576`, `100MB`, `2MiB`, `1.5GB`, `40g` (k/m/g/t are powers of 1000,
@@ -243,6 +315,34 @@ pub enum Command {
     Generate(GenerateArgs),
 }
 
+impl Command {
+    /// Takes a subcommand's `--workspace` out of its args when clap filled it in from
+    /// FASTIO_WORKSPACE, so that the args hold only a workspace typed on the command line.
+    ///
+    /// FASTIO_WORKSPACE is a default, like the profile's workspace ([`crate::settings`] puts the
+    /// two in order), and other defaults come before both: the in-process emulator's workspace
+    /// under `--emulator`, and the receipt's workspace in `verify --receipt`.
+    pub fn take_env_workspace(&mut self) -> Option<FlagValue> {
+        let workspace = match self {
+            Command::Upload(a) => &mut a.workspace,
+            Command::Verify(a) => &mut a.workspace,
+            Command::ImportUrl(a) => &mut a.workspace,
+            Command::Lock(a) => &mut a.workspace,
+            Command::Ask(a) => &mut a.workspace,
+            Command::Doctor(a) => &mut a.workspace,
+            Command::Bench(a) => &mut a.workspace,
+            Command::Login(_)
+            | Command::Logout(_)
+            | Command::Whoami(_)
+            | Command::Completions(_)
+            | Command::Generate(_) => return None,
+            #[cfg(feature = "emulator")]
+            Command::Emulator(_) => return None,
+        };
+        workspace.take_if(|w| w.from_env)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -262,5 +362,114 @@ mod tests {
     #[test]
     fn cli_definition_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    /// The command line with FASTIO_API_BASE and every FASTIO_WORKSPACE replaced by PATH, a
+    /// variable that is set (and not blank) in any test run, so no test has to set one.
+    fn parse_with_path_as_env(argv: &[&str]) -> Cli {
+        use clap::FromArgMatches as _;
+        let path_env = |a: clap::Arg| a.env("PATH");
+        let mut cmd = Cli::command().mut_arg("api_base", path_env);
+        for sub in [
+            "upload",
+            "verify",
+            "import-url",
+            "lock",
+            "ask",
+            "doctor",
+            "bench",
+        ] {
+            cmd = cmd.mut_subcommand(sub, |s| s.mut_arg("workspace", path_env));
+        }
+        let matches = cmd.try_get_matches_from(argv).unwrap();
+        Cli::from_arg_matches(&matches).unwrap()
+    }
+
+    #[test]
+    fn values_from_the_environment_are_marked_and_the_command_line_beats_them() {
+        let mut cli = parse_with_path_as_env(&["fastio", "upload", "f"]);
+        let api_base = cli.global.api_base.clone().unwrap();
+        assert!(api_base.from_env && api_base.given().is_some_and(|t| !t.is_empty()));
+        let Command::Upload(args) = &cli.command else {
+            panic!()
+        };
+        assert!(args.workspace.as_ref().unwrap().from_env);
+        // The environment's workspace leaves the args (it is a default, not a flag).
+        assert!(cli.command.take_env_workspace().unwrap().from_env);
+        let Command::Upload(args) = &cli.command else {
+            panic!()
+        };
+        assert_eq!(args.workspace, None);
+
+        let flag = |text: &str| {
+            Some(FlagValue {
+                text: text.into(),
+                from_env: false,
+            })
+        };
+        let mut cli = parse_with_path_as_env(&[
+            "fastio",
+            "--api-base",
+            "http://flag/current",
+            "upload",
+            "-w",
+            "ws",
+            "f",
+        ]);
+        assert_eq!(cli.global.api_base, flag("http://flag/current"));
+        assert_eq!(cli.command.take_env_workspace(), None);
+        let Command::Upload(args) = &cli.command else {
+            panic!()
+        };
+        assert_eq!(args.workspace, flag("ws"));
+        assert_eq!(args.workspace.as_deref(), Some("ws"));
+
+        // `lock --workspace` is global to its actions: typed before or after the action, it
+        // beats the environment; not typed, the environment's is taken out.
+        for argv in [
+            &["fastio", "lock", "-w", "ws", "status", "t"][..],
+            &["fastio", "lock", "status", "t", "--workspace", "ws"][..],
+            &[
+                "fastio",
+                "--api-base",
+                "http://flag/current",
+                "lock",
+                "status",
+                "t",
+                "-w",
+                "ws",
+            ][..],
+        ] {
+            let mut cli = parse_with_path_as_env(argv);
+            assert_eq!(cli.command.take_env_workspace(), None, "{argv:?}");
+            let Command::Lock(args) = &cli.command else {
+                panic!()
+            };
+            assert_eq!(args.workspace, flag("ws"), "{argv:?}");
+        }
+        let mut cli = parse_with_path_as_env(&["fastio", "lock", "status", "t"]);
+        assert!(cli.command.take_env_workspace().unwrap().from_env);
+        let Command::Lock(args) = &cli.command else {
+            panic!()
+        };
+        assert_eq!(args.workspace, None);
+    }
+
+    #[test]
+    fn a_blank_value_from_the_environment_is_not_given() {
+        use clap::builder::TypedValueParser as _;
+        use clap::parser::ValueSource;
+        let cmd = Cli::command();
+        let parse = |text: &str, source| {
+            FlagValueParser
+                .parse_ref_(&cmd, None, std::ffi::OsStr::new(text), source)
+                .unwrap()
+        };
+        let blank_env = parse("", ValueSource::EnvVariable);
+        assert!(blank_env.from_env);
+        assert_eq!(blank_env.given(), None);
+        // Typed on the command line, even a blank value is what was asked for.
+        assert_eq!(parse("", ValueSource::CommandLine).given(), Some(""));
+        assert_eq!(parse("ws", ValueSource::EnvVariable).given(), Some("ws"));
     }
 }

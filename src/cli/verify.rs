@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::CiMode;
+use super::{CiMode, FlagValue};
 
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
@@ -56,9 +56,15 @@ pub struct VerifyArgs {
     )]
     pub to: String,
 
-    /// Workspace id or name [env: FASTIO_WORKSPACE] (with --receipt: the receipt's)
-    #[arg(short, long, value_name = "WORKSPACE")]
-    pub workspace: Option<String>,
+    /// Workspace id or name (with --receipt: the receipt's)
+    #[arg(
+        short,
+        long,
+        env = "FASTIO_WORKSPACE",
+        hide_env_values = true,
+        value_name = "WORKSPACE"
+    )]
+    pub workspace: Option<FlagValue>,
 
     /// Also report remote files that have no local counterpart
     #[arg(long, conflicts_with = "receipt")]
