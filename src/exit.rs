@@ -4,7 +4,11 @@ use std::process::ExitCode;
 
 use crate::api::ApiError;
 use crate::api::error::WorkspaceError;
+use crate::ask::AskError;
 use crate::auth::AuthError;
+use crate::locks::AcquireError;
+use crate::locks::destination::DestinationError;
+use crate::locks::run::LockRunError;
 use crate::transfer::{Fatality, Summary};
 
 /// What the process reports to its caller.
@@ -94,6 +98,22 @@ pub fn exit_status(err: &anyhow::Error) -> ExitStatus {
                 crate::transfer::RunError::AlreadyRunning(_) => ExitStatus::PartialFailure,
             };
         }
+        if let Some(dest) = cause.downcast_ref::<DestinationError>() {
+            return match dest {
+                DestinationError::BadPath(_) => ExitStatus::Usage,
+                DestinationError::Folder { source, .. } => api_status(source),
+                DestinationError::Acquire(AcquireError::Locked { .. }) => {
+                    ExitStatus::PartialFailure
+                }
+                DestinationError::Acquire(AcquireError::Api { source, .. }) => api_status(source),
+            };
+        }
+        if let Some(ask) = cause.downcast_ref::<AskError>() {
+            return ask_status(ask);
+        }
+        if let Some(lock) = cause.downcast_ref::<LockRunError>() {
+            return lock_run_status(lock);
+        }
         if let Some(auth) = cause.downcast_ref::<AuthError>() {
             return match auth {
                 AuthError::Refused(_) => ExitStatus::Auth,
@@ -108,6 +128,37 @@ pub fn exit_status(err: &anyhow::Error) -> ExitStatus {
         }
     }
     ExitStatus::PartialFailure
+}
+
+/// `ask` refusals: a bad question → 2; no plan or credits for AI → 3; intelligence off or
+/// nothing indexed (yet) → 4; no answer in time → 1.
+pub fn ask_status(e: &AskError) -> ExitStatus {
+    match e {
+        AskError::EmptyQuestion | AskError::TooLong => ExitStatus::Usage,
+        AskError::NoPlan(_) | AskError::NoCredits(_) => ExitStatus::Auth,
+        AskError::IntelligenceOff(_)
+        | AskError::NothingIndexed(_)
+        | AskError::NotIndexedYet(_)
+        | AskError::StillIndexing { .. } => ExitStatus::Unavailable,
+        AskError::NoAnswerYet(_) => ExitStatus::PartialFailure,
+    }
+}
+
+/// `lock run` (and `lock acquire`) failures: no COMMAND → 2; interrupted while waiting → 130;
+/// held by another → 1; COMMAND not found → 127, not runnable → 126 (as shells do); the lock
+/// lost while COMMAND ran → 1; an API failure → its own code.
+pub fn lock_run_status(e: &LockRunError) -> ExitStatus {
+    match e {
+        LockRunError::NoCommand => ExitStatus::Usage,
+        LockRunError::Interrupted => ExitStatus::Interrupted,
+        LockRunError::Acquire(AcquireError::Locked { .. }) => ExitStatus::PartialFailure,
+        LockRunError::Acquire(AcquireError::Api { source, .. }) => api_status(source),
+        LockRunError::LockLost { .. } => ExitStatus::PartialFailure,
+        LockRunError::Spawn { source, .. } if source.kind() == std::io::ErrorKind::NotFound => {
+            ExitStatus::Code(127)
+        }
+        LockRunError::Spawn { .. } => ExitStatus::Code(126),
+    }
 }
 
 /// SIGINT's number (the same on every Unix; Ctrl-C elsewhere).
@@ -265,6 +316,45 @@ mod tests {
         assert_eq!(exit_status(&away), ExitStatus::Unavailable);
         let run = anyhow::Error::new(crate::transfer::RunError::AlreadyRunning("x".into()));
         assert_eq!(exit_status(&run), ExitStatus::PartialFailure);
+    }
+
+    #[test]
+    fn ask_refusals_map_to_the_documented_codes() {
+        let table = [
+            (AskError::EmptyQuestion, 2),
+            (AskError::TooLong, 2),
+            (AskError::IntelligenceOff("w".into()), 4),
+            (AskError::NotIndexedYet(3), 4),
+            (AskError::NoAnswerYet("working".into()), 1),
+        ];
+        for (err, code) in table {
+            let err = anyhow::Error::new(err).context("ask");
+            assert_eq!(exit_status(&err).code(), code, "{err:#}");
+        }
+    }
+
+    #[test]
+    fn lock_run_failures_map_to_the_documented_codes() {
+        let io = |kind| std::io::Error::new(kind, "x");
+        let spawn = |kind| LockRunError::Spawn {
+            program: "p".into(),
+            source: io(kind),
+        };
+        let locked = LockRunError::Acquire(AcquireError::Locked {
+            target: "t".into(),
+            holder: None,
+        });
+        let table = [
+            (LockRunError::NoCommand, 2),
+            (LockRunError::Interrupted, 130),
+            (locked, 1),
+            (spawn(std::io::ErrorKind::NotFound), 127),
+            (spawn(std::io::ErrorKind::PermissionDenied), 126),
+        ];
+        for (err, code) in table {
+            let err = anyhow::Error::new(err).context("lock run");
+            assert_eq!(exit_status(&err).code(), code, "{err:#}");
+        }
     }
 
     #[test]

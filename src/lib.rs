@@ -1,10 +1,14 @@
 //! fastio: concurrent, resumable bulk uploads to Fast.io, and a local Fast.io-compatible emulator.
 //!
-//! Layers, data flowing one way: [`cli`] → [`commands`] → [`transfer`] / [`api`] → HTTP.
+//! Layers, data flowing one way: [`cli`] → [`settings`] → [`commands`] → the workflows
+//! ([`transfer`] uploads, [`locks`], [`imports`], [`ask`], [`verify`], [`doctor`], [`bench`]) →
+//! [`api`] / [`auth`] → HTTP; events flow back up to [`output`], the one writer of the terminal;
+//! [`exit`] alone turns an error or a summary into an exit code.
 //! [`emulator`] is the server side, sharing no wire types with the client where that could hide
 //! a protocol mismatch.
 
 pub mod api;
+pub mod ask;
 pub mod auth;
 pub mod bench;
 pub mod cli;
@@ -13,7 +17,9 @@ pub mod doctor;
 #[cfg(feature = "emulator")]
 pub mod emulator;
 pub mod exit;
+pub mod locks;
 pub mod output;
 pub mod settings;
+pub mod signals;
 pub mod transfer;
 pub mod verify;

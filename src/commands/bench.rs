@@ -43,7 +43,7 @@ pub async fn bench(ctx: &Context, args: BenchArgs) -> anyhow::Result<ExitStatus>
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel::<Update>();
     let render = tokio::spawn(render(printer.clone(), rx, opts.bytes()));
     let stop = CancellationToken::new();
-    let signals = tokio::spawn(crate::commands::signals::stop_on_signal(stop.clone()));
+    let signals = tokio::spawn(crate::signals::stop_on_signal(stop.clone()));
     let result = bench::run(&client, opts, tx, stop).await;
     let _ = render.await;
     signals.abort();

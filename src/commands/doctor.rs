@@ -32,7 +32,7 @@ pub async fn doctor(ctx: &Context, args: DoctorArgs) -> anyhow::Result<ExitStatu
         }
     });
     let stop = CancellationToken::new();
-    let signals = tokio::spawn(crate::commands::signals::stop_on_signal(stop.clone()));
+    let signals = tokio::spawn(crate::signals::stop_on_signal(stop.clone()));
     let report = doctor::run(&client, opts, tx, stop).await;
     let _ = printer.await;
     signals.abort();

@@ -10,7 +10,6 @@ pub mod emulator;
 pub mod import_url;
 pub mod lock;
 pub mod login;
-pub mod signals;
 pub mod target;
 pub mod upload;
 pub mod verify;

@@ -27,7 +27,8 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
 use super::sinks::Sink;
-use crate::transfer::{Event, Shard, Summary};
+use crate::transfer::stdin::StdinOptions;
+use crate::transfer::{Event, FilesFrom, Shard, Summary, UploadOptions};
 
 /// Receipt format version (`"v"`).
 pub const RECEIPT_VERSION: u32 = 1;
@@ -108,6 +109,39 @@ fn strip_url_credentials(a: &str) -> String {
 
 fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+/// The `run` line of an upload of `opts` (or of standard input, `stdin`): what the receipt is
+/// of, so a rerun of the same command continues it and another run is refused.
+pub fn run_info(opts: &UploadOptions, stdin: Option<&StdinOptions>) -> RunInfo {
+    let absolute = |p: &std::path::Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    let mut sources: Vec<String> = opts
+        .paths
+        .iter()
+        .map(|p| {
+            let mut s = absolute(p).to_string_lossy().into_owned();
+            if p.to_string_lossy().ends_with('/') && !s.ends_with('/') {
+                s.push('/');
+            }
+            s
+        })
+        .collect();
+    match &opts.files_from {
+        Some(FilesFrom::Stdin) => sources.push("files-from:-".into()),
+        Some(FilesFrom::File(p)) => sources.push(format!("files-from:{}", absolute(p).display())),
+        None => {}
+    }
+    if let Some(s) = stdin {
+        sources.push(format!("stdin:{}", s.name));
+    }
+    RunInfo {
+        api_base: opts.api_base.clone(),
+        workspace_id: opts.workspace_id.clone(),
+        destination: opts.dest_clean(),
+        sources,
+        shard: opts.shard,
+        command: redacted_command(std::env::args_os()),
+    }
 }
 
 /// How [`ReceiptWriter::open`] found the file.

@@ -52,3 +52,32 @@ impl Attached {
         }
     }
 }
+
+/// After a standard-input upload: where it went and its SHA-256, on stderr.
+#[derive(Default)]
+pub struct StdinResult {
+    done: Option<(String, u64, String)>,
+}
+
+impl Sink for StdinResult {
+    fn event(&mut self, e: &Event) {
+        if let Event::FileDone {
+            remote_path,
+            size,
+            sha256,
+            ..
+        } = e
+        {
+            self.done = Some((remote_path.clone(), *size, sha256.clone()));
+        }
+    }
+
+    fn finish(self: Box<Self>) {
+        if let Some((remote, size, sha)) = self.done {
+            eprintln!(
+                "fastio: stored `{}` ({size} bytes), SHA-256 {sha} (checked with the server)",
+                super::escape(&remote)
+            );
+        }
+    }
+}

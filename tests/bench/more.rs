@@ -159,7 +159,7 @@ async fn bench_b_index_and_ask_500_files() {
 #[tokio::test(flavor = "multi_thread")]
 #[ignore]
 async fn bench_c_lock_acquire_release_round_trips() {
-    use fastio::transfer::lock_keeper::{AcquireOpts, HeldLock};
+    use fastio::locks::keeper::{AcquireOpts, HeldLock};
     let e = env(|_| {});
     let folder = e.mkdir("root", "locked").await;
     let client = fastio::api::Client::new(

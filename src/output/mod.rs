@@ -60,7 +60,9 @@ use crate::auth::{Notice, Notices};
 use crate::cli::{GlobalArgs, ProgressMode};
 use crate::transfer::{Event, Events, Summary};
 
+pub mod ask;
 pub mod github;
+pub mod lock;
 pub mod receipt;
 pub mod sinks;
 
@@ -114,6 +116,11 @@ impl Printer {
         if !self.quiet {
             eprintln!("fastio: {}", escape_control(msg));
         }
+    }
+
+    /// One line on stderr even under `-q`: something went wrong that the user must hear of.
+    pub fn alert(&self, msg: &str) {
+        eprintln!("fastio: {}", escape_control(msg));
     }
 
     /// A notice from the auth layer, outside an upload run: details with `-v`, warnings

@@ -1,0 +1,187 @@
+//! `fastio upload`: check the arguments, turn them into [`UploadOptions`], resolve the
+//! workspace, take the `--lock` ([`crate::locks::destination`]), run the job
+//! ([`crate::transfer::job`]) with the reporter and the other listeners (`--receipt`, GitHub
+//! Actions) on its events, and hand the summary to `exit.rs`.
+
+mod checks;
+
+use anyhow::Context as _;
+
+use crate::api::resolve_workspace;
+use crate::cli::{IfChanged, UploadArgs};
+use crate::commands::Context;
+use crate::exit::{ExitStatus, Fatal};
+use crate::locks::destination::{Destination, lock_destination};
+use crate::locks::{AcquireOpts, HeldLock};
+use crate::output::receipt::{Opened, ReceiptWriter, run_info};
+use crate::output::sinks::{self, Sink, StdinResult};
+use crate::output::{self, github};
+use crate::transfer::job::{self, Input, LockEnd, RELEASE_AFTER_SIGNAL};
+use crate::transfer::{self, Cancel, Events, FilesFrom, SkipMode, UploadOptions};
+
+pub async fn upload(ctx: &Context, args: UploadArgs) -> anyhow::Result<ExitStatus> {
+    let from_stdin = checks::check_args(&args)?;
+    let printer = ctx.printer.clone();
+    let (client, _source) = ctx.client()?;
+    // `--retries` holds for every request of the run, the workspace lookup and the lock too.
+    let client = client.with_retries(args.retries);
+    let ws_arg = ctx.workspace(args.workspace.as_deref())?;
+    let ws = resolve_workspace(&client, &ws_arg)
+        .await
+        .with_context(|| format!("resolving workspace `{ws_arg}` on {}", client.origin()))?;
+
+    let opts = UploadOptions {
+        paths: args.paths,
+        files_from: args.files_from.map(|p| match p.as_os_str() == "-" {
+            true => FilesFrom::Stdin,
+            false => FilesFrom::File(p),
+        }),
+        null_separated: args.null,
+        include: args.include,
+        exclude: args.exclude,
+        follow_symlinks: args.follow_symlinks,
+        workspace_id: ws.id.clone(),
+        dest: args.to,
+        concurrency: args.concurrency as usize,
+        skip: match (args.overwrite, args.if_changed) {
+            (true, _) => SkipMode::Overwrite,
+            (false, IfChanged::Size) => SkipMode::Size,
+            (false, IfChanged::Hash) => SkipMode::Hash,
+        },
+        retries: args.retries,
+        resume: !args.no_resume,
+        journal_dir: ctx.settings.journal_dir.clone(),
+        api_base: client.base().to_string(),
+        dry_run: args.dry_run,
+        assembly_timeout: args.assembly_timeout,
+        shard: args.shard,
+        skipped_node_ids: args.receipt.is_some(),
+    };
+    let stdin_opts = from_stdin.then(|| transfer::stdin::StdinOptions {
+        workspace_id: ws.id.clone(),
+        dest: opts.dest.clone(),
+        name: args.name.clone().unwrap_or_default(),
+        max_size: args.max_size,
+        retries: opts.retries,
+        assembly_timeout: opts.assembly_timeout,
+        concurrency: opts.concurrency,
+        api_base: opts.api_base.clone(),
+    });
+
+    let mut listeners: Vec<Box<dyn Sink>> = Vec::new();
+    if let Some(path) = &args.receipt {
+        let info = run_info(&opts, stdin_opts.as_ref());
+        let (writer, opened) = ReceiptWriter::open(path, &info).map_err(Fatal::usage)?;
+        if let Opened::Resumed { files } = opened {
+            let shown = path.display();
+            printer.line(&format!(
+                "continuing the receipt `{shown}` ({files} files already recorded)"
+            ));
+        }
+        listeners.push(Box::new(writer));
+    }
+
+    // Signals are ours from here on: one arriving while the lock is taken ends the run at once,
+    // with the lock released.
+    let cancel = Cancel::default();
+    let interrupt = tokio::spawn(job::watch_signals(cancel.clone(), move |signo| {
+        let say = match signo {
+            Some(n) => format!(
+                "interrupted ({}): finishing requests in flight (Ctrl-C again to stop them now)",
+                output::signal_name(n)
+            ),
+            None => "stopping requests in flight now".to_string(),
+        };
+        eprintln!("fastio: {say}");
+    }));
+    let held = match args.lock && !opts.dry_run {
+        true => lock(ctx, &client, &ws.id, &opts.dest).await?,
+        false => None,
+    };
+
+    if github::enabled(args.ci, ctx.settings.github_actions) {
+        let what = match from_stdin {
+            true => "standard input".to_string(),
+            false => format!("{} paths", opts.paths.len()),
+        };
+        let title = match opts.shard {
+            Some(sh) => format!("fastio upload: {what}, shard {sh}"),
+            None => format!("fastio upload: {what}"),
+        };
+        let summary_file = ctx.settings.github_step_summary.clone();
+        listeners.push(Box::new(github::GithubUpload::start(&title, summary_file)));
+    }
+    if from_stdin && !printer.json && !printer.quiet {
+        listeners.push(Box::new(StdinResult::default()));
+    }
+
+    let (events, rx) = Events::channel();
+    // Token refreshes and keyring warnings during the run are drawn by the reporter.
+    printer.route_notices(&ctx.notices, &events);
+    let (rx, attached) = sinks::attach(rx, listeners);
+    let reporter = tokio::spawn(output::report(printer.clone(), rx, client.gates().clone()));
+    let input = match stdin_opts {
+        Some(sopts) => Input::Stdin(sopts, Box::new(std::io::stdin())),
+        None => Input::Tree(opts),
+    };
+    let (result, lock_end) = job::run(&client, input, events, &cancel, held).await;
+    let _ = reporter.await;
+    attached.finish().await;
+    interrupt.abort();
+    match lock_end {
+        None | Some(LockEnd::Released) => {}
+        Some(LockEnd::Lost(reason)) => {
+            return Err(Fatal::new(
+                ExitStatus::PartialFailure,
+                format!("the lock on the destination was lost ({reason}); the upload was stopped"),
+            )
+            .into());
+        }
+        Some(LockEnd::ReleaseFailed(e)) => printer.alert(&format!(
+            "warning: releasing the lock on the destination failed: {e}"
+        )),
+        Some(LockEnd::ReleaseTimedOut) => printer.alert(&format!(
+            "warning: the lock on the destination was not released within {} s; it lapses by \
+             itself",
+            RELEASE_AFTER_SIGNAL.as_secs()
+        )),
+    }
+    Ok(crate::exit::summary_status(&result?))
+}
+
+/// `--lock`: the destination folder locked for the upload, or why not (said in one line).
+async fn lock(
+    ctx: &Context,
+    client: &crate::api::Client,
+    workspace_id: &str,
+    dest: &str,
+) -> anyhow::Result<Option<HeldLock>> {
+    let opts = AcquireOpts {
+        duration: 300,
+        wait: None,
+        client_info: ctx.settings.client_info(),
+        heartbeat_every: ctx.settings.lock_heartbeat,
+    };
+    let p = &ctx.printer;
+    Ok(
+        match lock_destination(client, workspace_id, dest, &opts).await? {
+            Destination::Locked { held, label } => {
+                p.line(&format!("locked `{label}` for this upload"));
+                Some(held)
+            }
+            Destination::Root => {
+                p.line(
+                    "warning: --lock does not lock the workspace root; uploading without a lock \
+                 (pass --to FOLDER to lock a destination folder)",
+                );
+                None
+            }
+            Destination::Refused { label, source } => {
+                p.line(&format!(
+                "warning: the server would not lock `{label}` ({source}); uploading without a lock"
+            ));
+                None
+            }
+        },
+    )
+}
