@@ -6,6 +6,8 @@ use crate::api::ApiError;
 use crate::api::error::WorkspaceError;
 use crate::ask::AskError;
 use crate::auth::AuthError;
+use crate::bench::Report;
+use crate::imports::ImportSummary;
 use crate::locks::AcquireError;
 use crate::locks::destination::DestinationError;
 use crate::locks::run::LockRunError;
@@ -128,6 +130,28 @@ pub fn exit_status(err: &anyhow::Error) -> ExitStatus {
         }
     }
     ExitStatus::PartialFailure
+}
+
+/// A finished `import-url` run: nothing failed → 0; a refused credential → 3; every URL
+/// failed because the server could not be reached → 4; otherwise 1.
+pub fn import_status(s: &ImportSummary) -> ExitStatus {
+    match s {
+        _ if s.failed == 0 => ExitStatus::Success,
+        _ if s.refused > 0 => ExitStatus::Auth,
+        _ if s.unreachable == s.total => ExitStatus::Unavailable,
+        _ => ExitStatus::PartialFailure,
+    }
+}
+
+/// A finished `bench`: interrupted → 130; a failed file, step or clean-up → 1; otherwise 0.
+pub fn bench_status(r: &Report) -> ExitStatus {
+    if r.interrupted {
+        ExitStatus::Interrupted
+    } else if r.failed() > 0 || r.error.is_some() || r.cleanup_error.is_some() {
+        ExitStatus::PartialFailure
+    } else {
+        ExitStatus::Success
+    }
 }
 
 /// `ask` refusals: a bad question → 2; no plan or credits for AI → 3; intelligence off or
@@ -316,6 +340,23 @@ mod tests {
         assert_eq!(exit_status(&away), ExitStatus::Unavailable);
         let run = anyhow::Error::new(crate::transfer::RunError::AlreadyRunning("x".into()));
         assert_eq!(exit_status(&run), ExitStatus::PartialFailure);
+    }
+
+    #[test]
+    fn import_runs_follow_the_documented_table() {
+        let s = |failed, refused, unreachable| ImportSummary {
+            total: 3,
+            imported: 3 - failed,
+            failed,
+            refused,
+            unreachable,
+            ..ImportSummary::default()
+        };
+        assert_eq!(import_status(&s(0, 0, 0)), ExitStatus::Success);
+        assert_eq!(import_status(&s(1, 0, 0)), ExitStatus::PartialFailure);
+        assert_eq!(import_status(&s(3, 3, 0)), ExitStatus::Auth);
+        assert_eq!(import_status(&s(3, 0, 3)), ExitStatus::Unavailable);
+        assert_eq!(import_status(&s(2, 0, 2)), ExitStatus::PartialFailure);
     }
 
     #[test]

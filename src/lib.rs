@@ -17,6 +17,7 @@ pub mod doctor;
 #[cfg(feature = "emulator")]
 pub mod emulator;
 pub mod exit;
+pub mod imports;
 pub mod locks;
 pub mod output;
 pub mod settings;

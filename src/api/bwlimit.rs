@@ -71,7 +71,9 @@ where
     S: Stream<Item = Result<Bytes, E>>,
 {
     use futures_util::StreamExt as _;
-    let progress = super::PROGRESS.try_with(super::Progress::clone).ok();
+    let progress = super::stall::PROGRESS
+        .try_with(super::stall::Progress::clone)
+        .ok();
     stream.then(move |piece| {
         let limit = limit.clone();
         let progress = progress.clone();

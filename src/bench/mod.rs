@@ -133,6 +133,11 @@ impl Report {
     pub fn recommended(&self) -> Option<usize> {
         recommend(&self.steps)
     }
+
+    /// Files that failed, over all steps.
+    pub fn failed(&self) -> u64 {
+        self.steps.iter().map(|s| s.failed).sum()
+    }
 }
 
 /// The smallest `--concurrency` whose wall time is within 5% of the best clean step's.

@@ -6,15 +6,14 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 use secrecy::SecretString;
-use serde_json::json;
 
 use crate::api::{self, Client, StaticToken};
-use crate::auth::store::{Backend, Store, StoredCredential};
-use crate::auth::{self, CredentialSource, config, oauth};
+use crate::auth::store::{Store, StoredCredential};
+use crate::auth::{self, config, oauth};
 use crate::cli::{LoginArgs, LogoutArgs, WhoamiArgs};
 use crate::commands::Context;
 use crate::exit::{ExitStatus, Fatal};
-use crate::output::json_line;
+use crate::output::auth::{LoggedIn, Whoami};
 
 fn no_emulator(ctx: &Context, what: &str) -> anyhow::Result<()> {
     #[cfg(feature = "emulator")]
@@ -125,35 +124,21 @@ pub async fn login(ctx: &Context, args: LoginArgs) -> anyhow::Result<ExitStatus>
             p.workspace = workspace;
         }
     })?;
-    if !ctx.global.quiet {
-        eprintln!(
-            "Logged in to {api_base} as user {user_id}; profile `{profile}` stored in the {backend}"
-        );
-        if backend == Backend::Keyutils {
-            eprintln!(
-                "note: no Secret Service is running, so the kernel keyring keeps it: it is gone after a reboot"
-            );
-        }
-    }
     let overriding = [
         ("--token", ctx.global.token.is_some()),
         ("FASTIO_TOKEN", ctx.settings.env_token.is_some()),
         ("FASTIO_API_KEY", ctx.settings.env_api_key.is_some()),
     ]
     .into_iter()
-    .find(|(_, set)| *set);
-    if let Some((name, _)) = overriding {
-        eprintln!("note: {name} is set and is used before this stored login");
-    }
-    if ctx.global.json {
-        json_line(json!({
-            "type": "login",
-            "profile": profile,
-            "user_id": user_id,
-            "api_base": api_base,
-            "backend": backend.to_string(),
-        }));
-    }
+    .find_map(|(name, set)| set.then_some(name));
+    let done = LoggedIn {
+        api_base: &api_base,
+        user_id: &user_id,
+        profile: &profile,
+        backend,
+        overriding,
+    };
+    crate::output::auth::logged_in(&ctx.printer, &done);
     Ok(ExitStatus::Success)
 }
 
@@ -221,46 +206,13 @@ pub async fn whoami(ctx: &Context, _args: WhoamiArgs) -> anyhow::Result<ExitStat
         None => None,
     };
     let expires = expires_ms.and_then(chrono::DateTime::from_timestamp_millis);
-    let kind = if session.is_some() { "oauth" } else { "token" };
-    if ctx.global.json {
-        let (source_kind, profile) = match &source {
-            CredentialSource::Flag => ("flag", None),
-            CredentialSource::EnvToken => ("env:FASTIO_TOKEN", None),
-            CredentialSource::EnvApiKey => ("env:FASTIO_API_KEY", None),
-            CredentialSource::Keyring { profile } => ("keyring", Some(profile.clone())),
-            CredentialSource::Emulator => ("emulator", None),
-        };
-        json_line(json!({
-                "type": "whoami",
-                "source": source_kind,
-                "profile": profile,
-                "kind": kind,
-                "user_id": user_id,
-                "expires_at": expires.map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
-                "api_base": client.base(),
-        }));
-    } else {
-        println!(
-            "source:   {source}{}",
-            if session.is_some() {
-                " (OAuth login)"
-            } else {
-                ""
-            }
-        );
-        println!("user:     {user_id}");
-        match expires {
-            Some(t) => {
-                let left = (t.timestamp_millis() - oauth::now_ms()) / 1000;
-                println!(
-                    "expires:  {} (in {} s; refreshed automatically)",
-                    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-                    left.max(0)
-                );
-            }
-            None => println!("expires:  never (a key or token without recorded expiry)"),
-        }
-        println!("api base: {}", client.base());
-    }
+    let who = Whoami {
+        source: &source,
+        oauth: session.is_some(),
+        user_id: &user_id,
+        expires,
+        api_base: client.base(),
+    };
+    crate::output::auth::whoami(&ctx.printer, &who);
     Ok(ExitStatus::Success)
 }

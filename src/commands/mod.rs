@@ -182,7 +182,7 @@ async fn build_context(
     }
     #[cfg(feature = "emulator")]
     if global.emulator {
-        let emu = emulator::start_in_process()
+        let emu = crate::emulator::in_process::start_in_process()
             .await
             .context("starting the in-process emulator")?;
         return Ok(Context {

@@ -79,6 +79,7 @@ pub mod activity;
 pub mod ai;
 pub mod caller;
 pub mod ids;
+pub mod in_process;
 pub mod lock_table;
 pub mod locks;
 mod middleware;

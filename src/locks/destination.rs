@@ -9,7 +9,7 @@ use crate::api::{ApiError, Client, FolderResolver};
 /// How the destination came to be locked, or not.
 pub enum Destination {
     Locked {
-        held: HeldLock,
+        held: Box<HeldLock>,
         label: String,
     },
     /// `--to` is the workspace root.
@@ -58,7 +58,10 @@ pub async fn lock_destination(
             source,
         })?;
     match HeldLock::acquire(client, workspace_id, &folder_id, &label, opts).await {
-        Ok(held) => Ok(Destination::Locked { held, label }),
+        Ok(held) => Ok(Destination::Locked {
+            held: Box::new(held),
+            label,
+        }),
         Err(AcquireError::Api { source, .. })
             if matches!(
                 source.status(),

@@ -61,10 +61,14 @@ use crate::cli::{GlobalArgs, ProgressMode};
 use crate::transfer::{Event, Events, Summary};
 
 pub mod ask;
+pub mod auth;
+pub mod bench;
 pub mod github;
+pub mod import;
 pub mod lock;
 pub mod receipt;
 pub mod sinks;
+pub mod verify;
 
 /// NDJSON schema version.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -160,7 +164,7 @@ impl Printer {
                 },
                 _ => return printer.notice(&n),
             };
-            if events.emit(event).is_err() {
+            if !events.emit(event) {
                 printer.notice(&n);
             }
         });

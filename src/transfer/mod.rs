@@ -20,7 +20,6 @@ mod counters;
 mod engine;
 pub mod generated;
 pub mod hash;
-pub mod imports;
 pub mod job;
 pub mod journal;
 pub mod limiter;
@@ -240,17 +239,14 @@ impl Events {
     }
 }
 
-/// [`Events::weak`]: emits while the run lasts, and hands the event back after.
+/// [`Events::weak`]: emits while the run lasts, and says so when it is over.
 #[derive(Clone)]
 pub struct WeakEvents(tokio::sync::mpsc::WeakUnboundedSender<Event>);
 
 impl WeakEvents {
-    /// Send `e` if the run is still listening; otherwise give it back.
-    pub fn emit(&self, e: Event) -> Result<(), Event> {
-        match self.0.upgrade() {
-            Some(tx) => tx.send(e).map_err(|err| err.0),
-            None => Err(e),
-        }
+    /// Send `e` if the run is still listening; `false` when it is over.
+    pub fn emit(&self, e: Event) -> bool {
+        self.0.upgrade().is_some_and(|tx| tx.send(e).is_ok())
     }
 }
 

@@ -358,3 +358,41 @@ async fn imports_survive_the_envelope_variants() {
         assert!(stored == payload(300_000, 1), "{v}: identical bytes");
     }
 }
+
+/// A refused credential fails every URL and exits 3; a server that cannot be reached at all
+/// exits 4. The workspace id is all digits, so no lookup comes first: the imports themselves
+/// meet the refusal (each URL still gets its own `import_failed` line).
+#[test]
+fn refused_credentials_exit_3_and_an_unreachable_server_exits_4() {
+    let e = env(|_| {});
+    let ws = e.ws().to_string();
+    assert!(ws.bytes().all(|b| b.is_ascii_digit()), "{ws}");
+    let urls = ["https://a.test/1.bin", "https://a.test/2.bin"];
+    let failed_lines = |out: &std::process::Output| {
+        stdout_of(out)
+            .lines()
+            .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+            .filter(|v| v["type"] == "import_failed")
+            .count()
+    };
+    let out = e
+        .cmd("fio_not_a_key_of_this_server")
+        .args(["--json", "import-url", urls[0], urls[1], "--workspace", &ws])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3), "{}", stderr_of(&out));
+    assert_eq!(failed_lines(&out), 2, "{}", stdout_of(&out));
+
+    // A loopback port nothing listens on any more.
+    let dead = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let dead_base = format!("http://{}/current", dead.local_addr().unwrap());
+    drop(dead);
+    let out = e
+        .cmd(KEY_A)
+        .env("FASTIO_API_BASE", &dead_base)
+        .args(["--json", "import-url", urls[0], urls[1], "--workspace", &ws])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(4), "{}", stderr_of(&out));
+    assert_eq!(failed_lines(&out), 2, "{}", stdout_of(&out));
+}

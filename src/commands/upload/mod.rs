@@ -167,7 +167,7 @@ async fn lock(
         match lock_destination(client, workspace_id, dest, &opts).await? {
             Destination::Locked { held, label } => {
                 p.line(&format!("locked `{label}` for this upload"));
-                Some(held)
+                Some(*held)
             }
             Destination::Root => {
                 p.line(

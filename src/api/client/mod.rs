@@ -1,0 +1,197 @@
+//! The [`Client`]: one pooled reqwest client with its options, credentials, rate-limit gates,
+//! bandwidth cap and observer. Sending and decoding requests is in its `send` submodule.
+
+mod send;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::Method;
+use serde_json::Value;
+
+use super::Credentials;
+use super::bwlimit::BandwidthLimit;
+use super::gates::{Gates, RateGate};
+
+/// Default for [`ClientOptions::stall_timeout`].
+pub const DEFAULT_STALL_TIMEOUT: Duration = Duration::from_secs(60);
+/// Default for [`ClientOptions::retries`].
+pub const DEFAULT_RETRIES: u32 = 4;
+
+/// How the HTTP client treats the network.
+#[derive(Debug, Clone, Copy)]
+pub struct ClientOptions {
+    /// A request that makes no progress (connect, sending its body, waiting for or reading the
+    /// answer) for this long is abandoned as stalled ([`ApiError::Stalled`], retryable).
+    ///
+    /// [`ApiError::Stalled`]: crate::api::ApiError::Stalled
+    pub stall_timeout: Duration,
+    /// Retries of idempotent calls (GET, and calls marked idempotent) after 5xx, timeouts,
+    /// stalls and connection errors. The upload engine sets 0 and retries under its own budget.
+    pub retries: u32,
+}
+
+impl Default for ClientOptions {
+    fn default() -> Self {
+        ClientOptions {
+            stall_timeout: DEFAULT_STALL_TIMEOUT,
+            retries: DEFAULT_RETRIES,
+        }
+    }
+}
+
+/// One answer as it came over the wire (for `fastio doctor`, which reports where a server's
+/// shapes differ from the canonical ones the document names).
+#[derive(Debug, Clone)]
+pub struct Observation {
+    pub method: String,
+    pub path: String,
+    pub status: u16,
+    pub headers: reqwest::header::HeaderMap,
+    /// The JSON body before the envelope is unwrapped (`Null` when it was not JSON).
+    pub body: Value,
+}
+
+/// Sees every decoded answer of a client (see [`Client::observed`]).
+pub type Observer = Arc<dyn Fn(Observation) + Send + Sync>;
+
+/// The API client. Cheap to clone; clones share the connection pool, credentials and gates.
+#[derive(Clone)]
+pub struct Client {
+    http: reqwest::Client,
+    base: Arc<str>,
+    creds: Arc<dyn Credentials>,
+    gates: Arc<Gates>,
+    opts: ClientOptions,
+    observer: Option<Observer>,
+    /// `--bwlimit`: the cap on body bytes shared by every request of the process.
+    bwlimit: Option<Arc<BandwidthLimit>>,
+    /// Requests sent so far by this client and its clones (`fastio bench` reports them).
+    sent: Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("base", &self.base)
+            .finish_non_exhaustive()
+    }
+}
+
+pub const DEFAULT_API_BASE: &str = "https://api.fast.io/current";
+
+impl Client {
+    /// `base` is the API root including the version segment, e.g. `https://api.fast.io/current`.
+    pub fn new(base: &str, creds: Arc<dyn Credentials>) -> anyhow::Result<Client> {
+        Client::with_options(base, creds, ClientOptions::default())
+    }
+
+    pub fn with_options(
+        base: &str,
+        creds: Arc<dyn Credentials>,
+        opts: ClientOptions,
+    ) -> anyhow::Result<Client> {
+        // reqwest's own timeouts are a backstop, a little longer than the stall limit: where the
+        // watchdog runs (every call) it fires first and names the server.
+        let grace = (opts.stall_timeout / 2).max(Duration::from_secs(1));
+        let http = reqwest::Client::builder()
+            .user_agent(concat!("fastio/", env!("CARGO_PKG_VERSION")))
+            .connect_timeout(opts.stall_timeout.min(Duration::from_secs(30)) + grace)
+            .read_timeout(opts.stall_timeout + grace)
+            .pool_max_idle_per_host(64)
+            // A redirect to another host would drop the credential (and is not the API):
+            // report it instead of following it.
+            .redirect(reqwest::redirect::Policy::none())
+            .build()?;
+        Ok(Client {
+            http,
+            base: base.trim_end_matches('/').into(),
+            creds,
+            gates: Arc::new(Gates::default()),
+            opts,
+            observer: None,
+            bwlimit: None,
+            sent: Arc::default(),
+        })
+    }
+
+    /// The same client (and its clones) with every request body under `limit`.
+    pub fn with_bwlimit(mut self, limit: Option<Arc<BandwidthLimit>>) -> Client {
+        self.bwlimit = limit;
+        self
+    }
+
+    /// HTTP requests sent so far by this client and its clones (each attempt counts).
+    pub fn requests_sent(&self) -> u64 {
+        self.sent.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// The upload rate cap, when there is one.
+    pub fn bwlimit(&self) -> Option<&Arc<BandwidthLimit>> {
+        self.bwlimit.as_ref()
+    }
+
+    /// The same client, handing every answer it decodes (success or error envelope) to
+    /// `observer` as it came over the wire.
+    pub fn observed(&self, observer: Observer) -> Client {
+        let mut c = self.clone();
+        c.observer = Some(observer);
+        c
+    }
+
+    fn observe(
+        &self,
+        method: &Method,
+        path: &str,
+        status: u16,
+        headers: &reqwest::header::HeaderMap,
+        body: &[u8],
+    ) {
+        if let Some(obs) = &self.observer {
+            obs(Observation {
+                method: method.to_string(),
+                path: path.to_string(),
+                status,
+                headers: headers.clone(),
+                body: serde_json::from_slice(body).unwrap_or(Value::Null),
+            });
+        }
+    }
+
+    /// The same client (pool, credentials, gates) with another retry count for idempotent calls.
+    pub fn with_retries(&self, retries: u32) -> Client {
+        let mut c = self.clone();
+        c.opts.retries = retries;
+        c
+    }
+
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
+    /// The gate of the main bucket (every path but `/upload/batch/`).
+    pub fn gate(&self) -> &RateGate {
+        &self.gates.main
+    }
+
+    pub fn gates(&self) -> &Arc<Gates> {
+        &self.gates
+    }
+
+    pub fn options(&self) -> ClientOptions {
+        self.opts
+    }
+
+    pub fn http(&self) -> &reqwest::Client {
+        &self.http
+    }
+
+    pub fn credentials(&self) -> &Arc<dyn Credentials> {
+        &self.creds
+    }
+
+    /// Absolute URL for an API path such as `/upload/` (always sent with its trailing slash).
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+}

@@ -1,0 +1,299 @@
+//! Sending requests: the HTTP verbs, the idempotent retry wrapper, the stall-watched send with
+//! auth and refresh-on-401 through the rate-limit gate, and envelope and error decoding.
+
+use std::time::{Duration, SystemTime};
+
+use reqwest::{Method, RequestBuilder, Response};
+use secrecy::ExposeSecret;
+use serde_json::Value;
+
+use super::Client;
+use crate::api::error::ApiError;
+use crate::api::ratelimit::LimitInfo;
+use crate::api::stall::{PROGRESS, Progress, note_progress, watch};
+use crate::api::{envelope, retry};
+
+impl Client {
+    /// GET: idempotent, retried after transient failures.
+    pub async fn get(&self, path: &str, query: &[(&str, String)]) -> Result<Value, ApiError> {
+        self.call_idempotent(Method::GET, path, |rb| rb.query(query))
+            .await
+    }
+
+    /// A form POST that may create or change something: sent once (a retry could duplicate it).
+    pub async fn post_form(&self, path: &str, form: &[(&str, String)]) -> Result<Value, ApiError> {
+        self.call(Method::POST, path, |rb| rb.form(form)).await
+    }
+
+    /// A form POST whose repetition is harmless (idempotent `createfolder`, lock heartbeat):
+    /// retried after transient failures like a GET.
+    pub async fn post_form_idempotent(
+        &self,
+        path: &str,
+        form: &[(&str, String)],
+    ) -> Result<Value, ApiError> {
+        self.call_idempotent(Method::POST, path, |rb| rb.form(form))
+            .await
+    }
+
+    /// DELETE with a form body (lock release); deleting twice is harmless, so it is retried.
+    pub async fn delete_form(
+        &self,
+        path: &str,
+        form: &[(&str, String)],
+    ) -> Result<Value, ApiError> {
+        self.call_idempotent(Method::DELETE, path, |rb| rb.form(form))
+            .await
+    }
+
+    /// [`Client::call`] retried (up to [`ClientOptions::retries`] times, backing off with full
+    /// jitter) after 5xx, timeouts, stalls and connection errors; 429s wait at the gate.
+    ///
+    /// [`ClientOptions::retries`]: super::ClientOptions::retries
+    pub async fn call_idempotent(
+        &self,
+        method: Method,
+        path: &str,
+        build: impl Fn(RequestBuilder) -> RequestBuilder,
+    ) -> Result<Value, ApiError> {
+        retry::idempotent(self.opts.retries, || {
+            self.call(method.clone(), path, &build)
+        })
+        .await
+    }
+
+    /// Send one request through the gate with auth, refresh once on 401, and decode the
+    /// envelope into its payload. `build` may be called twice (after a refresh), so it must
+    /// be able to rebuild the body. A 429 closes the gate and is returned to the caller, who
+    /// decides whether to retry. Sent once: see [`Client::call_idempotent`] for retries.
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        build: impl Fn(RequestBuilder) -> RequestBuilder,
+    ) -> Result<Value, ApiError> {
+        let progress = Progress::new();
+        let limit = self.opts.stall_timeout;
+        let fut = async {
+            let resp = self.send_inner(method.clone(), path, &build).await?;
+            self.decode(&method, path, resp).await
+        };
+        match watch(&progress, limit, PROGRESS.scope(progress.clone(), fut)).await {
+            Ok(r) => r,
+            Err(idle) => Err(self.stalled(&method, path, idle)),
+        }
+    }
+
+    fn stalled(&self, method: &Method, path: &str, idle: Duration) -> ApiError {
+        ApiError::Stalled {
+            method: method.to_string(),
+            path: path.to_string(),
+            server: self.origin(),
+            idle,
+        }
+    }
+
+    /// `scheme://host:port` of the API, for messages.
+    pub fn origin(&self) -> String {
+        url::Url::parse(&self.base)
+            .map(|u| u.origin().ascii_serialization())
+            .unwrap_or_else(|_| self.base.to_string())
+    }
+
+    /// Like [`Client::call`] but returns the raw response of a success status (for bodies that
+    /// are not envelopes, such as file reads). The answer's headers must come within the stall
+    /// limit; reading the body is the caller's business.
+    pub async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        build: impl Fn(RequestBuilder) -> RequestBuilder,
+    ) -> Result<Response, ApiError> {
+        let progress = Progress::new();
+        let fut = self.send_inner(method.clone(), path, &build);
+        match watch(
+            &progress,
+            self.opts.stall_timeout,
+            PROGRESS.scope(progress.clone(), fut),
+        )
+        .await
+        {
+            Ok(r) => r,
+            Err(idle) => Err(self.stalled(&method, path, idle)),
+        }
+    }
+
+    async fn send_inner(
+        &self,
+        method: Method,
+        path: &str,
+        build: &impl Fn(RequestBuilder) -> RequestBuilder,
+    ) -> Result<Response, ApiError> {
+        let transport = |source| ApiError::Transport {
+            method: method.to_string(),
+            path: path.to_string(),
+            source,
+        };
+        let gate = self.gates.for_path(path);
+        let mut refreshed = false;
+        loop {
+            gate.wait_open().await;
+            gate.wait_turn().await;
+            note_progress();
+            let token = self
+                .creds
+                .bearer()
+                .await
+                .map_err(|source| ApiError::Credential {
+                    method: method.to_string(),
+                    path: path.to_string(),
+                    source,
+                })?;
+            let rb = self
+                .http
+                .request(method.clone(), self.url(path))
+                .bearer_auth(token.expose_secret());
+            self.sent.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let resp = build(rb).send().await.map_err(transport)?;
+            note_progress();
+            let status = resp.status().as_u16();
+            if resp.status().is_redirection() {
+                let location = resp
+                    .headers()
+                    .get(reqwest::header::LOCATION)
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("")
+                    .to_string();
+                return Err(ApiError::Redirected {
+                    method: method.to_string(),
+                    path: path.to_string(),
+                    status,
+                    location: redact_location(&location),
+                });
+            }
+            if status == 401 && !refreshed {
+                refreshed = true;
+                if self.creds.refresh(&token).await.unwrap_or(false) {
+                    continue;
+                }
+            }
+            if status == 429 {
+                let wait = LimitInfo::from_headers(resp.headers()).wait_from(SystemTime::now());
+                gate.pause(wait);
+                gate.note_refused();
+                let err = self.error_from(&method, path, resp).await;
+                return Err(match err {
+                    ApiError::Status {
+                        method,
+                        path,
+                        status,
+                        code,
+                        text,
+                        ..
+                    } => ApiError::Status {
+                        method,
+                        path,
+                        status,
+                        code,
+                        text,
+                        retry_after: Some(wait),
+                    },
+                    other => other,
+                });
+            }
+            if !resp.status().is_success() {
+                return Err(self.error_from(&method, path, resp).await);
+            }
+            gate.note(&LimitInfo::from_headers(resp.headers()), SystemTime::now());
+            return Ok(resp);
+        }
+    }
+
+    async fn error_from(&self, method: &Method, path: &str, resp: Response) -> ApiError {
+        let status = resp.status().as_u16();
+        let headers = resp.headers().clone();
+        let body = resp.bytes().await.unwrap_or_default();
+        self.observe(method, path, status, &headers, &body);
+        let (code, text) = match serde_json::from_slice::<Value>(&body) {
+            Ok(v) => envelope::error_details(&v),
+            Err(_) => (0, envelope::body_excerpt(&body)),
+        };
+        let text = if text.is_empty() {
+            reqwest::StatusCode::from_u16(status)
+                .ok()
+                .and_then(|s| s.canonical_reason())
+                .unwrap_or("error")
+                .to_string()
+        } else {
+            text
+        };
+        ApiError::Status {
+            method: method.to_string(),
+            path: path.to_string(),
+            status,
+            code,
+            text,
+            retry_after: None,
+        }
+    }
+
+    /// Decode a 2xx response: it must be a JSON success envelope.
+    pub async fn decode(
+        &self,
+        method: &Method,
+        path: &str,
+        resp: Response,
+    ) -> Result<Value, ApiError> {
+        let status = resp.status().as_u16();
+        let headers = resp.headers().clone();
+        let body = read_body(resp)
+            .await
+            .map_err(|source| ApiError::Transport {
+                method: method.to_string(),
+                path: path.to_string(),
+                source,
+            })?;
+        self.observe(method, path, status, &headers, &body);
+        let value: Value = serde_json::from_slice(&body).map_err(|e| ApiError::Decode {
+            method: method.to_string(),
+            path: path.to_string(),
+            detail: format!("not JSON ({e}): {}", envelope::body_excerpt(&body)),
+        })?;
+        if envelope::result_is_truthy(&value) {
+            return Ok(envelope::payload(value));
+        }
+        let (code, text) = envelope::error_details(&value);
+        Err(ApiError::Status {
+            method: method.to_string(),
+            path: path.to_string(),
+            status,
+            code,
+            text: if text.is_empty() {
+                "request refused".into()
+            } else {
+                text
+            },
+            retry_after: None,
+        })
+    }
+}
+
+/// Read a whole answer body. Not counted as progress: an envelope is small, so the whole body
+/// must arrive within the stall limit after the headers (a server trickling it is stalled).
+async fn read_body(resp: Response) -> Result<bytes::Bytes, reqwest::Error> {
+    resp.bytes().await
+}
+
+/// A redirect target for messages: scheme, host and path only (a query could carry a secret).
+fn redact_location(location: &str) -> String {
+    match url::Url::parse(location) {
+        Ok(mut u) => {
+            u.set_query(None);
+            u.set_fragment(None);
+            let _ = u.set_password(None);
+            let _ = u.set_username("");
+            u.to_string()
+        }
+        Err(_) => location.split('?').next().unwrap_or("").to_string(),
+    }
+}
