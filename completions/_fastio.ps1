@@ -21,7 +21,7 @@ Register-ArgumentCompleter -Native -CommandName 'fastio' -ScriptBlock {
 
     $completions = @(switch ($command) {
         'fastio' {
-            [CompletionResult]::new('--api-base', '--api-base', [CompletionResultType]::ParameterName, 'API base URL [env: FASTIO_API_BASE] [default: https://api.fast.io/current]')
+            [CompletionResult]::new('--api-base', '--api-base', [CompletionResultType]::ParameterName, 'API base URL [default: https://api.fast.io/current]')
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Access token or API key to use (see the credential order in --help)')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Credential and settings profile')
             [CompletionResult]::new('--progress', '--progress', [CompletionResultType]::ParameterName, 'How to show progress on stderr')
@@ -58,7 +58,7 @@ Register-ArgumentCompleter -Native -CommandName 'fastio' -ScriptBlock {
             [CompletionResult]::new('--redirect-uri', '--redirect-uri', [CompletionResultType]::ParameterName, 'OAuth redirect URI (a listener on 127.0.0.1 is bound to its port; 0 = any free port)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up waiting for the browser after this many seconds')
             [CompletionResult]::new('--workspace', '--workspace', [CompletionResultType]::ParameterName, 'Default workspace (id or name) to remember for this profile')
-            [CompletionResult]::new('--api-base', '--api-base', [CompletionResultType]::ParameterName, 'API base URL [env: FASTIO_API_BASE] [default: https://api.fast.io/current]')
+            [CompletionResult]::new('--api-base', '--api-base', [CompletionResultType]::ParameterName, 'API base URL [default: https://api.fast.io/current]')
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Access token or API key to use (see the credential order in --help)')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Credential and settings profile')
             [CompletionResult]::new('--progress', '--progress', [CompletionResultType]::ParameterName, 'How to show progress on stderr')
@@ -77,7 +77,7 @@ Register-ArgumentCompleter -Native -CommandName 'fastio' -ScriptBlock {
             break
         }
         'fastio;logout' {
-            [CompletionResult]::new('--api-base', '--api-base', [CompletionResultType]::ParameterName, 'API base URL [env: FASTIO_API_BASE] [default: https://api.fast.io/current]')
+            [CompletionResult]::new('--api-base', '--api-base', [CompletionResultType]::ParameterName, 'API base URL [default: https://api.fast.io/current]')
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Access token or API key to use (see the credential order in --help)')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Credential and settings profile')
             [CompletionResult]::new('--progress', '--progress', [CompletionResultType]::ParameterName, 'How to show progress on stderr')
@@ -94,7 +94,7 @@ Register-ArgumentCompleter -Native -CommandName 'fastio' -ScriptBlock {
             break
         }
         'fastio;whoami' {
-            [CompletionResult]::new('--api-base', '--api-base', [CompletionResultType]::ParameterName, 'API base URL [env: FASTIO_API_BASE] [default: https://api.fast.io/current]')
+            [CompletionResult]::new('--api-base', '--api-base', [CompletionResultType]::ParameterName, 'API base URL [default: https://api.fast.io/current]')
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Access token or API key to use (see the credential order in --help)')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Credential and settings profile')
             [CompletionResult]::new('--progress', '--progress', [CompletionResultType]::ParameterName, 'How to show progress on stderr')
@@ -111,8 +111,8 @@ Register-ArgumentCompleter -Native -CommandName 'fastio' -ScriptBlock {
             break
         }
         'fastio;upload' {
-            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Workspace id or name [env: FASTIO_WORKSPACE]')
-            [CompletionResult]::new('--workspace', '--workspace', [CompletionResultType]::ParameterName, 'Workspace id or name [env: FASTIO_WORKSPACE]')
+            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Workspace id or name')
+            [CompletionResult]::new('--workspace', '--workspace', [CompletionResultType]::ParameterName, 'Workspace id or name')
             [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'Remote folder path under the workspace root (created as needed)')
             [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'HTTP requests in flight at once, across all files')
             [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'HTTP requests in flight at once, across all files')
@@ -127,7 +127,7 @@ Register-ArgumentCompleter -Native -CommandName 'fastio' -ScriptBlock {
             [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'With `-` (standard input): the remote file name')
             [CompletionResult]::new('--max-size', '--max-size', [CompletionResultType]::ParameterName, 'With `-`: refuse standard input longer than this (e.g. 10GB); also sent to the server')
             [CompletionResult]::new('--ci', '--ci', [CompletionResultType]::ParameterName, 'CI-native output: annotations, folded progress and a step summary in GitHub Actions')
-            [CompletionResult]::new('--api-base', '--api-base', [CompletionResultType]::ParameterName, 'API base URL [env: FASTIO_API_BASE] [default: https://api.fast.io/current]')
+            [CompletionResult]::new('--api-base', '--api-base', [CompletionResultType]::ParameterName, 'API base URL [default: https://api.fast.io/current]')
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Access token or API key to use (see the credential order in --help)')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Credential and settings profile')
             [CompletionResult]::new('--progress', '--progress', [CompletionResultType]::ParameterName, 'How to show progress on stderr')
@@ -155,10 +155,10 @@ Register-ArgumentCompleter -Native -CommandName 'fastio' -ScriptBlock {
         'fastio;verify' {
             [CompletionResult]::new('--receipt', '--receipt', [CompletionResultType]::ParameterName, 'Check every file of this receipt (written by `upload --receipt`)')
             [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'Remote folder the PATHs were uploaded to (as `upload --to`)')
-            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Workspace id or name [env: FASTIO_WORKSPACE] (with --receipt: the receipt''s)')
-            [CompletionResult]::new('--workspace', '--workspace', [CompletionResultType]::ParameterName, 'Workspace id or name [env: FASTIO_WORKSPACE] (with --receipt: the receipt''s)')
+            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Workspace id or name (with --receipt: the receipt''s)')
+            [CompletionResult]::new('--workspace', '--workspace', [CompletionResultType]::ParameterName, 'Workspace id or name (with --receipt: the receipt''s)')
             [CompletionResult]::new('--ci', '--ci', [CompletionResultType]::ParameterName, 'CI-native output: annotations and a step summary in GitHub Actions')
-            [CompletionResult]::new('--api-base', '--api-base', [CompletionResultType]::ParameterName, 'API base URL [env: FASTIO_API_BASE] [default: https://api.fast.io/current]')
+            [CompletionResult]::new('--api-base', '--api-base', [CompletionResultType]::ParameterName, 'API base URL [default: https://api.fast.io/current]')
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Access token or API key to use (see the credential order in --help)')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Credential and settings profile')
             [CompletionResult]::new('--progress', '--progress', [CompletionResultType]::ParameterName, 'How to show progress on stderr')
@@ -178,15 +178,15 @@ Register-ArgumentCompleter -Native -CommandName 'fastio' -ScriptBlock {
             break
         }
         'fastio;import-url' {
-            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Workspace id or name [env: FASTIO_WORKSPACE]')
-            [CompletionResult]::new('--workspace', '--workspace', [CompletionResultType]::ParameterName, 'Workspace id or name [env: FASTIO_WORKSPACE]')
+            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Workspace id or name')
+            [CompletionResult]::new('--workspace', '--workspace', [CompletionResultType]::ParameterName, 'Workspace id or name')
             [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'Remote folder path under the workspace root (created as needed)')
             [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'File name for the imported file (only with a single URL)')
             [CompletionResult]::new('--urls-from', '--urls-from', [CompletionResultType]::ParameterName, 'Read URLs from FILE, one per line (`-` for stdin; `#` starts a comment)')
             [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Import jobs submitted or polled at once')
             [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Import jobs submitted or polled at once')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up waiting for one import after this many seconds')
-            [CompletionResult]::new('--api-base', '--api-base', [CompletionResultType]::ParameterName, 'API base URL [env: FASTIO_API_BASE] [default: https://api.fast.io/current]')
+            [CompletionResult]::new('--api-base', '--api-base', [CompletionResultType]::ParameterName, 'API base URL [default: https://api.fast.io/current]')
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Access token or API key to use (see the credential order in --help)')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Credential and settings profile')
             [CompletionResult]::new('--progress', '--progress', [CompletionResultType]::ParameterName, 'How to show progress on stderr')
@@ -204,9 +204,9 @@ Register-ArgumentCompleter -Native -CommandName 'fastio' -ScriptBlock {
             break
         }
         'fastio;lock' {
-            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Workspace id or name [env: FASTIO_WORKSPACE]')
-            [CompletionResult]::new('--workspace', '--workspace', [CompletionResultType]::ParameterName, 'Workspace id or name [env: FASTIO_WORKSPACE]')
-            [CompletionResult]::new('--api-base', '--api-base', [CompletionResultType]::ParameterName, 'API base URL [env: FASTIO_API_BASE] [default: https://api.fast.io/current]')
+            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Workspace id or name')
+            [CompletionResult]::new('--workspace', '--workspace', [CompletionResultType]::ParameterName, 'Workspace id or name')
+            [CompletionResult]::new('--api-base', '--api-base', [CompletionResultType]::ParameterName, 'API base URL [default: https://api.fast.io/current]')
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Access token or API key to use (see the credential order in --help)')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Credential and settings profile')
             [CompletionResult]::new('--progress', '--progress', [CompletionResultType]::ParameterName, 'How to show progress on stderr')
@@ -231,9 +231,9 @@ Register-ArgumentCompleter -Native -CommandName 'fastio' -ScriptBlock {
         'fastio;lock;acquire' {
             [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Lock duration in seconds (60-3600)')
             [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'If another client holds the lock, keep trying for up to this many seconds')
-            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Workspace id or name [env: FASTIO_WORKSPACE]')
-            [CompletionResult]::new('--workspace', '--workspace', [CompletionResultType]::ParameterName, 'Workspace id or name [env: FASTIO_WORKSPACE]')
-            [CompletionResult]::new('--api-base', '--api-base', [CompletionResultType]::ParameterName, 'API base URL [env: FASTIO_API_BASE] [default: https://api.fast.io/current]')
+            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Workspace id or name')
+            [CompletionResult]::new('--workspace', '--workspace', [CompletionResultType]::ParameterName, 'Workspace id or name')
+            [CompletionResult]::new('--api-base', '--api-base', [CompletionResultType]::ParameterName, 'API base URL [default: https://api.fast.io/current]')
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Access token or API key to use (see the credential order in --help)')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Credential and settings profile')
             [CompletionResult]::new('--progress', '--progress', [CompletionResultType]::ParameterName, 'How to show progress on stderr')
@@ -250,9 +250,9 @@ Register-ArgumentCompleter -Native -CommandName 'fastio' -ScriptBlock {
             break
         }
         'fastio;lock;status' {
-            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Workspace id or name [env: FASTIO_WORKSPACE]')
-            [CompletionResult]::new('--workspace', '--workspace', [CompletionResultType]::ParameterName, 'Workspace id or name [env: FASTIO_WORKSPACE]')
-            [CompletionResult]::new('--api-base', '--api-base', [CompletionResultType]::ParameterName, 'API base URL [env: FASTIO_API_BASE] [default: https://api.fast.io/current]')
+            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Workspace id or name')
+            [CompletionResult]::new('--workspace', '--workspace', [CompletionResultType]::ParameterName, 'Workspace id or name')
+            [CompletionResult]::new('--api-base', '--api-base', [CompletionResultType]::ParameterName, 'API base URL [default: https://api.fast.io/current]')
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Access token or API key to use (see the credential order in --help)')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Credential and settings profile')
             [CompletionResult]::new('--progress', '--progress', [CompletionResultType]::ParameterName, 'How to show progress on stderr')
@@ -270,9 +270,9 @@ Register-ArgumentCompleter -Native -CommandName 'fastio' -ScriptBlock {
         }
         'fastio;lock;heartbeat' {
             [CompletionResult]::new('--lock-token', '--lock-token', [CompletionResultType]::ParameterName, 'The lock token printed by `lock acquire` (`--token` is the global credential flag)')
-            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Workspace id or name [env: FASTIO_WORKSPACE]')
-            [CompletionResult]::new('--workspace', '--workspace', [CompletionResultType]::ParameterName, 'Workspace id or name [env: FASTIO_WORKSPACE]')
-            [CompletionResult]::new('--api-base', '--api-base', [CompletionResultType]::ParameterName, 'API base URL [env: FASTIO_API_BASE] [default: https://api.fast.io/current]')
+            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Workspace id or name')
+            [CompletionResult]::new('--workspace', '--workspace', [CompletionResultType]::ParameterName, 'Workspace id or name')
+            [CompletionResult]::new('--api-base', '--api-base', [CompletionResultType]::ParameterName, 'API base URL [default: https://api.fast.io/current]')
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Access token or API key to use (see the credential order in --help)')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Credential and settings profile')
             [CompletionResult]::new('--progress', '--progress', [CompletionResultType]::ParameterName, 'How to show progress on stderr')
@@ -290,9 +290,9 @@ Register-ArgumentCompleter -Native -CommandName 'fastio' -ScriptBlock {
         }
         'fastio;lock;release' {
             [CompletionResult]::new('--lock-token', '--lock-token', [CompletionResultType]::ParameterName, 'The lock token printed by `lock acquire` (`--token` is the global credential flag)')
-            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Workspace id or name [env: FASTIO_WORKSPACE]')
-            [CompletionResult]::new('--workspace', '--workspace', [CompletionResultType]::ParameterName, 'Workspace id or name [env: FASTIO_WORKSPACE]')
-            [CompletionResult]::new('--api-base', '--api-base', [CompletionResultType]::ParameterName, 'API base URL [env: FASTIO_API_BASE] [default: https://api.fast.io/current]')
+            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Workspace id or name')
+            [CompletionResult]::new('--workspace', '--workspace', [CompletionResultType]::ParameterName, 'Workspace id or name')
+            [CompletionResult]::new('--api-base', '--api-base', [CompletionResultType]::ParameterName, 'API base URL [default: https://api.fast.io/current]')
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Access token or API key to use (see the credential order in --help)')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Credential and settings profile')
             [CompletionResult]::new('--progress', '--progress', [CompletionResultType]::ParameterName, 'How to show progress on stderr')
@@ -311,9 +311,9 @@ Register-ArgumentCompleter -Native -CommandName 'fastio' -ScriptBlock {
         'fastio;lock;run' {
             [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Lock duration in seconds (60-3600); a heartbeat extends it while COMMAND runs')
             [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'If another client holds the lock, keep trying for up to this many seconds')
-            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Workspace id or name [env: FASTIO_WORKSPACE]')
-            [CompletionResult]::new('--workspace', '--workspace', [CompletionResultType]::ParameterName, 'Workspace id or name [env: FASTIO_WORKSPACE]')
-            [CompletionResult]::new('--api-base', '--api-base', [CompletionResultType]::ParameterName, 'API base URL [env: FASTIO_API_BASE] [default: https://api.fast.io/current]')
+            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Workspace id or name')
+            [CompletionResult]::new('--workspace', '--workspace', [CompletionResultType]::ParameterName, 'Workspace id or name')
+            [CompletionResult]::new('--api-base', '--api-base', [CompletionResultType]::ParameterName, 'API base URL [default: https://api.fast.io/current]')
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Access token or API key to use (see the credential order in --help)')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Credential and settings profile')
             [CompletionResult]::new('--progress', '--progress', [CompletionResultType]::ParameterName, 'How to show progress on stderr')
@@ -357,12 +357,12 @@ Register-ArgumentCompleter -Native -CommandName 'fastio' -ScriptBlock {
             break
         }
         'fastio;ask' {
-            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Workspace id or name [env: FASTIO_WORKSPACE]')
-            [CompletionResult]::new('--workspace', '--workspace', [CompletionResultType]::ParameterName, 'Workspace id or name [env: FASTIO_WORKSPACE]')
+            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Workspace id or name')
+            [CompletionResult]::new('--workspace', '--workspace', [CompletionResultType]::ParameterName, 'Workspace id or name')
             [CompletionResult]::new('--folder', '--folder', [CompletionResultType]::ParameterName, 'Ground the answer in this remote folder (repeatable)')
             [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'Attach this remote file (repeatable)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up waiting for the answer after this many seconds')
-            [CompletionResult]::new('--api-base', '--api-base', [CompletionResultType]::ParameterName, 'API base URL [env: FASTIO_API_BASE] [default: https://api.fast.io/current]')
+            [CompletionResult]::new('--api-base', '--api-base', [CompletionResultType]::ParameterName, 'API base URL [default: https://api.fast.io/current]')
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Access token or API key to use (see the credential order in --help)')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Credential and settings profile')
             [CompletionResult]::new('--progress', '--progress', [CompletionResultType]::ParameterName, 'How to show progress on stderr')
@@ -381,11 +381,11 @@ Register-ArgumentCompleter -Native -CommandName 'fastio' -ScriptBlock {
             break
         }
         'fastio;doctor' {
-            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Workspace id or name [env: FASTIO_WORKSPACE]')
-            [CompletionResult]::new('--workspace', '--workspace', [CompletionResultType]::ParameterName, 'Workspace id or name [env: FASTIO_WORKSPACE]')
+            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Workspace id or name')
+            [CompletionResult]::new('--workspace', '--workspace', [CompletionResultType]::ParameterName, 'Workspace id or name')
             [CompletionResult]::new('--import-url', '--import-url', [CompletionResultType]::ParameterName, 'The file URL the import check asks the server to fetch [default: a file served on loopback when the API is on loopback]')
             [CompletionResult]::new('--assembly-timeout', '--assembly-timeout', [CompletionResultType]::ParameterName, 'Fail the upload checks when a session is not stored this long after its last chunk')
-            [CompletionResult]::new('--api-base', '--api-base', [CompletionResultType]::ParameterName, 'API base URL [env: FASTIO_API_BASE] [default: https://api.fast.io/current]')
+            [CompletionResult]::new('--api-base', '--api-base', [CompletionResultType]::ParameterName, 'API base URL [default: https://api.fast.io/current]')
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Access token or API key to use (see the credential order in --help)')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Credential and settings profile')
             [CompletionResult]::new('--progress', '--progress', [CompletionResultType]::ParameterName, 'How to show progress on stderr')
@@ -404,8 +404,8 @@ Register-ArgumentCompleter -Native -CommandName 'fastio' -ScriptBlock {
             break
         }
         'fastio;bench' {
-            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Workspace id or name [env: FASTIO_WORKSPACE]')
-            [CompletionResult]::new('--workspace', '--workspace', [CompletionResultType]::ParameterName, 'Workspace id or name [env: FASTIO_WORKSPACE]')
+            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Workspace id or name')
+            [CompletionResult]::new('--workspace', '--workspace', [CompletionResultType]::ParameterName, 'Workspace id or name')
             [CompletionResult]::new('--preset', '--preset', [CompletionResultType]::ParameterName, 'A named set of files (ignored with --size or --files)')
             [CompletionResult]::new('--size', '--size', [CompletionResultType]::ParameterName, 'Size of every file (e.g. 4KiB, 5MiB, 1GiB) [default with --files: 1MiB]')
             [CompletionResult]::new('--files', '--files', [CompletionResultType]::ParameterName, 'Number of files per step [default with --size: 1]')
@@ -413,7 +413,7 @@ Register-ArgumentCompleter -Native -CommandName 'fastio' -ScriptBlock {
             [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'The --concurrency values to try, in order (comma-separated) [default: 1,2,4,8,16,32]')
             [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retries per request for 5xx, timeouts and connection errors')
             [CompletionResult]::new('--assembly-timeout', '--assembly-timeout', [CompletionResultType]::ParameterName, 'Fail a file whose upload session is not stored this long after its last chunk')
-            [CompletionResult]::new('--api-base', '--api-base', [CompletionResultType]::ParameterName, 'API base URL [env: FASTIO_API_BASE] [default: https://api.fast.io/current]')
+            [CompletionResult]::new('--api-base', '--api-base', [CompletionResultType]::ParameterName, 'API base URL [default: https://api.fast.io/current]')
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Access token or API key to use (see the credential order in --help)')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Credential and settings profile')
             [CompletionResult]::new('--progress', '--progress', [CompletionResultType]::ParameterName, 'How to show progress on stderr')
@@ -451,7 +451,7 @@ Register-ArgumentCompleter -Native -CommandName 'fastio' -ScriptBlock {
             [CompletionResult]::new('--answer-delay-ms', '--answer-delay-ms', [CompletionResultType]::ParameterName, 'Delay before an AI answer is complete')
             [CompletionResult]::new('--variant', '--variant', [CompletionResultType]::ParameterName, 'Switch on an alternative server behaviour (repeatable); `list` prints them all')
             [CompletionResult]::new('--fault-route', '--fault-route', [CompletionResultType]::ParameterName, 'Answer METHOD /path (`*` = one segment) with STATUS and an error envelope (repeatable)')
-            [CompletionResult]::new('--api-base', '--api-base', [CompletionResultType]::ParameterName, 'API base URL [env: FASTIO_API_BASE] [default: https://api.fast.io/current]')
+            [CompletionResult]::new('--api-base', '--api-base', [CompletionResultType]::ParameterName, 'API base URL [default: https://api.fast.io/current]')
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Access token or API key to use (see the credential order in --help)')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Credential and settings profile')
             [CompletionResult]::new('--progress', '--progress', [CompletionResultType]::ParameterName, 'How to show progress on stderr')
@@ -477,7 +477,7 @@ Register-ArgumentCompleter -Native -CommandName 'fastio' -ScriptBlock {
             break
         }
         'fastio;completions' {
-            [CompletionResult]::new('--api-base', '--api-base', [CompletionResultType]::ParameterName, 'API base URL [env: FASTIO_API_BASE] [default: https://api.fast.io/current]')
+            [CompletionResult]::new('--api-base', '--api-base', [CompletionResultType]::ParameterName, 'API base URL [default: https://api.fast.io/current]')
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Access token or API key to use (see the credential order in --help)')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Credential and settings profile')
             [CompletionResult]::new('--progress', '--progress', [CompletionResultType]::ParameterName, 'How to show progress on stderr')
@@ -494,7 +494,7 @@ Register-ArgumentCompleter -Native -CommandName 'fastio' -ScriptBlock {
             break
         }
         'fastio;generate' {
-            [CompletionResult]::new('--api-base', '--api-base', [CompletionResultType]::ParameterName, 'API base URL [env: FASTIO_API_BASE] [default: https://api.fast.io/current]')
+            [CompletionResult]::new('--api-base', '--api-base', [CompletionResultType]::ParameterName, 'API base URL [default: https://api.fast.io/current]')
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Access token or API key to use (see the credential order in --help)')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Credential and settings profile')
             [CompletionResult]::new('--progress', '--progress', [CompletionResultType]::ParameterName, 'How to show progress on stderr')
@@ -514,7 +514,7 @@ Register-ArgumentCompleter -Native -CommandName 'fastio' -ScriptBlock {
             break
         }
         'fastio;generate;completions' {
-            [CompletionResult]::new('--api-base', '--api-base', [CompletionResultType]::ParameterName, 'API base URL [env: FASTIO_API_BASE] [default: https://api.fast.io/current]')
+            [CompletionResult]::new('--api-base', '--api-base', [CompletionResultType]::ParameterName, 'API base URL [default: https://api.fast.io/current]')
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Access token or API key to use (see the credential order in --help)')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Credential and settings profile')
             [CompletionResult]::new('--progress', '--progress', [CompletionResultType]::ParameterName, 'How to show progress on stderr')
@@ -531,7 +531,7 @@ Register-ArgumentCompleter -Native -CommandName 'fastio' -ScriptBlock {
             break
         }
         'fastio;generate;man' {
-            [CompletionResult]::new('--api-base', '--api-base', [CompletionResultType]::ParameterName, 'API base URL [env: FASTIO_API_BASE] [default: https://api.fast.io/current]')
+            [CompletionResult]::new('--api-base', '--api-base', [CompletionResultType]::ParameterName, 'API base URL [default: https://api.fast.io/current]')
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Access token or API key to use (see the credential order in --help)')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Credential and settings profile')
             [CompletionResult]::new('--progress', '--progress', [CompletionResultType]::ParameterName, 'How to show progress on stderr')

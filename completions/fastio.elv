@@ -18,7 +18,7 @@ set edit:completion:arg-completer[fastio] = {|@words|
     }
     var completions = [
         &'fastio'= {
-            cand --api-base 'API base URL [env: FASTIO_API_BASE] [default: https://api.fast.io/current]'
+            cand --api-base 'API base URL [default: https://api.fast.io/current]'
             cand --token 'Access token or API key to use (see the credential order in --help)'
             cand --profile 'Credential and settings profile'
             cand --progress 'How to show progress on stderr'
@@ -54,7 +54,7 @@ set edit:completion:arg-completer[fastio] = {|@words|
             cand --redirect-uri 'OAuth redirect URI (a listener on 127.0.0.1 is bound to its port; 0 = any free port)'
             cand --timeout 'Give up waiting for the browser after this many seconds'
             cand --workspace 'Default workspace (id or name) to remember for this profile'
-            cand --api-base 'API base URL [env: FASTIO_API_BASE] [default: https://api.fast.io/current]'
+            cand --api-base 'API base URL [default: https://api.fast.io/current]'
             cand --token 'Access token or API key to use (see the credential order in --help)'
             cand --profile 'Credential and settings profile'
             cand --progress 'How to show progress on stderr'
@@ -72,7 +72,7 @@ set edit:completion:arg-completer[fastio] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'fastio;logout'= {
-            cand --api-base 'API base URL [env: FASTIO_API_BASE] [default: https://api.fast.io/current]'
+            cand --api-base 'API base URL [default: https://api.fast.io/current]'
             cand --token 'Access token or API key to use (see the credential order in --help)'
             cand --profile 'Credential and settings profile'
             cand --progress 'How to show progress on stderr'
@@ -88,7 +88,7 @@ set edit:completion:arg-completer[fastio] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'fastio;whoami'= {
-            cand --api-base 'API base URL [env: FASTIO_API_BASE] [default: https://api.fast.io/current]'
+            cand --api-base 'API base URL [default: https://api.fast.io/current]'
             cand --token 'Access token or API key to use (see the credential order in --help)'
             cand --profile 'Credential and settings profile'
             cand --progress 'How to show progress on stderr'
@@ -104,8 +104,8 @@ set edit:completion:arg-completer[fastio] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'fastio;upload'= {
-            cand -w 'Workspace id or name [env: FASTIO_WORKSPACE]'
-            cand --workspace 'Workspace id or name [env: FASTIO_WORKSPACE]'
+            cand -w 'Workspace id or name'
+            cand --workspace 'Workspace id or name'
             cand --to 'Remote folder path under the workspace root (created as needed)'
             cand -j 'HTTP requests in flight at once, across all files'
             cand --concurrency 'HTTP requests in flight at once, across all files'
@@ -120,7 +120,7 @@ set edit:completion:arg-completer[fastio] = {|@words|
             cand --name 'With `-` (standard input): the remote file name'
             cand --max-size 'With `-`: refuse standard input longer than this (e.g. 10GB); also sent to the server'
             cand --ci 'CI-native output: annotations, folded progress and a step summary in GitHub Actions'
-            cand --api-base 'API base URL [env: FASTIO_API_BASE] [default: https://api.fast.io/current]'
+            cand --api-base 'API base URL [default: https://api.fast.io/current]'
             cand --token 'Access token or API key to use (see the credential order in --help)'
             cand --profile 'Credential and settings profile'
             cand --progress 'How to show progress on stderr'
@@ -147,10 +147,10 @@ set edit:completion:arg-completer[fastio] = {|@words|
         &'fastio;verify'= {
             cand --receipt 'Check every file of this receipt (written by `upload --receipt`)'
             cand --to 'Remote folder the PATHs were uploaded to (as `upload --to`)'
-            cand -w 'Workspace id or name [env: FASTIO_WORKSPACE] (with --receipt: the receipt''s)'
-            cand --workspace 'Workspace id or name [env: FASTIO_WORKSPACE] (with --receipt: the receipt''s)'
+            cand -w 'Workspace id or name (with --receipt: the receipt''s)'
+            cand --workspace 'Workspace id or name (with --receipt: the receipt''s)'
             cand --ci 'CI-native output: annotations and a step summary in GitHub Actions'
-            cand --api-base 'API base URL [env: FASTIO_API_BASE] [default: https://api.fast.io/current]'
+            cand --api-base 'API base URL [default: https://api.fast.io/current]'
             cand --token 'Access token or API key to use (see the credential order in --help)'
             cand --profile 'Credential and settings profile'
             cand --progress 'How to show progress on stderr'
@@ -169,15 +169,15 @@ set edit:completion:arg-completer[fastio] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'fastio;import-url'= {
-            cand -w 'Workspace id or name [env: FASTIO_WORKSPACE]'
-            cand --workspace 'Workspace id or name [env: FASTIO_WORKSPACE]'
+            cand -w 'Workspace id or name'
+            cand --workspace 'Workspace id or name'
             cand --to 'Remote folder path under the workspace root (created as needed)'
             cand --name 'File name for the imported file (only with a single URL)'
             cand --urls-from 'Read URLs from FILE, one per line (`-` for stdin; `#` starts a comment)'
             cand -j 'Import jobs submitted or polled at once'
             cand --concurrency 'Import jobs submitted or polled at once'
             cand --timeout 'Give up waiting for one import after this many seconds'
-            cand --api-base 'API base URL [env: FASTIO_API_BASE] [default: https://api.fast.io/current]'
+            cand --api-base 'API base URL [default: https://api.fast.io/current]'
             cand --token 'Access token or API key to use (see the credential order in --help)'
             cand --profile 'Credential and settings profile'
             cand --progress 'How to show progress on stderr'
@@ -194,9 +194,9 @@ set edit:completion:arg-completer[fastio] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'fastio;lock'= {
-            cand -w 'Workspace id or name [env: FASTIO_WORKSPACE]'
-            cand --workspace 'Workspace id or name [env: FASTIO_WORKSPACE]'
-            cand --api-base 'API base URL [env: FASTIO_API_BASE] [default: https://api.fast.io/current]'
+            cand -w 'Workspace id or name'
+            cand --workspace 'Workspace id or name'
+            cand --api-base 'API base URL [default: https://api.fast.io/current]'
             cand --token 'Access token or API key to use (see the credential order in --help)'
             cand --profile 'Credential and settings profile'
             cand --progress 'How to show progress on stderr'
@@ -220,9 +220,9 @@ set edit:completion:arg-completer[fastio] = {|@words|
         &'fastio;lock;acquire'= {
             cand --duration 'Lock duration in seconds (60-3600)'
             cand --wait 'If another client holds the lock, keep trying for up to this many seconds'
-            cand -w 'Workspace id or name [env: FASTIO_WORKSPACE]'
-            cand --workspace 'Workspace id or name [env: FASTIO_WORKSPACE]'
-            cand --api-base 'API base URL [env: FASTIO_API_BASE] [default: https://api.fast.io/current]'
+            cand -w 'Workspace id or name'
+            cand --workspace 'Workspace id or name'
+            cand --api-base 'API base URL [default: https://api.fast.io/current]'
             cand --token 'Access token or API key to use (see the credential order in --help)'
             cand --profile 'Credential and settings profile'
             cand --progress 'How to show progress on stderr'
@@ -238,9 +238,9 @@ set edit:completion:arg-completer[fastio] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'fastio;lock;status'= {
-            cand -w 'Workspace id or name [env: FASTIO_WORKSPACE]'
-            cand --workspace 'Workspace id or name [env: FASTIO_WORKSPACE]'
-            cand --api-base 'API base URL [env: FASTIO_API_BASE] [default: https://api.fast.io/current]'
+            cand -w 'Workspace id or name'
+            cand --workspace 'Workspace id or name'
+            cand --api-base 'API base URL [default: https://api.fast.io/current]'
             cand --token 'Access token or API key to use (see the credential order in --help)'
             cand --profile 'Credential and settings profile'
             cand --progress 'How to show progress on stderr'
@@ -257,9 +257,9 @@ set edit:completion:arg-completer[fastio] = {|@words|
         }
         &'fastio;lock;heartbeat'= {
             cand --lock-token 'The lock token printed by `lock acquire` (`--token` is the global credential flag)'
-            cand -w 'Workspace id or name [env: FASTIO_WORKSPACE]'
-            cand --workspace 'Workspace id or name [env: FASTIO_WORKSPACE]'
-            cand --api-base 'API base URL [env: FASTIO_API_BASE] [default: https://api.fast.io/current]'
+            cand -w 'Workspace id or name'
+            cand --workspace 'Workspace id or name'
+            cand --api-base 'API base URL [default: https://api.fast.io/current]'
             cand --token 'Access token or API key to use (see the credential order in --help)'
             cand --profile 'Credential and settings profile'
             cand --progress 'How to show progress on stderr'
@@ -276,9 +276,9 @@ set edit:completion:arg-completer[fastio] = {|@words|
         }
         &'fastio;lock;release'= {
             cand --lock-token 'The lock token printed by `lock acquire` (`--token` is the global credential flag)'
-            cand -w 'Workspace id or name [env: FASTIO_WORKSPACE]'
-            cand --workspace 'Workspace id or name [env: FASTIO_WORKSPACE]'
-            cand --api-base 'API base URL [env: FASTIO_API_BASE] [default: https://api.fast.io/current]'
+            cand -w 'Workspace id or name'
+            cand --workspace 'Workspace id or name'
+            cand --api-base 'API base URL [default: https://api.fast.io/current]'
             cand --token 'Access token or API key to use (see the credential order in --help)'
             cand --profile 'Credential and settings profile'
             cand --progress 'How to show progress on stderr'
@@ -296,9 +296,9 @@ set edit:completion:arg-completer[fastio] = {|@words|
         &'fastio;lock;run'= {
             cand --duration 'Lock duration in seconds (60-3600); a heartbeat extends it while COMMAND runs'
             cand --wait 'If another client holds the lock, keep trying for up to this many seconds'
-            cand -w 'Workspace id or name [env: FASTIO_WORKSPACE]'
-            cand --workspace 'Workspace id or name [env: FASTIO_WORKSPACE]'
-            cand --api-base 'API base URL [env: FASTIO_API_BASE] [default: https://api.fast.io/current]'
+            cand -w 'Workspace id or name'
+            cand --workspace 'Workspace id or name'
+            cand --api-base 'API base URL [default: https://api.fast.io/current]'
             cand --token 'Access token or API key to use (see the credential order in --help)'
             cand --profile 'Credential and settings profile'
             cand --progress 'How to show progress on stderr'
@@ -334,12 +334,12 @@ set edit:completion:arg-completer[fastio] = {|@words|
         &'fastio;lock;help;help'= {
         }
         &'fastio;ask'= {
-            cand -w 'Workspace id or name [env: FASTIO_WORKSPACE]'
-            cand --workspace 'Workspace id or name [env: FASTIO_WORKSPACE]'
+            cand -w 'Workspace id or name'
+            cand --workspace 'Workspace id or name'
             cand --folder 'Ground the answer in this remote folder (repeatable)'
             cand --file 'Attach this remote file (repeatable)'
             cand --timeout 'Give up waiting for the answer after this many seconds'
-            cand --api-base 'API base URL [env: FASTIO_API_BASE] [default: https://api.fast.io/current]'
+            cand --api-base 'API base URL [default: https://api.fast.io/current]'
             cand --token 'Access token or API key to use (see the credential order in --help)'
             cand --profile 'Credential and settings profile'
             cand --progress 'How to show progress on stderr'
@@ -357,11 +357,11 @@ set edit:completion:arg-completer[fastio] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'fastio;doctor'= {
-            cand -w 'Workspace id or name [env: FASTIO_WORKSPACE]'
-            cand --workspace 'Workspace id or name [env: FASTIO_WORKSPACE]'
+            cand -w 'Workspace id or name'
+            cand --workspace 'Workspace id or name'
             cand --import-url 'The file URL the import check asks the server to fetch [default: a file served on loopback when the API is on loopback]'
             cand --assembly-timeout 'Fail the upload checks when a session is not stored this long after its last chunk'
-            cand --api-base 'API base URL [env: FASTIO_API_BASE] [default: https://api.fast.io/current]'
+            cand --api-base 'API base URL [default: https://api.fast.io/current]'
             cand --token 'Access token or API key to use (see the credential order in --help)'
             cand --profile 'Credential and settings profile'
             cand --progress 'How to show progress on stderr'
@@ -379,8 +379,8 @@ set edit:completion:arg-completer[fastio] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'fastio;bench'= {
-            cand -w 'Workspace id or name [env: FASTIO_WORKSPACE]'
-            cand --workspace 'Workspace id or name [env: FASTIO_WORKSPACE]'
+            cand -w 'Workspace id or name'
+            cand --workspace 'Workspace id or name'
             cand --preset 'A named set of files (ignored with --size or --files)'
             cand --size 'Size of every file (e.g. 4KiB, 5MiB, 1GiB) [default with --files: 1MiB]'
             cand --files 'Number of files per step [default with --size: 1]'
@@ -388,7 +388,7 @@ set edit:completion:arg-completer[fastio] = {|@words|
             cand --concurrency 'The --concurrency values to try, in order (comma-separated) [default: 1,2,4,8,16,32]'
             cand --retries 'Retries per request for 5xx, timeouts and connection errors'
             cand --assembly-timeout 'Fail a file whose upload session is not stored this long after its last chunk'
-            cand --api-base 'API base URL [env: FASTIO_API_BASE] [default: https://api.fast.io/current]'
+            cand --api-base 'API base URL [default: https://api.fast.io/current]'
             cand --token 'Access token or API key to use (see the credential order in --help)'
             cand --profile 'Credential and settings profile'
             cand --progress 'How to show progress on stderr'
@@ -425,7 +425,7 @@ set edit:completion:arg-completer[fastio] = {|@words|
             cand --answer-delay-ms 'Delay before an AI answer is complete'
             cand --variant 'Switch on an alternative server behaviour (repeatable); `list` prints them all'
             cand --fault-route 'Answer METHOD /path (`*` = one segment) with STATUS and an error envelope (repeatable)'
-            cand --api-base 'API base URL [env: FASTIO_API_BASE] [default: https://api.fast.io/current]'
+            cand --api-base 'API base URL [default: https://api.fast.io/current]'
             cand --token 'Access token or API key to use (see the credential order in --help)'
             cand --profile 'Credential and settings profile'
             cand --progress 'How to show progress on stderr'
@@ -450,7 +450,7 @@ set edit:completion:arg-completer[fastio] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'fastio;completions'= {
-            cand --api-base 'API base URL [env: FASTIO_API_BASE] [default: https://api.fast.io/current]'
+            cand --api-base 'API base URL [default: https://api.fast.io/current]'
             cand --token 'Access token or API key to use (see the credential order in --help)'
             cand --profile 'Credential and settings profile'
             cand --progress 'How to show progress on stderr'
@@ -466,7 +466,7 @@ set edit:completion:arg-completer[fastio] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'fastio;generate'= {
-            cand --api-base 'API base URL [env: FASTIO_API_BASE] [default: https://api.fast.io/current]'
+            cand --api-base 'API base URL [default: https://api.fast.io/current]'
             cand --token 'Access token or API key to use (see the credential order in --help)'
             cand --profile 'Credential and settings profile'
             cand --progress 'How to show progress on stderr'
@@ -485,7 +485,7 @@ set edit:completion:arg-completer[fastio] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'fastio;generate;completions'= {
-            cand --api-base 'API base URL [env: FASTIO_API_BASE] [default: https://api.fast.io/current]'
+            cand --api-base 'API base URL [default: https://api.fast.io/current]'
             cand --token 'Access token or API key to use (see the credential order in --help)'
             cand --profile 'Credential and settings profile'
             cand --progress 'How to show progress on stderr'
@@ -501,7 +501,7 @@ set edit:completion:arg-completer[fastio] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'fastio;generate;man'= {
-            cand --api-base 'API base URL [env: FASTIO_API_BASE] [default: https://api.fast.io/current]'
+            cand --api-base 'API base URL [default: https://api.fast.io/current]'
             cand --token 'Access token or API key to use (see the credential order in --help)'
             cand --profile 'Credential and settings profile'
             cand --progress 'How to show progress on stderr'

@@ -24,7 +24,7 @@ function __fish_fastio_using_subcommand
     contains -- $cmd[1] $argv
 end
 
-complete -c fastio -n "__fish_fastio_needs_command" -l api-base -d 'API base URL [env: FASTIO_API_BASE] [default: https://api.fast.io/current]' -r
+complete -c fastio -n "__fish_fastio_needs_command" -l api-base -d 'API base URL [default: https://api.fast.io/current]' -r
 complete -c fastio -n "__fish_fastio_needs_command" -l token -d 'Access token or API key to use (see the credential order in --help)' -r
 complete -c fastio -n "__fish_fastio_needs_command" -l profile -d 'Credential and settings profile' -r
 complete -c fastio -n "__fish_fastio_needs_command" -l progress -d 'How to show progress on stderr' -r -f -a "auto\t'Bars on a terminal, plain status lines otherwise'
@@ -57,7 +57,7 @@ complete -c fastio -n "__fish_fastio_using_subcommand login" -l client-id -d 'OA
 complete -c fastio -n "__fish_fastio_using_subcommand login" -l redirect-uri -d 'OAuth redirect URI (a listener on 127.0.0.1 is bound to its port; 0 = any free port)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand login" -l timeout -d 'Give up waiting for the browser after this many seconds' -r
 complete -c fastio -n "__fish_fastio_using_subcommand login" -l workspace -d 'Default workspace (id or name) to remember for this profile' -r
-complete -c fastio -n "__fish_fastio_using_subcommand login" -l api-base -d 'API base URL [env: FASTIO_API_BASE] [default: https://api.fast.io/current]' -r
+complete -c fastio -n "__fish_fastio_using_subcommand login" -l api-base -d 'API base URL [default: https://api.fast.io/current]' -r
 complete -c fastio -n "__fish_fastio_using_subcommand login" -l token -d 'Access token or API key to use (see the credential order in --help)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand login" -l profile -d 'Credential and settings profile' -r
 complete -c fastio -n "__fish_fastio_using_subcommand login" -l progress -d 'How to show progress on stderr' -r -f -a "auto\t'Bars on a terminal, plain status lines otherwise'
@@ -73,7 +73,7 @@ complete -c fastio -n "__fish_fastio_using_subcommand login" -l json -d 'Machine
 complete -c fastio -n "__fish_fastio_using_subcommand login" -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c fastio -n "__fish_fastio_using_subcommand login" -s q -l quiet -d 'Only errors on stderr'
 complete -c fastio -n "__fish_fastio_using_subcommand login" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c fastio -n "__fish_fastio_using_subcommand logout" -l api-base -d 'API base URL [env: FASTIO_API_BASE] [default: https://api.fast.io/current]' -r
+complete -c fastio -n "__fish_fastio_using_subcommand logout" -l api-base -d 'API base URL [default: https://api.fast.io/current]' -r
 complete -c fastio -n "__fish_fastio_using_subcommand logout" -l token -d 'Access token or API key to use (see the credential order in --help)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand logout" -l profile -d 'Credential and settings profile' -r
 complete -c fastio -n "__fish_fastio_using_subcommand logout" -l progress -d 'How to show progress on stderr' -r -f -a "auto\t'Bars on a terminal, plain status lines otherwise'
@@ -87,7 +87,7 @@ complete -c fastio -n "__fish_fastio_using_subcommand logout" -l json -d 'Machin
 complete -c fastio -n "__fish_fastio_using_subcommand logout" -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c fastio -n "__fish_fastio_using_subcommand logout" -s q -l quiet -d 'Only errors on stderr'
 complete -c fastio -n "__fish_fastio_using_subcommand logout" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c fastio -n "__fish_fastio_using_subcommand whoami" -l api-base -d 'API base URL [env: FASTIO_API_BASE] [default: https://api.fast.io/current]' -r
+complete -c fastio -n "__fish_fastio_using_subcommand whoami" -l api-base -d 'API base URL [default: https://api.fast.io/current]' -r
 complete -c fastio -n "__fish_fastio_using_subcommand whoami" -l token -d 'Access token or API key to use (see the credential order in --help)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand whoami" -l profile -d 'Credential and settings profile' -r
 complete -c fastio -n "__fish_fastio_using_subcommand whoami" -l progress -d 'How to show progress on stderr' -r -f -a "auto\t'Bars on a terminal, plain status lines otherwise'
@@ -101,7 +101,7 @@ complete -c fastio -n "__fish_fastio_using_subcommand whoami" -l json -d 'Machin
 complete -c fastio -n "__fish_fastio_using_subcommand whoami" -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c fastio -n "__fish_fastio_using_subcommand whoami" -s q -l quiet -d 'Only errors on stderr'
 complete -c fastio -n "__fish_fastio_using_subcommand whoami" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c fastio -n "__fish_fastio_using_subcommand upload" -s w -l workspace -d 'Workspace id or name [env: FASTIO_WORKSPACE]' -r
+complete -c fastio -n "__fish_fastio_using_subcommand upload" -s w -l workspace -d 'Workspace id or name' -r
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -l to -d 'Remote folder path under the workspace root (created as needed)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -s j -l concurrency -d 'HTTP requests in flight at once, across all files' -r
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -l files-from -d 'Read more paths from FILE, one per line (`-` for stdin)' -r -F
@@ -118,7 +118,7 @@ complete -c fastio -n "__fish_fastio_using_subcommand upload" -l max-size -d 'Wi
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -l ci -d 'CI-native output: annotations, folded progress and a step summary in GitHub Actions' -r -f -a "auto\t'GitHub Actions output when GITHUB_ACTIONS=true, none otherwise'
 github\t'GitHub Actions output (annotations, folded progress, step summary)'
 none\t'No CI output'"
-complete -c fastio -n "__fish_fastio_using_subcommand upload" -l api-base -d 'API base URL [env: FASTIO_API_BASE] [default: https://api.fast.io/current]' -r
+complete -c fastio -n "__fish_fastio_using_subcommand upload" -l api-base -d 'API base URL [default: https://api.fast.io/current]' -r
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -l token -d 'Access token or API key to use (see the credential order in --help)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -l profile -d 'Credential and settings profile' -r
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -l progress -d 'How to show progress on stderr' -r -f -a "auto\t'Bars on a terminal, plain status lines otherwise'
@@ -140,11 +140,11 @@ complete -c fastio -n "__fish_fastio_using_subcommand upload" -s q -l quiet -d '
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c fastio -n "__fish_fastio_using_subcommand verify" -l receipt -d 'Check every file of this receipt (written by `upload --receipt`)' -r -F
 complete -c fastio -n "__fish_fastio_using_subcommand verify" -l to -d 'Remote folder the PATHs were uploaded to (as `upload --to`)' -r
-complete -c fastio -n "__fish_fastio_using_subcommand verify" -s w -l workspace -d 'Workspace id or name [env: FASTIO_WORKSPACE] (with --receipt: the receipt\'s)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand verify" -s w -l workspace -d 'Workspace id or name (with --receipt: the receipt\'s)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand verify" -l ci -d 'CI-native output: annotations and a step summary in GitHub Actions' -r -f -a "auto\t'GitHub Actions output when GITHUB_ACTIONS=true, none otherwise'
 github\t'GitHub Actions output (annotations, folded progress, step summary)'
 none\t'No CI output'"
-complete -c fastio -n "__fish_fastio_using_subcommand verify" -l api-base -d 'API base URL [env: FASTIO_API_BASE] [default: https://api.fast.io/current]' -r
+complete -c fastio -n "__fish_fastio_using_subcommand verify" -l api-base -d 'API base URL [default: https://api.fast.io/current]' -r
 complete -c fastio -n "__fish_fastio_using_subcommand verify" -l token -d 'Access token or API key to use (see the credential order in --help)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand verify" -l profile -d 'Credential and settings profile' -r
 complete -c fastio -n "__fish_fastio_using_subcommand verify" -l progress -d 'How to show progress on stderr' -r -f -a "auto\t'Bars on a terminal, plain status lines otherwise'
@@ -160,13 +160,13 @@ complete -c fastio -n "__fish_fastio_using_subcommand verify" -l json -d 'Machin
 complete -c fastio -n "__fish_fastio_using_subcommand verify" -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c fastio -n "__fish_fastio_using_subcommand verify" -s q -l quiet -d 'Only errors on stderr'
 complete -c fastio -n "__fish_fastio_using_subcommand verify" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c fastio -n "__fish_fastio_using_subcommand import-url" -s w -l workspace -d 'Workspace id or name [env: FASTIO_WORKSPACE]' -r
+complete -c fastio -n "__fish_fastio_using_subcommand import-url" -s w -l workspace -d 'Workspace id or name' -r
 complete -c fastio -n "__fish_fastio_using_subcommand import-url" -l to -d 'Remote folder path under the workspace root (created as needed)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand import-url" -l name -d 'File name for the imported file (only with a single URL)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand import-url" -l urls-from -d 'Read URLs from FILE, one per line (`-` for stdin; `#` starts a comment)' -r -F
 complete -c fastio -n "__fish_fastio_using_subcommand import-url" -s j -l concurrency -d 'Import jobs submitted or polled at once' -r
 complete -c fastio -n "__fish_fastio_using_subcommand import-url" -l timeout -d 'Give up waiting for one import after this many seconds' -r
-complete -c fastio -n "__fish_fastio_using_subcommand import-url" -l api-base -d 'API base URL [env: FASTIO_API_BASE] [default: https://api.fast.io/current]' -r
+complete -c fastio -n "__fish_fastio_using_subcommand import-url" -l api-base -d 'API base URL [default: https://api.fast.io/current]' -r
 complete -c fastio -n "__fish_fastio_using_subcommand import-url" -l token -d 'Access token or API key to use (see the credential order in --help)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand import-url" -l profile -d 'Credential and settings profile' -r
 complete -c fastio -n "__fish_fastio_using_subcommand import-url" -l progress -d 'How to show progress on stderr' -r -f -a "auto\t'Bars on a terminal, plain status lines otherwise'
@@ -181,8 +181,8 @@ complete -c fastio -n "__fish_fastio_using_subcommand import-url" -l json -d 'Ma
 complete -c fastio -n "__fish_fastio_using_subcommand import-url" -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c fastio -n "__fish_fastio_using_subcommand import-url" -s q -l quiet -d 'Only errors on stderr'
 complete -c fastio -n "__fish_fastio_using_subcommand import-url" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c fastio -n "__fish_fastio_using_subcommand lock; and not __fish_seen_subcommand_from acquire status heartbeat release run help" -s w -l workspace -d 'Workspace id or name [env: FASTIO_WORKSPACE]' -r
-complete -c fastio -n "__fish_fastio_using_subcommand lock; and not __fish_seen_subcommand_from acquire status heartbeat release run help" -l api-base -d 'API base URL [env: FASTIO_API_BASE] [default: https://api.fast.io/current]' -r
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and not __fish_seen_subcommand_from acquire status heartbeat release run help" -s w -l workspace -d 'Workspace id or name' -r
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and not __fish_seen_subcommand_from acquire status heartbeat release run help" -l api-base -d 'API base URL [default: https://api.fast.io/current]' -r
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and not __fish_seen_subcommand_from acquire status heartbeat release run help" -l token -d 'Access token or API key to use (see the credential order in --help)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and not __fish_seen_subcommand_from acquire status heartbeat release run help" -l profile -d 'Credential and settings profile' -r
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and not __fish_seen_subcommand_from acquire status heartbeat release run help" -l progress -d 'How to show progress on stderr' -r -f -a "auto\t'Bars on a terminal, plain status lines otherwise'
@@ -204,8 +204,8 @@ complete -c fastio -n "__fish_fastio_using_subcommand lock; and not __fish_seen_
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and not __fish_seen_subcommand_from acquire status heartbeat release run help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from acquire" -l duration -d 'Lock duration in seconds (60-3600)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from acquire" -l wait -d 'If another client holds the lock, keep trying for up to this many seconds' -r
-complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from acquire" -s w -l workspace -d 'Workspace id or name [env: FASTIO_WORKSPACE]' -r
-complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from acquire" -l api-base -d 'API base URL [env: FASTIO_API_BASE] [default: https://api.fast.io/current]' -r
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from acquire" -s w -l workspace -d 'Workspace id or name' -r
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from acquire" -l api-base -d 'API base URL [default: https://api.fast.io/current]' -r
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from acquire" -l token -d 'Access token or API key to use (see the credential order in --help)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from acquire" -l profile -d 'Credential and settings profile' -r
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from acquire" -l progress -d 'How to show progress on stderr' -r -f -a "auto\t'Bars on a terminal, plain status lines otherwise'
@@ -219,8 +219,8 @@ complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subc
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from acquire" -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from acquire" -s q -l quiet -d 'Only errors on stderr'
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from acquire" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from status" -s w -l workspace -d 'Workspace id or name [env: FASTIO_WORKSPACE]' -r
-complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from status" -l api-base -d 'API base URL [env: FASTIO_API_BASE] [default: https://api.fast.io/current]' -r
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from status" -s w -l workspace -d 'Workspace id or name' -r
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from status" -l api-base -d 'API base URL [default: https://api.fast.io/current]' -r
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from status" -l token -d 'Access token or API key to use (see the credential order in --help)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from status" -l profile -d 'Credential and settings profile' -r
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from status" -l progress -d 'How to show progress on stderr' -r -f -a "auto\t'Bars on a terminal, plain status lines otherwise'
@@ -235,8 +235,8 @@ complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subc
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from status" -s q -l quiet -d 'Only errors on stderr'
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from heartbeat" -l lock-token -d 'The lock token printed by `lock acquire` (`--token` is the global credential flag)' -r
-complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from heartbeat" -s w -l workspace -d 'Workspace id or name [env: FASTIO_WORKSPACE]' -r
-complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from heartbeat" -l api-base -d 'API base URL [env: FASTIO_API_BASE] [default: https://api.fast.io/current]' -r
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from heartbeat" -s w -l workspace -d 'Workspace id or name' -r
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from heartbeat" -l api-base -d 'API base URL [default: https://api.fast.io/current]' -r
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from heartbeat" -l token -d 'Access token or API key to use (see the credential order in --help)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from heartbeat" -l profile -d 'Credential and settings profile' -r
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from heartbeat" -l progress -d 'How to show progress on stderr' -r -f -a "auto\t'Bars on a terminal, plain status lines otherwise'
@@ -251,8 +251,8 @@ complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subc
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from heartbeat" -s q -l quiet -d 'Only errors on stderr'
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from heartbeat" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from release" -l lock-token -d 'The lock token printed by `lock acquire` (`--token` is the global credential flag)' -r
-complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from release" -s w -l workspace -d 'Workspace id or name [env: FASTIO_WORKSPACE]' -r
-complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from release" -l api-base -d 'API base URL [env: FASTIO_API_BASE] [default: https://api.fast.io/current]' -r
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from release" -s w -l workspace -d 'Workspace id or name' -r
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from release" -l api-base -d 'API base URL [default: https://api.fast.io/current]' -r
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from release" -l token -d 'Access token or API key to use (see the credential order in --help)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from release" -l profile -d 'Credential and settings profile' -r
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from release" -l progress -d 'How to show progress on stderr' -r -f -a "auto\t'Bars on a terminal, plain status lines otherwise'
@@ -268,8 +268,8 @@ complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subc
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from release" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from run" -l duration -d 'Lock duration in seconds (60-3600); a heartbeat extends it while COMMAND runs' -r
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from run" -l wait -d 'If another client holds the lock, keep trying for up to this many seconds' -r
-complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from run" -s w -l workspace -d 'Workspace id or name [env: FASTIO_WORKSPACE]' -r
-complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from run" -l api-base -d 'API base URL [env: FASTIO_API_BASE] [default: https://api.fast.io/current]' -r
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from run" -s w -l workspace -d 'Workspace id or name' -r
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from run" -l api-base -d 'API base URL [default: https://api.fast.io/current]' -r
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from run" -l token -d 'Access token or API key to use (see the credential order in --help)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from run" -l profile -d 'Credential and settings profile' -r
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from run" -l progress -d 'How to show progress on stderr' -r -f -a "auto\t'Bars on a terminal, plain status lines otherwise'
@@ -289,11 +289,11 @@ complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subc
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from help" -f -a "release" -d 'Release a lock you hold'
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from help" -f -a "run" -d 'Hold a lock while COMMAND runs, then release it whatever happens'
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c fastio -n "__fish_fastio_using_subcommand ask" -s w -l workspace -d 'Workspace id or name [env: FASTIO_WORKSPACE]' -r
+complete -c fastio -n "__fish_fastio_using_subcommand ask" -s w -l workspace -d 'Workspace id or name' -r
 complete -c fastio -n "__fish_fastio_using_subcommand ask" -l folder -d 'Ground the answer in this remote folder (repeatable)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand ask" -l file -d 'Attach this remote file (repeatable)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand ask" -l timeout -d 'Give up waiting for the answer after this many seconds' -r
-complete -c fastio -n "__fish_fastio_using_subcommand ask" -l api-base -d 'API base URL [env: FASTIO_API_BASE] [default: https://api.fast.io/current]' -r
+complete -c fastio -n "__fish_fastio_using_subcommand ask" -l api-base -d 'API base URL [default: https://api.fast.io/current]' -r
 complete -c fastio -n "__fish_fastio_using_subcommand ask" -l token -d 'Access token or API key to use (see the credential order in --help)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand ask" -l profile -d 'Credential and settings profile' -r
 complete -c fastio -n "__fish_fastio_using_subcommand ask" -l progress -d 'How to show progress on stderr' -r -f -a "auto\t'Bars on a terminal, plain status lines otherwise'
@@ -309,10 +309,10 @@ complete -c fastio -n "__fish_fastio_using_subcommand ask" -l json -d 'Machine-r
 complete -c fastio -n "__fish_fastio_using_subcommand ask" -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c fastio -n "__fish_fastio_using_subcommand ask" -s q -l quiet -d 'Only errors on stderr'
 complete -c fastio -n "__fish_fastio_using_subcommand ask" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c fastio -n "__fish_fastio_using_subcommand doctor" -s w -l workspace -d 'Workspace id or name [env: FASTIO_WORKSPACE]' -r
+complete -c fastio -n "__fish_fastio_using_subcommand doctor" -s w -l workspace -d 'Workspace id or name' -r
 complete -c fastio -n "__fish_fastio_using_subcommand doctor" -l import-url -d 'The file URL the import check asks the server to fetch [default: a file served on loopback when the API is on loopback]' -r
 complete -c fastio -n "__fish_fastio_using_subcommand doctor" -l assembly-timeout -d 'Fail the upload checks when a session is not stored this long after its last chunk' -r
-complete -c fastio -n "__fish_fastio_using_subcommand doctor" -l api-base -d 'API base URL [env: FASTIO_API_BASE] [default: https://api.fast.io/current]' -r
+complete -c fastio -n "__fish_fastio_using_subcommand doctor" -l api-base -d 'API base URL [default: https://api.fast.io/current]' -r
 complete -c fastio -n "__fish_fastio_using_subcommand doctor" -l token -d 'Access token or API key to use (see the credential order in --help)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand doctor" -l profile -d 'Credential and settings profile' -r
 complete -c fastio -n "__fish_fastio_using_subcommand doctor" -l progress -d 'How to show progress on stderr' -r -f -a "auto\t'Bars on a terminal, plain status lines otherwise'
@@ -328,7 +328,7 @@ complete -c fastio -n "__fish_fastio_using_subcommand doctor" -l json -d 'Machin
 complete -c fastio -n "__fish_fastio_using_subcommand doctor" -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c fastio -n "__fish_fastio_using_subcommand doctor" -s q -l quiet -d 'Only errors on stderr'
 complete -c fastio -n "__fish_fastio_using_subcommand doctor" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c fastio -n "__fish_fastio_using_subcommand bench" -s w -l workspace -d 'Workspace id or name [env: FASTIO_WORKSPACE]' -r
+complete -c fastio -n "__fish_fastio_using_subcommand bench" -s w -l workspace -d 'Workspace id or name' -r
 complete -c fastio -n "__fish_fastio_using_subcommand bench" -l preset -d 'A named set of files (ignored with --size or --files)' -r -f -a "small\t'1,000 files of 4 KiB (request rate, batching)'
 large\t'2 files of 64 MiB (bytes per second through chunked sessions)'
 mixed\t'400 files of 16 KiB and 2 of 32 MiB'"
@@ -337,7 +337,7 @@ complete -c fastio -n "__fish_fastio_using_subcommand bench" -l files -d 'Number
 complete -c fastio -n "__fish_fastio_using_subcommand bench" -s j -l concurrency -d 'The --concurrency values to try, in order (comma-separated) [default: 1,2,4,8,16,32]' -r
 complete -c fastio -n "__fish_fastio_using_subcommand bench" -l retries -d 'Retries per request for 5xx, timeouts and connection errors' -r
 complete -c fastio -n "__fish_fastio_using_subcommand bench" -l assembly-timeout -d 'Fail a file whose upload session is not stored this long after its last chunk' -r
-complete -c fastio -n "__fish_fastio_using_subcommand bench" -l api-base -d 'API base URL [env: FASTIO_API_BASE] [default: https://api.fast.io/current]' -r
+complete -c fastio -n "__fish_fastio_using_subcommand bench" -l api-base -d 'API base URL [default: https://api.fast.io/current]' -r
 complete -c fastio -n "__fish_fastio_using_subcommand bench" -l token -d 'Access token or API key to use (see the credential order in --help)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand bench" -l profile -d 'Credential and settings profile' -r
 complete -c fastio -n "__fish_fastio_using_subcommand bench" -l progress -d 'How to show progress on stderr' -r -f -a "auto\t'Bars on a terminal, plain status lines otherwise'
@@ -394,7 +394,7 @@ no-ai-state\t'storage nodes carry no `ai` object (no per-file AI state)'
 no-stream\t'stream uploads refused: POST /upload/ with stream=true and /upload/{id}/stream/ answer 406/1605'
 list\t'print every variant and exit'"
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l fault-route -d 'Answer METHOD /path (`*` = one segment) with STATUS and an error envelope (repeatable)' -r
-complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l api-base -d 'API base URL [env: FASTIO_API_BASE] [default: https://api.fast.io/current]' -r
+complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l api-base -d 'API base URL [default: https://api.fast.io/current]' -r
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l token -d 'Access token or API key to use (see the credential order in --help)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l profile -d 'Credential and settings profile' -r
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l progress -d 'How to show progress on stderr' -r -f -a "auto\t'Bars on a terminal, plain status lines otherwise'
@@ -417,7 +417,7 @@ complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l json -d 'Mach
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -s q -l quiet -d 'Only errors on stderr'
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c fastio -n "__fish_fastio_using_subcommand completions" -l api-base -d 'API base URL [env: FASTIO_API_BASE] [default: https://api.fast.io/current]' -r
+complete -c fastio -n "__fish_fastio_using_subcommand completions" -l api-base -d 'API base URL [default: https://api.fast.io/current]' -r
 complete -c fastio -n "__fish_fastio_using_subcommand completions" -l token -d 'Access token or API key to use (see the credential order in --help)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand completions" -l profile -d 'Credential and settings profile' -r
 complete -c fastio -n "__fish_fastio_using_subcommand completions" -l progress -d 'How to show progress on stderr' -r -f -a "auto\t'Bars on a terminal, plain status lines otherwise'
@@ -431,7 +431,7 @@ complete -c fastio -n "__fish_fastio_using_subcommand completions" -l json -d 'M
 complete -c fastio -n "__fish_fastio_using_subcommand completions" -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c fastio -n "__fish_fastio_using_subcommand completions" -s q -l quiet -d 'Only errors on stderr'
 complete -c fastio -n "__fish_fastio_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c fastio -n "__fish_fastio_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l api-base -d 'API base URL [env: FASTIO_API_BASE] [default: https://api.fast.io/current]' -r
+complete -c fastio -n "__fish_fastio_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l api-base -d 'API base URL [default: https://api.fast.io/current]' -r
 complete -c fastio -n "__fish_fastio_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l token -d 'Access token or API key to use (see the credential order in --help)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l profile -d 'Credential and settings profile' -r
 complete -c fastio -n "__fish_fastio_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l progress -d 'How to show progress on stderr' -r -f -a "auto\t'Bars on a terminal, plain status lines otherwise'
@@ -448,7 +448,7 @@ complete -c fastio -n "__fish_fastio_using_subcommand generate; and not __fish_s
 complete -c fastio -n "__fish_fastio_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -f -a "completions" -d 'Write completion scripts for every supported shell into DIR'
 complete -c fastio -n "__fish_fastio_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -f -a "man" -d 'Write man pages (fastio.1 and one per subcommand) into DIR'
 complete -c fastio -n "__fish_fastio_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c fastio -n "__fish_fastio_using_subcommand generate; and __fish_seen_subcommand_from completions" -l api-base -d 'API base URL [env: FASTIO_API_BASE] [default: https://api.fast.io/current]' -r
+complete -c fastio -n "__fish_fastio_using_subcommand generate; and __fish_seen_subcommand_from completions" -l api-base -d 'API base URL [default: https://api.fast.io/current]' -r
 complete -c fastio -n "__fish_fastio_using_subcommand generate; and __fish_seen_subcommand_from completions" -l token -d 'Access token or API key to use (see the credential order in --help)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand generate; and __fish_seen_subcommand_from completions" -l profile -d 'Credential and settings profile' -r
 complete -c fastio -n "__fish_fastio_using_subcommand generate; and __fish_seen_subcommand_from completions" -l progress -d 'How to show progress on stderr' -r -f -a "auto\t'Bars on a terminal, plain status lines otherwise'
@@ -462,7 +462,7 @@ complete -c fastio -n "__fish_fastio_using_subcommand generate; and __fish_seen_
 complete -c fastio -n "__fish_fastio_using_subcommand generate; and __fish_seen_subcommand_from completions" -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c fastio -n "__fish_fastio_using_subcommand generate; and __fish_seen_subcommand_from completions" -s q -l quiet -d 'Only errors on stderr'
 complete -c fastio -n "__fish_fastio_using_subcommand generate; and __fish_seen_subcommand_from completions" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c fastio -n "__fish_fastio_using_subcommand generate; and __fish_seen_subcommand_from man" -l api-base -d 'API base URL [env: FASTIO_API_BASE] [default: https://api.fast.io/current]' -r
+complete -c fastio -n "__fish_fastio_using_subcommand generate; and __fish_seen_subcommand_from man" -l api-base -d 'API base URL [default: https://api.fast.io/current]' -r
 complete -c fastio -n "__fish_fastio_using_subcommand generate; and __fish_seen_subcommand_from man" -l token -d 'Access token or API key to use (see the credential order in --help)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand generate; and __fish_seen_subcommand_from man" -l profile -d 'Credential and settings profile' -r
 complete -c fastio -n "__fish_fastio_using_subcommand generate; and __fish_seen_subcommand_from man" -l progress -d 'How to show progress on stderr' -r -f -a "auto\t'Bars on a terminal, plain status lines otherwise'

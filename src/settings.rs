@@ -3,13 +3,18 @@
 //! needs from [`Settings`] as plain values.
 //!
 //! Precedence, for each setting: flag > environment > the profile's config file > default.
+//!
+//! FASTIO_API_BASE and FASTIO_WORKSPACE are not read here: they are the `env =` of `--api-base`
+//! and of each subcommand's `--workspace`, so clap reads them (and shows them in `--help`), and
+//! the flag's [`FlagValue`] says whether it came from the variable. As for every variable, a
+//! blank one counts as unset.
 
 use std::path::PathBuf;
 use std::time::Duration;
 
 use secrecy::SecretString;
 
-use crate::cli::GlobalArgs;
+use crate::cli::{FlagValue, GlobalArgs};
 
 /// Everything the commands need from outside the command line's own arguments.
 #[derive(Debug, Clone)]
@@ -49,9 +54,12 @@ pub struct ProfileFile {
 }
 
 impl Settings {
-    /// Resolve from the global flags, an environment lookup and the profile's file.
+    /// Resolve from the global flags, the FASTIO_WORKSPACE that clap put in the subcommand's
+    /// `--workspace` ([`Command::take_env_workspace`](crate::cli::Command::take_env_workspace)),
+    /// an environment lookup and the profile's file.
     pub fn resolve(
         global: &GlobalArgs,
+        env_workspace: Option<&FlagValue>,
         env: impl Fn(&str) -> Option<String>,
         profile: ProfileFile,
     ) -> Settings {
@@ -61,10 +69,8 @@ impl Settings {
                 .filter(|v| !v.trim().is_empty())
                 .map(|v| SecretString::from(v.trim().to_string()))
         };
-        let api_base = global
-            .api_base
-            .clone()
-            .or_else(|| var("FASTIO_API_BASE"))
+        let given = |v: Option<&FlagValue>| v.and_then(FlagValue::given).map(str::to_owned);
+        let api_base = given(global.api_base.as_ref())
             .or(profile.api_base)
             .unwrap_or_else(|| crate::api::DEFAULT_API_BASE.to_string());
         let journal_dir = match var("XDG_STATE_HOME") {
@@ -85,7 +91,7 @@ impl Settings {
             .unwrap_or_else(|| "fastio".to_string());
         Settings {
             api_base,
-            default_workspace: var("FASTIO_WORKSPACE").or(profile.workspace),
+            default_workspace: given(env_workspace).or(profile.workspace),
             env_token: secret("FASTIO_TOKEN"),
             env_api_key: secret("FASTIO_API_KEY"),
             keyring: var("FASTIO_KEYRING").unwrap_or_else(|| "auto".into()),
@@ -103,8 +109,17 @@ impl Settings {
     }
 
     /// [`Settings::resolve`] from this process's environment.
-    pub fn from_process(global: &GlobalArgs, profile: ProfileFile) -> Settings {
-        Settings::resolve(global, |name| std::env::var(name).ok(), profile)
+    pub fn from_process(
+        global: &GlobalArgs,
+        env_workspace: Option<&FlagValue>,
+        profile: ProfileFile,
+    ) -> Settings {
+        Settings::resolve(
+            global,
+            env_workspace,
+            |name| std::env::var(name).ok(),
+            profile,
+        )
     }
 
     /// The `client_info` this client announces with its locks.
@@ -126,11 +141,17 @@ mod tests {
         crate::cli::Cli::parse_from(argv).global
     }
 
+    /// A value as clap hands it over when it took it from the flag's environment variable.
+    fn from_env(text: &str) -> FlagValue {
+        FlagValue {
+            text: text.into(),
+            from_env: true,
+        }
+    }
+
     #[test]
     fn flags_beat_the_environment_which_beats_the_profile() {
         let env = |name: &str| match name {
-            "FASTIO_API_BASE" => Some("http://env/current".to_string()),
-            "FASTIO_WORKSPACE" => Some("from-env".to_string()),
             "FASTIO_API_KEY" => Some("  key  ".to_string()),
             "FASTIO_TOKEN" => Some(" ".to_string()),
             "XDG_STATE_HOME" => Some("/state".to_string()),
@@ -142,8 +163,11 @@ mod tests {
             api_base: Some("http://profile/current".into()),
             workspace: Some("from-profile".into()),
         };
+        // A flag on the command line (clap only takes the variable when the flag is absent:
+        // `cli::tests` checks that).
         let s = Settings::resolve(
             &global(&["--api-base", "http://flag/current"]),
+            Some(&from_env("from-env")),
             env,
             profile.clone(),
         );
@@ -157,10 +181,24 @@ mod tests {
         assert!(s.no_color && !s.term_dumb);
         assert_eq!(s.keyring, "auto");
 
-        let s = Settings::resolve(&global(&[]), |_| None, profile);
+        // The environment beats the profile.
+        let mut g = global(&[]);
+        g.api_base = Some(from_env("http://env/current"));
+        let s = Settings::resolve(&g, Some(&from_env("from-env")), |_| None, profile.clone());
+        assert_eq!(s.api_base, "http://env/current");
+        assert_eq!(s.default_workspace.as_deref(), Some("from-env"));
+
+        // A blank variable is unset: the profile's values.
+        g.api_base = Some(from_env(""));
+        let s = Settings::resolve(&g, Some(&from_env("")), |_| None, profile.clone());
         assert_eq!(s.api_base, "http://profile/current");
         assert_eq!(s.default_workspace.as_deref(), Some("from-profile"));
-        let s = Settings::resolve(&global(&[]), |_| None, ProfileFile::default());
+
+        let s = Settings::resolve(&global(&[]), None, |_| None, profile);
+        assert_eq!(s.api_base, "http://profile/current");
+        assert_eq!(s.default_workspace.as_deref(), Some("from-profile"));
+        let s = Settings::resolve(&global(&[]), None, |_| None, ProfileFile::default());
         assert_eq!(s.api_base, crate::api::DEFAULT_API_BASE);
+        assert_eq!(s.default_workspace, None);
     }
 }

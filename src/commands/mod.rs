@@ -19,7 +19,7 @@ use secrecy::SecretString;
 
 use crate::api::{self, Client};
 use crate::auth::{self, CredentialSource};
-use crate::cli::{Cli, Command, GlobalArgs};
+use crate::cli::{Cli, Command, FlagValue, GlobalArgs};
 use crate::exit::ExitStatus;
 use crate::output::Printer;
 use crate::settings::{ProfileFile, Settings};
@@ -117,7 +117,10 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
 }
 
 async fn dispatch(cli: Cli) -> anyhow::Result<ExitStatus> {
-    let Cli { global, command } = cli;
+    let Cli {
+        global,
+        mut command,
+    } = cli;
     // Commands that need no server.
     match &command {
         Command::Completions(args) => return completions::completions(args),
@@ -131,7 +134,8 @@ async fn dispatch(cli: Cli) -> anyhow::Result<ExitStatus> {
         return emulator::run(args).await;
     }
 
-    let ctx = build_context(global).await?;
+    let env_workspace = command.take_env_workspace();
+    let ctx = build_context(global, env_workspace).await?;
     match command {
         Command::Login(args) => login::login(&ctx, args).await,
         Command::Logout(args) => login::logout(&ctx, args).await,
@@ -149,10 +153,16 @@ async fn dispatch(cli: Cli) -> anyhow::Result<ExitStatus> {
     }
 }
 
-async fn build_context(global: GlobalArgs) -> anyhow::Result<Context> {
+/// `env_workspace`: the subcommand's `--workspace` when clap took it from FASTIO_WORKSPACE (a
+/// default, which `--emulator`'s own workspace replaces).
+async fn build_context(
+    global: GlobalArgs,
+    env_workspace: Option<FlagValue>,
+) -> anyhow::Result<Context> {
     let profile = auth::config::profile_settings(&global.profile)?;
     let settings = Settings::from_process(
         &global,
+        env_workspace.as_ref(),
         ProfileFile {
             api_base: profile.api_base,
             workspace: profile.workspace,
@@ -163,7 +173,8 @@ async fn build_context(global: GlobalArgs) -> anyhow::Result<Context> {
     let printer = Printer::new(&global, &settings);
     let notices = printer.notices();
 
-    if global.emulator && global.api_base.is_some() {
+    // Only a typed --api-base: a FASTIO_API_BASE in the environment yields to --emulator.
+    if global.emulator && global.api_base.as_ref().is_some_and(|b| !b.from_env) {
         return Err(crate::exit::Fatal::usage(
             "--emulator and --api-base name two different servers: pass one of them",
         )

@@ -1,0 +1,90 @@
+//! [`FlagValue`]: a flag's value that may have come from its environment variable.
+
+/// The text of a flag that has an `env = "..."` variable, and whether clap took it from that
+/// variable rather than from the command line. It derefs to the text, so
+/// `args.workspace.as_deref()` is an `Option<&str>`.
+///
+/// Where the value came from matters twice: a blank variable counts as unset, as every variable
+/// does (see [`crate::settings`]), and FASTIO_WORKSPACE is only a default that other defaults can
+/// come before (see [`Command::take_env_workspace`](super::Command::take_env_workspace)).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FlagValue {
+    pub text: String,
+    /// Taken from the flag's environment variable (not typed on the command line).
+    pub from_env: bool,
+}
+
+impl FlagValue {
+    /// The text, unless it came from the environment blank (a blank variable is unset).
+    pub fn given(&self) -> Option<&str> {
+        (!(self.from_env && self.text.is_empty())).then_some(self.text.as_str())
+    }
+}
+
+impl std::ops::Deref for FlagValue {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.text
+    }
+}
+
+/// Parses any UTF-8 text into a [`FlagValue`], noting whether clap read it from the environment.
+#[derive(Debug, Clone, Copy)]
+pub struct FlagValueParser;
+
+impl clap::builder::TypedValueParser for FlagValueParser {
+    type Value = FlagValue;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<FlagValue, clap::Error> {
+        self.parse_ref_(cmd, arg, value, clap::parser::ValueSource::CommandLine)
+    }
+
+    fn parse_ref_(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+        source: clap::parser::ValueSource,
+    ) -> Result<FlagValue, clap::Error> {
+        let text = clap::builder::StringValueParser::new().parse_ref(cmd, arg, value)?;
+        Ok(FlagValue {
+            text,
+            from_env: source == clap::parser::ValueSource::EnvVariable,
+        })
+    }
+}
+
+impl clap::builder::ValueParserFactory for FlagValue {
+    type Parser = FlagValueParser;
+    fn value_parser() -> FlagValueParser {
+        FlagValueParser
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_blank_value_from_the_environment_is_not_given() {
+        use clap::builder::TypedValueParser as _;
+        use clap::parser::ValueSource;
+        let cmd = clap::Command::new("fastio");
+        let parse = |text: &str, source| {
+            FlagValueParser
+                .parse_ref_(&cmd, None, std::ffi::OsStr::new(text), source)
+                .unwrap()
+        };
+        let blank_env = parse("", ValueSource::EnvVariable);
+        assert!(blank_env.from_env);
+        assert_eq!(blank_env.given(), None);
+        // Typed on the command line, even a blank value is what was asked for.
+        assert_eq!(parse("", ValueSource::CommandLine).given(), Some(""));
+        assert_eq!(parse("ws", ValueSource::EnvVariable).given(), Some("ws"));
+    }
+}

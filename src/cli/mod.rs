@@ -1,0 +1,393 @@
+//! The command line: every flag, subcommand and help text lives here, and nowhere else.
+//!
+//! This module holds the top level ([`Cli`], [`Command`], [`GlobalArgs`]) and what several
+//! subcommands share (value parsers, enums, help fragments); each subcommand family's `*Args` are
+//! in a file of their own, re-exported here, so `crate::cli::UploadArgs` is the path to use.
+//!
+//! This is the single source for `--help`, the shell completions under `completions/` and the man
+//! pages under `man/` (both generated from [`Cli::command`] by `fastio generate`). Nothing below
+//! `commands/` reads these structs: each command turns its args into a plain options struct.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+// Help fragments shared by several commands. Macros rather than consts so `concat!` can use them.
+macro_rules! credentials_help {
+    () => {
+        "Credentials are looked up in this order: --token, FASTIO_TOKEN, FASTIO_API_KEY, then the OS\n\
+         keyring entry of the profile (--profile, default `default`) written by `fastio login`."
+    };
+}
+
+macro_rules! exit_codes_help {
+    () => {
+        "Exit codes:\n  0    everything done (or nothing to do)\n  \
+         1    some files or items failed (the others were done); a PATH that cannot be read\n       \
+         is such an item, even alone; also: the same upload is already running\n  \
+         2    usage error (bad flag, bad remote path, glob or URL)\n  \
+         3    authentication or permission problem (a credential with a control character too)\n  \
+         4    nothing could be done: the server is unreachable, stalls, redirects, answers\n       \
+         what is not the API or 5xx after the retries; or the workspace is missing\n  \
+         130  interrupted (Ctrl-C); 143 on SIGTERM, 129 on SIGHUP"
+    };
+}
+
+mod ask;
+mod auth;
+mod bench;
+mod completions;
+mod doctor;
+#[cfg(feature = "emulator")]
+mod emulator;
+mod env_value;
+mod import_url;
+mod lock;
+mod upload;
+mod verify;
+
+pub use ask::AskArgs;
+pub use auth::{LoginArgs, LogoutArgs, WhoamiArgs};
+pub use bench::{BenchArgs, BenchPreset};
+pub use completions::{CompletionsArgs, GenerateArgs, GenerateWhat};
+pub use doctor::DoctorArgs;
+#[cfg(feature = "emulator")]
+pub use emulator::EmulatorArgs;
+pub use env_value::{FlagValue, FlagValueParser};
+pub use import_url::ImportUrlArgs;
+pub use lock::{LockAction, LockArgs};
+pub use upload::{IfChanged, UploadArgs};
+pub use verify::VerifyArgs;
+
+/// Fast, resumable bulk uploads to Fast.io.
+#[derive(Debug, Parser)]
+#[command(
+    name = "fastio",
+    version,
+    about = "Fast, resumable bulk uploads to Fast.io",
+    long_about = "Fast, resumable bulk uploads to Fast.io.\n\nUploads files and folder trees concurrently, \
+respects the server's rate limits, resumes after interruptions and reports exactly what happened. \
+`fastio emulator` runs a local Fast.io-compatible server for trying things out and for CI.",
+    after_help = "Examples:\n  fastio --emulator upload ./src --concurrency 8\n  fastio login\n  fastio upload ./photos --to backup --workspace my-team",
+    after_long_help = concat!(
+        "Examples:\n  fastio --emulator upload ./src --concurrency 8\n  fastio login\n  fastio upload ./photos --to backup --workspace my-team\n\n",
+        credentials_help!(),
+        "\n\n",
+        exit_codes_help!()
+    )
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Global options")]
+pub struct GlobalArgs {
+    /// API base URL [default: https://api.fast.io/current]
+    #[arg(
+        long,
+        global = true,
+        env = "FASTIO_API_BASE",
+        hide_env_values = true,
+        value_name = "URL"
+    )]
+    pub api_base: Option<FlagValue>,
+
+    /// Access token or API key to use (see the credential order in --help)
+    #[arg(long, global = true, value_name = "TOKEN", hide_env_values = true)]
+    pub token: Option<String>,
+
+    /// Credential and settings profile
+    #[arg(
+        long,
+        global = true,
+        env = "FASTIO_PROFILE",
+        hide_env_values = true,
+        default_value = "default",
+        value_name = "NAME"
+    )]
+    pub profile: String,
+
+    /// Run against a local emulator started inside this process (no account needed)
+    ///
+    /// The emulator listens on an ephemeral loopback port and keeps its files in the default
+    /// emulator data directory, so a later `fastio --emulator ...` sees the same files.
+    #[arg(long, global = true)]
+    pub emulator: bool,
+
+    /// Machine-readable output: NDJSON events on stdout
+    #[arg(long, global = true)]
+    pub json: bool,
+
+    /// How to show progress on stderr
+    #[arg(long, global = true, value_enum, default_value_t = ProgressMode::Auto)]
+    pub progress: ProgressMode,
+
+    /// More detail on stderr (repeat for more)
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+
+    /// Only errors on stderr
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+
+    /// Abandon a request that makes no progress for this long (connecting, sending, waiting
+    /// for or reading the answer) and retry it (e.g. 60s, 2m)
+    #[arg(
+        long,
+        global = true,
+        env = "FASTIO_STALL_TIMEOUT",
+        default_value = "60s",
+        value_parser = parse_duration,
+        value_name = "DURATION"
+    )]
+    pub stall_timeout: std::time::Duration,
+
+    /// Cap the total upload rate of this process, across every connection (bytes per second:
+    /// 10M, 500k, 8MiB; k/M/G = 1000s, Ki/Mi/Gi = 1024s)
+    #[arg(
+        long,
+        global = true,
+        env = "FASTIO_BWLIMIT",
+        value_parser = crate::api::bwlimit::parse_rate,
+        value_name = "RATE"
+    )]
+    pub bwlimit: Option<u64>,
+}
+
+/// A byte count: `1048576`, `100MB`, `2MiB`, `1.5GB`, `40g` (k/m/g/t are powers of 1000,
+/// ki/mi/gi/ti powers of 1024).
+pub fn parse_byte_size(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let split = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(t.len());
+    let (num, unit) = t.split_at(split);
+    let n: f64 = num
+        .parse()
+        .map_err(|_| format!("`{s}` is not a size (e.g. 2MiB, 100MB)"))?;
+    let mult: f64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1.0,
+        "k" | "kb" => 1e3,
+        "m" | "mb" => 1e6,
+        "g" | "gb" => 1e9,
+        "t" | "tb" => 1e12,
+        "ki" | "kib" => 1024.0,
+        "mi" | "mib" => 1024.0 * 1024.0,
+        "gi" | "gib" => 1024.0 * 1024.0 * 1024.0,
+        "ti" | "tib" => 1024.0f64.powi(4),
+        other => return Err(format!("unknown size unit `{other}` in `{s}`")),
+    };
+    Ok((n * mult).round() as u64)
+}
+
+/// Where CI-native output goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CiMode {
+    /// GitHub Actions output when GITHUB_ACTIONS=true, none otherwise
+    Auto,
+    /// GitHub Actions output (annotations, folded progress, step summary)
+    Github,
+    /// No CI output
+    None,
+}
+
+/// A duration such as `90s`, `2m`, `1h 30m` or a bare number of seconds.
+pub fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
+    let s = s.trim();
+    if let Ok(secs) = s.parse::<f64>() {
+        if secs.is_finite() && secs >= 0.0 {
+            return Ok(std::time::Duration::from_secs_f64(secs));
+        }
+        return Err(format!("`{s}` is not a duration"));
+    }
+    humantime::parse_duration(s).map_err(|e| format!("`{s}` is not a duration ({e})"))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ProgressMode {
+    /// Bars on a terminal, plain status lines otherwise
+    Auto,
+    /// Always draw bars
+    Bars,
+    /// Plain status lines (at most one every 10 s), one line per failure
+    Plain,
+    /// No progress output
+    None,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Store credentials for a profile: browser login (OAuth) or an API key
+    Login(LoginArgs),
+    /// Remove a profile's stored credentials and revoke its OAuth session
+    Logout(LogoutArgs),
+    /// Show which credential is in use and who it belongs to
+    Whoami(WhoamiArgs),
+    /// Upload files and folder trees, concurrently and resumably
+    Upload(UploadArgs),
+    /// Check that what a receipt (or a local tree) says was stored is on the server
+    Verify(VerifyArgs),
+    /// Import files from URLs on the server side
+    #[command(name = "import-url")]
+    ImportUrl(ImportUrlArgs),
+    /// File and folder locks for coordinating several writers
+    Lock(LockArgs),
+    /// Ask a question about workspace files; the answer comes with citations
+    Ask(AskArgs),
+    /// Check that every call this tool relies on works with your account and server
+    Doctor(DoctorArgs),
+    /// Measure upload speed with generated data and find the best --concurrency
+    Bench(BenchArgs),
+    /// Run a local Fast.io-compatible API server
+    #[cfg(feature = "emulator")]
+    Emulator(EmulatorArgs),
+    /// Print a shell completion script to stdout
+    Completions(CompletionsArgs),
+    /// Regenerate the committed completions and man pages (for maintainers)
+    #[command(hide = true)]
+    Generate(GenerateArgs),
+}
+
+impl Command {
+    /// Takes a subcommand's `--workspace` out of its args when clap filled it in from
+    /// FASTIO_WORKSPACE, so that the args hold only a workspace typed on the command line.
+    ///
+    /// FASTIO_WORKSPACE is a default, like the profile's workspace ([`crate::settings`] puts the
+    /// two in order), and other defaults come before both: the in-process emulator's workspace
+    /// under `--emulator`, and the receipt's workspace in `verify --receipt`.
+    pub fn take_env_workspace(&mut self) -> Option<FlagValue> {
+        let workspace = match self {
+            Command::Upload(a) => &mut a.workspace,
+            Command::Verify(a) => &mut a.workspace,
+            Command::ImportUrl(a) => &mut a.workspace,
+            Command::Lock(a) => &mut a.workspace,
+            Command::Ask(a) => &mut a.workspace,
+            Command::Doctor(a) => &mut a.workspace,
+            Command::Bench(a) => &mut a.workspace,
+            Command::Login(_)
+            | Command::Logout(_)
+            | Command::Whoami(_)
+            | Command::Completions(_)
+            | Command::Generate(_) => return None,
+            #[cfg(feature = "emulator")]
+            Command::Emulator(_) => return None,
+        };
+        workspace.take_if(|w| w.from_env)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn sizes_parse_with_decimal_and_binary_units() {
+        assert_eq!(parse_byte_size("100MB").unwrap(), 100_000_000);
+        assert_eq!(parse_byte_size("2MiB").unwrap(), 2 * 1024 * 1024);
+        assert_eq!(parse_byte_size("40GB").unwrap(), 40_000_000_000);
+        assert_eq!(parse_byte_size("1048576").unwrap(), 1_048_576);
+        assert_eq!(parse_byte_size("1.5k").unwrap(), 1500);
+        assert!(parse_byte_size("12 parsecs").is_err());
+        assert!(parse_byte_size("MB").is_err());
+    }
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    /// The command line with FASTIO_API_BASE and every FASTIO_WORKSPACE replaced by PATH, a
+    /// variable that is set (and not blank) in any test run, so no test has to set one.
+    fn parse_with_path_as_env(argv: &[&str]) -> Cli {
+        use clap::FromArgMatches as _;
+        let path_env = |a: clap::Arg| a.env("PATH");
+        let mut cmd = Cli::command().mut_arg("api_base", path_env);
+        for sub in [
+            "upload",
+            "verify",
+            "import-url",
+            "lock",
+            "ask",
+            "doctor",
+            "bench",
+        ] {
+            cmd = cmd.mut_subcommand(sub, |s| s.mut_arg("workspace", path_env));
+        }
+        let matches = cmd.try_get_matches_from(argv).unwrap();
+        Cli::from_arg_matches(&matches).unwrap()
+    }
+
+    #[test]
+    fn values_from_the_environment_are_marked_and_the_command_line_beats_them() {
+        let mut cli = parse_with_path_as_env(&["fastio", "upload", "f"]);
+        let api_base = cli.global.api_base.clone().unwrap();
+        assert!(api_base.from_env && api_base.given().is_some_and(|t| !t.is_empty()));
+        let Command::Upload(args) = &cli.command else {
+            panic!()
+        };
+        assert!(args.workspace.as_ref().unwrap().from_env);
+        // The environment's workspace leaves the args (it is a default, not a flag).
+        assert!(cli.command.take_env_workspace().unwrap().from_env);
+        let Command::Upload(args) = &cli.command else {
+            panic!()
+        };
+        assert_eq!(args.workspace, None);
+
+        let flag = |text: &str| {
+            Some(FlagValue {
+                text: text.into(),
+                from_env: false,
+            })
+        };
+        let mut cli = parse_with_path_as_env(&[
+            "fastio",
+            "--api-base",
+            "http://flag/current",
+            "upload",
+            "-w",
+            "ws",
+            "f",
+        ]);
+        assert_eq!(cli.global.api_base, flag("http://flag/current"));
+        assert_eq!(cli.command.take_env_workspace(), None);
+        let Command::Upload(args) = &cli.command else {
+            panic!()
+        };
+        assert_eq!(args.workspace, flag("ws"));
+        assert_eq!(args.workspace.as_deref(), Some("ws"));
+
+        // `lock --workspace` is global to its actions: typed before or after the action, it
+        // beats the environment; not typed, the environment's is taken out.
+        for argv in [
+            &["fastio", "lock", "-w", "ws", "status", "t"][..],
+            &["fastio", "lock", "status", "t", "--workspace", "ws"][..],
+            &[
+                "fastio",
+                "--api-base",
+                "http://flag/current",
+                "lock",
+                "status",
+                "t",
+                "-w",
+                "ws",
+            ][..],
+        ] {
+            let mut cli = parse_with_path_as_env(argv);
+            assert_eq!(cli.command.take_env_workspace(), None, "{argv:?}");
+            let Command::Lock(args) = &cli.command else {
+                panic!()
+            };
+            assert_eq!(args.workspace, flag("ws"), "{argv:?}");
+        }
+        let mut cli = parse_with_path_as_env(&["fastio", "lock", "status", "t"]);
+        assert!(cli.command.take_env_workspace().unwrap().from_env);
+        let Command::Lock(args) = &cli.command else {
+            panic!()
+        };
+        assert_eq!(args.workspace, None);
+    }
+}
