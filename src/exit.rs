@@ -7,6 +7,7 @@ use crate::api::error::WorkspaceError;
 use crate::ask::AskError;
 use crate::auth::AuthError;
 use crate::bench::Report;
+use crate::doctor::Report as DoctorReport;
 use crate::imports::ImportSummary;
 use crate::locks::AcquireError;
 use crate::locks::destination::DestinationError;
@@ -148,6 +149,17 @@ pub fn bench_status(r: &Report) -> ExitStatus {
     if r.interrupted {
         ExitStatus::Interrupted
     } else if r.failed() > 0 || r.error.is_some() || r.cleanup_error.is_some() {
+        ExitStatus::PartialFailure
+    } else {
+        ExitStatus::Success
+    }
+}
+
+/// A finished `doctor`: interrupted → 130; a failed check → 1; otherwise 0.
+pub fn doctor_status(r: &DoctorReport) -> ExitStatus {
+    if r.interrupted {
+        ExitStatus::Interrupted
+    } else if r.failed() > 0 {
         ExitStatus::PartialFailure
     } else {
         ExitStatus::Success

@@ -78,12 +78,15 @@ pub async fn ask(ctx: &Context, args: AskArgs) -> anyhow::Result<ExitStatus> {
     })
     .await?;
     if answer.streamed {
-        println!();
+        p.result("");
     }
     if p.json {
         json_line(answer_json(&q.text, &answer));
     } else {
-        print!("{}", answer_text(&answer));
+        let text = answer_text(&answer);
+        if !text.is_empty() {
+            p.result(text.trim_end_matches('\n'));
+        }
     }
     let t = &answer.turn;
     match t.state {

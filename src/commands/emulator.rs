@@ -109,31 +109,9 @@ pub async fn run(args: EmulatorArgs) -> anyhow::Result<ExitStatus> {
     let emu = tokio::task::spawn_blocking(move || emulator::start(config))
         .await
         .context("starting the emulator")??;
-    {
-        let mut out = std::io::stdout().lock();
-        writeln!(out, "export FASTIO_API_BASE={}", emu.base_url)?;
-        writeln!(out, "export FASTIO_API_KEY={}", emu.api_key)?;
-        writeln!(out, "export FASTIO_WORKSPACE={}", emu.workspace_id)?;
-        out.flush()?;
-    }
-    eprintln!(
-        "fastio emulator listening on {} (data: {}); workspaces: {}",
-        emu.base_url,
-        data_dir.display(),
-        emu.workspaces
-            .iter()
-            .map(|(id, name)| format!("{name}={id}"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    );
-    if !emu.addr.ip().is_loopback() {
-        eprintln!(
-            "warning: listening on {}, reachable from other machines; the API key is the only protection",
-            emu.addr
-        );
-    }
+    crate::output::emulator::started(&emu, &data_dir)?;
     let signal = wait_for_signal().await;
-    eprintln!("fastio emulator: {signal}, shutting down");
+    crate::output::emulator::stopping(signal);
     tokio::task::spawn_blocking(move || emu.shutdown())
         .await
         .context("stopping the emulator")?;

@@ -43,7 +43,7 @@ pub async fn lock(ctx: &Context, args: LockArgs) -> anyhow::Result<ExitStatus> {
             if p.json {
                 json_line(json_of("lock_acquired", &t, &info, Some(&token)));
             } else {
-                println!("{token}");
+                p.result(&token);
                 p.line(&format!(
                     "locked `{}` for {}; release with `fastio lock release {} --lock-token <TOKEN>`",
                     display(&t.label),
@@ -70,7 +70,7 @@ pub async fn lock(ctx: &Context, args: LockArgs) -> anyhow::Result<ExitStatus> {
                     (true, None) => "is locked".to_string(),
                     (false, _) => "is not locked".to_string(),
                 };
-                println!("`{}` {state}", display(&t.label));
+                p.result(&format!("`{}` {state}", display(&t.label)));
             }
         }
         LockAction::Heartbeat { target, lock_token } => {

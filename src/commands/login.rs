@@ -154,31 +154,20 @@ pub async fn logout(ctx: &Context, _args: LogoutArgs) -> anyhow::Result<ExitStat
         keyring(move || store.load()).await?
     };
     let Some(stored) = stored else {
-        if !ctx.global.quiet {
-            eprintln!("profile `{profile}` has no stored credentials");
-        }
+        crate::output::auth::logged_out(&ctx.printer, &profile, None);
         return Ok(ExitStatus::Success);
     };
     let mut revoked = false;
     if let StoredCredential::OAuth(tokens) = &stored {
         match oauth::revoke(&oauth::http_client()?, tokens).await {
             Ok(()) => revoked = tokens.refresh_token.is_some(),
-            Err(e) => {
-                eprintln!("fastio: warning: {e:#} (the local credentials are removed anyway)")
-            }
+            Err(e) => ctx.printer.alert(&format!(
+                "warning: {e:#} (the local credentials are removed anyway)"
+            )),
         }
     }
     keyring(move || store.delete()).await?;
-    if !ctx.global.quiet {
-        eprintln!(
-            "Logged out: removed the credentials of profile `{profile}`{}",
-            if revoked {
-                " and revoked its OAuth session"
-            } else {
-                ""
-            }
-        );
-    }
+    crate::output::auth::logged_out(&ctx.printer, &profile, Some(revoked));
     Ok(ExitStatus::Success)
 }
 

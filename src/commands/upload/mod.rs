@@ -84,6 +84,7 @@ pub async fn upload(ctx: &Context, args: UploadArgs) -> anyhow::Result<ExitStatu
     // Signals are ours from here on: one arriving while the lock is taken ends the run at once,
     // with the lock released.
     let cancel = Cancel::default();
+    let alerts = printer.clone();
     let interrupt = tokio::spawn(job::watch_signals(cancel.clone(), move |signo| {
         let say = match signo {
             Some(n) => format!(
@@ -92,7 +93,7 @@ pub async fn upload(ctx: &Context, args: UploadArgs) -> anyhow::Result<ExitStatu
             ),
             None => "stopping requests in flight now".to_string(),
         };
-        eprintln!("fastio: {say}");
+        alerts.alert(&say);
     }));
     let held = match args.lock && !opts.dry_run {
         true => lock(ctx, &client, &ws.id, &opts.dest).await?,
