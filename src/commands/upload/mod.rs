@@ -65,6 +65,7 @@ pub async fn upload(ctx: &Context, args: UploadArgs) -> anyhow::Result<ExitStatu
         retries: opts.retries,
         assembly_timeout: opts.assembly_timeout,
         concurrency: opts.concurrency,
+        spool_dir: ctx.settings.temp_dir.clone(),
         api_base: opts.api_base.clone(),
     });
 

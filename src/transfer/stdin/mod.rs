@@ -45,8 +45,9 @@ pub struct StdinOptions {
     pub max_size: Option<u64>,
     pub retries: u32,
     pub assembly_timeout: Duration,
-    /// For the spooled fallback.
+    /// For the spooled fallback: its upload's concurrency, and where the spool file goes.
     pub concurrency: usize,
+    pub spool_dir: std::path::PathBuf,
     pub api_base: String,
 }
 

@@ -14,8 +14,7 @@ use crate::transfer::{Cancel, Event, Events, FileError, SkipMode, Summary, Uploa
 struct TempDir(PathBuf);
 
 impl TempDir {
-    fn new() -> std::io::Result<TempDir> {
-        let base = std::env::temp_dir();
+    fn new(base: &std::path::Path) -> std::io::Result<TempDir> {
         for _ in 0..16 {
             let p = base.join(format!("fastio-stdin-{:016x}", rand::random::<u64>()));
             let mut b = std::fs::DirBuilder::new();
@@ -52,11 +51,11 @@ pub(super) async fn spooled(
             .unwrap_or_default(),
         &opts.name,
     );
-    let dir = match TempDir::new() {
+    let dir = match TempDir::new(&opts.spool_dir) {
         Ok(d) => d,
         Err(source) => {
             let err = FileError::Io {
-                path: std::env::temp_dir().display().to_string(),
+                path: opts.spool_dir.display().to_string(),
                 source,
             };
             return Ok(fail_run(&events, &remote_path, err, started, &cancel));
