@@ -10,7 +10,7 @@ use anyhow::Context as _;
 use crate::api::resolve_workspace;
 use crate::cli::{IfChanged, UploadArgs};
 use crate::commands::Context;
-use crate::exit::{ExitStatus, Fatal};
+use crate::exit::{ExitStatus, UsageError};
 use crate::locks::destination::{Destination, lock_destination};
 use crate::locks::{AcquireOpts, HeldLock};
 use crate::output::receipt::{Opened, ReceiptWriter, run_info};
@@ -72,7 +72,7 @@ pub async fn upload(ctx: &Context, args: UploadArgs) -> anyhow::Result<ExitStatu
     let mut listeners: Vec<Box<dyn Sink>> = Vec::new();
     if let Some(path) = &args.receipt {
         let info = run_info(&opts, stdin_opts.as_ref());
-        let (writer, opened) = ReceiptWriter::open(path, &info).map_err(Fatal::usage)?;
+        let (writer, opened) = ReceiptWriter::open(path, &info).map_err(UsageError::new)?;
         if let Opened::Resumed { files } = opened {
             let shown = path.display();
             printer.line(&format!(
@@ -133,11 +133,7 @@ pub async fn upload(ctx: &Context, args: UploadArgs) -> anyhow::Result<ExitStatu
     match lock_end {
         None | Some(LockEnd::Released) => {}
         Some(LockEnd::Lost(reason)) => {
-            return Err(Fatal::new(
-                ExitStatus::PartialFailure,
-                format!("the lock on the destination was lost ({reason}); the upload was stopped"),
-            )
-            .into());
+            return Err(job::LockLost(reason).into());
         }
         Some(LockEnd::ReleaseFailed(e)) => printer.alert(&format!(
             "warning: releasing the lock on the destination failed: {e}"
