@@ -5,6 +5,7 @@
 //! [`oauth`] (the PKCE browser login and token calls), [`session`] (refreshing credentials).
 
 pub mod config;
+pub mod login;
 pub mod oauth;
 pub mod session;
 pub mod store;

@@ -1,13 +1,11 @@
 //! `fastio login`, `logout`, `whoami`.
 
-use std::io::{IsTerminal, Read};
-use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context as _;
-use secrecy::SecretString;
 
-use crate::api::{self, Client, StaticToken};
+use crate::api::{self, Client};
+use crate::auth::login::{KeyInput, keyring, read_api_key, user_id};
 use crate::auth::store::{Store, StoredCredential};
 use crate::auth::{self, AuthError, config, oauth};
 use crate::cli::{LoginArgs, LogoutArgs, WhoamiArgs};
@@ -27,48 +25,6 @@ fn no_emulator(ctx: &Context, what: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Run a keyring call off the async threads.
-async fn keyring<T: Send + 'static>(
-    f: impl FnOnce() -> Result<T, auth::store::StoreError> + Send + 'static,
-) -> anyhow::Result<T> {
-    tokio::task::spawn_blocking(f)
-        .await
-        .context("keyring thread")?
-        .map_err(|e| AuthError::refused(e.to_string()).into())
-}
-
-/// `GET /user/auth/check/` with `token`: the caller's user id.
-async fn check(api_base: &str, token: SecretString) -> Result<String, api::ApiError> {
-    let client =
-        Client::new(api_base, Arc::new(StaticToken(token))).map_err(|e| api::ApiError::Decode {
-            method: "GET".into(),
-            path: "/user/auth/check/".into(),
-            detail: e.to_string(),
-        })?;
-    let payload = client.get("/user/auth/check/", &[]).await?;
-    Ok(api::envelope::string_field(&payload, "id").unwrap_or_else(|| "?".into()))
-}
-
-/// The API key from stdin (piped) or a no-echo prompt (terminal). Never from an argument.
-fn read_api_key() -> anyhow::Result<SecretString> {
-    let stdin = std::io::stdin();
-    let key = if stdin.is_terminal() {
-        rpassword::prompt_password("Fast.io API key: ").context("reading the API key")?
-    } else {
-        let mut buf = String::new();
-        stdin
-            .lock()
-            .read_to_string(&mut buf)
-            .context("reading the API key from stdin")?;
-        buf
-    };
-    let key = key.trim();
-    if key.is_empty() {
-        return Err(UsageError::new("no API key given on stdin").into());
-    }
-    Ok(SecretString::from(key.to_string()))
-}
-
 pub async fn login(ctx: &Context, args: LoginArgs) -> anyhow::Result<ExitStatus> {
     no_emulator(ctx, "login")?;
     let profile = ctx.global.profile.clone();
@@ -82,8 +38,12 @@ pub async fn login(ctx: &Context, args: LoginArgs) -> anyhow::Result<ExitStatus>
     let (cred, user_id) = if args.api_key {
         let key = tokio::task::spawn_blocking(read_api_key)
             .await
-            .context("reading the API key")??;
-        let user_id = check(&api_base, key.clone()).await.map_err(|e| {
+            .context("reading the API key")?
+            .map_err(|e| match e {
+                KeyInput::Empty => anyhow::Error::new(UsageError::new(e.to_string())),
+                KeyInput::Read(_) => e.into(),
+            })?;
+        let user_id = user_id(&api_base, key.clone()).await?.map_err(|e| {
             if e.is_auth() {
                 AuthError::refused(format!("the API key was rejected by {api_base}: {e}")).into()
             } else {
@@ -105,8 +65,8 @@ pub async fn login(ctx: &Context, args: LoginArgs) -> anyhow::Result<ExitStatus>
             notices: &ctx.notices,
         })
         .await?;
-        let user_id = check(&api_base, tokens.access_token.clone())
-            .await
+        let user_id = user_id(&api_base, tokens.access_token.clone())
+            .await?
             .context("verifying the new access token")?;
         (StoredCredential::OAuth(tokens), user_id)
     };
