@@ -7,7 +7,7 @@ use anyhow::Context as _;
 use serde_json::{Value, json};
 
 use crate::api::locks::{self, LockInfo};
-use crate::api::{ApiError, Client, resolve_workspace};
+use crate::api::{Client, resolve_workspace};
 use crate::cli::{LockAction, LockArgs};
 use crate::commands::Context;
 use crate::commands::target::{self, Target};
@@ -77,7 +77,7 @@ pub async fn lock(ctx: &Context, args: LockArgs) -> anyhow::Result<ExitStatus> {
             let t = resolve(target).await?;
             let info = locks::heartbeat(&client, &ws.id, &t.node_id, &lock_token)
                 .await
-                .map_err(|e| token_refused(e, &t, "extending"))?;
+                .map_err(|e| TokenRefused::explain(e, "extending", display(&t.label)))?;
             if p.json {
                 json_line(json_of("lock_extended", &t, &info, None));
             } else {
@@ -94,7 +94,7 @@ pub async fn lock(ctx: &Context, args: LockArgs) -> anyhow::Result<ExitStatus> {
             let t = resolve(target).await?;
             locks::release(&client, &ws.id, &t.node_id, &lock_token)
                 .await
-                .map_err(|e| token_refused(e, &t, "releasing"))?;
+                .map_err(|e| TokenRefused::explain(e, "releasing", display(&t.label)))?;
             if p.json {
                 json_line(json!({"type": "lock_released", "path": t.label, "node_id": t.node_id}));
             } else {
@@ -161,15 +161,4 @@ fn acquire_opts(ctx: &Context, duration: u64, wait: Option<u64>) -> AcquireOpts 
 /// A lock held by someone else is one clear line with exit status 1 (see `exit.rs`).
 fn acquire_failed(e: AcquireError) -> anyhow::Error {
     anyhow::Error::new(lock_run::LockRunError::Acquire(e))
-}
-
-/// Heartbeat/release refusals explained: 423 = the lock is someone else's (or the token is
-/// wrong), 404 = there is no lock any more.
-fn token_refused(e: ApiError, t: &Target, doing: &str) -> anyhow::Error {
-    let (doing, target) = (doing.to_string(), display(&t.label).to_string());
-    match e.status() {
-        Some(423) | Some(409) => TokenRefused::OtherToken { doing, target }.into(),
-        Some(404) => TokenRefused::NoLock { doing, target }.into(),
-        _ => anyhow::Error::new(e).context(format!("{doing} the lock on `{target}`")),
-    }
 }

@@ -18,3 +18,16 @@ pub enum TokenRefused {
     #[error("{doing} the lock on `{target}`: there is no such lock (expired or released)")]
     NoLock { doing: String, target: String },
 }
+
+impl TokenRefused {
+    /// Explain a heartbeat/release refusal (`doing` that to the lock on `target`): 423/409 and
+    /// 404 have a meaning; any other failure is given back.
+    pub fn explain(e: crate::api::ApiError, doing: &str, target: &str) -> anyhow::Error {
+        let (doing, target) = (doing.to_string(), target.to_string());
+        match e.status() {
+            Some(423) | Some(409) => TokenRefused::OtherToken { doing, target }.into(),
+            Some(404) => TokenRefused::NoLock { doing, target }.into(),
+            _ => anyhow::Error::new(e).context(format!("{doing} the lock on `{target}`")),
+        }
+    }
+}

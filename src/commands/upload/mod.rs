@@ -3,12 +3,12 @@
 //! ([`crate::transfer::job`]) with the reporter and the other listeners (`--receipt`, GitHub
 //! Actions) on its events, and hand the summary to `exit.rs`.
 
-mod checks;
+mod options;
 
 use anyhow::Context as _;
 
 use crate::api::resolve_workspace;
-use crate::cli::{IfChanged, UploadArgs};
+use crate::cli::UploadArgs;
 use crate::commands::Context;
 use crate::exit::{ExitStatus, UsageError};
 use crate::locks::destination::{Destination, lock_destination};
@@ -17,10 +17,10 @@ use crate::output::receipt::{Opened, ReceiptWriter, run_info};
 use crate::output::sinks::{self, Sink, StdinResult};
 use crate::output::{self, github};
 use crate::transfer::job::{self, Input, LockEnd, RELEASE_AFTER_SIGNAL};
-use crate::transfer::{self, Cancel, Events, FilesFrom, SkipMode, UploadOptions};
+use crate::transfer::{Cancel, Events};
 
 pub async fn upload(ctx: &Context, args: UploadArgs) -> anyhow::Result<ExitStatus> {
-    let from_stdin = checks::check_args(&args)?;
+    let from_stdin = options::check_args(&args)?;
     let printer = ctx.printer.clone();
     let (client, _source) = ctx.client()?;
     // `--retries` holds for every request of the run, the workspace lookup and the lock too.
@@ -30,45 +30,8 @@ pub async fn upload(ctx: &Context, args: UploadArgs) -> anyhow::Result<ExitStatu
         .await
         .with_context(|| format!("resolving workspace `{ws_arg}` on {}", client.origin()))?;
 
-    let opts = UploadOptions {
-        paths: args.paths,
-        files_from: args.files_from.map(|p| match p.as_os_str() == "-" {
-            true => FilesFrom::Stdin,
-            false => FilesFrom::File(p),
-        }),
-        null_separated: args.null,
-        include: args.include,
-        exclude: args.exclude,
-        follow_symlinks: args.follow_symlinks,
-        workspace_id: ws.id.clone(),
-        dest: args.to,
-        concurrency: args.concurrency as usize,
-        skip: match (args.overwrite, args.if_changed) {
-            (true, _) => SkipMode::Overwrite,
-            (false, IfChanged::Size) => SkipMode::Size,
-            (false, IfChanged::Hash) => SkipMode::Hash,
-        },
-        retries: args.retries,
-        resume: !args.no_resume,
-        journal_dir: ctx.settings.journal_dir.clone(),
-        api_base: client.base().to_string(),
-        dry_run: args.dry_run,
-        assembly_timeout: args.assembly_timeout,
-        shard: args.shard,
-        skipped_node_ids: args.receipt.is_some(),
-    };
-    let stdin_opts = from_stdin.then(|| transfer::stdin::StdinOptions {
-        workspace_id: ws.id.clone(),
-        dest: opts.dest.clone(),
-        name: args.name.clone().unwrap_or_default(),
-        max_size: args.max_size,
-        retries: opts.retries,
-        assembly_timeout: opts.assembly_timeout,
-        concurrency: opts.concurrency,
-        spool_dir: ctx.settings.temp_dir.clone(),
-        api_base: opts.api_base.clone(),
-    });
-
+    let (opts, stdin_opts) =
+        options::options(&args, &ws.id, &ctx.settings, client.base(), from_stdin);
     let mut listeners: Vec<Box<dyn Sink>> = Vec::new();
     if let Some(path) = &args.receipt {
         let info = run_info(&opts, stdin_opts.as_ref());

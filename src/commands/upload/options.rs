@@ -1,9 +1,12 @@
-//! The argument combinations `fastio upload` refuses before anything is sent (exit 2), each
-//! in one line naming the flag or path.
+//! `fastio upload`'s arguments: the combinations refused before anything is sent (exit 2),
+//! each in one line naming the flag or path, and the options they become.
 
-use crate::cli::UploadArgs;
+use crate::cli::{IfChanged, UploadArgs};
 use crate::exit::UsageError;
+use crate::settings::Settings;
 use crate::transfer::plan;
+use crate::transfer::stdin::StdinOptions;
+use crate::transfer::{FilesFrom, SkipMode, UploadOptions};
 
 /// Check `args`; `Ok(true)` when standard input (`-`) is what is uploaded.
 pub fn check_args(args: &UploadArgs) -> Result<bool, UsageError> {
@@ -35,6 +38,56 @@ pub fn check_args(args: &UploadArgs) -> Result<bool, UsageError> {
         }
     }
     Ok(from_stdin)
+}
+
+/// The engine's options for `args` (and, when standard input is uploaded, the stream's).
+pub fn options(
+    args: &UploadArgs,
+    workspace_id: &str,
+    settings: &Settings,
+    api_base: &str,
+    from_stdin: bool,
+) -> (UploadOptions, Option<StdinOptions>) {
+    let opts = UploadOptions {
+        paths: args.paths.clone(),
+        files_from: args.files_from.clone().map(|p| match p.as_os_str() == "-" {
+            true => FilesFrom::Stdin,
+            false => FilesFrom::File(p),
+        }),
+        null_separated: args.null,
+        include: args.include.clone(),
+        exclude: args.exclude.clone(),
+        follow_symlinks: args.follow_symlinks,
+        workspace_id: workspace_id.to_string(),
+        dest: args.to.clone(),
+        concurrency: args.concurrency as usize,
+        skip: match (args.overwrite, args.if_changed) {
+            (true, _) => SkipMode::Overwrite,
+            (false, IfChanged::Size) => SkipMode::Size,
+            (false, IfChanged::Hash) => SkipMode::Hash,
+        },
+        retries: args.retries,
+        resume: !args.no_resume,
+        journal_dir: settings.journal_dir.clone(),
+        api_base: api_base.to_string(),
+        dry_run: args.dry_run,
+        assembly_timeout: args.assembly_timeout,
+        shard: args.shard,
+        skipped_node_ids: args.receipt.is_some(),
+    };
+    let stdin_opts = from_stdin.then(|| StdinOptions {
+        workspace_id: workspace_id.to_string(),
+        dest: opts.dest.clone(),
+        name: args.name.clone().unwrap_or_default(),
+        max_size: args.max_size,
+        retries: opts.retries,
+        assembly_timeout: opts.assembly_timeout,
+        concurrency: opts.concurrency,
+        spool_dir: settings.temp_dir.clone(),
+        api_base: opts.api_base.clone(),
+    });
+
+    (opts, stdin_opts)
 }
 
 /// `-` as the only path: standard input, with `--name`. Checks the combinations.
