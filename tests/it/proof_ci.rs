@@ -18,9 +18,7 @@ fn tree_with_one_bad_file(root: &std::path::Path) -> std::path::PathBuf {
 
 #[test]
 fn in_github_actions_a_failed_file_is_annotated_and_the_run_tabled() {
-    let emu = emulator(small_limits());
-    let home = tempfile::tempdir().unwrap();
-    let src = tempfile::tempdir().unwrap();
+    let (emu, home, src) = upload_world(small_limits());
     let tree = tree_with_one_bad_file(src.path());
     let step_summary = home.path().join("step-summary.md");
     std::fs::write(&step_summary, "# earlier step\n").unwrap();
@@ -79,9 +77,7 @@ fn in_github_actions_a_failed_file_is_annotated_and_the_run_tabled() {
 
 #[test]
 fn outside_github_actions_there_are_no_workflow_commands_and_no_table() {
-    let emu = emulator(small_limits());
-    let home = tempfile::tempdir().unwrap();
-    let src = tempfile::tempdir().unwrap();
+    let (emu, home, src) = upload_world(small_limits());
     let tree = tree_with_one_bad_file(src.path());
     let step_summary = home.path().join("step-summary.md");
     // GITHUB_STEP_SUMMARY alone does not make a run an Actions run.
@@ -111,9 +107,7 @@ fn outside_github_actions_there_are_no_workflow_commands_and_no_table() {
 
 #[test]
 fn verify_in_github_actions_annotates_each_problem() {
-    let emu = emulator(small_limits());
-    let home = tempfile::tempdir().unwrap();
-    let src = tempfile::tempdir().unwrap();
+    let (emu, home, src) = upload_world(small_limits());
     write(src.path(), "v/a.txt", 10, 1);
     let out = fastio(&emu, home.path())
         .args(["upload", "--progress", "none"])

@@ -67,9 +67,7 @@ fn verify_receipt(emu: &RunningEmulator, home: &Path, receipt: &Path) -> std::pr
 
 #[test]
 fn a_receipt_of_the_edge_size_tree_verifies_and_names_replaced_and_deleted_files() {
-    let emu = emulator(small_limits());
-    let home = tempfile::tempdir().unwrap();
-    let src = tempfile::tempdir().unwrap();
+    let (emu, home, src) = upload_world(small_limits());
     let n = mixed_tree(src.path(), 12 * MIB);
     let receipt = home.path().join("receipt.jsonl");
 
@@ -282,9 +280,7 @@ fn a_kill_9_leaves_a_valid_receipt_prefix_and_the_rerun_completes_it() {
 /// an up-to-date tree still covers the whole tree), hashing them locally.
 #[test]
 fn skipped_files_are_recorded_with_their_remote_node() {
-    let emu = emulator(small_limits());
-    let home = tempfile::tempdir().unwrap();
-    let src = tempfile::tempdir().unwrap();
+    let (emu, home, src) = upload_world(small_limits());
     write(src.path(), "t/a.txt", 10, 1);
     write(src.path(), "t/sub/b.bin", 5 * MIB, 2);
     let up = |receipt: &Path| {
@@ -351,9 +347,7 @@ fn md5_nodes_are_checked_by_hashing_the_local_file() {
 
 #[test]
 fn receipts_of_other_runs_and_bad_receipts_are_refused() {
-    let emu = emulator(small_limits());
-    let home = tempfile::tempdir().unwrap();
-    let src = tempfile::tempdir().unwrap();
+    let (emu, home, src) = upload_world(small_limits());
     write(src.path(), "x/a.txt", 3, 1);
     let receipt = home.path().join("r.jsonl");
     let run = |to: &str| {

@@ -8,9 +8,7 @@ use fastio::api::{Client, StaticToken};
 
 #[test]
 fn verify_of_a_tree_passes_after_a_clean_upload_and_reports_changes() {
-    let emu = emulator(small_limits());
-    let home = tempfile::tempdir().unwrap();
-    let src = tempfile::tempdir().unwrap();
+    let (emu, home, src) = upload_world(small_limits());
     let n = mixed_tree(src.path(), 6 * MIB);
     let tree = src.path().join("tree");
     let out = fastio(&emu, home.path())

@@ -22,9 +22,7 @@ fn of_type<'a>(events: &'a [Value], t: &str) -> Vec<&'a Value> {
 /// not a tight timing); the summary names the cap.
 #[test]
 fn bwlimit_caps_the_total_upload_rate() {
-    let emu = emulator(EmulatorConfig::default());
-    let home = tempfile::tempdir().unwrap();
-    let src = tempfile::tempdir().unwrap();
+    let (emu, home, src) = upload_world(EmulatorConfig::default());
     let d = src.path().join("capped");
     // One batched file and one chunked file: 7,242,880 bytes of bodies in all.
     write(&d, "small.bin", 2_000_000, 1);
@@ -49,9 +47,7 @@ fn bwlimit_caps_the_total_upload_rate() {
 
 #[test]
 fn bwlimit_comes_from_the_environment_and_bad_values_are_usage_errors() {
-    let emu = emulator(EmulatorConfig::default());
-    let home = tempfile::tempdir().unwrap();
-    let src = tempfile::tempdir().unwrap();
+    let (emu, home, src) = upload_world(EmulatorConfig::default());
     let d = src.path().join("env");
     write(&d, "a.bin", 1000, 1);
     let out = fastio(&emu, home.path())

@@ -6,9 +6,7 @@ use fastio::emulator::EmulatorConfig;
 
 #[test]
 fn mixed_tree_is_stored_with_matching_bytes_and_a_rerun_uploads_nothing() {
-    let emu = emulator(small_limits());
-    let home = tempfile::tempdir().unwrap();
-    let src = tempfile::tempdir().unwrap();
+    let (emu, home, src) = upload_world(small_limits());
     let n = mixed_tree(src.path(), 50 * MIB);
     assert!(n >= 500);
 

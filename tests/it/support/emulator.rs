@@ -15,6 +15,18 @@ pub fn emulator(config: EmulatorConfig) -> RunningEmulator {
     start(config).expect("emulator starts")
 }
 
+/// An upload test's world: an emulator with `config`, a HOME for `fastio`, and a source folder
+/// to write the local files in.
+pub fn upload_world(
+    config: EmulatorConfig,
+) -> (RunningEmulator, tempfile::TempDir, tempfile::TempDir) {
+    (
+        emulator(config),
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+    )
+}
+
 /// Small limits so big-file cases stay fast: 1 MiB chunks, 64 chunks, 128 MiB files.
 pub fn small_limits() -> EmulatorConfig {
     EmulatorConfig {
