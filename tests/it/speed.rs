@@ -199,14 +199,7 @@ fn large_chunk_size_gives_equal_chunks_in_rounds_of_three() {
             .unwrap();
         assert_exit(&out, 0);
         assert_stored(&emu, &d, "big");
-        let stats = emu.stats();
-        let mut per_session: Vec<u64> = stats["chunks"]
-            .as_object()
-            .unwrap()
-            .values()
-            .map(|v| v.as_u64().unwrap())
-            .collect();
-        per_session.sort();
+        let (per_session, stats) = chunks_per_session(&emu);
         assert_eq!(per_session, want, "max_chunks {max_chunks}: {stats}");
     }
 }

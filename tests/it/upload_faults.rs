@@ -84,8 +84,7 @@ fn run_fake(
 /// The error of the one `file_failed` event of a `--json` run.
 fn the_failed_file_error(out: &std::process::Output) -> String {
     let events = ndjson(&out.stdout);
-    let failed = of_type(&events, "file_failed");
-    assert_eq!(failed.len(), 1, "{events:?}");
+    let failed = failed_files(&events, 1);
     failed[0]["error"].as_str().unwrap().to_string()
 }
 

@@ -144,8 +144,7 @@ fn symlinks_are_listed_and_skipped_unless_followed_with_loop_detection() {
     // The loop is reported (exit 1), everything else uploads.
     assert_exit(&out, 1);
     let events = ndjson(&out.stdout);
-    let failed = of_type(&events, "file_failed");
-    assert_eq!(failed.len(), 1, "{events:?}");
+    let failed = failed_files(&events, 1);
     assert!(failed[0]["error"].as_str().unwrap().contains("loop"));
     let got: Vec<String> = remote_tree(&emu)
         .into_keys()
@@ -329,8 +328,7 @@ fn a_file_changing_while_sent_fails_alone() {
     let out = child.wait_with_output().unwrap();
     assert_exit(&out, 1);
     let events = ndjson(&out.stdout);
-    let failed = of_type(&events, "file_failed");
-    assert_eq!(failed.len(), 1, "{events:?}");
+    let failed = failed_files(&events, 1);
     assert!(
         failed[0]["error"]
             .as_str()
@@ -389,15 +387,8 @@ fn names_the_server_refuses_fail_alone_with_its_message() {
     write(&d, "back\\slash.txt", 5, 1);
     write(&d, "big back\\slash.bin", 5 * MIB, 2);
     write(&d, "fine.txt", 5, 3);
-    let out = fastio(&emu, home.path())
-        .args(["upload", "--json"])
-        .arg(&d)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    let events = ndjson(&out.stdout);
-    let failed = of_type(&events, "file_failed");
-    assert_eq!(failed.len(), 2, "{events:?}");
+    let (out, events) = upload_json(&emu, home.path(), &d, 1);
+    let failed = failed_files(&events, 2);
     for f in &failed {
         assert!(f["local"].as_str().unwrap().contains("slash"));
         assert!(f["error"].as_str().unwrap().contains("not allowed"), "{f}");

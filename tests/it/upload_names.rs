@@ -173,13 +173,7 @@ fn control_characters_in_names_fail_alone_and_are_printed_escaped() {
     );
 
     // In JSON: the names exactly (JSON escapes them), the same outcome on a rerun.
-    let out = fastio(&emu, home.path())
-        .args(["upload", "--json"])
-        .arg(&d)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    let events = ndjson(&out.stdout);
+    let (_, events) = upload_json(&emu, home.path(), &d, 1);
     let mut locals: Vec<String> = failed_events(&events)
         .iter()
         .map(|f| {

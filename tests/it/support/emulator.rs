@@ -58,6 +58,20 @@ pub fn stats(emu: &RunningEmulator) -> Value {
     emu.stats()
 }
 
+/// How many chunks the emulator accepted in each upload session, smallest first, and the stats
+/// they were read from (for a message).
+pub fn chunks_per_session(emu: &RunningEmulator) -> (Vec<u64>, Value) {
+    let stats = emu.stats();
+    let mut per_session: Vec<u64> = stats["chunks"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|v| v.as_u64().unwrap())
+        .collect();
+    per_session.sort();
+    (per_session, stats)
+}
+
 /// Sum of request counts whose route contains `needle`.
 pub fn requests_matching(emu: &RunningEmulator, needle: &str) -> u64 {
     emu.stats()["requests"]
