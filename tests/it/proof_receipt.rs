@@ -38,23 +38,15 @@ fn delete_node(emu: &RunningEmulator, node: &str) {
         emu.base_url, emu.workspace_id
     );
     let key = emu.api_key.clone();
-    std::thread::spawn(move || {
-        tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap()
-            .block_on(async {
-                let r = reqwest::Client::new()
-                    .delete(url)
-                    .bearer_auth(key)
-                    .send()
-                    .await
-                    .unwrap();
-                assert!(r.status().is_success(), "{}", r.status());
-            })
-    })
-    .join()
-    .unwrap();
+    crate::support::wire::block(async {
+        let r = reqwest::Client::new()
+            .delete(url)
+            .bearer_auth(key)
+            .send()
+            .await
+            .unwrap();
+        assert!(r.status().is_success(), "{}", r.status());
+    });
 }
 
 fn verify_receipt(emu: &RunningEmulator, home: &Path, receipt: &Path) -> std::process::Output {
@@ -121,14 +113,7 @@ fn a_receipt_of_the_edge_size_tree_verifies_and_names_replaced_and_deleted_files
     // Bulk details: 25 ids per request.
     let asked = details(&emu) - before;
     assert_eq!(asked, (n as u64).div_ceil(25), "details requests");
-    let stdout = String::from_utf8_lossy(&v.stdout);
-    assert_eq!(
-        v.status.code(),
-        Some(0),
-        "{stdout}{}",
-        String::from_utf8_lossy(&v.stderr)
-    );
-    assert_eq!(stdout.lines().filter(|l| l.starts_with("ok ")).count(), n);
+    assert_all_verified(&v, n);
     let j = fastio(&emu, home.path())
         .args(["--json", "verify", "--receipt"])
         .arg(&receipt)

@@ -28,14 +28,7 @@ fn verify_of_a_tree_passes_after_a_clean_upload_and_reports_changes() {
             .unwrap()
     };
     let v = verify(&["--extra"]);
-    let stdout = String::from_utf8_lossy(&v.stdout);
-    assert_eq!(
-        v.status.code(),
-        Some(0),
-        "{stdout}{}",
-        String::from_utf8_lossy(&v.stderr)
-    );
-    assert_eq!(stdout.lines().filter(|l| l.starts_with("ok ")).count(), n);
+    assert_all_verified(&v, n);
     assert!(String::from_utf8_lossy(&v.stderr).contains("all match"));
 
     // A local file changed (same size, other bytes), one added locally, one only remote.

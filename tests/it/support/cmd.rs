@@ -106,6 +106,14 @@ pub fn failed_files(events: &[serde_json::Value], n: usize) -> Vec<&serde_json::
     failed
 }
 
+/// Assert that a `verify` run exited 0 with `n` lines `ok …`; its stdout.
+pub fn assert_all_verified(v: &std::process::Output, n: usize) -> String {
+    let stdout = stdout_of(v);
+    assert_eq!(v.status.code(), Some(0), "{stdout}{}", stderr_of(v));
+    assert_eq!(stdout.lines().filter(|l| l.starts_with("ok ")).count(), n);
+    stdout
+}
+
 /// Files in the resume-journal directory under `home`.
 pub fn journal_files(home: &Path) -> Vec<std::path::PathBuf> {
     let dir = home.join("state").join("fastio").join("journal");
