@@ -7,10 +7,12 @@ use crate::api::error::WorkspaceError;
 use crate::ask::AskError;
 use crate::auth::AuthError;
 use crate::bench::Report;
+use crate::doctor::Report as DoctorReport;
 use crate::imports::ImportSummary;
-use crate::locks::AcquireError;
 use crate::locks::destination::DestinationError;
 use crate::locks::run::LockRunError;
+use crate::locks::{AcquireError, TokenRefused};
+use crate::transfer::job::LockLost;
 use crate::transfer::{Fatality, Summary};
 
 /// What the process reports to its caller.
@@ -55,41 +57,25 @@ impl From<ExitStatus> for ExitCode {
     }
 }
 
-/// An error that carries the exit status it must produce. Wrap an error in it at the point
-/// where its meaning for the user is known (a usage mistake, an auth failure, ...).
+/// A usage mistake found at the command edge (a bad flag, path, URL or flag pair): exit 2.
+/// Every other failure is a typed error of the layer that met it ([`ApiError`], [`AuthError`],
+/// [`AskError`], ...), mapped to its code here.
 #[derive(Debug, thiserror::Error)]
-#[error("{message}")]
-pub struct Fatal {
-    pub status: ExitStatus,
-    pub message: String,
-}
+#[error("{0}")]
+pub struct UsageError(pub String);
 
-impl Fatal {
-    pub fn new(status: ExitStatus, message: impl Into<String>) -> Self {
-        Fatal {
-            status,
-            message: message.into(),
-        }
-    }
-
-    pub fn usage(message: impl Into<String>) -> Self {
-        Fatal::new(ExitStatus::Usage, message)
-    }
-
-    pub fn auth(message: impl Into<String>) -> Self {
-        Fatal::new(ExitStatus::Auth, message)
-    }
-
-    pub fn unavailable(message: impl Into<String>) -> Self {
-        Fatal::new(ExitStatus::Unavailable, message)
+impl UsageError {
+    pub fn new(message: impl Into<String>) -> Self {
+        UsageError(message.into())
     }
 }
 
-/// The exit status for a fatal error: the first [`Fatal`] or typed error in the chain decides.
+/// The exit status for a fatal error: the first typed error in the chain decides; an error of
+/// no known type → 1.
 pub fn exit_status(err: &anyhow::Error) -> ExitStatus {
     for cause in err.chain() {
-        if let Some(fatal) = cause.downcast_ref::<Fatal>() {
-            return fatal.status;
+        if cause.is::<UsageError>() {
+            return ExitStatus::Usage;
         }
         if let Some(api) = cause.downcast_ref::<ApiError>() {
             return api_status(api);
@@ -109,6 +95,9 @@ pub fn exit_status(err: &anyhow::Error) -> ExitStatus {
                 }
                 DestinationError::Acquire(AcquireError::Api { source, .. }) => api_status(source),
             };
+        }
+        if cause.is::<TokenRefused>() || cause.is::<LockLost>() {
+            return ExitStatus::PartialFailure;
         }
         if let Some(ask) = cause.downcast_ref::<AskError>() {
             return ask_status(ask);
@@ -154,6 +143,34 @@ pub fn bench_status(r: &Report) -> ExitStatus {
     }
 }
 
+/// A finished `doctor`: interrupted → 130; a failed check → 1; otherwise 0.
+pub fn doctor_status(r: &DoctorReport) -> ExitStatus {
+    if r.interrupted {
+        ExitStatus::Interrupted
+    } else if r.failed() > 0 {
+        ExitStatus::PartialFailure
+    } else {
+        ExitStatus::Success
+    }
+}
+
+/// A finished `verify`: everything matches → 0, anything differs → 1.
+pub fn verify_status(t: &crate::verify::Tally) -> ExitStatus {
+    match t.all_match() {
+        true => ExitStatus::Success,
+        false => ExitStatus::PartialFailure,
+    }
+}
+
+/// An answered question: complete → 0; the assistant asks a clarifying question → 1.
+pub fn answer_status(state: crate::api::chat::TurnState) -> ExitStatus {
+    use crate::api::chat::TurnState;
+    match state {
+        TurnState::Complete => ExitStatus::Success,
+        _ => ExitStatus::PartialFailure,
+    }
+}
+
 /// `ask` refusals: a bad question → 2; no plan or credits for AI → 3; intelligence off or
 /// nothing indexed (yet) → 4; no answer in time → 1.
 pub fn ask_status(e: &AskError) -> ExitStatus {
@@ -164,7 +181,7 @@ pub fn ask_status(e: &AskError) -> ExitStatus {
         | AskError::NothingIndexed(_)
         | AskError::NotIndexedYet(_)
         | AskError::StillIndexing { .. } => ExitStatus::Unavailable,
-        AskError::NoAnswerYet(_) => ExitStatus::PartialFailure,
+        AskError::NoAnswerYet(_) | AskError::Failed { .. } => ExitStatus::PartialFailure,
     }
 }
 
@@ -246,8 +263,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn fatal_in_the_chain_decides_the_status() {
-        let err = anyhow::Error::new(Fatal::usage("bad path")).context("reading `x`");
+    fn a_usage_error_in_the_chain_decides_the_status() {
+        let err = anyhow::Error::new(UsageError::new("bad path")).context("reading `x`");
         assert_eq!(exit_status(&err), ExitStatus::Usage);
         assert_eq!(render_error(&err), "reading `x`: bad path");
     }

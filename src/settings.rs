@@ -32,6 +32,9 @@ pub struct Settings {
     pub keyring: String,
     /// Where resume journals live: `$XDG_STATE_HOME/fastio/journal` or the platform's state dir.
     pub journal_dir: Option<PathBuf>,
+    /// Where standard input is spooled when a server refuses stream uploads (`TMPDIR`, else the
+    /// platform's temporary directory).
+    pub temp_dir: PathBuf,
     /// This machine's name for lock `client_info` (`HOSTNAME`, else `/etc/hostname`).
     pub host_name: String,
     /// `FASTIO_LOCK_HEARTBEAT_MS`: heartbeat period override (tests notice lost locks fast).
@@ -96,6 +99,7 @@ impl Settings {
             env_api_key: secret("FASTIO_API_KEY"),
             keyring: var("FASTIO_KEYRING").unwrap_or_else(|| "auto".into()),
             journal_dir,
+            temp_dir: var("TMPDIR").map_or_else(std::env::temp_dir, PathBuf::from),
             host_name,
             lock_heartbeat: var("FASTIO_LOCK_HEARTBEAT_MS")
                 .and_then(|v| v.parse::<u64>().ok())

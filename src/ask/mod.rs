@@ -50,6 +50,8 @@ pub enum AskError {
     NoCredits(ApiError),
     #[error("no answer yet (state {0}); gave up waiting")]
     NoAnswerYet(String),
+    #[error("the AI could not answer ({raw_state}): {reason}")]
+    Failed { raw_state: String, reason: String },
 }
 
 /// What to ask, about what.

@@ -374,7 +374,9 @@ pub async fn browser_login(opts: &BrowserLogin<'_>) -> anyhow::Result<OAuthToken
                         code = pasted => code,
                     };
                 }
-                Err(e) => eprintln!("fastio: cannot open a browser ({e}); paste the code instead"),
+                Err(e) => opts.notices.send(Notice::Warning(format!(
+                    "cannot open a browser ({e}); paste the code instead"
+                ))),
             }
         }
         let url = consent_url(opts.api_base, &auth_request_id, true)?;

@@ -10,7 +10,7 @@ use crate::api::resolve_workspace;
 use crate::ask::{self, Question, Step};
 use crate::cli::AskArgs;
 use crate::commands::{Context, target};
-use crate::exit::{ExitStatus, Fatal};
+use crate::exit::{ExitStatus, UsageError};
 use crate::output::ask::{answer_json, answer_text};
 use crate::output::json_line;
 
@@ -24,7 +24,7 @@ pub async fn ask(ctx: &Context, args: AskArgs) -> anyhow::Result<ExitStatus> {
     for f in &args.folder {
         let t = target::resolve(&client, &ws.id, f).await?;
         if !t.is_folder() {
-            return Err(Fatal::usage(format!("`{f}` is a file: pass it with --file")).into());
+            return Err(UsageError::new(format!("`{f}` is a file: pass it with --file")).into());
         }
         // The root folder is the whole workspace: no reference needed.
         if t.node_id != "root" {
@@ -35,7 +35,9 @@ pub async fn ask(ctx: &Context, args: AskArgs) -> anyhow::Result<ExitStatus> {
     for f in &args.file {
         let t = target::resolve(&client, &ws.id, f).await?;
         if t.is_folder() {
-            return Err(Fatal::usage(format!("`{f}` is a folder: pass it with --folder")).into());
+            return Err(
+                UsageError::new(format!("`{f}` is a folder: pass it with --folder")).into(),
+            );
         }
         files.push(t.node_id);
     }
@@ -78,25 +80,23 @@ pub async fn ask(ctx: &Context, args: AskArgs) -> anyhow::Result<ExitStatus> {
     })
     .await?;
     if answer.streamed {
-        println!();
+        p.result("");
     }
     if p.json {
         json_line(answer_json(&q.text, &answer));
     } else {
-        print!("{}", answer_text(&answer));
+        let text = answer_text(&answer);
+        if !text.is_empty() {
+            p.result(text.trim_end_matches('\n'));
+        }
     }
     let t = &answer.turn;
     match t.state {
-        TurnState::Complete => Ok(ExitStatus::Success),
-        TurnState::NeedsInput => Ok(ExitStatus::PartialFailure),
-        TurnState::Failed | TurnState::Working => Err(Fatal::new(
-            ExitStatus::PartialFailure,
-            format!(
-                "the AI could not answer ({}): {}",
-                t.raw_state,
-                t.error.as_deref().unwrap_or("no reason given")
-            ),
-        )
+        TurnState::Complete | TurnState::NeedsInput => Ok(crate::exit::answer_status(t.state)),
+        TurnState::Failed | TurnState::Working => Err(ask::AskError::Failed {
+            raw_state: t.raw_state.clone(),
+            reason: t.error.clone().unwrap_or_else(|| "no reason given".into()),
+        }
         .into()),
     }
 }

@@ -8,10 +8,10 @@ use anyhow::Context as _;
 
 use crate::cli::EmulatorArgs;
 use crate::emulator::{self, EmulatorConfig, Variant};
-use crate::exit::{ExitStatus, Fatal};
+use crate::exit::{ExitStatus, UsageError};
 
 fn size_flag(flag: &str, v: &str) -> anyhow::Result<u64> {
-    crate::cli::parse_byte_size(v).map_err(|e| Fatal::usage(format!("--{flag}: {e}")).into())
+    crate::cli::parse_byte_size(v).map_err(|e| UsageError::new(format!("--{flag}: {e}")).into())
 }
 
 /// Resolve `--listen`: `HOST:PORT`, `[::1]:PORT`, or a bare port (loopback).
@@ -22,7 +22,7 @@ fn listen_addr(s: &str) -> anyhow::Result<SocketAddr> {
     s.to_socket_addrs()
         .ok()
         .and_then(|mut a| a.next())
-        .ok_or_else(|| Fatal::usage(format!("--listen: `{s}` is not HOST:PORT")).into())
+        .ok_or_else(|| UsageError::new(format!("--listen: `{s}` is not HOST:PORT")).into())
 }
 
 /// Turn the command line into a server configuration.
@@ -32,11 +32,11 @@ pub fn config_from_args(args: &EmulatorArgs) -> anyhow::Result<EmulatorConfig> {
         ("reset-rate", args.reset_rate),
     ] {
         if !(0.0..=1.0).contains(&p) {
-            return Err(Fatal::usage(format!("--{flag} must be between 0 and 1")).into());
+            return Err(UsageError::new(format!("--{flag} must be between 0 and 1")).into());
         }
     }
     if args.rate_limit < 0.0 {
-        return Err(Fatal::usage("--rate-limit must not be negative").into());
+        return Err(UsageError::new("--rate-limit must not be negative").into());
     }
     let mut variants = std::collections::BTreeSet::new();
     for name in &args.variants {
@@ -45,12 +45,12 @@ pub fn config_from_args(args: &EmulatorArgs) -> anyhow::Result<EmulatorConfig> {
         }
         let v: Variant = name
             .parse()
-            .map_err(|e: String| Fatal::usage(format!("--variant: {e}")))?;
+            .map_err(|e: String| UsageError::new(format!("--variant: {e}")))?;
         variants.insert(v);
     }
     let chunk_size = size_flag("chunk-size", &args.chunk_size)?;
     if chunk_size < 1 << 20 {
-        return Err(Fatal::usage("--chunk-size must be at least 1MiB").into());
+        return Err(UsageError::new("--chunk-size must be at least 1MiB").into());
     }
     Ok(EmulatorConfig {
         listen: listen_addr(&args.listen)?,
@@ -109,31 +109,9 @@ pub async fn run(args: EmulatorArgs) -> anyhow::Result<ExitStatus> {
     let emu = tokio::task::spawn_blocking(move || emulator::start(config))
         .await
         .context("starting the emulator")??;
-    {
-        let mut out = std::io::stdout().lock();
-        writeln!(out, "export FASTIO_API_BASE={}", emu.base_url)?;
-        writeln!(out, "export FASTIO_API_KEY={}", emu.api_key)?;
-        writeln!(out, "export FASTIO_WORKSPACE={}", emu.workspace_id)?;
-        out.flush()?;
-    }
-    eprintln!(
-        "fastio emulator listening on {} (data: {}); workspaces: {}",
-        emu.base_url,
-        data_dir.display(),
-        emu.workspaces
-            .iter()
-            .map(|(id, name)| format!("{name}={id}"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    );
-    if !emu.addr.ip().is_loopback() {
-        eprintln!(
-            "warning: listening on {}, reachable from other machines; the API key is the only protection",
-            emu.addr
-        );
-    }
+    crate::output::emulator::started(&emu, &data_dir)?;
     let signal = wait_for_signal().await;
-    eprintln!("fastio emulator: {signal}, shutting down");
+    crate::output::emulator::stopping(signal);
     tokio::task::spawn_blocking(move || emu.shutdown())
         .await
         .context("stopping the emulator")?;

@@ -9,18 +9,18 @@ use anyhow::Context as _;
 use crate::api::{FolderResolver, resolve_workspace};
 use crate::cli::ImportUrlArgs;
 use crate::commands::Context;
-use crate::exit::{self, ExitStatus, Fatal};
+use crate::exit::{self, ExitStatus, UsageError};
 use crate::imports::{Destination, ImportOptions, import_all, input};
 use crate::output::import::ImportReport;
 
 pub async fn import_url(ctx: &Context, args: ImportUrlArgs) -> anyhow::Result<ExitStatus> {
     let urls = input::gather(&args.urls, args.urls_from.as_deref(), args.name.as_deref())
-        .map_err(Fatal::usage)?;
+        .map_err(UsageError::new)?;
     let (client, _) = ctx.client()?;
     let ws_arg = ctx.workspace(args.workspace.as_deref())?;
     let ws = resolve_workspace(&client, &ws_arg).await?;
     let folder_path = crate::api::folders::split_remote_path(&args.to)
-        .map_err(Fatal::usage)?
+        .map_err(UsageError::new)?
         .join("/");
     let folders = FolderResolver::new(client.clone(), ws.id.clone(), true);
     let folder_id = folders

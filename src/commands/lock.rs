@@ -11,9 +11,9 @@ use crate::api::{ApiError, Client, resolve_workspace};
 use crate::cli::{LockAction, LockArgs};
 use crate::commands::Context;
 use crate::commands::target::{self, Target};
-use crate::exit::{ExitStatus, Fatal};
+use crate::exit::ExitStatus;
 use crate::locks::run::{self as lock_run, Step};
-use crate::locks::{AcquireError, AcquireOpts, human_secs, keeper, now_epoch};
+use crate::locks::{AcquireError, AcquireOpts, TokenRefused, human_secs, keeper, now_epoch};
 use crate::output::json_line;
 use crate::output::lock::{display, holder_line, lock_json, shell_word};
 
@@ -43,7 +43,7 @@ pub async fn lock(ctx: &Context, args: LockArgs) -> anyhow::Result<ExitStatus> {
             if p.json {
                 json_line(json_of("lock_acquired", &t, &info, Some(&token)));
             } else {
-                println!("{token}");
+                p.result(&token);
                 p.line(&format!(
                     "locked `{}` for {}; release with `fastio lock release {} --lock-token <TOKEN>`",
                     display(&t.label),
@@ -70,7 +70,7 @@ pub async fn lock(ctx: &Context, args: LockArgs) -> anyhow::Result<ExitStatus> {
                     (true, None) => "is locked".to_string(),
                     (false, _) => "is not locked".to_string(),
                 };
-                println!("`{}` {state}", display(&t.label));
+                p.result(&format!("`{}` {state}", display(&t.label)));
             }
         }
         LockAction::Heartbeat { target, lock_token } => {
@@ -166,15 +166,10 @@ fn acquire_failed(e: AcquireError) -> anyhow::Error {
 /// Heartbeat/release refusals explained: 423 = the lock is someone else's (or the token is
 /// wrong), 404 = there is no lock any more.
 fn token_refused(e: ApiError, t: &Target, doing: &str) -> anyhow::Error {
-    let label = display(&t.label);
-    let what = match e.status() {
-        Some(423) | Some(409) => {
-            format!("{doing} the lock on `{label}`: refused, the lock is held under another token")
-        }
-        Some(404) => {
-            format!("{doing} the lock on `{label}`: there is no such lock (expired or released)")
-        }
-        _ => return anyhow::Error::new(e).context(format!("{doing} the lock on `{label}`")),
-    };
-    Fatal::new(ExitStatus::PartialFailure, what).into()
+    let (doing, target) = (doing.to_string(), display(&t.label).to_string());
+    match e.status() {
+        Some(423) | Some(409) => TokenRefused::OtherToken { doing, target }.into(),
+        Some(404) => TokenRefused::NoLock { doing, target }.into(),
+        _ => anyhow::Error::new(e).context(format!("{doing} the lock on `{target}`")),
+    }
 }

@@ -9,16 +9,16 @@ use secrecy::SecretString;
 
 use crate::api::{self, Client, StaticToken};
 use crate::auth::store::{Store, StoredCredential};
-use crate::auth::{self, config, oauth};
+use crate::auth::{self, AuthError, config, oauth};
 use crate::cli::{LoginArgs, LogoutArgs, WhoamiArgs};
 use crate::commands::Context;
-use crate::exit::{ExitStatus, Fatal};
+use crate::exit::{ExitStatus, UsageError};
 use crate::output::auth::{LoggedIn, Whoami};
 
 fn no_emulator(ctx: &Context, what: &str) -> anyhow::Result<()> {
     #[cfg(feature = "emulator")]
     if ctx.emulator.is_some() {
-        return Err(Fatal::usage(format!(
+        return Err(UsageError::new(format!(
             "`{what}` manages stored credentials; `--emulator` needs none"
         ))
         .into());
@@ -34,7 +34,7 @@ async fn keyring<T: Send + 'static>(
     tokio::task::spawn_blocking(f)
         .await
         .context("keyring thread")?
-        .map_err(|e| Fatal::auth(e.to_string()).into())
+        .map_err(|e| AuthError::refused(e.to_string()).into())
 }
 
 /// `GET /user/auth/check/` with `token`: the caller's user id.
@@ -64,7 +64,7 @@ fn read_api_key() -> anyhow::Result<SecretString> {
     };
     let key = key.trim();
     if key.is_empty() {
-        return Err(Fatal::usage("no API key given on stdin").into());
+        return Err(UsageError::new("no API key given on stdin").into());
     }
     Ok(SecretString::from(key.to_string()))
 }
@@ -85,7 +85,7 @@ pub async fn login(ctx: &Context, args: LoginArgs) -> anyhow::Result<ExitStatus>
             .context("reading the API key")??;
         let user_id = check(&api_base, key.clone()).await.map_err(|e| {
             if e.is_auth() {
-                Fatal::auth(format!("the API key was rejected by {api_base}: {e}")).into()
+                AuthError::refused(format!("the API key was rejected by {api_base}: {e}")).into()
             } else {
                 anyhow::Error::new(e).context("verifying the API key")
             }
@@ -154,31 +154,20 @@ pub async fn logout(ctx: &Context, _args: LogoutArgs) -> anyhow::Result<ExitStat
         keyring(move || store.load()).await?
     };
     let Some(stored) = stored else {
-        if !ctx.global.quiet {
-            eprintln!("profile `{profile}` has no stored credentials");
-        }
+        crate::output::auth::logged_out(&ctx.printer, &profile, None);
         return Ok(ExitStatus::Success);
     };
     let mut revoked = false;
     if let StoredCredential::OAuth(tokens) = &stored {
         match oauth::revoke(&oauth::http_client()?, tokens).await {
             Ok(()) => revoked = tokens.refresh_token.is_some(),
-            Err(e) => {
-                eprintln!("fastio: warning: {e:#} (the local credentials are removed anyway)")
-            }
+            Err(e) => ctx.printer.alert(&format!(
+                "warning: {e:#} (the local credentials are removed anyway)"
+            )),
         }
     }
     keyring(move || store.delete()).await?;
-    if !ctx.global.quiet {
-        eprintln!(
-            "Logged out: removed the credentials of profile `{profile}`{}",
-            if revoked {
-                " and revoked its OAuth session"
-            } else {
-                ""
-            }
-        );
-    }
+    crate::output::auth::logged_out(&ctx.printer, &profile, Some(revoked));
     Ok(ExitStatus::Success)
 }
 

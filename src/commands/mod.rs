@@ -96,7 +96,7 @@ impl Context {
         flag.map(str::to_owned)
             .or_else(|| self.default_workspace.clone())
             .ok_or_else(|| {
-                crate::exit::Fatal::usage(
+                crate::exit::UsageError::new(
                     "no workspace given: pass --workspace ID|NAME or set FASTIO_WORKSPACE",
                 )
                 .into()
@@ -175,7 +175,7 @@ async fn build_context(
 
     // Only a typed --api-base: a FASTIO_API_BASE in the environment yields to --emulator.
     if global.emulator && global.api_base.as_ref().is_some_and(|b| !b.from_env) {
-        return Err(crate::exit::Fatal::usage(
+        return Err(crate::exit::UsageError::new(
             "--emulator and --api-base name two different servers: pass one of them",
         )
         .into());
@@ -197,7 +197,7 @@ async fn build_context(
     }
     #[cfg(not(feature = "emulator"))]
     if global.emulator {
-        return Err(crate::exit::Fatal::usage(
+        return Err(crate::exit::UsageError::new(
             "this build of fastio has no emulator (feature `emulator`)",
         )
         .into());

@@ -7,7 +7,7 @@ use anyhow::Context as _;
 use crate::api::folders::split_remote_path;
 use crate::api::storage::{list_folder, node_details};
 use crate::api::{Client, FolderResolver, Node};
-use crate::exit::Fatal;
+use crate::exit::UsageError;
 
 /// A resolved target.
 #[derive(Debug, Clone)]
@@ -51,7 +51,7 @@ pub async fn resolve(client: &Client, workspace_id: &str, target: &str) -> anyho
             Err(e) => return Err(e).with_context(|| format!("looking up node `{trimmed}`")),
         }
     }
-    let segs = split_remote_path(trimmed).map_err(Fatal::usage)?;
+    let segs = split_remote_path(trimmed).map_err(UsageError::new)?;
     let label = segs.join("/");
     let Some((name, parents)) = segs.split_last() else {
         return Ok(Target {
@@ -62,7 +62,7 @@ pub async fn resolve(client: &Client, workspace_id: &str, target: &str) -> anyho
     };
     let folders = FolderResolver::new(client.clone(), workspace_id.to_string(), false);
     let parent_path = parents.join("/");
-    let not_found = || Fatal::usage(format!("remote path `{label}` not found"));
+    let not_found = || UsageError::new(format!("remote path `{label}` not found"));
     let parent_id = folders
         .resolve(&parent_path)
         .await

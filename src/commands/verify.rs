@@ -9,7 +9,7 @@ use crate::api::folders::split_remote_path;
 use crate::api::resolve_workspace;
 use crate::cli::VerifyArgs;
 use crate::commands::Context;
-use crate::exit::{ExitStatus, Fatal};
+use crate::exit::{ExitStatus, UsageError};
 use crate::output::github;
 use crate::output::verify::{annotate, report};
 use crate::verify::{self, Tally};
@@ -21,7 +21,7 @@ pub async fn verify(ctx: &Context, args: VerifyArgs) -> anyhow::Result<ExitStatu
     let checks = match &args.receipt {
         Some(path) => {
             let receipt = crate::receipt::read(path)
-                .map_err(|e| Fatal::usage(format!("--receipt `{}`: {e}", path.display())))?;
+                .map_err(|e| UsageError::new(format!("--receipt `{}`: {e}", path.display())))?;
             if receipt.torn {
                 printer.line(&format!(
                     "the last line of `{}` was cut short (a run killed mid-write); ignored",
@@ -55,7 +55,7 @@ pub async fn verify(ctx: &Context, args: VerifyArgs) -> anyhow::Result<ExitStatu
             verify::receipt::verify_receipt(&client, &receipt, &ws.id).await?
         }
         None => {
-            split_remote_path(&args.to).map_err(Fatal::usage)?;
+            split_remote_path(&args.to).map_err(UsageError::new)?;
             let ws_arg = ctx.workspace(args.workspace.as_deref())?;
             let ws = resolve_workspace(&client, &ws_arg)
                 .await
@@ -75,9 +75,5 @@ pub async fn verify(ctx: &Context, args: VerifyArgs) -> anyhow::Result<ExitStatu
     if github::enabled(args.ci, ctx.settings.github_actions) {
         annotate(&checks, &tally, ctx.settings.github_step_summary.as_deref());
     }
-    Ok(if tally.all_match() {
-        ExitStatus::Success
-    } else {
-        ExitStatus::PartialFailure
-    })
+    Ok(crate::exit::verify_status(&tally))
 }

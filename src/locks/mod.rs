@@ -7,3 +7,14 @@ pub mod keeper;
 pub mod run;
 
 pub use keeper::{AcquireError, AcquireOpts, HeldLock, human_secs, now_epoch};
+
+/// A heartbeat or release the server refused, explained (exit 1).
+#[derive(Debug, thiserror::Error)]
+pub enum TokenRefused {
+    /// 423/409: the lock is held under another token (or the token is wrong).
+    #[error("{doing} the lock on `{target}`: refused, the lock is held under another token")]
+    OtherToken { doing: String, target: String },
+    /// 404: there is no lock any more (expired or released).
+    #[error("{doing} the lock on `{target}`: there is no such lock (expired or released)")]
+    NoLock { doing: String, target: String },
+}

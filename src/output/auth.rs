@@ -47,6 +47,25 @@ pub fn logged_in(p: &Printer, l: &LoggedIn<'_>) {
     }
 }
 
+/// After `logout` of `profile`: `None` when it had nothing stored, else whether an OAuth
+/// session was revoked too.
+pub fn logged_out(p: &Printer, profile: &str, revoked: Option<bool>) {
+    if p.quiet {
+        return;
+    }
+    match revoked {
+        None => eprintln!("profile `{profile}` has no stored credentials"),
+        Some(revoked) => eprintln!(
+            "Logged out: removed the credentials of profile `{profile}`{}",
+            if revoked {
+                " and revoked its OAuth session"
+            } else {
+                ""
+            }
+        ),
+    }
+}
+
 /// Who the credential in use is.
 pub struct Whoami<'a> {
     pub source: &'a CredentialSource,

@@ -23,6 +23,9 @@ use crate::transfer::{Event, Events};
 pub mod ask;
 pub mod auth;
 pub mod bench;
+pub mod doctor;
+#[cfg(feature = "emulator")]
+pub mod emulator;
 pub mod github;
 pub mod import;
 pub mod lock;
@@ -83,6 +86,13 @@ impl Printer {
         if !self.quiet {
             eprintln!("fastio: {}", escape_control(msg));
         }
+    }
+
+    /// A result on stdout (what scripts read: a token, a state, an answer), whatever `-q` says.
+    pub fn result(&self, text: &str) {
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "{text}");
+        let _ = out.flush();
     }
 
     /// One line on stderr even under `-q`: something went wrong that the user must hear of.

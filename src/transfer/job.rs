@@ -27,6 +27,11 @@ pub enum LockEnd {
     ReleaseTimedOut,
 }
 
+/// The destination lock was lost while the upload ran (exit 1).
+#[derive(Debug, thiserror::Error)]
+#[error("the lock on the destination was lost ({0}); the upload was stopped")]
+pub struct LockLost(pub String);
+
 /// How long the lock release may take after a signal.
 pub const RELEASE_AFTER_SIGNAL: Duration = Duration::from_secs(5);
 

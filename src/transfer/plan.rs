@@ -20,14 +20,15 @@
 //! Only regular files are uploaded: symlinks (unless followed) and FIFOs, sockets and devices met
 //! inside a tree are listed as skipped.
 
-use std::ffi::OsStr;
 use std::io::BufRead;
 use std::path::{Component, Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
-use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use tokio::sync::mpsc;
 
+pub use super::filters::Filters;
+use super::names::display;
+pub use super::names::{NAME_MAX_CHARS, check_name, show};
 use super::{FilesFrom, UploadOptions};
 
 /// One local file and where it goes.
@@ -89,59 +90,6 @@ pub fn mtime_ns(meta: &std::fs::Metadata) -> u64 {
         .unwrap_or(0)
 }
 
-/// Compiled `--include` / `--exclude` patterns.
-#[derive(Debug, Clone)]
-pub struct Filters {
-    include: Option<GlobSet>,
-    exclude: Option<GlobSet>,
-}
-
-fn build_set(patterns: &[String]) -> Result<Option<GlobSet>, String> {
-    if patterns.is_empty() {
-        return Ok(None);
-    }
-    let mut b = GlobSetBuilder::new();
-    for p in patterns {
-        let p = p.trim_start_matches("./");
-        let glob = GlobBuilder::new(p)
-            .literal_separator(true)
-            .build()
-            .map_err(|e| format!("bad glob `{p}`: {e}"))?;
-        b.add(glob);
-        if !p.contains('/') {
-            // gitignore-style: a bare pattern matches the name at any depth.
-            let deep = GlobBuilder::new(&format!("**/{p}"))
-                .literal_separator(true)
-                .build()
-                .map_err(|e| format!("bad glob `{p}`: {e}"))?;
-            b.add(deep);
-        }
-    }
-    b.build().map(Some).map_err(|e| e.to_string())
-}
-
-impl Filters {
-    pub fn new(include: &[String], exclude: &[String]) -> Result<Filters, String> {
-        Ok(Filters {
-            include: build_set(include)?,
-            exclude: build_set(exclude)?,
-        })
-    }
-
-    /// Whether a file at `rel` (relative to its argument, `/`-separated) is wanted.
-    pub fn wants_file(&self, rel: &str) -> bool {
-        if self.exclude.as_ref().is_some_and(|x| x.is_match(rel)) {
-            return false;
-        }
-        self.include.as_ref().is_none_or(|i| i.is_match(rel))
-    }
-
-    /// Whether to descend into the folder at `rel`.
-    pub fn wants_dir(&self, rel: &str) -> bool {
-        !self.exclude.as_ref().is_some_and(|x| x.is_match(rel))
-    }
-}
-
 /// `rel` as a `/`-separated string.
 fn slash_path(rel: &Path) -> String {
     rel.components()
@@ -151,86 +99,6 @@ fn slash_path(rel: &Path) -> String {
         })
         .collect::<Vec<_>>()
         .join("/")
-}
-
-fn display(p: &Path) -> String {
-    show(p)
-}
-
-/// A local path as text, unambiguously: valid UTF-8 as it is, every byte that is not shown as
-/// `\xNN` (so two names differing only in invalid bytes never print alike). Control characters
-/// are kept: the terminal printer escapes them, JSON escapes them itself.
-pub fn show(p: &Path) -> String {
-    show_os(p.as_os_str())
-}
-
-#[cfg(unix)]
-fn show_os(s: &OsStr) -> String {
-    use std::os::unix::ffi::OsStrExt;
-    let mut bytes = s.as_bytes();
-    let mut out = String::with_capacity(bytes.len());
-    loop {
-        match std::str::from_utf8(bytes) {
-            Ok(rest) => {
-                out.push_str(rest);
-                return out;
-            }
-            Err(e) => {
-                let (good, bad) = bytes.split_at(e.valid_up_to());
-                out.push_str(std::str::from_utf8(good).expect("checked valid"));
-                let n = e.error_len().unwrap_or(bad.len());
-                for b in &bad[..n] {
-                    out.push_str(&format!("\\x{b:02X}"));
-                }
-                bytes = &bad[n..];
-            }
-        }
-    }
-}
-
-#[cfg(not(unix))]
-fn show_os(s: &OsStr) -> String {
-    s.to_string_lossy().into_owned()
-}
-
-/// Longest remote name, in characters.
-pub const NAME_MAX_CHARS: usize = 255;
-
-/// A control character as `U+XXXX`.
-fn codepoint(c: char) -> String {
-    format!("U+{:04X}", c as u32)
-}
-
-/// The remote form of one local name (a file's, or a folder's when `folder`), or why the
-/// protocol cannot carry it.
-pub fn check_name(name: &OsStr, folder: bool) -> Result<String, String> {
-    let what = if folder { "folder name" } else { "name" };
-    let Some(text) = name.to_str() else {
-        return Err(format!(
-            "{what} `{}` is not valid UTF-8: remote names are Unicode text, so it cannot be \
-             stored under its own name (rename it)",
-            show_os(name)
-        ));
-    };
-    if let Some(c) = text.chars().find(|c| c.is_control()) {
-        return Err(format!(
-            "{what} `{text}` contains the control character {}, which is not allowed in remote \
-             names (rename it)",
-            codepoint(c)
-        ));
-    }
-    if let Some(c) = text.chars().find(|c| matches!(c, '/' | '\\')) {
-        return Err(format!(
-            "{what} `{text}` contains `{c}`, which is not allowed in remote names (rename it)"
-        ));
-    }
-    let n = text.chars().count();
-    if n > NAME_MAX_CHARS {
-        return Err(format!(
-            "{what} is {n} characters long; remote names are at most {NAME_MAX_CHARS} (rename it)"
-        ));
-    }
-    Ok(text.to_string())
 }
 
 /// The remote folder path for the local folders of `rel` (every normal component), checked.
@@ -566,6 +434,7 @@ pub fn spawn_walk(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::ffi::OsStr;
 
     #[test]
     fn filters_relative_with_bare_names_at_any_depth() {

@@ -34,6 +34,7 @@ mod emulator_variants;
 mod generated;
 #[cfg(feature = "emulator")]
 mod import_url_cli;
+mod layout;
 #[cfg(feature = "emulator")]
 mod live_api;
 #[cfg(feature = "emulator")]

@@ -10,7 +10,7 @@ use anyhow::Context as _;
 use crate::api::resolve_workspace;
 use crate::cli::{IfChanged, UploadArgs};
 use crate::commands::Context;
-use crate::exit::{ExitStatus, Fatal};
+use crate::exit::{ExitStatus, UsageError};
 use crate::locks::destination::{Destination, lock_destination};
 use crate::locks::{AcquireOpts, HeldLock};
 use crate::output::receipt::{Opened, ReceiptWriter, run_info};
@@ -65,13 +65,14 @@ pub async fn upload(ctx: &Context, args: UploadArgs) -> anyhow::Result<ExitStatu
         retries: opts.retries,
         assembly_timeout: opts.assembly_timeout,
         concurrency: opts.concurrency,
+        spool_dir: ctx.settings.temp_dir.clone(),
         api_base: opts.api_base.clone(),
     });
 
     let mut listeners: Vec<Box<dyn Sink>> = Vec::new();
     if let Some(path) = &args.receipt {
         let info = run_info(&opts, stdin_opts.as_ref());
-        let (writer, opened) = ReceiptWriter::open(path, &info).map_err(Fatal::usage)?;
+        let (writer, opened) = ReceiptWriter::open(path, &info).map_err(UsageError::new)?;
         if let Opened::Resumed { files } = opened {
             let shown = path.display();
             printer.line(&format!(
@@ -84,6 +85,7 @@ pub async fn upload(ctx: &Context, args: UploadArgs) -> anyhow::Result<ExitStatu
     // Signals are ours from here on: one arriving while the lock is taken ends the run at once,
     // with the lock released.
     let cancel = Cancel::default();
+    let alerts = printer.clone();
     let interrupt = tokio::spawn(job::watch_signals(cancel.clone(), move |signo| {
         let say = match signo {
             Some(n) => format!(
@@ -92,7 +94,7 @@ pub async fn upload(ctx: &Context, args: UploadArgs) -> anyhow::Result<ExitStatu
             ),
             None => "stopping requests in flight now".to_string(),
         };
-        eprintln!("fastio: {say}");
+        alerts.alert(&say);
     }));
     let held = match args.lock && !opts.dry_run {
         true => lock(ctx, &client, &ws.id, &opts.dest).await?,
@@ -131,11 +133,7 @@ pub async fn upload(ctx: &Context, args: UploadArgs) -> anyhow::Result<ExitStatu
     match lock_end {
         None | Some(LockEnd::Released) => {}
         Some(LockEnd::Lost(reason)) => {
-            return Err(Fatal::new(
-                ExitStatus::PartialFailure,
-                format!("the lock on the destination was lost ({reason}); the upload was stopped"),
-            )
-            .into());
+            return Err(job::LockLost(reason).into());
         }
         Some(LockEnd::ReleaseFailed(e)) => printer.alert(&format!(
             "warning: releasing the lock on the destination failed: {e}"

@@ -13,15 +13,16 @@
 //! verified. Nothing here prints: the fallback is announced with an [`Event::Warning`].
 
 use std::io::Read;
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use sha2::{Digest, Sha256};
 use tokio_util::sync::CancellationToken;
 
+mod spool;
+
 use super::plan::remote_join;
-use super::{Cancel, Event, Events, FileError, SkipMode, Summary, UploadOptions};
+use super::{Cancel, Event, Events, FileError, Summary};
 use crate::api::upload::{self, StreamSource, Target, WAIT_SECS, poll_pause};
 use crate::api::{ApiError, Client, FolderResolver, storage};
 
@@ -44,8 +45,9 @@ pub struct StdinOptions {
     pub max_size: Option<u64>,
     pub retries: u32,
     pub assembly_timeout: Duration,
-    /// For the spooled fallback.
+    /// For the spooled fallback: its upload's concurrency, and where the spool file goes.
     pub concurrency: usize,
+    pub spool_dir: std::path::PathBuf,
     pub api_base: String,
 }
 
@@ -169,7 +171,7 @@ pub async fn upload_stdin(
                      temporary file and uploading that"
                 ),
             });
-            let s = spooled(client, &opts, input, events, cancel).await?;
+            let s = spool::spooled(client, &opts, input, events, cancel).await?;
             return Ok((s, Mode::Spooled));
         }
         Err(e) => {
@@ -452,136 +454,6 @@ async fn stored_node(
         )));
     }
     Ok(node_id)
-}
-
-/// A private temporary directory, removed when dropped.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new() -> std::io::Result<TempDir> {
-        let base = std::env::temp_dir();
-        for _ in 0..16 {
-            let p = base.join(format!("fastio-stdin-{:016x}", rand::random::<u64>()));
-            let mut b = std::fs::DirBuilder::new();
-            #[cfg(unix)]
-            std::os::unix::fs::DirBuilderExt::mode(&mut b, 0o700);
-            match b.create(&p) {
-                Ok(()) => return Ok(TempDir(p)),
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-                Err(e) => return Err(e),
-            }
-        }
-        Err(std::io::Error::other("no free temporary directory name"))
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-/// The fallback: spool standard input to a temporary file, then upload it as a file.
-async fn spooled(
-    client: Client,
-    opts: &StdinOptions,
-    mut input: Box<dyn Read + Send>,
-    events: Events,
-    cancel: Cancel,
-) -> anyhow::Result<Summary> {
-    let started = Instant::now();
-    let remote_path = remote_join(
-        &crate::api::folders::split_remote_path(&opts.dest)
-            .map(|s| s.join("/"))
-            .unwrap_or_default(),
-        &opts.name,
-    );
-    let dir = match TempDir::new() {
-        Ok(d) => d,
-        Err(source) => {
-            let err = FileError::Io {
-                path: std::env::temp_dir().display().to_string(),
-                source,
-            };
-            return Ok(fail_run(&events, &remote_path, err, started, &cancel));
-        }
-    };
-    let file = dir.0.join(&opts.name);
-    let (path, max, stop) = (file.clone(), opts.max_size, cancel.stop.clone());
-    let spool = tokio::task::spawn_blocking(move || -> Result<Pumped, PumpError> {
-        use std::io::Write as _;
-        let mut out = std::fs::File::create(&path).map_err(PumpError::Read)?;
-        let mut write_err = None;
-        let r = pump(&mut *input, max, &stop, |b| match out.write_all(&b) {
-            Ok(()) => true,
-            Err(e) => {
-                write_err = Some(e);
-                false
-            }
-        });
-        match write_err {
-            Some(e) => Err(PumpError::Read(std::io::Error::other(format!(
-                "writing the temporary file: {e}"
-            )))),
-            None => r,
-        }
-    })
-    .await;
-    match spool {
-        Ok(Ok(_)) => {}
-        Ok(Err(PumpError::Closed)) => {
-            return Ok(fail_run(
-                &events,
-                &remote_path,
-                FileError::Cancelled,
-                started,
-                &cancel,
-            ));
-        }
-        Ok(Err(e)) => {
-            let err = FileError::Server(e.to_string());
-            return Ok(fail_run(&events, &remote_path, err, started, &cancel));
-        }
-        Err(e) => return Err(anyhow::anyhow!("spooling standard input: {e}")),
-    }
-    let run = UploadOptions {
-        paths: vec![file],
-        files_from: None,
-        null_separated: false,
-        include: Vec::new(),
-        exclude: Vec::new(),
-        follow_symlinks: false,
-        workspace_id: opts.workspace_id.clone(),
-        dest: opts.dest.clone(),
-        concurrency: opts.concurrency,
-        skip: SkipMode::Overwrite,
-        retries: opts.retries,
-        resume: false,
-        journal_dir: None,
-        api_base: opts.api_base.clone(),
-        dry_run: false,
-        assembly_timeout: opts.assembly_timeout,
-        shard: None,
-        skipped_node_ids: false,
-    };
-    // The engine's events, with the temporary file shown as standard input.
-    let (inner, mut rx) = Events::channel();
-    let forward = tokio::spawn(async move {
-        while let Some(mut e) = rx.recv().await {
-            match &mut e {
-                Event::FileStarted { local, .. }
-                | Event::FileDone { local, .. }
-                | Event::FileSkipped { local, .. }
-                | Event::FileFailed { local, .. } => *local = STDIN_LOCAL.into(),
-                _ => {}
-            }
-            events.emit(e);
-        }
-    });
-    let summary = super::upload(client, run, inner, cancel).await;
-    let _ = forward.await;
-    drop(dir);
-    summary
 }
 
 #[cfg(test)]
