@@ -482,8 +482,7 @@ async fn nested_lock_token_names_the_token_token() {
     .await;
     assert_eq!(s, 200, "{v}");
     let r = sent(
-        emu_request(&emu, Method::DELETE, &format!("{}", lock_path(&emu, &node)))
-            .form(&[("lock_token", &token)]),
+        emu_request(&emu, Method::DELETE, &lock_path(&emu, &node)).form(&[("lock_token", &token)]),
     )
     .await;
     assert_eq!(r.status(), 200);
@@ -787,7 +786,7 @@ async fn a_huge_text_field_is_refused_at_once_with_413() {
     for path in ["/upload/", "/upload/batch/"] {
         let t = Instant::now();
         let r = sent(
-            emu_request(&emu, Method::POST, &format!("{path}"))
+            emu_request(&emu, Method::POST, path)
                 .header("content-type", "multipart/form-data; boundary=BoUnDaRy")
                 .body(streamed_text_field(50 << 20)),
         )
