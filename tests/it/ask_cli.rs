@@ -9,6 +9,7 @@ use crate::support::cmd::{stderr_of, stdout_of};
 use crate::support::emulator::{Env, KEY_A, env};
 use crate::support::tree::write_bytes;
 use crate::support::wire::{get_as, post_form_as};
+use fastio::emulator::EmulatorConfig;
 use serde_json::Value;
 
 fn corpus() -> tempfile::TempDir {
@@ -35,26 +36,24 @@ fn corpus() -> tempfile::TempDir {
     dir
 }
 
-fn upload_corpus(e: &Env, dir: &tempfile::TempDir) {
-    let out = e
-        .cmd(KEY_A)
-        .args(["upload", "--to", "docs"])
-        .arg(format!("{}/", dir.path().display()))
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn answer_contains_the_fact_and_cites_its_file() {
-    let e = env(|c| {
-        c.intelligence = true;
-        c.answer_delay = Duration::from_millis(150);
-    });
+/// An emulator for `ask`, adjusted by `tweak`, with the [`corpus`] uploaded to `docs/`.
+fn env_with_corpus(tweak: impl FnOnce(&mut EmulatorConfig)) -> (Env, tempfile::TempDir) {
+    let e = env(tweak);
     let dir = corpus();
     upload_corpus(&e, &dir);
+    (e, dir)
+}
 
-    // An attached file is read directly: no need to wait for its indexing.
+/// [`env_with_corpus`] with intelligence on and answers taking `delay_ms`.
+fn intelligent_with_corpus(delay_ms: u64) -> (Env, tempfile::TempDir) {
+    env_with_corpus(|c| {
+        c.intelligence = true;
+        c.answer_delay = Duration::from_millis(delay_ms);
+    })
+}
+
+/// A question about an attached file is answered from the file (no indexing needed).
+fn assert_attached_file_is_read(e: &Env) {
     let out = e.run(
         KEY_A,
         &[
@@ -70,6 +69,45 @@ async fn answer_contains_the_fact_and_cites_its_file() {
         "{}",
         stdout_of(&out)
     );
+}
+
+/// The id of the node called `name` among `nodes`.
+fn id_named(nodes: &[Value], name: &str) -> String {
+    nodes.iter().find(|n| n["name"] == name).unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+/// `POST /workspace/{ws}/ai/agent/`: a new chat asking when deployments happen about `refs`.
+async fn ask_about_deployments(e: &Env, refs: &str) -> (u16, Value) {
+    post_form_as(
+        &e.url(&format!("/workspace/{}/ai/agent/", e.ws())),
+        KEY_A,
+        &[
+            ("question", "When do deployments happen?"),
+            ("references", refs),
+        ],
+    )
+    .await
+}
+
+fn upload_corpus(e: &Env, dir: &tempfile::TempDir) {
+    let out = e
+        .cmd(KEY_A)
+        .args(["upload", "--to", "docs"])
+        .arg(format!("{}/", dir.path().display()))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn answer_contains_the_fact_and_cites_its_file() {
+    let (e, _dir) = intelligent_with_corpus(150);
+
+    // An attached file is read directly: no need to wait for its indexing.
+    assert_attached_file_is_read(&e);
 
     let q = "What are the payment terms in the Acme agreement?";
     let out = e.run(KEY_A, &["ask", q, "--folder", "docs", "--wait-indexed"], 0);
@@ -93,9 +131,7 @@ async fn answer_contains_the_fact_and_cites_its_file() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn intelligence_off_is_said_plainly_and_enabling_is_explicit() {
-    let e = env(|c| c.answer_delay = Duration::from_millis(50));
-    let dir = corpus();
-    upload_corpus(&e, &dir);
+    let (e, _dir) = env_with_corpus(|c| c.answer_delay = Duration::from_millis(50));
 
     let out = e.run(
         KEY_A,
@@ -111,21 +147,7 @@ async fn intelligence_off_is_said_plainly_and_enabling_is_explicit() {
     assert_eq!(err.trim().lines().count(), 1, "{err}");
 
     // An attached file is read directly, without intelligence.
-    let out = e.run(
-        KEY_A,
-        &[
-            "ask",
-            "How much notice ends the contract?",
-            "--file",
-            "docs/contracts/globex.md",
-        ],
-        0,
-    );
-    assert!(
-        stdout_of(&out).contains("30 days notice"),
-        "{}",
-        stdout_of(&out)
-    );
+    assert_attached_file_is_read(&e);
 
     // Opt in: one warning line, the files already there get indexed, then the answer.
     let out = e.run(
@@ -153,24 +175,11 @@ async fn intelligence_off_is_said_plainly_and_enabling_is_explicit() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn wire_agent_chat_states_answer_locations_sse_and_activity() {
-    let e = env(|c| {
-        c.intelligence = true;
-        c.answer_delay = Duration::from_millis(100);
-    });
-    let dir = corpus();
-    upload_corpus(&e, &dir);
+    let (e, _dir) = intelligent_with_corpus(100);
     let ws = e.ws().to_string();
     // Wait for indexing through the node's ai.state (standard detail level).
-    let docs = e.list("root").await;
-    let docs_id = docs.iter().find(|n| n["name"] == "docs").unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let ops = e.list(&docs_id).await;
-    let ops_id = ops.iter().find(|n| n["name"] == "ops").unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let docs_id = id_named(&e.list("root").await, "docs");
+    let ops_id = id_named(&e.list(&docs_id).await, "ops");
     let deploy = e.list(&ops_id).await[0]["id"].as_str().unwrap().to_string();
     let details_url = e.url(&format!(
         "/workspace/{ws}/storage/{deploy}/details/?output=standard"
@@ -196,15 +205,7 @@ async fn wire_agent_chat_states_answer_locations_sse_and_activity() {
     let refs = format!(
         r#"[{{"type":"folder","id":"{docs_id}","folder_details":{{"node_id":"{docs_id}"}}}}]"#
     );
-    let (s, body) = post_form_as(
-        &e.url(&format!("/workspace/{ws}/ai/agent/")),
-        KEY_A,
-        &[
-            ("question", "When do deployments happen?"),
-            ("references", &refs),
-        ],
-    )
-    .await;
+    let (s, body) = ask_about_deployments(&e, &refs).await;
     assert_eq!(s, 200, "{body}");
     let chat = body["response"]["thread"]["thread_id"]
         .as_str()
@@ -311,27 +312,14 @@ async fn wire_agent_chat_states_answer_locations_sse_and_activity() {
     )
     .await;
     assert_eq!(s, 200);
-    let (s, body) = post_form_as(
-        &e.url(&format!("/workspace/{ws}/ai/agent/")),
-        KEY_A,
-        &[
-            ("question", "When do deployments happen?"),
-            ("references", &refs),
-        ],
-    )
-    .await;
+    let (s, body) = ask_about_deployments(&e, &refs).await;
     assert_eq!(s, 406, "{body}");
     assert_eq!(body["error"]["code"], 1605);
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn needs_input_prints_the_clarifying_question() {
-    let e = env(|c| {
-        c.intelligence = true;
-        c.answer_delay = Duration::from_millis(20);
-    });
-    let dir = corpus();
-    upload_corpus(&e, &dir);
+    let (e, _dir) = intelligent_with_corpus(20);
     let out = e.run(KEY_A, &["ask", "what is it?", "--wait-indexed"], 1);
     assert!(
         stdout_of(&out).starts_with("The assistant needs more information: "),
@@ -343,12 +331,7 @@ async fn needs_input_prints_the_clarifying_question() {
 #[tokio::test(flavor = "multi_thread")]
 async fn library_stream_reads_the_answer_as_it_arrives() {
     use fastio::api::chat::{self, Reference, TurnState};
-    let e = env(|c| {
-        c.intelligence = true;
-        c.answer_delay = Duration::from_millis(100);
-    });
-    let dir = corpus();
-    upload_corpus(&e, &dir);
+    let (e, _dir) = intelligent_with_corpus(100);
     let client = fastio::api::Client::new(
         &e.emu.base_url,
         std::sync::Arc::new(fastio::api::StaticToken(KEY_A.to_string().into())),
@@ -417,13 +400,11 @@ async fn ask_survives_envelope_variants_and_a_missing_ai_state() {
         Variant::FlipEnvelopes,
         Variant::NoAiState,
     ] {
-        let e = env(|c| {
+        let (e, _dir) = env_with_corpus(|c| {
             c.intelligence = true;
             c.answer_delay = Duration::from_millis(50);
             c.variants = [v].into();
         });
-        let dir = corpus();
-        upload_corpus(&e, &dir);
         let mut args = vec!["ask", "What are the payment terms in the Acme agreement?"];
         args.extend(["--folder", "docs"]);
         if v != Variant::NoAiState {

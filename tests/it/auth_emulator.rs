@@ -5,7 +5,9 @@ use std::time::Duration;
 use fastio::emulator::{EmulatorConfig, RunningEmulator, start};
 use serde_json::Value;
 
-use crate::support::oauth::{approve_by_hand, challenge, no_redirects};
+use crate::support::oauth::{
+    approve_by_hand, authorize_query, challenge, code_exchange_form, no_redirects,
+};
 
 const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
 const REDIRECT: &str = "http://localhost:19836/callback";
@@ -26,15 +28,11 @@ fn emulator(ttl_secs: u64) -> RunningEmulator {
 async fn code_for(emu: &RunningEmulator, verifier: &str) -> String {
     let r = http()
         .get(format!("{}/oauth/authorize/", emu.base_url))
-        .query(&[
-            ("client_id", "fastio-cli"),
-            ("response_type", "code"),
-            ("code_challenge", &challenge(verifier)),
-            ("code_challenge_method", "S256"),
-            ("state", "0123456789abcdef0123456789abcdef"),
-            ("redirect_uri", REDIRECT),
-            ("response_format", "json"),
-        ])
+        .query(&authorize_query(
+            &challenge(verifier),
+            Some("0123456789abcdef0123456789abcdef"),
+            REDIRECT,
+        ))
         .send()
         .await
         .unwrap();
@@ -48,13 +46,22 @@ async fn code_for(emu: &RunningEmulator, verifier: &str) -> String {
     approve_by_hand(emu, &id).await
 }
 
-async fn token(emu: &RunningEmulator, form: &[(&str, &str)]) -> (u16, Value) {
-    let r = http()
-        .post(format!("{}/oauth/token/", emu.base_url))
+/// A form POST to `/oauth/{what}/` (`token`, `revoke`).
+async fn post_oauth<F: serde::Serialize + ?Sized>(
+    emu: &RunningEmulator,
+    what: &str,
+    form: &F,
+) -> reqwest::Response {
+    http()
+        .post(format!("{}/oauth/{what}/", emu.base_url))
         .form(form)
         .send()
         .await
-        .unwrap();
+        .unwrap()
+}
+
+async fn token(emu: &RunningEmulator, form: &[(&str, &str)]) -> (u16, Value) {
+    let r = post_oauth(emu, "token", form).await;
     (r.status().as_u16(), r.json().await.unwrap())
 }
 
@@ -117,15 +124,11 @@ async fn authorize_wants_s256_and_answers_json_or_redirects() {
 async fn request_id(emu: &RunningEmulator) -> String {
     let r = http()
         .get(format!("{}/oauth/authorize/", emu.base_url))
-        .query(&[
-            ("client_id", "fastio-cli"),
-            ("response_type", "code"),
-            ("code_challenge", &challenge(VERIFIER)),
-            ("code_challenge_method", "S256"),
-            ("state", "s-123"),
-            ("redirect_uri", "http://127.0.0.1:5555/cb"),
-            ("response_format", "json"),
-        ])
+        .query(&authorize_query(
+            &challenge(VERIFIER),
+            Some("s-123"),
+            "http://127.0.0.1:5555/cb",
+        ))
         .send()
         .await
         .unwrap();
@@ -252,43 +255,17 @@ async fn code_exchange_verifies_pkce_and_is_single_use() {
     let emu = emulator(3600);
     let code = code_for(&emu, VERIFIER).await;
     let wrong = "x".repeat(43);
-    let (status, body) = token(
-        &emu,
-        &[
-            ("grant_type", "authorization_code"),
-            ("code", &code),
-            ("code_verifier", &wrong),
-            ("client_id", "fastio-cli"),
-            ("redirect_uri", REDIRECT),
-        ],
-    )
-    .await;
+    let (status, body) = token(&emu, &code_exchange_form(&code, &wrong, REDIRECT)).await;
     assert_eq!(status, 400);
     assert_eq!(body["error"], "invalid_grant");
     // A failed attempt burns the code too.
-    let (status, _) = token(
-        &emu,
-        &[
-            ("grant_type", "authorization_code"),
-            ("code", &code),
-            ("code_verifier", VERIFIER),
-            ("client_id", "fastio-cli"),
-            ("redirect_uri", REDIRECT),
-        ],
-    )
-    .await;
+    let (status, _) = token(&emu, &code_exchange_form(&code, VERIFIER, REDIRECT)).await;
     assert_eq!(status, 400);
 
     let code = code_for(&emu, VERIFIER).await;
     let (status, body) = token(
         &emu,
-        &[
-            ("grant_type", "authorization_code"),
-            ("code", &code),
-            ("code_verifier", VERIFIER),
-            ("client_id", "fastio-cli"),
-            ("redirect_uri", "http://localhost:1/other"),
-        ],
+        &code_exchange_form(&code, VERIFIER, "http://localhost:1/other"),
     )
     .await;
     assert_eq!(
@@ -297,15 +274,8 @@ async fn code_exchange_verifies_pkce_and_is_single_use() {
     );
 
     let code = code_for(&emu, VERIFIER).await;
-    let form = [
-        ("grant_type", "authorization_code"),
-        ("code", code.as_str()),
-        ("code_verifier", VERIFIER),
-        ("client_id", "fastio-cli"),
-        ("redirect_uri", REDIRECT),
-        ("device_name", "fastio-cli"),
-        ("device_type", "cli"),
-    ];
+    let mut form = code_exchange_form(&code, VERIFIER, REDIRECT).to_vec();
+    form.extend([("device_name", "fastio-cli"), ("device_type", "cli")]);
     let (status, body) = token(&emu, &form).await;
     assert_eq!(status, 200, "{body}");
     // Plain OAuth JSON at top level, with both scope spellings.
@@ -328,17 +298,7 @@ async fn code_exchange_verifies_pkce_and_is_single_use() {
 async fn tokens_expire_refresh_rotates_and_revoke_ends_the_session() {
     let emu = emulator(1);
     let code = code_for(&emu, VERIFIER).await;
-    let (_, body) = token(
-        &emu,
-        &[
-            ("grant_type", "authorization_code"),
-            ("code", &code),
-            ("code_verifier", VERIFIER),
-            ("client_id", "fastio-cli"),
-            ("redirect_uri", REDIRECT),
-        ],
-    )
-    .await;
+    let (_, body) = token(&emu, &code_exchange_form(&code, VERIFIER, REDIRECT)).await;
     let access = body["access_token"].as_str().unwrap().to_string();
     let refresh = body["refresh_token"].as_str().unwrap().to_string();
     assert_eq!(check(&emu, &access).await.0, 200);
@@ -354,12 +314,7 @@ async fn tokens_expire_refresh_rotates_and_revoke_ends_the_session() {
             ("client_id".to_string(), "fastio-cli".to_string()),
         ]
     };
-    let r = http()
-        .post(format!("{}/oauth/token/", emu.base_url))
-        .form(&refresh_form(&refresh))
-        .send()
-        .await
-        .unwrap();
+    let r = post_oauth(&emu, "token", &refresh_form(&refresh)).await;
     assert_eq!(r.status(), 200);
     let body: Value = r.json().await.unwrap();
     let access2 = body["access_token"].as_str().unwrap().to_string();
@@ -369,40 +324,25 @@ async fn tokens_expire_refresh_rotates_and_revoke_ends_the_session() {
     assert_eq!(emu.stats()["counters"]["oauth_refreshes"], 1);
 
     // The old refresh token was rotated away: a replay is refused and counted.
-    let r = http()
-        .post(format!("{}/oauth/token/", emu.base_url))
-        .form(&refresh_form(&refresh))
-        .send()
-        .await
-        .unwrap();
+    let r = post_oauth(&emu, "token", &refresh_form(&refresh)).await;
     assert_eq!(r.status(), 400);
     assert_eq!(emu.stats()["counters"]["oauth_refresh_replays"], 1);
 
-    let r = http()
-        .post(format!("{}/oauth/revoke/", emu.base_url))
-        .form(&[
+    let r = post_oauth(
+        &emu,
+        "revoke",
+        &[
             ("token", refresh2.as_str()),
             ("token_type_hint", "refresh_token"),
-        ])
-        .send()
-        .await
-        .unwrap();
+        ],
+    )
+    .await;
     assert_eq!(r.status(), 200);
     assert_eq!(check(&emu, &access2).await.0, 401);
-    let r = http()
-        .post(format!("{}/oauth/token/", emu.base_url))
-        .form(&refresh_form(&refresh2))
-        .send()
-        .await
-        .unwrap();
+    let r = post_oauth(&emu, "token", &refresh_form(&refresh2)).await;
     assert_eq!(r.status(), 400);
     // API keys are not revocable through this endpoint.
-    let r = http()
-        .post(format!("{}/oauth/revoke/", emu.base_url))
-        .form(&[("token", emu.api_key.as_str())])
-        .send()
-        .await
-        .unwrap();
+    let r = post_oauth(&emu, "revoke", &[("token", emu.api_key.as_str())]).await;
     assert_eq!(r.status(), 200);
     assert_eq!(check(&emu, &emu.api_key).await.0, 200);
 }

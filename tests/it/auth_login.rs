@@ -19,17 +19,7 @@ fn stored_oauth(world: &World) -> fastio::auth::store::OAuthTokens {
 #[test]
 fn pkce_login_with_scripted_browser_then_upload() {
     let world = World::new(Duration::from_secs(3600));
-    let (script, url_file) = world.browser_script();
-    let child = world
-        .cmd()
-        .env("BROWSER", &script)
-        .args(["login", "--redirect-uri", "http://127.0.0.1:0/callback"])
-        .args(["--timeout", "30", "--workspace", &world.emu.workspace_id])
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let (child, url_file) = world.spawn_browser_login(&["--workspace", &world.emu.workspace_id]);
 
     // The "browser": open the consent page (with `display_code=true`, as the service expects),
     // paste the emulator's API key and approve; the page shows the code and links back to the
@@ -158,17 +148,7 @@ fn paste_back_login() {
 #[test]
 fn callback_with_wrong_state_is_refused() {
     let world = World::new(Duration::from_secs(3600));
-    let (script, url_file) = world.browser_script();
-    let mut child = world
-        .cmd()
-        .env("BROWSER", &script)
-        .args(["login", "--redirect-uri", "http://127.0.0.1:0/callback"])
-        .args(["--timeout", "30"])
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let (mut child, url_file) = world.spawn_browser_login(&[]);
     let url = wait_for_file(&url_file);
     let location = approve_and_return(&url, &world.emu.api_key);
     let location = url::Url::parse(&location).unwrap();
@@ -297,24 +277,16 @@ fn blocking_post_form(url: &str, form: &[(&str, &str)]) -> u16 {
         .iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect();
-    std::thread::spawn(move || {
-        tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
+    crate::support::wire::block(async {
+        reqwest::Client::new()
+            .post(&url)
+            .form(&form)
+            .send()
+            .await
             .unwrap()
-            .block_on(async {
-                reqwest::Client::new()
-                    .post(&url)
-                    .form(&form)
-                    .send()
-                    .await
-                    .unwrap()
-                    .status()
-                    .as_u16()
-            })
+            .status()
+            .as_u16()
     })
-    .join()
-    .unwrap()
 }
 
 #[test]

@@ -6,7 +6,9 @@ use std::io::{BufRead as _, BufReader};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::support::wire::{emu_request, sent};
 use fastio::emulator::{EmulatorConfig, RunningEmulator, start};
+use reqwest::Method;
 use reqwest::multipart::{Form, Part};
 use serde_json::{Value, json};
 
@@ -173,13 +175,7 @@ async fn bandwidth_per_connection_throttles_request_bodies() {
         .text("profile_type", "workspace")
         .part("chunk", Part::bytes(data).file_name("slow.bin"));
     let t = Instant::now();
-    let r = reqwest::Client::new()
-        .post(format!("{}/upload/", emu.base_url))
-        .bearer_auth(&emu.api_key)
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
+    let r = sent(emu_request(&emu, Method::POST, "/upload/").multipart(form)).await;
     assert_eq!(r.status().as_u16(), 200);
     let took = t.elapsed();
     assert!(
@@ -314,19 +310,18 @@ async fn activity_poll_returns_early_with_the_changed_key() {
         (v, t.elapsed())
     });
     tokio::time::sleep(Duration::from_millis(200)).await;
-    let v: Value = reqwest::Client::new()
-        .post(format!(
-            "{}/workspace/{}/storage/root/createfolder/",
-            emu.base_url, emu.workspace_id
-        ))
-        .bearer_auth(&emu.api_key)
-        .form(&[("name", "poke")])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let v: Value = sent(
+        emu_request(
+            &emu,
+            Method::POST,
+            &format!("/workspace/{}/storage/root/createfolder/", emu.workspace_id),
+        )
+        .form(&[("name", "poke")]),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
     let folder = v["response"]["node"]["id"].as_str().unwrap().to_string();
     let (v, took) = poll.await.unwrap();
     assert!(took < Duration::from_secs(30), "{took:?}");
@@ -455,41 +450,27 @@ async fn writes_to_a_node_locked_by_someone_else_are_refused_with_423() {
     let r = upload("locked.txt", b"v2").await.unwrap();
     assert_eq!(r.status().as_u16(), 423);
     assert_eq!(r.json::<Value>().await.unwrap()["error"]["code"], 1677);
-    let r = reqwest::Client::new()
-        .post(format!("{}/upload/", emu.base_url))
-        .bearer_auth(&emu.api_key)
-        .form(&[
-            ("name", "locked.txt"),
-            ("size", "2"),
-            ("action", "create"),
-            ("instance_id", emu.workspace_id.as_str()),
-            ("folder_id", "root"),
-            ("profile_type", "workspace"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let r = sent(emu_request(&emu, Method::POST, "/upload/").form(&[
+        ("name", "locked.txt"),
+        ("size", "2"),
+        ("action", "create"),
+        ("instance_id", emu.workspace_id.as_str()),
+        ("folder_id", "root"),
+        ("profile_type", "workspace"),
+    ]))
+    .await;
     assert_eq!(
         r.status().as_u16(),
         423,
         "chunked session create is refused too"
     );
-    let v: Value = reqwest::Client::new()
-        .post(format!("{}/upload/batch/", emu.base_url))
-        .bearer_auth(&emu.api_key)
-        .multipart(
+    let v: Value = sent(emu_request(&emu, Method::POST, "/upload/batch/").multipart(
             Form::new()
                 .text("instance_id", emu.workspace_id.clone())
                 .text("manifest", json!([{"index": 0, "filename": "locked.txt"}, {"index": 1, "filename": "free.txt"}]).to_string())
                 .part("file_0", Part::bytes(b"v3".to_vec()).file_name("locked.txt"))
                 .part("file_1", Part::bytes(b"ok".to_vec()).file_name("free.txt")),
-        )
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        )).await.json().await.unwrap();
     assert_eq!(v["count_succeeded"], 1);
     assert_eq!(v["errors"][0]["error_code"], 1677);
 
@@ -498,18 +479,15 @@ async fn writes_to_a_node_locked_by_someone_else_are_refused_with_423() {
         upload("locked.txt", b"v4").await.unwrap().status().as_u16(),
         200
     );
-    let bytes = reqwest::Client::new()
-        .get(format!(
-            "{}/workspace/{}/storage/{node}/read/",
-            emu.base_url, emu.workspace_id
-        ))
-        .bearer_auth(&emu.api_key)
-        .send()
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap();
+    let bytes = sent(emu_request(
+        &emu,
+        Method::GET,
+        &format!("/workspace/{}/storage/{node}/read/", emu.workspace_id),
+    ))
+    .await
+    .bytes()
+    .await
+    .unwrap();
     assert_eq!(&bytes[..], b"v4");
 }
 

@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 
 use crate::support::{tree::*, wire::*};
 use fastio::emulator::{EmulatorConfig, start};
+use reqwest::Method;
 use reqwest::multipart::{Form, Part};
 use serde_json::{Value, json};
 
@@ -32,15 +33,12 @@ async fn single_call_stores_bytes_with_sha256_and_overwrites_in_place() {
     assert_eq!(read_node(&emu, &node).await, b"second");
     let d2 = node_details(&emu, &node).await;
     assert_ne!(d2["version"], v1);
-    let r = reqwest::Client::new()
-        .get(format!(
-            "{}/workspace/{}/storage/{node}/versions/",
-            emu.base_url, emu.workspace_id
-        ))
-        .bearer_auth(&emu.api_key)
-        .send()
-        .await
-        .unwrap();
+    let r = sent(emu_request(
+        &emu,
+        Method::GET,
+        &format!("/workspace/{}/storage/{node}/versions/", emu.workspace_id),
+    ))
+    .await;
     let (_, vers) = json_of(r).await;
     assert_eq!(vers["response"]["versions"].as_array().unwrap().len(), 2);
 }
@@ -111,16 +109,15 @@ async fn chunk_rules_are_enforced() {
         "chunk",
         Part::bytes(bytes(MIB_USIZE, 1)).file_name("chunk.bin"),
     );
-    let r = reqwest::Client::new()
-        .post(format!(
-            "{}/upload/{id}/chunk/?order=1&size=5",
-            emu.base_url
-        ))
-        .bearer_auth(&emu.api_key)
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
+    let r = sent(
+        emu_request(
+            &emu,
+            Method::POST,
+            &format!("/upload/{id}/chunk/?order=1&size=5"),
+        )
+        .multipart(form),
+    )
+    .await;
     assert_eq!(r.status().as_u16(), 406);
     // order/size as multipart fields instead of the query.
     let form = Form::new()
@@ -130,13 +127,8 @@ async fn chunk_rules_are_enforced() {
             "chunk",
             Part::bytes(bytes(MIB_USIZE, 1)).file_name("chunk.bin"),
         );
-    let r = reqwest::Client::new()
-        .post(format!("{}/upload/{id}/chunk/", emu.base_url))
-        .bearer_auth(&emu.api_key)
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
+    let r = sent(emu_request(&emu, Method::POST, &format!("/upload/{id}/chunk/")).multipart(form))
+        .await;
     assert_eq!(r.status().as_u16(), 200);
     // A small chunk below a stored higher order is not the last one.
     let (s, _) = send_chunk(&emu, &id, 3, bytes(MIB_USIZE, 3), "").await;
@@ -154,12 +146,7 @@ async fn chunk_rules_are_enforced() {
     let (s, v) = create_session(&emu, "huge", 17 * MIB_USIZE, &[]).await;
     assert_eq!(s, 413, "{v}");
     // Limits endpoint reports what is enforced.
-    let r = reqwest::Client::new()
-        .get(format!("{}/upload/limits/", emu.base_url))
-        .bearer_auth(&emu.api_key)
-        .send()
-        .await
-        .unwrap();
+    let r = sent(emu_request(&emu, Method::GET, "/upload/limits/")).await;
     let (_, l) = json_of(r).await;
     assert_eq!(l["response"]["chunk_size"], 2 * MIB_USIZE);
     assert_eq!(l["response"]["chunks"], 8);
@@ -193,12 +180,12 @@ async fn resume_from_the_chunks_map() {
         .map(|k| k.parse().unwrap())
         .collect();
     assert_eq!(have, [1, 3]);
-    let r = reqwest::Client::new()
-        .get(format!("{}/upload/{id}/chunk/", emu.base_url))
-        .bearer_auth(&emu.api_key)
-        .send()
-        .await
-        .unwrap();
+    let r = sent(emu_request(
+        &emu,
+        Method::GET,
+        &format!("/upload/{id}/chunk/"),
+    ))
+    .await;
     let (_, info) = json_of(r).await;
     assert_eq!(info["response"]["chunks"], sess["chunks"]);
     for order in 1..=4usize {
@@ -218,27 +205,17 @@ async fn resume_from_the_chunks_map() {
     );
 
     // Sessions can be listed and cancelled.
-    let r = reqwest::Client::new()
-        .get(format!("{}/upload/details/", emu.base_url))
-        .bearer_auth(&emu.api_key)
-        .send()
-        .await
-        .unwrap();
+    let r = sent(emu_request(&emu, Method::GET, "/upload/details/")).await;
     let (_, list) = json_of(r).await;
     assert_eq!(list["response"]["sessions"][0]["id"], id.as_str());
-    let r = reqwest::Client::new()
-        .delete(format!("{}/upload/{id}/", emu.base_url))
-        .bearer_auth(&emu.api_key)
-        .send()
-        .await
-        .unwrap();
+    let r = sent(emu_request(&emu, Method::DELETE, &format!("/upload/{id}/"))).await;
     assert_eq!(r.status().as_u16(), 200);
-    let r = reqwest::Client::new()
-        .get(format!("{}/upload/{id}/details/", emu.base_url))
-        .bearer_auth(&emu.api_key)
-        .send()
-        .await
-        .unwrap();
+    let r = sent(emu_request(
+        &emu,
+        Method::GET,
+        &format!("/upload/{id}/details/"),
+    ))
+    .await;
     assert_eq!(r.status().as_u16(), 404);
 }
 
@@ -580,16 +557,15 @@ async fn batch_builds_the_tree_and_reports_partial_failure_flat() {
 #[tokio::test]
 async fn hundred_concurrent_single_call_uploads_into_one_folder() {
     let emu = start(EmulatorConfig::default()).unwrap();
-    let r = reqwest::Client::new()
-        .post(format!(
-            "{}/workspace/{}/storage/root/createfolder/",
-            emu.base_url, emu.workspace_id
-        ))
-        .bearer_auth(&emu.api_key)
-        .form(&[("name", "crowd")])
-        .send()
-        .await
-        .unwrap();
+    let r = sent(
+        emu_request(
+            &emu,
+            Method::POST,
+            &format!("/workspace/{}/storage/root/createfolder/", emu.workspace_id),
+        )
+        .form(&[("name", "crowd")]),
+    )
+    .await;
     let (_, f) = json_of(r).await;
     let folder = f["response"]["node"]["id"].as_str().unwrap().to_string();
     let mut tasks = Vec::new();
@@ -670,12 +646,7 @@ async fn injected_assembly_and_storage_failures_end_the_session_with_a_message()
         assert!(last["new_file_id"].is_null());
         seen.insert(st);
         // Delete the dead session so the session limit is not reached.
-        reqwest::Client::new()
-            .delete(format!("{}/upload/{id}/", emu.base_url))
-            .bearer_auth(&emu.api_key)
-            .send()
-            .await
-            .unwrap();
+        sent(emu_request(&emu, Method::DELETE, &format!("/upload/{id}/"))).await;
     }
     assert_eq!(seen.len(), 2, "both failure kinds occur: {seen:?}");
     assert!(list(&emu, "root").await.is_empty(), "nothing was stored");

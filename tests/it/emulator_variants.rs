@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 use crate::support::{tree::*, wire::*};
 use fastio::emulator::{EmulatorConfig, FaultRoute, RunningEmulator, Variant, start};
 use md5::{Digest as _, Md5};
+use reqwest::Method;
 use reqwest::multipart::{Form, Part};
 use serde_json::{Value, json};
 
@@ -480,13 +481,10 @@ async fn nested_lock_token_names_the_token_token() {
     )
     .await;
     assert_eq!(s, 200, "{v}");
-    let r = reqwest::Client::new()
-        .delete(format!("{}{}", emu.base_url, lock_path(&emu, &node)))
-        .bearer_auth(&emu.api_key)
-        .form(&[("lock_token", &token)])
-        .send()
-        .await
-        .unwrap();
+    let r = sent(
+        emu_request(&emu, Method::DELETE, &lock_path(&emu, &node)).form(&[("lock_token", &token)]),
+    )
+    .await;
     assert_eq!(r.status(), 200);
 
     let emu = default_emu();
@@ -637,18 +635,15 @@ async fn chunk_fields_may_come_as_multipart_text_fields() {
     }
     // A wrong size in a field is refused as well.
     let (s, v) = json_of(
-        reqwest::Client::new()
-            .post(format!("{}/upload/{id}/chunk/", emu.base_url))
-            .bearer_auth(&emu.api_key)
-            .multipart(
+        sent(
+            emu_request(&emu, Method::POST, &format!("/upload/{id}/chunk/")).multipart(
                 Form::new()
                     .text("order", "2")
                     .text("size", "5")
                     .part("chunk", Part::bytes(b.to_vec()).file_name("c")),
-            )
-            .send()
-            .await
-            .unwrap(),
+            ),
+        )
+        .await,
     )
     .await;
     assert_eq!(s, 406, "{v}");
@@ -697,12 +692,7 @@ async fn deleting_a_session_shows_in_the_session_gauges() {
     assert_eq!(emu.stats()["upload_sessions"], 1);
     let (_, listed) = get_json(&emu, "/upload/details/").await;
     assert_eq!(listed["response"]["results"], 1);
-    let r = reqwest::Client::new()
-        .delete(format!("{}/upload/{id}/", emu.base_url))
-        .bearer_auth(&emu.api_key)
-        .send()
-        .await
-        .unwrap();
+    let r = sent(emu_request(&emu, Method::DELETE, &format!("/upload/{id}/"))).await;
     assert_eq!(r.status(), 200);
     let stats: Value = reqwest::get(format!("{}/__emulator/stats", emu.root_url()))
         .await
@@ -795,14 +785,12 @@ async fn a_huge_text_field_is_refused_at_once_with_413() {
     let emu = default_emu();
     for path in ["/upload/", "/upload/batch/"] {
         let t = Instant::now();
-        let r = reqwest::Client::new()
-            .post(format!("{}{path}", emu.base_url))
-            .bearer_auth(&emu.api_key)
-            .header("content-type", "multipart/form-data; boundary=BoUnDaRy")
-            .body(streamed_text_field(50 << 20))
-            .send()
-            .await
-            .unwrap();
+        let r = sent(
+            emu_request(&emu, Method::POST, path)
+                .header("content-type", "multipart/form-data; boundary=BoUnDaRy")
+                .body(streamed_text_field(50 << 20)),
+        )
+        .await;
         let (s, v) = json_of(r).await;
         assert_eq!(s, 413, "{path}: {v}");
         assert_eq!(v["error"]["code"], 1656);
@@ -813,14 +801,12 @@ async fn a_huge_text_field_is_refused_at_once_with_413() {
         );
     }
     // A body with no boundary at all is refused too, without being read whole.
-    let r = reqwest::Client::new()
-        .post(format!("{}/upload/", emu.base_url))
-        .bearer_auth(&emu.api_key)
-        .header("content-type", "multipart/form-data; boundary=elsewhere")
-        .body(streamed_text_field(20 << 20))
-        .send()
-        .await
-        .unwrap();
+    let r = sent(
+        emu_request(&emu, Method::POST, "/upload/")
+            .header("content-type", "multipart/form-data; boundary=elsewhere")
+            .body(streamed_text_field(20 << 20)),
+    )
+    .await;
     let (s, v) = json_of(r).await;
     assert_eq!(s, 406, "{v}");
     // The server is fine afterwards.

@@ -140,9 +140,7 @@ fn exact_chunks_with_a_large_chunk_size_fall_back_to_the_exact_size() {
 /// them). Read off the emulator's counters of where each field arrived.
 #[test]
 fn chunk_fields_go_where_the_sources_put_them() {
-    let emu = emulator(small_limits());
-    let home = tempfile::tempdir().unwrap();
-    let src = tempfile::tempdir().unwrap();
+    let (emu, home, src) = upload_world(small_limits());
     write(src.path(), "five.bin", 5 * MIB, 3);
     let out = fastio(&emu, home.path())
         .arg("upload")
@@ -252,9 +250,7 @@ fn tree_nested_lock_token_and_no_folder_locks() {
 /// Rule 8: `--lock` never locks the workspace root.
 #[test]
 fn lock_is_never_taken_on_the_root() {
-    let emu = emulator(EmulatorConfig::default());
-    let home = tempfile::tempdir().unwrap();
-    let src = tempfile::tempdir().unwrap();
+    let (emu, home, src) = upload_world(EmulatorConfig::default());
     let f = write(src.path(), "a.txt", 10, 1);
     let out = fastio(&emu, home.path())
         .args(["upload", "--lock"])
@@ -377,9 +373,7 @@ fn forbidden_fails_files_alone_and_stops_a_hopeless_run() {
 /// is in the variant tree above.
 #[test]
 fn sessions_are_deleted_after_their_file_is_stored() {
-    let emu = emulator(small_limits());
-    let home = tempfile::tempdir().unwrap();
-    let src = tempfile::tempdir().unwrap();
+    let (emu, home, src) = upload_world(small_limits());
     for i in 0..4 {
         write(src.path(), &format!("big{i}.bin"), 5 * MIB + i, i);
     }
@@ -429,9 +423,7 @@ fn pagination_with_string_has_more_sees_every_page() {
 /// files fail with a clear error instead of landing in `docs (2)`.
 #[test]
 fn a_file_in_the_way_of_a_folder_fails_its_files() {
-    let emu = emulator(EmulatorConfig::default());
-    let home = tempfile::tempdir().unwrap();
-    let src = tempfile::tempdir().unwrap();
+    let (emu, home, src) = upload_world(EmulatorConfig::default());
     let blocker = write(src.path(), "blocker/docs", 5, 1);
     let out = fastio(&emu, home.path())
         .arg("upload")

@@ -16,23 +16,33 @@ fn tree_with_one_bad_file(root: &std::path::Path) -> std::path::PathBuf {
     t
 }
 
+/// `cmd upload --to dest TREE` (a tree with one bad file): exits 1; the output and its stderr.
+fn upload_with_a_bad_file(
+    cmd: &mut assert_cmd::Command,
+    tree: &std::path::Path,
+) -> (std::process::Output, String) {
+    let out = cmd
+        .args(["upload", "--to", "dest"])
+        .arg(tree)
+        .output()
+        .unwrap();
+    let stderr = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    (out, stderr)
+}
+
 #[test]
 fn in_github_actions_a_failed_file_is_annotated_and_the_run_tabled() {
-    let emu = emulator(small_limits());
-    let home = tempfile::tempdir().unwrap();
-    let src = tempfile::tempdir().unwrap();
+    let (emu, home, src) = upload_world(small_limits());
     let tree = tree_with_one_bad_file(src.path());
     let step_summary = home.path().join("step-summary.md");
     std::fs::write(&step_summary, "# earlier step\n").unwrap();
-    let out = fastio(&emu, home.path())
-        .env("GITHUB_ACTIONS", "true")
-        .env("GITHUB_STEP_SUMMARY", &step_summary)
-        .args(["upload", "--to", "dest"])
-        .arg(&tree)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let (out, stderr) = upload_with_a_bad_file(
+        fastio(&emu, home.path())
+            .env("GITHUB_ACTIONS", "true")
+            .env("GITHUB_STEP_SUMMARY", &step_summary),
+        &tree,
+    );
     let lines: Vec<&str> = stderr.lines().collect();
     let group = lines
         .iter()
@@ -79,20 +89,14 @@ fn in_github_actions_a_failed_file_is_annotated_and_the_run_tabled() {
 
 #[test]
 fn outside_github_actions_there_are_no_workflow_commands_and_no_table() {
-    let emu = emulator(small_limits());
-    let home = tempfile::tempdir().unwrap();
-    let src = tempfile::tempdir().unwrap();
+    let (emu, home, src) = upload_world(small_limits());
     let tree = tree_with_one_bad_file(src.path());
     let step_summary = home.path().join("step-summary.md");
     // GITHUB_STEP_SUMMARY alone does not make a run an Actions run.
-    let out = fastio(&emu, home.path())
-        .env("GITHUB_STEP_SUMMARY", &step_summary)
-        .args(["upload", "--to", "dest"])
-        .arg(&tree)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let (out, stderr) = upload_with_a_bad_file(
+        fastio(&emu, home.path()).env("GITHUB_STEP_SUMMARY", &step_summary),
+        &tree,
+    );
     assert!(stderr.contains("failed"), "{stderr}");
     assert!(!stderr.contains("::"), "{stderr}");
     assert!(!String::from_utf8_lossy(&out.stdout).contains("::"));
@@ -111,9 +115,7 @@ fn outside_github_actions_there_are_no_workflow_commands_and_no_table() {
 
 #[test]
 fn verify_in_github_actions_annotates_each_problem() {
-    let emu = emulator(small_limits());
-    let home = tempfile::tempdir().unwrap();
-    let src = tempfile::tempdir().unwrap();
+    let (emu, home, src) = upload_world(small_limits());
     write(src.path(), "v/a.txt", 10, 1);
     let out = fastio(&emu, home.path())
         .args(["upload", "--progress", "none"])

@@ -38,23 +38,15 @@ fn delete_node(emu: &RunningEmulator, node: &str) {
         emu.base_url, emu.workspace_id
     );
     let key = emu.api_key.clone();
-    std::thread::spawn(move || {
-        tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap()
-            .block_on(async {
-                let r = reqwest::Client::new()
-                    .delete(url)
-                    .bearer_auth(key)
-                    .send()
-                    .await
-                    .unwrap();
-                assert!(r.status().is_success(), "{}", r.status());
-            })
-    })
-    .join()
-    .unwrap();
+    crate::support::wire::block(async {
+        let r = reqwest::Client::new()
+            .delete(url)
+            .bearer_auth(key)
+            .send()
+            .await
+            .unwrap();
+        assert!(r.status().is_success(), "{}", r.status());
+    });
 }
 
 fn verify_receipt(emu: &RunningEmulator, home: &Path, receipt: &Path) -> std::process::Output {
@@ -67,9 +59,7 @@ fn verify_receipt(emu: &RunningEmulator, home: &Path, receipt: &Path) -> std::pr
 
 #[test]
 fn a_receipt_of_the_edge_size_tree_verifies_and_names_replaced_and_deleted_files() {
-    let emu = emulator(small_limits());
-    let home = tempfile::tempdir().unwrap();
-    let src = tempfile::tempdir().unwrap();
+    let (emu, home, src) = upload_world(small_limits());
     let n = mixed_tree(src.path(), 12 * MIB);
     let receipt = home.path().join("receipt.jsonl");
 
@@ -123,14 +113,7 @@ fn a_receipt_of_the_edge_size_tree_verifies_and_names_replaced_and_deleted_files
     // Bulk details: 25 ids per request.
     let asked = details(&emu) - before;
     assert_eq!(asked, (n as u64).div_ceil(25), "details requests");
-    let stdout = String::from_utf8_lossy(&v.stdout);
-    assert_eq!(
-        v.status.code(),
-        Some(0),
-        "{stdout}{}",
-        String::from_utf8_lossy(&v.stderr)
-    );
-    assert_eq!(stdout.lines().filter(|l| l.starts_with("ok ")).count(), n);
+    assert_all_verified(&v, n);
     let j = fastio(&emu, home.path())
         .args(["--json", "verify", "--receipt"])
         .arg(&receipt)
@@ -282,9 +265,7 @@ fn a_kill_9_leaves_a_valid_receipt_prefix_and_the_rerun_completes_it() {
 /// an up-to-date tree still covers the whole tree), hashing them locally.
 #[test]
 fn skipped_files_are_recorded_with_their_remote_node() {
-    let emu = emulator(small_limits());
-    let home = tempfile::tempdir().unwrap();
-    let src = tempfile::tempdir().unwrap();
+    let (emu, home, src) = upload_world(small_limits());
     write(src.path(), "t/a.txt", 10, 1);
     write(src.path(), "t/sub/b.bin", 5 * MIB, 2);
     let up = |receipt: &Path| {
@@ -351,9 +332,7 @@ fn md5_nodes_are_checked_by_hashing_the_local_file() {
 
 #[test]
 fn receipts_of_other_runs_and_bad_receipts_are_refused() {
-    let emu = emulator(small_limits());
-    let home = tempfile::tempdir().unwrap();
-    let src = tempfile::tempdir().unwrap();
+    let (emu, home, src) = upload_world(small_limits());
     write(src.path(), "x/a.txt", 3, 1);
     let receipt = home.path().join("r.jsonl");
     let run = |to: &str| {

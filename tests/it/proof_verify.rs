@@ -8,9 +8,7 @@ use fastio::api::{Client, StaticToken};
 
 #[test]
 fn verify_of_a_tree_passes_after_a_clean_upload_and_reports_changes() {
-    let emu = emulator(small_limits());
-    let home = tempfile::tempdir().unwrap();
-    let src = tempfile::tempdir().unwrap();
+    let (emu, home, src) = upload_world(small_limits());
     let n = mixed_tree(src.path(), 6 * MIB);
     let tree = src.path().join("tree");
     let out = fastio(&emu, home.path())
@@ -30,14 +28,7 @@ fn verify_of_a_tree_passes_after_a_clean_upload_and_reports_changes() {
             .unwrap()
     };
     let v = verify(&["--extra"]);
-    let stdout = String::from_utf8_lossy(&v.stdout);
-    assert_eq!(
-        v.status.code(),
-        Some(0),
-        "{stdout}{}",
-        String::from_utf8_lossy(&v.stderr)
-    );
-    assert_eq!(stdout.lines().filter(|l| l.starts_with("ok ")).count(), n);
+    assert_all_verified(&v, n);
     assert!(String::from_utf8_lossy(&v.stderr).contains("all match"));
 
     // A local file changed (same size, other bytes), one added locally, one only remote.

@@ -22,9 +22,7 @@ fn of_type<'a>(events: &'a [Value], t: &str) -> Vec<&'a Value> {
 /// not a tight timing); the summary names the cap.
 #[test]
 fn bwlimit_caps_the_total_upload_rate() {
-    let emu = emulator(EmulatorConfig::default());
-    let home = tempfile::tempdir().unwrap();
-    let src = tempfile::tempdir().unwrap();
+    let (emu, home, src) = upload_world(EmulatorConfig::default());
     let d = src.path().join("capped");
     // One batched file and one chunked file: 7,242,880 bytes of bodies in all.
     write(&d, "small.bin", 2_000_000, 1);
@@ -49,9 +47,7 @@ fn bwlimit_caps_the_total_upload_rate() {
 
 #[test]
 fn bwlimit_comes_from_the_environment_and_bad_values_are_usage_errors() {
-    let emu = emulator(EmulatorConfig::default());
-    let home = tempfile::tempdir().unwrap();
-    let src = tempfile::tempdir().unwrap();
+    let (emu, home, src) = upload_world(EmulatorConfig::default());
     let d = src.path().join("env");
     write(&d, "a.bin", 1000, 1);
     let out = fastio(&emu, home.path())
@@ -203,14 +199,7 @@ fn large_chunk_size_gives_equal_chunks_in_rounds_of_three() {
             .unwrap();
         assert_exit(&out, 0);
         assert_stored(&emu, &d, "big");
-        let stats = emu.stats();
-        let mut per_session: Vec<u64> = stats["chunks"]
-            .as_object()
-            .unwrap()
-            .values()
-            .map(|v| v.as_u64().unwrap())
-            .collect();
-        per_session.sort();
+        let (per_session, stats) = chunks_per_session(&emu);
         assert_eq!(per_session, want, "max_chunks {max_chunks}: {stats}");
     }
 }

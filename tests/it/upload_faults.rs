@@ -39,6 +39,55 @@ fn upload_with_short_limits(server: &FakeServer) -> (std::process::Output, Durat
     (out, t.elapsed())
 }
 
+/// A server answering every request with `answer`, uploaded to with short limits: the run
+/// stalls (see [`assert_stalled`]). The server, for what it saw.
+fn assert_upload_stalls(
+    answer: impl Fn(&FakeRequest) -> Reply + Send + Sync + 'static,
+) -> FakeServer {
+    let server = FakeServer::start(Duration::from_secs(30), answer);
+    let (out, took) = upload_with_short_limits(&server);
+    assert_stalled(&server, &out, took);
+    server
+}
+
+/// A server whose upload limits and folder listings answer, and whose every other request (the
+/// upload itself) gets `rest`.
+fn upload_answered_by(rest: impl Fn() -> Reply + Send + Sync + 'static) -> FakeServer {
+    FakeServer::start(Duration::from_secs(30), move |r| {
+        let p = r.path();
+        if p.ends_with("/upload/limits/") {
+            Reply::json(200, LIMITS_OK)
+        } else if p.ends_with("/list/") {
+            Reply::json(200, EMPTY_LISTING)
+        } else {
+            rest()
+        }
+    })
+}
+
+/// Run `fastio args… PATH` against `server`: the output and its stderr.
+fn run_fake(
+    server: &FakeServer,
+    home: &tempfile::TempDir,
+    args: &[&str],
+    path: &std::path::Path,
+) -> (std::process::Output, String) {
+    let out = fastio_fake(server, home.path())
+        .args(args)
+        .arg(path)
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    (out, err)
+}
+
+/// The error of the one `file_failed` event of a `--json` run.
+fn the_failed_file_error(out: &std::process::Output) -> String {
+    let events = ndjson(&out.stdout);
+    let failed = failed_files(&events, 1);
+    failed[0]["error"].as_str().unwrap().to_string()
+}
+
 /// Exit 4, one line naming the server and the stall, within (retries + 1) × stall + backoff
 /// (about 2.4 s here; 6 s allows for a loaded machine).
 fn assert_stalled(server: &FakeServer, out: &std::process::Output, took: Duration) {
@@ -57,9 +106,7 @@ fn assert_stalled(server: &FakeServer, out: &std::process::Output, took: Duratio
 
 #[test]
 fn a_server_that_never_answers_is_a_stall_with_exit_4_within_seconds() {
-    let server = FakeServer::start(Duration::from_secs(30), |_| Reply::Silent);
-    let (out, took) = upload_with_short_limits(&server);
-    assert_stalled(&server, &out, took);
+    let server = assert_upload_stalls(|_| Reply::Silent);
     // One try and one retry, no more.
     let limits: Vec<_> = server
         .requests()
@@ -72,57 +119,33 @@ fn a_server_that_never_answers_is_a_stall_with_exit_4_within_seconds() {
 #[test]
 fn a_server_trickling_its_headers_is_a_stall_with_exit_4_within_seconds() {
     // One byte every 200 ms: never idle for a whole second, but the answer never comes.
-    let server = FakeServer::start(Duration::from_secs(30), |_| {
-        Reply::trickle_all(200, LIMITS_OK, Duration::from_millis(200))
-    });
-    let (out, took) = upload_with_short_limits(&server);
-    assert_stalled(&server, &out, took);
+    assert_upload_stalls(|_| Reply::trickle_all(200, LIMITS_OK, Duration::from_millis(200)));
 }
 
 #[test]
 fn a_server_trickling_its_body_is_a_stall_with_exit_4_within_seconds() {
-    let server = FakeServer::start(Duration::from_secs(30), |_| {
-        Reply::trickle_body(200, LIMITS_OK, Duration::from_millis(200))
-    });
-    let (out, took) = upload_with_short_limits(&server);
-    assert_stalled(&server, &out, took);
+    assert_upload_stalls(|_| Reply::trickle_body(200, LIMITS_OK, Duration::from_millis(200)));
 }
 
 #[test]
 fn a_server_stalling_on_the_upload_itself_fails_the_file_with_exit_4() {
     // Limits and listings answer; the batch upload never does.
-    let server = FakeServer::start(Duration::from_secs(30), |r| {
-        let p = r.path();
-        if p.ends_with("/upload/limits/") {
-            Reply::json(200, LIMITS_OK)
-        } else if p.ends_with("/list/") {
-            Reply::json(200, EMPTY_LISTING)
-        } else {
-            Reply::Silent
-        }
-    });
+    let server = upload_answered_by(|| Reply::Silent);
     let home = tempfile::tempdir().unwrap();
     let (_src, f) = one_file();
     let t = Instant::now();
-    let out = fastio_fake(&server, home.path())
-        .args([
-            "upload",
-            "--json",
-            "--stall-timeout",
-            "1s",
-            "--retries",
-            "1",
-        ])
-        .arg(&f)
-        .output()
-        .unwrap();
+    let args = [
+        "upload",
+        "--json",
+        "--stall-timeout",
+        "1s",
+        "--retries",
+        "1",
+    ];
+    let (out, err) = run_fake(&server, &home, &args, &f);
     let took = t.elapsed();
-    let err = stderr(&out);
     assert_eq!(out.status.code(), Some(4), "{err}");
-    let events = ndjson(&out.stdout);
-    let failed = of_type(&events, "file_failed");
-    assert_eq!(failed.len(), 1, "{events:?}");
-    let error = failed[0]["error"].as_str().unwrap();
+    let error = the_failed_file_error(&out);
     assert!(
         error.contains(&server.origin) && error.contains("stalled"),
         "{error}"
@@ -179,13 +202,8 @@ fn a_server_that_cannot_be_used_exits_4_whatever_it_answers() {
         let server = FakeServer::start(Duration::from_secs(20), answer);
         let home = tempfile::tempdir().unwrap();
         let (_src, f) = one_file();
-        let out = fastio_fake(&server, home.path())
-            .args(["upload", "--stall-timeout", "2s"])
-            .args(extra)
-            .arg(&f)
-            .output()
-            .unwrap();
-        let err = stderr(&out);
+        let args = [&["upload", "--stall-timeout", "2s"][..], extra].concat();
+        let (out, err) = run_fake(&server, &home, &args, &f);
         assert_eq!(out.status.code(), Some(4), "{what}: {err}");
         assert!(
             err.contains(&server.origin),
@@ -204,12 +222,7 @@ fn a_redirect_is_reported_as_one_with_its_target() {
     let home = tempfile::tempdir().unwrap();
     let (_src, f) = one_file();
     // The first call: the upload limits.
-    let out = fastio_fake(&server, home.path())
-        .args(["upload"])
-        .arg(&f)
-        .output()
-        .unwrap();
-    let err = stderr(&out);
+    let (out, err) = run_fake(&server, &home, &["upload"], &f);
     assert_eq!(out.status.code(), Some(4), "{err}");
     assert!(
         err.contains("redirected (HTTP 307) to http://elsewhere.example/current/upload/limits/"),
@@ -222,41 +235,22 @@ fn a_redirect_is_reported_as_one_with_its_target() {
     );
 
     // A workspace given by name: the lookup is what is redirected.
-    let out = fastio_fake(&server, home.path())
-        .args(["upload", "--workspace", "team"])
-        .arg(&f)
-        .output()
-        .unwrap();
-    let err = stderr(&out);
+    let (out, err) = run_fake(&server, &home, &["upload", "--workspace", "team"], &f);
     assert_eq!(out.status.code(), Some(4), "{err}");
     assert!(err.contains("redirected (HTTP 307)"), "{err}");
     assert!(!err.contains("workspace `team` not found"), "{err}");
 
     // Only the upload itself redirected: the file fails saying so.
-    let server = FakeServer::start(Duration::from_secs(20), |r| {
-        let p = r.path();
-        if p.ends_with("/upload/limits/") {
-            Reply::json(200, LIMITS_OK)
-        } else if p.ends_with("/list/") {
-            Reply::json(200, EMPTY_LISTING)
-        } else {
-            Reply::raw(http_response(
-                301,
-                &[("location", "https://login.example/sso")],
-                b"",
-            ))
-        }
+    let server = upload_answered_by(|| {
+        Reply::raw(http_response(
+            301,
+            &[("location", "https://login.example/sso")],
+            b"",
+        ))
     });
-    let out = fastio_fake(&server, home.path())
-        .args(["upload", "--json"])
-        .arg(&f)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
-    let events = ndjson(&out.stdout);
-    let failed = of_type(&events, "file_failed");
-    assert_eq!(failed.len(), 1, "{events:?}");
-    let error = failed[0]["error"].as_str().unwrap();
+    let (out, err) = run_fake(&server, &home, &["upload", "--json"], &f);
+    assert_eq!(out.status.code(), Some(4), "{err}");
+    let error = the_failed_file_error(&out);
     assert!(
         error.contains("redirected (HTTP 301) to https://login.example/sso"),
         "{error}"
@@ -300,17 +294,13 @@ fn emulator_and_api_base_together_are_a_usage_error() {
     let home = tempfile::tempdir().unwrap();
     let (_src, f) = one_file();
     let server = FakeServer::start(Duration::from_secs(10), |_| Reply::Hangup);
-    let out = fastio_fake(&server, home.path())
-        .args([
-            "--emulator",
-            "--api-base",
-            "http://127.0.0.1:9/current",
-            "upload",
-        ])
-        .arg(&f)
-        .output()
-        .unwrap();
-    let err = stderr(&out);
+    let args = [
+        "--emulator",
+        "--api-base",
+        "http://127.0.0.1:9/current",
+        "upload",
+    ];
+    let (out, err) = run_fake(&server, &home, &args, &f);
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(
         err.contains("--emulator") && err.contains("--api-base"),
@@ -323,12 +313,7 @@ fn files_from_a_directory_is_a_usage_error_that_says_so() {
     let home = tempfile::tempdir().unwrap();
     let (src, _f) = one_file();
     let server = FakeServer::start(Duration::from_secs(10), |_| Reply::Hangup);
-    let out = fastio_fake(&server, home.path())
-        .args(["upload", "--files-from"])
-        .arg(src.path())
-        .output()
-        .unwrap();
-    let err = stderr(&out);
+    let (out, err) = run_fake(&server, &home, &["upload", "--files-from"], src.path());
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(err.contains("is a directory"), "{err}");
     assert!(!err.contains("no such file"), "{err}");
@@ -339,9 +324,7 @@ fn files_from_a_directory_is_a_usage_error_that_says_so() {
 /// when it is the only one; usage errors (2) are bad flags, remote paths, globs and URLs.
 #[test]
 fn a_nonexistent_path_is_a_failed_item_even_alone() {
-    let emu = emulator(EmulatorConfig::default());
-    let home = tempfile::tempdir().unwrap();
-    let src = tempfile::tempdir().unwrap();
+    let (emu, home, src) = upload_world(EmulatorConfig::default());
     let missing = src.path().join("nope.txt");
     let out = fastio(&emu, home.path())
         .args(["upload", "--json"])
@@ -373,12 +356,10 @@ fn a_nonexistent_path_is_a_failed_item_even_alone() {
 fn a_short_stall_limit_does_not_mistake_the_assembly_long_poll_for_a_stall() {
     // The server holds `details?wait=` until the session changes (1.2 s a state here); with a
     // 1 s stall limit the client must not ask it to wait that long.
-    let emu = emulator(EmulatorConfig {
+    let (emu, home, src) = upload_world(EmulatorConfig {
         assembly_delay: Duration::from_millis(1200),
         ..small_limits()
     });
-    let home = tempfile::tempdir().unwrap();
-    let src = tempfile::tempdir().unwrap();
     let d = src.path().join("asm");
     write(&d, "big.bin", 5 * MIB, 1);
     let out = fastio(&emu, home.path())

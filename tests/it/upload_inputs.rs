@@ -6,9 +6,7 @@ use fastio::emulator::EmulatorConfig;
 
 #[test]
 fn layout_dir_lands_as_folder_trailing_slash_as_contents_file_in_destination() {
-    let emu = emulator(EmulatorConfig::default());
-    let home = tempfile::tempdir().unwrap();
-    let src = tempfile::tempdir().unwrap();
+    let (emu, home, src) = upload_world(EmulatorConfig::default());
     write(src.path(), "photos/a.jpg", 10, 1);
     write(src.path(), "photos/2025/b.jpg", 20, 2);
     write(src.path(), "notes.txt", 5, 3);
@@ -43,9 +41,7 @@ fn layout_dir_lands_as_folder_trailing_slash_as_contents_file_in_destination() {
 
 #[test]
 fn unicode_names_and_empty_files_upload() {
-    let emu = emulator(EmulatorConfig::default());
-    let home = tempfile::tempdir().unwrap();
-    let src = tempfile::tempdir().unwrap();
+    let (emu, home, src) = upload_world(EmulatorConfig::default());
     let d = src.path().join("names");
     for (i, name) in [
         "with space.txt",
@@ -77,9 +73,7 @@ fn unicode_names_and_empty_files_upload() {
 
 #[test]
 fn include_exclude_and_files_from_nul_separated_stdin() {
-    let emu = emulator(EmulatorConfig::default());
-    let home = tempfile::tempdir().unwrap();
-    let src = tempfile::tempdir().unwrap();
+    let (emu, home, src) = upload_world(EmulatorConfig::default());
     let d = src.path().join("proj");
     write(&d, "a.csv", 1, 1);
     write(&d, "b.txt", 1, 2);
@@ -118,9 +112,7 @@ fn include_exclude_and_files_from_nul_separated_stdin() {
 #[cfg(unix)]
 #[test]
 fn symlinks_are_listed_and_skipped_unless_followed_with_loop_detection() {
-    let emu = emulator(EmulatorConfig::default());
-    let home = tempfile::tempdir().unwrap();
-    let src = tempfile::tempdir().unwrap();
+    let (emu, home, src) = upload_world(EmulatorConfig::default());
     let d = src.path().join("links");
     write(&d, "real.txt", 3, 1);
     write(src.path(), "outside/o.txt", 4, 2);
@@ -152,8 +144,7 @@ fn symlinks_are_listed_and_skipped_unless_followed_with_loop_detection() {
     // The loop is reported (exit 1), everything else uploads.
     assert_exit(&out, 1);
     let events = ndjson(&out.stdout);
-    let failed = of_type(&events, "file_failed");
-    assert_eq!(failed.len(), 1, "{events:?}");
+    let failed = failed_files(&events, 1);
     assert!(failed[0]["error"].as_str().unwrap().contains("loop"));
     let got: Vec<String> = remote_tree(&emu)
         .into_keys()
@@ -171,9 +162,7 @@ fn symlinks_are_listed_and_skipped_unless_followed_with_loop_detection() {
 
 #[test]
 fn skip_existing_overwrite_and_if_changed_hash() {
-    let emu = emulator(EmulatorConfig::default());
-    let home = tempfile::tempdir().unwrap();
-    let src = tempfile::tempdir().unwrap();
+    let (emu, home, src) = upload_world(EmulatorConfig::default());
     let d = src.path().join("s");
     write(&d, "a.txt", 100, 1);
     write(&d, "b.txt", 100, 2);
@@ -207,9 +196,7 @@ fn skip_existing_overwrite_and_if_changed_hash() {
 
 #[test]
 fn dry_run_uses_read_only_calls() {
-    let emu = emulator(small_limits());
-    let home = tempfile::tempdir().unwrap();
-    let src = tempfile::tempdir().unwrap();
+    let (emu, home, src) = upload_world(small_limits());
     let d = src.path().join("dry");
     write(&d, "a.txt", 10, 1);
     write(&d, "x/y/big.bin", 5 * MIB, 2);
@@ -241,9 +228,7 @@ fn dry_run_uses_read_only_calls() {
 
 #[test]
 fn missing_and_unreadable_paths_are_named_and_the_rest_uploads() {
-    let emu = emulator(EmulatorConfig::default());
-    let home = tempfile::tempdir().unwrap();
-    let src = tempfile::tempdir().unwrap();
+    let (emu, home, src) = upload_world(EmulatorConfig::default());
     let ok = write(src.path(), "ok.txt", 3, 1);
     let missing = src.path().join("nope.txt");
     let out = fastio(&emu, home.path())
@@ -285,9 +270,7 @@ fn missing_and_unreadable_paths_are_named_and_the_rest_uploads() {
 
 #[test]
 fn usage_and_server_errors_have_their_exit_codes() {
-    let emu = emulator(EmulatorConfig::default());
-    let home = tempfile::tempdir().unwrap();
-    let src = tempfile::tempdir().unwrap();
+    let (emu, home, src) = upload_world(EmulatorConfig::default());
     let f = write(src.path(), "a.txt", 3, 1);
 
     let check = |args: &[&str], code: i32, needle: &str| {
@@ -345,8 +328,7 @@ fn a_file_changing_while_sent_fails_alone() {
     let out = child.wait_with_output().unwrap();
     assert_exit(&out, 1);
     let events = ndjson(&out.stdout);
-    let failed = of_type(&events, "file_failed");
-    assert_eq!(failed.len(), 1, "{events:?}");
+    let failed = failed_files(&events, 1);
     assert!(
         failed[0]["error"]
             .as_str()
@@ -363,9 +345,7 @@ fn a_file_changing_while_sent_fails_alone() {
 #[test]
 fn uploads_start_before_the_walk_ends() {
     // Paths arrive on stdin one at a time; the first file is stored while stdin is still open.
-    let emu = emulator(EmulatorConfig::default());
-    let home = tempfile::tempdir().unwrap();
-    let src = tempfile::tempdir().unwrap();
+    let (emu, home, src) = upload_world(EmulatorConfig::default());
     write(src.path(), "first.txt", 5, 1);
     write(src.path(), "second.txt", 6, 2);
     let mut child = fastio_std(&emu, home.path())
@@ -402,22 +382,13 @@ fn uploads_start_before_the_walk_ends() {
 #[cfg(unix)]
 #[test]
 fn names_the_server_refuses_fail_alone_with_its_message() {
-    let emu = emulator(small_limits());
-    let home = tempfile::tempdir().unwrap();
-    let src = tempfile::tempdir().unwrap();
+    let (emu, home, src) = upload_world(small_limits());
     let d = src.path().join("names");
     write(&d, "back\\slash.txt", 5, 1);
     write(&d, "big back\\slash.bin", 5 * MIB, 2);
     write(&d, "fine.txt", 5, 3);
-    let out = fastio(&emu, home.path())
-        .args(["upload", "--json"])
-        .arg(&d)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    let events = ndjson(&out.stdout);
-    let failed = of_type(&events, "file_failed");
-    assert_eq!(failed.len(), 2, "{events:?}");
+    let (out, events) = upload_json(&emu, home.path(), &d, 1);
+    let failed = failed_files(&events, 2);
     for f in &failed {
         assert!(f["local"].as_str().unwrap().contains("slash"));
         assert!(f["error"].as_str().unwrap().contains("not allowed"), "{f}");

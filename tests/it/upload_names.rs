@@ -18,9 +18,7 @@ fn failed_events(events: &[Value]) -> Vec<&Value> {
 #[test]
 fn names_that_are_not_utf8_fail_alone_and_never_share_a_remote_name() {
     use std::os::unix::ffi::OsStrExt;
-    let emu = emulator(EmulatorConfig::default());
-    let home = tempfile::tempdir().unwrap();
-    let src = tempfile::tempdir().unwrap();
+    let (emu, home, src) = upload_world(EmulatorConfig::default());
     let u = src.path().join("u");
     std::fs::create_dir_all(&u).unwrap();
     let os = |b: &[u8]| u.join(std::ffi::OsStr::from_bytes(b));
@@ -72,9 +70,7 @@ fn names_that_are_not_utf8_fail_alone_and_never_share_a_remote_name() {
 
 #[test]
 fn two_local_files_for_one_remote_path_fail_the_second_and_keep_the_first() {
-    let emu = emulator(EmulatorConfig::default());
-    let home = tempfile::tempdir().unwrap();
-    let src = tempfile::tempdir().unwrap();
+    let (emu, home, src) = upload_world(EmulatorConfig::default());
     let a = write(src.path(), "a/x.txt", 4, 1);
     let b = write(src.path(), "b/x.txt", 5, 2);
     // Absolute --files-from entries land in the destination: both as `x.txt`.
@@ -103,9 +99,7 @@ fn two_local_files_for_one_remote_path_fail_the_second_and_keep_the_first() {
 
 #[test]
 fn long_names_sharing_their_first_100_characters_both_arrive_whole() {
-    let emu = emulator(EmulatorConfig::default());
-    let home = tempfile::tempdir().unwrap();
-    let src = tempfile::tempdir().unwrap();
+    let (emu, home, src) = upload_world(EmulatorConfig::default());
     let d = src.path().join("long");
     let stem = "n".repeat(150);
     let one = format!("{stem}-one.txt");
@@ -130,9 +124,7 @@ fn long_names_sharing_their_first_100_characters_both_arrive_whole() {
 #[cfg(unix)]
 #[test]
 fn control_characters_in_names_fail_alone_and_are_printed_escaped() {
-    let emu = emulator(EmulatorConfig::default());
-    let home = tempfile::tempdir().unwrap();
-    let src = tempfile::tempdir().unwrap();
+    let (emu, home, src) = upload_world(EmulatorConfig::default());
     let d = src.path().join("ctl");
     for i in 0..50 {
         write(&d, &format!("good{i:02}.txt"), 10 + i, i);
@@ -181,13 +173,7 @@ fn control_characters_in_names_fail_alone_and_are_printed_escaped() {
     );
 
     // In JSON: the names exactly (JSON escapes them), the same outcome on a rerun.
-    let out = fastio(&emu, home.path())
-        .args(["upload", "--json"])
-        .arg(&d)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    let events = ndjson(&out.stdout);
+    let (_, events) = upload_json(&emu, home.path(), &d, 1);
     let mut locals: Vec<String> = failed_events(&events)
         .iter()
         .map(|f| {
@@ -213,9 +199,7 @@ fn control_characters_in_names_fail_alone_and_are_printed_escaped() {
 
 #[test]
 fn a_destination_with_a_control_character_is_a_usage_error() {
-    let emu = emulator(EmulatorConfig::default());
-    let home = tempfile::tempdir().unwrap();
-    let src = tempfile::tempdir().unwrap();
+    let (emu, home, src) = upload_world(EmulatorConfig::default());
     let f = write(src.path(), "a.txt", 3, 1);
     let out = fastio(&emu, home.path())
         .args(["upload", "--to", "ok/bad\u{1b}name"])
@@ -232,9 +216,7 @@ fn a_destination_with_a_control_character_is_a_usage_error() {
 #[cfg(unix)]
 #[test]
 fn fifos_and_sockets_in_a_tree_are_listed_as_skipped() {
-    let emu = emulator(EmulatorConfig::default());
-    let home = tempfile::tempdir().unwrap();
-    let src = tempfile::tempdir().unwrap();
+    let (emu, home, src) = upload_world(EmulatorConfig::default());
     let d = src.path().join("special");
     write(&d, "real.txt", 3, 1);
     let fifo = d.join("pipe");
@@ -290,9 +272,7 @@ fn fifos_and_sockets_in_a_tree_are_listed_as_skipped() {
 
 #[test]
 fn the_same_file_listed_twice_is_uploaded_once() {
-    let emu = emulator(EmulatorConfig::default());
-    let home = tempfile::tempdir().unwrap();
-    let src = tempfile::tempdir().unwrap();
+    let (emu, home, src) = upload_world(EmulatorConfig::default());
     write(src.path(), "x.txt", 4, 1);
     let out = fastio(&emu, home.path())
         .current_dir(src.path())

@@ -52,9 +52,7 @@ fn non_terminal_output_is_plain_without_escapes() {
 
 #[test]
 fn json_events_carry_schema_version_and_remote_details() {
-    let emu = emulator(small_limits());
-    let home = tempfile::tempdir().unwrap();
-    let src = tempfile::tempdir().unwrap();
+    let (emu, home, src) = upload_world(small_limits());
     let a = write(src.path(), "j/a.txt", 12, 1);
     write(src.path(), "j/big.bin", 5 * MIB, 2);
     let out = fastio(&emu, home.path())
@@ -116,9 +114,7 @@ fn ctrl_c_stops_prints_the_summary_and_exits_130() {
 #[cfg(unix)]
 #[test]
 fn ctrl_c_while_waiting_for_more_paths_on_stdin_exits_130() {
-    let emu = emulator(EmulatorConfig::default());
-    let home = tempfile::tempdir().unwrap();
-    let src = tempfile::tempdir().unwrap();
+    let (emu, home, src) = upload_world(EmulatorConfig::default());
     write(src.path(), "one.txt", 3, 1);
     let mut child = spawn_piped(
         fastio_std(&emu, home.path())
@@ -256,9 +252,7 @@ fn sigterm_and_sighup_stop_like_ctrl_c_with_their_exit_codes() {
 fn a_long_non_terminal_run_prints_one_status_line_per_10_seconds() {
     // 12 MiB under `--bwlimit 1M` (a process-wide cap with a 50 ms burst): at least 12.5 s of
     // sending however fast the machine, so exactly one plain status line (at 10 s), no escapes.
-    let emu = emulator(small_limits());
-    let home = tempfile::tempdir().unwrap();
-    let src = tempfile::tempdir().unwrap();
+    let (emu, home, src) = upload_world(small_limits());
     write(src.path(), "slow/big.bin", 12 * MIB, 8);
     let started = Instant::now();
     let out = fastio(&emu, home.path())

@@ -100,9 +100,7 @@ fn kill_9_then_rerun_sends_only_missing_chunks() {
 
 #[test]
 fn no_resume_ignores_the_journal() {
-    let emu = emulator(small_limits());
-    let home = tempfile::tempdir().unwrap();
-    let src = tempfile::tempdir().unwrap();
+    let (emu, home, src) = upload_world(small_limits());
     write(src.path(), "d/a.txt", 10, 1);
     let out = fastio(&emu, home.path())
         .args(["upload", "--no-resume", "--progress", "none"])

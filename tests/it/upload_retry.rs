@@ -64,15 +64,8 @@ fn assembly_or_store_failure_is_a_per_file_error_with_the_servers_message() {
     let d = src.path().join("asm");
     write(&d, "big.bin", 5 * MIB, 1);
     write(&d, "small.txt", 10, 2);
-    let out = fastio(&emu, home.path())
-        .args(["upload", "--json"])
-        .arg(&d)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    let events = ndjson(&out.stdout);
-    let failed = of_type(&events, "file_failed");
-    assert_eq!(failed.len(), 1, "{events:?}");
+    let (_, events) = upload_json(&emu, home.path(), &d, 1);
+    let failed = failed_files(&events, 1);
     // `assembly_failed` or `store_failed`, with the server's status message.
     let error = failed[0]["error"].as_str().unwrap();
     assert!(

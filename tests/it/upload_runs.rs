@@ -76,9 +76,7 @@ fn a_second_run_of_the_same_upload_is_refused_while_the_first_runs() {
 
 #[test]
 fn an_unusable_state_directory_is_one_warning_and_the_upload_goes_on() {
-    let emu = emulator(EmulatorConfig::default());
-    let home = tempfile::tempdir().unwrap();
-    let src = tempfile::tempdir().unwrap();
+    let (emu, home, src) = upload_world(EmulatorConfig::default());
     let d = src.path().join("w");
     for i in 0..3 {
         write(&d, &format!("f{i}.txt"), 10 + i, i);
@@ -109,9 +107,7 @@ fn an_unusable_state_directory_is_one_warning_and_the_upload_goes_on() {
 #[cfg(target_os = "linux")]
 #[test]
 fn a_journal_that_cannot_be_written_is_one_warning() {
-    let emu = emulator(EmulatorConfig::default());
-    let home = tempfile::tempdir().unwrap();
-    let src = tempfile::tempdir().unwrap();
+    let (emu, home, src) = upload_world(EmulatorConfig::default());
     let d = src.path().join("full");
     for i in 0..30 {
         write(&d, &format!("s{}/f{i}.txt", i % 5), 10 + i, i);

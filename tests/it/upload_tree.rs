@@ -6,9 +6,7 @@ use fastio::emulator::EmulatorConfig;
 
 #[test]
 fn mixed_tree_is_stored_with_matching_bytes_and_a_rerun_uploads_nothing() {
-    let emu = emulator(small_limits());
-    let home = tempfile::tempdir().unwrap();
-    let src = tempfile::tempdir().unwrap();
+    let (emu, home, src) = upload_world(small_limits());
     let n = mixed_tree(src.path(), 50 * MIB);
     assert!(n >= 500);
 
@@ -131,15 +129,8 @@ fn chunk_size_follows_the_limits_at_the_chunk_count_edges() {
     write(&d, "full.bin", 12 * MIB, 3);
     write(&d, "too-big.bin", 12 * MIB + 1, 4);
 
-    let out = fastio(&emu, home.path())
-        .args(["upload", "--json"])
-        .arg(&d)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    let events = ndjson(&out.stdout);
-    let failed = of_type(&events, "file_failed");
-    assert_eq!(failed.len(), 1, "{events:?}");
+    let (out, events) = upload_json(&emu, home.path(), &d, 1);
+    let failed = failed_files(&events, 1);
     assert!(
         failed[0]["local"]
             .as_str()
@@ -156,13 +147,6 @@ fn chunk_size_follows_the_limits_at_the_chunk_count_edges() {
 
     std::fs::remove_file(d.join("too-big.bin")).unwrap();
     assert_stored(&emu, &d, "edges");
-    let stats = emu.stats();
-    let mut per_session: Vec<u64> = stats["chunks"]
-        .as_object()
-        .unwrap()
-        .values()
-        .map(|v| v.as_u64().unwrap())
-        .collect();
-    per_session.sort();
+    let (per_session, stats) = chunks_per_session(&emu);
     assert_eq!(per_session, [2, 2, 3], "{stats}");
 }

@@ -68,6 +68,25 @@ impl World {
         (script, out)
     }
 
+    /// `login` through a loopback redirect on any free port, with `--timeout 30` and `extra`,
+    /// opening the recording `BROWSER` of [`World::browser_script`]: the running child (stdin
+    /// closed, stdout and stderr piped) and the file the browser writes its URL into.
+    pub fn spawn_browser_login(&self, extra: &[&str]) -> (std::process::Child, PathBuf) {
+        let (script, url_file) = self.browser_script();
+        let child = self
+            .cmd()
+            .env("BROWSER", &script)
+            .args(["login", "--redirect-uri", "http://127.0.0.1:0/callback"])
+            .args(["--timeout", "30"])
+            .args(extra)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        (child, url_file)
+    }
+
     pub fn store(&self) -> Store {
         Store::open(&self.profile).expect("an OS keyring is available to the tests")
     }

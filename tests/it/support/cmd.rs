@@ -80,6 +80,40 @@ pub fn fastio_fake(server: &super::fake::FakeServer, home: &Path) -> assert_cmd:
     assert_cmd::Command::from_std(fastio_std_at(&server.base, FAKE_KEY, FAKE_WORKSPACE, home))
 }
 
+/// `fastio upload --json PATH` against `emu`, asserted to exit with `code`: the output and its
+/// NDJSON events.
+#[cfg(feature = "emulator")]
+pub fn upload_json(
+    emu: &RunningEmulator,
+    home: &Path,
+    path: impl AsRef<std::ffi::OsStr>,
+    code: i32,
+) -> (std::process::Output, Vec<serde_json::Value>) {
+    let out = fastio(emu, home)
+        .args(["upload", "--json"])
+        .arg(path)
+        .output()
+        .unwrap();
+    assert_exit(&out, code);
+    let events = ndjson(&out.stdout);
+    (out, events)
+}
+
+/// The `file_failed` events, asserted to be `n`.
+pub fn failed_files(events: &[serde_json::Value], n: usize) -> Vec<&serde_json::Value> {
+    let failed = of_type(events, "file_failed");
+    assert_eq!(failed.len(), n, "{events:?}");
+    failed
+}
+
+/// Assert that a `verify` run exited 0 with `n` lines `ok …`; its stdout.
+pub fn assert_all_verified(v: &std::process::Output, n: usize) -> String {
+    let stdout = stdout_of(v);
+    assert_eq!(v.status.code(), Some(0), "{stdout}{}", stderr_of(v));
+    assert_eq!(stdout.lines().filter(|l| l.starts_with("ok ")).count(), n);
+    stdout
+}
+
 /// Files in the resume-journal directory under `home`.
 pub fn journal_files(home: &Path) -> Vec<std::path::PathBuf> {
     let dir = home.join("state").join("fastio").join("journal");

@@ -15,6 +15,18 @@ pub fn emulator(config: EmulatorConfig) -> RunningEmulator {
     start(config).expect("emulator starts")
 }
 
+/// An upload test's world: an emulator with `config`, a HOME for `fastio`, and a source folder
+/// to write the local files in.
+pub fn upload_world(
+    config: EmulatorConfig,
+) -> (RunningEmulator, tempfile::TempDir, tempfile::TempDir) {
+    (
+        emulator(config),
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+    )
+}
+
 /// Small limits so big-file cases stay fast: 1 MiB chunks, 64 chunks, 128 MiB files.
 pub fn small_limits() -> EmulatorConfig {
     EmulatorConfig {
@@ -44,6 +56,20 @@ pub fn wait_until_sending(emu: &RunningEmulator) {
 
 pub fn stats(emu: &RunningEmulator) -> Value {
     emu.stats()
+}
+
+/// How many chunks the emulator accepted in each upload session, smallest first, and the stats
+/// they were read from (for a message).
+pub fn chunks_per_session(emu: &RunningEmulator) -> (Vec<u64>, Value) {
+    let stats = emu.stats();
+    let mut per_session: Vec<u64> = stats["chunks"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|v| v.as_u64().unwrap())
+        .collect();
+    per_session.sort();
+    (per_session, stats)
 }
 
 /// Sum of request counts whose route contains `needle`.

@@ -159,6 +159,41 @@ pub async fn approve_by_hand(emu: &RunningEmulator, auth_request_id: &str) -> St
     page[start..start + page[start..].find('<').unwrap()].to_string()
 }
 
+/// The query of `GET /oauth/authorize/` asking for a JSON answer: the CLI's client id, an S256
+/// `challenge`, `state` when given, and `redirect`.
+pub fn authorize_query<'a>(
+    challenge: &'a str,
+    state: Option<&'a str>,
+    redirect: &'a str,
+) -> Vec<(&'static str, &'a str)> {
+    let mut q = vec![
+        ("client_id", "fastio-cli"),
+        ("response_type", "code"),
+        ("code_challenge", challenge),
+        ("code_challenge_method", "S256"),
+    ];
+    if let Some(state) = state {
+        q.push(("state", state));
+    }
+    q.extend([("redirect_uri", redirect), ("response_format", "json")]);
+    q
+}
+
+/// The form of `POST /oauth/token/` exchanging `code` with `verifier` for `redirect`.
+pub fn code_exchange_form<'a>(
+    code: &'a str,
+    verifier: &'a str,
+    redirect: &'a str,
+) -> [(&'static str, &'a str); 5] {
+    [
+        ("grant_type", "authorization_code"),
+        ("code", code),
+        ("code_verifier", verifier),
+        ("client_id", "fastio-cli"),
+        ("redirect_uri", redirect),
+    ]
+}
+
 /// The OAuth dance by hand, as a browser would do it: authorize, approve on the display-code
 /// page with the emulator's key, exchange the code with `verifier`. The token JSON.
 pub async fn oauth_tokens_by_hand(emu: &RunningEmulator, verifier: &str) -> serde_json::Value {
@@ -166,14 +201,7 @@ pub async fn oauth_tokens_by_hand(emu: &RunningEmulator, verifier: &str) -> serd
     let redirect = "http://localhost:19836/callback";
     let body: serde_json::Value = http
         .get(format!("{}/oauth/authorize/", emu.base_url))
-        .query(&[
-            ("client_id", "fastio-cli"),
-            ("response_type", "code"),
-            ("code_challenge", &challenge(verifier)),
-            ("code_challenge_method", "S256"),
-            ("redirect_uri", redirect),
-            ("response_format", "json"),
-        ])
+        .query(&authorize_query(&challenge(verifier), None, redirect))
         .send()
         .await
         .unwrap()
@@ -183,13 +211,7 @@ pub async fn oauth_tokens_by_hand(emu: &RunningEmulator, verifier: &str) -> serd
     let id = body["response"]["auth_request_id"].as_str().unwrap();
     let code = approve_by_hand(emu, id).await;
     http.post(format!("{}/oauth/token/", emu.base_url))
-        .form(&[
-            ("grant_type", "authorization_code"),
-            ("code", code.as_str()),
-            ("code_verifier", verifier),
-            ("client_id", "fastio-cli"),
-            ("redirect_uri", redirect),
-        ])
+        .form(&code_exchange_form(&code, verifier, redirect))
         .send()
         .await
         .unwrap()

@@ -186,6 +186,17 @@ pub async fn json_of(r: reqwest::Response) -> (u16, Value) {
     (s, r.json().await.unwrap())
 }
 
+/// A request to `{base_url}{path}` with the emulator's key, for a test to add its own parts
+/// (and send with [`sent`]).
+pub fn emu_request(emu: &RunningEmulator, method: Method, path: &str) -> RequestBuilder {
+    to_emu(emu, method, path)
+}
+
+/// Send; the response, whatever its status.
+pub async fn sent(rb: RequestBuilder) -> reqwest::Response {
+    rb.send().await.unwrap()
+}
+
 /// A request to `{base_url}{path}` with the emulator's key.
 fn to_emu(emu: &RunningEmulator, method: Method, path: &str) -> RequestBuilder {
     as_key(method, &format!("{}{path}", emu.base_url), &emu.api_key)
