@@ -10,7 +10,6 @@ use std::time::Instant;
 
 use fastio::emulator::{EmulatorConfig, start};
 use reqwest::multipart::{Form, Part};
-use serde_json::Value;
 
 const MIB: usize = 1024 * 1024;
 
@@ -69,23 +68,13 @@ async fn bench_chunk_ingest() {
     let c = client();
     let mut ids = Vec::new();
     for s in 0..sessions {
-        let v: Value = c
-            .post(format!("{}/upload/", emu.base_url))
-            .bearer_auth(&emu.api_key)
-            .form(&[
-                ("name", format!("big{s}.bin")),
-                ("size", (chunk * chunks_per_session).to_string()),
-                ("action", "create".into()),
-                ("instance_id", emu.workspace_id.clone()),
-                ("folder_id", "root".into()),
-                ("profile_type", "workspace".into()),
-            ])
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let (_, v) = crate::support::wire::create_session(
+            &emu,
+            &format!("big{s}.bin"),
+            chunk * chunks_per_session,
+            &[],
+        )
+        .await;
         ids.push(v["id"].as_str().unwrap().to_string());
     }
     let started = Instant::now();

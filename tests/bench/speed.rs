@@ -72,23 +72,8 @@ async fn ingest_alone(emu: &RunningEmulator, files: usize, size: usize, in_fligh
         .unwrap();
     let mut work = Vec::new();
     for f in 0..files {
-        let v: Value = c
-            .post(format!("{}/upload/", emu.base_url))
-            .bearer_auth(&emu.api_key)
-            .form(&[
-                ("name", format!("alone{f}.bin")),
-                ("size", size.to_string()),
-                ("action", "create".into()),
-                ("instance_id", emu.workspace_id.clone()),
-                ("folder_id", "root".into()),
-                ("profile_type", "workspace".into()),
-            ])
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let (_, v) =
+            crate::support::wire::create_session(emu, &format!("alone{f}.bin"), size, &[]).await;
         let id = v["id"].as_str().unwrap().to_string();
         for order in 1..=size.div_ceil(chunk) {
             let piece = data.slice((order - 1) * chunk..(order * chunk).min(size));

@@ -2,44 +2,11 @@
 //! has (Secret Service under `.ci/keyring-env`, the kernel keyutils store otherwise), the kernel
 //! store on its own, and the one-line refusal when no store is available.
 
-use std::io::Write;
-use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use crate::support::auth::World;
 use fastio::auth::store::{Backend, Store, StoredCredential};
 use secrecy::{ExposeSecret, SecretString};
-
-fn login_with_key(world: &World, env: &[(&str, &str)], key: &str) -> std::process::Output {
-    login_with_key_args(world, env, &[], key)
-}
-
-fn login_with_key_args(
-    world: &World,
-    env: &[(&str, &str)],
-    global: &[&str],
-    key: &str,
-) -> std::process::Output {
-    let mut cmd = world.cmd();
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let mut child = cmd
-        .args(global)
-        .args(["login", "--api-key"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    // The child may refuse before reading stdin; a closed pipe is fine then.
-    let _ = child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(format!("{key}\n").as_bytes());
-    child.wait_with_output().unwrap()
-}
 
 #[test]
 fn api_key_login_lands_in_the_os_keyring_and_logout_removes_it() {
@@ -51,7 +18,7 @@ fn api_key_login_lands_in_the_os_keyring_and_logout_removes_it() {
     }
     eprintln!("keyring backend under test: {}", store.backend());
 
-    let out = login_with_key(&world, &[], &world.emu.api_key);
+    let out = world.login_with_key(&[], &[], &world.emu.api_key);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
     assert!(stderr.contains(&format!("{}", store.backend())), "{stderr}");
@@ -139,7 +106,7 @@ fn without_any_keyring_login_says_so_in_one_line() {
         ),
     ];
     let started = Instant::now();
-    let out = login_with_key(&world, &env, &world.emu.api_key);
+    let out = world.login_with_key(&env, &[], &world.emu.api_key);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(3), "{stderr}");
     assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
@@ -187,7 +154,7 @@ fn without_any_keyring_login_says_so_in_one_line() {
 #[test]
 fn login_json_is_one_line_in_the_common_envelope() {
     let world = World::new(Duration::from_secs(3600));
-    let out = login_with_key_args(&world, &[], &["--json"], &world.emu.api_key);
+    let out = world.login_with_key(&[], &["--json"], &world.emu.api_key);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
         out.status.success(),

@@ -217,21 +217,7 @@ fn wrong_and_revoked_credentials_exit_3_naming_the_source() {
     assert!(stderr.contains("FASTIO_API_KEY"), "{stderr}");
 
     // A wrong key offered to `login --api-key` is refused before anything is stored.
-    let mut child = world
-        .cmd()
-        .args(["login", "--api-key"])
-        .stdin(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    use std::io::Write;
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"fio_wrong_key\n")
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = world.login_with_key(&[], &[], "fio_wrong_key");
     assert_eq!(out.status.code(), Some(3));
     assert!(world.store().load().unwrap().is_none());
 
@@ -342,22 +328,7 @@ fn verbose_output_contains_no_secret() {
         all.push_str(&String::from_utf8_lossy(&out.stdout));
         all.push_str(&String::from_utf8_lossy(&out.stderr));
     }
-    let mut child = world
-        .cmd()
-        .args(["-vvv", "login", "--api-key"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    use std::io::Write;
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(world.emu.api_key.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = world.login_with_key(&[], &["-vvv"], &world.emu.api_key);
     assert!(out.status.success());
     all.push_str(&String::from_utf8_lossy(&out.stdout));
     all.push_str(&String::from_utf8_lossy(&out.stderr));

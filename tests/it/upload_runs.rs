@@ -10,10 +10,6 @@ use crate::support::{cmd::*, emulator::*, fake::*, tree::*};
 use fastio::emulator::EmulatorConfig;
 use serde_json::Value;
 
-fn stderr(out: &std::process::Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
 #[test]
 fn a_second_run_of_the_same_upload_is_refused_while_the_first_runs() {
     let emu = throttled(2_000_000);
@@ -45,7 +41,7 @@ fn a_second_run_of_the_same_upload_is_refused_while_the_first_runs() {
         .arg(&d)
         .output()
         .unwrap();
-    let err = stderr(&second);
+    let err = stderr_of(&second);
     assert_eq!(second.status.code(), Some(1), "{err}");
     assert!(t.elapsed() < Duration::from_secs(5), "refused at once");
     assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
@@ -59,7 +55,7 @@ fn a_second_run_of_the_same_upload_is_refused_while_the_first_runs() {
     );
 
     let first = first.wait_with_output().unwrap();
-    assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
+    assert_eq!(first.status.code(), Some(0), "{}", stderr_of(&first));
     assert_stored(&emu, &d, "dst/job");
     for name in ["big.bin", "f00.txt", "f19.txt"] {
         assert_eq!(versions_of(&emu, &format!("dst/job/{name}")), 1, "{name}");
@@ -70,7 +66,7 @@ fn a_second_run_of_the_same_upload_is_refused_while_the_first_runs() {
         .arg(&d)
         .output()
         .unwrap();
-    assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
+    assert_eq!(again.status.code(), Some(0), "{}", stderr_of(&again));
     assert_eq!(summary_of(&ndjson(&again.stdout))["skipped"], 21);
 }
 
@@ -90,11 +86,8 @@ fn an_unusable_state_directory_is_one_warning_and_the_upload_goes_on() {
         .arg(&d)
         .output()
         .unwrap();
-    let err = stderr(&out);
-    assert_eq!(out.status.code(), Some(0), "{err}");
-    let warnings: Vec<&str> = err.lines().filter(|l| l.contains("warning:")).collect();
-    assert_eq!(warnings.len(), 1, "{err}");
-    assert!(warnings[0].contains("resume is off"), "{err}");
+    let (err, warning) = one_warning(&out);
+    assert!(warning.contains("resume is off"), "{err}");
     let events = ndjson(&out.stdout);
     assert_eq!(
         events.iter().filter(|e| e["type"] == "warning").count(),
@@ -102,6 +95,16 @@ fn an_unusable_state_directory_is_one_warning_and_the_upload_goes_on() {
         "{events:?}"
     );
     assert_stored(&emu, &d, "w");
+}
+
+/// A run that exited 0 with exactly one `warning:` line on stderr: (stderr, that line).
+fn one_warning(out: &std::process::Output) -> (String, String) {
+    let err = stderr_of(out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    let warnings: Vec<&str> = err.lines().filter(|l| l.contains("warning:")).collect();
+    assert_eq!(warnings.len(), 1, "once: {err}");
+    let warning = warnings[0].to_string();
+    (err, warning)
 }
 
 #[cfg(target_os = "linux")]
@@ -128,12 +131,9 @@ fn a_journal_that_cannot_be_written_is_one_warning() {
         .arg(&d)
         .output()
         .unwrap();
-    let err = stderr(&out);
-    assert_eq!(out.status.code(), Some(0), "{err}");
-    let warnings: Vec<&str> = err.lines().filter(|l| l.contains("warning:")).collect();
-    assert_eq!(warnings.len(), 1, "once: {err}");
+    let (err, warning) = one_warning(&out);
     assert!(
-        warnings[0].contains("resume is off") && warnings[0].contains("cannot be written"),
+        warning.contains("resume is off") && warning.contains("cannot be written"),
         "{err}"
     );
     assert_stored(&emu, &d, "full");
@@ -152,7 +152,7 @@ fn failed_runs_leave_no_empty_journals_but_keep_useful_ones() {
             .arg(&f)
             .output()
             .unwrap();
-        assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+        assert_eq!(out.status.code(), Some(4), "{}", stderr_of(&out));
     }
     assert!(
         journal_files(home.path()).is_empty(),
@@ -169,7 +169,7 @@ fn failed_runs_leave_no_empty_journals_but_keep_useful_ones() {
         .arg(src.path().join("one/missing.txt"))
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(out.status.code(), Some(1), "{}", stderr_of(&out));
     let journals = journal_files(home.path());
     assert_eq!(
         journals.len(),
@@ -200,7 +200,7 @@ fn failed_runs_leave_no_empty_journals_but_keep_useful_ones() {
         .arg(src.path().join("one/missing.txt"))
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(out.status.code(), Some(1), "{}", stderr_of(&out));
     assert_eq!(journal_files(home.path()), journals, "no new journal");
 }
 
@@ -238,7 +238,7 @@ fn a_token_revoked_mid_run_leaves_no_file_unaccounted_for() {
     .arg(&d)
     .output()
     .unwrap();
-    let err = stderr(&out);
+    let err = stderr_of(&out);
     assert!(
         revoked.load(Ordering::SeqCst),
         "the token was revoked mid-run"
@@ -311,7 +311,7 @@ fn files_that_shrink_or_vanish_mid_upload_leave_no_session_behind() {
         .unwrap();
     std::fs::remove_file(&vanishes).unwrap();
     let out = child.wait_with_output().unwrap();
-    let err = stderr(&out);
+    let err = stderr_of(&out);
     assert_eq!(out.status.code(), Some(1), "{err}");
     let events = ndjson(&out.stdout);
     let failed: Vec<&Value> = events

@@ -51,6 +51,35 @@ impl World {
         cmd
     }
 
+    /// `fastio [global…] login --api-key` with `key` on stdin (and `env` set): its output.
+    pub fn login_with_key(
+        &self,
+        env: &[(&str, &str)],
+        global: &[&str],
+        key: &str,
+    ) -> std::process::Output {
+        use std::io::Write as _;
+        let mut cmd = self.cmd();
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let mut child = cmd
+            .args(global)
+            .args(["login", "--api-key"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // The child may refuse before reading stdin; a closed pipe is fine then.
+        let _ = child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(format!("{key}\n").as_bytes());
+        child.wait_with_output().unwrap()
+    }
+
     /// A `BROWSER` script that records the URL it is asked to open into `browser-url.txt`.
     pub fn browser_script(&self) -> (PathBuf, PathBuf) {
         let script = self.home.path().join("browser.sh");
