@@ -197,12 +197,7 @@ async fn resume_from_the_chunks_map() {
         let (s, _) = send_chunk(&emu, &id, order, data[lo..hi].to_vec(), "").await;
         assert_eq!(s, 200);
     }
-    complete(&emu, &id).await;
-    let done = wait_stored(&emu, &id).await;
-    assert_eq!(
-        read_node(&emu, done["new_file_id"].as_str().unwrap()).await,
-        data
-    );
+    assert_eq!(complete_and_read(&emu, &id).await, data);
 
     // Sessions can be listed and cancelled.
     let r = sent(emu_request(&emu, Method::GET, "/upload/details/")).await;
@@ -429,12 +424,7 @@ async fn three_chunks_in_flight_and_the_fourth_is_refused_with_429() {
     // The refused chunk can be sent now.
     let (s, _) = send_chunk(&emu, &id, 4, data[3 * MIB_USIZE..].to_vec(), "").await;
     assert_eq!(s, 200);
-    complete(&emu, &id).await;
-    let done = wait_stored(&emu, &id).await;
-    assert_eq!(
-        read_node(&emu, done["new_file_id"].as_str().unwrap()).await,
-        data
-    );
+    assert_eq!(complete_and_read(&emu, &id).await, data);
     assert_eq!(emu.stats()["max_chunks_in_flight"][&id], 3);
 }
 

@@ -343,12 +343,7 @@ async fn exact_chunks_require_chunk_size_for_all_but_the_last() {
         let (s, v) = send_chunk(&emu, &id, i + 1, piece.to_vec(), "").await;
         assert_eq!(s, 200, "{v}");
     }
-    complete(&emu, &id).await;
-    let done = wait_stored(&emu, &id).await;
-    assert_eq!(
-        read_node(&emu, done["new_file_id"].as_str().unwrap()).await,
-        data
-    );
+    assert_eq!(complete_and_read(&emu, &id).await, data);
 
     // The default takes any uniform size of at least 1 MiB up to chunk_size.
     let emu = default_emu();
@@ -657,12 +652,7 @@ async fn chunk_fields_may_come_as_multipart_text_fields() {
     )
     .await;
     assert_eq!(s, 406);
-    complete(&emu, &id).await;
-    let done = wait_stored(&emu, &id).await;
-    assert_eq!(
-        read_node(&emu, done["new_file_id"].as_str().unwrap()).await,
-        data
-    );
+    assert_eq!(complete_and_read(&emu, &id).await, data);
 }
 
 #[tokio::test]

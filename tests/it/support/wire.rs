@@ -315,6 +315,13 @@ pub async fn wait_stored(emu: &RunningEmulator, id: &str) -> Value {
     panic!("upload {id} never reached stored");
 }
 
+/// Complete session `id`, wait until it is stored, and read back the stored file's bytes.
+pub async fn complete_and_read(emu: &RunningEmulator, id: &str) -> Vec<u8> {
+    complete(emu, id).await;
+    let done = wait_stored(emu, id).await;
+    read_node(emu, done["new_file_id"].as_str().unwrap()).await
+}
+
 pub async fn batch(
     emu: &RunningEmulator,
     manifest: Value,
