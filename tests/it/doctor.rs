@@ -98,10 +98,18 @@ fn doctor_passes_under_the_second_half_of_the_variants() {
 }
 
 /// `doctor --all` passes under each variant, and names in its differences what the variant
-/// changes on the wire.
+/// changes on the wire. The variants run at once (each its own emulator and doctor process):
+/// a doctor run mostly waits on its long-polls.
 fn every_variant_in(variants: &[Variant]) {
-    for v in variants {
-        let lines = passes_under(&[*v]);
+    let runs: Vec<(Variant, Vec<Value>)> = std::thread::scope(|s| {
+        let handles: Vec<_> = variants
+            .iter()
+            .map(|v| s.spawn(move || (*v, passes_under(&[*v]))))
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    for (v, lines) in runs {
+        let v = &v;
         let differs = |name: &str, field: &str| {
             check(&lines, name)["differences"]
                 .as_array()
