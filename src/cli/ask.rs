@@ -2,7 +2,7 @@
 
 use clap::Args;
 
-use super::FlagValue;
+use super::WorkspaceArg;
 
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
@@ -26,15 +26,8 @@ pub struct AskArgs {
     #[arg(value_name = "QUESTION")]
     pub question: String,
 
-    /// Workspace id or name
-    #[arg(
-        short,
-        long,
-        env = "FASTIO_WORKSPACE",
-        hide_env_values = true,
-        value_name = "WORKSPACE"
-    )]
-    pub workspace: Option<FlagValue>,
+    #[command(flatten)]
+    pub workspace: WorkspaceArg,
 
     /// Ground the answer in this remote folder (repeatable)
     #[arg(long, value_name = "REMOTE_DIR")]

@@ -2,7 +2,7 @@
 
 use clap::{Args, ValueEnum};
 
-use super::{FlagValue, parse_duration};
+use super::{WorkspaceArg, parse_duration};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum BenchPreset {
@@ -39,15 +39,8 @@ Exit codes: 0 every step uploaded every file; 1 some files failed or the scratch
 not be removed; 2 usage error; 3 authentication problem; 4 server unreachable or workspace
 missing; 130 interrupted.")]
 pub struct BenchArgs {
-    /// Workspace id or name
-    #[arg(
-        short,
-        long,
-        env = "FASTIO_WORKSPACE",
-        hide_env_values = true,
-        value_name = "WORKSPACE"
-    )]
-    pub workspace: Option<FlagValue>,
+    #[command(flatten)]
+    pub workspace: WorkspaceArg,
 
     /// A named set of files (ignored with --size or --files)
     #[arg(long, value_enum, default_value_t = BenchPreset::Mixed, value_name = "NAME")]

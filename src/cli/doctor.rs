@@ -2,7 +2,7 @@
 
 use clap::Args;
 
-use super::{FlagValue, parse_duration};
+use super::{WorkspaceArg, parse_duration};
 
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
@@ -18,15 +18,8 @@ and the value seen are listed under it (never a secret).
 Exit codes: 0 every check passed (skipped ones aside); 1 a check failed (named in the table);
 2 usage error; 130 interrupted.")]
 pub struct DoctorArgs {
-    /// Workspace id or name
-    #[arg(
-        short,
-        long,
-        env = "FASTIO_WORKSPACE",
-        hide_env_values = true,
-        value_name = "WORKSPACE"
-    )]
-    pub workspace: Option<FlagValue>,
+    #[command(flatten)]
+    pub workspace: WorkspaceArg,
 
     /// Skip every check that writes (no scratch folder)
     #[arg(long)]

@@ -88,3 +88,27 @@ mod tests {
         assert_eq!(parse("ws", ValueSource::EnvVariable).given(), Some("ws"));
     }
 }
+
+/// `-w, --workspace` as most subcommands take it (FASTIO_WORKSPACE as its default). `verify`
+/// (whose help adds the receipt's workspace) and `lock` (where it is global to the actions)
+/// declare their own.
+#[derive(Debug, Clone, Default, PartialEq, Eq, clap::Args)]
+pub struct WorkspaceArg {
+    /// Workspace id or name
+    #[arg(
+        id = "workspace",
+        short = 'w',
+        long = "workspace",
+        env = "FASTIO_WORKSPACE",
+        hide_env_values = true,
+        value_name = "WORKSPACE"
+    )]
+    pub value: Option<FlagValue>,
+}
+
+impl WorkspaceArg {
+    /// The workspace typed (or, until taken out, from the environment).
+    pub fn as_deref(&self) -> Option<&str> {
+        self.value.as_deref()
+    }
+}

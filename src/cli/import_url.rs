@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::FlagValue;
+use super::WorkspaceArg;
 
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
@@ -27,15 +27,8 @@ pub struct ImportUrlArgs {
     #[arg(value_name = "URL")]
     pub urls: Vec<String>,
 
-    /// Workspace id or name
-    #[arg(
-        short,
-        long,
-        env = "FASTIO_WORKSPACE",
-        hide_env_values = true,
-        value_name = "WORKSPACE"
-    )]
-    pub workspace: Option<FlagValue>,
+    #[command(flatten)]
+    pub workspace: WorkspaceArg,
 
     /// Remote folder path under the workspace root (created as needed)
     #[arg(

@@ -51,7 +51,7 @@ pub use completions::{CompletionsArgs, GenerateArgs, GenerateWhat};
 pub use doctor::DoctorArgs;
 #[cfg(feature = "emulator")]
 pub use emulator::EmulatorArgs;
-pub use env_value::{FlagValue, FlagValueParser};
+pub use env_value::{FlagValue, FlagValueParser, WorkspaceArg};
 pub use import_url::ImportUrlArgs;
 pub use lock::{LockAction, LockArgs};
 pub use upload::{IfChanged, UploadArgs};
@@ -260,13 +260,13 @@ impl Command {
     /// under `--emulator`, and the receipt's workspace in `verify --receipt`.
     pub fn take_env_workspace(&mut self) -> Option<FlagValue> {
         let workspace = match self {
-            Command::Upload(a) => &mut a.workspace,
+            Command::Upload(a) => &mut a.workspace.value,
             Command::Verify(a) => &mut a.workspace,
-            Command::ImportUrl(a) => &mut a.workspace,
+            Command::ImportUrl(a) => &mut a.workspace.value,
             Command::Lock(a) => &mut a.workspace,
-            Command::Ask(a) => &mut a.workspace,
-            Command::Doctor(a) => &mut a.workspace,
-            Command::Bench(a) => &mut a.workspace,
+            Command::Ask(a) => &mut a.workspace.value,
+            Command::Doctor(a) => &mut a.workspace.value,
+            Command::Bench(a) => &mut a.workspace.value,
             Command::Login(_)
             | Command::Logout(_)
             | Command::Whoami(_)
@@ -329,13 +329,13 @@ mod tests {
         let Command::Upload(args) = &cli.command else {
             panic!()
         };
-        assert!(args.workspace.as_ref().unwrap().from_env);
+        assert!(args.workspace.value.as_ref().unwrap().from_env);
         // The environment's workspace leaves the args (it is a default, not a flag).
         assert!(cli.command.take_env_workspace().unwrap().from_env);
         let Command::Upload(args) = &cli.command else {
             panic!()
         };
-        assert_eq!(args.workspace, None);
+        assert_eq!(args.workspace.value, None);
 
         let flag = |text: &str| {
             Some(FlagValue {
@@ -357,7 +357,7 @@ mod tests {
         let Command::Upload(args) = &cli.command else {
             panic!()
         };
-        assert_eq!(args.workspace, flag("ws"));
+        assert_eq!(args.workspace.value, flag("ws"));
         assert_eq!(args.workspace.as_deref(), Some("ws"));
 
         // `lock --workspace` is global to its actions: typed before or after the action, it

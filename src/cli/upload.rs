@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 
-use super::{CiMode, FlagValue, parse_byte_size, parse_duration};
+use super::{CiMode, WorkspaceArg, parse_byte_size, parse_duration};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum IfChanged {
@@ -67,15 +67,8 @@ pub struct UploadArgs {
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 
-    /// Workspace id or name
-    #[arg(
-        short,
-        long,
-        env = "FASTIO_WORKSPACE",
-        hide_env_values = true,
-        value_name = "WORKSPACE"
-    )]
-    pub workspace: Option<FlagValue>,
+    #[command(flatten)]
+    pub workspace: WorkspaceArg,
 
     /// Remote folder path under the workspace root (created as needed)
     #[arg(
