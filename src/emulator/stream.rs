@@ -21,7 +21,7 @@ use super::caller::Caller;
 use super::ids;
 use super::store::now_ms;
 use super::uploads::{
-    Hasher, Session, SessionData, check_target, finish_session, open_sessions, owned_session,
+    Hasher, Session, SessionData, check_session_limit, check_target, finish_session, owned_session,
     persist, session_dir, uploads,
 };
 use super::wire::{self, ApiErr, ApiResult, Fields, QueryFields};
@@ -83,12 +83,7 @@ pub(super) async fn create(state: &AppState, caller: &Caller, f: &Fields) -> Api
         return Err(ApiErr::invalid("hash", "hash and hash_algo go together"));
     }
     let target = check_target(state, caller, f, &name).await?;
-    if open_sessions(state, &caller.user_id) >= state.config.max_sessions as usize {
-        return Err(ApiErr::feature_limit(format!(
-            "too many open upload sessions (limit {})",
-            state.config.max_sessions
-        )));
-    }
+    check_session_limit(state, &caller.user_id)?;
     let now = now_ms();
     let data = SessionData {
         id: ids::opaque('5'),

@@ -313,6 +313,18 @@ pub(super) fn owned_session(
     Ok(s)
 }
 
+/// Refuse a new session when `user` already has the configured number open (the service's
+/// feature limit).
+pub(super) fn check_session_limit(state: &AppState, user: &str) -> Result<(), ApiErr> {
+    if open_sessions(state, user) >= state.config.max_sessions as usize {
+        return Err(ApiErr::feature_limit(format!(
+            "too many open upload sessions (limit {})",
+            state.config.max_sessions
+        )));
+    }
+    Ok(())
+}
+
 pub(super) fn open_sessions(state: &AppState, user: &str) -> usize {
     uploads(state)
         .all()

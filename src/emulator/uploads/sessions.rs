@@ -12,8 +12,8 @@ use serde_json::{Value, json};
 use super::spool::Hasher;
 use super::target::{Target, check_target};
 use super::{
-    FORM_OVERHEAD, MAX_IN_FLIGHT, MIN_CHUNK, SINGLE_CALL_MAX, Session, SessionData, open_sessions,
-    owned_session, persist, session_dir, uploads,
+    FORM_OVERHEAD, MAX_IN_FLIGHT, MIN_CHUNK, SINGLE_CALL_MAX, Session, SessionData,
+    check_session_limit, owned_session, persist, session_dir, uploads,
 };
 use crate::emulator::caller::Caller;
 use crate::emulator::multipart::MultipartReader;
@@ -77,12 +77,7 @@ pub(super) async fn create(
         parent,
         existing: target,
     } = check_target(&state, &caller, &f, &name).await?;
-    if open_sessions(&state, &caller.user_id) >= state.config.max_sessions as usize {
-        return Err(ApiErr::feature_limit(format!(
-            "too many open upload sessions (limit {})",
-            state.config.max_sessions
-        )));
-    }
+    check_session_limit(&state, &caller.user_id)?;
     let now = now_ms();
     let data = SessionData {
         id: ids::opaque('5'),
