@@ -331,9 +331,11 @@ complete -c fastio -n "__fish_fastio_using_subcommand doctor" -s h -l help -d 'P
 complete -c fastio -n "__fish_fastio_using_subcommand bench" -s w -l workspace -d 'Workspace id or name' -r
 complete -c fastio -n "__fish_fastio_using_subcommand bench" -l preset -d 'A named set of files (ignored with --size or --files)' -r -f -a "small\t'1,000 files of 4 KiB (request rate, batching)'
 large\t'2 files of 64 MiB (bytes per second through chunked sessions)'
-mixed\t'400 files of 16 KiB and 2 of 32 MiB'"
+mixed\t'400 files of 16 KiB and 2 of 32 MiB'
+tree\t'2,000 files of 2 KB in 200 folders, 20 × 10 (folder creation, listings, batches across folders)'"
 complete -c fastio -n "__fish_fastio_using_subcommand bench" -l size -d 'Size of every file (e.g. 4KiB, 5MiB, 1GiB) [default with --files: 1MiB]' -r
 complete -c fastio -n "__fish_fastio_using_subcommand bench" -l files -d 'Number of files per step [default with --size: 1]' -r
+complete -c fastio -n "__fish_fastio_using_subcommand bench" -l folders -d 'Spread the files over this many folders, ten to a parent (d00/s0 … d19/s9 for 200) [default: the preset\'s; 1 with --size or --files]' -r
 complete -c fastio -n "__fish_fastio_using_subcommand bench" -s j -l concurrency -d 'The --concurrency values to try, in order (comma-separated) [default: 1,2,4,8,16,32]' -r
 complete -c fastio -n "__fish_fastio_using_subcommand bench" -l retries -d 'Retries per request for 5xx, timeouts and connection errors' -r
 complete -c fastio -n "__fish_fastio_using_subcommand bench" -l assembly-timeout -d 'Fail a file whose upload session is not stored this long after its last chunk' -r
@@ -364,7 +366,8 @@ complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l fail-assembly
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l rate-limit -d 'Requests per second allowed per token (0 = unlimited)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l burst -d 'Burst size of the rate limiter [default: the rate, at least 1]' -r
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l seed -d 'Seed for the injected faults (--fail-rate, --reset-rate, --fail-assembly-rate)' -r
-complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l latency-ms -d 'Added latency per request' -r
+complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l latency-ms -d 'Added latency per request, in milliseconds (= --latency)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l latency -d 'Added latency per request, as a duration (e.g. 100ms, 1s): an internet round trip' -r
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l fail-rate -d 'Fraction of requests answered with a random 502/503/504' -r
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l reset-rate -d 'Fraction of requests whose connection is dropped mid-request' -r
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l bandwidth-per-conn -d 'Throttle reading request bodies per connection (e.g. 50MB = 50 MB/s)' -r
@@ -394,6 +397,7 @@ no-ai-state\t'storage nodes carry no `ai` object (no per-file AI state)'
 no-stream\t'stream uploads refused: POST /upload/ with stream=true and /upload/{id}/stream/ answer 406/1605'
 list\t'print every variant and exit'"
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l fault-route -d 'Answer METHOD /path (`*` = one segment) with STATUS and an error envelope (repeatable)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l fault-relative-path -d 'Refuse batch entries whose relative_path contains TEXT, that entry alone (repeatable)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l api-base -d 'API base URL [default: https://api.fast.io/current]' -r
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l token -d 'Access token or API key to use (see the credential order in --help)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l profile -d 'Credential and settings profile' -r

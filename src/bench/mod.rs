@@ -32,6 +32,8 @@ pub enum Preset {
     Large,
     /// 400 × 16 KiB and 2 × 32 MiB.
     Mixed,
+    /// 2,000 × 2 KB in 200 folders (20 × 10): a source tree, a website, a data set.
+    Tree,
 }
 
 impl Preset {
@@ -41,6 +43,15 @@ impl Preset {
             Preset::Small => vec![(4 << 10, 1000)],
             Preset::Large => vec![(64 << 20, 2)],
             Preset::Mixed => vec![(16 << 10, 400), (32 << 20, 2)],
+            Preset::Tree => vec![(2000, 2000)],
+        }
+    }
+
+    /// How many folders the files are spread over.
+    pub fn folders(self) -> u64 {
+        match self {
+            Preset::Tree => 200,
+            Preset::Small | Preset::Large | Preset::Mixed => 1,
         }
     }
 }
@@ -52,6 +63,9 @@ pub struct Options {
     pub workspace_id: String,
     /// `(size, files)` groups uploaded by every step.
     pub groups: Vec<(u64, u64)>,
+    /// The files are spread over this many folders (1: all in the step's folder), ten to a
+    /// parent: `d00/s0` … `d19/s9` for 200.
+    pub folders: u64,
     /// The `--concurrency` of each step, in order.
     pub steps: Vec<usize>,
     pub retries: u32,
@@ -156,13 +170,25 @@ fn suffix() -> String {
     hex::encode(rand::random::<[u8; 4]>())
 }
 
-/// The files of one step, in `dir`: each group's files named by size and index.
+/// The files of one step, in `dir` (or spread over [`Options::folders`] folders below it, in
+/// contiguous runs as a walk would produce them): each group's files named by size and index.
 fn step_files(opts: &Options, dir: &str) -> Vec<GeneratedFile> {
+    let total = opts.files().max(1);
+    let folders = opts.folders.clamp(1, total);
     let mut out = Vec::new();
+    let mut k = 0u64;
     for (g, (size, n)) in opts.groups.iter().enumerate() {
         for i in 0..*n {
+            let remote_dir = match folders {
+                1 => dir.to_string(),
+                _ => {
+                    let f = k * folders / total;
+                    format!("{dir}/d{:02}/s{}", f / 10, f % 10)
+                }
+            };
+            k += 1;
             out.push(GeneratedFile {
-                remote_dir: dir.to_string(),
+                remote_dir,
                 name: format!("g{g}-{i:06}-{size}.bin"),
                 size: *size,
             });
@@ -393,6 +419,7 @@ mod tests {
         let opts = Options {
             workspace_id: "1".into(),
             groups: Preset::Mixed.groups(),
+            folders: 1,
             steps: steps_or_default(&[]),
             retries: 0,
             assembly_timeout: Duration::from_secs(1),
@@ -402,5 +429,27 @@ mod tests {
         assert_eq!(files.len() as u64, opts.files());
         assert_eq!(files.iter().map(|f| f.size).sum::<u64>(), opts.bytes());
         assert_eq!(opts.steps, vec![1, 2, 4, 8, 16, 32]);
+    }
+
+    #[test]
+    fn the_tree_preset_spreads_its_files_over_200_folders() {
+        let opts = Options {
+            workspace_id: "1".into(),
+            groups: Preset::Tree.groups(),
+            folders: Preset::Tree.folders(),
+            steps: vec![16],
+            retries: 0,
+            assembly_timeout: Duration::from_secs(1),
+            api_base: String::new(),
+        };
+        let files = step_files(&opts, "x/c16-0");
+        let mut per_dir = std::collections::BTreeMap::new();
+        for f in &files {
+            *per_dir.entry(f.remote_dir.clone()).or_insert(0) += 1;
+        }
+        assert_eq!(files.len(), 2000);
+        assert_eq!(per_dir.len(), 200);
+        assert!(per_dir.values().all(|n| *n == 10), "{per_dir:?}");
+        assert!(per_dir.contains_key("x/c16-0/d00/s0") && per_dir.contains_key("x/c16-0/d19/s9"));
     }
 }

@@ -12,6 +12,8 @@ pub enum BenchPreset {
     Large,
     /// 400 files of 16 KiB and 2 of 32 MiB
     Mixed,
+    /// 2,000 files of 2 KB in 200 folders, 20 × 10 (folder creation, listings, batches across folders)
+    Tree,
 }
 
 #[derive(Debug, Args)]
@@ -19,11 +21,13 @@ pub enum BenchPreset {
   fastio bench                                # preset `mixed`, --concurrency 1,2,4,8,16,32
   fastio bench --preset large -j 4,8,16 --json
   fastio --emulator bench --size 4KiB --files 2000
+  fastio bench --preset tree -j 16
   fastio --bwlimit 10M bench --preset large -j 8")]
 #[command(after_long_help = "Examples:
   fastio bench                                # preset `mixed`, --concurrency 1,2,4,8,16,32
   fastio bench --preset large -j 4,8,16 --json
   fastio --emulator bench --size 4KiB --files 2000
+  fastio bench --preset tree -j 16
   fastio --bwlimit 10M bench --preset large -j 8
 
 Each step uploads the same generated files (no local files are read) into its own folder under a
@@ -53,6 +57,11 @@ pub struct BenchArgs {
     /// Number of files per step [default with --size: 1]
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
     pub files: Option<u64>,
+
+    /// Spread the files over this many folders, ten to a parent (d00/s0 … d19/s9 for 200)
+    /// [default: the preset's; 1 with --size or --files]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    pub folders: Option<u64>,
 
     /// The --concurrency values to try, in order (comma-separated) [default: 1,2,4,8,16,32]
     #[arg(short = 'j', long, value_delimiter = ',', value_name = "N,...", value_parser = clap::value_parser!(u32).range(1..=256))]

@@ -8,6 +8,7 @@ use clap::Args;
 #[command(after_help = "Examples:
   fastio emulator --listen 127.0.0.1:0 > emu.env & sleep 1; . ./emu.env
   fastio emulator --rate-limit 50 --burst 10 --fail-rate 0.05 --seed 7
+  fastio emulator --latency 100ms
   fastio emulator --chunk-size 2MiB --max-chunks 8 --assembly-delay-ms 200
   fastio emulator --variant yes-no --variant response --variant exact-chunks
   fastio emulator --fault-route 'POST /upload/batch=403'
@@ -15,6 +16,7 @@ use clap::Args;
 #[command(after_long_help = "Examples:
   fastio emulator --listen 127.0.0.1:0 > emu.env & sleep 1; . ./emu.env
   fastio emulator --rate-limit 50 --burst 10 --fail-rate 0.05 --seed 7
+  fastio emulator --latency 100ms
   fastio emulator --chunk-size 2MiB --max-chunks 8 --assembly-delay-ms 200
   fastio emulator --variant yes-no --variant response --variant exact-chunks
   fastio emulator --fault-route 'POST /upload/batch=403'
@@ -94,9 +96,13 @@ pub struct EmulatorArgs {
     #[arg(long, value_name = "SEED")]
     pub seed: Option<u64>,
 
-    /// Added latency per request
+    /// Added latency per request, in milliseconds (= --latency)
     #[arg(long, default_value_t = 0, value_name = "MS")]
     pub latency_ms: u64,
+
+    /// Added latency per request, as a duration (e.g. 100ms, 1s): an internet round trip
+    #[arg(long, value_name = "DURATION", value_parser = humantime::parse_duration, conflicts_with = "latency_ms")]
+    pub latency: Option<std::time::Duration>,
 
     /// Fraction of requests answered with a random 502/503/504
     #[arg(long, default_value_t = 0.0, value_name = "P")]
@@ -155,6 +161,10 @@ pub struct EmulatorArgs {
         value_parser = clap::builder::ValueParser::new(|s: &str| s.parse::<crate::emulator::FaultRoute>())
     )]
     pub fault_routes: Vec<crate::emulator::FaultRoute>,
+
+    /// Refuse batch entries whose relative_path contains TEXT, that entry alone (repeatable)
+    #[arg(long = "fault-relative-path", value_name = "TEXT")]
+    pub fault_relative_paths: Vec<String>,
 
     /// Approve OAuth consent requests without asking for the emulator's API key
     #[arg(long)]

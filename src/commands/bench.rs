@@ -11,14 +11,20 @@ use crate::commands::Context;
 use crate::exit::ExitStatus;
 
 pub async fn bench(ctx: &Context, args: BenchArgs) -> anyhow::Result<ExitStatus> {
-    let groups = match (args.size, args.files) {
-        (None, None) => match args.preset {
-            BenchPreset::Small => Preset::Small,
-            BenchPreset::Large => Preset::Large,
-            BenchPreset::Mixed => Preset::Mixed,
+    let (groups, folders) = match (args.size, args.files) {
+        (None, None) => {
+            let preset = match args.preset {
+                BenchPreset::Small => Preset::Small,
+                BenchPreset::Large => Preset::Large,
+                BenchPreset::Mixed => Preset::Mixed,
+                BenchPreset::Tree => Preset::Tree,
+            };
+            (preset.groups(), args.folders.unwrap_or(preset.folders()))
         }
-        .groups(),
-        (size, files) => vec![(size.unwrap_or(1 << 20), files.unwrap_or(1))],
+        (size, files) => (
+            vec![(size.unwrap_or(1 << 20), files.unwrap_or(1))],
+            args.folders.unwrap_or(1),
+        ),
     };
     let printer = ctx.printer.clone();
     let (client, _source) = ctx.client()?;
@@ -29,6 +35,7 @@ pub async fn bench(ctx: &Context, args: BenchArgs) -> anyhow::Result<ExitStatus>
     let opts = bench::Options {
         workspace_id: ws.id.clone(),
         groups,
+        folders,
         steps: bench::steps_or_default(&args.concurrency),
         retries: args.retries,
         assembly_timeout: args.assembly_timeout,

@@ -70,7 +70,9 @@ pub fn config_from_args(args: &EmulatorArgs) -> anyhow::Result<EmulatorConfig> {
         rate_limit: args.rate_limit,
         burst: args.burst,
         seed: args.seed,
-        latency_ms: args.latency_ms,
+        latency_ms: args.latency.map_or(args.latency_ms, |d| {
+            d.as_millis().min(u64::MAX as u128) as u64
+        }),
         fail_rate: args.fail_rate,
         reset_rate: args.reset_rate,
         bandwidth_per_conn: args
@@ -91,6 +93,7 @@ pub fn config_from_args(args: &EmulatorArgs) -> anyhow::Result<EmulatorConfig> {
         validation_400: args.validation_400,
         variants,
         fault_routes: args.fault_routes.clone(),
+        fault_relative_paths: args.fault_relative_paths.clone(),
         auto_approve: args.auto_approve,
         log_requests: args.log_requests,
     })

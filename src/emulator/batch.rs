@@ -255,6 +255,18 @@ async fn batch_entry(
         None | Some(Value::Null) => None,
         Some(Value::String(p)) => {
             check_relative_path(p).map_err(|m| ApiErr::invalid("relative_path", m))?;
+            if state
+                .config
+                .fault_relative_paths
+                .iter()
+                .any(|t| p.contains(t.as_str()))
+            {
+                state.stats.fault("relative_path");
+                return Err(ApiErr::invalid(
+                    "relative_path",
+                    "refused by the server (injected fault)",
+                ));
+            }
             Some(p.clone())
         }
         Some(_) => return Err(ApiErr::invalid("relative_path", "must be a string")),

@@ -62,6 +62,9 @@ pub struct EmulatorConfig {
     pub variants: BTreeSet<Variant>,
     /// Requests answered with an injected error (`--fault-route 'METHOD /path=STATUS'`).
     pub fault_routes: Vec<FaultRoute>,
+    /// Batch entries whose `relative_path` contains one of these texts are refused, that entry
+    /// alone (406-style entry error 1605 on `relative_path`; `--fault-relative-path TEXT`).
+    pub fault_relative_paths: Vec<String>,
     /// Approve OAuth consent requests without asking for the emulator's API key
     /// (`--auto-approve`). Off: the consent page is a form whose `api_key` field must hold one
     /// of the accepted API keys.
@@ -133,6 +136,7 @@ impl Default for EmulatorConfig {
             validation_400: false,
             variants: BTreeSet::new(),
             fault_routes: Vec::new(),
+            fault_relative_paths: Vec::new(),
             auto_approve: false,
             log_requests: false,
         }

@@ -31,7 +31,8 @@
 //! | `throttled` | `what`, `wait_ms` (HTTP 429: every request waits) |
 //! | `would_upload` | dry run only: `local`, `remote_path`, `size` |
 //! | `would_create_folder` | dry run only: `remote_path` |
-//! | `summary` | last line: `planned`, `uploaded`, `skipped`, `failed`, `not_started` (`uploaded + skipped + failed + not_started = planned`), `bytes`, `bytes_sent`, `retries`, `throttled`, `folders_created` (dry run: folders that would be created; 0 otherwise), `symlinks_skipped`, `special_skipped`, `wall_ms`, `bytes_per_sec` (bytes sent / wall time), `bwlimit` (`--bwlimit` in bytes/s, or null), `interrupted`, `signal` (`SIGINT`, `SIGTERM`, `SIGHUP` or null), `dry_run`, `shard` (`"I/N"` or null), `out_of_shard` (files left to other shards, not planned here) |
+//! | `folder_created` | a folder this run created (by `createfolder`, or by the server for a batch): `remote_path` |
+//! | `summary` | last line: `planned`, `uploaded`, `skipped`, `failed`, `not_started` (`uploaded + skipped + failed + not_started = planned`), `bytes`, `bytes_sent`, `retries`, `throttled`, `folders_created` (folders this run created, by `createfolder` or by the server for batch entries; dry run: that it would create), `symlinks_skipped`, `special_skipped`, `wall_ms`, `bytes_per_sec` (bytes sent / wall time), `bwlimit` (`--bwlimit` in bytes/s, or null), `interrupted`, `signal` (`SIGINT`, `SIGTERM`, `SIGHUP` or null), `dry_run`, `shard` (`"I/N"` or null), `out_of_shard` (files left to other shards, not planned here) |
 //!
 //! Local paths are exact; bytes of a name that are not UTF-8 appear as `\xNN`. On the terminal,
 //! control characters in names and messages are printed escaped (`\n`, `\u{1b}`), never raw.
@@ -116,9 +117,14 @@ pub fn event_json(e: &Event) -> Option<Value> {
             ..
         } => json!({"type": "would_upload", "local": local, "remote_path": remote_path,
             "size": size}),
-        Event::FolderCreated { remote_path } => {
-            json!({"type": "would_create_folder", "remote_path": remote_path})
-        }
+        Event::FolderCreated {
+            remote_path,
+            dry_run: true,
+        } => json!({"type": "would_create_folder", "remote_path": remote_path}),
+        Event::FolderCreated {
+            remote_path,
+            dry_run: false,
+        } => json!({"type": "folder_created", "remote_path": remote_path}),
         Event::Stopped { reason } => json!({"type": "stopped", "reason": reason}),
         Event::Summary(s) => summary_json(s),
         Event::FileQueued { .. }
@@ -446,9 +452,14 @@ pub async fn report(
                     );
                 }
             }
-            Event::FolderCreated { remote_path } => {
-                if !printer.json && !printer.quiet {
+            Event::FolderCreated {
+                remote_path,
+                dry_run,
+            } => {
+                if *dry_run && !printer.json && !printer.quiet {
                     say(&bars, format!("would create folder `{remote_path}`"));
+                } else if !dry_run && printer.verbose > 0 {
+                    say(&bars, format!("created folder `{remote_path}`"));
                 }
             }
             Event::Stopped { reason } => {

@@ -1,6 +1,7 @@
-//! Small files (< 4,194,304 bytes) travel in `/upload/batch/` requests: packed per destination
-//! folder to at most 200 files and [`BATCH_BYTES`] of content, several batches in flight, each
-//! request under the global budget.
+//! Small files (< 4,194,304 bytes) travel in `/upload/batch/` requests: packed in the order they
+//! come, whatever their folders, to at most 200 files and [`BATCH_BYTES`] of content, each entry
+//! naming its folder as `relative_path` under the workspace root (the server creates what is
+//! missing); several batches in flight, each request under the global budget.
 //!
 //! A batch is not idempotent (a resent batch would add a version of every file). So after a
 //! failure that may have reached the server (timeout, reset, 5xx), the folder is listed and files
@@ -20,23 +21,23 @@ use tokio::task::JoinSet;
 use super::context::Context;
 use super::limiter::{Next, backoff};
 use super::plan::{PlannedFile, mtime_ns};
+use super::remote::relative_path;
 use super::{Event, FileError};
+use crate::api::Node;
 use crate::api::upload::{BATCH_MAX_FILES, BatchFile, BatchOutcome, Target, upload_batch};
 
 /// Content bytes per batch request at most. Batches are read into memory just before they are
 /// sent, at most `concurrency + 2` at a time, so this bounds their memory.
 pub const BATCH_BYTES: u64 = 8 << 20;
-/// Small files waiting for a batch, across all folders, at most (about).
-const MAX_PENDING: usize = 2 * BATCH_MAX_FILES;
-/// A folder's partial batch is sent after this long without a new file for it.
+/// A partial batch is sent after this long without a new small file.
 const IDLE_FLUSH: Duration = Duration::from_millis(40);
 
-/// A small file on its way to a batch.
+/// A small file on its way to a batch. Its folder goes with it as `relative_path` (from the
+/// workspace root), so one batch fills across folders and the server builds the tree.
 #[derive(Debug)]
 pub struct SmallFile {
     pub id: u64,
     pub file: PlannedFile,
-    pub folder_id: String,
 }
 
 /// Error codes that mean "do not try this file again".
@@ -59,53 +60,41 @@ fn is_final(code: i64) -> bool {
     )
 }
 
-/// Collect small files from `rx` into batches and send them until `rx` closes.
+/// Collect small files from `rx` into batches (whatever their folders) and send them until
+/// `rx` closes.
 pub async fn run(engine: Arc<Context>, mut rx: mpsc::Receiver<SmallFile>) {
-    let mut pending: HashMap<String, (Vec<SmallFile>, u64)> = HashMap::new();
+    let mut pending: Vec<SmallFile> = Vec::new();
+    let mut pending_bytes = 0u64;
     let in_flight = Arc::new(Semaphore::new(engine.opts.concurrency + 2));
     let mut tasks = JoinSet::new();
     loop {
-        let msg = tokio::time::timeout(IDLE_FLUSH, rx.recv()).await;
-        let closed = matches!(msg, Ok(None));
-        let flush: Vec<String> = match msg {
-            Ok(Some(sf)) => {
-                let key = sf.folder_id.clone();
-                let entry = pending.entry(key.clone()).or_default();
-                entry.1 += sf.file.size;
-                entry.0.push(sf);
-                if entry.0.len() >= BATCH_MAX_FILES || entry.1 >= BATCH_BYTES {
-                    vec![key]
-                } else if pending.values().map(|(v, _)| v.len()).sum::<usize>() > MAX_PENDING {
-                    // Many folders with a few files each: send the fullest batch now so the
-                    // files waiting here stay bounded.
-                    pending
-                        .iter()
-                        .max_by_key(|(_, (v, _))| v.len())
-                        .map(|(k, _)| k.clone())
-                        .into_iter()
-                        .collect()
-                } else {
-                    continue;
-                }
-            }
-            Ok(None) | Err(_) => pending.keys().cloned().collect(),
+        let msg = if pending.is_empty() {
+            Ok(rx.recv().await)
+        } else {
+            tokio::time::timeout(IDLE_FLUSH, rx.recv()).await
         };
-        for key in flush {
-            let Some((files, _)) = pending.remove(&key) else {
-                continue;
-            };
-            if engine.cancel.stop.is_cancelled() {
+        let closed = matches!(msg, Ok(None));
+        if let Ok(Some(sf)) = msg {
+            pending_bytes += sf.file.size;
+            pending.push(sf);
+            if pending.len() < BATCH_MAX_FILES && pending_bytes < BATCH_BYTES {
                 continue;
             }
+        }
+        if !pending.is_empty() && !engine.cancel.stop.is_cancelled() {
+            let files = std::mem::take(&mut pending);
+            pending_bytes = 0;
             let permit = tokio::select! {
-                p = in_flight.clone().acquire_owned() => p.expect("semaphore open"),
-                _ = engine.cancel.stop.cancelled() => continue,
+                p = in_flight.clone().acquire_owned() => Some(p.expect("semaphore open")),
+                _ = engine.cancel.stop.cancelled() => None,
             };
-            let e = engine.clone();
-            tasks.spawn(async move {
-                send_batch(&e, key, files).await;
-                drop(permit);
-            });
+            if let Some(permit) = permit {
+                let e = engine.clone();
+                tasks.spawn(async move {
+                    send_batch(&e, files).await;
+                    drop(permit);
+                });
+            }
         }
         while tasks.try_join_next().is_some() {}
         if closed {
@@ -139,7 +128,7 @@ struct Entry {
     upload_id: Option<String>,
 }
 
-async fn send_batch(engine: &Context, folder_id: String, files: Vec<SmallFile>) {
+async fn send_batch(engine: &Context, files: Vec<SmallFile>) {
     // Read on the blocking pool; should that task die, every file of the batch is reported
     // failed (none silently dropped).
     let planned: Vec<(u64, PlannedFile)> =
@@ -196,13 +185,14 @@ async fn send_batch(engine: &Context, folder_id: String, files: Vec<SmallFile>) 
             .iter()
             .map(|e| BatchFile {
                 filename: e.sf.file.name.clone(),
+                relative_path: relative_path(&e.sf.file.remote_dir),
                 data: e.data.clone(),
                 sha256: e.sha256.clone(),
             })
             .collect();
         let target = Target {
             workspace_id: &engine.opts.workspace_id,
-            folder_id: &folder_id,
+            folder_id: "root",
         };
         let r = match retrier
             .once(upload_batch(&engine.client, &target, &wire))
@@ -273,7 +263,7 @@ async fn send_batch(engine: &Context, folder_id: String, files: Vec<SmallFile>) 
                 match retrier.after_error("batch upload", &err, &mut transient, &mut throttles) {
                     Next::Again(delay) => {
                         if err.may_have_been_applied() && !err.is_rate_limited() {
-                            entries = match settle_applied(engine, &folder_id, entries).await {
+                            entries = match settle_applied(engine, entries).await {
                                 Some(rest) => rest,
                                 None => return,
                             };
@@ -283,7 +273,7 @@ async fn send_batch(engine: &Context, folder_id: String, files: Vec<SmallFile>) 
                         }
                     }
                     Next::GiveUp => {
-                        let e = engine.in_folder(&folder_id, FileError::Api(err));
+                        let e = engine.in_folder("root", FileError::Api(err));
                         for entry in &entries {
                             engine.failed(Some(entry.sf.id), &entry.sf.file, &e);
                         }
@@ -293,17 +283,37 @@ async fn send_batch(engine: &Context, folder_id: String, files: Vec<SmallFile>) 
             }
         }
     }
-    finish_done(engine, &folder_id, need_ids).await;
+    finish_done(engine, need_ids).await;
 }
 
-/// After a failure that may have been applied: files already in the folder with the right size
-/// (and hash when reported) are done; return the rest. `None` when aborted.
-async fn settle_applied(
+/// The current listing of every folder the entries go to, by folder path (a folder that is
+/// not there yet has none); `Err` when one cannot be read.
+async fn listings_of(
     engine: &Context,
-    folder_id: &str,
-    entries: Vec<Entry>,
-) -> Option<Vec<Entry>> {
-    let listing = match engine.list_fresh(folder_id).await {
+    dirs: Vec<String>,
+) -> Result<HashMap<String, Vec<Node>>, FileError> {
+    let mut out = HashMap::new();
+    for dir in dirs {
+        if out.contains_key(&dir) {
+            continue;
+        }
+        let nodes = match engine.dir_id_now(&dir).await? {
+            Some(id) => engine.list_fresh(&id).await?,
+            None => Vec::new(),
+        };
+        out.insert(dir, nodes);
+    }
+    Ok(out)
+}
+
+/// After a failure that may have been applied: files already in their folder with the right
+/// size (and hash when reported) are done; return the rest. `None` when aborted.
+async fn settle_applied(engine: &Context, entries: Vec<Entry>) -> Option<Vec<Entry>> {
+    let dirs: Vec<String> = entries
+        .iter()
+        .map(|e| e.sf.file.remote_dir.clone())
+        .collect();
+    let listings = match listings_of(engine, dirs).await {
         Ok(l) => l,
         Err(FileError::Cancelled) => return None,
         // Cannot check: better a failed file than a duplicate version.
@@ -314,19 +324,20 @@ async fn settle_applied(
             return Some(Vec::new());
         }
     };
-    let by_name: HashMap<&str, &crate::api::Node> =
-        listing.iter().map(|n| (n.name.as_str(), n)).collect();
     let mut rest = Vec::new();
     for e in entries {
-        let applied = by_name.get(e.sf.file.name.as_str()).is_some_and(|n| {
-            n.is_file()
-                && n.size == Some(e.sf.file.size)
-                && n.sha256().is_none_or(|h| h == e.sha256)
-        });
-        if applied {
-            let node = by_name[e.sf.file.name.as_str()].id.clone();
-            engine.counters.add_sent(e.sf.file.size);
-            engine.done(e.sf.id, &e.sf.file, Some(node), e.sha256, false, None);
+        let f = &e.sf.file;
+        let twin = listings[&f.remote_dir]
+            .iter()
+            .find(|n| n.name == f.name)
+            .filter(|n| {
+                n.is_file() && n.size == Some(f.size) && n.sha256().is_none_or(|h| h == e.sha256)
+            });
+        if let Some(node) = twin {
+            let node = node.id.clone();
+            engine.counters.add_sent(f.size);
+            engine.mark_created(&f.remote_dir);
+            engine.done(e.sf.id, f, Some(node), e.sha256, false, None);
         } else {
             rest.push(e);
         }
@@ -334,22 +345,28 @@ async fn settle_applied(
     Some(rest)
 }
 
-/// Report stored files; node ids the batch response left out are looked up with one listing.
-async fn finish_done(engine: &Context, folder_id: &str, done: Vec<(Entry, Option<String>)>) {
+/// Report stored files; node ids the batch response left out are looked up with one listing
+/// per folder.
+async fn finish_done(engine: &Context, done: Vec<(Entry, Option<String>)>) {
     if done.is_empty() {
         return;
     }
-    let lookup: HashMap<String, String> = if done.iter().any(|(_, id)| id.is_none()) {
-        engine
-            .list_fresh(folder_id)
-            .await
-            .map(|l| l.into_iter().map(|n| (n.name, n.id)).collect())
-            .unwrap_or_default()
-    } else {
-        HashMap::new()
-    };
+    let missing = done
+        .iter()
+        .filter(|(_, id)| id.is_none())
+        .map(|(e, _)| e.sf.file.remote_dir.clone())
+        .collect();
+    let lookup = listings_of(engine, missing).await.unwrap_or_default();
     for (e, id) in done {
-        let id = id.or_else(|| lookup.get(&e.sf.file.name).cloned());
-        engine.done(e.sf.id, &e.sf.file, id, e.sha256, false, e.upload_id);
+        let f = &e.sf.file;
+        let id = id.or_else(|| {
+            lookup
+                .get(&f.remote_dir)?
+                .iter()
+                .find(|n| n.name == f.name && n.is_file())
+                .map(|n| n.id.clone())
+        });
+        engine.mark_created(&f.remote_dir);
+        engine.done(e.sf.id, f, id, e.sha256, false, e.upload_id);
     }
 }

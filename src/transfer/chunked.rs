@@ -194,6 +194,10 @@ async fn upload_with(
     chunk: u64,
 ) -> Result<Done, FileError> {
     let count = Limits::chunk_count(f.size, chunk);
+    // Open sessions are capped for the whole life of a session; sending files only while
+    // their chunks are in flight.
+    let open = e.place(&e.sessions).await?;
+    let sending = e.place(&e.senders).await?;
     let (session_id, present, completed) = match prior_session(e, f, chunk).await {
         Prior::Open(sid, present) => (sid, present, false),
         Prior::Completed(sid) => (sid, HashMap::new(), true),
@@ -225,15 +229,17 @@ async fn upload_with(
         // The local file is gone or changed, or the chunks were refused: this session can
         // never complete. Cancel it rather than leave its chunks on the server.
         Err(err @ (FileError::Changed(_) | FileError::Io { .. })) => {
-            e.cleanup_session(session_id);
+            e.cleanup_session(session_id, open);
             return Err(err);
         }
         Err(FileError::Api(err)) if refuses_chunk_size(&err) => {
-            e.cleanup_session(session_id);
+            e.cleanup_session(session_id, open);
             return Err(FileError::Api(err));
         }
         Err(err) => return Err(err),
     };
+    // Every chunk is accepted: waiting for `stored` sends nothing.
+    drop(sending);
 
     if !completed {
         complete(e, &session_id).await?;
@@ -248,7 +254,7 @@ async fn upload_with(
     // Done with the session: delete it so long runs do not pile up open sessions against the
     // plan's cap. Best effort, off the critical path.
     let upload_id = Some(session_id.clone());
-    e.cleanup_session(session_id);
+    e.cleanup_session(session_id, open);
     let node_id = Some(node_id);
     Ok(Done {
         node_id,

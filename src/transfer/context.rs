@@ -3,12 +3,12 @@
 //! that gives each queued file exactly one outcome. The scheduler (`engine.rs`) and the
 //! uploaders (`batch.rs`, `chunked.rs`) import it; it imports none of them.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-use tokio::sync::{OnceCell, Semaphore};
+use tokio::sync::{OnceCell, OwnedSemaphorePermit, Semaphore};
 use tokio::task::JoinSet;
 
 use super::counters::Counters;
@@ -16,9 +16,10 @@ use super::generated::Pattern;
 use super::journal::Journal;
 use super::limiter::{Limiter, Retrier};
 use super::plan::PlannedFile;
+
 use super::{Cancel, Event, Events, Fatality, FileError, SkipMode, Summary, UploadOptions};
 use crate::api::upload::{Limits, SINGLE_CALL_MAX_EXCLUSIVE};
-use crate::api::{Client, FolderResolver, Node, storage};
+use crate::api::{Client, Node, storage};
 
 type Listing = Arc<OnceCell<Arc<HashMap<String, Node>>>>;
 
@@ -30,13 +31,17 @@ pub struct Context {
     pub cancel: Cancel,
     pub limiter: Limiter,
     pub counters: Counters,
-    pub folders: FolderResolver,
+    /// The remote tree as the run finds it (folder states, folders made).
+    pub(super) remote: super::remote::RemoteTree,
     pub(super) listings: Mutex<HashMap<String, Listing>>,
-    pub(super) missing_dirs: Mutex<HashSet<String>>,
     pub limits: Limits,
     pub journal: Journal,
-    /// Open chunked sessions at once.
+    /// Open chunked sessions at once (the server's `sessions` cap): held from the session's
+    /// creation until it is stored (or given up).
     pub sessions: Arc<Semaphore>,
+    /// Large files sending chunks at once: held only while chunks are in flight, so a file
+    /// that waits for `stored` leaves its place to one that can send bytes.
+    pub senders: Arc<Semaphore>,
     pub(super) fatal: Mutex<Option<Fatality>>,
     /// Best-effort clean-up requests (session deletes) running beside the upload.
     pub(super) background: Mutex<JoinSet<()>>,
@@ -224,11 +229,21 @@ impl Context {
 
     /// Delete an upload session in the background (best effort: after `stored` it only frees a
     /// slot of the plan's session cap; for a file that changed it drops chunks nobody will use).
-    pub fn cleanup_session(&self, session_id: String) {
+    /// `open`: the session's place among the open sessions, given back once it is deleted.
+    pub fn cleanup_session(&self, session_id: String, open: OwnedSemaphorePermit) {
         let client = self.client.clone();
         self.background.lock().unwrap().spawn(async move {
             let _ = crate::api::upload::cancel_session(&client, &session_id).await;
+            drop(open);
         });
+    }
+
+    /// A place in `sem` (open sessions, sending files), unless the run stops first.
+    pub async fn place(&self, sem: &Arc<Semaphore>) -> Result<OwnedSemaphorePermit, FileError> {
+        tokio::select! {
+            p = sem.clone().acquire_owned() => p.map_err(|_| FileError::Cancelled),
+            _ = self.cancel.stop.cancelled() => Err(FileError::Cancelled),
+        }
     }
 
     /// A 404 from a call into the workspace root means the workspace itself is missing (an

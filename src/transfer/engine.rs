@@ -3,7 +3,7 @@
 //! batcher (< 4,194,304 bytes) or to a chunked session. Every HTTP request goes through one
 //! [`Limiter`]; large files additionally share a bounded number of open sessions.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
@@ -20,9 +20,10 @@ use super::hash::{Algo, hash_file_with};
 use super::journal::{self, Journal};
 use super::limiter::{Limiter, Retrier};
 use super::plan::{self, PlanItem, PlannedFile};
+use super::remote::{Dir, RemoteTree, in_the_way};
 use super::{Cancel, Event, Events, FileError, SkipMode, Summary, UploadOptions};
+use crate::api::Client;
 use crate::api::upload::{BATCH_NAME_MAX, Limits, SINGLE_CALL_MAX_EXCLUSIVE};
-use crate::api::{Client, FolderResolver};
 
 impl Context {
     /// A file the resume journal says an earlier run finished, when skip events must name the
@@ -34,7 +35,7 @@ impl Context {
         batch_tx: mpsc::Sender<SmallFile>,
     ) {
         let twin = async {
-            let Some(folder_id) = self.folder_for(&f).await? else {
+            let Dir::Exists(folder_id) = self.dir_state(&f.remote_dir).await? else {
                 return Ok(None);
             };
             let listing = self.listing(&folder_id).await?;
@@ -60,35 +61,6 @@ impl Context {
         }
     }
 
-    /// Resolve (create, unless a dry run) the remote folder of `f`. `None`: dry run, missing.
-    async fn folder_for(&self, f: &PlannedFile) -> Result<Option<String>, FileError> {
-        if let Some(Some(id)) = self.folders.cached(&f.remote_dir) {
-            return Ok(Some(id));
-        }
-        let r = self.retrier();
-        let id = r
-            .run("create folder", || self.folders.resolve(&f.remote_dir))
-            .await
-            .map_err(|e| match e {
-                // The first missing segment is created in the root.
-                FileError::Api(api) if api.is_not_found() => self.in_folder("root", api.into()),
-                other => other,
-            })?;
-        if id.is_none()
-            && self
-                .missing_dirs
-                .lock()
-                .unwrap()
-                .insert(f.remote_dir.clone())
-        {
-            self.counters.folders.fetch_add(1, Ordering::Relaxed);
-            self.events.emit(Event::FolderCreated {
-                remote_path: f.remote_dir.clone(),
-            });
-        }
-        Ok(id)
-    }
-
     /// One planned file: folder, skip check, then batch or chunked session.
     async fn handle_file(
         self: Arc<Self>,
@@ -101,53 +73,72 @@ impl Context {
         }
     }
 
+    /// The remote twin of `f` decides: `true` when the file is skipped (and reported).
+    async fn skip_for_twin(
+        &self,
+        id: u64,
+        f: &PlannedFile,
+        folder_id: &str,
+    ) -> Result<bool, FileError> {
+        let listing = self.listing(folder_id).await?;
+        let Some(twin) = listing.get(&f.name) else {
+            return Ok(false);
+        };
+        if twin.is_folder() {
+            return Err(FileError::Server(format!(
+                "a folder named `{}` already exists there",
+                f.remote_path()
+            )));
+        }
+        if twin.size != Some(f.size) {
+            return Ok(false);
+        }
+        match self.opts.skip {
+            SkipMode::Size => {
+                self.skipped(id, f, "same size remotely", Some(twin.id.clone()), None);
+                Ok(true)
+            }
+            SkipMode::Hash => {
+                // Compared with the algorithm the server reports for the node.
+                if let (Some(remote), Some(algo)) =
+                    (&twin.hash, twin.hash_algo.as_deref().and_then(Algo::parse))
+                {
+                    let local = hash_file_with(&f.local, algo).await?;
+                    if local.eq_ignore_ascii_case(remote) {
+                        let why = format!("same size and {} remotely", algo.label());
+                        let sha = (algo == Algo::Sha256).then(|| local.clone());
+                        self.skipped(id, f, &why, Some(twin.id.clone()), sha);
+                        return Ok(true);
+                    }
+                }
+                Ok(false)
+            }
+            SkipMode::Overwrite => Ok(false),
+        }
+    }
+
     async fn handle_file_inner(
         self: Arc<Self>,
         id: u64,
         f: &PlannedFile,
         batch_tx: mpsc::Sender<SmallFile>,
     ) -> Result<(), FileError> {
-        let folder_id = self.folder_for(f).await?;
-        if let Some(folder_id) = &folder_id
-            && (self.opts.skip != SkipMode::Overwrite)
-        {
-            let listing = self.listing(folder_id).await?;
-            if let Some(twin) = listing.get(&f.name) {
-                if twin.is_folder() {
-                    return Err(FileError::Server(format!(
-                        "a folder named `{}` already exists there",
-                        f.remote_path()
-                    )));
-                }
-                if twin.size == Some(f.size) {
-                    match self.opts.skip {
-                        SkipMode::Size => {
-                            self.skipped(id, f, "same size remotely", Some(twin.id.clone()), None);
-                            return Ok(());
-                        }
-                        SkipMode::Hash => {
-                            // Compared with the algorithm the server reports for the node.
-                            if let (Some(remote), Some(algo)) =
-                                (&twin.hash, twin.hash_algo.as_deref().and_then(Algo::parse))
-                            {
-                                let local = hash_file_with(&f.local, algo).await?;
-                                if local.eq_ignore_ascii_case(remote) {
-                                    let why = format!("same size and {} remotely", algo.label());
-                                    let sha = (algo == Algo::Sha256).then(|| local.clone());
-                                    self.skipped(id, f, &why, Some(twin.id.clone()), sha);
-                                    return Ok(());
-                                }
-                            }
-                        }
-                        SkipMode::Overwrite => {}
-                    }
+        // A folder that is missing (or that this run creates) holds nothing to compare with:
+        // it is not listed.
+        match self.dir_state(&f.remote_dir).await? {
+            Dir::Blocked { path } => return Err(in_the_way(&path)),
+            Dir::Exists(folder_id) if self.opts.skip != SkipMode::Overwrite => {
+                if self.skip_for_twin(id, f, &folder_id).await? {
+                    return Ok(());
                 }
             }
+            Dir::Exists(_) | Dir::Missing => {}
         }
         if self.opts.dry_run {
             if !self.settle(id) {
                 return Ok(());
             }
+            self.mark_created(&f.remote_dir);
             self.counters.uploaded.fetch_add(1, Ordering::Relaxed);
             self.counters.bytes.fetch_add(f.size, Ordering::Relaxed);
             self.events.emit(Event::WouldUpload {
@@ -158,29 +149,23 @@ impl Context {
             });
             return Ok(());
         }
-        let folder_id = folder_id.unwrap_or_else(|| "root".into());
-        // The batch endpoint truncates long names; such files go through a session, where the
-        // name survives.
+        // Small files go by batch, each with its folder as `relative_path`: the server builds
+        // the tree. The batch endpoint truncates long names; such files go through a session,
+        // where the name survives.
         if f.size < SINGLE_CALL_MAX_EXCLUSIVE && f.name.chars().count() <= BATCH_NAME_MAX {
             let small = SmallFile {
                 id,
                 file: f.clone(),
-                folder_id,
             };
             if batch_tx.send(small).await.is_err() {
                 return Err(FileError::Cancelled);
             }
             return Ok(());
         }
-        let permit = tokio::select! {
-            p = self.sessions.clone().acquire_owned() => p.map_err(|_| FileError::Cancelled)?,
-            _ = self.cancel.stop.cancelled() => return Err(FileError::Cancelled),
-        };
-        let r = chunked::upload_file(&self, id, f, &folder_id)
+        let folder_id = self.ensure_dir(&f.remote_dir).await?;
+        let done = chunked::upload_file(&self, id, f, &folder_id)
             .await
-            .map_err(|e| self.in_folder(&folder_id, e));
-        drop(permit);
-        let done = r?;
+            .map_err(|e| self.in_folder(&folder_id, e))?;
         self.done(
             id,
             f,
@@ -192,6 +177,13 @@ impl Context {
         Ok(())
     }
 }
+
+/// Open upload sessions at once when the server states no cap.
+const DEFAULT_SESSIONS: usize = 64;
+
+/// Files between the walk and their outcome (waiting for their folder's state, hashing, on
+/// their way to a batch): enough that every folder of a wide tree is looked at at once.
+const FILES_IN_PROGRESS: usize = 4096;
 
 /// What a run uploads.
 enum Input {
@@ -273,21 +265,25 @@ async fn run(
             Err(other) => return Err(anyhow::Error::new(other)),
         }
     };
-    let max_sessions = (opts.concurrency / 2)
-        .max(1)
-        .min(limits.sessions.unwrap_or(u64::MAX).max(1) as usize);
+    // Sending files: enough to keep the budget busy (each sends up to three chunks at once).
+    // Open sessions: the server's cap, else a default well past what is sending, so files
+    // waiting for `stored` do not hold back the next ones.
+    let senders = (opts.concurrency / 2).max(1);
+    let max_sessions = limits
+        .sessions
+        .map_or(DEFAULT_SESSIONS, |n| n.clamp(1, usize::MAX as u64) as usize);
     let engine = Arc::new(Context {
-        folders: FolderResolver::new(client.clone(), opts.workspace_id.clone(), !opts.dry_run),
+        remote: RemoteTree::default(),
         client,
         events: events.clone(),
         cancel: cancel.clone(),
         limiter,
         counters,
         listings: Mutex::new(HashMap::new()),
-        missing_dirs: Mutex::new(HashSet::new()),
         limits,
         journal,
         sessions: Arc::new(Semaphore::new(max_sessions)),
+        senders: Arc::new(Semaphore::new(senders)),
         fatal: Mutex::new(None),
         background: Mutex::new(JoinSet::new()),
         outstanding: Mutex::new(HashMap::new()),
@@ -325,7 +321,7 @@ async fn run(
     };
     let (batch_tx, batch_rx) = mpsc::channel::<SmallFile>(256);
     let batcher = tokio::spawn(batch::run(engine.clone(), batch_rx));
-    let file_slots = Arc::new(Semaphore::new(engine.opts.concurrency * 4 + 16));
+    let file_slots = Arc::new(Semaphore::new(FILES_IN_PROGRESS));
     let mut tasks = JoinSet::new();
     let mut next_id = 0u64;
     let dest = engine.opts.dest_clean();

@@ -19,6 +19,7 @@ mod context;
 mod counters;
 mod engine;
 mod filters;
+mod folders;
 pub mod generated;
 pub mod hash;
 pub mod job;
@@ -26,6 +27,7 @@ pub mod journal;
 pub mod limiter;
 mod names;
 pub mod plan;
+mod remote;
 pub mod shard;
 pub mod stdin;
 
@@ -205,8 +207,9 @@ pub enum Event {
     },
     /// The server said 429: everyone waits `wait`.
     Throttled { what: String, wait: Duration },
-    /// A remote folder was created (dry run: would be created).
-    FolderCreated { remote_path: String },
+    /// A remote folder was created by this run: by `createfolder`, or by the server for a
+    /// batch entry's `relative_path` (dry run: would be created).
+    FolderCreated { remote_path: String, dry_run: bool },
     /// Dry run: this file would be uploaded.
     WouldUpload {
         id: u64,

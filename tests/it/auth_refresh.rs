@@ -11,32 +11,53 @@ const TTL_SECS: u64 = 2;
 
 #[test]
 fn upload_survives_token_expiry_with_one_refresh_per_expiry() {
-    // Latency on every request makes the upload outlast several token lifetimes.
+    // Latency on every request makes the upload outlast several token lifetimes: the second
+    // run below lists each of its 100 existing folders (at most 8 requests in flight, 250 ms
+    // each: at least 13 × 250 ms) before sending their changed files.
     let world = World::with(EmulatorConfig {
         token_ttl: Duration::from_secs(TTL_SECS),
-        latency_ms: 80,
+        latency_ms: 250,
         ..Default::default()
     });
     world.paste_login(&[]);
 
-    // 200 small files in 100 folders: about 200 requests (folders, batches).
+    // 200 small files in 100 folders.
     let tree = world.home.path().join("tree");
-    for d in 0..100 {
-        let dir = tree.join(format!("d{d:03}"));
-        std::fs::create_dir_all(&dir).unwrap();
-        for f in 0..2 {
-            std::fs::write(dir.join(format!("f{f}.txt")), format!("file {d}/{f}\n")).unwrap();
+    let write_tree = |suffix: &str| {
+        for d in 0..100 {
+            let dir = tree.join(format!("d{d:03}"));
+            std::fs::create_dir_all(&dir).unwrap();
+            for f in 0..2 {
+                std::fs::write(
+                    dir.join(format!("f{f}.txt")),
+                    format!("file {d}/{f}{suffix}\n"),
+                )
+                .unwrap();
+            }
         }
-    }
+    };
+    let upload = || {
+        world
+            .cmd()
+            .args(["--json", "-v", "upload"])
+            .arg(&tree)
+            .args(["--workspace", &world.emu.workspace_id, "--concurrency", "8"])
+            .output()
+            .unwrap()
+    };
+    write_tree("");
+    let first = upload();
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    // Every file changes size: the second run lists every folder, then sends every file.
+    write_tree(" (changed)");
+    let refreshes_before = world.counter("oauth_refreshes");
 
     let started = Instant::now();
-    let out = world
-        .cmd()
-        .args(["--json", "-v", "upload"])
-        .arg(&tree)
-        .args(["--workspace", &world.emu.workspace_id, "--concurrency", "8"])
-        .output()
-        .unwrap();
+    let out = upload();
     let elapsed = started.elapsed();
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -57,11 +78,11 @@ fn upload_survives_token_expiry_with_one_refresh_per_expiry() {
         .map(|n| std::fs::read_to_string(store.blob_path(n.blob.as_deref().unwrap())).unwrap())
         .collect();
     let expected: std::collections::BTreeSet<String> = (0..100)
-        .flat_map(|d| (0..2).map(move |f| format!("file {d}/{f}\n")))
+        .flat_map(|d| (0..2).map(move |f| format!("file {d}/{f} (changed)\n")))
         .collect();
     assert_eq!(stored, expected);
 
-    let refreshes = world.counter("oauth_refreshes");
+    let refreshes = world.counter("oauth_refreshes") - refreshes_before;
     let replays = world.counter("oauth_refresh_replays");
     let lifetimes = elapsed.as_secs_f64() / TTL_SECS as f64;
     eprintln!("upload took {elapsed:?} ({lifetimes:.1} token lifetimes), {refreshes} refreshes");

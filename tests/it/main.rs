@@ -69,3 +69,5 @@ mod upload_retry;
 mod upload_runs;
 #[cfg(feature = "emulator")]
 mod upload_tree;
+#[cfg(feature = "emulator")]
+mod upload_wide;

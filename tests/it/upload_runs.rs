@@ -210,9 +210,9 @@ fn a_token_revoked_mid_run_leaves_no_file_unaccounted_for() {
     let batches = Arc::new(AtomicU64::new(0));
     let revoked = Arc::new(AtomicBool::new(false));
     let (b, r) = (batches.clone(), revoked.clone());
-    // After 10 batches the token stops working, for every call (the check too).
+    // After the first batch the token stops working, for every call (the check too).
     let p = proxy(&emu, move |_method, path| {
-        if path.contains("/upload/batch") && b.fetch_add(1, Ordering::SeqCst) >= 10 {
+        if path.contains("/upload/batch") && b.fetch_add(1, Ordering::SeqCst) >= 1 {
             r.store(true, Ordering::SeqCst);
         }
         r.load(Ordering::SeqCst).then(|| {
@@ -225,8 +225,9 @@ fn a_token_revoked_mid_run_leaves_no_file_unaccounted_for() {
     let home = tempfile::tempdir().unwrap();
     let src = tempfile::tempdir().unwrap();
     let d = src.path().join("t");
-    for i in 0..40 {
-        write(&d, &format!("k{i:02}/f.txt"), 10 + i, i);
+    // 600 files in 40 folders: three batches of 200 (they fill across folders).
+    for i in 0..600 {
+        write(&d, &format!("k{:02}/f{i:03}.txt", i % 40), 10 + i, i);
     }
     let out = assert_cmd::Command::from_std(fastio_std_at(
         &p.base,
@@ -249,10 +250,10 @@ fn a_token_revoked_mid_run_leaves_no_file_unaccounted_for() {
     let s = summary_of(&events);
     eprintln!("{s}");
     let n = |k: &str| s[k].as_u64().unwrap();
-    assert_eq!(n("planned"), 40, "{s}");
+    assert_eq!(n("planned"), 600, "{s}");
     assert_eq!(
         n("uploaded") + n("skipped") + n("failed") + n("not_started"),
-        40,
+        600,
         "{s}"
     );
     assert!(n("uploaded") >= 1, "{s}");
@@ -269,7 +270,7 @@ fn a_token_revoked_mid_run_leaves_no_file_unaccounted_for() {
                 .or_default() += 1;
         }
     }
-    assert_eq!(seen.len(), 40, "every file is mentioned: {seen:?}");
+    assert_eq!(seen.len(), 600, "every file is mentioned: {seen:?}");
     assert!(seen.values().all(|&c| c == 1), "{seen:?}");
     let not_started = events
         .iter()

@@ -13,6 +13,9 @@ use crate::api::{ApiError, Client};
 #[derive(Debug, Clone)]
 pub struct BatchFile {
     pub filename: String,
+    /// The folder under the batch's `folder_id` (`a/b/`; created by the server when missing);
+    /// `None`: the file goes into `folder_id` itself.
+    pub relative_path: Option<String>,
     pub data: Bytes,
     /// Lowercase hex SHA-256 of `data`.
     pub sha256: String,
@@ -33,7 +36,7 @@ pub enum BatchOutcome {
     Failed { code: i64, message: String },
 }
 
-/// `POST /upload/batch/`: all `files` into `folder_id`. Returns one outcome per input file, in
+/// `POST /upload/batch/`: all `files` into `folder_id` (or their `relative_path` under it). Returns one outcome per input file, in
 /// input order; an entry the server did not report on becomes `Failed` with code 0.
 pub async fn upload_batch(
     client: &Client,
@@ -44,8 +47,13 @@ pub async fn upload_batch(
         .iter()
         .enumerate()
         .map(|(i, f)| {
-            serde_json::json!({"index": i, "filename": f.filename, "hash": f.sha256,
-                "hash_algo": "sha256"})
+            let mut entry = serde_json::json!({"index": i, "filename": f.filename,
+                "hash": f.sha256, "hash_algo": "sha256"});
+            // Left out rather than sent empty (the documented rule).
+            if let Some(rel) = &f.relative_path {
+                entry["relative_path"] = Value::String(rel.clone());
+            }
+            entry
         })
         .collect();
     let manifest = Value::Array(manifest).to_string();

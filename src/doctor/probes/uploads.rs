@@ -75,6 +75,7 @@ pub(super) async fn batch(d: &Doctor, scratch: &str) -> Probe<String> {
         .map(|i| {
             let data = Bytes::from(format!("doctor batch file {i}\n"));
             BatchFile {
+                relative_path: None,
                 filename: format!("f{i:03}.txt"),
                 sha256: hex::encode(Sha256::digest(&data)),
                 data,
