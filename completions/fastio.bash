@@ -1616,7 +1616,7 @@ _fastio() {
             return 0
             ;;
         fastio__subcmd__upload)
-            opts="-w -j -0 -L -n -v -q -h --workspace --to --concurrency --files-from --null --include --exclude --follow-symlinks --overwrite --if-changed --retries --assembly-timeout --no-resume --dry-run --lock --receipt --shard --name --max-size --ci --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --bwlimit --help"
+            opts="-w -j -0 -L -n -v -q -h --workspace --to --concurrency --files-from --null --include --exclude --follow-symlinks --overwrite --if-changed --retries --assembly-timeout --no-resume --dry-run --lock --watch --settle --rescan --receipt --shard --name --max-size --ci --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --bwlimit --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1663,6 +1663,14 @@ _fastio() {
                     return 0
                     ;;
                 --assembly-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --settle)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rescan)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -111,8 +111,10 @@ complete -c fastio -n "__fish_fastio_using_subcommand upload" -l if-changed -d '
 hash\t'Skip a file whose remote twin has the same size and SHA-256'"
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -l retries -d 'Retries per request for 5xx, stalls, timeouts and connection errors' -r
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -l assembly-timeout -d 'Fail a file whose upload session is not stored this long after its last chunk' -r
+complete -c fastio -n "__fish_fastio_using_subcommand upload" -l settle -d 'With --watch: send a file once its size and modification time are unchanged this long' -r
+complete -c fastio -n "__fish_fastio_using_subcommand upload" -l rescan -d 'With --watch: look at every file again this often, for changes no notification told of (network mounts); 0 = never' -r
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -l receipt -d 'Write a receipt: one JSON line per stored file (node id, size, SHA-256), as they finish' -r -F
-complete -c fastio -n "__fish_fastio_using_subcommand upload" -l shard -d 'Upload only shard I of N of the files (1-based; a stable hash of each file\'s path)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand upload" -l shard -d 'Upload only shard I of N of the files (1-based; a stable hash of each file\'s path); `auto` (or `auto/N`) reads I and N from the job runner' -r
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -l name -d 'With `-` (standard input): the remote file name' -r
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -l max-size -d 'With `-`: refuse standard input longer than this (e.g. 10GB); also sent to the server' -r
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -l ci -d 'CI-native output: annotations, folded progress and a step summary in GitHub Actions' -r -f -a "auto\t'GitHub Actions output when GITHUB_ACTIONS=true, none otherwise'
@@ -133,6 +135,7 @@ complete -c fastio -n "__fish_fastio_using_subcommand upload" -l overwrite -d 'U
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -l no-resume -d 'Ignore (and do not write) the resume journal'
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -s n -l dry-run -d 'Show what would be uploaded, skipped and created, using read-only calls only'
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -l lock -d 'Lock the destination folder for the whole upload'
+complete -c fastio -n "__fish_fastio_using_subcommand upload" -l watch -d 'Keep running after the first pass: upload files as they appear or change (Ctrl-C or SIGTERM ends it)'
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -l emulator -d 'Run against a local emulator started inside this process (no account needed)'
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -l json -d 'Machine-readable output: NDJSON events on stdout'
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -s v -l verbose -d 'More detail on stderr (repeat for more)'

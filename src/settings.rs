@@ -47,6 +47,11 @@ pub struct Settings {
     pub github_actions: bool,
     /// `GITHUB_STEP_SUMMARY`: the file the job's markdown summary is appended to.
     pub github_step_summary: Option<PathBuf>,
+    /// `FASTIO_TEST_DROP_WATCH_EVENTS=1`: `upload --watch` ignores file-system notifications
+    /// (tests prove that the rescan finds what they would have said).
+    pub test_drop_watch_events: bool,
+    /// The job runners' shard variables, for `--shard auto`.
+    pub runner: crate::transfer::shard::RunnerVars,
 }
 
 /// Settings of a profile's config file (no secrets there).
@@ -109,6 +114,17 @@ impl Settings {
             term_dumb: var("TERM").is_some_and(|t| t == "dumb"),
             github_actions: var("GITHUB_ACTIONS").is_some_and(|v| v == "true"),
             github_step_summary: var("GITHUB_STEP_SUMMARY").map(PathBuf::from),
+            test_drop_watch_events: var("FASTIO_TEST_DROP_WATCH_EVENTS").is_some_and(|v| v == "1"),
+            runner: crate::transfer::shard::RunnerVars {
+                fastio_shard: var("FASTIO_SHARD"),
+                job_completion_index: var("JOB_COMPLETION_INDEX"),
+                ci_node_index: var("CI_NODE_INDEX"),
+                ci_node_total: var("CI_NODE_TOTAL"),
+                circle_node_index: var("CIRCLE_NODE_INDEX"),
+                circle_node_total: var("CIRCLE_NODE_TOTAL"),
+                buildkite_parallel_job: var("BUILDKITE_PARALLEL_JOB"),
+                buildkite_parallel_job_count: var("BUILDKITE_PARALLEL_JOB_COUNT"),
+            },
         }
     }
 

@@ -320,6 +320,8 @@ async fn step(
         dry_run: false,
         assembly_timeout: opts.assembly_timeout,
         shard: None,
+        shard_from: None,
+        only: None,
         skipped_node_ids: false,
     };
     let (events, mut rx) = Events::channel();

@@ -21,6 +21,8 @@ pub enum IfChanged {
   find . -name '*.csv' -print0 | fastio upload --files-from - -0 --json
   fastio upload ./dist --to releases --receipt receipt.jsonl
   fastio upload ./dist --to releases --shard 2/3   # one job of three
+  fastio upload ./dist --to releases --shard auto  # index and count from the job runner
+  fastio upload ./inbox --to ingest --watch         # keep uploading what arrives
   pg_dump db | fastio upload - --name db.sql --to backups")]
 #[command(after_long_help = concat!(
     "Examples:\n",
@@ -29,12 +31,23 @@ pub enum IfChanged {
     "  find . -name '*.csv' -print0 | fastio upload --files-from - -0 --json\n",
     "  fastio upload ./dist --to releases --receipt receipt.jsonl\n",
     "  fastio upload ./dist --to releases --shard 2/3   # one job of three\n",
+    "  fastio upload ./dist --to releases --shard auto  # index and count from the job runner\n",
+    "  fastio upload ./inbox --to ingest --watch         # keep uploading what arrives\n",
     "  pg_dump db | fastio upload - --name db.sql --to backups\n\n",
     "Receipts: --receipt FILE writes one JSON line per stored (or skipped) file with its node id,\n",
     "size and SHA-256, as files finish; `fastio verify --receipt FILE` checks them later. A rerun\n",
     "of the same command continues the same receipt.\n\n",
     "Shards: --shard I/N uploads only the files whose path below the destination hashes to shard\n",
-    "I of N, so N jobs with the same arguments split the tree without overlap.\n\n",
+    "I of N, so N jobs with the same arguments split the tree without overlap. --shard auto\n",
+    "reads I and N from the job runner: FASTIO_SHARD=I/N, a Kubernetes Indexed Job\n",
+    "(JOB_COMPLETION_INDEX; give the count as --shard auto/N), GitLab parallel (CI_NODE_INDEX,\n",
+    "CI_NODE_TOTAL), CircleCI (CIRCLE_NODE_INDEX, CIRCLE_NODE_TOTAL) or Buildkite\n",
+    "(BUILDKITE_PARALLEL_JOB, BUILDKITE_PARALLEL_JOB_COUNT); none set is a usage error.\n\n",
+    "Watch: --watch uploads everything once, then each file that appears or changes under the\n",
+    "PATHs once it has settled (size and mtime unchanged for --settle, default 2s), with a full\n",
+    "pass every --rescan (default 10m) for changes no notification reported. The same skip\n",
+    "rules, journal and receipt apply; while the server cannot be reached the files wait.\n",
+    "Ctrl-C or SIGTERM finishes the pass in flight and prints the summary of the whole watch.\n\n",
     "Standard input: `-` as the only PATH streams stdin into one file named --name (a stream\n",
     "upload; where the server refuses those, stdin is spooled to a temporary file first).\n\n",
     "GitHub Actions (GITHUB_ACTIONS=true, or --ci github): progress is folded in a group, each\n",
@@ -131,13 +144,28 @@ pub struct UploadArgs {
     #[arg(long)]
     pub lock: bool,
 
+    /// Keep running after the first pass: upload files as they appear or change (Ctrl-C or
+    /// SIGTERM ends it)
+    #[arg(long, conflicts_with_all = ["dry_run", "files_from"])]
+    pub watch: bool,
+
+    /// With --watch: send a file once its size and modification time are unchanged this long
+    #[arg(long, default_value = "2s", value_parser = parse_duration, value_name = "DURATION", requires = "watch")]
+    pub settle: std::time::Duration,
+
+    /// With --watch: look at every file again this often, for changes no notification told
+    /// of (network mounts); 0 = never
+    #[arg(long, default_value = "10m", value_parser = parse_duration, value_name = "DURATION", requires = "watch")]
+    pub rescan: std::time::Duration,
+
     /// Write a receipt: one JSON line per stored file (node id, size, SHA-256), as they finish
     #[arg(long, value_name = "FILE", conflicts_with = "dry_run")]
     pub receipt: Option<PathBuf>,
 
-    /// Upload only shard I of N of the files (1-based; a stable hash of each file's path)
-    #[arg(long, value_name = "I/N", value_parser = clap::builder::ValueParser::new(|s: &str| s.parse::<crate::transfer::Shard>()))]
-    pub shard: Option<crate::transfer::Shard>,
+    /// Upload only shard I of N of the files (1-based; a stable hash of each file's path);
+    /// `auto` (or `auto/N`) reads I and N from the job runner
+    #[arg(long, value_name = "I/N|auto", value_parser = clap::builder::ValueParser::new(|s: &str| s.parse::<crate::transfer::ShardArg>()))]
+    pub shard: Option<crate::transfer::ShardArg>,
 
     /// With `-` (standard input): the remote file name
     #[arg(long, value_name = "NAME")]

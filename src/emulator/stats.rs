@@ -72,6 +72,14 @@ impl Stats {
         *self.lock().counters.entry(name.to_string()).or_default() += 1;
     }
 
+    /// Raise a named counter to `n` if it is lower (a high-water mark, e.g.
+    /// `open_sessions_peak`).
+    pub fn peak(&self, name: &str, n: u64) {
+        let mut g = self.lock();
+        let e = g.counters.entry(name.to_string()).or_default();
+        *e = (*e).max(n);
+    }
+
     /// Read a named counter.
     pub fn counter(&self, name: &str) -> u64 {
         self.lock().counters.get(name).copied().unwrap_or(0)

@@ -316,12 +316,15 @@ pub(super) fn owned_session(
 /// Refuse a new session when `user` already has the configured number open (the service's
 /// feature limit).
 pub(super) fn check_session_limit(state: &AppState, user: &str) -> Result<(), ApiErr> {
-    if open_sessions(state, user) >= state.config.max_sessions as usize {
+    let open = open_sessions(state, user);
+    if open >= state.config.max_sessions as usize {
         return Err(ApiErr::feature_limit(format!(
             "too many open upload sessions (limit {})",
             state.config.max_sessions
         )));
     }
+    // The most sessions one user had open at once, this one included.
+    state.stats.peak("open_sessions_peak", open as u64 + 1);
     Ok(())
 }
 

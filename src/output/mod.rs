@@ -32,6 +32,7 @@ pub mod lock;
 pub mod receipt;
 pub mod sinks;
 pub mod upload;
+mod upload_json;
 pub mod verify;
 
 pub use upload::{event_json, report, summary_json, summary_line, throughput};

@@ -27,12 +27,13 @@
 //! | `warning` | `message` (nothing failed because of it; e.g. resume is off, and why) |
 //! | `notice` | `message`: a detail (shown on the terminal with `-v`), e.g. the access token was refreshed |
 //! | `stopped` | `reason`: the run stops early, every other file would fail the same way |
+//! | `watching` | `upload --watch` is idle: `paths` (path arguments watched), `uploaded` (files so far), `last` (RFC 3339 time of the last upload, or null) |
 //! | `retry` | `what` (request kind), `attempt`, `delay_ms`, `error` |
 //! | `throttled` | `what`, `wait_ms` (HTTP 429: every request waits) |
 //! | `would_upload` | dry run only: `local`, `remote_path`, `size` |
 //! | `would_create_folder` | dry run only: `remote_path` |
 //! | `folder_created` | a folder this run created (by `createfolder`, or by the server for a batch): `remote_path` |
-//! | `summary` | last line: `planned`, `uploaded`, `skipped`, `failed`, `not_started` (`uploaded + skipped + failed + not_started = planned`), `bytes`, `bytes_sent`, `retries`, `throttled`, `folders_created` (folders this run created, by `createfolder` or by the server for batch entries; dry run: that it would create), `symlinks_skipped`, `special_skipped`, `wall_ms`, `bytes_per_sec` (bytes sent / wall time), `bwlimit` (`--bwlimit` in bytes/s, or null), `interrupted`, `signal` (`SIGINT`, `SIGTERM`, `SIGHUP` or null), `dry_run`, `shard` (`"I/N"` or null), `out_of_shard` (files left to other shards, not planned here) |
+//! | `summary` | last line: `planned`, `uploaded`, `skipped`, `failed`, `not_started` (`uploaded + skipped + failed + not_started = planned`), `bytes`, `bytes_sent`, `retries`, `throttled`, `folders_created` (folders this run created, by `createfolder` or by the server for batch entries; dry run: that it would create), `symlinks_skipped`, `special_skipped`, `wall_ms`, `bytes_per_sec` (bytes sent / wall time), `bwlimit` (`--bwlimit` in bytes/s, or null), `interrupted`, `signal` (`SIGINT`, `SIGTERM`, `SIGHUP` or null), `dry_run`, `shard` (`"I/N"` or null), `shard_from` (`--shard auto`: the job runner it was read from, or null), `out_of_shard` (files left to other shards, not planned here) |
 //!
 //! Local paths are exact; bytes of a name that are not UTF-8 appear as `\xNN`. On the terminal,
 //! control characters in names and messages are printed escaped (`\n`, `\u{1b}`), never raw.
@@ -49,124 +50,42 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use indicatif::{HumanBytes, MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
-use serde_json::{Value, json};
 
 use super::{PLAIN_INTERVAL, Printer, Progress, escape_control, json_line, signal_name, wall_time};
 use crate::api::Gates;
 use crate::transfer::{Event, Summary};
 
-fn ms(d: Duration) -> u64 {
-    d.as_millis() as u64
-}
+use super::upload_json::rate;
+pub use super::upload_json::{event_json, summary_json, throughput};
 
-/// The NDJSON object for an event (`None` for events that are progress only).
-pub fn event_json(e: &Event) -> Option<Value> {
-    Some(match e {
-        Event::FileDone {
-            local,
-            remote_path,
-            node_id,
-            size,
-            sha256,
-            resumed,
-            upload_id,
-            ..
-        } => json!({"type": "file_done", "local": local, "remote_path": remote_path,
-            "node_id": node_id, "size": size, "sha256": sha256, "resumed": resumed,
-            "upload_id": upload_id}),
-        Event::FileSkipped {
-            local,
-            remote_path,
-            size,
-            reason,
-            node_id,
-            ..
-        } => json!({"type": "file_skipped", "local": local, "remote_path": remote_path,
-            "size": size, "reason": reason, "node_id": node_id}),
-        Event::FileFailed {
-            local,
-            remote_path,
-            error,
-            ..
-        } => json!({"type": "file_failed", "local": local, "remote_path": remote_path,
-            "error": error}),
-        Event::SymlinkSkipped { local } => json!({"type": "symlink_skipped", "local": local}),
-        Event::SpecialSkipped { local, kind } => {
-            json!({"type": "special_skipped", "local": local, "kind": kind})
-        }
-        Event::FileNotStarted {
-            local, remote_path, ..
-        } => json!({"type": "file_not_started", "local": local, "remote_path": remote_path}),
-        Event::Warning { message } => json!({"type": "warning", "message": message}),
-        Event::Notice { message } => json!({"type": "notice", "message": message}),
-        Event::Retry {
-            what,
-            attempt,
-            delay,
-            error,
-            ..
-        } => json!({"type": "retry", "what": what, "attempt": attempt,
-            "delay_ms": ms(*delay), "error": error}),
-        Event::Throttled { what, wait } => {
-            json!({"type": "throttled", "what": what, "wait_ms": ms(*wait)})
-        }
-        Event::WouldUpload {
-            local,
-            remote_path,
-            size,
-            ..
-        } => json!({"type": "would_upload", "local": local, "remote_path": remote_path,
-            "size": size}),
-        Event::FolderCreated {
-            remote_path,
-            dry_run: true,
-        } => json!({"type": "would_create_folder", "remote_path": remote_path}),
-        Event::FolderCreated {
-            remote_path,
-            dry_run: false,
-        } => json!({"type": "folder_created", "remote_path": remote_path}),
-        Event::Stopped { reason } => json!({"type": "stopped", "reason": reason}),
-        Event::Summary(s) => summary_json(s),
-        Event::FileQueued { .. }
-        | Event::WalkDone
-        | Event::FileStarted { .. }
-        | Event::Bytes { .. } => return None,
-    })
-}
-
-fn rate(s: &Summary) -> u64 {
-    let secs = s.wall.as_secs_f64();
-    if secs > 0.0 {
-        (s.bytes_sent as f64 / secs) as u64
-    } else {
-        0
-    }
-}
-
-pub fn summary_json(s: &Summary) -> Value {
-    json!({"type": "summary", "planned": s.planned, "uploaded": s.uploaded,
-        "skipped": s.skipped, "failed": s.failed, "not_started": s.not_started,
-        "bytes": s.bytes, "bytes_sent": s.bytes_sent, "retries": s.retries,
-        "throttled": s.throttled, "folders_created": s.folders_created,
-        "symlinks_skipped": s.symlinks_skipped, "special_skipped": s.special_skipped,
-        "wall_ms": ms(s.wall), "bytes_per_sec": rate(s), "bwlimit": s.bwlimit, "interrupted": s.interrupted,
-        "signal": s.signal.map(signal_name), "dry_run": s.dry_run,
-        "shard": s.shard.map(|sh| sh.to_string()), "out_of_shard": s.out_of_shard})
-}
-
-/// Bytes sent per second of wall time.
-pub fn throughput(s: &Summary) -> u64 {
-    rate(s)
+/// `upload --watch`'s idle line.
+fn watching_line(paths: usize, uploaded: u64, last: Option<std::time::SystemTime>) -> String {
+    let what = match paths {
+        1 => "1 path".to_string(),
+        n => format!("{n} paths"),
+    };
+    let last = match last {
+        Some(t) => format!(
+            ", last at {}",
+            chrono::DateTime::<chrono::Local>::from(t).format("%H:%M:%S")
+        ),
+        None => String::new(),
+    };
+    format!("watching {what}: {uploaded} files uploaded{last} (Ctrl-C to stop)")
 }
 
 /// The human summary line.
 pub fn summary_line(s: &Summary) -> String {
-    let shard = match s.shard {
-        Some(sh) => format!(
+    let shard = match (s.shard, &s.shard_from) {
+        (Some(sh), Some(from)) => format!(
+            "; shard {sh} (from {from}): {} files left to the other shards",
+            s.out_of_shard
+        ),
+        (Some(sh), None) => format!(
             "; shard {sh}: {} files left to the other shards",
             s.out_of_shard
         ),
-        None => String::new(),
+        (None, _) => String::new(),
     };
     if s.dry_run {
         return format!(
@@ -460,6 +379,15 @@ pub async fn report(
                     say(&bars, format!("would create folder `{remote_path}`"));
                 } else if !dry_run && printer.verbose > 0 {
                     say(&bars, format!("created folder `{remote_path}`"));
+                }
+            }
+            Event::Watching {
+                paths,
+                uploaded,
+                last,
+            } => {
+                if !printer.json {
+                    say(&bars, watching_line(*paths, *uploaded, *last));
                 }
             }
             Event::Stopped { reason } => {

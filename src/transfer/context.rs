@@ -282,6 +282,7 @@ impl Context {
             dry_run: self.opts.dry_run,
             fatal: *self.fatal.lock().unwrap(),
             shard: self.opts.shard,
+            shard_from: self.opts.shard_from.clone(),
             out_of_shard: get(&c.out_of_shard),
         }
     }

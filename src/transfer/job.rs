@@ -13,6 +13,8 @@ use crate::signals::Signals;
 /// What a job uploads.
 pub enum Input {
     Tree(UploadOptions),
+    /// `--watch`: the tree, then what appears or changes in it.
+    Watch(UploadOptions, super::watch::WatchOptions),
     Stdin(StdinOptions, Box<dyn std::io::Read + Send>),
 }
 
@@ -46,6 +48,9 @@ pub async fn run(
     let run = async {
         match input {
             Input::Tree(opts) => super::upload(client.clone(), opts, events, cancel.clone()).await,
+            Input::Watch(opts, w) => {
+                super::watch::watch(client.clone(), opts, w, events, cancel.clone()).await
+            }
             Input::Stdin(opts, read) => {
                 stdin::upload_stdin(client.clone(), opts, read, events, cancel.clone())
                     .await

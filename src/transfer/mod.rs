@@ -8,10 +8,15 @@
 //!
 //! Budget and memory: `--concurrency` bounds the HTTP requests in flight (listing, folder
 //! creation, batches, session calls, chunks), adaptively lowered after 429s. The `stored`
-//! long-polls (`details?wait=30`) mostly wait, so they run outside the budget. Open chunked
-//! sessions are at most `concurrency / 2` (and the server's `sessions` limit), each with up to
-//! 3 chunks in flight and one read ahead; batches hold at most 8 MiB of content each, at most
-//! `concurrency + 2` at once. The walk runs ahead by at most a few hundred files.
+//! long-polls (`details?wait=30`) mostly wait, so they run outside the budget. Every folder of
+//! the tree is looked at at once (`remote.rs`): a folder's state comes from its parent's
+//! listing, nothing below a missing folder is listed, and small files go in batches filled
+//! across folders with `relative_path`, so the server builds the tree. Large files send chunks
+//! `concurrency / 2` at a time, each with up to 3 chunks in flight and one read ahead; a file
+//! whose chunks are all accepted waits for `stored` without holding that place, and open
+//! sessions stay within the server's `sessions` limit (64 when it gives none). Batches hold at
+//! most 8 MiB of content each, at most `concurrency + 2` at once. The walk runs ahead by at
+//! most a few thousand files.
 
 mod batch;
 mod chunked;
@@ -30,13 +35,14 @@ pub mod plan;
 mod remote;
 pub mod shard;
 pub mod stdin;
+pub mod watch;
 
 use std::path::PathBuf;
 use std::time::Duration;
 
 pub use engine::{upload, upload_generated};
 pub use hash::{Algo, hash_file_with};
-pub use shard::Shard;
+pub use shard::{Shard, ShardArg};
 
 /// When a remote file with the same name exists, when to skip the local one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -88,6 +94,10 @@ pub struct UploadOptions {
     pub assembly_timeout: Duration,
     /// Only the files of this shard (`--shard I/N`); the others are left to other runs.
     pub shard: Option<Shard>,
+    /// Where `--shard auto` found the shard (the job runner and its variables).
+    pub shard_from: Option<String>,
+    /// Plan only these files (a `--watch` pass); `None`: everything the paths name.
+    pub only: Option<std::sync::Arc<plan::OnlyPaths>>,
     /// Skip events must carry the remote node (receipts): a file the resume journal says is
     /// done is looked up in its folder's listing (and sent again if it is no longer there).
     pub skipped_node_ids: bool,
@@ -129,6 +139,8 @@ pub struct Summary {
     pub fatal: Option<Fatality>,
     /// `--shard I/N` of this run.
     pub shard: Option<Shard>,
+    /// Where `--shard auto` found it (the job runner).
+    pub shard_from: Option<String>,
     /// Files left to the other shards.
     pub out_of_shard: u64,
 }
@@ -219,6 +231,13 @@ pub enum Event {
     },
     /// The run stops early: every other file would fail the same way.
     Stopped { reason: String },
+    /// `upload --watch` is idle, watching `paths` path arguments: files uploaded so far, and
+    /// when the last one was.
+    Watching {
+        paths: usize,
+        uploaded: u64,
+        last: Option<std::time::SystemTime>,
+    },
     /// The run is over.
     Summary(Summary),
 }

@@ -157,6 +157,55 @@ pub(crate) fn dir_name(p: &Path) -> Option<Result<String, String>> {
     }
 }
 
+/// A pass over some files only (`upload --watch`): the files, and every folder on their way,
+/// as absolute paths. The walk descends only into those folders and plans only those files.
+#[derive(Debug, Clone, Default)]
+pub struct OnlyPaths {
+    files: std::collections::HashSet<PathBuf>,
+    dirs: std::collections::HashSet<PathBuf>,
+}
+
+impl OnlyPaths {
+    pub fn new(files: impl IntoIterator<Item = PathBuf>) -> OnlyPaths {
+        let mut only = OnlyPaths::default();
+        for f in files {
+            let f = std::path::absolute(&f).unwrap_or(f);
+            let mut up = f.parent();
+            while let Some(d) = up {
+                if !only.dirs.insert(d.to_path_buf()) {
+                    break;
+                }
+                up = d.parent();
+            }
+            only.files.insert(f);
+        }
+        only
+    }
+
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    /// The files (absolute paths).
+    pub fn files(&self) -> impl Iterator<Item = &PathBuf> {
+        self.files.iter()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    fn has_file(&self, p: &Path) -> bool {
+        self.files
+            .contains(&std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf()))
+    }
+
+    fn has_dir(&self, p: &Path) -> bool {
+        self.dirs
+            .contains(&std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf()))
+    }
+}
+
 struct Walker<'a> {
     opts: &'a UploadOptions,
     filters: Filters,
@@ -164,6 +213,15 @@ struct Walker<'a> {
 }
 
 impl Walker<'_> {
+    /// Outside the files of a `--watch` pass: not planned (nor reported).
+    fn passed_over(&self, path: &Path, dir: bool) -> bool {
+        match &self.opts.only {
+            None => false,
+            Some(only) if dir => !only.has_dir(path),
+            Some(only) => !only.has_file(path),
+        }
+    }
+
     /// Send, or report that the receiver is gone (run stopped).
     fn send(&self, item: PlanItem) -> bool {
         self.tx.blocking_send(item).is_ok()
@@ -178,6 +236,9 @@ impl Walker<'_> {
 
     /// One argument (or `--files-from` entry) landing under `remote_parent`.
     fn source(&self, path: &Path, remote_parent: &str) -> bool {
+        if self.passed_over(path, false) && self.passed_over(path, true) {
+            return true;
+        }
         let meta = match std::fs::symlink_metadata(path) {
             Ok(m) => m,
             Err(e) => return self.error(path, io_reason(&e)),
@@ -234,9 +295,10 @@ impl Walker<'_> {
             .into_iter()
             .filter_entry(|e| {
                 !e.file_type().is_dir()
-                    || self
-                        .filters
-                        .wants_dir(&slash_path(e.path().strip_prefix(root).unwrap_or(e.path())))
+                    || (!self.passed_over(e.path(), true)
+                        && self.filters.wants_dir(&slash_path(
+                            e.path().strip_prefix(root).unwrap_or(e.path()),
+                        )))
             });
         for entry in walk {
             let entry = match entry {
@@ -260,7 +322,7 @@ impl Walker<'_> {
                 }
             };
             let ft = entry.file_type();
-            if ft.is_dir() {
+            if ft.is_dir() || self.passed_over(entry.path(), false) {
                 continue;
             }
             if ft.is_symlink() {

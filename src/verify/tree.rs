@@ -47,6 +47,8 @@ pub async fn verify_tree(client: &Client, opts: &TreeOptions) -> anyhow::Result<
         dry_run: true,
         assembly_timeout: crate::transfer::DEFAULT_ASSEMBLY_TIMEOUT,
         shard: None,
+        shard_from: None,
+        only: None,
         skipped_node_ids: false,
     };
     let dest = walk.dest_clean();

@@ -10,4 +10,5 @@ mod auth;
 mod emulator;
 mod more;
 mod speed;
+mod trees;
 mod upload;

@@ -50,6 +50,8 @@ mod proof_stdin;
 #[cfg(feature = "emulator")]
 mod proof_verify;
 #[cfg(feature = "emulator")]
+mod readme_examples;
+#[cfg(feature = "emulator")]
 mod speed;
 #[cfg(feature = "emulator")]
 mod upload_api;
@@ -69,5 +71,7 @@ mod upload_retry;
 mod upload_runs;
 #[cfg(feature = "emulator")]
 mod upload_tree;
+#[cfg(feature = "emulator")]
+mod upload_watch;
 #[cfg(feature = "emulator")]
 mod upload_wide;

@@ -1,7 +1,8 @@
-//! Wide trees (issue 17): many folders of small files go in 200-file batches filled across
-//! folders, each entry naming its folder as `relative_path`, so the server builds the tree; no
-//! folder the run creates is listed; a rerun lists each existing folder once. Asserted on what
-//! the emulator saw and stored, never on time.
+//! Real trees over a real link (issue 17). Many folders of small files go in 200-file batches
+//! filled across folders, each entry naming its folder as `relative_path`, so the server builds
+//! the tree; no folder the run creates is listed; a rerun lists each existing folder once. Large
+//! files waiting for `stored` leave room for others to send, within the server's session cap.
+//! Asserted on what the emulator saw and stored, never on time.
 
 use crate::support::{cmd::*, emulator::*, tree::*};
 use fastio::emulator::{EmulatorConfig, RunningEmulator};
@@ -213,4 +214,70 @@ fn a_file_in_the_way_of_a_folder_fails_its_files_even_with_overwrite() {
     let remote = remote_tree(&emu);
     assert!(remote.contains_key("wide/tree/c.txt"), "{remote:?}");
     assert!(!remote.keys().any(|k| k.contains("docs (")), "{remote:?}");
+}
+
+/// Five 5 MiB files (five 1 MiB chunks each) whose sessions each spend 4 × 250 ms between
+/// `complete` and `stored`.
+fn slow_assembly_world(
+    max_sessions: u32,
+) -> (RunningEmulator, tempfile::TempDir, tempfile::TempDir) {
+    let (emu, home, src) = upload_world(EmulatorConfig {
+        assembly_delay: std::time::Duration::from_millis(250),
+        max_sessions,
+        ..small_limits()
+    });
+    for i in 0..5u64 {
+        write(src.path(), &format!("tree/big{i}.bin"), 5 * MIB, i);
+    }
+    (emu, home, src)
+}
+
+#[test]
+fn files_waiting_for_stored_leave_room_for_others_to_send() {
+    let (emu, home, src) = slow_assembly_world(7500);
+    // --concurrency 4: two files send chunks at a time; those waiting for `stored` do not
+    // count, so more sessions than that are open at once.
+    let out = fastio(&emu, home.path())
+        .args(["upload", "--json", "--concurrency", "4"])
+        .arg(src.path().join("tree"))
+        .output()
+        .unwrap();
+    assert_exit(&out, 0);
+    assert_eq!(summary_of(&ndjson(&out.stdout))["uploaded"], 5);
+    assert_stored_bytes(&emu, &src.path().join("tree"), "tree");
+    let peak = emu.stats()["counters"]["open_sessions_peak"]
+        .as_u64()
+        .unwrap();
+    assert!(peak > 2, "at most {peak} sessions were open at once");
+}
+
+#[test]
+fn open_sessions_stay_within_the_servers_cap() {
+    let (emu, home, src) = slow_assembly_world(2);
+    let out = fastio(&emu, home.path())
+        .args(["upload", "--json", "--concurrency", "16"])
+        .arg(src.path().join("tree"))
+        .output()
+        .unwrap();
+    assert_exit(&out, 0);
+    assert_eq!(summary_of(&ndjson(&out.stdout))["uploaded"], 5);
+    assert_stored_bytes(&emu, &src.path().join("tree"), "tree");
+    let stats = emu.stats();
+    assert!(
+        stats["counters"]["open_sessions_peak"].as_u64().unwrap() <= 2,
+        "{stats}"
+    );
+    // No session was refused for the cap.
+    let refused: u64 = stats["requests"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(route, _)| {
+            route.starts_with("POST ") && route.trim_end_matches('/').ends_with("/upload")
+        })
+        .flat_map(|(_, by)| by.as_object().unwrap().iter())
+        .filter(|(status, _)| status.as_str() != "200")
+        .map(|(_, n)| n.as_u64().unwrap())
+        .sum();
+    assert_eq!(refused, 0, "{stats}");
 }

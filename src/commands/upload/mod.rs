@@ -21,6 +21,7 @@ use crate::transfer::{Cancel, Events};
 
 pub async fn upload(ctx: &Context, args: UploadArgs) -> anyhow::Result<ExitStatus> {
     let from_stdin = options::check_args(&args)?;
+    let shard = options::shard(&args, &ctx.settings)?;
     let printer = ctx.printer.clone();
     let (client, _source) = ctx.client()?;
     // `--retries` holds for every request of the run, the workspace lookup and the lock too.
@@ -30,8 +31,14 @@ pub async fn upload(ctx: &Context, args: UploadArgs) -> anyhow::Result<ExitStatu
         .await
         .with_context(|| format!("resolving workspace `{ws_arg}` on {}", client.origin()))?;
 
-    let (opts, stdin_opts) =
-        options::options(&args, &ws.id, &ctx.settings, client.base(), from_stdin);
+    let (opts, stdin_opts) = options::options(
+        &args,
+        &ws.id,
+        &ctx.settings,
+        client.base(),
+        from_stdin,
+        shard,
+    );
     let mut listeners: Vec<Box<dyn Sink>> = Vec::new();
     if let Some(path) = &args.receipt {
         let info = run_info(&opts, stdin_opts.as_ref());
@@ -87,6 +94,14 @@ pub async fn upload(ctx: &Context, args: UploadArgs) -> anyhow::Result<ExitStatu
     let reporter = tokio::spawn(output::report(printer.clone(), rx, client.gates().clone()));
     let input = match stdin_opts {
         Some(sopts) => Input::Stdin(sopts, Box::new(std::io::stdin())),
+        None if args.watch => Input::Watch(
+            opts,
+            crate::transfer::watch::WatchOptions {
+                settle: args.settle,
+                rescan: args.rescan,
+                drop_events: ctx.settings.test_drop_watch_events,
+            },
+        ),
         None => Input::Tree(opts),
     };
     let (result, lock_end) = job::run(&client, input, events, &cancel, held).await;

@@ -5,8 +5,9 @@ use crate::cli::{IfChanged, UploadArgs};
 use crate::exit::UsageError;
 use crate::settings::Settings;
 use crate::transfer::plan;
+use crate::transfer::shard;
 use crate::transfer::stdin::StdinOptions;
-use crate::transfer::{FilesFrom, SkipMode, UploadOptions};
+use crate::transfer::{FilesFrom, Shard, ShardArg, SkipMode, UploadOptions};
 
 /// Check `args`; `Ok(true)` when standard input (`-`) is what is uploaded.
 pub fn check_args(args: &UploadArgs) -> Result<bool, UsageError> {
@@ -40,6 +41,23 @@ pub fn check_args(args: &UploadArgs) -> Result<bool, UsageError> {
     Ok(from_stdin)
 }
 
+/// The shard of this run: `--shard I/N` as given, or `--shard auto[/N]` read from the job
+/// runner's variables (and which runner that was). None found, or inconsistent: exit 2.
+pub fn shard(
+    args: &UploadArgs,
+    settings: &Settings,
+) -> Result<(Option<Shard>, Option<String>), UsageError> {
+    match args.shard {
+        None => Ok((None, None)),
+        Some(ShardArg::Fixed(sh)) => Ok((Some(sh), None)),
+        Some(ShardArg::Auto { count }) => {
+            let (sh, from) =
+                shard::resolve_auto(&settings.runner, count).map_err(UsageError::new)?;
+            Ok((Some(sh), Some(from)))
+        }
+    }
+}
+
 /// The engine's options for `args` (and, when standard input is uploaded, the stream's).
 pub fn options(
     args: &UploadArgs,
@@ -47,6 +65,7 @@ pub fn options(
     settings: &Settings,
     api_base: &str,
     from_stdin: bool,
+    (shard, shard_from): (Option<Shard>, Option<String>),
 ) -> (UploadOptions, Option<StdinOptions>) {
     let opts = UploadOptions {
         paths: args.paths.clone(),
@@ -72,7 +91,9 @@ pub fn options(
         api_base: api_base.to_string(),
         dry_run: args.dry_run,
         assembly_timeout: args.assembly_timeout,
-        shard: args.shard,
+        shard,
+        shard_from,
+        only: None,
         skipped_node_ids: args.receipt.is_some(),
     };
     let stdin_opts = from_stdin.then(|| StdinOptions {
@@ -126,6 +147,11 @@ fn stdin_mode(args: &UploadArgs) -> Result<bool, UsageError> {
     if args.shard.is_some() {
         return Err(UsageError::new(
             "--shard cannot be used with standard input",
+        ));
+    }
+    if args.watch {
+        return Err(UsageError::new(
+            "--watch cannot be used with standard input: give the folders to watch",
         ));
     }
     Ok(true)

@@ -117,6 +117,8 @@ pub(super) async fn spooled(
         dry_run: false,
         assembly_timeout: opts.assembly_timeout,
         shard: None,
+        shard_from: None,
+        only: None,
         skipped_node_ids: false,
     };
     // The engine's events, with the temporary file shown as standard input.
