@@ -47,6 +47,8 @@ pub struct Settings {
     pub github_actions: bool,
     /// `GITHUB_STEP_SUMMARY`: the file the job's markdown summary is appended to.
     pub github_step_summary: Option<PathBuf>,
+    /// `RUST_LOG`, when set and not blank: the log filter (see [`crate::logging`]).
+    pub rust_log: Option<String>,
 }
 
 /// Settings of a profile's config file (no secrets there).
@@ -109,6 +111,7 @@ impl Settings {
             term_dumb: var("TERM").is_some_and(|t| t == "dumb"),
             github_actions: var("GITHUB_ACTIONS").is_some_and(|v| v == "true"),
             github_step_summary: var("GITHUB_STEP_SUMMARY").map(PathBuf::from),
+            rust_log: var("RUST_LOG").filter(|v| !v.trim().is_empty()),
         }
     }
 
@@ -124,6 +127,18 @@ impl Settings {
             |name| std::env::var(name).ok(),
             profile,
         )
+    }
+
+    /// The logs' configuration from the global flags and `RUST_LOG` (read here, before anything
+    /// else runs, so the whole run is logged).
+    pub fn log_config(global: &GlobalArgs) -> crate::logging::LogConfig {
+        crate::logging::LogConfig {
+            verbose: global.verbose,
+            rust_log: std::env::var("RUST_LOG")
+                .ok()
+                .filter(|v| !v.trim().is_empty()),
+            file: global.log_file.clone(),
+        }
     }
 
     /// The `client_info` this client announces with its locks.

@@ -42,6 +42,9 @@ mod lock_cli;
 #[cfg(feature = "emulator")]
 mod lock_upload;
 #[cfg(feature = "emulator")]
+mod logs;
+mod manual;
+#[cfg(feature = "emulator")]
 mod proof_ci;
 #[cfg(feature = "emulator")]
 mod proof_receipt;
