@@ -32,8 +32,11 @@ mod emulator_uploads;
 #[cfg(feature = "emulator")]
 mod emulator_variants;
 mod generated;
+// install.sh is POSIX sh: tried where a POSIX shell is the system one.
 #[cfg(feature = "emulator")]
 mod import_url_cli;
+#[cfg(unix)]
+mod install;
 mod layout;
 #[cfg(feature = "emulator")]
 mod live_api;
