@@ -115,8 +115,9 @@ fi
 mkdir "$tmp/x"
 case "$ext" in
     tar.gz) tar -xzf "$tmp/$archive" -C "$tmp/x" ;;
-    zip) command -v unzip >/dev/null 2>&1 || die "unzip is needed for $archive"
-         unzip -q "$tmp/$archive" -d "$tmp/x" ;;
+    zip) if command -v unzip >/dev/null 2>&1; then unzip -q "$tmp/$archive" -d "$tmp/x"
+         elif command -v 7z >/dev/null 2>&1; then 7z x -bso0 -o"$tmp/x" "$tmp/$archive"
+         else die "unzip or 7z is needed for $archive"; fi ;;
 esac
 src="$tmp/x/fastio-$target"
 [ -f "$src/$exe" ] || die "$archive has no $exe"
