@@ -31,9 +31,6 @@ _fastio() {
             fastio,emulator)
                 cmd="fastio__subcmd__emulator"
                 ;;
-            fastio,generate)
-                cmd="fastio__subcmd__generate"
-                ;;
             fastio,help)
                 cmd="fastio__subcmd__help"
                 ;;
@@ -58,24 +55,6 @@ _fastio() {
             fastio,whoami)
                 cmd="fastio__subcmd__whoami"
                 ;;
-            fastio__subcmd__generate,completions)
-                cmd="fastio__subcmd__generate__subcmd__completions"
-                ;;
-            fastio__subcmd__generate,help)
-                cmd="fastio__subcmd__generate__subcmd__help"
-                ;;
-            fastio__subcmd__generate,man)
-                cmd="fastio__subcmd__generate__subcmd__man"
-                ;;
-            fastio__subcmd__generate__subcmd__help,completions)
-                cmd="fastio__subcmd__generate__subcmd__help__subcmd__completions"
-                ;;
-            fastio__subcmd__generate__subcmd__help,help)
-                cmd="fastio__subcmd__generate__subcmd__help__subcmd__help"
-                ;;
-            fastio__subcmd__generate__subcmd__help,man)
-                cmd="fastio__subcmd__generate__subcmd__help__subcmd__man"
-                ;;
             fastio__subcmd__help,ask)
                 cmd="fastio__subcmd__help__subcmd__ask"
                 ;;
@@ -90,9 +69,6 @@ _fastio() {
                 ;;
             fastio__subcmd__help,emulator)
                 cmd="fastio__subcmd__help__subcmd__emulator"
-                ;;
-            fastio__subcmd__help,generate)
-                cmd="fastio__subcmd__help__subcmd__generate"
                 ;;
             fastio__subcmd__help,help)
                 cmd="fastio__subcmd__help__subcmd__help"
@@ -117,12 +93,6 @@ _fastio() {
                 ;;
             fastio__subcmd__help,whoami)
                 cmd="fastio__subcmd__help__subcmd__whoami"
-                ;;
-            fastio__subcmd__help__subcmd__generate,completions)
-                cmd="fastio__subcmd__help__subcmd__generate__subcmd__completions"
-                ;;
-            fastio__subcmd__help__subcmd__generate,man)
-                cmd="fastio__subcmd__help__subcmd__generate__subcmd__man"
                 ;;
             fastio__subcmd__help__subcmd__lock,acquire)
                 cmd="fastio__subcmd__help__subcmd__lock__subcmd__acquire"
@@ -182,7 +152,7 @@ _fastio() {
 
     case "${cmd}" in
         fastio)
-            opts="-v -q -h -V --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --bwlimit --help --version login logout whoami upload verify import-url lock ask doctor bench emulator completions generate help"
+            opts="-v -q -h -V --api-base --token --profile --emulator --json --progress --verbose --log-file --quiet --stall-timeout --bwlimit --help --version login logout whoami upload verify import-url lock ask doctor bench emulator completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -204,6 +174,10 @@ _fastio() {
                     COMPREPLY=($(compgen -W "auto bars plain none" -- "${cur}"))
                     return 0
                     ;;
+                --log-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --stall-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -220,7 +194,7 @@ _fastio() {
             return 0
             ;;
         fastio__subcmd__ask)
-            opts="-w -v -q -h --workspace --folder --file --wait-indexed --enable-intelligence --timeout --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --bwlimit --help"
+            opts="-w -v -q -h --workspace --folder --file --wait-indexed --enable-intelligence --timeout --api-base --token --profile --emulator --json --progress --verbose --log-file --quiet --stall-timeout --bwlimit --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -262,6 +236,10 @@ _fastio() {
                     COMPREPLY=($(compgen -W "auto bars plain none" -- "${cur}"))
                     return 0
                     ;;
+                --log-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --stall-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -278,7 +256,7 @@ _fastio() {
             return 0
             ;;
         fastio__subcmd__bench)
-            opts="-w -j -v -q -h --workspace --preset --size --files --folders --concurrency --retries --assembly-timeout --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --bwlimit --help"
+            opts="-w -j -v -q -h --workspace --preset --size --files --folders --concurrency --retries --assembly-timeout --api-base --token --profile --emulator --json --progress --verbose --log-file --quiet --stall-timeout --bwlimit --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -340,6 +318,10 @@ _fastio() {
                     COMPREPLY=($(compgen -W "auto bars plain none" -- "${cur}"))
                     return 0
                     ;;
+                --log-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --stall-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -356,7 +338,7 @@ _fastio() {
             return 0
             ;;
         fastio__subcmd__completions)
-            opts="-v -q -h --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --bwlimit --help bash elvish fish powershell zsh"
+            opts="-v -q -h --api-base --token --profile --emulator --json --progress --verbose --log-file --quiet --stall-timeout --bwlimit --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -378,6 +360,10 @@ _fastio() {
                     COMPREPLY=($(compgen -W "auto bars plain none" -- "${cur}"))
                     return 0
                     ;;
+                --log-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --stall-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -394,7 +380,7 @@ _fastio() {
             return 0
             ;;
         fastio__subcmd__doctor)
-            opts="-w -v -q -h --workspace --read-only --all --import-url --assembly-timeout --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --bwlimit --help"
+            opts="-w -v -q -h --workspace --read-only --all --import-url --assembly-timeout --api-base --token --profile --emulator --json --progress --verbose --log-file --quiet --stall-timeout --bwlimit --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -432,6 +418,10 @@ _fastio() {
                     COMPREPLY=($(compgen -W "auto bars plain none" -- "${cur}"))
                     return 0
                     ;;
+                --log-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --stall-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -448,7 +438,7 @@ _fastio() {
             return 0
             ;;
         fastio__subcmd__emulator)
-            opts="-v -q -h --listen --api-key --workspace --data-dir --chunk-size --max-chunks --max-file-size --max-sessions --assembly-delay-ms --fail-assembly-rate --omit-new-file-ids --rate-limit --burst --seed --latency-ms --latency --fail-rate --reset-rate --bandwidth-per-conn --token-ttl --intelligence --answer-delay-ms --allow-private-urls --flip-envelopes --legacy-rate-headers --datetime-expiry --validation-400 --variant --fault-route --fault-relative-path --auto-approve --log-requests --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --bwlimit --help"
+            opts="-v -q -h --listen --api-key --workspace --data-dir --chunk-size --max-chunks --max-file-size --max-sessions --assembly-delay-ms --fail-assembly-rate --omit-new-file-ids --rate-limit --burst --seed --latency-ms --latency --fail-rate --reset-rate --bandwidth-per-conn --token-ttl --intelligence --answer-delay-ms --allow-private-urls --flip-envelopes --legacy-rate-headers --datetime-expiry --validation-400 --variant --fault-route --fault-relative-path --auto-approve --log-requests --api-base --token --profile --emulator --json --progress --verbose --log-file --quiet --stall-timeout --bwlimit --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -562,174 +552,8 @@ _fastio() {
                     COMPREPLY=($(compgen -W "auto bars plain none" -- "${cur}"))
                     return 0
                     ;;
-                --stall-timeout)
+                --log-file)
                     COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --bwlimit)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        fastio__subcmd__generate)
-            opts="-v -q -h --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --bwlimit --help completions man help"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                --api-base)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --token)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --progress)
-                    COMPREPLY=($(compgen -W "auto bars plain none" -- "${cur}"))
-                    return 0
-                    ;;
-                --stall-timeout)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --bwlimit)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        fastio__subcmd__generate__subcmd__completions)
-            opts="-v -q -h --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --bwlimit --help"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                --api-base)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --token)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --progress)
-                    COMPREPLY=($(compgen -W "auto bars plain none" -- "${cur}"))
-                    return 0
-                    ;;
-                --stall-timeout)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --bwlimit)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        fastio__subcmd__generate__subcmd__help)
-            opts="completions man help"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        fastio__subcmd__generate__subcmd__help__subcmd__completions)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        fastio__subcmd__generate__subcmd__help__subcmd__help)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        fastio__subcmd__generate__subcmd__help__subcmd__man)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        fastio__subcmd__generate__subcmd__man)
-            opts="-v -q -h --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --bwlimit --help"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                --api-base)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --token)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --progress)
-                    COMPREPLY=($(compgen -W "auto bars plain none" -- "${cur}"))
                     return 0
                     ;;
                 --stall-timeout)
@@ -748,7 +572,7 @@ _fastio() {
             return 0
             ;;
         fastio__subcmd__help)
-            opts="login logout whoami upload verify import-url lock ask doctor bench emulator completions generate help"
+            opts="login logout whoami upload verify import-url lock ask doctor bench emulator completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -820,48 +644,6 @@ _fastio() {
         fastio__subcmd__help__subcmd__emulator)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        fastio__subcmd__help__subcmd__generate)
-            opts="completions man"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        fastio__subcmd__help__subcmd__generate__subcmd__completions)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        fastio__subcmd__help__subcmd__generate__subcmd__man)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1056,7 +838,7 @@ _fastio() {
             return 0
             ;;
         fastio__subcmd__import__subcmd__url)
-            opts="-w -j -v -q -h --workspace --to --name --urls-from --concurrency --no-wait --timeout --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --bwlimit --help"
+            opts="-w -j -v -q -h --workspace --to --name --urls-from --concurrency --no-wait --timeout --api-base --token --profile --emulator --json --progress --verbose --log-file --quiet --stall-timeout --bwlimit --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1110,6 +892,10 @@ _fastio() {
                     COMPREPLY=($(compgen -W "auto bars plain none" -- "${cur}"))
                     return 0
                     ;;
+                --log-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --stall-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1126,7 +912,7 @@ _fastio() {
             return 0
             ;;
         fastio__subcmd__lock)
-            opts="-w -v -q -h --workspace --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --bwlimit --help acquire status heartbeat release run help"
+            opts="-w -v -q -h --workspace --api-base --token --profile --emulator --json --progress --verbose --log-file --quiet --stall-timeout --bwlimit --help acquire status heartbeat release run help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1156,6 +942,10 @@ _fastio() {
                     COMPREPLY=($(compgen -W "auto bars plain none" -- "${cur}"))
                     return 0
                     ;;
+                --log-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --stall-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1172,7 +962,7 @@ _fastio() {
             return 0
             ;;
         fastio__subcmd__lock__subcmd__acquire)
-            opts="-w -v -q -h --duration --wait --workspace --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --bwlimit --help"
+            opts="-w -v -q -h --duration --wait --workspace --api-base --token --profile --emulator --json --progress --verbose --log-file --quiet --stall-timeout --bwlimit --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1210,6 +1000,10 @@ _fastio() {
                     COMPREPLY=($(compgen -W "auto bars plain none" -- "${cur}"))
                     return 0
                     ;;
+                --log-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --stall-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1226,7 +1020,7 @@ _fastio() {
             return 0
             ;;
         fastio__subcmd__lock__subcmd__heartbeat)
-            opts="-w -v -q -h --lock-token --workspace --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --bwlimit --help"
+            opts="-w -v -q -h --lock-token --workspace --api-base --token --profile --emulator --json --progress --verbose --log-file --quiet --stall-timeout --bwlimit --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1258,6 +1052,10 @@ _fastio() {
                     ;;
                 --progress)
                     COMPREPLY=($(compgen -W "auto bars plain none" -- "${cur}"))
+                    return 0
+                    ;;
+                --log-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --stall-timeout)
@@ -1374,7 +1172,7 @@ _fastio() {
             return 0
             ;;
         fastio__subcmd__lock__subcmd__release)
-            opts="-w -v -q -h --lock-token --workspace --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --bwlimit --help"
+            opts="-w -v -q -h --lock-token --workspace --api-base --token --profile --emulator --json --progress --verbose --log-file --quiet --stall-timeout --bwlimit --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1408,6 +1206,10 @@ _fastio() {
                     COMPREPLY=($(compgen -W "auto bars plain none" -- "${cur}"))
                     return 0
                     ;;
+                --log-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --stall-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1424,7 +1226,7 @@ _fastio() {
             return 0
             ;;
         fastio__subcmd__lock__subcmd__run)
-            opts="-w -v -q -h --duration --wait --workspace --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --bwlimit --help"
+            opts="-w -v -q -h --duration --wait --workspace --api-base --token --profile --emulator --json --progress --verbose --log-file --quiet --stall-timeout --bwlimit --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1462,6 +1264,10 @@ _fastio() {
                     COMPREPLY=($(compgen -W "auto bars plain none" -- "${cur}"))
                     return 0
                     ;;
+                --log-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --stall-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1478,7 +1284,7 @@ _fastio() {
             return 0
             ;;
         fastio__subcmd__lock__subcmd__status)
-            opts="-w -v -q -h --workspace --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --bwlimit --help"
+            opts="-w -v -q -h --workspace --api-base --token --profile --emulator --json --progress --verbose --log-file --quiet --stall-timeout --bwlimit --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1508,6 +1314,10 @@ _fastio() {
                     COMPREPLY=($(compgen -W "auto bars plain none" -- "${cur}"))
                     return 0
                     ;;
+                --log-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --stall-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1524,7 +1334,7 @@ _fastio() {
             return 0
             ;;
         fastio__subcmd__login)
-            opts="-v -q -h --api-key --no-browser --client-id --redirect-uri --timeout --workspace --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --bwlimit --help"
+            opts="-v -q -h --api-key --no-browser --client-id --redirect-uri --timeout --workspace --api-base --token --profile --emulator --json --progress --verbose --log-file --quiet --stall-timeout --bwlimit --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1562,6 +1372,10 @@ _fastio() {
                     COMPREPLY=($(compgen -W "auto bars plain none" -- "${cur}"))
                     return 0
                     ;;
+                --log-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --stall-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1578,7 +1392,7 @@ _fastio() {
             return 0
             ;;
         fastio__subcmd__logout)
-            opts="-v -q -h --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --bwlimit --help"
+            opts="-v -q -h --api-base --token --profile --emulator --json --progress --verbose --log-file --quiet --stall-timeout --bwlimit --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1600,6 +1414,10 @@ _fastio() {
                     COMPREPLY=($(compgen -W "auto bars plain none" -- "${cur}"))
                     return 0
                     ;;
+                --log-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --stall-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1616,7 +1434,7 @@ _fastio() {
             return 0
             ;;
         fastio__subcmd__upload)
-            opts="-w -j -0 -L -n -v -q -h --workspace --to --concurrency --files-from --null --include --exclude --follow-symlinks --overwrite --if-changed --retries --assembly-timeout --no-resume --dry-run --lock --watch --settle --rescan --receipt --shard --name --max-size --ci --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --bwlimit --help"
+            opts="-w -j -0 -L -n -v -q -h --workspace --to --concurrency --files-from --null --include --exclude --follow-symlinks --overwrite --if-changed --retries --assembly-timeout --no-resume --dry-run --lock --watch --settle --rescan --receipt --shard --name --max-size --ci --api-base --token --profile --emulator --json --progress --verbose --log-file --quiet --stall-timeout --bwlimit --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1710,6 +1528,10 @@ _fastio() {
                     COMPREPLY=($(compgen -W "auto bars plain none" -- "${cur}"))
                     return 0
                     ;;
+                --log-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --stall-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1726,7 +1548,7 @@ _fastio() {
             return 0
             ;;
         fastio__subcmd__verify)
-            opts="-w -L -v -q -h --receipt --to --workspace --extra --follow-symlinks --ci --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --bwlimit --help"
+            opts="-w -L -v -q -h --receipt --to --workspace --extra --follow-symlinks --ci --api-base --token --profile --emulator --json --progress --verbose --log-file --quiet --stall-timeout --bwlimit --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1768,6 +1590,10 @@ _fastio() {
                     COMPREPLY=($(compgen -W "auto bars plain none" -- "${cur}"))
                     return 0
                     ;;
+                --log-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --stall-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1784,7 +1610,7 @@ _fastio() {
             return 0
             ;;
         fastio__subcmd__whoami)
-            opts="-v -q -h --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --bwlimit --help"
+            opts="-v -q -h --api-base --token --profile --emulator --json --progress --verbose --log-file --quiet --stall-timeout --bwlimit --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1804,6 +1630,10 @@ _fastio() {
                     ;;
                 --progress)
                     COMPREPLY=($(compgen -W "auto bars plain none" -- "${cur}"))
+                    return 0
+                    ;;
+                --log-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --stall-timeout)

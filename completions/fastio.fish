@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_fastio_global_optspecs
-    string join \n api-base= token= profile= emulator json progress= v/verbose q/quiet stall-timeout= bwlimit= h/help V/version
+    string join \n api-base= token= profile= emulator json progress= v/verbose log-file= q/quiet stall-timeout= bwlimit= h/help V/version
 end
 
 function __fish_fastio_needs_command
@@ -31,11 +31,12 @@ complete -c fastio -n "__fish_fastio_needs_command" -l progress -d 'How to show 
 bars\t'Always draw bars'
 plain\t'Plain status lines (at most one every 10 s), one line per failure'
 none\t'No progress output'"
+complete -c fastio -n "__fish_fastio_needs_command" -l log-file -d 'Append a log to FILE: each HTTP request and each file\'s outcome (the -vv level, or more with -vvv or RUST_LOG), whatever stderr shows' -r -F
 complete -c fastio -n "__fish_fastio_needs_command" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m)' -r
 complete -c fastio -n "__fish_fastio_needs_command" -l bwlimit -d 'Cap the total upload rate of this process, across every connection (bytes per second: 10M, 500k, 8MiB; k/M/G = 1000s, Ki/Mi/Gi = 1024s)' -r
 complete -c fastio -n "__fish_fastio_needs_command" -l emulator -d 'Run against a local emulator started inside this process (no account needed)'
 complete -c fastio -n "__fish_fastio_needs_command" -l json -d 'Machine-readable output: NDJSON events on stdout'
-complete -c fastio -n "__fish_fastio_needs_command" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c fastio -n "__fish_fastio_needs_command" -s v -l verbose -d 'More detail on stderr: -v each file, -vv each HTTP request, -vvv everything (RUST_LOG selects its own)'
 complete -c fastio -n "__fish_fastio_needs_command" -s q -l quiet -d 'Only errors on stderr'
 complete -c fastio -n "__fish_fastio_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c fastio -n "__fish_fastio_needs_command" -s V -l version -d 'Print version'
@@ -51,7 +52,6 @@ complete -c fastio -n "__fish_fastio_needs_command" -f -a "doctor" -d 'Check tha
 complete -c fastio -n "__fish_fastio_needs_command" -f -a "bench" -d 'Measure upload speed with generated data and find the best --concurrency'
 complete -c fastio -n "__fish_fastio_needs_command" -f -a "emulator" -d 'Run a local Fast.io-compatible API server'
 complete -c fastio -n "__fish_fastio_needs_command" -f -a "completions" -d 'Print a shell completion script to stdout'
-complete -c fastio -n "__fish_fastio_needs_command" -f -a "generate" -d 'Regenerate the committed completions and man pages (for maintainers)'
 complete -c fastio -n "__fish_fastio_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c fastio -n "__fish_fastio_using_subcommand login" -l client-id -d 'OAuth client id' -r
 complete -c fastio -n "__fish_fastio_using_subcommand login" -l redirect-uri -d 'OAuth redirect URI (a listener on 127.0.0.1 is bound to its port; 0 = any free port)' -r
@@ -64,13 +64,14 @@ complete -c fastio -n "__fish_fastio_using_subcommand login" -l progress -d 'How
 bars\t'Always draw bars'
 plain\t'Plain status lines (at most one every 10 s), one line per failure'
 none\t'No progress output'"
+complete -c fastio -n "__fish_fastio_using_subcommand login" -l log-file -d 'Append a log to FILE: each HTTP request and each file\'s outcome (the -vv level, or more with -vvv or RUST_LOG), whatever stderr shows' -r -F
 complete -c fastio -n "__fish_fastio_using_subcommand login" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand login" -l bwlimit -d 'Cap the total upload rate of this process, across every connection (bytes per second: 10M, 500k, 8MiB; k/M/G = 1000s, Ki/Mi/Gi = 1024s)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand login" -l api-key -d 'Store an API key instead of logging in through the browser'
 complete -c fastio -n "__fish_fastio_using_subcommand login" -l no-browser -d 'Do not open a browser: print the URL and read the displayed code pasted back'
 complete -c fastio -n "__fish_fastio_using_subcommand login" -l emulator -d 'Run against a local emulator started inside this process (no account needed)'
 complete -c fastio -n "__fish_fastio_using_subcommand login" -l json -d 'Machine-readable output: NDJSON events on stdout'
-complete -c fastio -n "__fish_fastio_using_subcommand login" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c fastio -n "__fish_fastio_using_subcommand login" -s v -l verbose -d 'More detail on stderr: -v each file, -vv each HTTP request, -vvv everything (RUST_LOG selects its own)'
 complete -c fastio -n "__fish_fastio_using_subcommand login" -s q -l quiet -d 'Only errors on stderr'
 complete -c fastio -n "__fish_fastio_using_subcommand login" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c fastio -n "__fish_fastio_using_subcommand logout" -l api-base -d 'API base URL [default: https://api.fast.io/current]' -r
@@ -80,11 +81,12 @@ complete -c fastio -n "__fish_fastio_using_subcommand logout" -l progress -d 'Ho
 bars\t'Always draw bars'
 plain\t'Plain status lines (at most one every 10 s), one line per failure'
 none\t'No progress output'"
+complete -c fastio -n "__fish_fastio_using_subcommand logout" -l log-file -d 'Append a log to FILE: each HTTP request and each file\'s outcome (the -vv level, or more with -vvv or RUST_LOG), whatever stderr shows' -r -F
 complete -c fastio -n "__fish_fastio_using_subcommand logout" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand logout" -l bwlimit -d 'Cap the total upload rate of this process, across every connection (bytes per second: 10M, 500k, 8MiB; k/M/G = 1000s, Ki/Mi/Gi = 1024s)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand logout" -l emulator -d 'Run against a local emulator started inside this process (no account needed)'
 complete -c fastio -n "__fish_fastio_using_subcommand logout" -l json -d 'Machine-readable output: NDJSON events on stdout'
-complete -c fastio -n "__fish_fastio_using_subcommand logout" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c fastio -n "__fish_fastio_using_subcommand logout" -s v -l verbose -d 'More detail on stderr: -v each file, -vv each HTTP request, -vvv everything (RUST_LOG selects its own)'
 complete -c fastio -n "__fish_fastio_using_subcommand logout" -s q -l quiet -d 'Only errors on stderr'
 complete -c fastio -n "__fish_fastio_using_subcommand logout" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c fastio -n "__fish_fastio_using_subcommand whoami" -l api-base -d 'API base URL [default: https://api.fast.io/current]' -r
@@ -94,11 +96,12 @@ complete -c fastio -n "__fish_fastio_using_subcommand whoami" -l progress -d 'Ho
 bars\t'Always draw bars'
 plain\t'Plain status lines (at most one every 10 s), one line per failure'
 none\t'No progress output'"
+complete -c fastio -n "__fish_fastio_using_subcommand whoami" -l log-file -d 'Append a log to FILE: each HTTP request and each file\'s outcome (the -vv level, or more with -vvv or RUST_LOG), whatever stderr shows' -r -F
 complete -c fastio -n "__fish_fastio_using_subcommand whoami" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand whoami" -l bwlimit -d 'Cap the total upload rate of this process, across every connection (bytes per second: 10M, 500k, 8MiB; k/M/G = 1000s, Ki/Mi/Gi = 1024s)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand whoami" -l emulator -d 'Run against a local emulator started inside this process (no account needed)'
 complete -c fastio -n "__fish_fastio_using_subcommand whoami" -l json -d 'Machine-readable output: NDJSON events on stdout'
-complete -c fastio -n "__fish_fastio_using_subcommand whoami" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c fastio -n "__fish_fastio_using_subcommand whoami" -s v -l verbose -d 'More detail on stderr: -v each file, -vv each HTTP request, -vvv everything (RUST_LOG selects its own)'
 complete -c fastio -n "__fish_fastio_using_subcommand whoami" -s q -l quiet -d 'Only errors on stderr'
 complete -c fastio -n "__fish_fastio_using_subcommand whoami" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -s w -l workspace -d 'Workspace id or name' -r
@@ -127,6 +130,7 @@ complete -c fastio -n "__fish_fastio_using_subcommand upload" -l progress -d 'Ho
 bars\t'Always draw bars'
 plain\t'Plain status lines (at most one every 10 s), one line per failure'
 none\t'No progress output'"
+complete -c fastio -n "__fish_fastio_using_subcommand upload" -l log-file -d 'Append a log to FILE: each HTTP request and each file\'s outcome (the -vv level, or more with -vvv or RUST_LOG), whatever stderr shows' -r -F
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -l bwlimit -d 'Cap the total upload rate of this process, across every connection (bytes per second: 10M, 500k, 8MiB; k/M/G = 1000s, Ki/Mi/Gi = 1024s)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -s 0 -l null -d 'With --files-from: paths are NUL-separated'
@@ -138,7 +142,7 @@ complete -c fastio -n "__fish_fastio_using_subcommand upload" -l lock -d 'Lock t
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -l watch -d 'Keep running after the first pass: upload files as they appear or change (Ctrl-C or SIGTERM ends it)'
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -l emulator -d 'Run against a local emulator started inside this process (no account needed)'
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -l json -d 'Machine-readable output: NDJSON events on stdout'
-complete -c fastio -n "__fish_fastio_using_subcommand upload" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c fastio -n "__fish_fastio_using_subcommand upload" -s v -l verbose -d 'More detail on stderr: -v each file, -vv each HTTP request, -vvv everything (RUST_LOG selects its own)'
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -s q -l quiet -d 'Only errors on stderr'
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c fastio -n "__fish_fastio_using_subcommand verify" -l receipt -d 'Check every file of this receipt (written by `upload --receipt`)' -r -F
@@ -154,13 +158,14 @@ complete -c fastio -n "__fish_fastio_using_subcommand verify" -l progress -d 'Ho
 bars\t'Always draw bars'
 plain\t'Plain status lines (at most one every 10 s), one line per failure'
 none\t'No progress output'"
+complete -c fastio -n "__fish_fastio_using_subcommand verify" -l log-file -d 'Append a log to FILE: each HTTP request and each file\'s outcome (the -vv level, or more with -vvv or RUST_LOG), whatever stderr shows' -r -F
 complete -c fastio -n "__fish_fastio_using_subcommand verify" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand verify" -l bwlimit -d 'Cap the total upload rate of this process, across every connection (bytes per second: 10M, 500k, 8MiB; k/M/G = 1000s, Ki/Mi/Gi = 1024s)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand verify" -l extra -d 'Also report remote files that have no local counterpart'
 complete -c fastio -n "__fish_fastio_using_subcommand verify" -s L -l follow-symlinks -d 'Follow symbolic links in the local tree'
 complete -c fastio -n "__fish_fastio_using_subcommand verify" -l emulator -d 'Run against a local emulator started inside this process (no account needed)'
 complete -c fastio -n "__fish_fastio_using_subcommand verify" -l json -d 'Machine-readable output: NDJSON events on stdout'
-complete -c fastio -n "__fish_fastio_using_subcommand verify" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c fastio -n "__fish_fastio_using_subcommand verify" -s v -l verbose -d 'More detail on stderr: -v each file, -vv each HTTP request, -vvv everything (RUST_LOG selects its own)'
 complete -c fastio -n "__fish_fastio_using_subcommand verify" -s q -l quiet -d 'Only errors on stderr'
 complete -c fastio -n "__fish_fastio_using_subcommand verify" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c fastio -n "__fish_fastio_using_subcommand import-url" -s w -l workspace -d 'Workspace id or name' -r
@@ -176,12 +181,13 @@ complete -c fastio -n "__fish_fastio_using_subcommand import-url" -l progress -d
 bars\t'Always draw bars'
 plain\t'Plain status lines (at most one every 10 s), one line per failure'
 none\t'No progress output'"
+complete -c fastio -n "__fish_fastio_using_subcommand import-url" -l log-file -d 'Append a log to FILE: each HTTP request and each file\'s outcome (the -vv level, or more with -vvv or RUST_LOG), whatever stderr shows' -r -F
 complete -c fastio -n "__fish_fastio_using_subcommand import-url" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand import-url" -l bwlimit -d 'Cap the total upload rate of this process, across every connection (bytes per second: 10M, 500k, 8MiB; k/M/G = 1000s, Ki/Mi/Gi = 1024s)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand import-url" -l no-wait -d 'Report once submitted, without waiting for the imports to finish'
 complete -c fastio -n "__fish_fastio_using_subcommand import-url" -l emulator -d 'Run against a local emulator started inside this process (no account needed)'
 complete -c fastio -n "__fish_fastio_using_subcommand import-url" -l json -d 'Machine-readable output: NDJSON events on stdout'
-complete -c fastio -n "__fish_fastio_using_subcommand import-url" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c fastio -n "__fish_fastio_using_subcommand import-url" -s v -l verbose -d 'More detail on stderr: -v each file, -vv each HTTP request, -vvv everything (RUST_LOG selects its own)'
 complete -c fastio -n "__fish_fastio_using_subcommand import-url" -s q -l quiet -d 'Only errors on stderr'
 complete -c fastio -n "__fish_fastio_using_subcommand import-url" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and not __fish_seen_subcommand_from acquire status heartbeat release run help" -s w -l workspace -d 'Workspace id or name' -r
@@ -192,11 +198,12 @@ complete -c fastio -n "__fish_fastio_using_subcommand lock; and not __fish_seen_
 bars\t'Always draw bars'
 plain\t'Plain status lines (at most one every 10 s), one line per failure'
 none\t'No progress output'"
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and not __fish_seen_subcommand_from acquire status heartbeat release run help" -l log-file -d 'Append a log to FILE: each HTTP request and each file\'s outcome (the -vv level, or more with -vvv or RUST_LOG), whatever stderr shows' -r -F
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and not __fish_seen_subcommand_from acquire status heartbeat release run help" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and not __fish_seen_subcommand_from acquire status heartbeat release run help" -l bwlimit -d 'Cap the total upload rate of this process, across every connection (bytes per second: 10M, 500k, 8MiB; k/M/G = 1000s, Ki/Mi/Gi = 1024s)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and not __fish_seen_subcommand_from acquire status heartbeat release run help" -l emulator -d 'Run against a local emulator started inside this process (no account needed)'
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and not __fish_seen_subcommand_from acquire status heartbeat release run help" -l json -d 'Machine-readable output: NDJSON events on stdout'
-complete -c fastio -n "__fish_fastio_using_subcommand lock; and not __fish_seen_subcommand_from acquire status heartbeat release run help" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and not __fish_seen_subcommand_from acquire status heartbeat release run help" -s v -l verbose -d 'More detail on stderr: -v each file, -vv each HTTP request, -vvv everything (RUST_LOG selects its own)'
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and not __fish_seen_subcommand_from acquire status heartbeat release run help" -s q -l quiet -d 'Only errors on stderr'
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and not __fish_seen_subcommand_from acquire status heartbeat release run help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and not __fish_seen_subcommand_from acquire status heartbeat release run help" -f -a "acquire" -d 'Take a lock and print its token alone on stdout'
@@ -215,11 +222,12 @@ complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subc
 bars\t'Always draw bars'
 plain\t'Plain status lines (at most one every 10 s), one line per failure'
 none\t'No progress output'"
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from acquire" -l log-file -d 'Append a log to FILE: each HTTP request and each file\'s outcome (the -vv level, or more with -vvv or RUST_LOG), whatever stderr shows' -r -F
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from acquire" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from acquire" -l bwlimit -d 'Cap the total upload rate of this process, across every connection (bytes per second: 10M, 500k, 8MiB; k/M/G = 1000s, Ki/Mi/Gi = 1024s)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from acquire" -l emulator -d 'Run against a local emulator started inside this process (no account needed)'
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from acquire" -l json -d 'Machine-readable output: NDJSON events on stdout'
-complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from acquire" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from acquire" -s v -l verbose -d 'More detail on stderr: -v each file, -vv each HTTP request, -vvv everything (RUST_LOG selects its own)'
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from acquire" -s q -l quiet -d 'Only errors on stderr'
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from acquire" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from status" -s w -l workspace -d 'Workspace id or name' -r
@@ -230,11 +238,12 @@ complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subc
 bars\t'Always draw bars'
 plain\t'Plain status lines (at most one every 10 s), one line per failure'
 none\t'No progress output'"
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from status" -l log-file -d 'Append a log to FILE: each HTTP request and each file\'s outcome (the -vv level, or more with -vvv or RUST_LOG), whatever stderr shows' -r -F
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from status" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from status" -l bwlimit -d 'Cap the total upload rate of this process, across every connection (bytes per second: 10M, 500k, 8MiB; k/M/G = 1000s, Ki/Mi/Gi = 1024s)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from status" -l emulator -d 'Run against a local emulator started inside this process (no account needed)'
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from status" -l json -d 'Machine-readable output: NDJSON events on stdout'
-complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from status" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from status" -s v -l verbose -d 'More detail on stderr: -v each file, -vv each HTTP request, -vvv everything (RUST_LOG selects its own)'
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from status" -s q -l quiet -d 'Only errors on stderr'
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from heartbeat" -l lock-token -d 'The lock token printed by `lock acquire` (`--token` is the global credential flag)' -r
@@ -246,11 +255,12 @@ complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subc
 bars\t'Always draw bars'
 plain\t'Plain status lines (at most one every 10 s), one line per failure'
 none\t'No progress output'"
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from heartbeat" -l log-file -d 'Append a log to FILE: each HTTP request and each file\'s outcome (the -vv level, or more with -vvv or RUST_LOG), whatever stderr shows' -r -F
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from heartbeat" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from heartbeat" -l bwlimit -d 'Cap the total upload rate of this process, across every connection (bytes per second: 10M, 500k, 8MiB; k/M/G = 1000s, Ki/Mi/Gi = 1024s)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from heartbeat" -l emulator -d 'Run against a local emulator started inside this process (no account needed)'
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from heartbeat" -l json -d 'Machine-readable output: NDJSON events on stdout'
-complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from heartbeat" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from heartbeat" -s v -l verbose -d 'More detail on stderr: -v each file, -vv each HTTP request, -vvv everything (RUST_LOG selects its own)'
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from heartbeat" -s q -l quiet -d 'Only errors on stderr'
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from heartbeat" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from release" -l lock-token -d 'The lock token printed by `lock acquire` (`--token` is the global credential flag)' -r
@@ -262,11 +272,12 @@ complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subc
 bars\t'Always draw bars'
 plain\t'Plain status lines (at most one every 10 s), one line per failure'
 none\t'No progress output'"
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from release" -l log-file -d 'Append a log to FILE: each HTTP request and each file\'s outcome (the -vv level, or more with -vvv or RUST_LOG), whatever stderr shows' -r -F
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from release" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from release" -l bwlimit -d 'Cap the total upload rate of this process, across every connection (bytes per second: 10M, 500k, 8MiB; k/M/G = 1000s, Ki/Mi/Gi = 1024s)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from release" -l emulator -d 'Run against a local emulator started inside this process (no account needed)'
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from release" -l json -d 'Machine-readable output: NDJSON events on stdout'
-complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from release" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from release" -s v -l verbose -d 'More detail on stderr: -v each file, -vv each HTTP request, -vvv everything (RUST_LOG selects its own)'
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from release" -s q -l quiet -d 'Only errors on stderr'
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from release" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from run" -l duration -d 'Lock duration in seconds (60-3600); a heartbeat extends it while COMMAND runs' -r
@@ -279,11 +290,12 @@ complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subc
 bars\t'Always draw bars'
 plain\t'Plain status lines (at most one every 10 s), one line per failure'
 none\t'No progress output'"
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from run" -l log-file -d 'Append a log to FILE: each HTTP request and each file\'s outcome (the -vv level, or more with -vvv or RUST_LOG), whatever stderr shows' -r -F
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from run" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from run" -l bwlimit -d 'Cap the total upload rate of this process, across every connection (bytes per second: 10M, 500k, 8MiB; k/M/G = 1000s, Ki/Mi/Gi = 1024s)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from run" -l emulator -d 'Run against a local emulator started inside this process (no account needed)'
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from run" -l json -d 'Machine-readable output: NDJSON events on stdout'
-complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from run" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from run" -s v -l verbose -d 'More detail on stderr: -v each file, -vv each HTTP request, -vvv everything (RUST_LOG selects its own)'
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from run" -s q -l quiet -d 'Only errors on stderr'
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from run" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from help" -f -a "acquire" -d 'Take a lock and print its token alone on stdout'
@@ -303,13 +315,14 @@ complete -c fastio -n "__fish_fastio_using_subcommand ask" -l progress -d 'How t
 bars\t'Always draw bars'
 plain\t'Plain status lines (at most one every 10 s), one line per failure'
 none\t'No progress output'"
+complete -c fastio -n "__fish_fastio_using_subcommand ask" -l log-file -d 'Append a log to FILE: each HTTP request and each file\'s outcome (the -vv level, or more with -vvv or RUST_LOG), whatever stderr shows' -r -F
 complete -c fastio -n "__fish_fastio_using_subcommand ask" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand ask" -l bwlimit -d 'Cap the total upload rate of this process, across every connection (bytes per second: 10M, 500k, 8MiB; k/M/G = 1000s, Ki/Mi/Gi = 1024s)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand ask" -l wait-indexed -d 'Wait until the referenced files are indexed before asking'
 complete -c fastio -n "__fish_fastio_using_subcommand ask" -l enable-intelligence -d 'Turn on workspace intelligence first (costs credits; files already there get indexed)'
 complete -c fastio -n "__fish_fastio_using_subcommand ask" -l emulator -d 'Run against a local emulator started inside this process (no account needed)'
 complete -c fastio -n "__fish_fastio_using_subcommand ask" -l json -d 'Machine-readable output: NDJSON events on stdout'
-complete -c fastio -n "__fish_fastio_using_subcommand ask" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c fastio -n "__fish_fastio_using_subcommand ask" -s v -l verbose -d 'More detail on stderr: -v each file, -vv each HTTP request, -vvv everything (RUST_LOG selects its own)'
 complete -c fastio -n "__fish_fastio_using_subcommand ask" -s q -l quiet -d 'Only errors on stderr'
 complete -c fastio -n "__fish_fastio_using_subcommand ask" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c fastio -n "__fish_fastio_using_subcommand doctor" -s w -l workspace -d 'Workspace id or name' -r
@@ -322,23 +335,24 @@ complete -c fastio -n "__fish_fastio_using_subcommand doctor" -l progress -d 'Ho
 bars\t'Always draw bars'
 plain\t'Plain status lines (at most one every 10 s), one line per failure'
 none\t'No progress output'"
+complete -c fastio -n "__fish_fastio_using_subcommand doctor" -l log-file -d 'Append a log to FILE: each HTTP request and each file\'s outcome (the -vv level, or more with -vvv or RUST_LOG), whatever stderr shows' -r -F
 complete -c fastio -n "__fish_fastio_using_subcommand doctor" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand doctor" -l bwlimit -d 'Cap the total upload rate of this process, across every connection (bytes per second: 10M, 500k, 8MiB; k/M/G = 1000s, Ki/Mi/Gi = 1024s)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand doctor" -l read-only -d 'Skip every check that writes (no scratch folder)'
 complete -c fastio -n "__fish_fastio_using_subcommand doctor" -l all -d 'Also check URL import and AI questions (the AI check may cost credits)'
 complete -c fastio -n "__fish_fastio_using_subcommand doctor" -l emulator -d 'Run against a local emulator started inside this process (no account needed)'
 complete -c fastio -n "__fish_fastio_using_subcommand doctor" -l json -d 'Machine-readable output: NDJSON events on stdout'
-complete -c fastio -n "__fish_fastio_using_subcommand doctor" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c fastio -n "__fish_fastio_using_subcommand doctor" -s v -l verbose -d 'More detail on stderr: -v each file, -vv each HTTP request, -vvv everything (RUST_LOG selects its own)'
 complete -c fastio -n "__fish_fastio_using_subcommand doctor" -s q -l quiet -d 'Only errors on stderr'
 complete -c fastio -n "__fish_fastio_using_subcommand doctor" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c fastio -n "__fish_fastio_using_subcommand bench" -s w -l workspace -d 'Workspace id or name' -r
 complete -c fastio -n "__fish_fastio_using_subcommand bench" -l preset -d 'A named set of files (ignored with --size or --files)' -r -f -a "small\t'1,000 files of 4 KiB (request rate, batching)'
 large\t'2 files of 64 MiB (bytes per second through chunked sessions)'
 mixed\t'400 files of 16 KiB and 2 of 32 MiB'
-tree\t'2,000 files of 2 KB in 200 folders, 20 × 10 (folder creation, listings, batches across folders)'"
+tree\t'2,000 files of 2 KB in 200 folders, 20 x 10 (folder creation, listings, batches across folders)'"
 complete -c fastio -n "__fish_fastio_using_subcommand bench" -l size -d 'Size of every file (e.g. 4KiB, 5MiB, 1GiB) [default with --files: 1MiB]' -r
 complete -c fastio -n "__fish_fastio_using_subcommand bench" -l files -d 'Number of files per step [default with --size: 1]' -r
-complete -c fastio -n "__fish_fastio_using_subcommand bench" -l folders -d 'Spread the files over this many folders, ten to a parent (d00/s0 … d19/s9 for 200) [default: the preset\'s; 1 with --size or --files]' -r
+complete -c fastio -n "__fish_fastio_using_subcommand bench" -l folders -d 'Spread the files over this many folders, ten to a parent (d00/s0 ... d19/s9 for 200) [default: the preset\'s; 1 with --size or --files]' -r
 complete -c fastio -n "__fish_fastio_using_subcommand bench" -s j -l concurrency -d 'The --concurrency values to try, in order (comma-separated) [default: 1,2,4,8,16,32]' -r
 complete -c fastio -n "__fish_fastio_using_subcommand bench" -l retries -d 'Retries per request for 5xx, timeouts and connection errors' -r
 complete -c fastio -n "__fish_fastio_using_subcommand bench" -l assembly-timeout -d 'Fail a file whose upload session is not stored this long after its last chunk' -r
@@ -349,11 +363,12 @@ complete -c fastio -n "__fish_fastio_using_subcommand bench" -l progress -d 'How
 bars\t'Always draw bars'
 plain\t'Plain status lines (at most one every 10 s), one line per failure'
 none\t'No progress output'"
+complete -c fastio -n "__fish_fastio_using_subcommand bench" -l log-file -d 'Append a log to FILE: each HTTP request and each file\'s outcome (the -vv level, or more with -vvv or RUST_LOG), whatever stderr shows' -r -F
 complete -c fastio -n "__fish_fastio_using_subcommand bench" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand bench" -l bwlimit -d 'Cap the total upload rate of this process, across every connection (bytes per second: 10M, 500k, 8MiB; k/M/G = 1000s, Ki/Mi/Gi = 1024s)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand bench" -l emulator -d 'Run against a local emulator started inside this process (no account needed)'
 complete -c fastio -n "__fish_fastio_using_subcommand bench" -l json -d 'Machine-readable output: NDJSON events on stdout'
-complete -c fastio -n "__fish_fastio_using_subcommand bench" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c fastio -n "__fish_fastio_using_subcommand bench" -s v -l verbose -d 'More detail on stderr: -v each file, -vv each HTTP request, -vvv everything (RUST_LOG selects its own)'
 complete -c fastio -n "__fish_fastio_using_subcommand bench" -s q -l quiet -d 'Only errors on stderr'
 complete -c fastio -n "__fish_fastio_using_subcommand bench" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l listen -d 'Address to listen on (loopback unless another address is named explicitly; port 0 = any free port)' -r
@@ -364,7 +379,7 @@ complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l chunk-size -d
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l max-chunks -d 'Most chunks per upload session' -r
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l max-file-size -d 'Largest file accepted (e.g. 40GB)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l max-sessions -d 'Most open upload sessions per user' -r
-complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l assembly-delay-ms -d 'Time spent in each state between /complete/ and stored (assemble … storing)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l assembly-delay-ms -d 'Time spent in each state between /complete/ and stored (assemble ... storing)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l fail-assembly-rate -d 'Fraction of completed chunked uploads that end in assembly_failed or store_failed' -r
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l rate-limit -d 'Requests per second allowed per token (0 = unlimited)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l burst -d 'Burst size of the rate limiter [default: the rate, at least 1]' -r
@@ -408,6 +423,7 @@ complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l progress -d '
 bars\t'Always draw bars'
 plain\t'Plain status lines (at most one every 10 s), one line per failure'
 none\t'No progress output'"
+complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l log-file -d 'Append a log to FILE: each HTTP request and each file\'s outcome (the -vv level, or more with -vvv or RUST_LOG), whatever stderr shows' -r -F
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l bwlimit -d 'Cap the total upload rate of this process, across every connection (bytes per second: 10M, 500k, 8MiB; k/M/G = 1000s, Ki/Mi/Gi = 1024s)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l omit-new-file-ids -d 'Leave new_file_id out of single-call answers and send node_id null in batch results (clients must poll the session or list the folder, as the service allows; = --variant omit-new-file-ids)'
@@ -421,7 +437,7 @@ complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l auto-approve 
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l log-requests -d 'Log every request (method, path, status, time) to stderr'
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l emulator -d 'Run against a local emulator started inside this process (no account needed)'
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l json -d 'Machine-readable output: NDJSON events on stdout'
-complete -c fastio -n "__fish_fastio_using_subcommand emulator" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c fastio -n "__fish_fastio_using_subcommand emulator" -s v -l verbose -d 'More detail on stderr: -v each file, -vv each HTTP request, -vvv everything (RUST_LOG selects its own)'
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -s q -l quiet -d 'Only errors on stderr'
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c fastio -n "__fish_fastio_using_subcommand completions" -l api-base -d 'API base URL [default: https://api.fast.io/current]' -r
@@ -431,79 +447,29 @@ complete -c fastio -n "__fish_fastio_using_subcommand completions" -l progress -
 bars\t'Always draw bars'
 plain\t'Plain status lines (at most one every 10 s), one line per failure'
 none\t'No progress output'"
+complete -c fastio -n "__fish_fastio_using_subcommand completions" -l log-file -d 'Append a log to FILE: each HTTP request and each file\'s outcome (the -vv level, or more with -vvv or RUST_LOG), whatever stderr shows' -r -F
 complete -c fastio -n "__fish_fastio_using_subcommand completions" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand completions" -l bwlimit -d 'Cap the total upload rate of this process, across every connection (bytes per second: 10M, 500k, 8MiB; k/M/G = 1000s, Ki/Mi/Gi = 1024s)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand completions" -l emulator -d 'Run against a local emulator started inside this process (no account needed)'
 complete -c fastio -n "__fish_fastio_using_subcommand completions" -l json -d 'Machine-readable output: NDJSON events on stdout'
-complete -c fastio -n "__fish_fastio_using_subcommand completions" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c fastio -n "__fish_fastio_using_subcommand completions" -s v -l verbose -d 'More detail on stderr: -v each file, -vv each HTTP request, -vvv everything (RUST_LOG selects its own)'
 complete -c fastio -n "__fish_fastio_using_subcommand completions" -s q -l quiet -d 'Only errors on stderr'
 complete -c fastio -n "__fish_fastio_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c fastio -n "__fish_fastio_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l api-base -d 'API base URL [default: https://api.fast.io/current]' -r
-complete -c fastio -n "__fish_fastio_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l token -d 'Access token or API key to use (see the credential order in --help)' -r
-complete -c fastio -n "__fish_fastio_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l profile -d 'Credential and settings profile' -r
-complete -c fastio -n "__fish_fastio_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l progress -d 'How to show progress on stderr' -r -f -a "auto\t'Bars on a terminal, plain status lines otherwise'
-bars\t'Always draw bars'
-plain\t'Plain status lines (at most one every 10 s), one line per failure'
-none\t'No progress output'"
-complete -c fastio -n "__fish_fastio_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m)' -r
-complete -c fastio -n "__fish_fastio_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l bwlimit -d 'Cap the total upload rate of this process, across every connection (bytes per second: 10M, 500k, 8MiB; k/M/G = 1000s, Ki/Mi/Gi = 1024s)' -r
-complete -c fastio -n "__fish_fastio_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l emulator -d 'Run against a local emulator started inside this process (no account needed)'
-complete -c fastio -n "__fish_fastio_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l json -d 'Machine-readable output: NDJSON events on stdout'
-complete -c fastio -n "__fish_fastio_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -s v -l verbose -d 'More detail on stderr (repeat for more)'
-complete -c fastio -n "__fish_fastio_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -s q -l quiet -d 'Only errors on stderr'
-complete -c fastio -n "__fish_fastio_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c fastio -n "__fish_fastio_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -f -a "completions" -d 'Write completion scripts for every supported shell into DIR'
-complete -c fastio -n "__fish_fastio_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -f -a "man" -d 'Write man pages (fastio.1 and one per subcommand) into DIR'
-complete -c fastio -n "__fish_fastio_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c fastio -n "__fish_fastio_using_subcommand generate; and __fish_seen_subcommand_from completions" -l api-base -d 'API base URL [default: https://api.fast.io/current]' -r
-complete -c fastio -n "__fish_fastio_using_subcommand generate; and __fish_seen_subcommand_from completions" -l token -d 'Access token or API key to use (see the credential order in --help)' -r
-complete -c fastio -n "__fish_fastio_using_subcommand generate; and __fish_seen_subcommand_from completions" -l profile -d 'Credential and settings profile' -r
-complete -c fastio -n "__fish_fastio_using_subcommand generate; and __fish_seen_subcommand_from completions" -l progress -d 'How to show progress on stderr' -r -f -a "auto\t'Bars on a terminal, plain status lines otherwise'
-bars\t'Always draw bars'
-plain\t'Plain status lines (at most one every 10 s), one line per failure'
-none\t'No progress output'"
-complete -c fastio -n "__fish_fastio_using_subcommand generate; and __fish_seen_subcommand_from completions" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m)' -r
-complete -c fastio -n "__fish_fastio_using_subcommand generate; and __fish_seen_subcommand_from completions" -l bwlimit -d 'Cap the total upload rate of this process, across every connection (bytes per second: 10M, 500k, 8MiB; k/M/G = 1000s, Ki/Mi/Gi = 1024s)' -r
-complete -c fastio -n "__fish_fastio_using_subcommand generate; and __fish_seen_subcommand_from completions" -l emulator -d 'Run against a local emulator started inside this process (no account needed)'
-complete -c fastio -n "__fish_fastio_using_subcommand generate; and __fish_seen_subcommand_from completions" -l json -d 'Machine-readable output: NDJSON events on stdout'
-complete -c fastio -n "__fish_fastio_using_subcommand generate; and __fish_seen_subcommand_from completions" -s v -l verbose -d 'More detail on stderr (repeat for more)'
-complete -c fastio -n "__fish_fastio_using_subcommand generate; and __fish_seen_subcommand_from completions" -s q -l quiet -d 'Only errors on stderr'
-complete -c fastio -n "__fish_fastio_using_subcommand generate; and __fish_seen_subcommand_from completions" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c fastio -n "__fish_fastio_using_subcommand generate; and __fish_seen_subcommand_from man" -l api-base -d 'API base URL [default: https://api.fast.io/current]' -r
-complete -c fastio -n "__fish_fastio_using_subcommand generate; and __fish_seen_subcommand_from man" -l token -d 'Access token or API key to use (see the credential order in --help)' -r
-complete -c fastio -n "__fish_fastio_using_subcommand generate; and __fish_seen_subcommand_from man" -l profile -d 'Credential and settings profile' -r
-complete -c fastio -n "__fish_fastio_using_subcommand generate; and __fish_seen_subcommand_from man" -l progress -d 'How to show progress on stderr' -r -f -a "auto\t'Bars on a terminal, plain status lines otherwise'
-bars\t'Always draw bars'
-plain\t'Plain status lines (at most one every 10 s), one line per failure'
-none\t'No progress output'"
-complete -c fastio -n "__fish_fastio_using_subcommand generate; and __fish_seen_subcommand_from man" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m)' -r
-complete -c fastio -n "__fish_fastio_using_subcommand generate; and __fish_seen_subcommand_from man" -l bwlimit -d 'Cap the total upload rate of this process, across every connection (bytes per second: 10M, 500k, 8MiB; k/M/G = 1000s, Ki/Mi/Gi = 1024s)' -r
-complete -c fastio -n "__fish_fastio_using_subcommand generate; and __fish_seen_subcommand_from man" -l emulator -d 'Run against a local emulator started inside this process (no account needed)'
-complete -c fastio -n "__fish_fastio_using_subcommand generate; and __fish_seen_subcommand_from man" -l json -d 'Machine-readable output: NDJSON events on stdout'
-complete -c fastio -n "__fish_fastio_using_subcommand generate; and __fish_seen_subcommand_from man" -s v -l verbose -d 'More detail on stderr (repeat for more)'
-complete -c fastio -n "__fish_fastio_using_subcommand generate; and __fish_seen_subcommand_from man" -s q -l quiet -d 'Only errors on stderr'
-complete -c fastio -n "__fish_fastio_using_subcommand generate; and __fish_seen_subcommand_from man" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c fastio -n "__fish_fastio_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "completions" -d 'Write completion scripts for every supported shell into DIR'
-complete -c fastio -n "__fish_fastio_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "man" -d 'Write man pages (fastio.1 and one per subcommand) into DIR'
-complete -c fastio -n "__fish_fastio_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload verify import-url lock ask doctor bench emulator completions generate help" -f -a "login" -d 'Store credentials for a profile: browser login (OAuth) or an API key'
-complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload verify import-url lock ask doctor bench emulator completions generate help" -f -a "logout" -d 'Remove a profile\'s stored credentials and revoke its OAuth session'
-complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload verify import-url lock ask doctor bench emulator completions generate help" -f -a "whoami" -d 'Show which credential is in use and who it belongs to'
-complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload verify import-url lock ask doctor bench emulator completions generate help" -f -a "upload" -d 'Upload files and folder trees, concurrently and resumably'
-complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload verify import-url lock ask doctor bench emulator completions generate help" -f -a "verify" -d 'Check that what a receipt (or a local tree) says was stored is on the server'
-complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload verify import-url lock ask doctor bench emulator completions generate help" -f -a "import-url" -d 'Import files from URLs on the server side'
-complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload verify import-url lock ask doctor bench emulator completions generate help" -f -a "lock" -d 'File and folder locks for coordinating several writers'
-complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload verify import-url lock ask doctor bench emulator completions generate help" -f -a "ask" -d 'Ask a question about workspace files; the answer comes with citations'
-complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload verify import-url lock ask doctor bench emulator completions generate help" -f -a "doctor" -d 'Check that every call this tool relies on works with your account and server'
-complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload verify import-url lock ask doctor bench emulator completions generate help" -f -a "bench" -d 'Measure upload speed with generated data and find the best --concurrency'
-complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload verify import-url lock ask doctor bench emulator completions generate help" -f -a "emulator" -d 'Run a local Fast.io-compatible API server'
-complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload verify import-url lock ask doctor bench emulator completions generate help" -f -a "completions" -d 'Print a shell completion script to stdout'
-complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload verify import-url lock ask doctor bench emulator completions generate help" -f -a "generate" -d 'Regenerate the committed completions and man pages (for maintainers)'
-complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload verify import-url lock ask doctor bench emulator completions generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload verify import-url lock ask doctor bench emulator completions help" -f -a "login" -d 'Store credentials for a profile: browser login (OAuth) or an API key'
+complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload verify import-url lock ask doctor bench emulator completions help" -f -a "logout" -d 'Remove a profile\'s stored credentials and revoke its OAuth session'
+complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload verify import-url lock ask doctor bench emulator completions help" -f -a "whoami" -d 'Show which credential is in use and who it belongs to'
+complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload verify import-url lock ask doctor bench emulator completions help" -f -a "upload" -d 'Upload files and folder trees, concurrently and resumably'
+complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload verify import-url lock ask doctor bench emulator completions help" -f -a "verify" -d 'Check that what a receipt (or a local tree) says was stored is on the server'
+complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload verify import-url lock ask doctor bench emulator completions help" -f -a "import-url" -d 'Import files from URLs on the server side'
+complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload verify import-url lock ask doctor bench emulator completions help" -f -a "lock" -d 'File and folder locks for coordinating several writers'
+complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload verify import-url lock ask doctor bench emulator completions help" -f -a "ask" -d 'Ask a question about workspace files; the answer comes with citations'
+complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload verify import-url lock ask doctor bench emulator completions help" -f -a "doctor" -d 'Check that every call this tool relies on works with your account and server'
+complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload verify import-url lock ask doctor bench emulator completions help" -f -a "bench" -d 'Measure upload speed with generated data and find the best --concurrency'
+complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload verify import-url lock ask doctor bench emulator completions help" -f -a "emulator" -d 'Run a local Fast.io-compatible API server'
+complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload verify import-url lock ask doctor bench emulator completions help" -f -a "completions" -d 'Print a shell completion script to stdout'
+complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload verify import-url lock ask doctor bench emulator completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c fastio -n "__fish_fastio_using_subcommand help; and __fish_seen_subcommand_from lock" -f -a "acquire" -d 'Take a lock and print its token alone on stdout'
 complete -c fastio -n "__fish_fastio_using_subcommand help; and __fish_seen_subcommand_from lock" -f -a "status" -d 'Show whether a node is locked, by whom and until when'
 complete -c fastio -n "__fish_fastio_using_subcommand help; and __fish_seen_subcommand_from lock" -f -a "heartbeat" -d 'Extend a lock you hold'
 complete -c fastio -n "__fish_fastio_using_subcommand help; and __fish_seen_subcommand_from lock" -f -a "release" -d 'Release a lock you hold'
 complete -c fastio -n "__fish_fastio_using_subcommand help; and __fish_seen_subcommand_from lock" -f -a "run" -d 'Hold a lock while COMMAND runs, then release it whatever happens'
-complete -c fastio -n "__fish_fastio_using_subcommand help; and __fish_seen_subcommand_from generate" -f -a "completions" -d 'Write completion scripts for every supported shell into DIR'
-complete -c fastio -n "__fish_fastio_using_subcommand help; and __fish_seen_subcommand_from generate" -f -a "man" -d 'Write man pages (fastio.1 and one per subcommand) into DIR'

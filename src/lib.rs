@@ -19,6 +19,7 @@ pub mod emulator;
 pub mod exit;
 pub mod imports;
 pub mod locks;
+pub mod logging;
 pub mod output;
 pub mod receipt;
 pub mod settings;

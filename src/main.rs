@@ -1,18 +1,48 @@
-//! The `fastio` binary: parse, run, print a fatal error on one line, pick the exit code.
+//! The `fastio` binary: parse, start the logs, run, report a fatal error (one line on stderr;
+//! with `--json` also an `error` event on stdout), pick the exit code.
 
 use std::process::ExitCode;
 
 use clap::Parser;
 
 fn main() -> ExitCode {
-    let cli = fastio::cli::Cli::parse();
+    let cli = match fastio::cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            // A usage error under --json is an event too (help and --version are not errors).
+            if err.use_stderr() && json_in_args() {
+                let text = err.render().to_string();
+                let first = text.lines().next().unwrap_or("usage error");
+                let message = first.strip_prefix("error: ").unwrap_or(first);
+                fastio::output::json_line(fastio::output::error_json(
+                    message,
+                    err.exit_code() as u8,
+                ));
+            }
+            err.exit()
+        }
+    };
+    let json = cli.global.json;
+    let log = fastio::settings::Settings::log_config(&cli.global);
+    if let Err(err) = fastio::logging::init(&log) {
+        let status = fastio::exit::ExitStatus::Usage;
+        fastio::output::fatal(json, &err.to_string(), status.code());
+        return status.into();
+    }
     match fastio::commands::run(cli) {
         Ok(status) => status.into(),
         Err(err) => {
-            let line = fastio::exit::render_error(&err);
-            // A name in the message reaches the terminal as text, never as control codes.
-            eprintln!("fastio: {}", fastio::output::escape_control(&line));
-            fastio::exit::exit_status(&err).into()
+            let status = fastio::exit::exit_status(&err);
+            fastio::output::fatal(json, &fastio::exit::render_error(&err), status.code());
+            status.into()
         }
     }
+}
+
+/// `--json` among the arguments (before a `--`), for an error clap met before it could say.
+fn json_in_args() -> bool {
+    std::env::args_os()
+        .skip(1)
+        .take_while(|a| a != "--")
+        .any(|a| a == "--json")
 }

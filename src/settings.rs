@@ -52,6 +52,8 @@ pub struct Settings {
     pub test_drop_watch_events: bool,
     /// The job runners' shard variables, for `--shard auto`.
     pub runner: crate::transfer::shard::RunnerVars,
+    /// `RUST_LOG`, when set and not blank: the log filter (see [`crate::logging`]).
+    pub rust_log: Option<String>,
 }
 
 /// Settings of a profile's config file (no secrets there).
@@ -125,6 +127,7 @@ impl Settings {
                 buildkite_parallel_job: var("BUILDKITE_PARALLEL_JOB"),
                 buildkite_parallel_job_count: var("BUILDKITE_PARALLEL_JOB_COUNT"),
             },
+            rust_log: var("RUST_LOG").filter(|v| !v.trim().is_empty()),
         }
     }
 
@@ -140,6 +143,18 @@ impl Settings {
             |name| std::env::var(name).ok(),
             profile,
         )
+    }
+
+    /// The logs' configuration from the global flags and `RUST_LOG` (read here, before anything
+    /// else runs, so the whole run is logged).
+    pub fn log_config(global: &GlobalArgs) -> crate::logging::LogConfig {
+        crate::logging::LogConfig {
+            verbose: global.verbose,
+            rust_log: std::env::var("RUST_LOG")
+                .ok()
+                .filter(|v| !v.trim().is_empty()),
+            file: global.log_file.clone(),
+        }
     }
 
     /// The `client_info` this client announces with its locks.

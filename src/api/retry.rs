@@ -25,7 +25,7 @@ where
 {
     let (mut transient, mut throttled) = (0u32, 0u32);
     loop {
-        match f().await {
+        match crate::logging::attempt(transient + throttled, f()).await {
             Ok(v) => return Ok(v),
             Err(e) if e.is_rate_limited() && retries > 0 && throttled < MAX_THROTTLES => {
                 throttled += 1

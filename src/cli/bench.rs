@@ -12,7 +12,7 @@ pub enum BenchPreset {
     Large,
     /// 400 files of 16 KiB and 2 of 32 MiB
     Mixed,
-    /// 2,000 files of 2 KB in 200 folders, 20 × 10 (folder creation, listings, batches across folders)
+    /// 2,000 files of 2 KB in 200 folders, 20 x 10 (folder creation, listings, batches across folders)
     Tree,
 }
 
@@ -58,7 +58,7 @@ pub struct BenchArgs {
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
     pub files: Option<u64>,
 
-    /// Spread the files over this many folders, ten to a parent (d00/s0 … d19/s9 for 200)
+    /// Spread the files over this many folders, ten to a parent (d00/s0 ... d19/s9 for 200)
     /// [default: the preset's; 1 with --size or --files]
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=100_000))]
     pub folders: Option<u64>,

@@ -70,7 +70,7 @@ pub struct EmulatorArgs {
     #[arg(long, default_value_t = 7500, value_name = "N")]
     pub max_sessions: u32,
 
-    /// Time spent in each state between /complete/ and stored (assemble … storing)
+    /// Time spent in each state between /complete/ and stored (assemble ... storing)
     #[arg(long, default_value_t = 0, value_name = "MS")]
     pub assembly_delay_ms: u64,
 

@@ -4,9 +4,11 @@
 //! subcommands share (value parsers, enums, help fragments); each subcommand family's `*Args` are
 //! in a file of their own, re-exported here, so `crate::cli::UploadArgs` is the path to use.
 //!
-//! This is the single source for `--help`, the shell completions under `completions/` and the man
-//! pages under `man/` (both generated from [`Cli::command`] by `fastio generate`). Nothing below
-//! `commands/` reads these structs: each command turns its args into a plain options struct.
+//! This is the single source for `--help`, the shell completions under `completions/`
+//! ([`completions`]) and the man pages under `man/` ([`man`]), both generated from
+//! [`Cli::command`] and checked (or rewritten, with `FASTIO_BLESS=1`) by
+//! `cargo test --test it generated::`. Nothing below `commands/` reads these structs: each
+//! command turns its args into a plain options struct.
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
@@ -34,20 +36,21 @@ macro_rules! exit_codes_help {
 mod ask;
 mod auth;
 mod bench;
-mod completions;
+pub mod completions;
 mod doctor;
 #[cfg(feature = "emulator")]
 mod emulator;
 mod env_value;
 mod import_url;
 mod lock;
+pub mod man;
 mod upload;
 mod verify;
 
 pub use ask::AskArgs;
 pub use auth::{LoginArgs, LogoutArgs, WhoamiArgs};
 pub use bench::{BenchArgs, BenchPreset};
-pub use completions::{CompletionsArgs, GenerateArgs, GenerateWhat};
+pub use completions::CompletionsArgs;
 pub use doctor::DoctorArgs;
 #[cfg(feature = "emulator")]
 pub use emulator::EmulatorArgs;
@@ -125,9 +128,15 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_enum, default_value_t = ProgressMode::Auto)]
     pub progress: ProgressMode,
 
-    /// More detail on stderr (repeat for more)
+    /// More detail on stderr: -v each file, -vv each HTTP request, -vvv everything (RUST_LOG
+    /// selects its own)
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
+
+    /// Append a log to FILE: each HTTP request and each file's outcome (the -vv level, or more
+    /// with -vvv or RUST_LOG), whatever stderr shows
+    #[arg(long, global = true, value_name = "FILE")]
+    pub log_file: Option<std::path::PathBuf>,
 
     /// Only errors on stderr
     #[arg(short, long, global = true, conflicts_with = "verbose")]
@@ -246,9 +255,6 @@ pub enum Command {
     Emulator(EmulatorArgs),
     /// Print a shell completion script to stdout
     Completions(CompletionsArgs),
-    /// Regenerate the committed completions and man pages (for maintainers)
-    #[command(hide = true)]
-    Generate(GenerateArgs),
 }
 
 impl Command {
@@ -270,8 +276,7 @@ impl Command {
             Command::Login(_)
             | Command::Logout(_)
             | Command::Whoami(_)
-            | Command::Completions(_)
-            | Command::Generate(_) => return None,
+            | Command::Completions(_) => return None,
             #[cfg(feature = "emulator")]
             Command::Emulator(_) => return None,
         };

@@ -45,7 +45,6 @@ async fn dispatch(cli: Cli) -> anyhow::Result<ExitStatus> {
     // Commands that need no server.
     match &command {
         Command::Completions(args) => return completions::completions(args),
-        Command::Generate(args) => return completions::generate(args),
         #[cfg(feature = "emulator")]
         Command::Emulator(_) => {}
         _ => {}
@@ -68,7 +67,7 @@ async fn dispatch(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Ask(args) => ask::ask(&ctx, args).await,
         Command::Doctor(args) => doctor::doctor(&ctx, args).await,
         Command::Bench(args) => bench::bench(&ctx, args).await,
-        Command::Completions(_) | Command::Generate(_) => unreachable!("handled above"),
+        Command::Completions(_) => unreachable!("handled above"),
         #[cfg(feature = "emulator")]
         Command::Emulator(_) => unreachable!("handled above"),
     }

@@ -91,12 +91,11 @@ async fn batch(
         .get(CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok())
+        && len > MAX_BODY_BYTES
     {
-        if len > MAX_BODY_BYTES {
-            return Err(ApiErr::too_large(format!(
-                "batch body is {len} bytes; the limit is {MAX_BODY_BYTES}"
-            )));
-        }
+        return Err(ApiErr::too_large(format!(
+            "batch body is {len} bytes; the limit is {MAX_BODY_BYTES}"
+        )));
     }
     let mut mp = MultipartReader::from_request(req, MAX_BODY_BYTES)?;
     let mut temps = TempFiles(Vec::new());
@@ -112,16 +111,15 @@ async fn batch(
     let instance = f.req("instance_id")?.to_string();
     let ws = state.workspace_for(&instance).await?;
     let creator = f.get("creator").map(str::to_string);
-    if let Some(c) = &creator {
-        if c.is_empty()
+    if let Some(c) = &creator
+        && (c.is_empty()
             || c.len() > 150
-            || !c.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '-')
-        {
-            return Err(ApiErr::invalid(
-                "creator",
-                "1-150 characters of A-Z, a-z, 0-9 and -",
-            ));
-        }
+            || !c.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '-'))
+    {
+        return Err(ApiErr::invalid(
+            "creator",
+            "1-150 characters of A-Z, a-z, 0-9 and -",
+        ));
     }
     let manifest: Vec<Value> = serde_json::from_str(f.req("manifest")?)
         .map_err(|_| ApiErr::invalid("manifest", "must be a JSON array"))?;
@@ -281,25 +279,25 @@ async fn batch_entry(
         Some(Err(e)) => return Err(e),
         Some(Ok(p)) => p,
     };
-    if let (Some(h), Some(a)) = (hash, algo) {
-        if let Some(hasher) = Hasher::for_algo(a)? {
-            let got = match hasher {
-                Hasher::Sha256(_) => sp.sha256.clone().unwrap_or_default(),
-                other => {
-                    let p = sp.path.clone();
-                    tokio::task::spawn_blocking(move || -> std::io::Result<String> {
-                        let bytes = std::fs::read(p)?;
-                        let mut o = other;
-                        o.update(&bytes);
-                        Ok(o.finish())
-                    })
-                    .await
-                    .map_err(|_| ApiErr::internal("hash task failed"))??
-                }
-            };
-            if !got.eq_ignore_ascii_case(h) {
-                return Err(ApiErr::invalid("hash", "does not match the file's bytes"));
+    if let (Some(h), Some(a)) = (hash, algo)
+        && let Some(hasher) = Hasher::for_algo(a)?
+    {
+        let got = match hasher {
+            Hasher::Sha256(_) => sp.sha256.clone().unwrap_or_default(),
+            other => {
+                let p = sp.path.clone();
+                tokio::task::spawn_blocking(move || -> std::io::Result<String> {
+                    let bytes = std::fs::read(p)?;
+                    let mut o = other;
+                    o.update(&bytes);
+                    Ok(o.finish())
+                })
+                .await
+                .map_err(|_| ApiErr::internal("hash task failed"))??
             }
+        };
+        if !got.eq_ignore_ascii_case(h) {
+            return Err(ApiErr::invalid("hash", "does not match the file's bytes"));
         }
     }
     let (ws2, base2, rel2, name2) = (ws.to_string(), base.to_string(), rel.clone(), name.clone());

@@ -50,10 +50,10 @@ pub fn md5_of(state: &AppState, sha: &str, blob: Option<&str>) -> Option<String>
 
 /// Called for every stored file (blocking thread): remember its MD5 under `md5-hashes`.
 pub fn on_file_stored(state: &AppState, node: &Node) {
-    if state.has(Variant::Md5Hashes) {
-        if let Some(sha) = &node.hash {
-            let _ = md5_of(state, sha, node.blob.as_deref());
-        }
+    if state.has(Variant::Md5Hashes)
+        && let Some(sha) = &node.hash
+    {
+        let _ = md5_of(state, sha, node.blob.as_deref());
     }
 }
 

@@ -109,12 +109,11 @@ async fn acquire(
     };
     state.activity.bump(format!("storage:{key}"));
     let mut payload = lock.to_json_with_token();
-    if state.has(Variant::NestedLockToken) {
-        if let Some(m) = payload.as_object_mut() {
-            if let Some(t) = m.remove("lock_token") {
-                m.insert("token".into(), t);
-            }
-        }
+    if state.has(Variant::NestedLockToken)
+        && let Some(m) = payload.as_object_mut()
+        && let Some(t) = m.remove("lock_token")
+    {
+        m.insert("token".into(), t);
     }
     wire::ok(json!({ "lock": payload }))
 }

@@ -144,11 +144,11 @@ fn reshape_body(state: &AppState, mut v: Value) -> Value {
 fn stringify_has_more(v: &mut Value) {
     match v {
         Value::Object(m) => {
-            if let Some(Value::Object(p)) = m.get_mut("pagination") {
-                if let Some(Value::Bool(b)) = p.get("has_more") {
-                    let s = b.to_string();
-                    p.insert("has_more".into(), Value::String(s));
-                }
+            if let Some(Value::Object(p)) = m.get_mut("pagination")
+                && let Some(Value::Bool(b)) = p.get("has_more")
+            {
+                let s = b.to_string();
+                p.insert("has_more".into(), Value::String(s));
             }
             for (_, child) in m.iter_mut() {
                 stringify_has_more(child);
@@ -235,13 +235,10 @@ pub async fn gate(State(state): State<AppState>, req: Request, next: Next) -> Re
             let r = rng.random::<f64>() < cfg.reset_rate;
             (f, r, rng.random_range(0..3u8))
         };
-        if reset {
-            if let Some(conn) = req.extensions().get::<ConnHandle>() {
-                state.stats.fault("reset");
-                conn.reset();
-                return ApiErr::new(StatusCode::BAD_GATEWAY, 1654, "connection reset")
-                    .into_response();
-            }
+        if reset && let Some(conn) = req.extensions().get::<ConnHandle>() {
+            state.stats.fault("reset");
+            conn.reset();
+            return ApiErr::new(StatusCode::BAD_GATEWAY, 1654, "connection reset").into_response();
         }
         if fail {
             let (status, text) = match which {

@@ -63,12 +63,12 @@ fn boundary_of(content_type: &str) -> Option<String> {
         return None;
     }
     for p in params.split(';') {
-        if let Some((k, v)) = p.split_once('=') {
-            if k.trim().eq_ignore_ascii_case("boundary") {
-                let v = v.trim().trim_matches('"');
-                if !v.is_empty() && v.len() <= 200 {
-                    return Some(v.to_string());
-                }
+        if let Some((k, v)) = p.split_once('=')
+            && k.trim().eq_ignore_ascii_case("boundary")
+        {
+            let v = v.trim().trim_matches('"');
+            if !v.is_empty() && v.len() <= 200 {
+                return Some(v.to_string());
             }
         }
     }

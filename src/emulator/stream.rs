@@ -277,16 +277,16 @@ async fn receive(
     file.flush().await?;
     drop(file);
     let sha = hex::encode(sha.finalize());
-    if let (Some(want), Some(h)) = (&want_hash, other) {
-        if !h.finish().eq_ignore_ascii_case(want) {
-            fail(
-                &state,
-                &s,
-                "hash mismatch: the stream does not match `hash`".into(),
-            )
-            .await;
-            return Err(ApiErr::invalid("hash", "does not match the streamed bytes"));
-        }
+    if let (Some(want), Some(h)) = (&want_hash, other)
+        && !h.finish().eq_ignore_ascii_case(want)
+    {
+        fail(
+            &state,
+            &s,
+            "hash mismatch: the stream does not match `hash`".into(),
+        )
+        .await;
+        return Err(ApiErr::invalid("hash", "does not match the streamed bytes"));
     }
     let (_, data) = s.update(|d| {
         d.size = size;

@@ -135,10 +135,11 @@ impl SessionData {
     /// once stored).
     fn to_json_for(&self, state: &AppState) -> Value {
         let mut v = self.to_json();
-        if self.status == "stored" && state.has(Variant::StoredWithoutId) {
-            if let Some(m) = v.as_object_mut() {
-                m.remove("new_file_id");
-            }
+        if self.status == "stored"
+            && state.has(Variant::StoredWithoutId)
+            && let Some(m) = v.as_object_mut()
+        {
+            m.remove("new_file_id");
         }
         v
     }

@@ -29,6 +29,7 @@ pub mod emulator;
 pub mod github;
 pub mod import;
 pub mod lock;
+pub mod log;
 pub mod receipt;
 pub mod sinks;
 pub mod upload;
@@ -66,11 +67,25 @@ impl Printer {
         let term_is_dumb = || settings.term_dumb;
         let no_color = || settings.no_color;
         let tty = std::io::stderr().is_terminal();
+        // Log lines on stderr (-vv, RUST_LOG) would tear the bars apart.
+        let logs = g.verbose >= 2 || settings.rust_log.is_some();
         let progress = match (g.quiet, g.progress) {
             (true, _) | (_, ProgressMode::None) => Progress::None,
+            (_, ProgressMode::Bars) if !tty => {
+                Self::say_once(
+                    "--progress bars: stderr is not a terminal, so no bars can be drawn; showing plain status lines instead",
+                );
+                Progress::Plain
+            }
+            (_, ProgressMode::Bars) if logs => {
+                Self::say_once(
+                    "--progress bars: log lines go to stderr (-vv or RUST_LOG), so no bars are drawn; showing plain status lines instead (--log-file keeps the log off the terminal)",
+                );
+                Progress::Plain
+            }
             (_, ProgressMode::Bars) => Progress::Bars,
             (_, ProgressMode::Plain) => Progress::Plain,
-            (_, ProgressMode::Auto) if tty && !term_is_dumb() => Progress::Bars,
+            (_, ProgressMode::Auto) if tty && !term_is_dumb() && !logs => Progress::Bars,
             (_, ProgressMode::Auto) => Progress::Plain,
         };
         Printer {
@@ -80,6 +95,12 @@ impl Printer {
             verbose: g.verbose,
             color: tty && !no_color() && !term_is_dumb(),
         }
+    }
+
+    /// Why the progress asked for is not the one shown: said once, when the run's printer is
+    /// made (before any bar could be drawn).
+    fn say_once(why: &str) {
+        eprintln!("fastio: {why}");
     }
 
     /// One line on stderr (never while bars are drawn: use the reporter for that).
@@ -172,6 +193,22 @@ pub fn signal_name(signo: i32) -> String {
         15 => "SIGTERM".into(),
         n => format!("signal {n}"),
     }
+}
+
+/// A fatal error, as the process ends: one line on stderr (`fastio: …`), the same in the log
+/// file, and with `--json` one `{"type":"error","message","exit_code"}` object on stdout, so a
+/// pipeline reading the events sees why they stopped.
+pub fn fatal(json: bool, message: &str, exit_code: u8) {
+    tracing::error!(target: crate::logging::RUN, exit_code, "{message}");
+    eprintln!("fastio: {}", escape_control(message));
+    if json {
+        json_line(error_json(message, exit_code));
+    }
+}
+
+/// The `error` event of a fatal error.
+pub fn error_json(message: &str, exit_code: u8) -> Value {
+    json!({"type": "error", "message": message, "exit_code": exit_code})
 }
 
 /// Write one NDJSON object (with the schema version) to stdout.

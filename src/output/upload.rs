@@ -226,6 +226,7 @@ pub async fn report(
             }
         };
         let Some(ev) = ev else { break };
+        super::log::event(&ev);
         if printer.json
             && let Some(obj) = event_json(&ev)
         {

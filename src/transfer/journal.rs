@@ -12,11 +12,11 @@
 //! write) is ignored on load. The file is removed after a clean run, and after any run that left
 //! nothing in it.
 //!
-//! One run at a time: the journal file is locked (`flock`, exclusive) while a run uses it, so a
-//! second run of the same job (same key) is refused ([`OpenError::Busy`]) instead of uploading
-//! everything a second time and writing to a journal the first run is about to remove. The lock
-//! goes with the process (also after `kill -9`). A run that finds the file it locked already
-//! unlinked by the previous holder opens it again.
+//! One run at a time: the journal file is locked (exclusive: `flock` on Unix, `LockFileEx` on
+//! Windows) while a run uses it, so a second run of the same job (same key) is refused
+//! ([`OpenError::Busy`]) instead of uploading everything a second time and writing to a journal
+//! the first run is about to remove. The lock goes with the process (also after `kill -9`). A
+//! run that finds the file it locked already unlinked by the previous holder opens it again.
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -79,26 +79,13 @@ pub enum OpenError {
 pub type OnWriteError = Box<dyn Fn(&Path, &std::io::Error) + Send>;
 
 /// Try to take the exclusive lock on `file` without waiting: `Ok(false)` when another process
-/// holds it.
-#[cfg(unix)]
+/// holds it. std's file lock: `flock` on Unix, `LockFileEx` on Windows.
 fn try_lock(file: &std::fs::File) -> std::io::Result<bool> {
-    use std::os::unix::io::AsRawFd;
-    // SAFETY: flock(2) on a descriptor we own; no memory is shared with the kernel.
-    let r = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
-    if r == 0 {
-        return Ok(true);
+    match file.try_lock() {
+        Ok(()) => Ok(true),
+        Err(std::fs::TryLockError::WouldBlock) => Ok(false),
+        Err(std::fs::TryLockError::Error(e)) => Err(e),
     }
-    let e = std::io::Error::last_os_error();
-    if e.kind() == std::io::ErrorKind::WouldBlock {
-        Ok(false)
-    } else {
-        Err(e)
-    }
-}
-
-#[cfg(not(unix))]
-fn try_lock(_file: &std::fs::File) -> std::io::Result<bool> {
-    Ok(true)
 }
 
 /// Is `file` (open) still the file at `path`? (The previous holder may have removed it between

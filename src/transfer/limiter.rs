@@ -254,9 +254,14 @@ impl Retrier<'_> {
         let (mut transient, mut throttles) = (0, 0);
         loop {
             let r = if free {
-                self.once_free(f()).await?
+                self.once_free(crate::logging::attempt(transient + throttles, f()))
+                    .await?
             } else {
-                self.once_with(held.take(), f()).await?
+                self.once_with(
+                    held.take(),
+                    crate::logging::attempt(transient + throttles, f()),
+                )
+                .await?
             };
             match r {
                 Ok(v) => return Ok(v),

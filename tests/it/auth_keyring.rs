@@ -54,6 +54,10 @@ fn api_key_login_lands_in_the_os_keyring_and_logout_removes_it() {
 }
 
 #[test]
+#[cfg_attr(
+    not(target_os = "linux"),
+    ignore = "the kernel keyutils store is Linux's (macOS and Windows use the OS keychain, tested above)"
+)]
 fn kernel_keyutils_store_round_trip() {
     let profile = format!("test-ku-{}", hex::encode(rand::random::<[u8; 6]>()));
     let store = Store::with_backend(Backend::Keyutils, &profile);
@@ -95,6 +99,10 @@ fn kernel_keyutils_store_round_trip() {
 }
 
 #[test]
+#[cfg_attr(
+    not(target_os = "linux"),
+    ignore = "makes the Secret Service unreachable through D-Bus, which only Linux uses (macOS and Windows always have their keychain)"
+)]
 fn without_any_keyring_login_says_so_in_one_line() {
     let world = World::new(Duration::from_secs(3600));
     // Secret Service demanded, but the session bus address leads nowhere: no store available.

@@ -185,7 +185,10 @@ async fn lock_run_holds_the_lock_and_releases_after_the_command_fails() {
     assert!(!e.is_locked(&folder).await);
 }
 
-#[cfg(unix)]
+#[cfg_attr(
+    windows,
+    ignore = "sends POSIX signals with kill(1), which Windows has not (there Ctrl-C reaches fastio through tokio::signal::ctrl_c)"
+)]
 #[tokio::test(flavor = "multi_thread")]
 async fn lock_run_releases_after_sigint() {
     let e = env(|_| {});
@@ -207,9 +210,7 @@ async fn lock_run_releases_after_sigint() {
     // Give `lock run` a moment to spawn `sleep` after acquiring.
     tokio::time::sleep(Duration::from_millis(300)).await;
     // SAFETY: sending a signal to our own child process.
-    unsafe {
-        libc::kill(child.id() as libc::pid_t, libc::SIGINT);
-    }
+    assert!(crate::support::cmd::kill("-INT", child.id()));
     let out = child.wait_with_output().unwrap();
     assert_eq!(
         out.status.code(),
@@ -251,7 +252,10 @@ async fn lock_run_stops_the_command_when_the_lock_is_lost() {
     );
 }
 
-#[cfg(unix)]
+#[cfg_attr(
+    windows,
+    ignore = "sends POSIX signals with kill(1), which Windows has not (there Ctrl-C reaches fastio through tokio::signal::ctrl_c)"
+)]
 #[tokio::test(flavor = "multi_thread")]
 async fn ctrl_c_while_waiting_for_the_lock_runs_nothing() {
     let e = env(|_| {});
@@ -268,9 +272,7 @@ async fn ctrl_c_while_waiting_for_the_lock_runs_nothing() {
         .unwrap();
     tokio::time::sleep(Duration::from_millis(1500)).await;
     // SAFETY: sending a signal to our own child process.
-    unsafe {
-        libc::kill(child.id() as libc::pid_t, libc::SIGINT);
-    }
+    assert!(crate::support::cmd::kill("-INT", child.id()));
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(130), "{}", stderr_of(&out));
     assert!(stderr_of(&out).contains("interrupted before the lock was taken"));

@@ -162,32 +162,34 @@ async fn upload_lock_on_a_folder_held_by_another_is_one_clear_error() {
     assert!(e.list(&folder).await.is_empty(), "no byte sent");
 }
 
-#[cfg(unix)]
+#[cfg_attr(
+    windows,
+    ignore = "sends POSIX signals with kill(1), which Windows has not (there Ctrl-C reaches fastio through tokio::signal::ctrl_c)"
+)]
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn upload_lock_is_released_after_ctrl_c() {
     let e = slow_env(500_000);
     let folder = e.mkdir("root", "shared").await;
     let (_src, child) = locked_upload_under_way(&e, &folder, 9, Stdio::piped()).await;
     // SAFETY: sending a signal to our own child process.
-    unsafe {
-        libc::kill(child.id() as libc::pid_t, libc::SIGINT);
-    }
+    assert!(crate::support::cmd::kill("-INT", child.id()));
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(130), "{}", stderr_of(&out));
     assert!(!e.is_locked(&folder).await, "released after Ctrl-C");
 }
 
 /// SIGTERM is Ctrl-C's twin: new work stops, the lock is released, the summary printed, 143.
-#[cfg(unix)]
+#[cfg_attr(
+    windows,
+    ignore = "sends POSIX signals with kill(1), which Windows has not (there Ctrl-C reaches fastio through tokio::signal::ctrl_c)"
+)]
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn upload_lock_is_released_after_sigterm() {
     let e = slow_env(500_000);
     let folder = e.mkdir("root", "shared").await;
     let (_src, child) = locked_upload_under_way(&e, &folder, 9, Stdio::piped()).await;
     // SAFETY: sending a signal to our own child process.
-    unsafe {
-        libc::kill(child.id() as libc::pid_t, libc::SIGTERM);
-    }
+    assert!(crate::support::cmd::kill("-TERM", child.id()));
     let sent = Instant::now();
     let out = child.wait_with_output().unwrap();
     let err = stderr_of(&out);
@@ -205,13 +207,16 @@ async fn upload_lock_is_released_after_sigterm() {
 }
 
 /// A second signal cancels what is in flight at once, and the lock is still released.
-#[cfg(unix)]
+#[cfg_attr(
+    windows,
+    ignore = "sends POSIX signals with kill(1), which Windows has not (there Ctrl-C reaches fastio through tokio::signal::ctrl_c)"
+)]
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_second_signal_cancels_in_flight_work_and_still_releases_the_lock() {
     let e = slow_env(300_000);
     let folder = e.mkdir("root", "shared").await;
     let (_src, mut child) = locked_upload_under_way(&e, &folder, 7, Stdio::null()).await;
-    let pid = child.id() as libc::pid_t;
+    let pid = child.id();
     let mut stderr = child.stderr.take().unwrap();
     let reader = std::thread::spawn(move || {
         use std::io::Read;
@@ -227,16 +232,12 @@ async fn a_second_signal_cancels_in_flight_work_and_still_releases_the_lock() {
             if !second_sent && String::from_utf8_lossy(&seen).contains("interrupted") {
                 second_sent = true;
                 // SAFETY: sending a signal to our own child process.
-                unsafe {
-                    libc::kill(pid, libc::SIGTERM);
-                }
+                assert!(crate::support::cmd::kill("-TERM", pid));
             }
         }
     });
     // SAFETY: as above.
-    unsafe {
-        libc::kill(pid, libc::SIGINT);
-    }
+    assert!(crate::support::cmd::kill("-INT", pid));
     let sent = Instant::now();
     let status = child.wait().unwrap();
     let took = sent.elapsed();

@@ -32,8 +32,11 @@ mod emulator_uploads;
 #[cfg(feature = "emulator")]
 mod emulator_variants;
 mod generated;
+// install.sh is POSIX sh: tried where a POSIX shell is the system one.
 #[cfg(feature = "emulator")]
 mod import_url_cli;
+#[cfg(unix)]
+mod install;
 mod layout;
 #[cfg(feature = "emulator")]
 mod live_api;
@@ -41,6 +44,9 @@ mod live_api;
 mod lock_cli;
 #[cfg(feature = "emulator")]
 mod lock_upload;
+#[cfg(feature = "emulator")]
+mod logs;
+mod manual;
 #[cfg(feature = "emulator")]
 mod proof_ci;
 #[cfg(feature = "emulator")]

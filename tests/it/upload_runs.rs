@@ -49,10 +49,11 @@ fn a_second_run_of_the_same_upload_is_refused_while_the_first_runs() {
         err.contains("is running") && err.contains("nothing was sent"),
         "{err}"
     );
-    assert!(
-        ndjson(&second.stdout).is_empty(),
-        "no events from the refused run"
-    );
+    // Under --json the refusal is the one event: no file events, an `error`.
+    let events = ndjson(&second.stdout);
+    assert_eq!(events.len(), 1, "{events:?}");
+    assert_eq!(events[0]["type"], "error");
+    assert_eq!(events[0]["exit_code"], 1);
 
     let first = first.wait_with_output().unwrap();
     assert_eq!(first.status.code(), Some(0), "{}", stderr_of(&first));

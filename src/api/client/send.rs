@@ -154,7 +154,9 @@ impl Client {
                 .request(method.clone(), self.url(path))
                 .bearer_auth(token.expose_secret());
             self.sent.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let resp = build(rb).send().await.map_err(transport)?;
+            let resp = crate::logging::request(&method, path, build(rb).send())
+                .await
+                .map_err(transport)?;
             note_progress();
             let status = resp.status().as_u16();
             if resp.status().is_redirection() {

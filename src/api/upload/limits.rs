@@ -117,7 +117,7 @@ mod tests {
         // 256 MiB: 9 chunks of about 28.4 MiB (three full rounds of three), not 256 of 1 MiB.
         let c = live.chunk_size_for(256 << 20).unwrap();
         assert_eq!(Limits::chunk_count(256 << 20, c), 9);
-        assert!(c % CHUNK_ALIGN == 0 && c <= 32 << 20, "{c}");
+        assert!(c.is_multiple_of(CHUNK_ALIGN) && c <= 32 << 20, "{c}");
         // 1 GiB: 33 chunks (11 rounds), the last one barely shorter.
         let c = live.chunk_size_for(1 << 30).unwrap();
         assert_eq!(Limits::chunk_count(1 << 30, c), 33);

@@ -121,12 +121,12 @@ pub(in crate::emulator) async fn finish_session(state: AppState, s: Arc<Session>
             use std::io::{Read as _, Write as _};
             // Most of the file was assembled while its chunks arrived: finish that.
             let sha256_check = matches!(&algo_check, Some((_, h)) if h.is_sha256());
-            if algo_check.is_none() || sha256_check {
-                if let Some(r) = s2.assembler.finish(&dir, &orders, &t2) {
-                    let (size, sha) = r?;
-                    let ok = algo_check.map(|(want, _)| sha.eq_ignore_ascii_case(&want));
-                    return Ok((size, sha, ok));
-                }
+            if (algo_check.is_none() || sha256_check)
+                && let Some(r) = s2.assembler.finish(&dir, &orders, &t2)
+            {
+                let (size, sha) = r?;
+                let ok = algo_check.map(|(want, _)| sha.eq_ignore_ascii_case(&want));
+                return Ok((size, sha, ok));
             }
             let mut out = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(&t2)?);
             let mut sha = Sha256::new();

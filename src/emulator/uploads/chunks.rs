@@ -115,13 +115,13 @@ async fn accept_chunk(
             &format!("must be between 1 and {}", state.config.max_chunks),
         ));
     }
-    if let Some(size) = f.parse::<u64>("size")? {
-        if size != sp.size {
-            return Err(ApiErr::invalid(
-                "size",
-                &format!("is {size} but {} bytes were received", sp.size),
-            ));
-        }
+    if let Some(size) = f.parse::<u64>("size")?
+        && size != sp.size
+    {
+        return Err(ApiErr::invalid(
+            "size",
+            &format!("is {size} but {} bytes were received", sp.size),
+        ));
     }
     if sp.size == 0 {
         return Err(ApiErr::invalid("chunk", "is empty"));

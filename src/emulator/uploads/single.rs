@@ -69,20 +69,20 @@ async fn single_call_store(
         return Err(ApiErr::invalid("action", "must be create or update"));
     }
     let sha = sp.sha256.clone().unwrap_or_default();
-    if let (Some(h), Some(a)) = (f.get("hash"), f.get("hash_algo")) {
-        if let Some(hasher) = Hasher::for_algo(a)? {
-            let got = match hasher {
-                Hasher::Sha256(_) => sha.clone(),
-                other => {
-                    let p = sp.path.clone();
-                    tokio::task::spawn_blocking(move || hash_file(&p, other))
-                        .await
-                        .map_err(|_| ApiErr::internal("hash task failed"))??
-                }
-            };
-            if !got.eq_ignore_ascii_case(h) {
-                return Err(ApiErr::invalid("hash", "does not match the uploaded bytes"));
+    if let (Some(h), Some(a)) = (f.get("hash"), f.get("hash_algo"))
+        && let Some(hasher) = Hasher::for_algo(a)?
+    {
+        let got = match hasher {
+            Hasher::Sha256(_) => sha.clone(),
+            other => {
+                let p = sp.path.clone();
+                tokio::task::spawn_blocking(move || hash_file(&p, other))
+                    .await
+                    .map_err(|_| ApiErr::internal("hash task failed"))??
             }
+        };
+        if !got.eq_ignore_ascii_case(h) {
+            return Err(ApiErr::invalid("hash", "does not match the uploaded bytes"));
         }
     }
     let instance = target_workspace(state, f, &name).await?;

@@ -113,10 +113,10 @@ fn blocking_send(url: &str, form: Option<Vec<(String, String)>>) -> (u16, String
 pub fn wait_for_file(path: &Path) -> String {
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
-        if let Ok(s) = std::fs::read_to_string(path) {
-            if !s.is_empty() {
-                return s;
-            }
+        if let Ok(s) = std::fs::read_to_string(path)
+            && !s.is_empty()
+        {
+            return s;
         }
         assert!(Instant::now() < deadline, "the browser was never opened");
         std::thread::sleep(Duration::from_millis(20));
