@@ -34,7 +34,9 @@ pub use error::ApiError;
 pub use folders::FolderResolver;
 pub use gates::{Gates, RateGate};
 pub use ratelimit::LimitInfo;
-pub use stall::{Progress, note_progress, progress_stream};
+pub use stall::{
+    Progress, SentMeter, counted, is_metered, metered, note_progress, progress_stream,
+};
 pub use storage::Node;
 pub use workspace::{Workspace, resolve_workspace};
 

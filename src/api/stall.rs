@@ -52,6 +52,53 @@ where
     })
 }
 
+/// Counts the bytes of file data as request bodies hand them to the connection (after any
+/// `--bwlimit` wait), for progress that tells the truth at any bandwidth. Set around a
+/// request with [`metered`]; bodies built while it is set report to it.
+#[derive(Clone)]
+pub struct SentMeter(Arc<dyn Fn(u64) + Send + Sync>);
+
+impl SentMeter {
+    pub fn new(f: impl Fn(u64) + Send + Sync + 'static) -> SentMeter {
+        SentMeter(Arc::new(f))
+    }
+}
+
+impl std::fmt::Debug for SentMeter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SentMeter")
+    }
+}
+
+tokio::task_local! {
+    static SENT: SentMeter;
+}
+
+/// Run `fut` (one request) with `meter` counting the body bytes it sends.
+pub async fn metered<T>(meter: SentMeter, fut: impl std::future::Future<Output = T>) -> T {
+    SENT.scope(meter, fut).await
+}
+
+/// Whether a [`SentMeter`] is counting for the request being built on this task.
+pub fn is_metered() -> bool {
+    SENT.try_with(|_| ()).is_ok()
+}
+
+/// Wrap a body stream (outermost, after the bandwidth cap) so that each piece it yields is
+/// counted by the meter set when it was built, if any.
+pub fn counted<S, E>(stream: S) -> impl futures_util::Stream<Item = Result<bytes::Bytes, E>>
+where
+    S: futures_util::Stream<Item = Result<bytes::Bytes, E>>,
+{
+    use futures_util::StreamExt as _;
+    let meter = SENT.try_with(SentMeter::clone).ok();
+    stream.inspect(move |piece| {
+        if let (Some(m), Ok(b)) = (&meter, piece) {
+            (m.0)(b.len() as u64);
+        }
+    })
+}
+
 /// Run `fut` until it finishes or `progress` has been idle for `limit`.
 pub(super) async fn watch<T>(
     progress: &Progress,

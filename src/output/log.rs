@@ -60,6 +60,7 @@ pub fn event(e: &Event) {
         | Event::WalkDone
         | Event::FileStarted { .. }
         | Event::Bytes { .. }
+        | Event::Unsent { .. }
         | Event::FolderCreated { .. }
         | Event::WouldUpload { .. } => {}
     }

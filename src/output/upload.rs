@@ -27,6 +27,7 @@
 //! | `warning` | `message` (nothing failed because of it; e.g. resume is off, and why) |
 //! | `notice` | `message`: a detail (shown on the terminal with `-v`), e.g. the access token was refreshed |
 //! | `stopped` | `reason`: the run stops early, every other file would fail the same way |
+//! | `progress` | at most once a second while bytes move: `elapsed_ms`, `bytes_done` (file bytes that left for the server, counted as they leave; a retried request's are taken back), `bytes_total`, `files_done`, `files_total` (so far) |
 //! | `watching` | `upload --watch` is idle: `paths` (path arguments watched), `uploaded` (files so far), `last` (RFC 3339 time of the last upload, or null) |
 //! | `retry` | `what` (request kind), `attempt`, `delay_ms`, `error` |
 //! | `throttled` | `what`, `wait_ms` (HTTP 429: every request waits) |
@@ -138,6 +139,17 @@ pub fn summary_line(s: &Summary) -> String {
     line
 }
 
+/// How often `--json` says how far the run is (while something moves).
+const JSON_PROGRESS_INTERVAL: Duration = Duration::from_secs(1);
+
+/// The `progress` event: bytes of file data sent (or found on the server) and files finished.
+fn progress_json(t: &Totals, started: Instant) -> serde_json::Value {
+    serde_json::json!({"type": "progress",
+        "elapsed_ms": started.elapsed().as_millis() as u64,
+        "bytes_done": t.bytes_finished, "bytes_total": t.bytes,
+        "files_done": t.files_finished, "files_total": t.files})
+}
+
 #[derive(Default)]
 struct Totals {
     files: u64,
@@ -188,6 +200,8 @@ pub async fn report(
     let mut t = Totals::default();
     let started = Instant::now();
     let mut last_plain = Instant::now();
+    let mut last_json = Instant::now() - JSON_PROGRESS_INTERVAL;
+    let mut json_reported = (0u64, 0u64);
     let mut tick = tokio::time::interval(Duration::from_millis(250));
     // Every line that may carry a name is escaped: names reach the terminal as text only.
     let say = |bars: &Option<Bars>, msg: String| {
@@ -213,6 +227,15 @@ pub async fn report(
             _ = tick.tick() => {
                 if let Some(b) = &bars {
                     b.overall.set_message(overall_msg(&t, &gate));
+                }
+                // --json: a `progress` line a second while bytes move (or files finish).
+                if printer.json
+                    && last_json.elapsed() >= JSON_PROGRESS_INTERVAL
+                    && (t.bytes_finished, t.files_finished) != json_reported
+                {
+                    last_json = Instant::now();
+                    json_reported = (t.bytes_finished, t.files_finished);
+                    json_line(progress_json(&t, started));
                 }
                 // (Nothing planned yet, e.g. still reading the limits: nothing to report.)
                 if printer.progress == Progress::Plain
@@ -260,6 +283,15 @@ pub async fn report(
                     b.overall.inc(*n);
                     if let Some(pb) = b.files.get(id) {
                         pb.inc(*n);
+                    }
+                }
+            }
+            Event::Unsent { id, n } => {
+                t.bytes_finished = t.bytes_finished.saturating_sub(*n);
+                if let Some(b) = &bars {
+                    b.overall.dec(*n);
+                    if let Some(pb) = b.files.get(id) {
+                        pb.dec(*n);
                     }
                 }
             }

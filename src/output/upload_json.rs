@@ -90,7 +90,8 @@ pub fn event_json(e: &Event) -> Option<Value> {
         Event::FileQueued { .. }
         | Event::WalkDone
         | Event::FileStarted { .. }
-        | Event::Bytes { .. } => return None,
+        | Event::Bytes { .. }
+        | Event::Unsent { .. } => return None,
     })
 }
 

@@ -194,14 +194,30 @@ async fn send_batch(engine: &Context, files: Vec<SmallFile>) {
             workspace_id: &engine.opts.workspace_id,
             folder_id: "root",
         };
+        let (meter, sent) = engine.meter(0);
         let r = match retrier
-            .once(upload_batch(&engine.client, &target, &wire))
+            .once(crate::api::metered(
+                meter,
+                upload_batch(&engine.client, &target, &wire),
+            ))
             .await
         {
             Ok(r) => r,
             Err(_) => return, // aborted: these files are simply not done
         };
         drop(wire);
+        // What this try sent counts for the files it stored; the rest goes again.
+        let stored: u64 = match &r {
+            Ok(outcomes) => entries
+                .iter()
+                .zip(outcomes)
+                .filter(|(_, o)| matches!(o, BatchOutcome::Ok { .. }))
+                .map(|(e, _)| e.sf.file.size)
+                .sum(),
+            Err(_) => 0,
+        };
+        let sent = sent.load(std::sync::atomic::Ordering::Relaxed);
+        engine.rewind(0, sent.saturating_sub(stored));
         match r {
             Ok(outcomes) => {
                 let mut again = Vec::new();
@@ -214,11 +230,6 @@ async fn send_batch(engine: &Context, files: Vec<SmallFile>) {
                             upload_id,
                         } => {
                             e.upload_id = upload_id;
-                            engine.counters.add_sent(e.sf.file.size);
-                            engine.events.emit(Event::Bytes {
-                                id: e.sf.id,
-                                n: e.sf.file.size,
-                            });
                             // The server's name for the file is what it is stored (and found
                             // by later runs) under.
                             if let Some(name) = filename.filter(|n| *n != e.sf.file.name) {
@@ -335,7 +346,9 @@ async fn settle_applied(engine: &Context, entries: Vec<Entry>) -> Option<Vec<Ent
             });
         if let Some(node) = twin {
             let node = node.id.clone();
+            // Its bytes did arrive (the try that sent them was taken back).
             engine.counters.add_sent(f.size);
+            engine.events.emit(Event::Bytes { id: 0, n: f.size });
             engine.mark_created(&f.remote_dir);
             engine.done(e.sf.id, f, Some(node), e.sha256, false, None);
         } else {

@@ -17,6 +17,7 @@
 use std::collections::HashMap;
 use std::fs::File;
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::Instant;
 
 use sha2::{Digest, Sha256};
@@ -314,13 +315,17 @@ async fn send_chunks(
         let (e2, sid) = (e.clone(), session_id.to_string());
         let source = local.source(offset, len);
         in_flight.spawn(async move {
+            // Bytes count as they leave; a retried chunk takes back what its last try sent.
+            let (meter, sent) = e2.meter(id);
             e2.retrier()
                 .run_with("chunk", permit, false, || {
-                    upload::upload_chunk(&e2.client, &sid, order, &source, &chunk_sha)
+                    e2.rewind(id, sent.swap(0, Ordering::Relaxed));
+                    crate::api::metered(
+                        meter.clone(),
+                        upload::upload_chunk(&e2.client, &sid, order, &source, &chunk_sha),
+                    )
                 })
                 .await?;
-            e2.counters.add_sent(len);
-            e2.events.emit(Event::Bytes { id, n: len });
             Ok(())
         });
     }

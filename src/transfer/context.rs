@@ -19,7 +19,7 @@ use super::plan::PlannedFile;
 
 use super::{Cancel, Event, Events, Fatality, FileError, SkipMode, Summary, UploadOptions};
 use crate::api::upload::{Limits, SINGLE_CALL_MAX_EXCLUSIVE};
-use crate::api::{Client, Node, storage};
+use crate::api::{Client, Node, SentMeter, storage};
 
 type Listing = Arc<OnceCell<Arc<HashMap<String, Node>>>>;
 
@@ -188,6 +188,34 @@ impl Context {
         });
     }
 
+    /// A meter for one request's body bytes of file `id` (0: a batch): each piece that leaves
+    /// is counted as sent and reported; `sent` holds what this attempt has sent so far.
+    pub fn meter(&self, id: u64) -> (SentMeter, Arc<AtomicU64>) {
+        let sent = Arc::new(AtomicU64::new(0));
+        let (events, counters) = (self.events.clone(), self.counters.sent_handle());
+        let s = sent.clone();
+        let meter = SentMeter::new(move |n| {
+            s.fetch_add(n, Ordering::Relaxed);
+            counters.fetch_add(n, Ordering::Relaxed);
+            events.emit(Event::Bytes { id, n });
+        });
+        (meter, sent)
+    }
+
+    /// `n` bytes counted as sent for `id` go again (the request is retried): taken back.
+    pub fn rewind(&self, id: u64, n: u64) {
+        if n == 0 {
+            return;
+        }
+        let _ = self
+            .counters
+            .bytes_sent
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |v| {
+                Some(v.saturating_sub(n))
+            });
+        self.events.emit(Event::Unsent { id, n });
+    }
+
     /// A queued file gets its outcome: `false` when it already had one (never counted twice).
     pub(super) fn settle(&self, id: u64) -> bool {
         self.outstanding.lock().unwrap().remove(&id).is_some()
@@ -268,7 +296,7 @@ impl Context {
             failed: get(&c.failed),
             not_started,
             bytes: get(&c.bytes),
-            bytes_sent: get(&c.bytes_sent),
+            bytes_sent: get(&*c.bytes_sent),
             retries: get(&c.retries),
             // Every 429 the client received (also those retried below the scheduler).
             throttled: self.client.gates().throttled_count().max(get(&c.throttled)),

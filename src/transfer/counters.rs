@@ -9,7 +9,7 @@ pub struct Counters {
     pub(super) skipped: AtomicU64,
     pub(super) failed: AtomicU64,
     pub(super) bytes: AtomicU64,
-    pub(super) bytes_sent: AtomicU64,
+    pub(super) bytes_sent: std::sync::Arc<AtomicU64>,
     pub(super) retries: AtomicU64,
     pub(super) throttled: AtomicU64,
     pub(super) folders: AtomicU64,
@@ -30,5 +30,10 @@ impl Counters {
     }
     pub fn add_sent(&self, n: u64) {
         self.bytes_sent.fetch_add(n, Ordering::Relaxed);
+    }
+
+    /// The bytes-sent counter itself, for meters that outlive a borrow.
+    pub fn sent_handle(&self) -> std::sync::Arc<AtomicU64> {
+        self.bytes_sent.clone()
     }
 }

@@ -161,8 +161,12 @@ pub enum Event {
     WalkDone,
     /// A file started sending (chunked files only: batched files are too small to follow).
     FileStarted { id: u64, local: String, size: u64 },
-    /// `n` more bytes of file `id` are on the server.
+    /// `n` more bytes of file `id` left for the server (counted as the request body hands them
+    /// to the connection; `id` 0: a batch's, which no file bar follows).
     Bytes { id: u64, n: u64 },
+    /// `n` bytes counted by [`Event::Bytes`] are sent again (a retried request): taken back,
+    /// so nothing is counted twice.
+    Unsent { id: u64, n: u64 },
     FileDone {
         id: u64,
         local: String,

@@ -70,6 +70,8 @@ mod upload_names;
 #[cfg(feature = "emulator")]
 mod upload_output;
 #[cfg(feature = "emulator")]
+mod upload_progress;
+#[cfg(feature = "emulator")]
 mod upload_resume;
 #[cfg(feature = "emulator")]
 mod upload_retry;

@@ -75,13 +75,15 @@ fn a_fresh_wide_tree_goes_in_few_batches_and_lists_no_folder_it_creates() {
             .all(|e| e["node_id"].is_string())
     );
 
-    // ⌈2000 / 200⌉ batches, the limits, and one listing of the root (which shows `wide`
-    // missing); no folder created by hand, no listing of anything the run created.
+    // ⌈2000 / 200⌉ batches (a partial one may go early when the walk lags on a loaded
+    // machine), the limits, and one listing of the root (which shows `wide` missing); no
+    // folder created by hand, no listing of anything the run created.
     assert_eq!(requests_matching(&emu, "createfolder"), 0);
     assert_eq!(requests_matching(&emu, "/list") - lists_before, 1);
-    assert_eq!(requests_matching(&emu, "/upload/batch"), 10);
+    let batches = requests_matching(&emu, "/upload/batch");
+    assert!((10..=12).contains(&batches), "{batches} batches");
     let depth = 4; // wide/tree/dNN/sN
-    assert!(sent <= 10 + depth + 2, "{sent} requests");
+    assert!(sent <= 10 + depth + 4, "{sent} requests");
 
     assert_stored_bytes(&emu, &src.path().join("tree"), "wide/tree");
     assert_eq!(remote_folders(&emu).len(), 222);

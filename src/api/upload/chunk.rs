@@ -9,7 +9,7 @@ use reqwest::multipart::{Form, Part};
 
 use super::memory_body;
 use crate::api::bwlimit;
-use crate::api::stall::progress_stream;
+use crate::api::stall::{counted, progress_stream};
 use crate::api::{ApiError, Client, segment};
 
 /// Where a chunk's bytes are: `len` bytes of `file` from `offset`, read as they are sent, bytes
@@ -56,20 +56,20 @@ impl ChunkSource {
         let limit = client.bwlimit().cloned();
         match self {
             ChunkSource::File { file, offset, len } => {
-                reqwest::Body::wrap_stream(bwlimit::limited(
+                reqwest::Body::wrap_stream(counted(bwlimit::limited(
                     progress_stream(file_stream(file.clone(), *offset, *len)),
                     limit,
-                ))
+                )))
             }
             ChunkSource::Memory(b) => memory_body(client, b),
             ChunkSource::Pieces {
                 source,
                 offset,
                 len,
-            } => reqwest::Body::wrap_stream(bwlimit::limited(
+            } => reqwest::Body::wrap_stream(counted(bwlimit::limited(
                 progress_stream(piece_stream(source.clone(), *offset, *len)),
                 limit,
-            )),
+            ))),
         }
     }
 }

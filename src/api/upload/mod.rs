@@ -69,12 +69,15 @@ fn bytes_part(client: &Client, data: &Bytes, file_name: &str) -> Part {
         .expect("static mime type")
 }
 
+/// Bytes in memory as a body: whole, unless a bandwidth cap or a [`crate::api::SentMeter`]
+/// needs it in pieces (each counted as it leaves).
 fn memory_body(client: &Client, data: &Bytes) -> reqwest::Body {
-    match client.bwlimit() {
-        None => reqwest::Body::from(data.clone()),
-        Some(limit) => reqwest::Body::wrap_stream(crate::api::bwlimit::limited(
-            crate::api::progress_stream(crate::api::bwlimit::pieces(data.clone())),
-            Some(limit.clone()),
-        )),
+    let limit = client.bwlimit();
+    if limit.is_none() && !crate::api::is_metered() {
+        return reqwest::Body::from(data.clone());
     }
+    reqwest::Body::wrap_stream(crate::api::counted(crate::api::bwlimit::limited(
+        crate::api::progress_stream(crate::api::bwlimit::pieces(data.clone())),
+        limit.cloned(),
+    )))
 }

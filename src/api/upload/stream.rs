@@ -62,17 +62,22 @@ impl StreamSource {
         self.taken.load(std::sync::atomic::Ordering::Relaxed)
     }
 
-    fn body(&self) -> reqwest::Body {
+    /// The request body; under `--bwlimit` (`limit`) every piece waits for its bytes, as a
+    /// file's do.
+    fn body(&self, limit: Option<Arc<crate::api::bwlimit::BandwidthLimit>>) -> reqwest::Body {
         let rx = self.slot.lock().unwrap_or_else(|e| e.into_inner()).take();
         match rx {
-            Some(rx) => reqwest::Body::wrap_stream(SourceBody {
-                rx: Some(rx),
-                slot: self.slot.clone(),
-                taken: self.taken.clone(),
-                yielded: false,
-                progress: PROGRESS.try_with(Progress::clone).ok(),
-                tick: tokio::time::interval(std::time::Duration::from_secs(1)),
-            }),
+            Some(rx) => reqwest::Body::wrap_stream(crate::api::bwlimit::limited(
+                SourceBody {
+                    rx: Some(rx),
+                    slot: self.slot.clone(),
+                    taken: self.taken.clone(),
+                    yielded: false,
+                    progress: PROGRESS.try_with(Progress::clone).ok(),
+                    tick: tokio::time::interval(std::time::Duration::from_secs(1)),
+                },
+                limit,
+            )),
             None => reqwest::Body::wrap_stream(futures_util::stream::once(async {
                 Err::<Bytes, _>(std::io::Error::other(
                     "the stream was already consumed by an earlier attempt",
@@ -153,7 +158,7 @@ pub async fn upload_stream(
     client
         .call(Method::POST, &path, |rb| {
             rb.header(reqwest::header::CONTENT_TYPE, "application/octet-stream")
-                .body(source.body())
+                .body(source.body(client.bwlimit().cloned()))
         })
         .await
 }

@@ -373,6 +373,7 @@ async fn streamed(
         retries,
         throttled: client.gates().throttled_count(),
         wall: started.elapsed(),
+        bwlimit: client.bwlimit().map(|l| l.rate()),
         ..Default::default()
     };
     events.emit(Event::Summary(s.clone()));
