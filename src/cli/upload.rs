@@ -8,9 +8,12 @@ use super::{CiMode, WorkspaceArg, parse_byte_size, parse_duration};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum IfChanged {
-    /// Skip a file whose remote twin has the same size
+    /// Skip a file unchanged since its last upload (size, mtime, remote version: not read);
+    /// otherwise read it and skip only when its hash equals the remote twin's
+    Auto,
+    /// Skip a file whose remote twin has the same size (fast; misses same-size edits)
     Size,
-    /// Skip a file whose remote twin has the same size and SHA-256
+    /// Skip a file only when its remote twin has the same size and hash (reads every such file)
     Hash,
 }
 
@@ -108,7 +111,7 @@ pub struct UploadArgs {
     pub overwrite: bool,
 
     /// How to decide a remote file is identical and can be skipped
-    #[arg(long, value_enum, default_value_t = IfChanged::Size, value_name = "WHAT")]
+    #[arg(long, value_enum, default_value_t = IfChanged::Auto, value_name = "WHAT")]
     pub if_changed: IfChanged,
 
     /// Retries per request for 5xx, stalls, timeouts and connection errors

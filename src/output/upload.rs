@@ -29,10 +29,10 @@
 //! | `stopped` | `reason`: the run stops early, every other file would fail the same way |
 //! | `retry` | `what` (request kind), `attempt`, `delay_ms`, `error` |
 //! | `throttled` | `what`, `wait_ms` (HTTP 429: every request waits) |
-//! | `would_upload` | dry run only: `local`, `remote_path`, `size` |
+//! | `would_upload` | dry run only: `local`, `remote_path`, `size`, `reason` (why it would be sent) |
 //! | `would_create_folder` | dry run only: `remote_path` |
 //! | `folder_created` | a folder this run created (by `createfolder`, or by the server for a batch): `remote_path` |
-//! | `summary` | last line: `planned`, `uploaded`, `skipped`, `failed`, `not_started` (`uploaded + skipped + failed + not_started = planned`), `bytes`, `bytes_sent`, `retries`, `throttled`, `folders_created` (folders this run created, by `createfolder` or by the server for batch entries; dry run: that it would create), `symlinks_skipped`, `special_skipped`, `wall_ms`, `bytes_per_sec` (bytes sent / wall time), `bwlimit` (`--bwlimit` in bytes/s, or null), `interrupted`, `signal` (`SIGINT`, `SIGTERM`, `SIGHUP` or null), `dry_run`, `shard` (`"I/N"` or null), `out_of_shard` (files left to other shards, not planned here) |
+//! | `summary` | last line: `planned`, `uploaded`, `skipped`, `failed`, `not_started` (`uploaded + skipped + failed + not_started = planned`), `bytes`, `bytes_sent`, `hashed_bytes` (bytes of local files read to compare with their remote twins), `retries`, `throttled`, `folders_created` (folders this run created, by `createfolder` or by the server for batch entries; dry run: that it would create), `symlinks_skipped`, `special_skipped`, `wall_ms`, `bytes_per_sec` (bytes sent / wall time), `bwlimit` (`--bwlimit` in bytes/s, or null), `interrupted`, `signal` (`SIGINT`, `SIGTERM`, `SIGHUP` or null), `dry_run`, `shard` (`"I/N"` or null), `out_of_shard` (files left to other shards, not planned here) |
 //!
 //! Local paths are exact; bytes of a name that are not UTF-8 appear as `\xNN`. On the terminal,
 //! control characters in names and messages are printed escaped (`\n`, `\u{1b}`), never raw.
@@ -114,9 +114,10 @@ pub fn event_json(e: &Event) -> Option<Value> {
             local,
             remote_path,
             size,
+            reason,
             ..
         } => json!({"type": "would_upload", "local": local, "remote_path": remote_path,
-            "size": size}),
+            "size": size, "reason": reason}),
         Event::FolderCreated {
             remote_path,
             dry_run: true,
@@ -146,7 +147,8 @@ fn rate(s: &Summary) -> u64 {
 pub fn summary_json(s: &Summary) -> Value {
     json!({"type": "summary", "planned": s.planned, "uploaded": s.uploaded,
         "skipped": s.skipped, "failed": s.failed, "not_started": s.not_started,
-        "bytes": s.bytes, "bytes_sent": s.bytes_sent, "retries": s.retries,
+        "bytes": s.bytes, "bytes_sent": s.bytes_sent, "hashed_bytes": s.hashed_bytes,
+        "retries": s.retries,
         "throttled": s.throttled, "folders_created": s.folders_created,
         "symlinks_skipped": s.symlinks_skipped, "special_skipped": s.special_skipped,
         "wall_ms": ms(s.wall), "bytes_per_sec": rate(s), "bwlimit": s.bwlimit, "interrupted": s.interrupted,
@@ -200,6 +202,10 @@ pub fn summary_line(s: &Summary) -> String {
         s.retries,
         s.throttled
     );
+    if s.hashed_bytes > 0 {
+        let read = HumanBytes(s.hashed_bytes);
+        line.push_str(&format!("; {read} read to compare with remote files"));
+    }
     if let Some(cap) = s.bwlimit {
         line.push_str(&format!("; --bwlimit {}/s", indicatif::DecimalBytes(cap)));
     }
@@ -439,17 +445,15 @@ pub async fn report(
                 local,
                 remote_path,
                 size,
+                reason,
                 ..
             } => {
                 t.files_finished += 1;
                 if !printer.json && !printer.quiet {
-                    say(
-                        &bars,
-                        format!(
-                            "would upload `{local}` → `{remote_path}` ({})",
-                            HumanBytes(*size)
-                        ),
-                    );
+                    let size = HumanBytes(*size);
+                    let line =
+                        format!("would upload `{local}` → `{remote_path}` ({size}): {reason}");
+                    say(&bars, line);
                 }
             }
             Event::FolderCreated {

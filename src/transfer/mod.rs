@@ -22,6 +22,7 @@ mod filters;
 mod folders;
 pub mod generated;
 pub mod hash;
+pub mod index;
 pub mod job;
 pub mod journal;
 pub mod limiter;
@@ -29,6 +30,7 @@ mod names;
 pub mod plan;
 mod remote;
 pub mod shard;
+mod skip;
 pub mod stdin;
 
 use std::path::PathBuf;
@@ -45,9 +47,13 @@ pub enum SkipMode {
     Overwrite,
     /// Skip when the sizes are equal.
     Size,
-    /// Skip when sizes are equal and the server's SHA-256 equals the local one (a remote file
-    /// without a SHA-256 is uploaded again).
+    /// Skip when sizes are equal and the server's hash equals the local file's, computed in
+    /// the node's algorithm (a remote file without a hash is uploaded again).
     Hash,
+    /// The default: skip without reading when the upload index says neither the local file
+    /// (size, modification time, identity) nor its remote twin (node, content) changed since
+    /// the last upload; otherwise as [`SkipMode::Hash`].
+    Auto,
 }
 
 /// Where `--files-from` paths come from.
@@ -111,6 +117,8 @@ pub struct Summary {
     pub bytes: u64,
     /// Bytes actually sent this run (less than `bytes` after a resume).
     pub bytes_sent: u64,
+    /// Bytes of local files read to decide a skip (hashed to compare with the remote twin).
+    pub hashed_bytes: u64,
     pub retries: u64,
     pub throttled: u64,
     /// Folders created (or, in a dry run, that would be created).
@@ -210,12 +218,13 @@ pub enum Event {
     /// A remote folder was created by this run: by `createfolder`, or by the server for a
     /// batch entry's `relative_path` (dry run: would be created).
     FolderCreated { remote_path: String, dry_run: bool },
-    /// Dry run: this file would be uploaded.
+    /// Dry run: this file would be uploaded, and why.
     WouldUpload {
         id: u64,
         local: String,
         remote_path: String,
         size: u64,
+        reason: String,
     },
     /// The run stops early: every other file would fail the same way.
     Stopped { reason: String },

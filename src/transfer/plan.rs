@@ -41,6 +41,8 @@ pub struct PlannedFile {
     pub size: u64,
     /// Modification time, nanoseconds since the epoch (0 when unknown).
     pub mtime_ns: u64,
+    /// The file's identity on its device (a hash of device and inode on unix; 0 elsewhere).
+    pub file_id: u64,
 }
 
 impl PlannedFile {
@@ -79,6 +81,21 @@ pub enum PlanItem {
         path: String,
         error: String,
     },
+}
+
+/// The identity of the file `meta` describes: device and inode on unix (a file replaced by
+/// another one under the same name has a new one), 0 where the platform has none.
+pub fn file_id(meta: &std::fs::Metadata) -> u64 {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        meta.dev().rotate_left(32) ^ meta.ino()
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        0
+    }
 }
 
 /// Modification time of `meta` in nanoseconds since the epoch.
@@ -207,6 +224,7 @@ impl Walker<'_> {
                 name,
                 size: meta.len(),
                 mtime_ns: mtime_ns(&meta),
+                file_id: file_id(&meta),
             }));
         }
         if !meta.is_dir() {
@@ -314,6 +332,7 @@ impl Walker<'_> {
                 name,
                 size: meta.len(),
                 mtime_ns: mtime_ns(&meta),
+                file_id: file_id(&meta),
             }));
             if !ok {
                 return false;

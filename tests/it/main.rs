@@ -68,6 +68,8 @@ mod upload_retry;
 #[cfg(feature = "emulator")]
 mod upload_runs;
 #[cfg(feature = "emulator")]
+mod upload_sync;
+#[cfg(feature = "emulator")]
 mod upload_tree;
 #[cfg(feature = "emulator")]
 mod upload_wide;

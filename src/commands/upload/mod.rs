@@ -21,7 +21,11 @@ use crate::transfer::{Cancel, Events};
 
 pub async fn upload(ctx: &Context, args: UploadArgs) -> anyhow::Result<ExitStatus> {
     let from_stdin = options::check_args(&args)?;
-    let printer = ctx.printer.clone();
+    let mut printer = ctx.printer.clone();
+    // A dry run says why each file would be skipped, as well as why each would be sent.
+    if args.dry_run {
+        printer.verbose = printer.verbose.max(1);
+    }
     let (client, _source) = ctx.client()?;
     // `--retries` holds for every request of the run, the workspace lookup and the lock too.
     let client = client.with_retries(args.retries);

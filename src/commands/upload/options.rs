@@ -65,6 +65,7 @@ pub fn options(
             (true, _) => SkipMode::Overwrite,
             (false, IfChanged::Size) => SkipMode::Size,
             (false, IfChanged::Hash) => SkipMode::Hash,
+            (false, IfChanged::Auto) => SkipMode::Auto,
         },
         retries: args.retries,
         resume: !args.no_resume,
