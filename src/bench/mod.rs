@@ -321,6 +321,7 @@ async fn step(
         assembly_timeout: opts.assembly_timeout,
         shard: None,
         skipped_node_ids: false,
+        delete: None,
     };
     let (events, mut rx) = Events::channel();
     let cancel = Cancel::default();

@@ -36,6 +36,10 @@ pub enum IfChanged {
     "Receipts: --receipt FILE writes one JSON line per stored (or skipped) file with its node id,\n",
     "size and SHA-256, as files finish; `fastio verify --receipt FILE` checks them later. A rerun\n",
     "of the same command continues the same receipt.\n\n",
+    "Mirror: --delete trashes what the destination holds without a local twin, after a run\n",
+    "in which every file was uploaded or skipped (nothing is deleted after a failure or an\n",
+    "interruption). Filtered-out files are kept unless --delete-excluded; --max-delete N\n",
+    "refuses the whole deletion when more would go; --dry-run lists it.\n\n",
     "Shards: --shard I/N uploads only the files whose path below the destination hashes to shard\n",
     "I of N, so N jobs with the same arguments split the tree without overlap.\n\n",
     "Standard input: `-` as the only PATH streams stdin into one file named --name (a stream\n",
@@ -141,6 +145,19 @@ pub struct UploadArgs {
     /// Upload only shard I of N of the files (1-based; a stable hash of each file's path)
     #[arg(long, value_name = "I/N", value_parser = clap::builder::ValueParser::new(|s: &str| s.parse::<crate::transfer::Shard>()))]
     pub shard: Option<crate::transfer::Shard>,
+
+    /// After a run where every file was uploaded or skipped, move remote files and folders
+    /// under the destination that have no local twin to the trash
+    #[arg(long)]
+    pub delete: bool,
+
+    /// With --delete: also trash remote files the filters exclude (kept by default)
+    #[arg(long, requires = "delete")]
+    pub delete_excluded: bool,
+
+    /// With --delete: delete nothing (exit 1) when more than N files and folders would go
+    #[arg(long, value_name = "N", requires = "delete")]
+    pub max_delete: Option<u64>,
 
     /// With `-` (standard input): the remote file name
     #[arg(long, value_name = "NAME")]

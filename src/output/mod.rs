@@ -31,6 +31,7 @@ pub mod import;
 pub mod lock;
 pub mod receipt;
 pub mod sinks;
+mod sync;
 pub mod upload;
 pub mod verify;
 

@@ -31,8 +31,11 @@
 //! | `throttled` | `what`, `wait_ms` (HTTP 429: every request waits) |
 //! | `would_upload` | dry run only: `local`, `remote_path`, `size`, `reason` (why it would be sent) |
 //! | `would_create_folder` | dry run only: `remote_path` |
+//! | `deleted` / `would_delete` | `--delete`: `remote_path`, `node_id`, `kind` (`file` or `folder`), `count` (nodes it took to the trash, itself included) |
+//! | `delete_failed` | `--delete`: `remote_path`, `error` |
+//! | `delete_refused` | `--delete`: `reason` (nothing was deleted: a file failed, the run was interrupted, or more than `--max-delete` would go) |
 //! | `folder_created` | a folder this run created (by `createfolder`, or by the server for a batch): `remote_path` |
-//! | `summary` | last line: `planned`, `uploaded`, `skipped`, `failed`, `not_started` (`uploaded + skipped + failed + not_started = planned`), `bytes`, `bytes_sent`, `hashed_bytes` (bytes of local files read to compare with their remote twins), `retries`, `throttled`, `folders_created` (folders this run created, by `createfolder` or by the server for batch entries; dry run: that it would create), `symlinks_skipped`, `special_skipped`, `wall_ms`, `bytes_per_sec` (bytes sent / wall time), `bwlimit` (`--bwlimit` in bytes/s, or null), `interrupted`, `signal` (`SIGINT`, `SIGTERM`, `SIGHUP` or null), `dry_run`, `shard` (`"I/N"` or null), `out_of_shard` (files left to other shards, not planned here) |
+//! | `summary` | last line: `planned`, `uploaded`, `skipped`, `failed`, `not_started` (`uploaded + skipped + failed + not_started = planned`), `bytes`, `bytes_sent`, `hashed_bytes` (bytes of local files read to compare with their remote twins), `retries`, `throttled`, `folders_created` (folders this run created, by `createfolder` or by the server for batch entries; dry run: that it would create), `symlinks_skipped`, `special_skipped`, `wall_ms`, `bytes_per_sec` (bytes sent / wall time), `bwlimit` (`--bwlimit` in bytes/s, or null), `interrupted`, `signal` (`SIGINT`, `SIGTERM`, `SIGHUP` or null), `dry_run`, `shard` (`"I/N"` or null), `out_of_shard` (files left to other shards, not planned here), `deleted`, `delete_failed`, `delete_refused` (the reason, or null) |
 //!
 //! Local paths are exact; bytes of a name that are not UTF-8 appear as `\xNN`. On the terminal,
 //! control characters in names and messages are printed escaped (`\n`, `\u{1b}`), never raw.
@@ -128,6 +131,9 @@ pub fn event_json(e: &Event) -> Option<Value> {
         } => json!({"type": "folder_created", "remote_path": remote_path}),
         Event::Stopped { reason } => json!({"type": "stopped", "reason": reason}),
         Event::Summary(s) => summary_json(s),
+        Event::Deleted { .. } | Event::DeleteFailed { .. } | Event::DeleteRefused { .. } => {
+            return super::sync::event_json(e);
+        }
         Event::FileQueued { .. }
         | Event::WalkDone
         | Event::FileStarted { .. }
@@ -145,7 +151,7 @@ fn rate(s: &Summary) -> u64 {
 }
 
 pub fn summary_json(s: &Summary) -> Value {
-    json!({"type": "summary", "planned": s.planned, "uploaded": s.uploaded,
+    let mut v = json!({"type": "summary", "planned": s.planned, "uploaded": s.uploaded,
         "skipped": s.skipped, "failed": s.failed, "not_started": s.not_started,
         "bytes": s.bytes, "bytes_sent": s.bytes_sent, "hashed_bytes": s.hashed_bytes,
         "retries": s.retries,
@@ -153,7 +159,9 @@ pub fn summary_json(s: &Summary) -> Value {
         "symlinks_skipped": s.symlinks_skipped, "special_skipped": s.special_skipped,
         "wall_ms": ms(s.wall), "bytes_per_sec": rate(s), "bwlimit": s.bwlimit, "interrupted": s.interrupted,
         "signal": s.signal.map(signal_name), "dry_run": s.dry_run,
-        "shard": s.shard.map(|sh| sh.to_string()), "out_of_shard": s.out_of_shard})
+        "shard": s.shard.map(|sh| sh.to_string()), "out_of_shard": s.out_of_shard});
+    super::sync::summary_fields(s, &mut v);
+    v
 }
 
 /// Bytes sent per second of wall time.
@@ -170,9 +178,11 @@ pub fn summary_line(s: &Summary) -> String {
         ),
         None => String::new(),
     };
+    let delete = super::sync::summary_part(s);
     if s.dry_run {
         return format!(
-            "dry run: would upload {} files ({}), skip {}, create {} folders; {} unreadable{shard}",
+            "dry run: would upload {} files ({}), skip {}, create {} folders; {} \
+             unreadable{shard}{delete}",
             s.uploaded,
             HumanBytes(s.bytes),
             s.skipped,
@@ -202,10 +212,6 @@ pub fn summary_line(s: &Summary) -> String {
         s.retries,
         s.throttled
     );
-    if s.hashed_bytes > 0 {
-        let read = HumanBytes(s.hashed_bytes);
-        line.push_str(&format!("; {read} read to compare with remote files"));
-    }
     if let Some(cap) = s.bwlimit {
         line.push_str(&format!("; --bwlimit {}/s", indicatif::DecimalBytes(cap)));
     }
@@ -222,6 +228,7 @@ pub fn summary_line(s: &Summary) -> String {
         ));
     }
     line.push_str(&shard);
+    line.push_str(&delete);
     line
 }
 
@@ -464,6 +471,15 @@ pub async fn report(
                     say(&bars, format!("would create folder `{remote_path}`"));
                 } else if !dry_run && printer.verbose > 0 {
                     say(&bars, format!("created folder `{remote_path}`"));
+                }
+            }
+            e @ (Event::Deleted { .. }
+            | Event::DeleteFailed { .. }
+            | Event::DeleteRefused { .. }) => {
+                if let Some((line, error)) = super::sync::line(e)
+                    && (error || (!printer.json && !printer.quiet))
+                {
+                    error_line(&bars, line);
                 }
             }
             Event::Stopped { reason } => {

@@ -291,6 +291,9 @@ impl Context {
             fatal: *self.fatal.lock().unwrap(),
             shard: self.opts.shard,
             out_of_shard: get(&c.out_of_shard),
+            deleted: 0,
+            delete_failed: 0,
+            delete_refused: None,
         }
     }
 }

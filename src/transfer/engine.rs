@@ -18,8 +18,9 @@ use super::counters::Counters;
 use super::generated::{GeneratedFile, Pattern};
 use super::journal::{self, Journal};
 use super::limiter::{Limiter, Retrier};
+use super::mirror::Twins;
 use super::plan::{self, PlanItem, PlannedFile};
-use super::remote::{Dir, RemoteTree, in_the_way};
+use super::remote::{Dir, RemoteTree, in_the_way, remote_key};
 use super::{Cancel, Event, Events, FileError, SkipMode, Summary, UploadOptions};
 use crate::api::Client;
 use crate::api::upload::{BATCH_NAME_MAX, Limits, SINGLE_CALL_MAX_EXCLUSIVE};
@@ -297,6 +298,8 @@ async fn run(
     let sources = engine.opts.paths.len() + usize::from(engine.opts.files_from.is_some());
     let mut claimed: Option<HashMap<u64, Box<str>>> =
         (sources > 1 || engine.opts.files_from.is_some()).then(HashMap::new);
+    // `--delete`: what the local side holds (all shards' files).
+    let mut twins = engine.opts.delete.is_some().then(Twins::default);
     loop {
         let item = tokio::select! {
             biased;
@@ -328,7 +331,20 @@ async fn run(
                     kind: kind.to_string(),
                 });
             }
+            PlanItem::Root(remote) => {
+                if let Some(t) = &mut twins {
+                    t.root(remote);
+                }
+            }
+            PlanItem::Kept(remote) => {
+                if let Some(t) = &mut twins {
+                    t.kept(&remote);
+                }
+            }
             PlanItem::File(f) => {
+                if let Some(t) = &mut twins {
+                    t.file(&f.remote_path());
+                }
                 if let Some(shard) = engine.opts.shard
                     && !shard.contains(super::shard::key(&f.remote_path(), &dest))
                 {
@@ -419,7 +435,28 @@ async fn run(
     let not_started = engine.report_not_started();
     let interrupted = cancel.signal().is_some()
         || (cancel.stop.is_cancelled() && engine.fatal.lock().unwrap().is_none());
-    let summary = engine.summary(started, interrupted, not_started);
+    let mut summary = engine.summary(started, interrupted, not_started);
+    if let Some(twins) = twins {
+        let why_not = if summary.interrupted {
+            Some("the run was interrupted".to_string())
+        } else if summary.failed > 0 {
+            Some(format!("{} files failed", summary.failed))
+        } else if summary.fatal.is_some() || summary.not_started > 0 || cancel.stop.is_cancelled() {
+            Some("the run stopped early".to_string())
+        } else {
+            None
+        };
+        let outcome = match why_not {
+            Some(why) => engine.refuse_delete(format!(
+                "nothing deleted (--delete): {why}; run again once every file is uploaded"
+            )),
+            None => engine.mirror(&twins).await,
+        };
+        summary.deleted = outcome.deleted;
+        summary.delete_failed = outcome.failed;
+        summary.delete_refused = outcome.refused;
+        summary.wall = started.elapsed();
+    }
     let engine = Arc::into_inner(engine);
     if let Some(engine) = engine {
         let clean = summary.failed == 0 && !summary.interrupted && summary.fatal.is_none();
@@ -427,14 +464,6 @@ async fn run(
     }
     events.emit(Event::Summary(summary.clone()));
     Ok(summary)
-}
-
-/// The key of a remote path in the run's claim table.
-fn remote_key(remote: &str) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    remote.hash(&mut h);
-    h.finish()
 }
 
 /// The upload index of the run's destination (server, workspace, folder): read unless the run

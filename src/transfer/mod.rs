@@ -26,6 +26,7 @@ pub mod index;
 pub mod job;
 pub mod journal;
 pub mod limiter;
+mod mirror;
 mod names;
 pub mod plan;
 mod remote;
@@ -97,6 +98,17 @@ pub struct UploadOptions {
     /// Skip events must carry the remote node (receipts): a file the resume journal says is
     /// done is looked up in its folder's listing (and sent again if it is no longer there).
     pub skipped_node_ids: bool,
+    /// `--delete`: after a clean run, trash what the destination holds without a local twin.
+    pub delete: Option<DeleteOptions>,
+}
+
+/// `--delete` and its guards.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DeleteOptions {
+    /// `--delete-excluded`: remote files the filters exclude go too (else they are kept).
+    pub excluded: bool,
+    /// `--max-delete N`: refuse the whole deletion when more would go.
+    pub max: Option<u64>,
 }
 
 /// Default for [`UploadOptions::assembly_timeout`].
@@ -139,6 +151,13 @@ pub struct Summary {
     pub shard: Option<Shard>,
     /// Files left to the other shards.
     pub out_of_shard: u64,
+    /// `--delete`: remote files and folders moved to the trash (dry run: that would be).
+    pub deleted: u64,
+    /// `--delete`: deletions the server refused.
+    pub delete_failed: u64,
+    /// `--delete`: nothing was deleted on purpose (a file failed, the run was interrupted, or
+    /// more than `--max-delete` would have gone).
+    pub delete_refused: Option<String>,
 }
 
 /// A failure class that decides the exit code when nothing got through.
@@ -228,6 +247,19 @@ pub enum Event {
     },
     /// The run stops early: every other file would fail the same way.
     Stopped { reason: String },
+    /// `--delete`: a remote file or folder (with `count` nodes in all) moved to the trash, or
+    /// in a dry run, that would be.
+    Deleted {
+        remote_path: String,
+        node_id: String,
+        folder: bool,
+        count: u64,
+        dry_run: bool,
+    },
+    /// `--delete`: the server refused to trash this one.
+    DeleteFailed { remote_path: String, error: String },
+    /// `--delete`: nothing is deleted, and why (one line).
+    DeleteRefused { reason: String },
     /// The run is over.
     Summary(Summary),
 }

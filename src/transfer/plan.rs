@@ -69,6 +69,12 @@ pub fn remote_join(a: &str, b: &str) -> String {
 #[derive(Debug)]
 pub enum PlanItem {
     File(PlannedFile),
+    /// With `--delete`: a directory argument, whose files land under this remote folder (the
+    /// filters apply below it).
+    Root(String),
+    /// With `--delete`: a remote path left alone though nothing is uploaded there (a symlink
+    /// not followed, a special file).
+    Kept(String),
     /// A symlink not followed.
     Symlink(PathBuf),
     /// A FIFO, socket or device inside a tree: not a regular file, so not uploaded.
@@ -201,6 +207,9 @@ impl Walker<'_> {
         };
         let meta = if meta.file_type().is_symlink() {
             if !self.opts.follow_symlinks {
+                if let Some(name) = path.file_name() {
+                    self.kept(remote_join(remote_parent, &name.to_string_lossy()));
+                }
                 return self.send(PlanItem::Symlink(path.to_path_buf()));
             }
             match std::fs::metadata(path) {
@@ -240,7 +249,28 @@ impl Walker<'_> {
                 None => Ok(remote_parent.to_string()),
             }
         };
+        if let Ok(b) = &base
+            && self.opts.delete.is_some()
+            && !self.send(PlanItem::Root(b.clone()))
+        {
+            return false;
+        }
         self.walk_dir(path, &base)
+    }
+
+    /// With `--delete`: `remote` is to be left alone.
+    fn kept(&self, remote: String) {
+        if self.opts.delete.is_some() {
+            self.send(PlanItem::Kept(remote));
+        }
+    }
+
+    /// With `--delete`: the remote path of `entry` under `base`, kept.
+    fn kept_entry(&self, root: &Path, entry: &Path, base: &Result<String, String>) {
+        if let Ok(b) = base {
+            let rel = slash_path(entry.strip_prefix(root).unwrap_or(entry));
+            self.kept(remote_join(b, &rel));
+        }
     }
 
     /// Walk a directory argument whose files land under `base` (or, when its own name cannot
@@ -282,6 +312,7 @@ impl Walker<'_> {
                 continue;
             }
             if ft.is_symlink() {
+                self.kept_entry(root, entry.path(), base);
                 if !self.send(PlanItem::Symlink(entry.path().to_path_buf())) {
                     return false;
                 }
@@ -293,6 +324,7 @@ impl Walker<'_> {
                 continue;
             }
             if !ft.is_file() {
+                self.kept_entry(root, entry.path(), base);
                 let item = PlanItem::Special {
                     path: entry.path().to_path_buf(),
                     kind: special_kind(&ft),

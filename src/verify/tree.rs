@@ -48,6 +48,7 @@ pub async fn verify_tree(client: &Client, opts: &TreeOptions) -> anyhow::Result<
         assembly_timeout: crate::transfer::DEFAULT_ASSEMBLY_TIMEOUT,
         shard: None,
         skipped_node_ids: false,
+        delete: None,
     };
     let dest = walk.dest_clean();
     let (mut rx, walker) =
@@ -83,7 +84,10 @@ pub async fn verify_tree(client: &Client, opts: &TreeOptions) -> anyhow::Result<
             }),
             // Uploads skip symlinks (unless followed) and FIFOs, sockets, devices: so does the
             // comparison.
-            PlanItem::Symlink(_) | PlanItem::Special { .. } => {}
+            PlanItem::Symlink(_)
+            | PlanItem::Special { .. }
+            | PlanItem::Root(_)
+            | PlanItem::Kept(_) => {}
         }
     }
     let _ = tokio::task::spawn_blocking(move || walker.join()).await;

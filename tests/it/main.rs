@@ -58,6 +58,8 @@ mod upload_faults;
 #[cfg(feature = "emulator")]
 mod upload_inputs;
 #[cfg(feature = "emulator")]
+mod upload_mirror;
+#[cfg(feature = "emulator")]
 mod upload_names;
 #[cfg(feature = "emulator")]
 mod upload_output;

@@ -6,7 +6,7 @@ use crate::exit::UsageError;
 use crate::settings::Settings;
 use crate::transfer::plan;
 use crate::transfer::stdin::StdinOptions;
-use crate::transfer::{FilesFrom, SkipMode, UploadOptions};
+use crate::transfer::{DeleteOptions, FilesFrom, SkipMode, UploadOptions};
 
 /// Check `args`; `Ok(true)` when standard input (`-`) is what is uploaded.
 pub fn check_args(args: &UploadArgs) -> Result<bool, UsageError> {
@@ -17,6 +17,12 @@ pub fn check_args(args: &UploadArgs) -> Result<bool, UsageError> {
         ));
     }
     plan::Filters::new(&args.include, &args.exclude).map_err(UsageError::new)?;
+    if args.delete && (from_stdin || args.files_from.is_some()) {
+        return Err(UsageError::new(
+            "--delete mirrors directories: it cannot be used with standard input or \
+             --files-from",
+        ));
+    }
     for seg in crate::api::folders::split_remote_path(&args.to).map_err(UsageError::new)? {
         plan::check_name(std::ffi::OsStr::new(seg), true)
             .map_err(|why| UsageError::new(format!("--to `{}`: {why}", args.to)))?;
@@ -75,6 +81,10 @@ pub fn options(
         assembly_timeout: args.assembly_timeout,
         shard: args.shard,
         skipped_node_ids: args.receipt.is_some(),
+        delete: args.delete.then_some(DeleteOptions {
+            excluded: args.delete_excluded,
+            max: args.max_delete,
+        }),
     };
     let stdin_opts = from_stdin.then(|| StdinOptions {
         workspace_id: workspace_id.to_string(),
