@@ -29,6 +29,7 @@ pub mod emulator;
 pub mod github;
 pub mod import;
 pub mod lock;
+pub mod ls;
 pub mod receipt;
 pub mod sinks;
 mod sync;

@@ -42,6 +42,8 @@ mod lock_cli;
 #[cfg(feature = "emulator")]
 mod lock_upload;
 #[cfg(feature = "emulator")]
+mod ls_cli;
+#[cfg(feature = "emulator")]
 mod proof_ci;
 #[cfg(feature = "emulator")]
 mod proof_receipt;
