@@ -42,13 +42,13 @@ pub async fn ls(ctx: &Context, args: LsArgs) -> anyhow::Result<ExitStatus> {
         .with_context(|| format!("resolving workspace `{ws_arg}` on {}", client.origin()))?;
     let folders = FolderResolver::new(client.clone(), ws.id.clone(), false);
     let listing = || format!("listing `{path}` in workspace `{}`", ws.name);
-    let Some(folder_id) = folders.lookup(&path).await.with_context(|| listing())? else {
+    let Some(folder_id) = folders.lookup(&path).await.with_context(listing)? else {
         // Not a folder: a file of that name, or nothing.
         let (parent, name) = path.rsplit_once('/').unwrap_or(("", &path));
-        let file = match folders.lookup(parent).await.with_context(|| listing())? {
+        let file = match folders.lookup(parent).await.with_context(listing)? {
             Some(pid) => storage::list_folder(&client, &ws.id, &pid)
                 .await
-                .with_context(|| listing())?
+                .with_context(listing)?
                 .into_iter()
                 .find(|n| n.name == name),
             None => None,
