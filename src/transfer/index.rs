@@ -8,6 +8,8 @@
 //! <key> <fingerprint> <size> <mtime_ns> <file_id> <node_id> <remote_content> <sha256> <check>
 //! ```
 //!
+//! (`sha256` is `=` when it is the remote content's digest; a line is about 170 bytes.)
+//!
 //! `key` is a hash of the local file's absolute path and its remote path; `fingerprint` a hash of
 //! everything the skip rule compares: the local size, modification time and identity (device
 //! and inode), and the remote node's id and content (its reported hash, else its version).
@@ -164,6 +166,11 @@ impl Index {
     /// ([`remote_content`]); `sha256` is the local digest sent or compared.
     pub fn record(&self, f: &PlannedFile, node_id: &str, content: &str, sha256: &str) {
         let Some(w) = &self.writer else { return };
+        // The digest sent is usually the remote content's: written once.
+        let sha256 = match content.strip_prefix("sha256:") {
+            Some(h) if h.eq_ignore_ascii_case(sha256) => "=",
+            _ => sha256,
+        };
         let body = format!(
             "{:016x} {:016x} {} {} {:x} {} {} {}",
             key_of(f),
@@ -224,8 +231,8 @@ impl Writer {
 /// The latest `(key, fingerprint)` of each key in `file`, sorted, and the number of lines.
 fn load(file: std::fs::File) -> std::io::Result<(Vec<(u64, u64)>, usize)> {
     let len = file.metadata()?.len();
-    // About 150 bytes a line: sized once, not doubled on the way.
-    let mut entries: Vec<(u64, u64)> = Vec::with_capacity((len / 120).min(1 << 24) as usize);
+    // About 170 bytes a line: sized once, not doubled on the way.
+    let mut entries: Vec<(u64, u64)> = Vec::with_capacity((len / 150).min(1 << 24) as usize);
     let mut r = std::io::BufReader::new(file);
     let mut buf = Vec::new();
     let mut lines = 0;
