@@ -322,6 +322,7 @@ async fn step(
         shard: None,
         skipped_node_ids: false,
         delete: None,
+        destination: None,
     };
     let (events, mut rx) = Events::channel();
     let cancel = Cancel::default();

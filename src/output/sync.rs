@@ -54,6 +54,10 @@ pub fn line(e: &Event) -> Option<(String, bool)> {
 
 /// The summary fields of `--delete`.
 pub fn summary_fields(s: &Summary, v: &mut Value) {
+    if !s.workspace_id.is_empty() {
+        v["workspace_id"] = json!(s.workspace_id);
+        v["remote_dir"] = json!(s.remote_dir);
+    }
     v["deleted"] = json!(s.deleted);
     v["delete_failed"] = json!(s.delete_failed);
     v["delete_refused"] = json!(s.delete_refused);
@@ -66,11 +70,16 @@ pub fn summary_part(s: &Summary) -> String {
         0 => String::new(),
         n => format!("; {} read to compare", indicatif::HumanBytes(n)),
     };
-    read + &match (s.deleted, s.delete_failed, &s.delete_refused) {
-        (_, _, Some(_)) => "; nothing deleted".into(),
-        (0, 0, None) => String::new(),
-        (n, 0, None) if s.dry_run => format!("; would trash {n} remote files and folders"),
-        (n, 0, None) => format!("; trashed {n} remote files and folders"),
-        (n, f, None) => format!("; trashed {n} remote files and folders, {f} refused"),
-    }
+    let into = match &s.destination {
+        Some(d) => format!("; into {d}"),
+        None => String::new(),
+    };
+    read + &into
+        + &match (s.deleted, s.delete_failed, &s.delete_refused) {
+            (_, _, Some(_)) => "; nothing deleted".into(),
+            (0, 0, None) => String::new(),
+            (n, 0, None) if s.dry_run => format!("; would trash {n} remote files and folders"),
+            (n, 0, None) => format!("; trashed {n} remote files and folders"),
+            (n, f, None) => format!("; trashed {n} remote files and folders, {f} refused"),
+        }
 }

@@ -294,6 +294,9 @@ impl Context {
             deleted: 0,
             delete_failed: 0,
             delete_refused: None,
+            destination: self.opts.destination.clone(),
+            workspace_id: self.opts.workspace_id.clone(),
+            remote_dir: self.opts.dest_clean(),
         }
     }
 }

@@ -100,6 +100,8 @@ pub struct UploadOptions {
     pub skipped_node_ids: bool,
     /// `--delete`: after a clean run, trash what the destination holds without a local twin.
     pub delete: Option<DeleteOptions>,
+    /// How the summary names where the files go (workspace, folder; set by the command layer).
+    pub destination: Option<String>,
 }
 
 /// `--delete` and its guards.
@@ -158,6 +160,11 @@ pub struct Summary {
     /// `--delete`: nothing was deleted on purpose (a file failed, the run was interrupted, or
     /// more than `--max-delete` would have gone).
     pub delete_refused: Option<String>,
+    /// Where the files went, for people ([`UploadOptions::destination`]).
+    pub destination: Option<String>,
+    /// The workspace id and the remote folder (`""`: the root) the files went to.
+    pub workspace_id: String,
+    pub remote_dir: String,
 }
 
 /// A failure class that decides the exit code when nothing got through.

@@ -49,6 +49,7 @@ pub async fn verify_tree(client: &Client, opts: &TreeOptions) -> anyhow::Result<
         shard: None,
         skipped_node_ids: false,
         delete: None,
+        destination: None,
     };
     let dest = walk.dest_clean();
     let (mut rx, walker) =

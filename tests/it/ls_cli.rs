@@ -24,7 +24,7 @@ fn a_folder_of_1200_entries_is_listed_completely_as_a_table_and_as_json() {
     assert_exit(&out, 0);
     let err = stderr_of(&out);
     assert!(
-        err.contains(&format!("workspace {}", emu.workspace_id)) && err.contains("folder `dst`"),
+        err.contains(&format!("into `dst` in workspace {}", emu.workspace_id)),
         "the summary says where the files went: {err}"
     );
     assert_eq!(remote_tree(&emu).len(), 1200);

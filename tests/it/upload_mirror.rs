@@ -198,3 +198,35 @@ fn each_shard_deletes_only_the_paths_it_owns() {
     );
     assert_eq!(stored(&emu), set(&["dst/s/kept.txt"]));
 }
+
+#[cfg(unix)]
+#[test]
+fn nothing_is_deleted_after_an_interrupted_run() {
+    let emu = throttled(2_000_000);
+    let home = tempfile::tempdir().unwrap();
+    let src = tempfile::tempdir().unwrap();
+    let d = src.path().join("i");
+    write(&d, "stray.txt", 10, 1);
+    sync(&emu, home.path(), &d, &[], 0);
+    std::fs::remove_file(d.join("stray.txt")).unwrap();
+    write(&d, "big.bin", 40 * MIB, 3);
+    let child = spawn_piped(
+        fastio_std(&emu, home.path())
+            .args(["upload", "--json", "--to", "dst", "--delete"])
+            .arg(&d),
+    );
+    wait_until_sending(&emu);
+    assert!(kill("-INT", child.id()));
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(130), "{}", stderr_of(&out));
+    let events = ndjson(&out.stdout);
+    let refused = of_type(&events, "delete_refused");
+    assert_eq!(refused.len(), 1, "{events:?}");
+    assert!(
+        refused[0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("interrupted")
+    );
+    assert!(stored(&emu).contains("dst/i/stray.txt"));
+}

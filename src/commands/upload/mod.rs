@@ -34,8 +34,9 @@ pub async fn upload(ctx: &Context, args: UploadArgs) -> anyhow::Result<ExitStatu
         .await
         .with_context(|| format!("resolving workspace `{ws_arg}` on {}", client.origin()))?;
 
-    let (opts, stdin_opts) =
+    let (mut opts, stdin_opts) =
         options::options(&args, &ws.id, &ctx.settings, client.base(), from_stdin);
+    opts.destination = Some(destination(ctx, &ws, &opts.dest_clean()));
     let mut listeners: Vec<Box<dyn Sink>> = Vec::new();
     if let Some(path) = &args.receipt {
         let info = run_info(&opts, stdin_opts.as_ref());
@@ -93,10 +94,8 @@ pub async fn upload(ctx: &Context, args: UploadArgs) -> anyhow::Result<ExitStatu
         Some(sopts) => Input::Stdin(sopts, Box::new(std::io::stdin())),
         None => Input::Tree(opts),
     };
-    let dest = opts_dest(&input);
     let (result, lock_end) = job::run(&client, input, events, &cancel, held).await;
     let _ = reporter.await;
-    where_it_went(ctx, &ws, &dest);
     attached.finish().await;
     interrupt.abort();
     match lock_end {
@@ -116,36 +115,38 @@ pub async fn upload(ctx: &Context, args: UploadArgs) -> anyhow::Result<ExitStatu
     Ok(crate::exit::summary_status(&result?))
 }
 
-/// The destination folder of a run (`/`-separated, `""` for the root).
-fn opts_dest(input: &Input) -> String {
-    match input {
-        Input::Tree(o) => o.dest_clean(),
-        Input::Stdin(o, _) => crate::api::folders::split_remote_path(&o.dest)
-            .map(|s| s.join("/"))
-            .unwrap_or_default(),
+/// Where the files go, for the summary: the workspace (name and id), the folder, and with
+/// `--emulator` where the emulator keeps its data.
+fn destination(ctx: &Context, ws: &crate::api::Workspace, dest: &str) -> String {
+    let folder = if dest.is_empty() { "/" } else { dest };
+    let place = match ws.name.is_empty() {
+        true => format!(
+            "`{folder}` in workspace {} (`fastio ls {folder}` lists it)",
+            ws.id
+        ),
+        false => format!(
+            "`{folder}` in workspace `{}` (id {}; `fastio ls {folder}` lists it)",
+            ws.name, ws.id
+        ),
+    };
+    format!("{place}{}", emulator_note(ctx))
+}
+
+/// With `--emulator`: where the emulator keeps its data.
+#[cfg(feature = "emulator")]
+fn emulator_note(ctx: &Context) -> String {
+    match &ctx.emulator {
+        Some(emu) => format!(
+            "; the emulator keeps its data in `{}`",
+            crate::transfer::plan::show(&emu.data_dir)
+        ),
+        None => String::new(),
     }
 }
 
-/// After the summary: where the files went, how to see them, and with `--emulator` where the
-/// emulator keeps them.
-fn where_it_went(ctx: &Context, ws: &crate::api::Workspace, dest: &str) {
-    let p = &ctx.printer;
-    let shown = if dest.is_empty() { "/" } else { dest };
-    let workspace = match ws.name.is_empty() {
-        true => format!("workspace {}", ws.id),
-        false => format!("workspace `{}` (id {})", ws.name, ws.id),
-    };
-    p.line(&format!(
-        "destination: {workspace}, folder `{shown}`; see it with `fastio ls {shown} -w {} -l`",
-        ws.id
-    ));
-    #[cfg(feature = "emulator")]
-    if let Some(emu) = &ctx.emulator {
-        p.line(&format!(
-            "the emulator keeps its data in `{}`",
-            crate::transfer::plan::show(&emu.data_dir)
-        ));
-    }
+#[cfg(not(feature = "emulator"))]
+fn emulator_note(_ctx: &Context) -> String {
+    String::new()
 }
 
 /// `--lock`: the destination folder locked for the upload, or why not (said in one line).

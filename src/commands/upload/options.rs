@@ -85,6 +85,7 @@ pub fn options(
             excluded: args.delete_excluded,
             max: args.max_delete,
         }),
+        destination: None,
     };
     let stdin_opts = from_stdin.then(|| StdinOptions {
         workspace_id: workspace_id.to_string(),

@@ -119,6 +119,7 @@ pub(super) async fn spooled(
         shard: None,
         skipped_node_ids: false,
         delete: None,
+        destination: None,
     };
     // The engine's events, with the temporary file shown as standard input.
     let (inner, mut rx) = Events::channel();
