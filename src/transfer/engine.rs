@@ -466,7 +466,7 @@ async fn run(
     Ok(summary)
 }
 
-/// The upload index of the run's destination (server, workspace, folder): read unless the run
+/// The upload index of the run's destination (workspace, folder): read unless the run
 /// overwrites anyway, written unless it is a dry run. An index that cannot be used is one
 /// notice (shown with `-v`; the state directory's own problem is the journal's warning): every
 /// skip decision then reads the file, which the summary's `hashed_bytes` shows.
@@ -476,7 +476,9 @@ fn open_index(opts: &UploadOptions, events: &Events) -> super::index::Index {
         return Index::disabled();
     };
     let dir = dir.join("index");
-    let key = journal::key(&[], &opts.workspace_id, &opts.dest_clean(), &opts.api_base);
+    // Not keyed by the server's address (`--emulator` listens on a new port each run): a
+    // record vouches only for the node id and content it names, whichever server reports them.
+    let key = journal::key(&[], &opts.workspace_id, &opts.dest_clean(), "");
     match Index::open(&dir, &key, !opts.dry_run) {
         Ok(i) => i,
         Err(e) => {

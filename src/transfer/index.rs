@@ -1,14 +1,14 @@
 //! The upload index: what this machine last uploaded (or verified by hash) to each remote path
 //! of one destination, so a rerun can skip an untouched file without reading it.
 //!
-//! One file per (server, workspace, destination) under the state directory
+//! One file per (workspace, destination) under the state directory
 //! (`$XDG_STATE_HOME/fastio/index/<key>.idx`), one text line per file, appended in batches:
 //!
 //! ```text
 //! <key> <fingerprint> <size> <mtime_ns> <file_id> <node_id> <remote_content> <sha256> <check>
 //! ```
 //!
-//! (`sha256` is `=` when it is the remote content's digest; a line is about 170 bytes.)
+//! (`sha256` is `=` when it is the remote content's digest; a line is about 190 bytes.)
 //!
 //! `key` is a hash of the local file's absolute path and its remote path; `fingerprint` a hash of
 //! everything the skip rule compares: the local size, modification time and identity (device
@@ -231,7 +231,7 @@ impl Writer {
 /// The latest `(key, fingerprint)` of each key in `file`, sorted, and the number of lines.
 fn load(file: std::fs::File) -> std::io::Result<(Vec<(u64, u64)>, usize)> {
     let len = file.metadata()?.len();
-    // About 170 bytes a line: sized once, not doubled on the way.
+    // About 190 bytes a line: sized once, not doubled on the way.
     let mut entries: Vec<(u64, u64)> = Vec::with_capacity((len / 150).min(1 << 24) as usize);
     let mut r = std::io::BufReader::new(file);
     let mut buf = Vec::new();

@@ -66,7 +66,9 @@ impl Context {
             }
             SkipMode::Auto | SkipMode::Hash => match self.compare(f, twin).await? {
                 Compared::Equal(local, algo) => {
-                    if let Some(content) = remote_content(twin) {
+                    if let Some(content) = remote_content(twin)
+                        && !self.index.unchanged(f, twin)
+                    {
                         self.index.record(f, &twin.id, &content, &local);
                     }
                     let why = match self.opts.skip {

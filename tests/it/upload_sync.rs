@@ -184,3 +184,30 @@ fn explicit_modes_keep_their_meaning() {
     assert_eq!(versions_of(&emu, "dst/m/a.txt"), 3);
     assert_stored_bytes(&emu, &d, "dst/m");
 }
+
+/// `--emulator` listens on a new port each run: the index still answers the next run (it is
+/// kept per workspace and destination, and vouches only for the node and content it names).
+#[test]
+fn the_index_serves_reruns_through_the_in_process_emulator() {
+    let home = tempfile::tempdir().unwrap();
+    let d = home.path().join("src");
+    for i in 0..5u64 {
+        write(&d, &format!("f{i}.txt"), 2000 + i, i);
+    }
+    let run = || {
+        let out = hermetic(home.path(), Keyring::Isolated)
+            .args(["--emulator", "upload", "--json", "--to", "e"])
+            .arg(&d)
+            .output()
+            .unwrap();
+        assert_exit(&out, 0);
+        summary_of(&ndjson(&out.stdout))
+    };
+    assert_eq!(run()["uploaded"], 5);
+    let s = run();
+    assert_eq!(
+        (s["skipped"].as_u64(), s["hashed_bytes"].as_u64()),
+        (Some(5), Some(0)),
+        "{s}"
+    );
+}
