@@ -479,7 +479,9 @@ fn open_index(opts: &UploadOptions, events: &Events) -> super::index::Index {
     // Not keyed by the server's address (`--emulator` listens on a new port each run): a
     // record vouches only for the node id and content it names, whichever server reports them.
     let key = journal::key(&[], &opts.workspace_id, &opts.dest_clean(), "");
-    match Index::open(&dir, &key, !opts.dry_run) {
+    // Only the default rule asks the index (`--if-changed hash` only to spare a line).
+    let read = matches!(opts.skip, SkipMode::Auto | SkipMode::Hash);
+    match Index::open(&dir, &key, read, !opts.dry_run) {
         Ok(i) => i,
         Err(e) => {
             if opts.skip == SkipMode::Auto {

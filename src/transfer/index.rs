@@ -122,12 +122,14 @@ impl Index {
         }
     }
 
-    /// Read `dir/<key>.idx` (missing: empty); with `write`, this run's records are appended to
-    /// it (and a file mostly made of stale lines is compacted first).
-    pub fn open(dir: &Path, key: &str, write: bool) -> std::io::Result<Index> {
+    /// Read `dir/<key>.idx` (missing: empty) unless `!read` (the run never asks: nothing is
+    /// loaded); with `write`, this run's records are appended to it (and a file mostly made
+    /// of stale lines is compacted first).
+    pub fn open(dir: &Path, key: &str, read: bool, write: bool) -> std::io::Result<Index> {
         let path = dir.join(format!("{key}.idx"));
         let (entries, lines) = match std::fs::File::open(&path) {
-            Ok(file) => load(file)?,
+            Ok(file) if read => load(file)?,
+            Ok(_) => (Vec::new(), 0),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => (Vec::new(), 0),
             Err(e) => return Err(e),
         };
@@ -322,11 +324,11 @@ mod tests {
         let f = file("/src/a", 3, 100);
         let n = node("n1", "AB");
         {
-            let idx = Index::open(dir.path(), "k", true).unwrap();
+            let idx = Index::open(dir.path(), "k", true, true).unwrap();
             assert!(!idx.unchanged(&f, &n));
             idx.record(&f, "n1", &remote_content(&n).unwrap(), "ab");
         }
-        let idx = Index::open(dir.path(), "k", false).unwrap();
+        let idx = Index::open(dir.path(), "k", true, false).unwrap();
         assert!(idx.unchanged(&f, &n));
         assert!(!idx.unchanged(&file("/src/a", 3, 101), &n), "mtime");
         assert!(!idx.unchanged(&f, &node("n1", "cd")), "remote content");
@@ -339,13 +341,13 @@ mod tests {
         let edited = text.replacen(" 3 100 ", " 3 101 ", 1);
         let torn = &text[..text.len() - 5];
         std::fs::write(&path, format!("{text}{edited}{torn}")).unwrap();
-        let idx = Index::open(dir.path(), "k", false).unwrap();
+        let idx = Index::open(dir.path(), "k", true, false).unwrap();
         assert!(idx.unchanged(&f, &n));
         assert!(!idx.unchanged(&file("/src/a", 3, 101), &n));
 
         // Many stale lines: compacted to one line per key when opened for writing.
         std::fs::write(&path, text.repeat(3000)).unwrap();
-        let idx = Index::open(dir.path(), "k", true).unwrap();
+        let idx = Index::open(dir.path(), "k", true, true).unwrap();
         assert!(idx.unchanged(&f, &n));
         assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
     }
