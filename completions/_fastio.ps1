@@ -42,6 +42,7 @@ Register-ArgumentCompleter -Native -CommandName 'fastio' -ScriptBlock {
             [CompletionResult]::new('logout', 'logout', [CompletionResultType]::ParameterValue, 'Remove a profile''s stored credentials and revoke its OAuth session')
             [CompletionResult]::new('whoami', 'whoami', [CompletionResultType]::ParameterValue, 'Show which credential is in use and who it belongs to')
             [CompletionResult]::new('upload', 'upload', [CompletionResultType]::ParameterValue, 'Upload files and folder trees, concurrently and resumably')
+            [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List remote folders (and the workspaces you can use)')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check that what a receipt (or a local tree) says was stored is on the server')
             [CompletionResult]::new('import-url', 'import-url', [CompletionResultType]::ParameterValue, 'Import files from URLs on the server side')
             [CompletionResult]::new('lock', 'lock', [CompletionResultType]::ParameterValue, 'File and folder locks for coordinating several writers')
@@ -129,6 +130,7 @@ Register-ArgumentCompleter -Native -CommandName 'fastio' -ScriptBlock {
             [CompletionResult]::new('--rescan', '--rescan', [CompletionResultType]::ParameterName, 'With --watch: look at every file again this often, for changes no notification told of (network mounts); 0 = never')
             [CompletionResult]::new('--receipt', '--receipt', [CompletionResultType]::ParameterName, 'Write a receipt: one JSON line per stored file (node id, size, SHA-256), as they finish')
             [CompletionResult]::new('--shard', '--shard', [CompletionResultType]::ParameterName, 'Upload only shard I of N of the files (1-based; a stable hash of each file''s path); `auto` (or `auto/N`) reads I and N from the job runner')
+            [CompletionResult]::new('--max-delete', '--max-delete', [CompletionResultType]::ParameterName, 'With --delete: delete nothing (exit 1) when more than N files and folders would go')
             [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'With `-` (standard input): the remote file name')
             [CompletionResult]::new('--max-size', '--max-size', [CompletionResultType]::ParameterName, 'With `-`: refuse standard input longer than this (e.g. 10GB); also sent to the server')
             [CompletionResult]::new('--ci', '--ci', [CompletionResultType]::ParameterName, 'CI-native output: annotations, folded progress and a step summary in GitHub Actions')
@@ -149,6 +151,33 @@ Register-ArgumentCompleter -Native -CommandName 'fastio' -ScriptBlock {
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show what would be uploaded, skipped and created, using read-only calls only')
             [CompletionResult]::new('--lock', '--lock', [CompletionResultType]::ParameterName, 'Lock the destination folder for the whole upload')
             [CompletionResult]::new('--watch', '--watch', [CompletionResultType]::ParameterName, 'Keep running after the first pass: upload files as they appear or change (Ctrl-C or SIGTERM ends it)')
+            [CompletionResult]::new('--delete', '--delete', [CompletionResultType]::ParameterName, 'After a run where every file was uploaded or skipped, move remote files and folders under the destination that have no local twin to the trash')
+            [CompletionResult]::new('--delete-excluded', '--delete-excluded', [CompletionResultType]::ParameterName, 'With --delete: also trash remote files the filters exclude (kept by default)')
+            [CompletionResult]::new('--emulator', '--emulator', [CompletionResultType]::ParameterName, 'Run against a local emulator started inside this process (no account needed)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output: NDJSON events on stdout')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr: -v each file, -vv each HTTP request, -vvv everything (RUST_LOG selects its own)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr: -v each file, -vv each HTTP request, -vvv everything (RUST_LOG selects its own)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only errors on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'fastio;ls' {
+            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Workspace id or name')
+            [CompletionResult]::new('--workspace', '--workspace', [CompletionResultType]::ParameterName, 'Workspace id or name')
+            [CompletionResult]::new('--api-base', '--api-base', [CompletionResultType]::ParameterName, 'API base URL [default: https://api.fast.io/current]')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Access token or API key to use (see the credential order in --help)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Credential and settings profile')
+            [CompletionResult]::new('--progress', '--progress', [CompletionResultType]::ParameterName, 'How to show progress on stderr')
+            [CompletionResult]::new('--log-file', '--log-file', [CompletionResultType]::ParameterName, 'Append a log to FILE: each HTTP request and each file''s outcome (the -vv level, or more with -vvv or RUST_LOG), whatever stderr shows')
+            [CompletionResult]::new('--stall-timeout', '--stall-timeout', [CompletionResultType]::ParameterName, 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m)')
+            [CompletionResult]::new('--bwlimit', '--bwlimit', [CompletionResultType]::ParameterName, 'Cap the total upload rate of this process, across every connection (bytes per second: 10M, 500k, 8MiB; k/M/G = 1000s, Ki/Mi/Gi = 1024s)')
+            [CompletionResult]::new('-R', '-R ', [CompletionResultType]::ParameterName, 'List the folders below too, recursively')
+            [CompletionResult]::new('--recursive', '--recursive', [CompletionResultType]::ParameterName, 'List the folders below too, recursively')
+            [CompletionResult]::new('-l', '-l', [CompletionResultType]::ParameterName, 'Long listing: size, last modification and content hash')
+            [CompletionResult]::new('--long', '--long', [CompletionResultType]::ParameterName, 'Long listing: size, last modification and content hash')
+            [CompletionResult]::new('--workspaces', '--workspaces', [CompletionResultType]::ParameterName, 'List the workspaces this credential can use (id and name) instead of files')
             [CompletionResult]::new('--emulator', '--emulator', [CompletionResultType]::ParameterName, 'Run against a local emulator started inside this process (no account needed)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output: NDJSON events on stdout')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr: -v each file, -vv each HTTP request, -vvv everything (RUST_LOG selects its own)')
@@ -521,6 +550,7 @@ Register-ArgumentCompleter -Native -CommandName 'fastio' -ScriptBlock {
             [CompletionResult]::new('logout', 'logout', [CompletionResultType]::ParameterValue, 'Remove a profile''s stored credentials and revoke its OAuth session')
             [CompletionResult]::new('whoami', 'whoami', [CompletionResultType]::ParameterValue, 'Show which credential is in use and who it belongs to')
             [CompletionResult]::new('upload', 'upload', [CompletionResultType]::ParameterValue, 'Upload files and folder trees, concurrently and resumably')
+            [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List remote folders (and the workspaces you can use)')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check that what a receipt (or a local tree) says was stored is on the server')
             [CompletionResult]::new('import-url', 'import-url', [CompletionResultType]::ParameterValue, 'Import files from URLs on the server side')
             [CompletionResult]::new('lock', 'lock', [CompletionResultType]::ParameterValue, 'File and folder locks for coordinating several writers')
@@ -542,6 +572,9 @@ Register-ArgumentCompleter -Native -CommandName 'fastio' -ScriptBlock {
             break
         }
         'fastio;help;upload' {
+            break
+        }
+        'fastio;help;ls' {
             break
         }
         'fastio;help;verify' {

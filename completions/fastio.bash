@@ -46,6 +46,9 @@ _fastio() {
             fastio,logout)
                 cmd="fastio__subcmd__logout"
                 ;;
+            fastio,ls)
+                cmd="fastio__subcmd__ls"
+                ;;
             fastio,upload)
                 cmd="fastio__subcmd__upload"
                 ;;
@@ -84,6 +87,9 @@ _fastio() {
                 ;;
             fastio__subcmd__help,logout)
                 cmd="fastio__subcmd__help__subcmd__logout"
+                ;;
+            fastio__subcmd__help,ls)
+                cmd="fastio__subcmd__help__subcmd__ls"
                 ;;
             fastio__subcmd__help,upload)
                 cmd="fastio__subcmd__help__subcmd__upload"
@@ -152,7 +158,7 @@ _fastio() {
 
     case "${cmd}" in
         fastio)
-            opts="-v -q -h -V --api-base --token --profile --emulator --json --progress --verbose --log-file --quiet --stall-timeout --bwlimit --help --version login logout whoami upload verify import-url lock ask doctor bench emulator completions help"
+            opts="-v -q -h -V --api-base --token --profile --emulator --json --progress --verbose --log-file --quiet --stall-timeout --bwlimit --help --version login logout whoami upload ls verify import-url lock ask doctor bench emulator completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -572,7 +578,7 @@ _fastio() {
             return 0
             ;;
         fastio__subcmd__help)
-            opts="login logout whoami upload verify import-url lock ask doctor bench emulator completions help"
+            opts="login logout whoami upload ls verify import-url lock ask doctor bench emulator completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -782,6 +788,20 @@ _fastio() {
             return 0
             ;;
         fastio__subcmd__help__subcmd__logout)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        fastio__subcmd__help__subcmd__ls)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1433,8 +1453,58 @@ _fastio() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        fastio__subcmd__ls)
+            opts="-w -R -l -v -q -h --workspace --recursive --long --workspaces --api-base --token --profile --emulator --json --progress --verbose --log-file --quiet --stall-timeout --bwlimit --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --workspace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -w)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --api-base)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --progress)
+                    COMPREPLY=($(compgen -W "auto bars plain none" -- "${cur}"))
+                    return 0
+                    ;;
+                --log-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --stall-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bwlimit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         fastio__subcmd__upload)
-            opts="-w -j -0 -L -n -v -q -h --workspace --to --concurrency --files-from --null --include --exclude --follow-symlinks --overwrite --if-changed --retries --assembly-timeout --no-resume --dry-run --lock --watch --settle --rescan --receipt --shard --name --max-size --ci --api-base --token --profile --emulator --json --progress --verbose --log-file --quiet --stall-timeout --bwlimit --help"
+            opts="-w -j -0 -L -n -v -q -h --workspace --to --concurrency --files-from --null --include --exclude --follow-symlinks --overwrite --if-changed --retries --assembly-timeout --no-resume --dry-run --lock --watch --settle --rescan --receipt --shard --delete --delete-excluded --max-delete --name --max-size --ci --api-base --token --profile --emulator --json --progress --verbose --log-file --quiet --stall-timeout --bwlimit --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1473,7 +1543,7 @@ _fastio() {
                     return 0
                     ;;
                 --if-changed)
-                    COMPREPLY=($(compgen -W "size hash" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto size hash" -- "${cur}"))
                     return 0
                     ;;
                 --retries)
@@ -1497,6 +1567,10 @@ _fastio() {
                     return 0
                     ;;
                 --shard)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-delete)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -39,6 +39,7 @@ set edit:completion:arg-completer[fastio] = {|@words|
             cand logout 'Remove a profile''s stored credentials and revoke its OAuth session'
             cand whoami 'Show which credential is in use and who it belongs to'
             cand upload 'Upload files and folder trees, concurrently and resumably'
+            cand ls 'List remote folders (and the workspaces you can use)'
             cand verify 'Check that what a receipt (or a local tree) says was stored is on the server'
             cand import-url 'Import files from URLs on the server side'
             cand lock 'File and folder locks for coordinating several writers'
@@ -122,6 +123,7 @@ set edit:completion:arg-completer[fastio] = {|@words|
             cand --rescan 'With --watch: look at every file again this often, for changes no notification told of (network mounts); 0 = never'
             cand --receipt 'Write a receipt: one JSON line per stored file (node id, size, SHA-256), as they finish'
             cand --shard 'Upload only shard I of N of the files (1-based; a stable hash of each file''s path); `auto` (or `auto/N`) reads I and N from the job runner'
+            cand --max-delete 'With --delete: delete nothing (exit 1) when more than N files and folders would go'
             cand --name 'With `-` (standard input): the remote file name'
             cand --max-size 'With `-`: refuse standard input longer than this (e.g. 10GB); also sent to the server'
             cand --ci 'CI-native output: annotations, folded progress and a step summary in GitHub Actions'
@@ -142,6 +144,32 @@ set edit:completion:arg-completer[fastio] = {|@words|
             cand --dry-run 'Show what would be uploaded, skipped and created, using read-only calls only'
             cand --lock 'Lock the destination folder for the whole upload'
             cand --watch 'Keep running after the first pass: upload files as they appear or change (Ctrl-C or SIGTERM ends it)'
+            cand --delete 'After a run where every file was uploaded or skipped, move remote files and folders under the destination that have no local twin to the trash'
+            cand --delete-excluded 'With --delete: also trash remote files the filters exclude (kept by default)'
+            cand --emulator 'Run against a local emulator started inside this process (no account needed)'
+            cand --json 'Machine-readable output: NDJSON events on stdout'
+            cand -v 'More detail on stderr: -v each file, -vv each HTTP request, -vvv everything (RUST_LOG selects its own)'
+            cand --verbose 'More detail on stderr: -v each file, -vv each HTTP request, -vvv everything (RUST_LOG selects its own)'
+            cand -q 'Only errors on stderr'
+            cand --quiet 'Only errors on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'fastio;ls'= {
+            cand -w 'Workspace id or name'
+            cand --workspace 'Workspace id or name'
+            cand --api-base 'API base URL [default: https://api.fast.io/current]'
+            cand --token 'Access token or API key to use (see the credential order in --help)'
+            cand --profile 'Credential and settings profile'
+            cand --progress 'How to show progress on stderr'
+            cand --log-file 'Append a log to FILE: each HTTP request and each file''s outcome (the -vv level, or more with -vvv or RUST_LOG), whatever stderr shows'
+            cand --stall-timeout 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m)'
+            cand --bwlimit 'Cap the total upload rate of this process, across every connection (bytes per second: 10M, 500k, 8MiB; k/M/G = 1000s, Ki/Mi/Gi = 1024s)'
+            cand -R 'List the folders below too, recursively'
+            cand --recursive 'List the folders below too, recursively'
+            cand -l 'Long listing: size, last modification and content hash'
+            cand --long 'Long listing: size, last modification and content hash'
+            cand --workspaces 'List the workspaces this credential can use (id and name) instead of files'
             cand --emulator 'Run against a local emulator started inside this process (no account needed)'
             cand --json 'Machine-readable output: NDJSON events on stdout'
             cand -v 'More detail on stderr: -v each file, -vv each HTTP request, -vvv everything (RUST_LOG selects its own)'
@@ -493,6 +521,7 @@ set edit:completion:arg-completer[fastio] = {|@words|
             cand logout 'Remove a profile''s stored credentials and revoke its OAuth session'
             cand whoami 'Show which credential is in use and who it belongs to'
             cand upload 'Upload files and folder trees, concurrently and resumably'
+            cand ls 'List remote folders (and the workspaces you can use)'
             cand verify 'Check that what a receipt (or a local tree) says was stored is on the server'
             cand import-url 'Import files from URLs on the server side'
             cand lock 'File and folder locks for coordinating several writers'
@@ -510,6 +539,8 @@ set edit:completion:arg-completer[fastio] = {|@words|
         &'fastio;help;whoami'= {
         }
         &'fastio;help;upload'= {
+        }
+        &'fastio;help;ls'= {
         }
         &'fastio;help;verify'= {
         }

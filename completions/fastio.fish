@@ -44,6 +44,7 @@ complete -c fastio -n "__fish_fastio_needs_command" -f -a "login" -d 'Store cred
 complete -c fastio -n "__fish_fastio_needs_command" -f -a "logout" -d 'Remove a profile\'s stored credentials and revoke its OAuth session'
 complete -c fastio -n "__fish_fastio_needs_command" -f -a "whoami" -d 'Show which credential is in use and who it belongs to'
 complete -c fastio -n "__fish_fastio_needs_command" -f -a "upload" -d 'Upload files and folder trees, concurrently and resumably'
+complete -c fastio -n "__fish_fastio_needs_command" -f -a "ls" -d 'List remote folders (and the workspaces you can use)'
 complete -c fastio -n "__fish_fastio_needs_command" -f -a "verify" -d 'Check that what a receipt (or a local tree) says was stored is on the server'
 complete -c fastio -n "__fish_fastio_needs_command" -f -a "import-url" -d 'Import files from URLs on the server side'
 complete -c fastio -n "__fish_fastio_needs_command" -f -a "lock" -d 'File and folder locks for coordinating several writers'
@@ -110,14 +111,16 @@ complete -c fastio -n "__fish_fastio_using_subcommand upload" -s j -l concurrenc
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -l files-from -d 'Read more paths from FILE, one per line (`-` for stdin)' -r -F
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -l include -d 'Only upload paths matching this glob (relative to the argument; `**` matches folders)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -l exclude -d 'Skip paths matching this glob (relative to the argument)' -r
-complete -c fastio -n "__fish_fastio_using_subcommand upload" -l if-changed -d 'How to decide a remote file is identical and can be skipped' -r -f -a "size\t'Skip a file whose remote twin has the same size'
-hash\t'Skip a file whose remote twin has the same size and SHA-256'"
+complete -c fastio -n "__fish_fastio_using_subcommand upload" -l if-changed -d 'How to decide a remote file is identical and can be skipped' -r -f -a "auto\t'Skip a file unchanged since its last upload (size, mtime, remote version: not read); otherwise read it and skip only when its hash equals the remote twin\'s'
+size\t'Skip a file whose remote twin has the same size (fast; misses same-size edits)'
+hash\t'Skip a file only when its remote twin has the same size and hash (reads every such file)'"
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -l retries -d 'Retries per request for 5xx, stalls, timeouts and connection errors' -r
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -l assembly-timeout -d 'Fail a file whose upload session is not stored this long after its last chunk' -r
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -l settle -d 'With --watch: send a file once its size and modification time are unchanged this long' -r
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -l rescan -d 'With --watch: look at every file again this often, for changes no notification told of (network mounts); 0 = never' -r
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -l receipt -d 'Write a receipt: one JSON line per stored file (node id, size, SHA-256), as they finish' -r -F
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -l shard -d 'Upload only shard I of N of the files (1-based; a stable hash of each file\'s path); `auto` (or `auto/N`) reads I and N from the job runner' -r
+complete -c fastio -n "__fish_fastio_using_subcommand upload" -l max-delete -d 'With --delete: delete nothing (exit 1) when more than N files and folders would go' -r
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -l name -d 'With `-` (standard input): the remote file name' -r
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -l max-size -d 'With `-`: refuse standard input longer than this (e.g. 10GB); also sent to the server' -r
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -l ci -d 'CI-native output: annotations, folded progress and a step summary in GitHub Actions' -r -f -a "auto\t'GitHub Actions output when GITHUB_ACTIONS=true, none otherwise'
@@ -140,11 +143,32 @@ complete -c fastio -n "__fish_fastio_using_subcommand upload" -l no-resume -d 'I
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -s n -l dry-run -d 'Show what would be uploaded, skipped and created, using read-only calls only'
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -l lock -d 'Lock the destination folder for the whole upload'
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -l watch -d 'Keep running after the first pass: upload files as they appear or change (Ctrl-C or SIGTERM ends it)'
+complete -c fastio -n "__fish_fastio_using_subcommand upload" -l delete -d 'After a run where every file was uploaded or skipped, move remote files and folders under the destination that have no local twin to the trash'
+complete -c fastio -n "__fish_fastio_using_subcommand upload" -l delete-excluded -d 'With --delete: also trash remote files the filters exclude (kept by default)'
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -l emulator -d 'Run against a local emulator started inside this process (no account needed)'
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -l json -d 'Machine-readable output: NDJSON events on stdout'
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -s v -l verbose -d 'More detail on stderr: -v each file, -vv each HTTP request, -vvv everything (RUST_LOG selects its own)'
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -s q -l quiet -d 'Only errors on stderr'
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c fastio -n "__fish_fastio_using_subcommand ls" -s w -l workspace -d 'Workspace id or name' -r
+complete -c fastio -n "__fish_fastio_using_subcommand ls" -l api-base -d 'API base URL [default: https://api.fast.io/current]' -r
+complete -c fastio -n "__fish_fastio_using_subcommand ls" -l token -d 'Access token or API key to use (see the credential order in --help)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand ls" -l profile -d 'Credential and settings profile' -r
+complete -c fastio -n "__fish_fastio_using_subcommand ls" -l progress -d 'How to show progress on stderr' -r -f -a "auto\t'Bars on a terminal, plain status lines otherwise'
+bars\t'Always draw bars'
+plain\t'Plain status lines (at most one every 10 s), one line per failure'
+none\t'No progress output'"
+complete -c fastio -n "__fish_fastio_using_subcommand ls" -l log-file -d 'Append a log to FILE: each HTTP request and each file\'s outcome (the -vv level, or more with -vvv or RUST_LOG), whatever stderr shows' -r -F
+complete -c fastio -n "__fish_fastio_using_subcommand ls" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand ls" -l bwlimit -d 'Cap the total upload rate of this process, across every connection (bytes per second: 10M, 500k, 8MiB; k/M/G = 1000s, Ki/Mi/Gi = 1024s)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand ls" -s R -l recursive -d 'List the folders below too, recursively'
+complete -c fastio -n "__fish_fastio_using_subcommand ls" -s l -l long -d 'Long listing: size, last modification and content hash'
+complete -c fastio -n "__fish_fastio_using_subcommand ls" -l workspaces -d 'List the workspaces this credential can use (id and name) instead of files'
+complete -c fastio -n "__fish_fastio_using_subcommand ls" -l emulator -d 'Run against a local emulator started inside this process (no account needed)'
+complete -c fastio -n "__fish_fastio_using_subcommand ls" -l json -d 'Machine-readable output: NDJSON events on stdout'
+complete -c fastio -n "__fish_fastio_using_subcommand ls" -s v -l verbose -d 'More detail on stderr: -v each file, -vv each HTTP request, -vvv everything (RUST_LOG selects its own)'
+complete -c fastio -n "__fish_fastio_using_subcommand ls" -s q -l quiet -d 'Only errors on stderr'
+complete -c fastio -n "__fish_fastio_using_subcommand ls" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c fastio -n "__fish_fastio_using_subcommand verify" -l receipt -d 'Check every file of this receipt (written by `upload --receipt`)' -r -F
 complete -c fastio -n "__fish_fastio_using_subcommand verify" -l to -d 'Remote folder the PATHs were uploaded to (as `upload --to`)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand verify" -s w -l workspace -d 'Workspace id or name (with --receipt: the receipt\'s)' -r
@@ -455,19 +479,20 @@ complete -c fastio -n "__fish_fastio_using_subcommand completions" -l json -d 'M
 complete -c fastio -n "__fish_fastio_using_subcommand completions" -s v -l verbose -d 'More detail on stderr: -v each file, -vv each HTTP request, -vvv everything (RUST_LOG selects its own)'
 complete -c fastio -n "__fish_fastio_using_subcommand completions" -s q -l quiet -d 'Only errors on stderr'
 complete -c fastio -n "__fish_fastio_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload verify import-url lock ask doctor bench emulator completions help" -f -a "login" -d 'Store credentials for a profile: browser login (OAuth) or an API key'
-complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload verify import-url lock ask doctor bench emulator completions help" -f -a "logout" -d 'Remove a profile\'s stored credentials and revoke its OAuth session'
-complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload verify import-url lock ask doctor bench emulator completions help" -f -a "whoami" -d 'Show which credential is in use and who it belongs to'
-complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload verify import-url lock ask doctor bench emulator completions help" -f -a "upload" -d 'Upload files and folder trees, concurrently and resumably'
-complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload verify import-url lock ask doctor bench emulator completions help" -f -a "verify" -d 'Check that what a receipt (or a local tree) says was stored is on the server'
-complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload verify import-url lock ask doctor bench emulator completions help" -f -a "import-url" -d 'Import files from URLs on the server side'
-complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload verify import-url lock ask doctor bench emulator completions help" -f -a "lock" -d 'File and folder locks for coordinating several writers'
-complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload verify import-url lock ask doctor bench emulator completions help" -f -a "ask" -d 'Ask a question about workspace files; the answer comes with citations'
-complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload verify import-url lock ask doctor bench emulator completions help" -f -a "doctor" -d 'Check that every call this tool relies on works with your account and server'
-complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload verify import-url lock ask doctor bench emulator completions help" -f -a "bench" -d 'Measure upload speed with generated data and find the best --concurrency'
-complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload verify import-url lock ask doctor bench emulator completions help" -f -a "emulator" -d 'Run a local Fast.io-compatible API server'
-complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload verify import-url lock ask doctor bench emulator completions help" -f -a "completions" -d 'Print a shell completion script to stdout'
-complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload verify import-url lock ask doctor bench emulator completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload ls verify import-url lock ask doctor bench emulator completions help" -f -a "login" -d 'Store credentials for a profile: browser login (OAuth) or an API key'
+complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload ls verify import-url lock ask doctor bench emulator completions help" -f -a "logout" -d 'Remove a profile\'s stored credentials and revoke its OAuth session'
+complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload ls verify import-url lock ask doctor bench emulator completions help" -f -a "whoami" -d 'Show which credential is in use and who it belongs to'
+complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload ls verify import-url lock ask doctor bench emulator completions help" -f -a "upload" -d 'Upload files and folder trees, concurrently and resumably'
+complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload ls verify import-url lock ask doctor bench emulator completions help" -f -a "ls" -d 'List remote folders (and the workspaces you can use)'
+complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload ls verify import-url lock ask doctor bench emulator completions help" -f -a "verify" -d 'Check that what a receipt (or a local tree) says was stored is on the server'
+complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload ls verify import-url lock ask doctor bench emulator completions help" -f -a "import-url" -d 'Import files from URLs on the server side'
+complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload ls verify import-url lock ask doctor bench emulator completions help" -f -a "lock" -d 'File and folder locks for coordinating several writers'
+complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload ls verify import-url lock ask doctor bench emulator completions help" -f -a "ask" -d 'Ask a question about workspace files; the answer comes with citations'
+complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload ls verify import-url lock ask doctor bench emulator completions help" -f -a "doctor" -d 'Check that every call this tool relies on works with your account and server'
+complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload ls verify import-url lock ask doctor bench emulator completions help" -f -a "bench" -d 'Measure upload speed with generated data and find the best --concurrency'
+complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload ls verify import-url lock ask doctor bench emulator completions help" -f -a "emulator" -d 'Run a local Fast.io-compatible API server'
+complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload ls verify import-url lock ask doctor bench emulator completions help" -f -a "completions" -d 'Print a shell completion script to stdout'
+complete -c fastio -n "__fish_fastio_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami upload ls verify import-url lock ask doctor bench emulator completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c fastio -n "__fish_fastio_using_subcommand help; and __fish_seen_subcommand_from lock" -f -a "acquire" -d 'Take a lock and print its token alone on stdout'
 complete -c fastio -n "__fish_fastio_using_subcommand help; and __fish_seen_subcommand_from lock" -f -a "status" -d 'Show whether a node is locked, by whom and until when'
 complete -c fastio -n "__fish_fastio_using_subcommand help; and __fish_seen_subcommand_from lock" -f -a "heartbeat" -d 'Extend a lock you hold'

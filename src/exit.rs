@@ -216,6 +216,10 @@ pub fn summary_status(s: &Summary) -> ExitStatus {
         };
     }
     if s.failed == 0 {
+        // `--delete` refused (`--max-delete`) or a deletion the server refused.
+        if s.delete_refused.is_some() || s.delete_failed > 0 {
+            return ExitStatus::PartialFailure;
+        }
         return ExitStatus::Success;
     }
     match (s.uploaded, s.fatal) {

@@ -8,6 +8,7 @@
 //! | `run` | first line of each run: `tool`, `version`, `api_base`, `workspace`, `destination`, `shard` (`"I/N"` or null), `command` (argument list, secrets replaced by `***`), `cwd`, `started_at`, `run_key`, `resumed` |
 //! | `file` | one per stored file: `status` (`uploaded` or `skipped`), `local`, `remote_path`, `workspace`, `node_id`, `size`, `sha256` (of the local bytes), `upload_id` (only where the server named one), `stored_at` (null for skipped files), `checked_at`, `reason` (skipped only) |
 //! | `failed` | a file that could not be stored: `local`, `remote_path`, `workspace`, `error`, `at` |
+//! | `deleted` | `upload --delete` moved this remote file or folder to the trash: `remote_path`, `workspace`, `node_id`, `kind` (`file` or `folder`), `count`, `at`; earlier lines for it (and, for a folder, for what was in it) no longer count |
 //! | `summary` | last line of each run: the `--json` summary fields, `complete` (nothing failed or left), `finished_at` |
 //!
 //! Each line is written with one `write` and the file is never rewritten, so a run killed at
@@ -101,6 +102,17 @@ pub fn read(path: &Path) -> Result<Receipt, String> {
     let mut latest: HashMap<String, Entry> = HashMap::new();
     for (line, v) in &lines {
         let kind = v["type"].as_str().unwrap_or_default();
+        if kind == "deleted"
+            && let Some(gone) = v["remote_path"].as_str()
+        {
+            let inside = format!("{gone}/");
+            let before = latest.len();
+            latest.retain(|k, _| k != gone && !k.starts_with(&inside));
+            if latest.len() != before {
+                order.retain(|k| latest.contains_key(k));
+            }
+            continue;
+        }
         if kind != "file" && kind != "failed" {
             continue;
         }

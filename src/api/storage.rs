@@ -22,6 +22,10 @@ pub struct Node {
     pub hash: Option<String>,
     /// Algorithm of `hash` (e.g. `sha256`, `md5`).
     pub hash_algo: Option<String>,
+    /// The current version id (files, at `output=standard` and up), when reported.
+    pub version: Option<String>,
+    /// Last modification (ISO 8601), when reported.
+    pub modified: Option<String>,
 }
 
 impl Node {
@@ -49,6 +53,8 @@ impl Node {
             size,
             hash: string_field(v, "hash").filter(|h| !h.is_empty()),
             hash_algo: string_field(v, "hash_algo").map(|a| a.to_ascii_lowercase()),
+            version: string_field(v, "version").filter(|s| !s.is_empty()),
+            modified: string_field(v, "modified").filter(|s| !s.is_empty()),
         })
     }
 

@@ -323,6 +323,8 @@ async fn step(
         shard_from: None,
         only: None,
         skipped_node_ids: false,
+        delete: None,
+        destination: None,
     };
     let (events, mut rx) = Events::channel();
     let cancel = Cancel::default();

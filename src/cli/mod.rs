@@ -43,6 +43,7 @@ mod emulator;
 mod env_value;
 mod import_url;
 mod lock;
+mod ls;
 pub mod man;
 mod upload;
 mod verify;
@@ -57,6 +58,7 @@ pub use emulator::EmulatorArgs;
 pub use env_value::{FlagValue, FlagValueParser, WorkspaceArg};
 pub use import_url::ImportUrlArgs;
 pub use lock::{LockAction, LockArgs};
+pub use ls::LsArgs;
 pub use upload::{IfChanged, UploadArgs};
 pub use verify::VerifyArgs;
 
@@ -237,6 +239,8 @@ pub enum Command {
     Whoami(WhoamiArgs),
     /// Upload files and folder trees, concurrently and resumably
     Upload(UploadArgs),
+    /// List remote folders (and the workspaces you can use)
+    Ls(LsArgs),
     /// Check that what a receipt (or a local tree) says was stored is on the server
     Verify(VerifyArgs),
     /// Import files from URLs on the server side
@@ -268,6 +272,7 @@ impl Command {
         let workspace = match self {
             Command::Upload(a) => &mut a.workspace.value,
             Command::Verify(a) => &mut a.workspace,
+            Command::Ls(a) => &mut a.workspace.value,
             Command::ImportUrl(a) => &mut a.workspace.value,
             Command::Lock(a) => &mut a.workspace,
             Command::Ask(a) => &mut a.workspace.value,

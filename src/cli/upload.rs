@@ -8,9 +8,12 @@ use super::{CiMode, WorkspaceArg, parse_byte_size, parse_duration};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum IfChanged {
-    /// Skip a file whose remote twin has the same size
+    /// Skip a file unchanged since its last upload (size, mtime, remote version: not read);
+    /// otherwise read it and skip only when its hash equals the remote twin's
+    Auto,
+    /// Skip a file whose remote twin has the same size (fast; misses same-size edits)
     Size,
-    /// Skip a file whose remote twin has the same size and SHA-256
+    /// Skip a file only when its remote twin has the same size and hash (reads every such file)
     Hash,
 }
 
@@ -37,6 +40,10 @@ pub enum IfChanged {
     "Receipts: --receipt FILE writes one JSON line per stored (or skipped) file with its node id,\n",
     "size and SHA-256, as files finish; `fastio verify --receipt FILE` checks them later. A rerun\n",
     "of the same command continues the same receipt.\n\n",
+    "Mirror: --delete trashes what the destination holds without a local twin, after a run\n",
+    "in which every file was uploaded or skipped (nothing is deleted after a failure or an\n",
+    "interruption). Filtered-out files are kept unless --delete-excluded; --max-delete N\n",
+    "refuses the whole deletion when more would go; --dry-run lists it.\n\n",
     "Shards: --shard I/N uploads only the files whose path below the destination hashes to shard\n",
     "I of N, so N jobs with the same arguments split the tree without overlap. --shard auto\n",
     "reads I and N from the job runner: FASTIO_SHARD=I/N, a Kubernetes Indexed Job\n",
@@ -121,7 +128,7 @@ pub struct UploadArgs {
     pub overwrite: bool,
 
     /// How to decide a remote file is identical and can be skipped
-    #[arg(long, value_enum, default_value_t = IfChanged::Size, value_name = "WHAT")]
+    #[arg(long, value_enum, default_value_t = IfChanged::Auto, value_name = "WHAT")]
     pub if_changed: IfChanged,
 
     /// Retries per request for 5xx, stalls, timeouts and connection errors
@@ -166,6 +173,19 @@ pub struct UploadArgs {
     /// `auto` (or `auto/N`) reads I and N from the job runner
     #[arg(long, value_name = "I/N|auto", value_parser = clap::builder::ValueParser::new(|s: &str| s.parse::<crate::transfer::ShardArg>()))]
     pub shard: Option<crate::transfer::ShardArg>,
+
+    /// After a run where every file was uploaded or skipped, move remote files and folders
+    /// under the destination that have no local twin to the trash
+    #[arg(long)]
+    pub delete: bool,
+
+    /// With --delete: also trash remote files the filters exclude (kept by default)
+    #[arg(long, requires = "delete")]
+    pub delete_excluded: bool,
+
+    /// With --delete: delete nothing (exit 1) when more than N files and folders would go
+    #[arg(long, value_name = "N", requires = "delete")]
+    pub max_delete: Option<u64>,
 
     /// With `-` (standard input): the remote file name
     #[arg(long, value_name = "NAME")]

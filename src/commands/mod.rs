@@ -11,6 +11,7 @@ pub mod emulator;
 pub mod import_url;
 pub mod lock;
 pub mod login;
+pub mod ls;
 pub mod target;
 pub mod upload;
 pub mod verify;
@@ -62,6 +63,7 @@ async fn dispatch(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Whoami(args) => login::whoami(&ctx, args).await,
         Command::Upload(args) => upload::upload(&ctx, args).await,
         Command::Verify(args) => verify::verify(&ctx, args).await,
+        Command::Ls(args) => ls::ls(&ctx, args).await,
         Command::ImportUrl(args) => import_url::import_url(&ctx, args).await,
         Command::Lock(args) => lock::lock(&ctx, args).await,
         Command::Ask(args) => ask::ask(&ctx, args).await,

@@ -86,7 +86,11 @@ async fn list(
     let ws_id = ws.id.clone();
     let (nodes, next) = state
         .db(move |s| {
-            let parent = s.resolve_folder(&ws_id, &node)?;
+            // `trash` lists what was deleted (`GET …/storage/trash/list/`).
+            let parent = match node.as_str() {
+                "trash" => "trash".to_string(),
+                _ => s.resolve_folder(&ws_id, &node)?,
+            };
             Ok(s.children(&ws_id, &parent, sort, desc, page_size, cursor)?)
         })
         .await?;

@@ -52,6 +52,16 @@ pub fn event(e: &Event) {
         Event::Warning { message } => tracing::warn!(target: RUN, "{message}"),
         Event::Notice { message } => tracing::info!(target: RUN, "{message}"),
         Event::Stopped { reason } => tracing::warn!(target: RUN, %reason, "stopping"),
+        Event::Deleted {
+            remote_path,
+            count,
+            dry_run,
+            ..
+        } => tracing::info!(target: RUN, %remote_path, count, dry_run, "deleted"),
+        Event::DeleteFailed { remote_path, error } => {
+            tracing::warn!(target: RUN, %remote_path, %error, "delete failed")
+        }
+        Event::DeleteRefused { reason } => tracing::warn!(target: RUN, %reason, "nothing deleted"),
         Event::Watching { uploaded, .. } => {
             tracing::info!(target: RUN, uploaded, "watching for changes")
         }

@@ -260,6 +260,7 @@ impl Sink for ReceiptWriter {
             Event::FileDone { .. }
                 | Event::FileSkipped { .. }
                 | Event::FileFailed { .. }
+                | Event::Deleted { dry_run: false, .. }
                 | Event::Summary(_)
         );
         if wanted && let Some(tx) = &self.tx {
@@ -361,6 +362,17 @@ impl State {
                 }));
                 self.recorded.remove(local);
             }
+            Event::Deleted {
+                remote_path,
+                node_id,
+                folder,
+                count,
+                ..
+            } => self.write(&json!({
+                "v": RECEIPT_VERSION, "type": "deleted", "remote_path": remote_path,
+                "workspace": self.workspace, "node_id": node_id,
+                "kind": if *folder { "folder" } else { "file" }, "count": count, "at": now(),
+            })),
             Event::Summary(s) => {
                 let v = summary_line(s);
                 self.write(&v);

@@ -31,10 +31,13 @@
 //! | `watching` | `upload --watch` is idle: `paths` (path arguments watched), `uploaded` (files so far), `last` (RFC 3339 time of the last upload, or null) |
 //! | `retry` | `what` (request kind), `attempt`, `delay_ms`, `error` |
 //! | `throttled` | `what`, `wait_ms` (HTTP 429: every request waits) |
-//! | `would_upload` | dry run only: `local`, `remote_path`, `size` |
+//! | `would_upload` | dry run only: `local`, `remote_path`, `size`, `reason` (why it would be sent) |
 //! | `would_create_folder` | dry run only: `remote_path` |
+//! | `deleted` / `would_delete` | `--delete`: `remote_path`, `node_id`, `kind` (`file` or `folder`), `count` (nodes it took to the trash, itself included) |
+//! | `delete_failed` | `--delete`: `remote_path`, `error` |
+//! | `delete_refused` | `--delete`: `reason` (nothing was deleted: a file failed, the run was interrupted, or more than `--max-delete` would go) |
 //! | `folder_created` | a folder this run created (by `createfolder`, or by the server for a batch): `remote_path` |
-//! | `summary` | last line: `planned`, `uploaded`, `skipped`, `failed`, `not_started` (`uploaded + skipped + failed + not_started = planned`), `bytes`, `bytes_sent`, `retries`, `throttled`, `folders_created` (folders this run created, by `createfolder` or by the server for batch entries; dry run: that it would create), `symlinks_skipped`, `special_skipped`, `wall_ms`, `bytes_per_sec` (bytes sent / wall time), `bwlimit` (`--bwlimit` in bytes/s, or null), `interrupted`, `signal` (`SIGINT`, `SIGTERM`, `SIGHUP` or null), `dry_run`, `shard` (`"I/N"` or null), `shard_from` (`--shard auto`: the job runner it was read from, or null), `out_of_shard` (files left to other shards, not planned here) |
+//! | `summary` | last line: `planned`, `uploaded`, `skipped`, `failed`, `not_started` (`uploaded + skipped + failed + not_started = planned`), `bytes`, `bytes_sent`, `hashed_bytes` (bytes of local files read to compare with their remote twins), `retries`, `throttled`, `folders_created` (folders this run created, by `createfolder` or by the server for batch entries; dry run: that it would create), `symlinks_skipped`, `special_skipped`, `wall_ms`, `bytes_per_sec` (bytes sent / wall time), `bwlimit` (`--bwlimit` in bytes/s, or null), `interrupted`, `signal` (`SIGINT`, `SIGTERM`, `SIGHUP` or null), `dry_run`, `shard` (`"I/N"` or null), `shard_from` (`--shard auto`: the job runner it was read from, or null), `out_of_shard` (files left to other shards, not planned here), `deleted`, `delete_failed`, `delete_refused` (the reason, or null), `workspace_id`, `remote_dir` (where the files went) |
 //!
 //! Local paths are exact; bytes of a name that are not UTF-8 appear as `\xNN`. On the terminal,
 //! control characters in names and messages are printed escaped (`\n`, `\u{1b}`), never raw.
@@ -88,9 +91,11 @@ pub fn summary_line(s: &Summary) -> String {
         ),
         (None, _) => String::new(),
     };
+    let delete = super::sync::summary_part(s);
     if s.dry_run {
         return format!(
-            "dry run: would upload {} files ({}), skip {}, create {} folders; {} unreadable{shard}",
+            "dry run: would upload {} files ({}), skip {}, create {} folders; {} \
+             unreadable{shard}{delete}",
             s.uploaded,
             HumanBytes(s.bytes),
             s.skipped,
@@ -136,6 +141,7 @@ pub fn summary_line(s: &Summary) -> String {
         ));
     }
     line.push_str(&shard);
+    line.push_str(&delete);
     line
 }
 
@@ -391,17 +397,15 @@ pub async fn report(
                 local,
                 remote_path,
                 size,
+                reason,
                 ..
             } => {
                 t.files_finished += 1;
                 if !printer.json && !printer.quiet {
-                    say(
-                        &bars,
-                        format!(
-                            "would upload `{local}` → `{remote_path}` ({})",
-                            HumanBytes(*size)
-                        ),
-                    );
+                    let size = HumanBytes(*size);
+                    let line =
+                        format!("would upload `{local}` → `{remote_path}` ({size}): {reason}");
+                    say(&bars, line);
                 }
             }
             Event::FolderCreated {
@@ -421,6 +425,15 @@ pub async fn report(
             } => {
                 if !printer.json {
                     say(&bars, watching_line(*paths, *uploaded, *last));
+                }
+            }
+            e @ (Event::Deleted { .. }
+            | Event::DeleteFailed { .. }
+            | Event::DeleteRefused { .. }) => {
+                if let Some((line, error)) = super::sync::line(e)
+                    && (error || (!printer.json && !printer.quiet))
+                {
+                    error_line(&bars, line);
                 }
             }
             Event::Stopped { reason } => {

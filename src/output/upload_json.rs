@@ -67,9 +67,10 @@ pub fn event_json(e: &Event) -> Option<Value> {
             local,
             remote_path,
             size,
+            reason,
             ..
         } => json!({"type": "would_upload", "local": local, "remote_path": remote_path,
-            "size": size}),
+            "size": size, "reason": reason}),
         Event::FolderCreated {
             remote_path,
             dry_run: true,
@@ -87,6 +88,9 @@ pub fn event_json(e: &Event) -> Option<Value> {
             "last": last.map(|t| chrono::DateTime::<chrono::Utc>::from(t)
                 .to_rfc3339_opts(chrono::SecondsFormat::Secs, true))}),
         Event::Summary(s) => summary_json(s),
+        Event::Deleted { .. } | Event::DeleteFailed { .. } | Event::DeleteRefused { .. } => {
+            return super::sync::event_json(e);
+        }
         Event::FileQueued { .. }
         | Event::WalkDone
         | Event::FileStarted { .. }
@@ -105,15 +109,18 @@ pub(super) fn rate(s: &Summary) -> u64 {
 }
 
 pub fn summary_json(s: &Summary) -> Value {
-    json!({"type": "summary", "planned": s.planned, "uploaded": s.uploaded,
+    let mut v = json!({"type": "summary", "planned": s.planned, "uploaded": s.uploaded,
         "skipped": s.skipped, "failed": s.failed, "not_started": s.not_started,
-        "bytes": s.bytes, "bytes_sent": s.bytes_sent, "retries": s.retries,
+        "bytes": s.bytes, "bytes_sent": s.bytes_sent, "hashed_bytes": s.hashed_bytes,
+        "retries": s.retries,
         "throttled": s.throttled, "folders_created": s.folders_created,
         "symlinks_skipped": s.symlinks_skipped, "special_skipped": s.special_skipped,
         "wall_ms": ms(s.wall), "bytes_per_sec": rate(s), "bwlimit": s.bwlimit, "interrupted": s.interrupted,
         "signal": s.signal.map(signal_name), "dry_run": s.dry_run,
         "shard": s.shard.map(|sh| sh.to_string()), "shard_from": s.shard_from,
-        "out_of_shard": s.out_of_shard})
+        "out_of_shard": s.out_of_shard});
+    super::sync::summary_fields(s, &mut v);
+    v
 }
 
 /// Bytes sent per second of wall time.

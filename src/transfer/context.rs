@@ -36,6 +36,8 @@ pub struct Context {
     pub(super) listings: Mutex<HashMap<String, Listing>>,
     pub limits: Limits,
     pub journal: Journal,
+    /// What earlier runs uploaded to this destination (the default skip rule).
+    pub index: super::index::Index,
     /// Open chunked sessions at once (the server's `sessions` cap): held from the session's
     /// creation until it is stored (or given up).
     pub sessions: Arc<Semaphore>,
@@ -117,6 +119,11 @@ impl Context {
         // lines; large files (their hashing is costly) and `--overwrite` runs are journaled.
         if self.opts.skip == SkipMode::Overwrite || f.size >= SINGLE_CALL_MAX_EXCLUSIVE {
             self.journal.record_done(&f.local, f.size, f.mtime_ns);
+        }
+        if self.generated.is_none() {
+            let node = node_id.as_deref().unwrap_or_default();
+            self.index
+                .record(f, node, &format!("sha256:{sha256}"), &sha256);
         }
         self.events.emit(Event::FileDone {
             id,
@@ -296,7 +303,8 @@ impl Context {
             failed: get(&c.failed),
             not_started,
             bytes: get(&c.bytes),
-            bytes_sent: get(&*c.bytes_sent),
+            bytes_sent: get(&c.bytes_sent),
+            hashed_bytes: get(&c.hashed_bytes),
             retries: get(&c.retries),
             // Every 429 the client received (also those retried below the scheduler).
             throttled: self.client.gates().throttled_count().max(get(&c.throttled)),
@@ -312,6 +320,12 @@ impl Context {
             shard: self.opts.shard,
             shard_from: self.opts.shard_from.clone(),
             out_of_shard: get(&c.out_of_shard),
+            deleted: 0,
+            delete_failed: 0,
+            delete_refused: None,
+            destination: self.opts.destination.clone(),
+            workspace_id: self.opts.workspace_id.clone(),
+            remote_dir: self.opts.dest_clean(),
         }
     }
 }

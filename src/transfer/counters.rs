@@ -10,6 +10,7 @@ pub struct Counters {
     pub(super) failed: AtomicU64,
     pub(super) bytes: AtomicU64,
     pub(super) bytes_sent: std::sync::Arc<AtomicU64>,
+    pub(super) hashed_bytes: AtomicU64,
     pub(super) retries: AtomicU64,
     pub(super) throttled: AtomicU64,
     pub(super) folders: AtomicU64,

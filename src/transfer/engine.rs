@@ -16,11 +16,11 @@ use super::chunked;
 use super::context::Context;
 use super::counters::Counters;
 use super::generated::{GeneratedFile, Pattern};
-use super::hash::{Algo, hash_file_with};
 use super::journal::{self, Journal};
 use super::limiter::{Limiter, Retrier};
+use super::mirror::Twins;
 use super::plan::{self, PlanItem, PlannedFile};
-use super::remote::{Dir, RemoteTree, in_the_way};
+use super::remote::{Dir, RemoteTree, in_the_way, remote_key};
 use super::{Cancel, Event, Events, FileError, SkipMode, Summary, UploadOptions};
 use crate::api::Client;
 use crate::api::upload::{BATCH_NAME_MAX, Limits, SINGLE_CALL_MAX_EXCLUSIVE};
@@ -73,50 +73,6 @@ impl Context {
         }
     }
 
-    /// The remote twin of `f` decides: `true` when the file is skipped (and reported).
-    async fn skip_for_twin(
-        &self,
-        id: u64,
-        f: &PlannedFile,
-        folder_id: &str,
-    ) -> Result<bool, FileError> {
-        let listing = self.listing(folder_id).await?;
-        let Some(twin) = listing.get(&f.name) else {
-            return Ok(false);
-        };
-        if twin.is_folder() {
-            return Err(FileError::Server(format!(
-                "a folder named `{}` already exists there",
-                f.remote_path()
-            )));
-        }
-        if twin.size != Some(f.size) {
-            return Ok(false);
-        }
-        match self.opts.skip {
-            SkipMode::Size => {
-                self.skipped(id, f, "same size remotely", Some(twin.id.clone()), None);
-                Ok(true)
-            }
-            SkipMode::Hash => {
-                // Compared with the algorithm the server reports for the node.
-                if let (Some(remote), Some(algo)) =
-                    (&twin.hash, twin.hash_algo.as_deref().and_then(Algo::parse))
-                {
-                    let local = hash_file_with(&f.local, algo).await?;
-                    if local.eq_ignore_ascii_case(remote) {
-                        let why = format!("same size and {} remotely", algo.label());
-                        let sha = (algo == Algo::Sha256).then(|| local.clone());
-                        self.skipped(id, f, &why, Some(twin.id.clone()), sha);
-                        return Ok(true);
-                    }
-                }
-                Ok(false)
-            }
-            SkipMode::Overwrite => Ok(false),
-        }
-    }
-
     async fn handle_file_inner(
         self: Arc<Self>,
         id: u64,
@@ -125,15 +81,17 @@ impl Context {
     ) -> Result<(), FileError> {
         // A folder that is missing (or that this run creates) holds nothing to compare with:
         // it is not listed.
-        match self.dir_state(&f.remote_dir).await? {
+        let reason = match self.dir_state(&f.remote_dir).await? {
             Dir::Blocked { path } => return Err(in_the_way(&path)),
             Dir::Exists(folder_id) if self.opts.skip != SkipMode::Overwrite => {
-                if self.skip_for_twin(id, f, &folder_id).await? {
-                    return Ok(());
+                match self.skip_for_twin(id, f, &folder_id).await? {
+                    None => return Ok(()),
+                    Some(why) => why,
                 }
             }
-            Dir::Exists(_) | Dir::Missing => {}
-        }
+            Dir::Exists(_) => "--overwrite".to_string(),
+            Dir::Missing => "its remote folder does not exist yet".to_string(),
+        };
         if self.opts.dry_run {
             if !self.settle(id) {
                 return Ok(());
@@ -146,6 +104,7 @@ impl Context {
                 local: f.shown(),
                 remote_path: f.remote_path(),
                 size: f.size,
+                reason,
             });
             return Ok(());
         }
@@ -240,6 +199,10 @@ async fn run(
     let client = client.with_retries(0);
     let limiter = Limiter::new(opts.concurrency);
     let journal = open_journal(&opts, &events)?;
+    let index = match &input {
+        Input::Walk => open_index(&opts, &events),
+        Input::Generated(..) => super::index::Index::disabled(),
+    };
     let counters = Counters::default();
     let limits = {
         let r = Retrier {
@@ -282,6 +245,7 @@ async fn run(
         listings: Mutex::new(HashMap::new()),
         limits,
         journal,
+        index,
         sessions: Arc::new(Semaphore::new(max_sessions)),
         senders: Arc::new(Semaphore::new(senders)),
         fatal: Mutex::new(None),
@@ -310,6 +274,7 @@ async fn run(
                         name: g.name,
                         size: g.size,
                         mtime_ns: 0,
+                        file_id: 0,
                     };
                     if tx.send(PlanItem::File(f)).await.is_err() {
                         break;
@@ -333,6 +298,8 @@ async fn run(
     let sources = engine.opts.paths.len() + usize::from(engine.opts.files_from.is_some());
     let mut claimed: Option<HashMap<u64, Box<str>>> =
         (sources > 1 || engine.opts.files_from.is_some()).then(HashMap::new);
+    // `--delete`: what the local side holds (all shards' files).
+    let mut twins = engine.opts.delete.is_some().then(Twins::default);
     loop {
         let item = tokio::select! {
             biased;
@@ -364,7 +331,20 @@ async fn run(
                     kind: kind.to_string(),
                 });
             }
+            PlanItem::Root(remote) => {
+                if let Some(t) = &mut twins {
+                    t.root(remote);
+                }
+            }
+            PlanItem::Kept(remote) => {
+                if let Some(t) = &mut twins {
+                    t.kept(&remote);
+                }
+            }
             PlanItem::File(f) => {
+                if let Some(t) = &mut twins {
+                    t.file(&f.remote_path());
+                }
                 if let Some(shard) = engine.opts.shard
                     && !shard.contains(super::shard::key(&f.remote_path(), &dest))
                 {
@@ -451,10 +431,32 @@ async fn run(
     .await;
     background.abort_all();
 
+    engine.index.flush();
     let not_started = engine.report_not_started();
     let interrupted = cancel.signal().is_some()
         || (cancel.stop.is_cancelled() && engine.fatal.lock().unwrap().is_none());
-    let summary = engine.summary(started, interrupted, not_started);
+    let mut summary = engine.summary(started, interrupted, not_started);
+    if let Some(twins) = twins {
+        let why_not = if summary.interrupted {
+            Some("the run was interrupted".to_string())
+        } else if summary.failed > 0 {
+            Some(format!("{} files failed", summary.failed))
+        } else if summary.fatal.is_some() || summary.not_started > 0 || cancel.stop.is_cancelled() {
+            Some("the run stopped early".to_string())
+        } else {
+            None
+        };
+        let outcome = match why_not {
+            Some(why) => engine.refuse_delete(format!(
+                "nothing deleted (--delete): {why}; run again once every file is uploaded"
+            )),
+            None => engine.mirror(&twins).await,
+        };
+        summary.deleted = outcome.deleted;
+        summary.delete_failed = outcome.failed;
+        summary.delete_refused = outcome.refused;
+        summary.wall = started.elapsed();
+    }
     let engine = Arc::into_inner(engine);
     if let Some(engine) = engine {
         let clean = summary.failed == 0 && !summary.interrupted && summary.fatal.is_none();
@@ -464,12 +466,36 @@ async fn run(
     Ok(summary)
 }
 
-/// The key of a remote path in the run's claim table.
-fn remote_key(remote: &str) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    remote.hash(&mut h);
-    h.finish()
+/// The upload index of the run's destination (workspace, folder): read unless the run
+/// overwrites anyway, written unless it is a dry run. An index that cannot be used is one
+/// notice (shown with `-v`; the state directory's own problem is the journal's warning): every
+/// skip decision then reads the file, which the summary's `hashed_bytes` shows.
+fn open_index(opts: &UploadOptions, events: &Events) -> super::index::Index {
+    use super::index::Index;
+    let Some(dir) = opts.journal_dir.as_ref().and_then(|d| d.parent()) else {
+        return Index::disabled();
+    };
+    let dir = dir.join("index");
+    // Not keyed by the server's address (`--emulator` listens on a new port each run): a
+    // record vouches only for the node id and content it names, whichever server reports them.
+    let key = journal::key(&[], &opts.workspace_id, &opts.dest_clean(), "");
+    // Only the default rule asks the index (`--if-changed hash` only to spare a line).
+    let read = matches!(opts.skip, SkipMode::Auto | SkipMode::Hash);
+    match Index::open(&dir, &key, read, !opts.dry_run) {
+        Ok(i) => i,
+        Err(e) => {
+            if opts.skip == SkipMode::Auto {
+                events.emit(Event::Notice {
+                    message: format!(
+                        "the upload index in `{}` cannot be used ({e}): files with a remote twin \
+                         of the same size are read to compare",
+                        plan::show(&dir)
+                    ),
+                });
+            }
+            Index::disabled()
+        }
+    }
 }
 
 /// Open and lock the run's journal. Another run of the same job holding it is a run-level error

@@ -27,13 +27,16 @@ mod filters;
 mod folders;
 pub mod generated;
 pub mod hash;
+pub mod index;
 pub mod job;
 pub mod journal;
 pub mod limiter;
+mod mirror;
 mod names;
 pub mod plan;
 mod remote;
 pub mod shard;
+mod skip;
 pub mod stdin;
 pub mod watch;
 
@@ -51,9 +54,13 @@ pub enum SkipMode {
     Overwrite,
     /// Skip when the sizes are equal.
     Size,
-    /// Skip when sizes are equal and the server's SHA-256 equals the local one (a remote file
-    /// without a SHA-256 is uploaded again).
+    /// Skip when sizes are equal and the server's hash equals the local file's, computed in
+    /// the node's algorithm (a remote file without a hash is uploaded again).
     Hash,
+    /// The default: skip without reading when the upload index says neither the local file
+    /// (size, modification time, identity) nor its remote twin (node, content) changed since
+    /// the last upload; otherwise as [`SkipMode::Hash`].
+    Auto,
 }
 
 /// Where `--files-from` paths come from.
@@ -101,6 +108,19 @@ pub struct UploadOptions {
     /// Skip events must carry the remote node (receipts): a file the resume journal says is
     /// done is looked up in its folder's listing (and sent again if it is no longer there).
     pub skipped_node_ids: bool,
+    /// `--delete`: after a clean run, trash what the destination holds without a local twin.
+    pub delete: Option<DeleteOptions>,
+    /// How the summary names where the files go (workspace, folder; set by the command layer).
+    pub destination: Option<String>,
+}
+
+/// `--delete` and its guards.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DeleteOptions {
+    /// `--delete-excluded`: remote files the filters exclude go too (else they are kept).
+    pub excluded: bool,
+    /// `--max-delete N`: refuse the whole deletion when more would go.
+    pub max: Option<u64>,
 }
 
 /// Default for [`UploadOptions::assembly_timeout`].
@@ -121,6 +141,8 @@ pub struct Summary {
     pub bytes: u64,
     /// Bytes actually sent this run (less than `bytes` after a resume).
     pub bytes_sent: u64,
+    /// Bytes of local files read to decide a skip (hashed to compare with the remote twin).
+    pub hashed_bytes: u64,
     pub retries: u64,
     pub throttled: u64,
     /// Folders created (or, in a dry run, that would be created).
@@ -143,6 +165,18 @@ pub struct Summary {
     pub shard_from: Option<String>,
     /// Files left to the other shards.
     pub out_of_shard: u64,
+    /// `--delete`: remote files and folders moved to the trash (dry run: that would be).
+    pub deleted: u64,
+    /// `--delete`: deletions the server refused.
+    pub delete_failed: u64,
+    /// `--delete`: nothing was deleted on purpose (a file failed, the run was interrupted, or
+    /// more than `--max-delete` would have gone).
+    pub delete_refused: Option<String>,
+    /// Where the files went, for people ([`UploadOptions::destination`]).
+    pub destination: Option<String>,
+    /// The workspace id and the remote folder (`""`: the root) the files went to.
+    pub workspace_id: String,
+    pub remote_dir: String,
 }
 
 /// A failure class that decides the exit code when nothing got through.
@@ -226,12 +260,13 @@ pub enum Event {
     /// A remote folder was created by this run: by `createfolder`, or by the server for a
     /// batch entry's `relative_path` (dry run: would be created).
     FolderCreated { remote_path: String, dry_run: bool },
-    /// Dry run: this file would be uploaded.
+    /// Dry run: this file would be uploaded, and why.
     WouldUpload {
         id: u64,
         local: String,
         remote_path: String,
         size: u64,
+        reason: String,
     },
     /// The run stops early: every other file would fail the same way.
     Stopped { reason: String },
@@ -242,6 +277,19 @@ pub enum Event {
         uploaded: u64,
         last: Option<std::time::SystemTime>,
     },
+    /// `--delete`: a remote file or folder (with `count` nodes in all) moved to the trash, or
+    /// in a dry run, that would be.
+    Deleted {
+        remote_path: String,
+        node_id: String,
+        folder: bool,
+        count: u64,
+        dry_run: bool,
+    },
+    /// `--delete`: the server refused to trash this one.
+    DeleteFailed { remote_path: String, error: String },
+    /// `--delete`: nothing is deleted, and why (one line).
+    DeleteRefused { reason: String },
     /// The run is over.
     Summary(Summary),
 }

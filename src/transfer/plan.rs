@@ -41,6 +41,8 @@ pub struct PlannedFile {
     pub size: u64,
     /// Modification time, nanoseconds since the epoch (0 when unknown).
     pub mtime_ns: u64,
+    /// The file's identity on its device (a hash of device and inode on unix; 0 elsewhere).
+    pub file_id: u64,
 }
 
 impl PlannedFile {
@@ -67,6 +69,12 @@ pub fn remote_join(a: &str, b: &str) -> String {
 #[derive(Debug)]
 pub enum PlanItem {
     File(PlannedFile),
+    /// With `--delete`: a directory argument, whose files land under this remote folder (the
+    /// filters apply below it).
+    Root(String),
+    /// With `--delete`: a remote path left alone though nothing is uploaded there (a symlink
+    /// not followed, a special file).
+    Kept(String),
     /// A symlink not followed.
     Symlink(PathBuf),
     /// A FIFO, socket or device inside a tree: not a regular file, so not uploaded.
@@ -79,6 +87,21 @@ pub enum PlanItem {
         path: String,
         error: String,
     },
+}
+
+/// The identity of the file `meta` describes: device and inode on unix (a file replaced by
+/// another one under the same name has a new one), 0 where the platform has none.
+pub fn file_id(meta: &std::fs::Metadata) -> u64 {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        meta.dev().rotate_left(32) ^ meta.ino()
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        0
+    }
 }
 
 /// Modification time of `meta` in nanoseconds since the epoch.
@@ -245,6 +268,9 @@ impl Walker<'_> {
         };
         let meta = if meta.file_type().is_symlink() {
             if !self.opts.follow_symlinks {
+                if let Some(name) = path.file_name() {
+                    self.kept(remote_join(remote_parent, &name.to_string_lossy()));
+                }
                 return self.send(PlanItem::Symlink(path.to_path_buf()));
             }
             match std::fs::metadata(path) {
@@ -268,6 +294,7 @@ impl Walker<'_> {
                 name,
                 size: meta.len(),
                 mtime_ns: mtime_ns(&meta),
+                file_id: file_id(&meta),
             }));
         }
         if !meta.is_dir() {
@@ -283,7 +310,28 @@ impl Walker<'_> {
                 None => Ok(remote_parent.to_string()),
             }
         };
+        if let Ok(b) = &base
+            && self.opts.delete.is_some()
+            && !self.send(PlanItem::Root(b.clone()))
+        {
+            return false;
+        }
         self.walk_dir(path, &base)
+    }
+
+    /// With `--delete`: `remote` is to be left alone.
+    fn kept(&self, remote: String) {
+        if self.opts.delete.is_some() {
+            self.send(PlanItem::Kept(remote));
+        }
+    }
+
+    /// With `--delete`: the remote path of `entry` under `base`, kept.
+    fn kept_entry(&self, root: &Path, entry: &Path, base: &Result<String, String>) {
+        if let Ok(b) = base {
+            let rel = slash_path(entry.strip_prefix(root).unwrap_or(entry));
+            self.kept(remote_join(b, &rel));
+        }
     }
 
     /// Walk a directory argument whose files land under `base` (or, when its own name cannot
@@ -326,6 +374,7 @@ impl Walker<'_> {
                 continue;
             }
             if ft.is_symlink() {
+                self.kept_entry(root, entry.path(), base);
                 if !self.send(PlanItem::Symlink(entry.path().to_path_buf())) {
                     return false;
                 }
@@ -337,6 +386,7 @@ impl Walker<'_> {
                 continue;
             }
             if !ft.is_file() {
+                self.kept_entry(root, entry.path(), base);
                 let item = PlanItem::Special {
                     path: entry.path().to_path_buf(),
                     kind: special_kind(&ft),
@@ -376,6 +426,7 @@ impl Walker<'_> {
                 name,
                 size: meta.len(),
                 mtime_ns: mtime_ns(&meta),
+                file_id: file_id(&meta),
             }));
             if !ok {
                 return false;

@@ -73,6 +73,14 @@ pub fn in_the_way(path: &str) -> FileError {
     ))
 }
 
+/// The key of a remote path in the run's tables (claims, `--delete`'s twins).
+pub fn remote_key(remote: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    remote.hash(&mut h);
+    h.finish()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

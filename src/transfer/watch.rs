@@ -73,6 +73,11 @@ pub async fn watch(
                 .map(|o| o.files().cloned().collect())
                 .unwrap_or_default();
             let mut run = opts.clone();
+            // `--delete` mirrors at full passes only: a pass over a few changed files has no
+            // twin for everything else.
+            if only.is_some() {
+                run.delete = None;
+            }
             run.only = only.map(Arc::new);
             let s = match pass(&client, run, &events, &cancel).await {
                 Ok(s) => s,
@@ -159,6 +164,9 @@ pub async fn watch(
     total.signal = cancel.signal();
     total.shard = opts.shard;
     total.shard_from = opts.shard_from.clone();
+    total.destination = opts.destination.clone();
+    total.workspace_id = opts.workspace_id.clone();
+    total.remote_dir = opts.dest_clean();
     total.bwlimit = client.bwlimit().map(|l| l.rate());
     events.emit(Event::Summary(total.clone()));
     Ok(total)
@@ -324,6 +332,9 @@ fn add(total: &mut Summary, s: &Summary) {
     total.not_started += s.not_started;
     total.bytes += s.bytes;
     total.bytes_sent += s.bytes_sent;
+    total.hashed_bytes += s.hashed_bytes;
+    total.deleted += s.deleted;
+    total.delete_failed += s.delete_failed;
     total.retries += s.retries;
     total.throttled += s.throttled;
     total.folders_created += s.folders_created;

@@ -229,6 +229,7 @@ mod tests {
             size: Some(size),
             hash: hash.map(|(h, _)| h.into()),
             hash_algo: hash.map(|(_, a)| a.into()),
+            ..Node::default()
         }
     }
 

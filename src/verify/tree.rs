@@ -50,6 +50,8 @@ pub async fn verify_tree(client: &Client, opts: &TreeOptions) -> anyhow::Result<
         shard_from: None,
         only: None,
         skipped_node_ids: false,
+        delete: None,
+        destination: None,
     };
     let dest = walk.dest_clean();
     let (mut rx, walker) =
@@ -85,7 +87,10 @@ pub async fn verify_tree(client: &Client, opts: &TreeOptions) -> anyhow::Result<
             }),
             // Uploads skip symlinks (unless followed) and FIFOs, sockets, devices: so does the
             // comparison.
-            PlanItem::Symlink(_) | PlanItem::Special { .. } => {}
+            PlanItem::Symlink(_)
+            | PlanItem::Special { .. }
+            | PlanItem::Root(_)
+            | PlanItem::Kept(_) => {}
         }
     }
     let _ = tokio::task::spawn_blocking(move || walker.join()).await;

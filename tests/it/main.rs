@@ -46,6 +46,8 @@ mod lock_cli;
 mod lock_upload;
 #[cfg(feature = "emulator")]
 mod logs;
+#[cfg(feature = "emulator")]
+mod ls_cli;
 mod manual;
 #[cfg(feature = "emulator")]
 mod proof_ci;
@@ -66,6 +68,8 @@ mod upload_faults;
 #[cfg(feature = "emulator")]
 mod upload_inputs;
 #[cfg(feature = "emulator")]
+mod upload_mirror;
+#[cfg(feature = "emulator")]
 mod upload_names;
 #[cfg(feature = "emulator")]
 mod upload_output;
@@ -77,6 +81,8 @@ mod upload_resume;
 mod upload_retry;
 #[cfg(feature = "emulator")]
 mod upload_runs;
+#[cfg(feature = "emulator")]
+mod upload_sync;
 #[cfg(feature = "emulator")]
 mod upload_tree;
 #[cfg(feature = "emulator")]

@@ -206,8 +206,7 @@ fn large_chunk_size_gives_equal_chunks_in_rounds_of_three() {
 }
 
 /// The resume journal of a run that left work behind: small files get no `done` line under the
-/// default `--if-changed size` (a rerun finds them by listing), every file does with
-/// `--overwrite`.
+/// default skip rule (a rerun finds them by listing), every file does with `--overwrite`.
 #[test]
 fn small_files_are_journaled_only_under_overwrite() {
     for (overwrite, want_done) in [(false, 0usize), (true, 20)] {

@@ -177,13 +177,20 @@ fn skip_existing_overwrite_and_if_changed_hash() {
         summary_of(&ndjson(&out.stdout))
     };
     assert_eq!(run(&[])["uploaded"], 2);
-    // Same size, different bytes: size mode skips, hash mode uploads.
+    // Same size, different bytes: size mode skips; the default and hash mode upload.
     write(&d, "a.txt", 100, 99);
-    let s = run(&[]);
+    let s = run(&["--if-changed", "size"]);
     assert_eq!(
         (s["uploaded"].as_u64(), s["skipped"].as_u64()),
         (Some(0), Some(2))
     );
+    let s = run(&[]);
+    assert_eq!(
+        (s["uploaded"].as_u64(), s["skipped"].as_u64()),
+        (Some(1), Some(1))
+    );
+    assert_stored(&emu, &d, "s");
+    write(&d, "b.txt", 100, 98);
     let s = run(&["--if-changed", "hash"]);
     assert_eq!(
         (s["uploaded"].as_u64(), s["skipped"].as_u64()),

@@ -22,7 +22,11 @@ use crate::transfer::{Cancel, Events};
 pub async fn upload(ctx: &Context, args: UploadArgs) -> anyhow::Result<ExitStatus> {
     let from_stdin = options::check_args(&args)?;
     let shard = options::shard(&args, &ctx.settings)?;
-    let printer = ctx.printer.clone();
+    let mut printer = ctx.printer.clone();
+    // A dry run says why each file would be skipped, as well as why each would be sent.
+    if args.dry_run {
+        printer.verbose = printer.verbose.max(1);
+    }
     let (client, _source) = ctx.client()?;
     // `--retries` holds for every request of the run, the workspace lookup and the lock too.
     let client = client.with_retries(args.retries);
@@ -31,7 +35,7 @@ pub async fn upload(ctx: &Context, args: UploadArgs) -> anyhow::Result<ExitStatu
         .await
         .with_context(|| format!("resolving workspace `{ws_arg}` on {}", client.origin()))?;
 
-    let (opts, stdin_opts) = options::options(
+    let (mut opts, stdin_opts) = options::options(
         &args,
         &ws.id,
         &ctx.settings,
@@ -39,6 +43,7 @@ pub async fn upload(ctx: &Context, args: UploadArgs) -> anyhow::Result<ExitStatu
         from_stdin,
         shard,
     );
+    opts.destination = Some(destination(ctx, &ws, &opts.dest_clean()));
     let mut listeners: Vec<Box<dyn Sink>> = Vec::new();
     if let Some(path) = &args.receipt {
         let info = run_info(&opts, stdin_opts.as_ref());
@@ -123,6 +128,40 @@ pub async fn upload(ctx: &Context, args: UploadArgs) -> anyhow::Result<ExitStatu
         )),
     }
     Ok(crate::exit::summary_status(&result?))
+}
+
+/// Where the files go, for the summary: the workspace (name and id), the folder, and with
+/// `--emulator` where the emulator keeps its data.
+fn destination(ctx: &Context, ws: &crate::api::Workspace, dest: &str) -> String {
+    let folder = if dest.is_empty() { "/" } else { dest };
+    let place = match ws.name.is_empty() {
+        true => format!(
+            "`{folder}` in workspace {} (`fastio ls {folder}` lists it)",
+            ws.id
+        ),
+        false => format!(
+            "`{folder}` in workspace `{}` (id {}; `fastio ls {folder}` lists it)",
+            ws.name, ws.id
+        ),
+    };
+    format!("{place}{}", emulator_note(ctx))
+}
+
+/// With `--emulator`: where the emulator keeps its data.
+#[cfg(feature = "emulator")]
+fn emulator_note(ctx: &Context) -> String {
+    match &ctx.emulator {
+        Some(emu) => format!(
+            "; the emulator keeps its data in `{}`",
+            crate::transfer::plan::show(&emu.data_dir)
+        ),
+        None => String::new(),
+    }
+}
+
+#[cfg(not(feature = "emulator"))]
+fn emulator_note(_ctx: &Context) -> String {
+    String::new()
 }
 
 /// `--lock`: the destination folder locked for the upload, or why not (said in one line).

@@ -7,7 +7,7 @@ use crate::settings::Settings;
 use crate::transfer::plan;
 use crate::transfer::shard;
 use crate::transfer::stdin::StdinOptions;
-use crate::transfer::{FilesFrom, Shard, ShardArg, SkipMode, UploadOptions};
+use crate::transfer::{DeleteOptions, FilesFrom, Shard, ShardArg, SkipMode, UploadOptions};
 
 /// Check `args`; `Ok(true)` when standard input (`-`) is what is uploaded.
 pub fn check_args(args: &UploadArgs) -> Result<bool, UsageError> {
@@ -18,6 +18,12 @@ pub fn check_args(args: &UploadArgs) -> Result<bool, UsageError> {
         ));
     }
     plan::Filters::new(&args.include, &args.exclude).map_err(UsageError::new)?;
+    if args.delete && (from_stdin || args.files_from.is_some()) {
+        return Err(UsageError::new(
+            "--delete mirrors directories: it cannot be used with standard input or \
+             --files-from",
+        ));
+    }
     for seg in crate::api::folders::split_remote_path(&args.to).map_err(UsageError::new)? {
         plan::check_name(std::ffi::OsStr::new(seg), true)
             .map_err(|why| UsageError::new(format!("--to `{}`: {why}", args.to)))?;
@@ -84,6 +90,7 @@ pub fn options(
             (true, _) => SkipMode::Overwrite,
             (false, IfChanged::Size) => SkipMode::Size,
             (false, IfChanged::Hash) => SkipMode::Hash,
+            (false, IfChanged::Auto) => SkipMode::Auto,
         },
         retries: args.retries,
         resume: !args.no_resume,
@@ -95,6 +102,11 @@ pub fn options(
         shard_from,
         only: None,
         skipped_node_ids: args.receipt.is_some(),
+        delete: args.delete.then_some(DeleteOptions {
+            excluded: args.delete_excluded,
+            max: args.max_delete,
+        }),
+        destination: None,
     };
     let stdin_opts = from_stdin.then(|| StdinOptions {
         workspace_id: workspace_id.to_string(),

@@ -120,6 +120,8 @@ pub(super) async fn spooled(
         shard_from: None,
         only: None,
         skipped_node_ids: false,
+        delete: None,
+        destination: None,
     };
     // The engine's events, with the temporary file shown as standard input.
     let (inner, mut rx) = Events::channel();
