@@ -33,6 +33,7 @@ pub mod journal;
 pub mod limiter;
 mod mirror;
 mod names;
+mod only;
 pub mod plan;
 mod remote;
 pub mod shard;
