@@ -9,7 +9,7 @@
 
 use std::future::Future;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use tokio::sync::Notify;
 
@@ -21,7 +21,12 @@ struct State {
     limit: usize,
     in_flight: usize,
     successes: usize,
+    /// Within the throttle window of the last cut: 429s do not cut again.
+    no_cut_until: Option<Instant>,
 }
+
+/// Two cuts of the limit are at least this far apart.
+pub const MIN_CUT_SPACING: Duration = Duration::from_secs(1);
 
 #[derive(Debug)]
 struct Inner {
@@ -53,6 +58,7 @@ impl Limiter {
                 limit: max,
                 in_flight: 0,
                 successes: 0,
+                no_cut_until: None,
             }),
             notify: Notify::new(),
         }))
@@ -74,11 +80,24 @@ impl Limiter {
         }
     }
 
-    /// A 429: halve the limit.
+    /// A 429: halve the limit, once per throttle window. The answers to the requests that
+    /// were in flight when the server started refusing arrive as a burst of 429s; they are one
+    /// signal, not many (otherwise 8 in flight would become 1 after one burst).
     pub fn cut(&self) {
+        self.cut_for(Duration::ZERO);
+    }
+
+    /// [`Limiter::cut`] for a throttle window of `window` (the server's wait; at least
+    /// [`MIN_CUT_SPACING`]): further 429s within it do not cut again.
+    pub fn cut_for(&self, window: Duration) {
+        let now = Instant::now();
         let mut s = self.0.state.lock().unwrap();
+        if s.no_cut_until.is_some_and(|until| now < until) {
+            return;
+        }
         s.limit = (s.limit / 2).max(1);
         s.successes = 0;
+        s.no_cut_until = now.checked_add(window.max(MIN_CUT_SPACING));
     }
 
     /// A success: grow back towards the maximum.
@@ -139,12 +158,12 @@ impl Retrier<'_> {
     ) -> Next {
         if err.is_rate_limited() && *throttles < MAX_THROTTLES {
             *throttles += 1;
-            self.limiter.cut();
             self.counters.add_throttled();
             let wait = match err {
                 ApiError::Status { retry_after, .. } => retry_after.unwrap_or_default(),
                 _ => Duration::ZERO,
             };
+            self.limiter.cut_for(wait);
             self.events.emit(Event::Throttled {
                 what: what.to_string(),
                 wait,
@@ -278,19 +297,39 @@ impl Retrier<'_> {
 mod tests {
     use super::*;
 
+    /// Rewind the last cut's window (as if it had passed).
+    fn window_passes(l: &Limiter) {
+        l.0.state.lock().unwrap().no_cut_until = None;
+    }
+
     #[test]
     fn limit_halves_and_grows_back() {
         let l = Limiter::new(8);
         l.cut();
         assert_eq!(l.limit(), 4);
-        l.cut();
-        l.cut();
-        l.cut();
+        for _ in 0..3 {
+            window_passes(&l);
+            l.cut();
+        }
         assert_eq!(l.limit(), 1);
         for _ in 0..100 {
             l.success();
         }
         assert_eq!(l.limit(), 8);
+    }
+
+    #[test]
+    fn a_burst_of_429s_cuts_once_per_window() {
+        let l = Limiter::new(8);
+        for _ in 0..8 {
+            l.cut_for(Duration::from_secs(30));
+        }
+        assert_eq!(l.limit(), 4, "one burst, one cut");
+        window_passes(&l);
+        l.cut_for(Duration::ZERO);
+        assert_eq!(l.limit(), 2, "the next window cuts again");
+        l.cut_for(Duration::ZERO);
+        assert_eq!(l.limit(), 2, "within the minimum spacing");
     }
 
     #[test]
