@@ -38,6 +38,8 @@ mod layout;
 #[cfg(feature = "emulator")]
 mod live_api;
 #[cfg(feature = "emulator")]
+mod live_places;
+#[cfg(feature = "emulator")]
 mod lock_cli;
 #[cfg(feature = "emulator")]
 mod lock_upload;

@@ -22,7 +22,7 @@ use crate::api::Client;
 pub use batch::{BatchFile, BatchOutcome, batch_outcomes, upload_batch};
 pub use chunk::{ChunkSource, PieceSource, read_exact_at, upload_chunk};
 pub use details::{POLL_PAUSE, Session, WAIT_SECS, long_poll_secs, poll_pause, session_details};
-pub use limits::{Limits, limits};
+pub use limits::{Limits, TargetLimits, limits, target_limits};
 pub use session::{cancel_session, complete_session, create_session};
 pub use single::{SingleResult, upload_single};
 pub use stream::{StreamSource, create_stream_session, upload_stream};

@@ -55,8 +55,15 @@ pub(super) async fn workspace(d: &Doctor) -> Probe<String> {
 }
 
 pub(super) async fn limits(d: &Doctor) -> Probe<Limits> {
-    let l = match upload::limits(&d.client).await {
-        Ok(l) => l,
+    // The limits of an upload into this workspace (its org's plan), as `upload` asks.
+    let l = match upload::target_limits(&d.client, &d.ws()).await {
+        Ok(upload::TargetLimits::Found(l)) => l,
+        Ok(upload::TargetLimits::NoEndpoint) => {
+            return fail("the server has no GET /upload/limits/ (defaults would be used)");
+        }
+        Ok(upload::TargetLimits::UnknownWorkspace) => {
+            return fail(format!("workspace `{}` not found", d.ws()));
+        }
         Err(e) => return api_fail("GET /upload/limits/", &e),
     };
     let obs = d.seen.peek();

@@ -1,0 +1,51 @@
+//! Issue 20, "the live API, third pass": the places where the live service may differ from
+//! the canonical shapes, each played by an emulator variant (`--variant`) and driven through
+//! the binary; the outcome is read from the server's side.
+
+use std::path::Path;
+
+use crate::support::{cmd::*, emulator::*, tree::*};
+use fastio::emulator::{EmulatorConfig, RunningEmulator, Variant};
+
+/// An emulator with the upload tests' small limits and `variants`.
+fn under(variants: &[Variant]) -> RunningEmulator {
+    emulator(EmulatorConfig {
+        variants: variants.iter().copied().collect(),
+        ..small_limits()
+    })
+}
+
+/// `fastio upload --json ARGS… PATH` asserted to exit 0; its events.
+fn upload_ok(
+    emu: &RunningEmulator,
+    home: &Path,
+    args: &[&str],
+    path: &Path,
+) -> Vec<serde_json::Value> {
+    let out = fastio(emu, home)
+        .args(["upload", "--json"])
+        .args(args)
+        .arg(path)
+        .output()
+        .unwrap();
+    assert_exit(&out, 0);
+    ndjson(&out.stdout)
+}
+
+/// Point 1: the limits asked for are the target workspace's (`action=create`,
+/// `instance_id`), not the caller's own plan. The caller's plan here caps files at 16 MiB; the
+/// workspace takes 128 MiB, so a 20 MiB file is stored in one session.
+#[test]
+fn limits_are_asked_for_the_target_workspace() {
+    let emu = under(&[Variant::CallerPlanLimits]);
+    let (home, src) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    write(src.path(), "big.bin", 20 * MIB, 7);
+    upload_ok(&emu, home.path(), &[], src.path());
+    assert_stored_bytes(&emu, src.path(), &dir_name(src.path()));
+    assert!(requests_matching(&emu, "/upload/limits") >= 1);
+}
+
+/// The remote folder an upload of the directory `p` lands in (its last component).
+fn dir_name(p: &Path) -> String {
+    p.file_name().unwrap().to_string_lossy().into_owned()
+}
