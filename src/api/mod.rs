@@ -14,6 +14,7 @@ pub mod folders;
 pub mod gates;
 pub mod imports;
 pub mod locks;
+pub mod names;
 pub mod ratelimit;
 pub mod retry;
 pub mod sse;

@@ -231,6 +231,12 @@ pub(crate) fn check_name(field: &str, name: &str) -> Result<(), ApiErr> {
     Ok(())
 }
 
+/// A name as `folded-folder-names` compares it: trimmed, NFC, lower case.
+fn fold_name(name: &str) -> String {
+    use unicode_normalization::UnicodeNormalization as _;
+    name.trim().nfc().collect::<String>().to_lowercase()
+}
+
 async fn create_folder(
     State(state): State<AppState>,
     _c: Caller,
@@ -242,13 +248,34 @@ async fn create_folder(
     check_name("name", &name)?;
     let force = f.flag("force", false)?;
     let ws_id = ws.id.clone();
+    let folded = state.has(super::Variant::FoldedFolderNames);
     let node = state
         .db(move |s| {
             let parent = s.resolve_folder(&ws_id, &parent)?;
-            Ok(s.create_folder(&ws_id, &parent, &name, force)?)
+            if !folded {
+                return Ok(s.create_folder(&ws_id, &parent, &name, force)?);
+            }
+            // `folded-folder-names`: an existing folder matches by its folded name, and new
+            // names are stored NFC and trimmed.
+            let want = fold_name(&name);
+            let existing = s
+                .find_nodes(&ws_id, |n| fold_name(n) == want)?
+                .into_iter()
+                .find(|n| n.parent == parent && n.is_folder());
+            match existing {
+                Some(n) if !force => Ok(n),
+                _ => {
+                    use unicode_normalization::UnicodeNormalization as _;
+                    let stored: String = name.trim().nfc().collect();
+                    Ok(s.create_folder(&ws_id, &parent, &stored, force)?)
+                }
+            }
         })
         .await?;
     state.activity.bump(format!("storage:{}", node.id));
+    if state.has(super::Variant::BareFolderAnswers) {
+        return wire::ok(json!({"node": {"id": node.id}}));
+    }
     wire::ok(json!({"node": node.to_json(Detail::Full, None)}))
 }
 

@@ -49,3 +49,50 @@ fn limits_are_asked_for_the_target_workspace() {
 fn dir_name(p: &Path) -> String {
     p.file_name().unwrap().to_string_lossy().into_owned()
 }
+
+/// Point 2: `createfolder` may answer under a normalised or differently cased name (the
+/// existing `Docs` for `docs`, NFC `café` for a decomposed `café`): that is the folder asked
+/// for, not "a file in the way". The files land in the folders the server holds.
+#[test]
+fn folder_answers_under_folded_names_are_the_folder_asked_for() {
+    let emu = under(&[Variant::FoldedFolderNames]);
+    let home = tempfile::tempdir().unwrap();
+    let first = tempfile::tempdir().unwrap();
+    write(first.path(), "a.txt", 10, 1);
+    upload_ok(
+        &emu,
+        home.path(),
+        &["--to", "Docs"],
+        &first.path().join("a.txt"),
+    );
+    let src = tempfile::tempdir().unwrap();
+    write(src.path(), "cafe\u{301}/b.txt", 10, 2);
+    write(src.path(), "cafe\u{301}/big.bin", 5 * MIB, 3);
+    let events = upload_ok(
+        &emu,
+        home.path(),
+        &["--to", " docs"],
+        &src.path().join("cafe\u{301}"),
+    );
+    assert_eq!(summary_of(&events)["uploaded"], 2, "{events:?}");
+    let stored = remote_tree(&emu);
+    for p in [
+        "Docs/a.txt",
+        "Docs/caf\u{e9}/b.txt",
+        "Docs/caf\u{e9}/big.bin",
+    ] {
+        assert!(stored.contains_key(p), "{p} not in {:?}", stored.keys());
+    }
+    assert_eq!(remote_folders(&emu).len(), 2, "{:?}", remote_folders(&emu));
+}
+
+/// Point 2: an answer that gives the folder's id and no name is the folder asked for.
+#[test]
+fn folder_answers_without_a_name_are_the_folder_asked_for() {
+    let emu = under(&[Variant::BareFolderAnswers]);
+    let (home, src) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    write(src.path(), "t/x/a.txt", 10, 1);
+    write(src.path(), "t/y/big.bin", 5 * MIB, 2);
+    upload_ok(&emu, home.path(), &["--to", "in"], &src.path().join("t"));
+    assert_stored_bytes(&emu, &src.path().join("t"), "in/t");
+}

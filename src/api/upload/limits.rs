@@ -102,10 +102,7 @@ pub enum TargetLimits {
 /// free-plan user uploading into a paid org's workspace gets the org's caps). The server
 /// derives the profile type from the id. A 404 for the target is told apart from a missing
 /// endpoint by asking without context and listing the workspace's root.
-pub async fn target_limits(
-    client: &Client,
-    workspace_id: &str,
-) -> Result<TargetLimits, ApiError> {
+pub async fn target_limits(client: &Client, workspace_id: &str) -> Result<TargetLimits, ApiError> {
     let query = [
         ("action", "create".to_string()),
         ("instance_id", workspace_id.to_string()),
