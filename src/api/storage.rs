@@ -22,6 +22,9 @@ pub struct Node {
     pub hash: Option<String>,
     /// Algorithm of `hash` (e.g. `sha256`, `md5`).
     pub hash_algo: Option<String>,
+    /// In the trash: `deleted` is truthy, `deleted_from` names where it was, or its parent is
+    /// the `trash` alias.
+    pub deleted: bool,
 }
 
 impl Node {
@@ -41,14 +44,22 @@ impl Node {
             Some(Value::String(s)) => s.trim().parse().ok(),
             _ => None,
         };
+        let parent = string_field(v, "parent").or_else(|| string_field(v, "parent_id"));
+        let deleted_from = v
+            .get("deleted_from")
+            .is_some_and(|d| !d.is_null() && d.as_str() != Some("") && d != &Value::Bool(false));
+        let deleted = super::envelope::truthy(v.get("deleted"))
+            || deleted_from
+            || parent.as_deref() == Some("trash");
         Some(Node {
             id,
             name: string_field(v, "name").unwrap_or_default(),
             kind: string_field(v, "type").unwrap_or_default(),
-            parent: string_field(v, "parent").or_else(|| string_field(v, "parent_id")),
+            parent,
             size,
             hash: string_field(v, "hash").filter(|h| !h.is_empty()),
             hash_algo: string_field(v, "hash_algo").map(|a| a.to_ascii_lowercase()),
+            deleted,
         })
     }
 
@@ -370,6 +381,20 @@ mod tests {
         let md5 = Node::from_json(&json!({"id": 1, "hash": "x", "hash_algo": "md5"})).unwrap();
         assert_eq!(md5.sha256(), None);
         assert_eq!(md5.id, "1");
+        for trashed in [
+            json!({"id": "2a", "parent": "trash"}),
+            json!({"id": "2a", "parent": "2f", "deleted": true}),
+            json!({"id": "2a", "parent": "2f", "deleted": "yes"}),
+            json!({"id": "2a", "parent": "2f", "deleted_from": "2f"}),
+        ] {
+            assert!(Node::from_json(&trashed).unwrap().deleted, "{trashed}");
+        }
+        for kept in [
+            json!({"id": "2a", "parent": "2f", "deleted": false, "deleted_from": null}),
+            json!({"id": "2a", "parent": "root", "deleted_from": ""}),
+        ] {
+            assert!(!Node::from_json(&kept).unwrap().deleted, "{kept}");
+        }
     }
 
     /// Rule 11: pages continue while `next_cursor` is non-empty or `has_more` is truthy in any

@@ -96,3 +96,52 @@ fn folder_answers_without_a_name_are_the_folder_asked_for() {
     upload_ok(&emu, home.path(), &["--to", "in"], &src.path().join("t"));
     assert_stored_bytes(&emu, &src.path().join("t"), "in/t");
 }
+
+/// `fastio upload --receipt R PATH` then `fastio verify --receipt R`: the verify run.
+fn upload_then_verify(
+    emu: &RunningEmulator,
+    home: &Path,
+    path: &Path,
+    between: impl FnOnce(),
+) -> std::process::Output {
+    let receipt = home.join("r.jsonl");
+    let out = fastio(emu, home)
+        .args(["upload", "--progress", "none", "--receipt"])
+        .arg(&receipt)
+        .arg(path)
+        .output()
+        .unwrap();
+    assert_exit(&out, 0);
+    between();
+    fastio(emu, home)
+        .args(["verify", "--receipt"])
+        .arg(&receipt)
+        .output()
+        .unwrap()
+}
+
+/// Point 9: a trashed file is missing even where the server keeps its `parent` and says so
+/// with `deleted` / `deleted_from` only.
+#[test]
+fn a_trashed_file_is_missing_when_only_deleted_says_so() {
+    let emu = under(&[Variant::DeletedFlags]);
+    let (home, src) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    write(src.path(), "a.txt", 10, 1);
+    write(src.path(), "b.txt", 10, 2);
+    let v = upload_then_verify(&emu, home.path(), src.path(), || {
+        let id = remote_tree(&emu)[&format!("{}/b.txt", dir_name(src.path()))]
+            .id
+            .clone();
+        assert!(
+            emu.state()
+                .store
+                .trash_node(&emu.workspace_id, &id)
+                .unwrap()
+        );
+    });
+    let stdout = stdout_of(&v);
+    assert_exit(&v, 1);
+    let line = stdout.lines().find(|l| l.contains("b.txt")).unwrap();
+    assert!(line.contains("in the trash"), "{stdout}");
+    assert_eq!(stdout.lines().filter(|l| l.starts_with("ok ")).count(), 1);
+}
