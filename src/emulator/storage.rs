@@ -183,7 +183,23 @@ async fn details(
     let requested = found.len();
     let mut nodes = Vec::new();
     let mut errors = Vec::new();
-    for (id, n) in found {
+    let flaky = state
+        .has(super::Variant::FlakyBulkDetails)
+        .then(|| state.ext::<AskedOnce>());
+    for (i, (id, n)) in found.into_iter().enumerate() {
+        // `flaky-bulk-details`: the 2nd, 4th … id fails transiently the first time it is asked.
+        if let Some(asked) = &flaky
+            && i % 2 == 1
+            && asked
+                .0
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(id.clone())
+        {
+            errors.push(json!({"node_id": id, "code": 1654,
+                               "message": "temporary failure, try again"}));
+            continue;
+        }
         match n {
             Some(n) => nodes.push(super::ai::with_ai(
                 &state,
@@ -212,6 +228,10 @@ async fn details(
     }
     wire::ok(body)
 }
+
+/// Ids already asked for in a bulk details request (`flaky-bulk-details`).
+#[derive(Default)]
+struct AskedOnce(std::sync::Mutex<std::collections::HashSet<String>>);
 
 /// Folder names: 1–255 chars, no `/`, `\` or control characters, not `.`/`..`.
 pub(crate) fn check_name(field: &str, name: &str) -> Result<(), ApiErr> {

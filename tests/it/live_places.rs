@@ -145,3 +145,48 @@ fn a_trashed_file_is_missing_when_only_deleted_says_so() {
     assert!(line.contains("in the trash"), "{stdout}");
     assert_eq!(stdout.lines().filter(|l| l.starts_with("ok ")).count(), 1);
 }
+
+/// Point 8: an id whose bulk-details entry carries a transient error code is asked again,
+/// not reported missing.
+#[test]
+fn a_transient_bulk_details_entry_is_asked_again() {
+    let emu = under(&[Variant::FlakyBulkDetails]);
+    let (home, src) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    for (i, n) in ["a.txt", "b.txt", "c.txt"].iter().enumerate() {
+        write(src.path(), n, 10, i as u64);
+    }
+    let v = upload_then_verify(&emu, home.path(), src.path(), || {});
+    assert_all_verified(&v, 3);
+}
+
+/// Point 8: when every id of a request fails, each is judged by its own entry: one missing
+/// node does not make the others missing.
+#[test]
+fn when_every_id_fails_each_is_judged_by_its_own_entry() {
+    let emu = under(&[Variant::FlakyBulkDetails]);
+    let (home, src) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    write(src.path(), "a.txt", 10, 1);
+    write(src.path(), "b.txt", 10, 2);
+    let receipt = home.path().join("r.jsonl");
+    let v = upload_then_verify(&emu, home.path(), src.path(), || {
+        // The first recorded file's node id is replaced by one the server never had.
+        let text = std::fs::read_to_string(&receipt).unwrap();
+        let mut lines: Vec<serde_json::Value> = ndjson(text.as_bytes());
+        let first = lines.iter_mut().find(|l| l["type"] == "file").unwrap();
+        first["node_id"] = "2zzzz-zzzzz-zzzzz-zzzzz-zzzzz-zzzz".into();
+        let out: Vec<String> = lines.iter().map(|l| l.to_string() + "\n").collect();
+        std::fs::write(&receipt, out.concat()).unwrap();
+    });
+    assert_exit(&v, 1);
+    let stdout = stdout_of(&v);
+    assert_eq!(
+        stdout.lines().filter(|l| l.starts_with("ok ")).count(),
+        1,
+        "{stdout}"
+    );
+    assert_eq!(
+        stdout.lines().filter(|l| l.starts_with("missing ")).count(),
+        1,
+        "{stdout}"
+    );
+}

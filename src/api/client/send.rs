@@ -75,7 +75,7 @@ impl Client {
         let progress = Progress::new();
         let limit = self.opts.stall_timeout;
         let fut = async {
-            let resp = self.send_inner(method.clone(), path, &build).await?;
+            let resp = self.send_inner(method.clone(), path, &build, &[]).await?;
             self.decode(&method, path, resp).await
         };
         match watch(&progress, limit, PROGRESS.scope(progress.clone(), fut)).await {
@@ -110,7 +110,7 @@ impl Client {
         build: impl Fn(RequestBuilder) -> RequestBuilder,
     ) -> Result<Response, ApiError> {
         let progress = Progress::new();
-        let fut = self.send_inner(method.clone(), path, &build);
+        let fut = self.send_inner(method.clone(), path, &build, &[]);
         match watch(
             &progress,
             self.opts.stall_timeout,
@@ -123,11 +123,69 @@ impl Client {
         }
     }
 
+    /// A GET whose error answers with these statuses are answers too: `(status, payload)`
+    /// for a success envelope, `(status, body)` (the whole JSON body, `result: "no"` and all)
+    /// for a kept status. Bulk node details answer 404 with the per-id `errors` when every id
+    /// failed (fastio-api.md §1.3, partial variant). Retried like [`Client::get`].
+    pub async fn get_keeping(
+        &self,
+        path: &str,
+        query: &[(&str, String)],
+        keep: &[u16],
+    ) -> Result<(u16, Value), ApiError> {
+        retry::idempotent(self.opts.retries, || async {
+            let progress = Progress::new();
+            let fut = async {
+                let build = |rb: RequestBuilder| rb.query(query);
+                let resp = self.send_inner(Method::GET, path, &build, keep).await?;
+                let status = resp.status().as_u16();
+                if resp.status().is_success() {
+                    return Ok((status, self.decode(&Method::GET, path, resp).await?));
+                }
+                let headers = resp.headers().clone();
+                let body = read_body(resp)
+                    .await
+                    .map_err(|source| ApiError::Transport {
+                        method: "GET".into(),
+                        path: path.to_string(),
+                        source,
+                    })?;
+                self.observe(&Method::GET, path, status, &headers, &body);
+                match serde_json::from_slice::<Value>(&body) {
+                    Ok(v) => Ok((status, v)),
+                    Err(_) => {
+                        let (code, text) = (0, envelope::body_excerpt(&body));
+                        Err(ApiError::Status {
+                            method: "GET".into(),
+                            path: path.to_string(),
+                            status,
+                            code,
+                            text,
+                            retry_after: None,
+                        })
+                    }
+                }
+            };
+            match watch(
+                &progress,
+                self.opts.stall_timeout,
+                PROGRESS.scope(progress.clone(), fut),
+            )
+            .await
+            {
+                Ok(r) => r,
+                Err(idle) => Err(self.stalled(&Method::GET, path, idle)),
+            }
+        })
+        .await
+    }
+
     async fn send_inner(
         &self,
         method: Method,
         path: &str,
         build: &impl Fn(RequestBuilder) -> RequestBuilder,
+        keep: &[u16],
     ) -> Result<Response, ApiError> {
         let transport = |source| ApiError::Transport {
             method: method.to_string(),
@@ -202,6 +260,9 @@ impl Client {
                 });
             }
             if !resp.status().is_success() {
+                if keep.contains(&status) {
+                    return Ok(resp);
+                }
                 return Err(self.error_from(&method, path, resp).await);
             }
             gate.note(&LimitInfo::from_headers(resp.headers()), SystemTime::now());
