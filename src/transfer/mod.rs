@@ -309,6 +309,10 @@ pub enum FileError {
     Collision { remote: String, first: String },
     #[error("server refused the upload: {0}")]
     Server(String),
+    /// The session ended `assembly_failed` or `store_failed`: the chunks were taken, the file
+    /// was not stored. Another session may succeed.
+    #[error("server refused the upload: {status}: {message}")]
+    Assembly { status: String, message: String },
     #[error("verification failed: {0}")]
     Verify(String),
     /// The workspace does not exist (a wrong id surfaces at the first call that uses it).

@@ -133,6 +133,10 @@ fn every_variant_in(variants: &[Variant]) {
             Variant::StoredWithoutId => {
                 assert!(differs("details wait", "session.new_file_id"), "{v}")
             }
+            Variant::ExactChunksLate => {
+                assert!(differs("details wait", "chunk size at complete"), "{v}")
+            }
+            Variant::FailFirstAssemblies => assert!(differs("details wait", "session"), "{v}"),
             Variant::IsoExpiry | Variant::DatetimeExpiry | Variant::LegacyRateHeaders => {}
             _ => {}
         }

@@ -190,3 +190,71 @@ fn when_every_id_fails_each_is_judged_by_its_own_entry() {
         "{stdout}"
     );
 }
+
+/// The chunk rule's "exact" reading checked only at `complete`: the file is sent again in
+/// chunks of exactly `chunk_size`, in a new session, and stored.
+#[test]
+fn the_exact_chunk_rule_at_complete_is_met_with_exact_chunks() {
+    let emu = emulator(EmulatorConfig {
+        variants: [Variant::ExactChunksLate].into(),
+        chunk_size: 48 * MIB,
+        max_chunks: 64,
+        max_file_size: 128 * MIB,
+        ..Default::default()
+    });
+    let (home, src) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    write(src.path(), "big.bin", 10 * MIB, 5);
+    let events = upload_ok(&emu, home.path(), &[], src.path());
+    let retries = of_type(&events, "retry");
+    assert_eq!(retries.len(), 1, "{retries:?}");
+    assert!(
+        retries[0]["what"].as_str().unwrap().contains("exactly"),
+        "{retries:?}"
+    );
+    assert_stored_bytes(&emu, src.path(), &dir_name(src.path()));
+    // The second session sent the file in one chunk of (at most) chunk_size.
+    let (per_session, stats) = chunks_per_session(&emu);
+    assert!(per_session.contains(&1), "{stats}");
+}
+
+/// A session that ends `assembly_failed`, then one that ends `store_failed`: the file is sent
+/// again in a new session each time, up to `--retries`, and stored by the third.
+#[test]
+fn failed_assemblies_are_retried_in_new_sessions_up_to_retries() {
+    let emu = under(&[Variant::FailFirstAssemblies]);
+    let (home, src) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    write(src.path(), "big.bin", 5 * MIB, 5);
+    let events = upload_ok(&emu, home.path(), &["--retries", "2"], src.path());
+    let again: Vec<_> = of_type(&events, "retry")
+        .into_iter()
+        .filter(|r| r["what"] == "upload in a new session")
+        .collect();
+    assert_eq!(again.len(), 2, "{events:?}");
+    assert!(
+        again[0]["error"]
+            .as_str()
+            .unwrap()
+            .contains("assembly_failed")
+    );
+    assert!(again[1]["error"].as_str().unwrap().contains("store_failed"));
+    assert_stored_bytes(&emu, src.path(), &dir_name(src.path()));
+    assert_eq!(chunks_per_session(&emu).0.len(), 3);
+
+    // With one retry the second failure is the file's.
+    let emu = under(&[Variant::FailFirstAssemblies]);
+    let out = fastio(&emu, home.path())
+        .args(["upload", "--json", "--no-resume", "--retries", "1"])
+        .arg(src.path())
+        .output()
+        .unwrap();
+    assert_exit(&out, 1);
+    let events = ndjson(&out.stdout);
+    let failed = failed_files(&events, 1);
+    assert!(
+        failed[0]["error"]
+            .as_str()
+            .unwrap()
+            .contains("store_failed"),
+        "{failed:?}"
+    );
+}
