@@ -196,8 +196,10 @@ pub async fn check_write_into(
     state
         .db(move |s| {
             let mut cur = folder;
+            let strict = st.has(crate::emulator::Variant::FolderLockBindsHolder);
             for _ in 0..256 {
-                st.locks.check_write(&cur, &caller, token.as_deref())?;
+                st.locks
+                    .check_write_into(&cur, &caller, token.as_deref(), strict)?;
                 if cur == "root" {
                     break;
                 }

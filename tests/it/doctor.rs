@@ -137,6 +137,7 @@ fn every_variant_in(variants: &[Variant]) {
                 assert!(differs("details wait", "chunk size at complete"), "{v}")
             }
             Variant::FailFirstAssemblies => assert!(differs("details wait", "session"), "{v}"),
+            Variant::FolderLockBindsHolder => assert!(differs("lock", "folder lock"), "{v}"),
             Variant::IsoExpiry | Variant::DatetimeExpiry | Variant::LegacyRateHeaders => {}
             _ => {}
         }

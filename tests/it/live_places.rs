@@ -258,3 +258,26 @@ fn failed_assemblies_are_retried_in_new_sessions_up_to_retries() {
         "{failed:?}"
     );
 }
+
+/// Point 5: a server that grants `upload --lock` its folder lock and then refuses the
+/// holder's own uploads into it: the lock is given back with one warning, and the files are
+/// stored.
+#[test]
+fn a_folder_lock_that_binds_its_holder_is_released_with_one_warning() {
+    let emu = under(&[Variant::FolderLockBindsHolder]);
+    let (home, src) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    write(src.path(), "t/a.txt", 10, 1);
+    write(src.path(), "t/big.bin", 5 * MIB, 2);
+    let out = fastio(&emu, home.path())
+        .args(["upload", "--lock", "--to", "reports"])
+        .arg(src.path().join("t"))
+        .output()
+        .unwrap();
+    assert_exit(&out, 0);
+    let stderr = stderr_of(&out);
+    let warnings: Vec<&str> = stderr.lines().filter(|l| l.contains("warning")).collect();
+    assert_eq!(warnings.len(), 1, "{stderr}");
+    assert!(warnings[0].contains("released the lock"), "{stderr}");
+    assert_stored_bytes(&emu, &src.path().join("t"), "reports/t");
+    assert!(emu.state().locks.is_empty(), "no lock left behind");
+}

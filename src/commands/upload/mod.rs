@@ -137,6 +137,13 @@ async fn lock(
                 );
                 None
             }
+            Destination::BindsHolder { label, source } => {
+                p.line(&format!(
+                    "warning: the server refuses uploads into `{label}` while it is locked, even \
+                     by this run ({source}); released the lock, uploading without it"
+                ));
+                None
+            }
             Destination::Refused { label, source } => {
                 p.line(&format!(
                 "warning: the server would not lock `{label}` ({source}); uploading without a lock"

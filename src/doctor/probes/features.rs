@@ -46,8 +46,22 @@ pub(super) async fn lock(d: &Doctor, file: &str, scratch: &str) -> Probe<()> {
     // Folder locks (what `upload --lock` takes): supported or refused, both fine.
     let folders = match locks::acquire(&d.client, &ws, scratch, 60, &info).await {
         Ok(h) => {
+            // Does the lock bind its holder too (what `upload --lock` probes)?
+            let binds = crate::locks::destination::holder_may_upload(&d.client, &ws, scratch)
+                .await
+                .is_err();
             let _ = locks::release(&d.client, &ws, scratch, h.token.as_deref().unwrap_or("")).await;
-            "folder locks too"
+            if binds {
+                diffs.push(Difference::new(
+                    "folder lock",
+                    "its holder may upload into the folder",
+                    "the holder's uploads are refused too (upload --lock releases it and goes on \
+                     without)",
+                ));
+                "folder locks too (binding the holder)"
+            } else {
+                "folder locks too"
+            }
         }
         Err(_) => {
             diffs.push(Difference::new(

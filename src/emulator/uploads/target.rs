@@ -77,8 +77,11 @@ pub(super) fn resolve_target(
     // The destination folder and every folder above it must not be locked by someone else.
     if !state.locks.is_empty() {
         let mut cur = parent.clone();
+        let strict = state.has(crate::emulator::Variant::FolderLockBindsHolder);
         for _ in 0..256 {
-            state.locks.check_write(&cur, caller, f.get("lock_token"))?;
+            state
+                .locks
+                .check_write_into(&cur, caller, f.get("lock_token"), strict)?;
             if cur == "root" {
                 break;
             }
