@@ -126,6 +126,7 @@ Register-ArgumentCompleter -Native -CommandName 'fastio' -ScriptBlock {
             [CompletionResult]::new('--shard', '--shard', [CompletionResultType]::ParameterName, 'Upload only shard I of N of the files (1-based; a stable hash of each file''s path)')
             [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'With `-` (standard input): the remote file name')
             [CompletionResult]::new('--max-size', '--max-size', [CompletionResultType]::ParameterName, 'With `-`: refuse standard input longer than this (e.g. 10GB); also sent to the server')
+            [CompletionResult]::new('--size', '--size', [CompletionResultType]::ParameterName, 'With `-`: standard input''s exact size, declared to the server as the stream''s length (input of another size fails)')
             [CompletionResult]::new('--ci', '--ci', [CompletionResultType]::ParameterName, 'CI-native output: annotations, folded progress and a step summary in GitHub Actions')
             [CompletionResult]::new('--api-base', '--api-base', [CompletionResultType]::ParameterName, 'API base URL [default: https://api.fast.io/current]')
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Access token or API key to use (see the credential order in --help)')

@@ -527,7 +527,7 @@ _fastio() {
                     return 0
                     ;;
                 --variant)
-                    COMPREPLY=($(compgen -W "flip-envelopes legacy-rate-headers datetime-expiry validation-400 omit-new-file-ids yes-no response queued-states async-uploads stored-without-id exact-chunks wait-ms no-workspace-details string-has-more nested-lock-token no-folder-locks token-endpoint-flaky iso-expiry truncate-names md5-hashes no-ai-state no-stream list" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "flip-envelopes legacy-rate-headers datetime-expiry validation-400 omit-new-file-ids yes-no response queued-states async-uploads stored-without-id exact-chunks wait-ms no-workspace-details string-has-more nested-lock-token no-folder-locks token-endpoint-flaky iso-expiry truncate-names md5-hashes no-ai-state no-stream caller-plan-limits folded-folder-names bare-folder-answers stream-needs-length folder-lock-binds-holder nested-lock-status slow-ai-state flaky-bulk-details deleted-flags exact-chunks-late fail-first-assemblies list" -- "${cur}"))
                     return 0
                     ;;
                 --fault-route)
@@ -1604,7 +1604,7 @@ _fastio() {
             return 0
             ;;
         fastio__subcmd__upload)
-            opts="-w -j -0 -L -n -v -q -h --workspace --to --concurrency --files-from --null --include --exclude --follow-symlinks --overwrite --if-changed --retries --assembly-timeout --no-resume --dry-run --lock --receipt --shard --name --max-size --ci --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --bwlimit --help"
+            opts="-w -j -0 -L -n -v -q -h --workspace --to --concurrency --files-from --null --include --exclude --follow-symlinks --overwrite --if-changed --retries --assembly-timeout --no-resume --dry-run --lock --receipt --shard --name --max-size --size --ci --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --bwlimit --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1667,6 +1667,10 @@ _fastio() {
                     return 0
                     ;;
                 --max-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --size)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

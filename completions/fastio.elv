@@ -119,6 +119,7 @@ set edit:completion:arg-completer[fastio] = {|@words|
             cand --shard 'Upload only shard I of N of the files (1-based; a stable hash of each file''s path)'
             cand --name 'With `-` (standard input): the remote file name'
             cand --max-size 'With `-`: refuse standard input longer than this (e.g. 10GB); also sent to the server'
+            cand --size 'With `-`: standard input''s exact size, declared to the server as the stream''s length (input of another size fails)'
             cand --ci 'CI-native output: annotations, folded progress and a step summary in GitHub Actions'
             cand --api-base 'API base URL [default: https://api.fast.io/current]'
             cand --token 'Access token or API key to use (see the credential order in --help)'

@@ -36,7 +36,8 @@ pub enum IfChanged {
     "Shards: --shard I/N uploads only the files whose path below the destination hashes to shard\n",
     "I of N, so N jobs with the same arguments split the tree without overlap.\n\n",
     "Standard input: `-` as the only PATH streams stdin into one file named --name (a stream\n",
-    "upload; where the server refuses those, stdin is spooled to a temporary file first).\n\n",
+    "upload, with its length when --size gives it; what is read is also kept in a temporary\n",
+    "file, so a stream the server refuses, at once or part-way, is finished from that file).\n\n",
     "GitHub Actions (GITHUB_ACTIONS=true, or --ci github): progress is folded in a group, each\n",
     "failed file becomes an error annotation, and a summary table is appended to\n",
     "$GITHUB_STEP_SUMMARY.\n\n",
@@ -146,6 +147,11 @@ pub struct UploadArgs {
     /// With `-`: refuse standard input longer than this (e.g. 10GB); also sent to the server
     #[arg(long, value_name = "BYTES", value_parser = parse_byte_size)]
     pub max_size: Option<u64>,
+
+    /// With `-`: standard input's exact size, declared to the server as the stream's length
+    /// (input of another size fails)
+    #[arg(long, value_name = "BYTES", value_parser = parse_byte_size)]
+    pub size: Option<u64>,
 
     /// CI-native output: annotations, folded progress and a step summary in GitHub Actions
     #[arg(long, value_enum, default_value_t = CiMode::Auto, value_name = "WHERE")]

@@ -143,17 +143,24 @@ impl Drop for SourceBody {
 
 /// `POST /upload/{id}/stream/`, raw `application/octet-stream` body from `source`: the server
 /// stores what arrives and finalises on its own (no `/complete/`). Sent once: a stream cannot
-/// be replayed once bytes were taken from it (see [`StreamSource::taken`]).
+/// be replayed once bytes were taken from it (see [`StreamSource::taken`]). With `length` (the
+/// size is known) the request declares it in `Content-Length`, as every upload of the official
+/// client does; without, the body goes out in chunked transfer encoding.
 pub async fn upload_stream(
     client: &Client,
     upload_id: &str,
     source: &StreamSource,
+    length: Option<u64>,
 ) -> Result<Value, ApiError> {
     let path = format!("/upload/{}/stream/", segment(upload_id));
     client
         .call(Method::POST, &path, |rb| {
-            rb.header(reqwest::header::CONTENT_TYPE, "application/octet-stream")
-                .body(source.body())
+            let rb = rb.header(reqwest::header::CONTENT_TYPE, "application/octet-stream");
+            let rb = match length {
+                Some(n) => rb.header(reqwest::header::CONTENT_LENGTH, n),
+                None => rb,
+            };
+            rb.body(source.body())
         })
         .await
 }

@@ -20,6 +20,9 @@ use sha2::{Digest, Sha256};
 use tokio_util::sync::CancellationToken;
 
 mod spool;
+mod tee;
+
+use tee::{Fallback, Tee, open_spool, spool_may_finish};
 
 use super::plan::remote_join;
 use super::{Cancel, Event, Events, FileError, Summary};
@@ -43,6 +46,9 @@ pub struct StdinOptions {
     pub name: String,
     /// Refuse more bytes than this (sent to the server as `max_size` too).
     pub max_size: Option<u64>,
+    /// `--size`: standard input has exactly this many bytes (the stream declares it in
+    /// `Content-Length`).
+    pub size: Option<u64>,
     pub retries: u32,
     pub assembly_timeout: Duration,
     /// For the spooled fallback: its upload's concurrency, and where the spool file goes.
@@ -69,6 +75,13 @@ struct Pumped {
 enum PumpError {
     Read(std::io::Error),
     TooLarge(u64),
+    /// `--size` said `want`; standard input had `got` bytes.
+    WrongSize {
+        want: u64,
+        got: u64,
+    },
+    /// Standard input is longer than `--size`.
+    LongerThanSize(u64),
     /// The other side is gone (request over, or the run stopped).
     Closed,
 }
@@ -80,7 +93,30 @@ impl std::fmt::Display for PumpError {
             PumpError::TooLarge(max) => {
                 write!(f, "standard input is longer than --max-size ({max} bytes)")
             }
+            PumpError::WrongSize { want, got } => {
+                write!(f, "standard input had {got} bytes; --size said {want}")
+            }
+            PumpError::LongerThanSize(n) => {
+                write!(f, "standard input is longer than --size ({n} bytes)")
+            }
             PumpError::Closed => write!(f, "interrupted"),
+        }
+    }
+}
+
+impl PumpError {
+    /// The file's failure: reading standard input failed, or it had the wrong length.
+    fn into_file_error(self) -> FileError {
+        match self {
+            PumpError::Closed => FileError::Cancelled,
+            PumpError::Read(source) => FileError::Io {
+                path: STDIN_LOCAL.into(),
+                source,
+            },
+            other => FileError::Io {
+                path: STDIN_LOCAL.into(),
+                source: std::io::Error::other(other.to_string()),
+            },
         }
     }
 }
@@ -199,7 +235,19 @@ pub async fn upload_stdin(
         upload::cancel_session(&client, &session),
     )
     .await;
-    Ok((summary, Mode::Stream))
+    match summary {
+        Ok(s) => Ok((s, Mode::Stream)),
+        Err(Fallback { refused, dir, file }) => {
+            events.emit(Event::Warning {
+                message: format!(
+                    "the server refused the stream part-way ({refused}); uploading standard \
+                     input from the temporary copy kept as it was read"
+                ),
+            });
+            let s = spool::upload_spool(client, &opts, file, dir, events, cancel, true).await?;
+            Ok((s, Mode::Spooled))
+        }
+    }
 }
 
 /// Report the one file as failed and return the run's summary.
@@ -239,6 +287,28 @@ fn fail_run(
     s
 }
 
+/// `--size`: standard input must have exactly that many bytes. `r` is what reading it (up to
+/// [`read_limit`]) came to.
+fn check_size(opts: &StdinOptions, r: Result<Pumped, PumpError>) -> Result<Pumped, PumpError> {
+    match (opts.size, r) {
+        (Some(want), Ok(p)) if p.size != want => Err(PumpError::WrongSize { want, got: p.size }),
+        (Some(want), Err(PumpError::TooLarge(n)))
+            if n == want && opts.max_size.is_none_or(|m| m > want) =>
+        {
+            Err(PumpError::LongerThanSize(want))
+        }
+        (_, r) => r,
+    }
+}
+
+/// The most bytes standard input may have: `--max-size`, or `--size`.
+fn read_limit(opts: &StdinOptions) -> Option<u64> {
+    match (opts.max_size, opts.size) {
+        (Some(m), Some(s)) => Some(m.min(s)),
+        (m, s) => m.or(s),
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 async fn streamed(
     client: &Client,
@@ -250,35 +320,50 @@ async fn streamed(
     events: &Events,
     cancel: &Cancel,
     started: Instant,
-) -> Summary {
-    events.emit(Event::FileQueued { id: 1, size: 0 });
+) -> Result<Summary, Fallback> {
+    events.emit(Event::FileQueued {
+        id: 1,
+        size: opts.size.unwrap_or(0),
+    });
     events.emit(Event::WalkDone);
     events.emit(Event::FileStarted {
         id: 1,
         local: STDIN_LOCAL.into(),
-        size: 0,
+        size: opts.size.unwrap_or(0),
     });
     let (tx, rx) = tokio::sync::mpsc::channel::<std::io::Result<Bytes>>(QUEUE);
     let source = StreamSource::new(rx);
-    let max = opts.max_size;
-    let stop = cancel.stop.clone();
-    let ev = events.clone();
+    let (max, stop) = (read_limit(opts), cancel.stop.clone());
+    let (verdict_tx, verdict_rx) = std::sync::mpsc::channel::<bool>();
+    let (spool_dir, spool_file, spool_out) = match open_spool(opts) {
+        Some((d, p, f)) => (Some(d), Some(p), Some(f)),
+        None => (None, None, None),
+    };
+    let mut tee = Tee {
+        out: spool_out,
+        tx,
+        attached: true,
+        verdict: verdict_rx,
+        events: events.clone(),
+    };
+    let sopts = opts.clone();
     let reader = std::thread::Builder::new()
         .name("fastio-stdin".into())
         .spawn(move || {
-            let r = pump(&mut *input, max, &stop, |b| {
-                let n = b.len() as u64;
-                let sent = tx.blocking_send(Ok(b)).is_ok();
-                if sent {
-                    ev.emit(Event::Bytes { id: 1, n });
-                }
-                sent
-            });
-            if let Err(e) = &r {
+            let r = check_size(&sopts, pump(&mut *input, max, &stop, |b| tee.piece(b)));
+            if tee.attached
+                && let Err(e) = &r
+            {
                 // The request must not end as if the input had ended.
-                let _ = tx.blocking_send(Err(std::io::Error::other(e.to_string())));
+                let _ = tee
+                    .tx
+                    .blocking_send(Err(std::io::Error::other(e.to_string())));
             }
-            r
+            let spooled = tee.out.take().is_some_and(|mut f| {
+                use std::io::Write as _;
+                f.flush().is_ok()
+            });
+            (r, spooled)
         });
     let reader = match reader {
         Ok(r) => r,
@@ -287,14 +372,16 @@ async fn streamed(
                 path: STDIN_LOCAL.into(),
                 source: e,
             };
-            return fail_run(events, remote_path, err, started, cancel);
+            return Ok(fail_run(events, remote_path, err, started, cancel));
         }
     };
 
     let mut retries = 0u64;
     let sent = loop {
         let r = tokio::select! {
-            r = upload::upload_stream(client, session, &source) => r.map_err(FileError::from),
+            r = upload::upload_stream(client, session, &source, opts.size) => {
+                r.map_err(FileError::from)
+            }
             _ = cancel.abort.cancelled() => Err(FileError::Cancelled),
         };
         match r {
@@ -319,41 +406,68 @@ async fn streamed(
         }
     };
     drop(source);
+    // A stream refused part-way is finished from the spool: the reader goes on into it.
+    let fallback = match &sent {
+        Err(e) => spool_file.is_some() && spool_may_finish(e) && !cancel.stop.is_cancelled(),
+        Ok(_) => false,
+    };
+    let _ = verdict_tx.send(fallback);
+    let join = tokio::task::spawn_blocking(move || reader.join());
+    if fallback {
+        let Err(refused) = sent else {
+            unreachable!("a fallback follows a failed stream")
+        };
+        return match join.await.ok().and_then(Result::ok) {
+            Some((Ok(_), true)) => Err(Fallback {
+                refused,
+                dir: spool_dir.expect("a spool"),
+                file: spool_file.expect("a spool"),
+            }),
+            Some((Err(PumpError::Closed), _)) => Ok(fail_run(
+                events,
+                remote_path,
+                FileError::Cancelled,
+                started,
+                cancel,
+            )),
+            Some((Err(e), _)) => {
+                let err = e.into_file_error();
+                Ok(fail_run(events, remote_path, err, started, cancel))
+            }
+            _ => Ok(fail_run(events, remote_path, refused, started, cancel)),
+        };
+    }
+    drop(spool_dir);
     // After a failed request the reader may still wait for input that never ends: give it a
     // moment, not forever.
-    let join = tokio::task::spawn_blocking(move || reader.join());
     let pumped = if sent.is_ok() {
-        join.await.ok().and_then(Result::ok)
+        join.await.ok().and_then(Result::ok).map(|(r, _)| r)
     } else {
         tokio::time::timeout(Duration::from_secs(2), join)
             .await
             .ok()
             .and_then(Result::ok)
             .and_then(Result::ok)
+            .map(|(r, _)| r)
     };
     let pumped = match (pumped, sent) {
         (Some(Err(PumpError::Closed)), Err(e)) | (None, Err(e)) => {
-            return fail_run(events, remote_path, e, started, cancel);
+            return Ok(fail_run(events, remote_path, e, started, cancel));
         }
         (Some(Err(PumpError::Closed)), Ok(_)) | (None, Ok(_)) => {
             let err = FileError::Server("the stream upload ended before standard input".into());
-            return fail_run(events, remote_path, err, started, cancel);
+            return Ok(fail_run(events, remote_path, err, started, cancel));
         }
-        (Some(Err(e @ (PumpError::Read(_) | PumpError::TooLarge(_)))), _) => {
-            return fail_run(
-                events,
-                remote_path,
-                FileError::Server(e.to_string()),
-                started,
-                cancel,
-            );
+        (Some(Err(e)), _) => {
+            let err = e.into_file_error();
+            return Ok(fail_run(events, remote_path, err, started, cancel));
         }
-        (Some(Ok(_)), Err(e)) => return fail_run(events, remote_path, e, started, cancel),
+        (Some(Ok(_)), Err(e)) => return Ok(fail_run(events, remote_path, e, started, cancel)),
         (Some(Ok(p)), Ok(_)) => p,
     };
     let node_id = match stored_node(client, opts, folder_id, session, &pumped, cancel).await {
         Ok(n) => n,
-        Err(e) => return fail_run(events, remote_path, e, started, cancel),
+        Err(e) => return Ok(fail_run(events, remote_path, e, started, cancel)),
     };
     events.emit(Event::FileDone {
         id: 1,
@@ -376,7 +490,7 @@ async fn streamed(
         ..Default::default()
     };
     events.emit(Event::Summary(s.clone()));
-    s
+    Ok(s)
 }
 
 /// Wait for the stream session to be stored; check size and digest; the new node's id.
