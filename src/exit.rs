@@ -258,6 +258,19 @@ pub fn render_error(err: &anyhow::Error) -> String {
     line
 }
 
+/// [`render_error`]; with `verbose` (`-v`), followed by the causes below the API error (the
+/// HTTP library's chain: `client error (Connect): tcp connect error: …`).
+pub fn render_error_with(err: &anyhow::Error, verbose: bool) -> String {
+    let mut line = render_error(err);
+    if verbose && let Some(api) = err.chain().find_map(|c| c.downcast_ref::<ApiError>()) {
+        let chain = crate::api::error::cause_chain(api);
+        if !chain.is_empty() {
+            line.push_str(&format!(" [{chain}]"));
+        }
+    }
+    line
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -48,7 +48,7 @@ pub async fn wait_answer(
                     last_activity = next;
                     if first || last_activity.is_none() {
                         tokio::time::sleep(Duration::from_millis(200)).await;
-                    } else if !keys.is_empty() && !keys.iter().any(|k| *k == ours) {
+                    } else if !keys.is_empty() && !keys.contains(&ours) {
                         read = false;
                     }
                     continue;

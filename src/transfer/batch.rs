@@ -205,11 +205,11 @@ async fn send_batch(engine: &Context, folder_id: String, files: Vec<SmallFile>) 
             folder_id: &folder_id,
         };
         let r = match retrier
-            .once(upload_batch(&engine.client, &target, &wire))
+            .once_unless_stopped(upload_batch(&engine.client, &target, &wire))
             .await
         {
             Ok(r) => r,
-            Err(_) => return, // aborted: these files are simply not done
+            Err(_) => return, // aborted or stopped: these files are simply not done
         };
         drop(wire);
         match r {

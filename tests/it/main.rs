@@ -71,3 +71,5 @@ mod upload_retry;
 mod upload_runs;
 #[cfg(feature = "emulator")]
 mod upload_tree;
+#[cfg(feature = "emulator")]
+mod wrong_target;

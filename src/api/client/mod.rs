@@ -68,6 +68,9 @@ pub struct Client {
     bwlimit: Option<Arc<BandwidthLimit>>,
     /// Requests sent so far by this client and its clones (`fastio bench` reports them).
     sent: Arc<std::sync::atomic::AtomicU64>,
+    /// Whether the server answers `/user/auth/check/` as an API would, once asked (after a
+    /// "no such route"): see [`ApiError::NotTheApi`](super::ApiError::NotTheApi).
+    api_answers: Arc<tokio::sync::OnceCell<bool>>,
 }
 
 impl std::fmt::Debug for Client {
@@ -112,6 +115,7 @@ impl Client {
             observer: None,
             bwlimit: None,
             sent: Arc::default(),
+            api_answers: Arc::default(),
         })
     }
 
@@ -188,6 +192,24 @@ impl Client {
 
     pub fn credentials(&self) -> &Arc<dyn Credentials> {
         &self.creds
+    }
+
+    /// What to check when the server is not the API: `--api-base`, which should end in
+    /// `/current`.
+    pub fn base_hint(&self) -> String {
+        let ends_current = url::Url::parse(&self.base)
+            .is_ok_and(|u| u.path().trim_end_matches('/').ends_with("/current"));
+        match ends_current {
+            true => format!(
+                "check --api-base (or FASTIO_API_BASE, now {}): is it the Fast.io API?",
+                self.base
+            ),
+            false => format!(
+                "check --api-base (or FASTIO_API_BASE, now {}): it should end in /current, as \
+                 https://api.fast.io/current does",
+                self.base
+            ),
+        }
     }
 
     /// Absolute URL for an API path such as `/upload/` (always sent with its trailing slash).

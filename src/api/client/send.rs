@@ -8,6 +8,9 @@ use secrecy::ExposeSecret;
 use serde_json::Value;
 
 use super::Client;
+
+/// The token check every Fast.io API answers (with 401 when the token is wrong).
+const AUTH_CHECK: &str = "/user/auth/check/";
 use crate::api::error::ApiError;
 use crate::api::ratelimit::LimitInfo;
 use crate::api::stall::{PROGRESS, Progress, note_progress, watch};
@@ -78,9 +81,51 @@ impl Client {
             let resp = self.send_inner(method.clone(), path, &build, &[]).await?;
             self.decode(&method, path, resp).await
         };
-        match watch(&progress, limit, PROGRESS.scope(progress.clone(), fut)).await {
+        let r = match watch(&progress, limit, PROGRESS.scope(progress.clone(), fut)).await {
             Ok(r) => r,
             Err(idle) => Err(self.stalled(&method, path, idle)),
+        };
+        match r {
+            Err(e) if e.is_no_route() && path != AUTH_CHECK && !self.answers_as_api().await => {
+                Err(self.not_the_api(
+                    &method,
+                    path,
+                    404,
+                    format!(
+                        "\"no such route\" (code 9992), as it does for {AUTH_CHECK}, which every \
+                         Fast.io API has"
+                    ),
+                ))
+            }
+            other => other,
+        }
+    }
+
+    /// Does the server answer `/user/auth/check/` as an API would (any answer but "no such
+    /// route" or a page that is not the API's)? Asked once per client (and its clones); a
+    /// server that cannot be reached counts as yes (that error shows elsewhere).
+    async fn answers_as_api(&self) -> bool {
+        *self
+            .api_answers
+            .get_or_init(|| async {
+                let probe = self.send_inner(Method::GET, AUTH_CHECK, &|rb| rb, &[]);
+                match tokio::time::timeout(self.opts.stall_timeout, probe).await {
+                    Ok(Err(e)) => !(e.is_no_route() || matches!(e, ApiError::NotTheApi { .. })),
+                    _ => true,
+                }
+            })
+            .await
+    }
+
+    fn not_the_api(&self, method: &Method, path: &str, status: u16, what: String) -> ApiError {
+        ApiError::NotTheApi {
+            method: method.to_string(),
+            path: path.to_string(),
+            detail: format!(
+                "{} answered HTTP {status} with {what}: not the Fast.io API; {}",
+                self.origin(),
+                self.base_hint()
+            ),
         }
     }
 
@@ -277,6 +322,10 @@ impl Client {
         self.observe(method, path, status, &headers, &body);
         let (code, text) = match serde_json::from_slice::<Value>(&body) {
             Ok(v) => envelope::error_details(&v),
+            // What a plain web server says for a path or method it does not have: not the API.
+            Err(_) if matches!(status, 404 | 405 | 501) => {
+                return self.not_the_api(method, path, status, envelope::body_excerpt(&body));
+            }
             Err(_) => (0, envelope::body_excerpt(&body)),
         };
         let text = if text.is_empty() {
@@ -315,11 +364,19 @@ impl Client {
                 source,
             })?;
         self.observe(method, path, status, &headers, &body);
-        let value: Value = serde_json::from_slice(&body).map_err(|e| ApiError::Decode {
-            method: method.to_string(),
-            path: path.to_string(),
-            detail: format!("not JSON ({e}): {}", envelope::body_excerpt(&body)),
-        })?;
+        let value: Value = match serde_json::from_slice(&body) {
+            Ok(v) => v,
+            Err(_) if envelope::body_excerpt(&body) == envelope::HTML_PAGE => {
+                return Err(self.not_the_api(method, path, status, envelope::HTML_PAGE.into()));
+            }
+            Err(e) => {
+                return Err(ApiError::Decode {
+                    method: method.to_string(),
+                    path: path.to_string(),
+                    detail: format!("not JSON ({e}): {}", envelope::body_excerpt(&body)),
+                });
+            }
+        };
         if envelope::result_is_truthy(&value) {
             return Ok(envelope::payload(value));
         }

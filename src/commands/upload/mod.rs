@@ -3,6 +3,7 @@
 //! ([`crate::transfer::job`]) with the reporter and the other listeners (`--receipt`, GitHub
 //! Actions) on its events, and hand the summary to `exit.rs`.
 
+mod dest;
 mod options;
 
 use anyhow::Context as _;
@@ -29,6 +30,10 @@ pub async fn upload(ctx: &Context, args: UploadArgs) -> anyhow::Result<ExitStatu
     let ws = resolve_workspace(&client, &ws_arg)
         .await
         .with_context(|| format!("resolving workspace `{ws_arg}` on {}", client.origin()))?;
+
+    // Before anything is written (and in a dry run too): the workspace is there, and the
+    // destination is not a file.
+    dest::check(&client, &ws.id, &args.to).await?;
 
     let (opts, stdin_opts) =
         options::options(&args, &ws.id, &ctx.settings, client.base(), from_stdin);

@@ -4,6 +4,7 @@
 use serde_json::Value;
 
 use super::{PAGE, api_fail, fail, ok};
+use crate::api::ApiError;
 use crate::api::ratelimit::LimitInfo;
 use crate::api::storage;
 use crate::api::upload::{self, Limits};
@@ -23,7 +24,17 @@ pub(super) async fn credential(d: &Doctor) -> Probe<String> {
                 None => fail("the token check answered without a user `id`"),
             }
         }
-        Err(e) => api_fail("GET /user/auth/check/", &e),
+        // The error names the call; the reason the other checks do not run is kept.
+        Err(e) => {
+            let why = match &e {
+                ApiError::NotTheApi { .. } => "not run: the server is not the Fast.io API",
+                e if e.is_unreachable() => "not run: the server cannot be reached",
+                e if e.is_auth() => "the credential was refused",
+                _ => "not run: the credential could not be checked",
+            };
+            *d.blocked.lock().unwrap() = Some(why);
+            fail(e.to_string())
+        }
     }
 }
 

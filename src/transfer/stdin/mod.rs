@@ -20,14 +20,16 @@ use sha2::{Digest, Sha256};
 use tokio_util::sync::CancellationToken;
 
 mod spool;
+mod stored;
 mod tee;
 
+use stored::stored_node;
 use tee::{Fallback, Tee, open_spool, spool_may_finish};
 
 use super::plan::remote_join;
 use super::{Cancel, Event, Events, FileError, Summary};
-use crate::api::upload::{self, StreamSource, Target, WAIT_SECS, poll_pause};
-use crate::api::{ApiError, Client, FolderResolver, storage};
+use crate::api::upload::{self, StreamSource, Target};
+use crate::api::{ApiError, Client, FolderResolver};
 
 /// The `local` of standard input in events and receipts.
 pub const STDIN_LOCAL: &str = "-";
@@ -160,10 +162,12 @@ fn pump(
 
 /// Does this answer to the stream session create mean "no stream uploads here"?
 fn refuses_streams(e: &ApiError) -> bool {
-    matches!(
+    // A 404 that is not "no such route" is about the target (the workspace, the folder).
+    (matches!(
         e.status(),
-        Some(400 | 404 | 405 | 406 | 409 | 412 | 415 | 422 | 501)
-    ) && !e.is_auth()
+        Some(400 | 405 | 406 | 409 | 412 | 415 | 422 | 501)
+    ) || e.is_no_route())
+        && !e.is_auth()
 }
 
 /// Upload standard input (`input`) as `opts.name`. Events as for [`super::upload`] (the last
@@ -211,8 +215,13 @@ pub async fn upload_stdin(
             return Ok((s, Mode::Spooled));
         }
         Err(e) => {
+            // All-digits workspace ids are used without a lookup: a wrong one shows here.
+            let err = match e.is_not_found() && folder_id == "root" {
+                true => FileError::WorkspaceMissing(opts.workspace_id.clone()),
+                false => e.into(),
+            };
             return Ok((
-                fail_run(&events, &remote_path, e.into(), started, &cancel),
+                fail_run(&events, &remote_path, err, started, &cancel),
                 Mode::Stream,
             ));
         }
@@ -491,83 +500,6 @@ async fn streamed(
     };
     events.emit(Event::Summary(s.clone()));
     Ok(s)
-}
-
-/// Wait for the stream session to be stored; check size and digest; the new node's id.
-async fn stored_node(
-    client: &Client,
-    opts: &StdinOptions,
-    folder_id: &str,
-    session: &str,
-    pumped: &Pumped,
-    cancel: &Cancel,
-) -> Result<String, FileError> {
-    let deadline = Instant::now() + opts.assembly_timeout;
-    let mut previous: Option<String> = None;
-    let stored = loop {
-        let t = Instant::now();
-        let s = tokio::select! {
-            s = upload::session_details(client, session, Some(WAIT_SECS)) => s?,
-            _ = cancel.abort.cancelled() => return Err(FileError::Cancelled),
-        };
-        if s.is_stored() {
-            break s;
-        }
-        if s.is_failed() {
-            return Err(FileError::Server(format!(
-                "the stream upload ended `{}`: {}",
-                s.status,
-                s.status_message.as_deref().unwrap_or("no reason given")
-            )));
-        }
-        if Instant::now() >= deadline {
-            return Err(FileError::Server(format!(
-                "upload session `{session}` is still `{}` after {} s (--assembly-timeout)",
-                s.status,
-                opts.assembly_timeout.as_secs()
-            )));
-        }
-        let pause = poll_pause(t.elapsed(), previous.as_deref(), &s.status);
-        previous = Some(s.status.clone());
-        tokio::time::sleep(pause).await;
-    };
-    if let (Some(h), Some("sha256")) = (&stored.hash, stored.hash_algo.as_deref())
-        && !h.eq_ignore_ascii_case(&pumped.sha256)
-    {
-        return Err(FileError::Verify(format!(
-            "the server's SHA-256 of the stream ({h}) is not that of standard input ({})",
-            pumped.sha256
-        )));
-    }
-    let node_id = match stored.new_file_id {
-        Some(id) => id,
-        None => storage::list_folder(client, &opts.workspace_id, folder_id)
-            .await?
-            .into_iter()
-            .find(|n| n.name == opts.name && n.is_file())
-            .map(|n| n.id)
-            .ok_or_else(|| {
-                FileError::Server(format!("stored, but `{}` is not in its folder", opts.name))
-            })?,
-    };
-    let node = storage::node_details(client, &opts.workspace_id, &node_id).await?;
-    if node.size != Some(pumped.size) {
-        return Err(FileError::Verify(format!(
-            "the server stored {} bytes, standard input had {}",
-            node.size
-                .map_or_else(|| "an unknown number of".into(), |n| n.to_string()),
-            pumped.size
-        )));
-    }
-    if let Some(h) = node.sha256()
-        && h != pumped.sha256
-    {
-        return Err(FileError::Verify(format!(
-            "the stored file's SHA-256 ({h}) is not that of standard input ({})",
-            pumped.sha256
-        )));
-    }
-    Ok(node_id)
 }
 
 #[cfg(test)]
