@@ -102,6 +102,8 @@ complete -c fastio -n "__fish_fastio_using_subcommand whoami" -s v -l verbose -d
 complete -c fastio -n "__fish_fastio_using_subcommand whoami" -s q -l quiet -d 'Only errors on stderr'
 complete -c fastio -n "__fish_fastio_using_subcommand whoami" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -s w -l workspace -d 'Workspace id or name' -r
+complete -c fastio -n "__fish_fastio_using_subcommand upload" -l share -d 'A share (id or name) instead of a workspace: upload into it (its root and folders, as for a workspace)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand upload" -l share-password -d 'The share\'s password (also FASTIO_SHARE_PASSWORD), sent as `x-ve-password`; never shown' -r
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -l to -d 'Remote folder path under the workspace root (created as needed)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -s j -l concurrency -d 'HTTP requests in flight at once, across all files' -r
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -l files-from -d 'Read more paths from FILE, one per line (`-` for stdin)' -r -F
@@ -142,6 +144,8 @@ complete -c fastio -n "__fish_fastio_using_subcommand upload" -s h -l help -d 'P
 complete -c fastio -n "__fish_fastio_using_subcommand verify" -l receipt -d 'Check every file of this receipt (written by `upload --receipt`)' -r -F
 complete -c fastio -n "__fish_fastio_using_subcommand verify" -l to -d 'Remote folder the PATHs were uploaded to (as `upload --to`)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand verify" -s w -l workspace -d 'Workspace id or name (with --receipt: the receipt\'s)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand verify" -l share -d 'A share (id or name) instead of a workspace: upload into it (its root and folders, as for a workspace)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand verify" -l share-password -d 'The share\'s password (also FASTIO_SHARE_PASSWORD), sent as `x-ve-password`; never shown' -r
 complete -c fastio -n "__fish_fastio_using_subcommand verify" -l ci -d 'CI-native output: annotations and a step summary in GitHub Actions' -r -f -a "auto\t'GitHub Actions output when GITHUB_ACTIONS=true, none otherwise'
 github\t'GitHub Actions output (annotations, folded progress, step summary)'
 none\t'No CI output'"
@@ -355,6 +359,7 @@ complete -c fastio -n "__fish_fastio_using_subcommand bench" -s h -l help -d 'Pr
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l listen -d 'Address to listen on (loopback unless another address is named explicitly; port 0 = any free port)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l api-key -d 'API key to accept (repeatable; one is generated when none is given)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l workspace -d 'Workspace to create (repeatable; the folder_name; default `default`)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l share -d 'A share to create, NAME or NAME:PASSWORD (repeatable): backed by the folder NAME at the first workspace\'s root; uploads take `--share NAME`' -r
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l data-dir -d 'Where files and metadata are kept [default: the XDG data dir]' -r -F
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l chunk-size -d 'Largest chunk accepted, reported by /upload/limits/ (e.g. 100MB, 2MiB)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l max-chunks -d 'Most chunks per upload session' -r

@@ -111,6 +111,12 @@ pub fn exit_status(err: &anyhow::Error) -> ExitStatus {
                 AuthError::Unreachable(_) => ExitStatus::Unavailable,
             };
         }
+        if let Some(share) = cause.downcast_ref::<crate::api::profile::ShareError>() {
+            return match share {
+                crate::api::profile::ShareError::NotFound(_) => ExitStatus::Unavailable,
+                crate::api::profile::ShareError::Password(_) => ExitStatus::Auth,
+            };
+        }
         if let Some(ws) = cause.downcast_ref::<WorkspaceError>() {
             return match ws {
                 WorkspaceError::NotFound(_) => ExitStatus::Unavailable,

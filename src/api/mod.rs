@@ -15,6 +15,7 @@ pub mod gates;
 pub mod imports;
 pub mod locks;
 pub mod names;
+pub mod profile;
 pub mod ratelimit;
 pub mod retry;
 pub mod sse;
@@ -34,6 +35,7 @@ pub use client::{
 pub use error::ApiError;
 pub use folders::FolderResolver;
 pub use gates::{Gates, RateGate};
+pub use profile::Profile;
 pub use ratelimit::LimitInfo;
 pub use stall::{Progress, note_progress, progress_stream};
 pub use storage::Node;

@@ -88,11 +88,12 @@ fn listing_items(payload: &Value) -> &[Value] {
     &[]
 }
 
-/// `/workspace/{workspace_id}/storage/{node}/...`, both segments encoded.
+/// `/workspace/{workspace_id}/storage/{node}/...` (or `/share/{id}/…` for a share's key, see
+/// [`super::Profile`]), both segments encoded.
 pub(crate) fn storage_path(workspace_id: &str, node: &str, tail: &str) -> String {
     format!(
-        "/workspace/{}/storage/{}/{tail}",
-        super::segment(workspace_id),
+        "{}/storage/{}/{tail}",
+        super::Profile::of(workspace_id).prefix(),
         super::segment(node)
     )
 }
@@ -292,8 +293,8 @@ async fn details_group(
         .collect::<Vec<_>>()
         .join(",");
     let path = format!(
-        "/workspace/{}/storage/{joined}/details/",
-        super::segment(workspace_id)
+        "{}/storage/{joined}/details/",
+        super::Profile::of(workspace_id).prefix()
     );
     let (status, body) = match client
         .get_keeping(&path, &[("output", "full".into())], &[404])

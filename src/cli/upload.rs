@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 
-use super::{CiMode, WorkspaceArg, parse_byte_size, parse_duration};
+use super::{CiMode, ShareArg, WorkspaceArg, parse_byte_size, parse_duration};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum IfChanged {
@@ -70,6 +70,9 @@ pub struct UploadArgs {
 
     #[command(flatten)]
     pub workspace: WorkspaceArg,
+
+    #[command(flatten)]
+    pub share: ShareArg,
 
     /// Remote folder path under the workspace root (created as needed)
     #[arg(

@@ -70,6 +70,8 @@ mod upload_retry;
 #[cfg(feature = "emulator")]
 mod upload_runs;
 #[cfg(feature = "emulator")]
+mod upload_share;
+#[cfg(feature = "emulator")]
 mod upload_tree;
 #[cfg(feature = "emulator")]
 mod wrong_target;

@@ -71,6 +71,9 @@ pub struct Client {
     /// Whether the server answers `/user/auth/check/` as an API would, once asked (after a
     /// "no such route"): see [`ApiError::NotTheApi`](super::ApiError::NotTheApi).
     api_answers: Arc<tokio::sync::OnceCell<bool>>,
+    /// A share's password, sent as `x-ve-password` with every request (marked sensitive: never
+    /// in logs or `Debug`).
+    share_password: Option<reqwest::header::HeaderValue>,
 }
 
 impl std::fmt::Debug for Client {
@@ -116,7 +119,28 @@ impl Client {
             bwlimit: None,
             sent: Arc::default(),
             api_answers: Arc::default(),
+            share_password: None,
         })
+    }
+
+    /// The same client with a share's password on every request (`x-ve-password`, fastio-api.md
+    /// §1.2). Any UTF-8 password goes as its bytes; one with a control character cannot be a
+    /// header and is refused (the error never shows it).
+    pub fn with_share_password(
+        mut self,
+        password: Option<&secrecy::SecretString>,
+    ) -> Result<Client, super::profile::BadSharePassword> {
+        use secrecy::ExposeSecret as _;
+        self.share_password = match password {
+            None => None,
+            Some(p) => {
+                let mut v = reqwest::header::HeaderValue::from_bytes(p.expose_secret().as_bytes())
+                    .map_err(|_| super::profile::BadSharePassword)?;
+                v.set_sensitive(true);
+                Some(v)
+            }
+        };
+        Ok(self)
     }
 
     /// The same client (and its clones) with every request body under `limit`.

@@ -252,10 +252,13 @@ impl Client {
                     path: path.to_string(),
                     source,
                 })?;
-            let rb = self
+            let mut rb = self
                 .http
                 .request(method.clone(), self.url(path))
                 .bearer_auth(token.expose_secret());
+            if let Some(p) = &self.share_password {
+                rb = rb.header("x-ve-password", p.clone());
+            }
             self.sent.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let resp = build(rb).send().await.map_err(transport)?;
             note_progress();

@@ -105,7 +105,10 @@ pub enum TargetLimits {
 pub async fn target_limits(client: &Client, workspace_id: &str) -> Result<TargetLimits, ApiError> {
     let query = [
         ("action", "create".to_string()),
-        ("instance_id", workspace_id.to_string()),
+        (
+            "instance_id",
+            crate::api::Profile::of(workspace_id).id().to_string(),
+        ),
     ];
     let plain = || client.get("/upload/limits/", &[]);
     match client.get("/upload/limits/", &query).await {

@@ -47,9 +47,22 @@ pub const BATCH_NAME_MAX: usize = 100;
 /// Where a new file goes.
 #[derive(Debug, Clone)]
 pub struct Target<'a> {
+    /// The workspace id, or a share's key (see [`crate::api::Profile`]).
     pub workspace_id: &'a str,
     /// Parent folder id or `root`.
     pub folder_id: &'a str,
+}
+
+impl Target<'_> {
+    /// `instance_id` of the upload calls: the workspace's or the share's id.
+    pub fn instance_id(&self) -> &str {
+        crate::api::Profile::of(self.workspace_id).id()
+    }
+
+    /// `profile_type` of the upload calls: `workspace` or `share`.
+    pub fn profile_type(&self) -> &'static str {
+        crate::api::Profile::of(self.workspace_id).kind()
+    }
 }
 
 fn u64_field(v: &Value, key: &str) -> Option<u64> {

@@ -24,9 +24,9 @@ pub async fn create_stream_session(
         ("name", name.to_string()),
         ("stream", "true".to_string()),
         ("action", "create".to_string()),
-        ("instance_id", target.workspace_id.to_string()),
+        ("instance_id", target.instance_id().to_string()),
         ("folder_id", target.folder_id.to_string()),
-        ("profile_type", "workspace".to_string()),
+        ("profile_type", target.profile_type().to_string()),
     ];
     if let Some(m) = max_size {
         form.push(("max_size", m.to_string()));

@@ -224,7 +224,7 @@ pub(super) async fn cancel_all(State(state): State<AppState>, caller: Caller) ->
 /// unknown one is 404), else the caller's own. Both are the configured limits, except under
 /// `caller-plan-limits`, where the caller's own plan is a free one: 1/8 of the file size and a
 /// quarter of the chunks.
-pub(super) async fn limits(State(state): State<AppState>, _c: Caller, f: Fields) -> ApiResult {
+pub(super) async fn limits(State(state): State<AppState>, caller: Caller, f: Fields) -> ApiResult {
     let c = &state.config;
     let (mut size, mut chunks) = (c.max_file_size, c.max_chunks);
     match f.get("action") {
@@ -233,7 +233,7 @@ pub(super) async fn limits(State(state): State<AppState>, _c: Caller, f: Fields)
                 return Err(ApiErr::invalid("action", "must be create or update"));
             }
             let instance = f.req("instance_id")?;
-            state.workspace_for(instance).await?;
+            state.instance_for(instance, &caller).await?;
             if action == "update" {
                 f.req("file_id")?;
             }
