@@ -444,7 +444,7 @@ _fastio() {
             return 0
             ;;
         fastio__subcmd__emulator)
-            opts="-v -q -h --listen --api-key --workspace --data-dir --chunk-size --max-chunks --max-file-size --max-sessions --assembly-delay-ms --fail-assembly-rate --omit-new-file-ids --rate-limit --burst --seed --latency-ms --latency --fail-rate --reset-rate --bandwidth-per-conn --token-ttl --intelligence --answer-delay-ms --allow-private-urls --flip-envelopes --legacy-rate-headers --datetime-expiry --validation-400 --variant --fault-route --fault-relative-path --auto-approve --log-requests --api-base --token --profile --emulator --json --progress --verbose --log-file --quiet --stall-timeout --bwlimit --help"
+            opts="-v -q -h --listen --api-key --workspace --share --data-dir --chunk-size --max-chunks --max-file-size --max-sessions --assembly-delay-ms --fail-assembly-rate --omit-new-file-ids --rate-limit --burst --seed --latency-ms --latency --fail-rate --reset-rate --bandwidth-per-conn --token-ttl --intelligence --answer-delay-ms --allow-private-urls --flip-envelopes --legacy-rate-headers --datetime-expiry --validation-400 --variant --fault-route --fault-relative-path --auto-approve --log-requests --api-base --token --profile --emulator --json --progress --verbose --log-file --quiet --stall-timeout --bwlimit --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -459,6 +459,10 @@ _fastio() {
                     return 0
                     ;;
                 --workspace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --share)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -531,7 +535,7 @@ _fastio() {
                     return 0
                     ;;
                 --variant)
-                    COMPREPLY=($(compgen -W "flip-envelopes legacy-rate-headers datetime-expiry validation-400 omit-new-file-ids yes-no response queued-states async-uploads stored-without-id exact-chunks wait-ms no-workspace-details string-has-more nested-lock-token no-folder-locks token-endpoint-flaky iso-expiry truncate-names md5-hashes no-ai-state no-stream list" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "flip-envelopes legacy-rate-headers datetime-expiry validation-400 omit-new-file-ids yes-no response queued-states async-uploads stored-without-id exact-chunks wait-ms no-workspace-details string-has-more nested-lock-token no-folder-locks token-endpoint-flaky iso-expiry truncate-names md5-hashes no-ai-state no-stream caller-plan-limits folded-folder-names bare-folder-answers stream-needs-length folder-lock-binds-holder nested-lock-status slow-ai-state flaky-bulk-details deleted-flags exact-chunks-late fail-first-assemblies list" -- "${cur}"))
                     return 0
                     ;;
                 --fault-route)
@@ -1504,7 +1508,7 @@ _fastio() {
             return 0
             ;;
         fastio__subcmd__upload)
-            opts="-w -j -0 -L -n -v -q -h --workspace --to --concurrency --files-from --null --include --exclude --follow-symlinks --overwrite --if-changed --retries --assembly-timeout --no-resume --dry-run --lock --watch --settle --rescan --receipt --shard --delete --delete-excluded --max-delete --name --max-size --ci --api-base --token --profile --emulator --json --progress --verbose --log-file --quiet --stall-timeout --bwlimit --help"
+            opts="-w -j -0 -L -n -v -q -h --workspace --share --share-password --to --concurrency --files-from --null --include --exclude --follow-symlinks --overwrite --if-changed --retries --assembly-timeout --no-resume --dry-run --lock --watch --settle --rescan --receipt --shard --delete --delete-excluded --max-delete --name --max-size --size --ci --api-base --token --profile --emulator --json --progress --verbose --log-file --quiet --stall-timeout --bwlimit --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1515,6 +1519,14 @@ _fastio() {
                     return 0
                     ;;
                 -w)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --share)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --share-password)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1582,6 +1594,10 @@ _fastio() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --ci)
                     COMPREPLY=($(compgen -W "auto github none" -- "${cur}"))
                     return 0
@@ -1622,7 +1638,7 @@ _fastio() {
             return 0
             ;;
         fastio__subcmd__verify)
-            opts="-w -L -v -q -h --receipt --to --workspace --extra --follow-symlinks --ci --api-base --token --profile --emulator --json --progress --verbose --log-file --quiet --stall-timeout --bwlimit --help"
+            opts="-w -L -v -q -h --receipt --to --workspace --share --share-password --extra --follow-symlinks --ci --api-base --token --profile --emulator --json --progress --verbose --log-file --quiet --stall-timeout --bwlimit --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1641,6 +1657,14 @@ _fastio() {
                     return 0
                     ;;
                 -w)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --share)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --share-password)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -106,6 +106,8 @@ complete -c fastio -n "__fish_fastio_using_subcommand whoami" -s v -l verbose -d
 complete -c fastio -n "__fish_fastio_using_subcommand whoami" -s q -l quiet -d 'Only errors on stderr'
 complete -c fastio -n "__fish_fastio_using_subcommand whoami" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -s w -l workspace -d 'Workspace id or name' -r
+complete -c fastio -n "__fish_fastio_using_subcommand upload" -l share -d 'A share (id or name) instead of a workspace: upload into it (its root and folders, as for a workspace)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand upload" -l share-password -d 'The share\'s password (also FASTIO_SHARE_PASSWORD), sent as `x-ve-password`; never shown' -r
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -l to -d 'Remote folder path under the workspace root (created as needed)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -s j -l concurrency -d 'HTTP requests in flight at once, across all files' -r
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -l files-from -d 'Read more paths from FILE, one per line (`-` for stdin)' -r -F
@@ -123,6 +125,7 @@ complete -c fastio -n "__fish_fastio_using_subcommand upload" -l shard -d 'Uploa
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -l max-delete -d 'With --delete: delete nothing (exit 1) when more than N files and folders would go' -r
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -l name -d 'With `-` (standard input): the remote file name' -r
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -l max-size -d 'With `-`: refuse standard input longer than this (e.g. 10GB); also sent to the server' -r
+complete -c fastio -n "__fish_fastio_using_subcommand upload" -l size -d 'With `-`: standard input\'s exact size, declared to the server as the stream\'s length (input of another size fails)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -l ci -d 'CI-native output: annotations, folded progress and a step summary in GitHub Actions' -r -f -a "auto\t'GitHub Actions output when GITHUB_ACTIONS=true, none otherwise'
 github\t'GitHub Actions output (annotations, folded progress, step summary)'
 none\t'No CI output'"
@@ -172,6 +175,8 @@ complete -c fastio -n "__fish_fastio_using_subcommand ls" -s h -l help -d 'Print
 complete -c fastio -n "__fish_fastio_using_subcommand verify" -l receipt -d 'Check every file of this receipt (written by `upload --receipt`)' -r -F
 complete -c fastio -n "__fish_fastio_using_subcommand verify" -l to -d 'Remote folder the PATHs were uploaded to (as `upload --to`)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand verify" -s w -l workspace -d 'Workspace id or name (with --receipt: the receipt\'s)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand verify" -l share -d 'A share (id or name) instead of a workspace: upload into it (its root and folders, as for a workspace)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand verify" -l share-password -d 'The share\'s password (also FASTIO_SHARE_PASSWORD), sent as `x-ve-password`; never shown' -r
 complete -c fastio -n "__fish_fastio_using_subcommand verify" -l ci -d 'CI-native output: annotations and a step summary in GitHub Actions' -r -f -a "auto\t'GitHub Actions output when GITHUB_ACTIONS=true, none otherwise'
 github\t'GitHub Actions output (annotations, folded progress, step summary)'
 none\t'No CI output'"
@@ -398,6 +403,7 @@ complete -c fastio -n "__fish_fastio_using_subcommand bench" -s h -l help -d 'Pr
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l listen -d 'Address to listen on (loopback unless another address is named explicitly; port 0 = any free port)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l api-key -d 'API key to accept (repeatable; one is generated when none is given)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l workspace -d 'Workspace to create (repeatable; the folder_name; default `default`)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l share -d 'A share to create, NAME or NAME:PASSWORD (repeatable): backed by the folder NAME at the first workspace\'s root; uploads take `--share NAME`' -r
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l data-dir -d 'Where files and metadata are kept [default: the XDG data dir]' -r -F
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l chunk-size -d 'Largest chunk accepted, reported by /upload/limits/ (e.g. 100MB, 2MiB)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l max-chunks -d 'Most chunks per upload session' -r
@@ -437,6 +443,17 @@ truncate-names\t'batch names over 100 characters truncated (extension kept) and 
 md5-hashes\t'storage nodes (and single-call sessions) report hash/hash_algo as md5 instead of sha256'
 no-ai-state\t'storage nodes carry no `ai` object (no per-file AI state)'
 no-stream\t'stream uploads refused: POST /upload/ with stream=true and /upload/{id}/stream/ answer 406/1605'
+caller-plan-limits\t'`GET /upload/limits/` without `action` and `instance_id` answers the caller\'s free plan (1/8 of the file size, 1/4 of the chunks); with them, the target workspace\'s limits'
+folded-folder-names\t'`createfolder` finds an existing folder by name case-insensitively after NFC and trimming, and answers with its stored name; new folder names are stored NFC and trimmed'
+bare-folder-answers\t'`createfolder` answers `{"node": {"id": …}}`: the id, without a name'
+stream-needs-length\t'`POST /upload/{id}/stream/` without Content-Length reads up to 1 MiB of the body, then answers 411/1605'
+folder-lock-binds-holder\t'uploads into a locked folder are refused with 423/1677 for everyone, the lock\'s holder too'
+nested-lock-status\t'lock status answers `{"lock": {"locked": false}}`: `locked` inside `lock`, none at the top'
+slow-ai-state\t'a stored file\'s `ai.state` is `pending` for 2 s, then `ready`; a question about a file not `ready` yet ends `errored`'
+flaky-bulk-details\t'bulk node details: the 2nd, 4th … id of each request gets a transient error entry (code 1654) the first time it is asked'
+deleted-flags\t'a trashed node keeps its `parent` and says `deleted: true`, `deleted_from`: never `parent: "trash"`'
+exact-chunks-late\t'the exact chunk rule is checked at `/complete/`: chunks of another size are accepted, then `complete` answers 406/1605 on `chunk_size`'
+fail-first-assemblies\t'the 1st chunked session of each file name ends `assembly_failed`, the 2nd `store_failed`; later ones are stored'
 list\t'print every variant and exit'"
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l fault-route -d 'Answer METHOD /path (`*` = one segment) with STATUS and an error envelope (repeatable)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l fault-relative-path -d 'Refuse batch entries whose relative_path contains TEXT, that entry alone (repeatable)' -r

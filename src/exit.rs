@@ -111,6 +111,12 @@ pub fn exit_status(err: &anyhow::Error) -> ExitStatus {
                 AuthError::Unreachable(_) => ExitStatus::Unavailable,
             };
         }
+        if let Some(share) = cause.downcast_ref::<crate::api::profile::ShareError>() {
+            return match share {
+                crate::api::profile::ShareError::NotFound(_) => ExitStatus::Unavailable,
+                crate::api::profile::ShareError::Password(_) => ExitStatus::Auth,
+            };
+        }
         if let Some(ws) = cause.downcast_ref::<WorkspaceError>() {
             return match ws {
                 WorkspaceError::NotFound(_) => ExitStatus::Unavailable,
@@ -257,6 +263,19 @@ pub fn render_error(err: &anyhow::Error) -> String {
         }
         if cause.downcast_ref::<crate::api::ApiError>().is_some() {
             break;
+        }
+    }
+    line
+}
+
+/// [`render_error`]; with `verbose` (`-v`), followed by the causes below the API error (the
+/// HTTP library's chain: `client error (Connect): tcp connect error: …`).
+pub fn render_error_with(err: &anyhow::Error, verbose: bool) -> String {
+    let mut line = render_error(err);
+    if verbose && let Some(api) = err.chain().find_map(|c| c.downcast_ref::<ApiError>()) {
+        let chain = crate::api::error::cause_chain(api);
+        if !chain.is_empty() {
+            line.push_str(&format!(" [{chain}]"));
         }
     }
     line

@@ -23,6 +23,8 @@ fn main() -> ExitCode {
         }
     };
     let json = cli.global.json;
+    // One line; with -v the HTTP library's chain of causes too.
+    let verbose = cli.global.verbose > 0;
     let log = fastio::settings::Settings::log_config(&cli.global);
     if let Err(err) = fastio::logging::init(&log) {
         let status = fastio::exit::ExitStatus::Usage;
@@ -33,7 +35,11 @@ fn main() -> ExitCode {
         Ok(status) => status.into(),
         Err(err) => {
             let status = fastio::exit::exit_status(&err);
-            fastio::output::fatal(json, &fastio::exit::render_error(&err), status.code());
+            fastio::output::fatal(
+                json,
+                &fastio::exit::render_error_with(&err, verbose),
+                status.code(),
+            );
             status.into()
         }
     }

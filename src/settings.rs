@@ -28,6 +28,9 @@ pub struct Settings {
     pub env_token: Option<SecretString>,
     /// `FASTIO_API_KEY`, when set and not blank.
     pub env_api_key: Option<SecretString>,
+    /// `FASTIO_SHARE_PASSWORD`: the password of the share `--share` names, when set and not
+    /// blank.
+    pub env_share_password: Option<SecretString>,
     /// `FASTIO_KEYRING`: `auto` (default), `secret-service` or `keyutils`.
     pub keyring: String,
     /// Where resume journals live: `$XDG_STATE_HOME/fastio/journal` or the platform's state dir.
@@ -104,6 +107,7 @@ impl Settings {
             default_workspace: given(env_workspace).or(profile.workspace),
             env_token: secret("FASTIO_TOKEN"),
             env_api_key: secret("FASTIO_API_KEY"),
+            env_share_password: secret("FASTIO_SHARE_PASSWORD"),
             keyring: var("FASTIO_KEYRING").unwrap_or_else(|| "auto".into()),
             journal_dir,
             temp_dir: var("TMPDIR").map_or_else(std::env::temp_dir, PathBuf::from),

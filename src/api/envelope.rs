@@ -64,6 +64,9 @@ pub fn parse_code(v: &Value) -> i64 {
     }
 }
 
+/// What [`body_excerpt`] says of an HTML page.
+pub const HTML_PAGE: &str = "an HTML page";
+
 /// A short, printable excerpt of a body that is not the JSON we expected: an HTML page is named
 /// as such, other text is cut to 120 characters with control characters escaped.
 pub fn body_excerpt(body: &[u8]) -> String {
@@ -74,7 +77,7 @@ pub fn body_excerpt(body: &[u8]) -> String {
     }
     let lower: String = t.chars().take(15).collect::<String>().to_ascii_lowercase();
     if lower.starts_with("<!doctype html") || lower.starts_with("<html") {
-        return "an HTML page".into();
+        return HTML_PAGE.into();
     }
     let cut: String = t.chars().take(120).collect();
     let mut out = cut.escape_debug().to_string();

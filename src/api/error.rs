@@ -25,7 +25,9 @@ pub enum ApiError {
         path: String,
         detail: String,
     },
-    /// The request never got an answer: connection refused or reset, timeout, DNS.
+    /// The request never got an answer: connection refused or reset, timeout, DNS. The message
+    /// names the host and port and what to check; the HTTP library's own chain of causes is
+    /// its `source` (shown with `-v`).
     #[error("{method} {path}: {}", transport_text(.source))]
     Transport {
         method: String,
@@ -56,6 +58,17 @@ pub enum ApiError {
         status: u16,
         location: String,
     },
+    /// The server answered, but not as the API does: a web page (HTML or other text) for an
+    /// API path, or "no such route" both for it and for `/user/auth/check/`, which every
+    /// Fast.io API has. Usually a wrong `--api-base`.
+    /// `detail` says what answered and what to check: `http://host:port answered HTTP 404
+    /// with an HTML page: not the Fast.io API; check --api-base …`.
+    #[error("{method} {path}: {detail}")]
+    NotTheApi {
+        method: String,
+        path: String,
+        detail: String,
+    },
     /// `createfolder` answered with a folder of another name: a file of that name is in the way
     /// and the server auto-renamed the new folder.
     #[error(
@@ -81,30 +94,77 @@ fn code_suffix(code: i64) -> String {
     }
 }
 
-/// reqwest's message plus its cause ("error sending request: connection refused"), without the
-/// URL (which the path already names).
+/// What went wrong, in one line without the HTTP library's chain: `cannot connect to
+/// host:port (connection refused): is the server running, and is --api-base right?`, `timed
+/// out talking to host:port`, or reqwest's own first line.
 fn transport_text(e: &reqwest::Error) -> String {
-    let mut text = if e.is_connect() {
-        "cannot connect".to_string()
-    } else if e.is_timeout() {
-        "timed out".to_string()
-    } else {
-        let s = e.to_string();
-        match s.find(" for url (") {
-            Some(i) => s[..i].to_string(),
-            None => s,
-        }
+    let at = e
+        .url()
+        .and_then(|u| {
+            let host = u.host_str()?;
+            let port = u.port_or_known_default()?;
+            Some(match host.contains(':') {
+                true => format!("[{host}]:{port}"),
+                false => format!("{host}:{port}"),
+            })
+        })
+        .unwrap_or_else(|| "the server".into());
+    if e.is_connect() {
+        let why = io_reason(e).map(|r| format!(" ({r})")).unwrap_or_default();
+        return format!(
+            "cannot connect to {at}{why}: is the server running, and is --api-base (or \
+             FASTIO_API_BASE) right?"
+        );
+    }
+    if e.is_timeout() {
+        return format!("timed out talking to {at}");
+    }
+    let s = e.to_string();
+    let first = match s.find(" for url (") {
+        Some(i) => s[..i].to_string(),
+        None => s,
     };
+    match io_reason(e) {
+        Some(r) if !first.contains(&r) => format!("{first} ({r}) at {at}"),
+        _ => format!("{first} at {at}"),
+    }
+}
+
+/// The innermost I/O error's kind in words (`connection refused`, `connection reset`), or
+/// the DNS failure, when the chain has one.
+fn io_reason(e: &reqwest::Error) -> Option<String> {
     let mut cause = std::error::Error::source(e);
+    let mut found = None;
     while let Some(c) = cause {
-        let s = c.to_string();
-        if !text.contains(&s) {
-            text.push_str(": ");
-            text.push_str(&s);
+        if let Some(io) = c.downcast_ref::<std::io::Error>() {
+            found = Some(match io.kind() {
+                std::io::ErrorKind::ConnectionRefused => "connection refused".to_string(),
+                std::io::ErrorKind::ConnectionReset => "connection reset".to_string(),
+                std::io::ErrorKind::ConnectionAborted => "connection aborted".to_string(),
+                std::io::ErrorKind::TimedOut => "timed out".to_string(),
+                _ => io.to_string(),
+            });
+        } else if c.to_string().contains("dns error") || c.to_string().contains("failed to lookup")
+        {
+            found = Some("the name does not resolve".to_string());
         }
         cause = c.source();
     }
-    text
+    found
+}
+
+/// Every cause below a transport error, joined (`-v`): reqwest's, hyper's and the OS's.
+pub fn cause_chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut out = Vec::new();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        let s = c.to_string();
+        if !out.contains(&s) {
+            out.push(s);
+        }
+        cause = c.source();
+    }
+    out.join(": ")
 }
 
 impl ApiError {
@@ -124,6 +184,7 @@ impl ApiError {
             | ApiError::Transport { path, .. }
             | ApiError::Stalled { path, .. }
             | ApiError::Redirected { path, .. }
+            | ApiError::NotTheApi { path, .. }
             | ApiError::Credential { path, .. } => Some(path),
             ApiError::NameTaken { .. } => None,
         }
@@ -187,7 +248,10 @@ impl ApiError {
     pub fn is_unreachable(&self) -> bool {
         matches!(
             self,
-            ApiError::Transport { .. } | ApiError::Stalled { .. } | ApiError::Redirected { .. }
+            ApiError::Transport { .. }
+                | ApiError::Stalled { .. }
+                | ApiError::Redirected { .. }
+                | ApiError::NotTheApi { .. }
         ) || self.credential_unreachable()
     }
 
@@ -198,6 +262,7 @@ impl ApiError {
             ApiError::Transport { .. } | ApiError::Stalled { .. } => true,
             ApiError::Decode { .. }
             | ApiError::Redirected { .. }
+            | ApiError::NotTheApi { .. }
             | ApiError::Credential { .. }
             | ApiError::NameTaken { .. } => false,
         }
@@ -211,7 +276,7 @@ impl ApiError {
             ApiError::Status { status, .. } => *status >= 500,
             ApiError::Decode { .. } | ApiError::Stalled { .. } => true,
             ApiError::Redirected { .. } | ApiError::Credential { .. } => false,
-            ApiError::NameTaken { .. } => false,
+            ApiError::NameTaken { .. } | ApiError::NotTheApi { .. } => false,
         }
     }
 }

@@ -137,12 +137,12 @@ impl FolderResolver {
     async fn resolve_one(&self, parent_id: String, name: &str) -> Result<Option<String>, ApiError> {
         if self.create {
             let node = create_folder(&self.client, &self.workspace_id, &parent_id, name).await?;
-            if node.name != name {
+            if let Some(got) = super::names::renamed_folder(name, &node.name) {
                 // A file of that name is in the way and the server auto-renamed the folder
                 // (`name (2)`): uploading there would put files where nobody asked.
                 return Err(ApiError::NameTaken {
                     name: name.to_string(),
-                    got: node.name,
+                    got,
                 });
             }
             return Ok(Some(node.id));

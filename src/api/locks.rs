@@ -157,18 +157,29 @@ pub fn parse_lock(payload: &Value) -> LockInfo {
     }
 }
 
-/// Read a status payload: `{"locked": bool, "lock": {…}|null}`; a bare lock object counts as locked.
+/// Read a status payload: `{"locked": bool, "lock": {…}|null}`, or `locked` wherever the
+/// payload nests it (`{"lock": {"locked": false}}`); with no `locked` anywhere, a lock object
+/// that names a holder, a token or an expiry counts as locked.
 pub fn parse_status(payload: &Value) -> LockStatus {
     let lock = payload
         .get("lock")
         .filter(|v| v.is_object())
         .map(|_| parse_lock(payload));
-    let locked = match payload.get("locked") {
-        Some(Value::Bool(b)) => *b,
-        Some(Value::String(s)) => matches!(s.as_str(), "true" | "yes" | "1"),
-        Some(Value::Number(n)) => n.as_i64().unwrap_or(0) != 0,
-        _ => lock.is_some(),
+    let flag = |v: &Value| match v {
+        Value::Bool(b) => Some(*b),
+        Value::String(s) => Some(matches!(s.trim(), "true" | "yes" | "1")),
+        Value::Number(n) => Some(n.as_i64().unwrap_or(0) != 0),
+        _ => None,
     };
+    let locked = payload
+        .get("locked")
+        .and_then(flag)
+        .or_else(|| find_key(payload, "locked").and_then(flag))
+        .unwrap_or_else(|| {
+            lock.as_ref().is_some_and(|l| {
+                l.locked_by.is_some() || l.token.is_some() || l.expires_epoch.is_some()
+            })
+        });
     LockStatus {
         locked,
         lock: if locked { lock } else { None },
@@ -184,6 +195,22 @@ pub fn find_token(payload: &Value) -> Option<String> {
             if let Some(t) = level.iter().find_map(|v| string_field(v, key)) {
                 return Some(t);
             }
+        }
+        level = level
+            .iter()
+            .filter_map(|v| v.as_object())
+            .flat_map(|m| m.values().filter(|v| v.is_object()))
+            .collect();
+    }
+    None
+}
+
+/// The first value under `key` in any nested object of `payload` (breadth first).
+fn find_key<'a>(payload: &'a Value, key: &str) -> Option<&'a Value> {
+    let mut level: Vec<&Value> = vec![payload];
+    while !level.is_empty() {
+        if let Some(v) = level.iter().find_map(|v| v.get(key)) {
+            return Some(v);
         }
         level = level
             .iter()
@@ -288,5 +315,11 @@ mod tests {
         assert_eq!(lock.expires_epoch, Some(1_800_000_000));
         let bare = parse_status(&json!({"lock": {"locked_by": "x"}}));
         assert!(bare.locked);
+        // `locked` read wherever it is nested.
+        let nested = parse_status(&json!({"lock": {"locked": false, "node_id": "n"}}));
+        assert!(!nested.locked && nested.lock.is_none());
+        let nested = parse_status(&json!({"lock": {"locked": "true", "locked_by": 3}}));
+        assert!(nested.locked);
+        assert!(!parse_status(&json!({"lock": {"node_id": "n"}})).locked);
     }
 }

@@ -14,6 +14,8 @@ pub mod folders;
 pub mod gates;
 pub mod imports;
 pub mod locks;
+pub mod names;
+pub mod profile;
 pub mod ratelimit;
 pub mod retry;
 pub mod sse;
@@ -33,6 +35,7 @@ pub use client::{
 pub use error::ApiError;
 pub use folders::FolderResolver;
 pub use gates::{Gates, RateGate};
+pub use profile::Profile;
 pub use ratelimit::LimitInfo;
 pub use stall::{
     Progress, SentMeter, counted, is_metered, metered, note_progress, progress_stream,

@@ -26,6 +26,9 @@ pub struct Node {
     pub version: Option<String>,
     /// Last modification (ISO 8601), when reported.
     pub modified: Option<String>,
+    /// In the trash: `deleted` is truthy, `deleted_from` names where it was, or its parent is
+    /// the `trash` alias.
+    pub deleted: bool,
 }
 
 impl Node {
@@ -45,16 +48,24 @@ impl Node {
             Some(Value::String(s)) => s.trim().parse().ok(),
             _ => None,
         };
+        let parent = string_field(v, "parent").or_else(|| string_field(v, "parent_id"));
+        let deleted_from = v
+            .get("deleted_from")
+            .is_some_and(|d| !d.is_null() && d.as_str() != Some("") && d != &Value::Bool(false));
+        let deleted = super::envelope::truthy(v.get("deleted"))
+            || deleted_from
+            || parent.as_deref() == Some("trash");
         Some(Node {
             id,
             name: string_field(v, "name").unwrap_or_default(),
             kind: string_field(v, "type").unwrap_or_default(),
-            parent: string_field(v, "parent").or_else(|| string_field(v, "parent_id")),
+            parent,
             size,
             hash: string_field(v, "hash").filter(|h| !h.is_empty()),
             hash_algo: string_field(v, "hash_algo").map(|a| a.to_ascii_lowercase()),
             version: string_field(v, "version").filter(|s| !s.is_empty()),
             modified: string_field(v, "modified").filter(|s| !s.is_empty()),
+            deleted,
         })
     }
 
@@ -83,11 +94,12 @@ fn listing_items(payload: &Value) -> &[Value] {
     &[]
 }
 
-/// `/workspace/{workspace_id}/storage/{node}/...`, both segments encoded.
+/// `/workspace/{workspace_id}/storage/{node}/...` (or `/share/{id}/…` for a share's key, see
+/// [`super::Profile`]), both segments encoded.
 pub(crate) fn storage_path(workspace_id: &str, node: &str, tail: &str) -> String {
     format!(
-        "/workspace/{}/storage/{}/{tail}",
-        super::segment(workspace_id),
+        "{}/storage/{}/{tail}",
+        super::Profile::of(workspace_id).prefix(),
         super::segment(node)
     )
 }
@@ -208,6 +220,9 @@ pub const DETAILS_MAX_IDS: usize = 25;
 pub struct NodesDetails {
     pub nodes: Vec<Node>,
     pub errors: Vec<(String, String)>,
+    /// Ids the server could not look up (a transient error code, still there after the
+    /// client's retries): neither found nor known to be missing.
+    pub unavailable: Vec<(String, String)>,
 }
 
 impl NodesDetails {
@@ -228,11 +243,14 @@ pub fn id_key(id: &str) -> String {
 
 /// `GET /workspace/{ws}/storage/{id1},{id2},…/details/?output=full`: many nodes at once, at most
 /// [`DETAILS_MAX_IDS`] per request (more are split), ids joined with literal commas, each id
-/// segment-encoded. The answer (`nodes` + `errors`, HTTP 200 when at least one resolved) is
-/// matched by id; an id in neither list is reported as not in the answer. A 404 means every
-/// id failed, which is confirmed with a single-node request for the first one: a server that
-/// did not understand the comma form is then asked one id at a time, as is one without the
-/// multi route (404, code 9992).
+/// segment-encoded. The answer (`nodes` + `errors`, HTTP 200 when at least one resolved, 404
+/// with the same arrays when none did) is matched by id, and each id is judged by its own
+/// entry: a transient error code (a server or rate-limit error) is asked again, with backoff,
+/// up to the client's retry count, and then reported as unavailable, never as missing; an id
+/// in neither list is reported as not in the answer. A 404 without per-id entries is
+/// confirmed with a single-node request for the first id: a server that did not understand
+/// the comma form is then asked one id at a time, as is one without the multi route (404,
+/// code 9992).
 pub async fn nodes_details(
     client: &Client,
     workspace_id: &str,
@@ -240,11 +258,31 @@ pub async fn nodes_details(
 ) -> Result<NodesDetails, ApiError> {
     let mut out = NodesDetails::default();
     for group in ids.chunks(DETAILS_MAX_IDS) {
-        let part = details_group(client, workspace_id, group).await?;
-        out.nodes.extend(part.nodes);
-        out.errors.extend(part.errors);
+        let mut pending = group.to_vec();
+        let mut attempt = 0u32;
+        loop {
+            let part = details_group(client, workspace_id, &pending).await?;
+            out.nodes.extend(part.nodes);
+            out.errors.extend(part.errors);
+            if part.unavailable.is_empty() {
+                break;
+            }
+            attempt += 1;
+            if attempt > client.options().retries {
+                out.unavailable.extend(part.unavailable);
+                break;
+            }
+            tokio::time::sleep(super::retry::backoff(attempt)).await;
+            pending = part.unavailable.into_iter().map(|(id, _)| id).collect();
+        }
     }
     Ok(out)
+}
+
+/// An `errors[].code` of bulk details that says "try again": a server error (1654, 1664) or a
+/// rate limit (1667, 1671), or the HTTP status itself (429, 5xx).
+fn transient_code(code: i64) -> bool {
+    matches!(code, 1654 | 1664 | 1667 | 1671 | 429 | 500..=504)
 }
 
 async fn details_group(
@@ -261,29 +299,46 @@ async fn details_group(
         .collect::<Vec<_>>()
         .join(",");
     let path = format!(
-        "/workspace/{}/storage/{joined}/details/",
-        super::segment(workspace_id)
+        "{}/storage/{joined}/details/",
+        super::Profile::of(workspace_id).prefix()
     );
-    let payload = match client.get(&path, &[("output", "full".into())]).await {
-        Ok(p) => p,
+    let (status, body) = match client
+        .get_keeping(&path, &[("output", "full".into())], &[404])
+        .await
+    {
+        Ok(answer) => answer,
         Err(e) if e.is_no_route() => return one_by_one(client, workspace_id, ids).await,
-        Err(e) if e.is_not_found() => {
-            // "None of them": unless the server read the commas as part of one id.
-            return match node_details(client, workspace_id, &ids[0]).await {
-                Ok(_) => one_by_one(client, workspace_id, ids).await,
-                Err(e) if e.is_not_found() => Ok(NodesDetails {
-                    nodes: Vec::new(),
-                    errors: ids
-                        .iter()
-                        .map(|id| (id.clone(), "node not found".to_string()))
-                        .collect(),
-                }),
-                Err(e) => Err(e),
-            };
-        }
         Err(e) => return Err(e),
     };
-    Ok(match_answer(&payload, ids))
+    if status != 404 {
+        return Ok(match_answer(&body, ids));
+    }
+    // "None of them": each id has its own entry …
+    let inner = body
+        .get("response")
+        .filter(|r| r.get("errors").is_some_and(Value::is_array));
+    let payload = inner.unwrap_or(&body);
+    if payload
+        .get("errors")
+        .is_some_and(|e| e.as_array().is_some_and(|a| !a.is_empty()))
+    {
+        return Ok(match_answer(payload, ids));
+    }
+    if super::envelope::error_details(&body).0 == 9992 {
+        return one_by_one(client, workspace_id, ids).await;
+    }
+    // … or, with no entries, unless the server read the commas as part of one id.
+    match node_details(client, workspace_id, &ids[0]).await {
+        Ok(_) => one_by_one(client, workspace_id, ids).await,
+        Err(e) if e.is_not_found() => Ok(NodesDetails {
+            errors: ids
+                .iter()
+                .map(|id| (id.clone(), "node not found".to_string()))
+                .collect(),
+            ..NodesDetails::default()
+        }),
+        Err(e) => Err(e),
+    }
 }
 
 /// Match a bulk details payload to the ids asked for.
@@ -292,7 +347,7 @@ fn match_answer(payload: &Value, ids: &[String]) -> NodesDetails {
         Some(Value::Array(a)) => a.iter().filter_map(Node::from_json).collect(),
         _ => node_in(payload).into_iter().collect(),
     };
-    let mut reported: Vec<(String, String)> = Vec::new();
+    let mut reported: Vec<(String, String, bool)> = Vec::new();
     if let Some(Value::Array(errs)) = payload.get("errors") {
         for e in errs {
             let id = string_field(e, "node_id")
@@ -301,25 +356,30 @@ fn match_answer(payload: &Value, ids: &[String]) -> NodesDetails {
             let msg = string_field(e, "message")
                 .or_else(|| string_field(e, "text"))
                 .unwrap_or_else(|| "not found".into());
-            reported.push((id_key(&id), msg));
+            let code = e.get("code").map(super::envelope::parse_code).unwrap_or(0);
+            reported.push((id_key(&id), msg, transient_code(code)));
         }
     }
     let wanted: Vec<String> = ids.iter().map(|i| id_key(i)).collect();
     nodes.retain(|n| wanted.contains(&id_key(&n.id)));
     let mut errors = Vec::new();
+    let mut unavailable = Vec::new();
     for id in ids {
         let k = id_key(id);
         if nodes.iter().any(|n| id_key(&n.id) == k) {
             continue;
         }
-        let msg = reported
-            .iter()
-            .find(|(rid, _)| *rid == k)
-            .map(|(_, m)| m.clone())
-            .unwrap_or_else(|| "not in the server's answer".into());
-        errors.push((id.clone(), msg));
+        match reported.iter().find(|(rid, _, _)| *rid == k) {
+            Some((_, m, true)) => unavailable.push((id.clone(), m.clone())),
+            Some((_, m, false)) => errors.push((id.clone(), m.clone())),
+            None => errors.push((id.clone(), "not in the server's answer".into())),
+        }
     }
-    NodesDetails { nodes, errors }
+    NodesDetails {
+        nodes,
+        errors,
+        unavailable,
+    }
 }
 
 async fn one_by_one(
@@ -376,6 +436,20 @@ mod tests {
         let md5 = Node::from_json(&json!({"id": 1, "hash": "x", "hash_algo": "md5"})).unwrap();
         assert_eq!(md5.sha256(), None);
         assert_eq!(md5.id, "1");
+        for trashed in [
+            json!({"id": "2a", "parent": "trash"}),
+            json!({"id": "2a", "parent": "2f", "deleted": true}),
+            json!({"id": "2a", "parent": "2f", "deleted": "yes"}),
+            json!({"id": "2a", "parent": "2f", "deleted_from": "2f"}),
+        ] {
+            assert!(Node::from_json(&trashed).unwrap().deleted, "{trashed}");
+        }
+        for kept in [
+            json!({"id": "2a", "parent": "2f", "deleted": false, "deleted_from": null}),
+            json!({"id": "2a", "parent": "root", "deleted_from": ""}),
+        ] {
+            assert!(!Node::from_json(&kept).unwrap().deleted, "{kept}");
+        }
     }
 
     /// Rule 11: pages continue while `next_cursor` is non-empty or `has_more` is truthy in any
@@ -425,6 +499,19 @@ mod tests {
         );
         let single = json!({"format": "single", "node": {"id": "2abcdefghi", "type": "file"}});
         assert!(match_answer(&single, &ids).get("2abcdefghi").is_some());
+        // Each id by its own entry: a transient code is not "missing".
+        let all_failed = json!({"nodes": [], "errors": [
+            {"node_id": "2abcdefghi", "code": 1609, "message": "node not found"},
+            {"node_id": "2miss-ing00", "code": "1654", "message": "try again"}]});
+        let d = match_answer(&all_failed, &ids[..2]);
+        assert_eq!(
+            d.errors,
+            vec![("2abcdefghi".to_string(), "node not found".to_string())]
+        );
+        assert_eq!(
+            d.unavailable,
+            vec![("2miss-ing00".to_string(), "try again".to_string())]
+        );
     }
 
     #[test]

@@ -10,8 +10,10 @@ use crate::api::Client;
 use crate::api::chat::{self, ChatStarted, Citation, Turn, TurnState};
 
 /// The message details, read until the turn is terminal: the activity channel is long-polled
-/// between reads (plain waits when it does not work), up to `deadline`.
-pub(super) async fn wait_answer(
+/// between reads (plain waits when it does not work), up to `deadline`. Activity about other
+/// things (files being indexed, uploads) does not cause a read: only a change that names this
+/// chat, or one that names nothing.
+pub async fn wait_answer(
     client: &Client,
     workspace_id: &str,
     started: &ChatStarted,
@@ -19,26 +21,35 @@ pub(super) async fn wait_answer(
 ) -> anyhow::Result<Turn> {
     let mut last_activity: Option<String> = None;
     let mut activity_works = true;
+    let ours = format!("ai_chat:{}", started.chat_id);
+    let mut read = true;
+    let mut raw_state = String::new();
     loop {
-        let turn = chat::message_details(client, workspace_id, started)
-            .await
-            .context("reading the answer")?;
-        if turn.state != TurnState::Working {
-            return Ok(turn);
+        if read {
+            let turn = chat::message_details(client, workspace_id, started)
+                .await
+                .context("reading the answer")?;
+            if turn.state != TurnState::Working {
+                return Ok(turn);
+            }
+            raw_state = turn.raw_state;
         }
+        read = true;
         let now = Instant::now();
         if now >= deadline {
-            return Err(AskError::NoAnswerYet(turn.raw_state).into());
+            return Err(AskError::NoAnswerYet(raw_state).into());
         }
         let left = (deadline - now).as_secs().clamp(1, 20);
         if activity_works {
             // The first poll only learns the current position; later ones wait for changes.
             match chat::activity_poll(client, workspace_id, left, last_activity.as_deref()).await {
-                Ok((next, _keys)) => {
+                Ok((next, keys)) => {
                     let first = last_activity.is_none();
                     last_activity = next;
                     if first || last_activity.is_none() {
                         tokio::time::sleep(Duration::from_millis(200)).await;
+                    } else if !keys.is_empty() && !keys.contains(&ours) {
+                        read = false;
                     }
                     continue;
                 }

@@ -16,6 +16,8 @@
 mod answer;
 mod scope;
 
+pub use answer::wait_answer;
+
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;

@@ -50,6 +50,11 @@ pub struct EmulatorArgs {
     #[arg(long = "workspace", value_name = "NAME")]
     pub workspaces: Vec<String>,
 
+    /// A share to create, NAME or NAME:PASSWORD (repeatable): backed by the folder NAME at the
+    /// first workspace's root; uploads take `--share NAME`
+    #[arg(long = "share", value_name = "NAME[:PASSWORD]")]
+    pub shares: Vec<String>,
+
     /// Where files and metadata are kept [default: the XDG data dir]
     #[arg(long, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,

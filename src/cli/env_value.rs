@@ -106,6 +106,19 @@ pub struct WorkspaceArg {
     pub value: Option<FlagValue>,
 }
 
+/// `--share ID|NAME` and its password, for `upload` and `verify`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, clap::Args)]
+pub struct ShareArg {
+    /// A share (id or name) instead of a workspace: upload into it (its root and folders, as for
+    /// a workspace)
+    #[arg(long, value_name = "SHARE")]
+    pub share: Option<String>,
+
+    /// The share's password (also FASTIO_SHARE_PASSWORD), sent as `x-ve-password`; never shown
+    #[arg(long, value_name = "PASSWORD")]
+    pub share_password: Option<String>,
+}
+
 impl WorkspaceArg {
     /// The workspace typed (or, until taken out, from the environment).
     pub fn as_deref(&self) -> Option<&str> {

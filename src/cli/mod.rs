@@ -55,7 +55,7 @@ pub use completions::CompletionsArgs;
 pub use doctor::DoctorArgs;
 #[cfg(feature = "emulator")]
 pub use emulator::EmulatorArgs;
-pub use env_value::{FlagValue, FlagValueParser, WorkspaceArg};
+pub use env_value::{FlagValue, FlagValueParser, ShareArg, WorkspaceArg};
 pub use import_url::ImportUrlArgs;
 pub use lock::{LockAction, LockArgs};
 pub use ls::LsArgs;

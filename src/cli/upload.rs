@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 
-use super::{CiMode, WorkspaceArg, parse_byte_size, parse_duration};
+use super::{CiMode, ShareArg, WorkspaceArg, parse_byte_size, parse_duration};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum IfChanged {
@@ -56,7 +56,8 @@ pub enum IfChanged {
     "rules, journal and receipt apply; while the server cannot be reached the files wait.\n",
     "Ctrl-C or SIGTERM finishes the pass in flight and prints the summary of the whole watch.\n\n",
     "Standard input: `-` as the only PATH streams stdin into one file named --name (a stream\n",
-    "upload; where the server refuses those, stdin is spooled to a temporary file first).\n\n",
+    "upload, with its length when --size gives it; what is read is also kept in a temporary\n",
+    "file, so a stream the server refuses, at once or part-way, is finished from that file).\n\n",
     "GitHub Actions (GITHUB_ACTIONS=true, or --ci github): progress is folded in a group, each\n",
     "failed file becomes an error annotation, and a summary table is appended to\n",
     "$GITHUB_STEP_SUMMARY.\n\n",
@@ -89,6 +90,9 @@ pub struct UploadArgs {
 
     #[command(flatten)]
     pub workspace: WorkspaceArg,
+
+    #[command(flatten)]
+    pub share: ShareArg,
 
     /// Remote folder path under the workspace root (created as needed)
     #[arg(
@@ -194,6 +198,11 @@ pub struct UploadArgs {
     /// With `-`: refuse standard input longer than this (e.g. 10GB); also sent to the server
     #[arg(long, value_name = "BYTES", value_parser = parse_byte_size)]
     pub max_size: Option<u64>,
+
+    /// With `-`: standard input's exact size, declared to the server as the stream's length
+    /// (input of another size fails)
+    #[arg(long, value_name = "BYTES", value_parser = parse_byte_size)]
+    pub size: Option<u64>,
 
     /// CI-native output: annotations, folded progress and a step summary in GitHub Actions
     #[arg(long, value_enum, default_value_t = CiMode::Auto, value_name = "WHERE")]

@@ -66,6 +66,9 @@ pub struct VerifyArgs {
     )]
     pub workspace: Option<FlagValue>,
 
+    #[command(flatten)]
+    pub share: super::ShareArg,
+
     /// Also report remote files that have no local counterpart
     #[arg(long, conflicts_with = "receipt")]
     pub extra: bool,

@@ -77,6 +77,48 @@ impl Context {
             .map(|rate| std::sync::Arc::new(api::BandwidthLimit::new(rate)))
     }
 
+    /// Where a command's storage calls go: with `--share`, that share (its password, from
+    /// `--share-password` or FASTIO_SHARE_PASSWORD, on every request of the client returned),
+    /// else the workspace (`workspace_flag`, else the default): the client and the target's key
+    /// ([`api::Profile`]). A typed `--workspace` with `--share` is a usage error.
+    pub async fn target(
+        &self,
+        client: Client,
+        workspace_flag: Option<&str>,
+        share: &crate::cli::ShareArg,
+    ) -> anyhow::Result<(Client, String)> {
+        let password = share
+            .share_password
+            .clone()
+            .map(SecretString::from)
+            .or_else(|| self.settings.env_share_password.clone());
+        let client = client
+            .with_share_password(password.as_ref())
+            .map_err(|e| crate::exit::UsageError::new(e.to_string()))?;
+        let Some(name) = share.share.as_deref() else {
+            let ws_arg = self.workspace(workspace_flag)?;
+            if api::Profile::of(&ws_arg).is_share() {
+                return Ok((client, ws_arg));
+            }
+            let ws = api::resolve_workspace(&client, &ws_arg)
+                .await
+                .with_context(|| {
+                    format!("resolving workspace `{ws_arg}` on {}", client.origin())
+                })?;
+            return Ok((client, ws.id));
+        };
+        if workspace_flag.is_some() {
+            return Err(crate::exit::UsageError::new(
+                "--share and --workspace name two destinations: pass one of them",
+            )
+            .into());
+        }
+        let s = api::profile::resolve_share(&client, name)
+            .await
+            .with_context(|| format!("resolving share `{name}` on {}", client.origin()))?;
+        Ok((client, api::Profile::share_key(&s.id)))
+    }
+
     /// The workspace to use: the command's flag, else FASTIO_WORKSPACE / the profile's default.
     pub fn workspace(&self, flag: Option<&str>) -> anyhow::Result<String> {
         flag.map(str::to_owned)

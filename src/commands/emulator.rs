@@ -56,6 +56,7 @@ pub fn config_from_args(args: &EmulatorArgs) -> anyhow::Result<EmulatorConfig> {
         listen: listen_addr(&args.listen)?,
         api_keys: args.api_keys.clone(),
         workspaces: args.workspaces.clone(),
+        shares: args.shares.clone(),
         data_dir: Some(match &args.data_dir {
             Some(d) => d.clone(),
             None => emulator::default_data_dir()?,

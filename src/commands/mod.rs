@@ -125,6 +125,12 @@ async fn build_context(
         .into());
     }
 
+    let setting = match &global.api_base {
+        Some(f) if !f.from_env => "--api-base",
+        Some(_) => "FASTIO_API_BASE",
+        None => "the profile's API base",
+    };
+    check_api_base(&api_base, setting)?;
     Ok(Context {
         global,
         settings,
@@ -135,4 +141,47 @@ async fn build_context(
         #[cfg(feature = "emulator")]
         emulator: None,
     })
+}
+
+/// The API base must be an absolute `http://` or `https://` URL with a host: `ftp://x` or
+/// `api.fast.io` (no scheme) is a usage error naming the setting, not a request that fails.
+fn check_api_base(base: &str, what: &str) -> Result<(), crate::exit::UsageError> {
+    let bad = |why: &str| {
+        crate::exit::UsageError::new(format!(
+            "{what} `{base}` {why} (e.g. https://api.fast.io/current)"
+        ))
+    };
+    match url::Url::parse(base) {
+        Ok(u) if !matches!(u.scheme(), "http" | "https") => {
+            Err(bad("is not an http:// or https:// URL"))
+        }
+        Ok(u) if u.host_str().is_none_or(str::is_empty) => Err(bad("names no host")),
+        Ok(_) => Ok(()),
+        Err(url::ParseError::RelativeUrlWithoutBase) => {
+            Err(bad("has no scheme: write it as https://…"))
+        }
+        Err(e) => Err(bad(&format!("is not a URL ({e})"))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn api_bases_must_be_http_urls_with_a_host() {
+        for ok in [
+            "https://api.fast.io/current",
+            "http://127.0.0.1:8787/current",
+        ] {
+            assert!(super::check_api_base(ok, "--api-base").is_ok(), "{ok}");
+        }
+        for bad in [
+            "ftp://x",
+            "api.fast.io",
+            "api.fast.io/current",
+            "https://",
+            "file:///x",
+        ] {
+            assert!(super::check_api_base(bad, "--api-base").is_err(), "{bad}");
+        }
+    }
 }

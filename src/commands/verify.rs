@@ -3,10 +3,7 @@
 
 use std::time::Instant;
 
-use anyhow::Context as _;
-
 use crate::api::folders::split_remote_path;
-use crate::api::resolve_workspace;
 use crate::cli::VerifyArgs;
 use crate::commands::Context;
 use crate::exit::{ExitStatus, UsageError};
@@ -42,28 +39,23 @@ pub async fn verify(ctx: &Context, args: VerifyArgs) -> anyhow::Result<ExitStatu
                     client.base()
                 ));
             }
-            let ws_arg = match args.workspace.as_deref() {
-                Some(w) => w.to_string(),
-                None => match receipt.run["workspace"].as_str() {
-                    Some(w) if !w.is_empty() => w.to_string(),
-                    _ => ctx.workspace(None)?,
-                },
-            };
-            let ws = resolve_workspace(&client, &ws_arg)
-                .await
-                .with_context(|| format!("resolving workspace `{ws_arg}`"))?;
-            verify::receipt::verify_receipt(&client, &receipt, &ws.id).await?
+            // A typed --workspace or --share, else the receipt's workspace (or share).
+            let recorded = receipt.run["workspace"]
+                .as_str()
+                .filter(|w| !w.is_empty() && args.share.share.is_none());
+            let flag = args.workspace.as_deref().or(recorded);
+            let (client, ws) = ctx.target(client, flag, &args.share).await?;
+            verify::receipt::verify_receipt(&client, &receipt, &ws).await?
         }
         None => {
             split_remote_path(&args.to).map_err(UsageError::new)?;
-            let ws_arg = ctx.workspace(args.workspace.as_deref())?;
-            let ws = resolve_workspace(&client, &ws_arg)
-                .await
-                .with_context(|| format!("resolving workspace `{ws_arg}`"))?;
+            let (client, ws) = ctx
+                .target(client, args.workspace.as_deref(), &args.share)
+                .await?;
             let opts = verify::tree::TreeOptions {
                 paths: args.paths.clone(),
                 dest: args.to.clone(),
-                workspace_id: ws.id.clone(),
+                workspace_id: ws,
                 follow_symlinks: args.follow_symlinks,
                 extra: args.extra,
             };

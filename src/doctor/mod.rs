@@ -144,6 +144,8 @@ pub(crate) struct Doctor {
     pub scratch: Mutex<Option<String>>,
     /// Upload sessions opened (deleted at the end).
     pub sessions: Mutex<Vec<String>>,
+    /// Why the checks after a failed credential check do not run.
+    pub blocked: Mutex<Option<&'static str>>,
     tx: UnboundedSender<Check>,
     report: Mutex<Report>,
 }
@@ -221,6 +223,7 @@ pub async fn run(
         workspace_id: Mutex::new(None),
         scratch: Mutex::new(None),
         sessions: Mutex::new(Vec::new()),
+        blocked: Mutex::new(None),
         tx,
         report: Mutex::new(Report::default()),
     };

@@ -46,7 +46,12 @@ pub(super) fn api_fail<T>(what: &str, e: &ApiError) -> Probe<T> {
 /// Every check but the clean-up.
 pub(super) async fn all(d: &Doctor) {
     let Some(_user) = d.check("credential", credential(d)).await else {
-        return skip_rest(d, "the credential was refused");
+        let why = d
+            .blocked
+            .lock()
+            .unwrap()
+            .unwrap_or("the credential was refused");
+        return skip_rest(d, why);
     };
     let Some(ws) = d.check("workspace", workspace(d)).await else {
         return skip_rest(d, "the workspace is not usable");

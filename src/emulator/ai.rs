@@ -107,6 +107,8 @@ struct Chat {
 struct Scope {
     folders: Vec<String>,
     files: Vec<String>,
+    /// Attached files that were not `ready` when asked about (`slow-ai-state`).
+    not_ready: Vec<String>,
 }
 
 impl Scope {

@@ -109,7 +109,7 @@ async fn batch(
     };
     let f = wire::Fields(fields);
     let instance = f.req("instance_id")?.to_string();
-    let ws = state.workspace_for(&instance).await?;
+    let (ws, share_root) = state.instance_for(&instance, &caller).await?;
     let creator = f.get("creator").map(str::to_string);
     if let Some(c) = &creator
         && (c.is_empty()
@@ -131,7 +131,11 @@ async fn batch(
             "a batch holds at most {MAX_FILES} files"
         )));
     }
-    let folder = f.get("folder_id").unwrap_or("root").to_string();
+    // A share's `root` is its folder.
+    let folder = match (f.get("folder_id").unwrap_or("root"), share_root) {
+        ("root", Some(root)) => root,
+        (folder, _) => folder.to_string(),
+    };
     let ws_id = ws.id.clone();
     let base = state.db(move |s| s.resolve_folder(&ws_id, &folder)).await?;
 

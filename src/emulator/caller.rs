@@ -103,6 +103,8 @@ pub struct Caller {
     pub principal: String,
     /// The raw bearer token (for modules that revoke it). Never log it.
     pub token: String,
+    /// The request's `x-ve-password` (a share's password), if any. Never log it.
+    pub share_password: Option<String>,
 }
 
 impl std::fmt::Debug for Caller {
@@ -142,6 +144,11 @@ impl FromRequestParts<AppState> for Caller {
                 kind: info.kind,
                 principal: principal_of(token),
                 token: token.to_string(),
+                share_password: parts
+                    .headers
+                    .get(super::shares::PASSWORD_HEADER)
+                    .and_then(|v| std::str::from_utf8(v.as_bytes()).ok())
+                    .map(str::to_string),
             }),
             None => Err(ApiErr::unauthorized("invalid or expired token")),
         }

@@ -18,6 +18,9 @@ pub struct EmulatorConfig {
     pub api_keys: Vec<String>,
     /// Workspaces (folder names) created at start; `default` when empty.
     pub workspaces: Vec<String>,
+    /// Shares created at start, `NAME` or `NAME:PASSWORD`, each backed by the folder `NAME` at
+    /// the root of the first workspace (see `emulator::shares`).
+    pub shares: Vec<String>,
     /// Where data lives; `None` = a fresh temporary directory owned by the handle.
     pub data_dir: Option<PathBuf>,
     pub chunk_size: u64,
@@ -108,6 +111,7 @@ impl Default for EmulatorConfig {
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
             api_keys: Vec::new(),
             workspaces: Vec::new(),
+            shares: Vec::new(),
             data_dir: None,
             chunk_size: 100_000_000,
             max_chunks: 550,

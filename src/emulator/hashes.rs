@@ -71,6 +71,18 @@ pub fn reported(state: &AppState, sha: Option<&str>, blob: Option<&str>) -> (Val
 /// [`Node::to_json`] with the digest the server reports.
 pub fn node_json(state: &AppState, n: &Node, detail: Detail, lock: Option<Value>) -> Value {
     let mut v = n.to_json(detail, lock);
+    if state.has(Variant::DeletedFlags) && n.parent == "trash" {
+        // A trashed node keeps its parent and says it was deleted.
+        let from = state
+            .store
+            .meta_get(&format!("trashed_from:{}", n.id))
+            .ok()
+            .flatten()
+            .unwrap_or_else(|| "root".into());
+        v["parent"] = json!(from);
+        v["deleted"] = json!(true);
+        v["deleted_from"] = json!(from);
+    }
     if state.has(Variant::Md5Hashes) && v.get("hash_algo").is_some() {
         let (hash, algo) = reported(state, n.hash.as_deref(), n.blob.as_deref());
         v["hash"] = hash;

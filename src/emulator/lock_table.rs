@@ -152,6 +152,28 @@ impl LockTable {
 
     /// May `caller` write to `node`? Unlocked, locked by the same principal, or `lock_token`
     /// matches → yes; otherwise 423/1677.
+    /// May `caller` write into the folder `node` (an upload into it)? As [`Self::check_write`],
+    /// except that with `holder_too` (the `folder-lock-binds-holder` variant) a lock binds its
+    /// holder as well: only its token lets an upload through.
+    pub fn check_write_into(
+        &self,
+        node: &str,
+        caller: &Caller,
+        lock_token: Option<&str>,
+        holder_too: bool,
+    ) -> Result<(), ApiErr> {
+        match self.get(node) {
+            Some(l) if holder_too && lock_token != Some(l.lock_token.as_str()) => {
+                Err(ApiErr::locked(format!(
+                    "folder {} is locked (by user {}); uploads into it need its lock token",
+                    l.node_id, l.user_id
+                ))
+                .with_params(json!({"lock": l.to_json()})))
+            }
+            _ => self.check_write(node, caller, lock_token),
+        }
+    }
+
     pub fn check_write(
         &self,
         node: &str,

@@ -132,6 +132,17 @@ async fn status(
     Path((ws, node)): Path<(String, String)>,
 ) -> ApiResult {
     let key = node_key(&state, &ws, &node).await?;
+    if state.has(crate::emulator::Variant::NestedLockStatus) {
+        // `locked` inside `lock`, none at the top.
+        return match state.locks.get(&key) {
+            Some(l) => {
+                let mut lock = l.to_json();
+                lock["locked"] = json!(true);
+                wire::ok(json!({"lock": lock}))
+            }
+            None => wire::ok(json!({"lock": {"locked": false, "node_id": key}})),
+        };
+    }
     match state.locks.get(&key) {
         Some(l) => wire::ok(json!({"locked": true, "lock": l.to_json()})),
         None => wire::ok(json!({"locked": false, "lock": null})),
@@ -184,8 +195,10 @@ pub async fn check_write_into(
     state
         .db(move |s| {
             let mut cur = folder;
+            let strict = st.has(crate::emulator::Variant::FolderLockBindsHolder);
             for _ in 0..256 {
-                st.locks.check_write(&cur, &caller, token.as_deref())?;
+                st.locks
+                    .check_write_into(&cur, &caller, token.as_deref(), strict)?;
                 if cur == "root" {
                     break;
                 }

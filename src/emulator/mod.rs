@@ -85,6 +85,7 @@ pub mod locks;
 mod middleware;
 mod net;
 pub mod oauth;
+pub mod shares;
 pub mod stats;
 pub mod store;
 pub mod web_upload;
@@ -134,6 +135,7 @@ fn router(state: &AppState) -> Router<AppState> {
         .merge(oauth::routes())
         .merge(locks::routes())
         .merge(web_upload::routes())
+        .merge(shares::routes())
         .merge(ai::routes());
     Router::new()
         .nest("/current", api)
@@ -205,6 +207,8 @@ pub struct RunningEmulator {
     pub data_dir: PathBuf,
     /// `(id, folder_name)` of every configured workspace, in order.
     pub workspaces: Vec<(String, String)>,
+    /// `(id, name)` of every configured share, in order.
+    pub shares: Vec<(String, String)>,
     state: AppState,
     stop: Option<tokio::sync::watch::Sender<bool>>,
     thread: Option<std::thread::JoinHandle<()>>,
@@ -288,6 +292,7 @@ pub fn start(config: EmulatorConfig) -> anyhow::Result<RunningEmulator> {
             .with_context(|| format!("creating workspace {name}"))?;
         workspaces.push((ws.id, ws.folder_name));
     }
+    let shares = Arc::new(shares::create(&store, &workspaces[0].0, &config.shares)?);
     let tokens = TokenTable::default();
     for key in &config.api_keys {
         tokens.insert(
@@ -335,11 +340,16 @@ pub fn start(config: EmulatorConfig) -> anyhow::Result<RunningEmulator> {
         exts: Mutex::new(HashMap::new()),
         stored_tx,
     }));
+    state.ext::<shares::Shares>().set(shares.clone());
     let app = router(&state).with_state(state.clone());
 
     let (stop_tx, mut stop_rx) = tokio::sync::watch::channel(false);
     let (ready_tx, ready_rx) = std::sync::mpsc::channel::<anyhow::Result<()>>();
     let thread_state = state.clone();
+    let shares_out: Vec<(String, String)> = shares
+        .iter()
+        .map(|s| (s.id.clone(), s.name.clone()))
+        .collect();
     let thread = std::thread::Builder::new()
         .name("fastio-emulator".into())
         .spawn(move || {
@@ -377,11 +387,13 @@ pub fn start(config: EmulatorConfig) -> anyhow::Result<RunningEmulator> {
                     move |inc: axum::serve::IncomingStream<'_, net::EmuListener>| {
                         let conn = inc.io().handle();
                         let app = app.clone();
+                        let shares = shares.clone();
                         async move {
                             Ok::<_, std::convert::Infallible>(tower::util::MapRequest::new(
                                 app,
                                 move |req: Request| {
                                     let mut req = normalize(req);
+                                    shares::rewrite(&shares, &mut req);
                                     req.extensions_mut().insert(conn.clone());
                                     req
                                 },
@@ -414,6 +426,7 @@ pub fn start(config: EmulatorConfig) -> anyhow::Result<RunningEmulator> {
         addr,
         data_dir,
         workspaces,
+        shares: shares_out,
         state,
         stop: Some(stop_tx),
         thread: Some(thread),

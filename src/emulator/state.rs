@@ -65,6 +65,30 @@ impl AppState {
     }
 
     /// The workspace named by a path segment (numeric id or folder_name), or 404.
+    /// What an upload's `instance_id` names: a workspace (by id or folder name), or a share (its
+    /// password checked against the caller's `x-ve-password`) with the folder that is its
+    /// `root`.
+    pub async fn instance_for(
+        &self,
+        id: &str,
+        caller: &super::caller::Caller,
+    ) -> Result<(Workspace, Option<String>), ApiErr> {
+        let shares = self.ext::<super::shares::Shares>().all();
+        if let Some(share) = super::shares::find(&shares, id) {
+            share.admit(caller.share_password.as_deref())?;
+            let ws = self.workspace_for(&share.workspace_id).await?;
+            return Ok((ws, Some(share.folder_id.clone())));
+        }
+        Ok((self.workspace_for(id).await?, None))
+    }
+
+    /// The folder that is `root` for an upload naming `instance_id` (a share's folder), if
+    /// it is not the workspace root.
+    pub fn share_root(&self, instance_id: Option<&str>) -> Option<String> {
+        let shares = self.ext::<super::shares::Shares>().all();
+        super::shares::find(&shares, instance_id?).map(|s| s.folder_id.clone())
+    }
+
     pub async fn workspace_for(&self, id: &str) -> Result<Workspace, ApiErr> {
         if let Some(ws) = self.store.cached_workspace(id) {
             return Ok(ws);

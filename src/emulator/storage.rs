@@ -187,7 +187,23 @@ async fn details(
     let requested = found.len();
     let mut nodes = Vec::new();
     let mut errors = Vec::new();
-    for (id, n) in found {
+    let flaky = state
+        .has(super::Variant::FlakyBulkDetails)
+        .then(|| state.ext::<AskedOnce>());
+    for (i, (id, n)) in found.into_iter().enumerate() {
+        // `flaky-bulk-details`: the 2nd, 4th … id fails transiently the first time it is asked.
+        if let Some(asked) = &flaky
+            && i % 2 == 1
+            && asked
+                .0
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(id.clone())
+        {
+            errors.push(json!({"node_id": id, "code": 1654,
+                               "message": "temporary failure, try again"}));
+            continue;
+        }
         match n {
             Some(n) => nodes.push(super::ai::with_ai(
                 &state,
@@ -217,6 +233,10 @@ async fn details(
     wire::ok(body)
 }
 
+/// Ids already asked for in a bulk details request (`flaky-bulk-details`).
+#[derive(Default)]
+struct AskedOnce(std::sync::Mutex<std::collections::HashSet<String>>);
+
 /// Folder names: 1–255 chars, no `/`, `\` or control characters, not `.`/`..`.
 pub(crate) fn check_name(field: &str, name: &str) -> Result<(), ApiErr> {
     if name.is_empty() || name.chars().count() > 255 {
@@ -235,6 +255,12 @@ pub(crate) fn check_name(field: &str, name: &str) -> Result<(), ApiErr> {
     Ok(())
 }
 
+/// A name as `folded-folder-names` compares it: trimmed, NFC, lower case.
+fn fold_name(name: &str) -> String {
+    use unicode_normalization::UnicodeNormalization as _;
+    name.trim().nfc().collect::<String>().to_lowercase()
+}
+
 async fn create_folder(
     State(state): State<AppState>,
     _c: Caller,
@@ -246,13 +272,34 @@ async fn create_folder(
     check_name("name", &name)?;
     let force = f.flag("force", false)?;
     let ws_id = ws.id.clone();
+    let folded = state.has(super::Variant::FoldedFolderNames);
     let node = state
         .db(move |s| {
             let parent = s.resolve_folder(&ws_id, &parent)?;
-            Ok(s.create_folder(&ws_id, &parent, &name, force)?)
+            if !folded {
+                return Ok(s.create_folder(&ws_id, &parent, &name, force)?);
+            }
+            // `folded-folder-names`: an existing folder matches by its folded name, and new
+            // names are stored NFC and trimmed.
+            let want = fold_name(&name);
+            let existing = s
+                .find_nodes(&ws_id, |n| fold_name(n) == want)?
+                .into_iter()
+                .find(|n| n.parent == parent && n.is_folder());
+            match existing {
+                Some(n) if !force => Ok(n),
+                _ => {
+                    use unicode_normalization::UnicodeNormalization as _;
+                    let stored: String = name.trim().nfc().collect();
+                    Ok(s.create_folder(&ws_id, &parent, &stored, force)?)
+                }
+            }
         })
         .await?;
     state.activity.bump(format!("storage:{}", node.id));
+    if state.has(super::Variant::BareFolderAnswers) {
+        return wire::ok(json!({"node": {"id": node.id}}));
+    }
     wire::ok(json!({"node": node.to_json(Detail::Full, None)}))
 }
 

@@ -129,6 +129,9 @@ async fn fail(state: &AppState, s: &Session, msg: String) {
 /// a modest body reads the answer instead of a reset connection.
 const DRAIN_MAX: u64 = 16 << 20;
 
+/// Bytes of a length-less stream read before `stream-needs-length` refuses it.
+const LENGTH_PROBE: u64 = 1 << 20;
+
 /// Read and drop up to [`DRAIN_MAX`] bytes of a body.
 async fn drain(req: Request) {
     let mut body = req.into_body().into_data_stream();
@@ -149,6 +152,29 @@ pub(super) async fn stream(
     QueryFields(q): QueryFields,
     req: Request,
 ) -> ApiResult {
+    if state.has(Variant::StreamNeedsLength)
+        && !req
+            .headers()
+            .contains_key(axum::http::header::CONTENT_LENGTH)
+    {
+        // A server (or a proxy in front of it) that wants the length: it reads the start of
+        // the body, then refuses.
+        let mut body = req.into_body().into_data_stream();
+        let mut n = 0u64;
+        while n < LENGTH_PROBE {
+            match body.next().await {
+                Some(Ok(p)) => n += p.len() as u64,
+                _ => break,
+            }
+        }
+        let mut e = ApiErr::new(
+            axum::http::StatusCode::LENGTH_REQUIRED,
+            1605,
+            "Content-Length required: the stream must declare its length",
+        );
+        e.error_code = Some("APP_ERROR_INPUT_INVALID");
+        return Err(e);
+    }
     match accept(&state, &caller, &id, &q) {
         Ok(s) => receive(state, s, &q, req).await,
         Err(e) => {

@@ -62,6 +62,28 @@ pub enum Variant {
     NoAiState,
     /// `no-stream`.
     NoStream,
+    /// `caller-plan-limits`.
+    CallerPlanLimits,
+    /// `folded-folder-names`.
+    FoldedFolderNames,
+    /// `bare-folder-answers`.
+    BareFolderAnswers,
+    /// `stream-needs-length`.
+    StreamNeedsLength,
+    /// `folder-lock-binds-holder`.
+    FolderLockBindsHolder,
+    /// `nested-lock-status`.
+    NestedLockStatus,
+    /// `slow-ai-state`.
+    SlowAiState,
+    /// `flaky-bulk-details`.
+    FlakyBulkDetails,
+    /// `deleted-flags`.
+    DeletedFlags,
+    /// `exact-chunks-late`.
+    ExactChunksLate,
+    /// `fail-first-assemblies`.
+    FailFirstAssemblies,
 }
 
 impl Variant {
@@ -89,6 +111,17 @@ impl Variant {
         Variant::Md5Hashes,
         Variant::NoAiState,
         Variant::NoStream,
+        Variant::CallerPlanLimits,
+        Variant::FoldedFolderNames,
+        Variant::BareFolderAnswers,
+        Variant::StreamNeedsLength,
+        Variant::FolderLockBindsHolder,
+        Variant::NestedLockStatus,
+        Variant::SlowAiState,
+        Variant::FlakyBulkDetails,
+        Variant::DeletedFlags,
+        Variant::ExactChunksLate,
+        Variant::FailFirstAssemblies,
     ];
 
     /// The command-line name (`--variant NAME`).
@@ -116,6 +149,17 @@ impl Variant {
             Variant::Md5Hashes => "md5-hashes",
             Variant::NoAiState => "no-ai-state",
             Variant::NoStream => "no-stream",
+            Variant::CallerPlanLimits => "caller-plan-limits",
+            Variant::FoldedFolderNames => "folded-folder-names",
+            Variant::BareFolderAnswers => "bare-folder-answers",
+            Variant::StreamNeedsLength => "stream-needs-length",
+            Variant::FolderLockBindsHolder => "folder-lock-binds-holder",
+            Variant::NestedLockStatus => "nested-lock-status",
+            Variant::SlowAiState => "slow-ai-state",
+            Variant::FlakyBulkDetails => "flaky-bulk-details",
+            Variant::DeletedFlags => "deleted-flags",
+            Variant::ExactChunksLate => "exact-chunks-late",
+            Variant::FailFirstAssemblies => "fail-first-assemblies",
         }
     }
 
@@ -177,6 +221,39 @@ impl Variant {
             Variant::NoAiState => "storage nodes carry no `ai` object (no per-file AI state)",
             Variant::NoStream => {
                 "stream uploads refused: POST /upload/ with stream=true and /upload/{id}/stream/ answer 406/1605"
+            }
+            Variant::CallerPlanLimits => {
+                "`GET /upload/limits/` without `action` and `instance_id` answers the caller's free plan (1/8 of the file size, 1/4 of the chunks); with them, the target workspace's limits"
+            }
+            Variant::FoldedFolderNames => {
+                "`createfolder` finds an existing folder by name case-insensitively after NFC and trimming, and answers with its stored name; new folder names are stored NFC and trimmed"
+            }
+            Variant::BareFolderAnswers => {
+                "`createfolder` answers `{\"node\": {\"id\": …}}`: the id, without a name"
+            }
+            Variant::StreamNeedsLength => {
+                "`POST /upload/{id}/stream/` without Content-Length reads up to 1 MiB of the body, then answers 411/1605"
+            }
+            Variant::FolderLockBindsHolder => {
+                "uploads into a locked folder are refused with 423/1677 for everyone, the lock's holder too"
+            }
+            Variant::NestedLockStatus => {
+                "lock status answers `{\"lock\": {\"locked\": false}}`: `locked` inside `lock`, none at the top"
+            }
+            Variant::SlowAiState => {
+                "a stored file's `ai.state` is `pending` for 2 s, then `ready`; a question about a file not `ready` yet ends `errored`"
+            }
+            Variant::FlakyBulkDetails => {
+                "bulk node details: the 2nd, 4th … id of each request gets a transient error entry (code 1654) the first time it is asked"
+            }
+            Variant::DeletedFlags => {
+                "a trashed node keeps its `parent` and says `deleted: true`, `deleted_from`: never `parent: \"trash\"`"
+            }
+            Variant::ExactChunksLate => {
+                "the exact chunk rule is checked at `/complete/`: chunks of another size are accepted, then `complete` answers 406/1605 on `chunk_size`"
+            }
+            Variant::FailFirstAssemblies => {
+                "the 1st chunked session of each file name ends `assembly_failed`, the 2nd `store_failed`; later ones are stored"
             }
         }
     }
@@ -333,7 +410,7 @@ mod tests {
             assert_eq!(v.name().parse::<Variant>().unwrap(), *v);
             assert!(!v.describe().is_empty());
         }
-        assert_eq!(Variant::ALL.len(), 22);
+        assert_eq!(Variant::ALL.len(), 33);
         assert!("nope".parse::<Variant>().is_err());
         assert_eq!("YES_NO".parse::<Variant>().unwrap(), Variant::YesNo);
         let names: std::collections::BTreeSet<_> = Variant::ALL.iter().map(|v| v.name()).collect();

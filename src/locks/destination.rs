@@ -19,6 +19,38 @@ pub enum Destination {
         label: String,
         source: ApiError,
     },
+    /// The server granted the lock but then refused the holder's own upload into the folder
+    /// (no upload call carries the lock token): the lock was released again.
+    BindsHolder {
+        label: String,
+        source: ApiError,
+    },
+}
+
+/// Size of the probe session: above the single-call limit, so it is a chunked session.
+const PROBE_SIZE: u64 = 5 << 20;
+
+/// May the holder of a lock on `folder_id` still upload into it? Opens (and at once cancels) a
+/// chunked session there: `Err` with the refusal when the server answers "locked" (423/1677),
+/// `Ok` otherwise (including any other failure, which the upload itself will meet).
+pub async fn holder_may_upload(
+    client: &Client,
+    workspace_id: &str,
+    folder_id: &str,
+) -> Result<(), ApiError> {
+    let target = crate::api::upload::Target {
+        workspace_id,
+        folder_id,
+    };
+    let name = "fastio-lock-probe.bin";
+    match crate::api::upload::create_session(client, &target, name, PROBE_SIZE).await {
+        Ok(session) => {
+            let _ = crate::api::upload::cancel_session(client, &session).await;
+            Ok(())
+        }
+        Err(e) if crate::api::locks::is_locked_error(&e) => Err(e),
+        Err(_) => Ok(()),
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -58,10 +90,18 @@ pub async fn lock_destination(
             source,
         })?;
     match HeldLock::acquire(client, workspace_id, &folder_id, &label, opts).await {
-        Ok(held) => Ok(Destination::Locked {
-            held: Box::new(held),
-            label,
-        }),
+        // Every source documents file locks only: a server may grant the folder lock and then
+        // refuse the holder's own uploads. Probe once; if so, give the lock back.
+        Ok(held) => match holder_may_upload(client, workspace_id, &folder_id).await {
+            Ok(()) => Ok(Destination::Locked {
+                held: Box::new(held),
+                label,
+            }),
+            Err(source) => {
+                let _ = held.release().await;
+                Ok(Destination::BindsHolder { label, source })
+            }
+        },
         Err(AcquireError::Api { source, .. })
             if matches!(
                 source.status(),

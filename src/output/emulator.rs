@@ -25,6 +25,14 @@ pub fn started(emu: &RunningEmulator, data_dir: &Path) -> std::io::Result<()> {
             .collect::<Vec<_>>()
             .join(", ")
     );
+    if !emu.shares.is_empty() {
+        let shares: Vec<String> = emu
+            .shares
+            .iter()
+            .map(|(id, name)| format!("{name}={id}"))
+            .collect();
+        eprintln!("fastio emulator shares: {}", shares.join(", "));
+    }
     if !emu.addr.ip().is_loopback() {
         eprintln!(
             "warning: listening on {}, reachable from other machines; the API key is the only protection",

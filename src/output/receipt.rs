@@ -50,10 +50,11 @@ impl RunInfo {
     }
 }
 
-/// The command line for a receipt: values of `--token` and `--lock-token` (either spelling)
+/// The command line for a receipt: values of `--token`, `--lock-token` and `--share-password`
+/// (either spelling)
 /// become `***`, and credentials inside URLs are dropped.
 pub fn redacted_command(args: impl IntoIterator<Item = OsString>) -> Vec<String> {
-    const SECRET: [&str; 2] = ["--token", "--lock-token"];
+    const SECRET: [&str; 3] = ["--token", "--lock-token", "--share-password"];
     let mut out = Vec::new();
     let mut hide_next = false;
     for a in args {

@@ -164,6 +164,10 @@ struct Totals {
     bytes_finished: u64,
     failed: u64,
     walk_done: bool,
+    /// The run is stopping (every other file would fail the same way): later failures are
+    /// counted, not listed one by one (`-v` and `--json` list them).
+    stopped: bool,
+    failed_after_stop: u64,
 }
 
 struct Bars {
@@ -344,8 +348,13 @@ pub async fn report(
                     pb.finish_and_clear();
                     b.multi.remove(&pb);
                 }
-                // An error: printed even with -q.
-                error_line(&bars, format!("fastio: failed `{local}`: {error}"));
+                // An error: printed even with -q; after a stop, counted instead (said once
+                // with the summary).
+                if t.stopped && printer.verbose == 0 {
+                    t.failed_after_stop += 1;
+                } else {
+                    error_line(&bars, format!("fastio: failed `{local}`: {error}"));
+                }
             }
             Event::SymlinkSkipped { local } => {
                 if printer.progress != Progress::None {
@@ -438,6 +447,7 @@ pub async fn report(
             }
             Event::Stopped { reason } => {
                 // Why the run ends early: printed even with -q.
+                t.stopped = true;
                 error_line(&bars, format!("fastio: stopping: {reason}"));
             }
             Event::Summary(s) => {
@@ -447,6 +457,14 @@ pub async fn report(
                     }
                     b.overall.finish_and_clear();
                     let _ = b.multi.clear();
+                }
+                if t.failed_after_stop > 0 {
+                    let n = t.failed_after_stop;
+                    eprintln!(
+                        "fastio: {n} more {} failed as the run stopped (-v lists {})",
+                        if n == 1 { "file" } else { "files" },
+                        if n == 1 { "it" } else { "them" }
+                    );
                 }
                 if !printer.quiet {
                     eprintln!("fastio: {}", summary_line(s));

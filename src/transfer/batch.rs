@@ -196,14 +196,14 @@ async fn send_batch(engine: &Context, files: Vec<SmallFile>) {
         };
         let (meter, sent) = engine.meter(0);
         let r = match retrier
-            .once(crate::api::metered(
+            .once_unless_stopped(crate::api::metered(
                 meter,
                 upload_batch(&engine.client, &target, &wire),
             ))
             .await
         {
             Ok(r) => r,
-            Err(_) => return, // aborted: these files are simply not done
+            Err(_) => return, // aborted or stopped: these files are simply not done
         };
         drop(wire);
         // What this try sent counts for the files it stored; the rest goes again.

@@ -153,37 +153,68 @@ pub async fn upload_file(
             f.size
         )));
     }
-    let Some(chunk) = limits.chunk_size_for(f.size) else {
+    let Some(mut chunk) = limits.chunk_size_for(f.size) else {
         return Err(FileError::Server(format!(
             "file is {} bytes: more than {} chunks of at most {} bytes",
             f.size, limits.chunks, limits.chunk_size
         )));
     };
-    match upload_with(e, id, f, folder_id, chunk).await {
+    let exact = limits.chunk_size;
+    let exact_fits = Limits::chunk_count(f.size, exact) <= limits.chunks;
+    let mut assemblies = 0u32;
+    loop {
+        let err = match upload_with(e, id, f, folder_id, chunk).await {
+            Err(err) => err,
+            done => return done,
+        };
         // A server that reads the chunk rule as "every chunk but the last is exactly
-        // `chunk_size`" refuses a smaller uniform size: try once more with exactly that.
-        Err(FileError::Api(err)) if refuses_chunk_size(&err) && chunk != limits.chunk_size => {
-            let exact = limits.chunk_size;
-            if Limits::chunk_count(f.size, exact) > limits.chunks {
-                return Err(FileError::Api(err));
-            }
-            e.counters.add_retry();
-            e.events.emit(Event::Retry {
-                what: format!("chunks of exactly {exact} bytes"),
-                attempt: 1,
-                delay: std::time::Duration::ZERO,
-                error: err.to_string(),
-                stalled: false,
-            });
-            upload_with(e, id, f, folder_id, exact).await
+        // `chunk_size`" refuses a smaller uniform size: at a chunk, at `complete`, or in
+        // assembly. Once more with exactly that. A session that failed in assembly or storage
+        // is tried again in a new session, up to `--retries` times.
+        let size_refused = matches!(&err, FileError::Api(a) if refuses_chunk_size(a));
+        let assembly = matches!(&err, FileError::Assembly { .. });
+        let switch = chunk != exact && exact_fits;
+        if !(assembly || size_refused && switch) {
+            return Err(err);
         }
-        other => other,
+        if assembly {
+            if assemblies >= e.opts.retries {
+                return Err(err);
+            }
+            assemblies += 1;
+        }
+        let (what, delay) = match switch {
+            true => {
+                chunk = exact;
+                (
+                    format!("chunks of exactly {exact} bytes"),
+                    std::time::Duration::ZERO,
+                )
+            }
+            false => (
+                "upload in a new session".to_string(),
+                crate::api::retry::backoff(assemblies),
+            ),
+        };
+        e.counters.add_retry();
+        e.events.emit(Event::Retry {
+            what,
+            attempt: assemblies.max(1),
+            delay,
+            error: err.to_string(),
+            stalled: false,
+        });
+        e.retrier().sleep(delay).await?;
     }
 }
 
-/// A chunk refused as invalid (400/406): its size, on a server with the exact reading.
+/// A chunk, or `complete`, refused as invalid (400/406): the chunks' size, on a server with
+/// the exact reading of the chunk rule.
 fn refuses_chunk_size(err: &crate::api::ApiError) -> bool {
-    matches!(err.status(), Some(400 | 406)) && err.path().is_some_and(|p| p.ends_with("/chunk/"))
+    matches!(err.status(), Some(400 | 406))
+        && err
+            .path()
+            .is_some_and(|p| p.ends_with("/chunk/") || p.ends_with("/complete/"))
 }
 
 /// [`upload_file`] with a given chunk size.
@@ -243,7 +274,15 @@ async fn upload_with(
     drop(sending);
 
     if !completed {
-        complete(e, &session_id).await?;
+        match complete(e, &session_id).await {
+            Ok(()) => {}
+            // Refused for good: this session can never be stored.
+            Err(FileError::Api(err)) if refuses_chunk_size(&err) => {
+                e.cleanup_session(session_id, open);
+                return Err(FileError::Api(err));
+            }
+            Err(err) => return Err(err),
+        }
     }
     let session = wait_stored(e, &session_id).await?;
     let node_id = match session.new_file_id.clone() {
@@ -396,7 +435,7 @@ async fn complete(e: &Context, session_id: &str) -> Result<(), FileError> {
                 })
                 .await?;
             if matches!(s.status.as_str(), "ready" | "uploading" | "") || s.is_failed() {
-                Err(FileError::Server(err.to_string()))
+                Err(FileError::Api(err))
             } else {
                 Ok(())
             }
@@ -422,11 +461,13 @@ async fn wait_stored(e: &Context, session_id: &str) -> Result<Session, FileError
             return Ok(s);
         }
         if s.is_failed() {
-            return Err(FileError::Server(format!(
-                "{}: {}",
-                s.status,
-                s.status_message.as_deref().unwrap_or("no reason given")
-            )));
+            return Err(FileError::Assembly {
+                status: s.status.clone(),
+                message: s
+                    .status_message
+                    .clone()
+                    .unwrap_or_else(|| "no reason given".into()),
+            });
         }
         if started.elapsed() >= e.opts.assembly_timeout {
             return Err(FileError::Server(format!(

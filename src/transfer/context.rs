@@ -179,9 +179,16 @@ impl Context {
             self.stop_run(err.to_string());
         } else if err.is_forbidden() {
             let refused = self.counters.forbidden.fetch_add(1, Ordering::Relaxed) + 1;
-            if refused >= FORBIDDEN_STOP && self.counters.uploaded.load(Ordering::Relaxed) == 0 {
+            let batch = err.is_batch_refusal();
+            if (refused >= FORBIDDEN_STOP || batch)
+                && self.counters.uploaded.load(Ordering::Relaxed) == 0
+            {
+                let who = match batch {
+                    true => "a whole batch was".to_string(),
+                    false => format!("the first {refused} files were all"),
+                };
                 self.stop_run(format!(
-                    "the first {refused} files were all refused permission (HTTP 403): the \
+                    "{who} refused permission (HTTP 403) before anything was uploaded: the \
                      credential may not upload here ({err})"
                 ));
             }

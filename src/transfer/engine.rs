@@ -23,7 +23,8 @@ use super::plan::{self, PlanItem, PlannedFile};
 use super::remote::{Dir, RemoteTree, in_the_way, remote_key};
 use super::{Cancel, Event, Events, FileError, SkipMode, Summary, UploadOptions};
 use crate::api::Client;
-use crate::api::upload::{BATCH_NAME_MAX, Limits, SINGLE_CALL_MAX_EXCLUSIVE};
+use crate::api::error::WorkspaceError;
+use crate::api::upload::{BATCH_NAME_MAX, Limits, SINGLE_CALL_MAX_EXCLUSIVE, TargetLimits};
 
 impl Context {
     /// A file the resume journal says an earlier run finished, when skip events must name the
@@ -212,13 +213,19 @@ async fn run(
             cancel: &cancel,
             counters: &counters,
         };
+        let ws = &opts.workspace_id;
         match r
-            .run("upload limits", || crate::api::upload::limits(&client))
+            .run("upload limits", || {
+                crate::api::upload::target_limits(&client, ws)
+            })
             .await
         {
-            Ok(l) => l,
+            Ok(TargetLimits::Found(l)) => l,
             // A server without the endpoint: the documented free-plan values.
-            Err(FileError::Api(api)) if api.is_not_found() => Limits::default(),
+            Ok(TargetLimits::NoEndpoint) => Limits::default(),
+            Ok(TargetLimits::UnknownWorkspace) => {
+                return Err(WorkspaceError::NotFound(ws.clone()).into());
+            }
             Err(FileError::Api(api)) => {
                 return Err(anyhow::Error::new(api).context(format!(
                     "reading the upload limits from {}",

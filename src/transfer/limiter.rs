@@ -229,6 +229,23 @@ impl Retrier<'_> {
         Ok(r)
     }
 
+    /// One request under a fresh permit, abortable, and not sent at all when the run stopped
+    /// while it waited for the permit (a batch refused with 403 before anything succeeded
+    /// stops the run: the batches queued behind it are not sent).
+    pub async fn once_unless_stopped<T, Fut>(
+        &self,
+        fut: Fut,
+    ) -> Result<Result<T, ApiError>, FileError>
+    where
+        Fut: Future<Output = Result<T, ApiError>>,
+    {
+        let permit = self.permit().await?;
+        if self.cancel.stop.is_cancelled() {
+            return Err(FileError::Cancelled);
+        }
+        self.once_with(Some(permit), fut).await
+    }
+
     /// One request under a fresh permit, abortable.
     pub async fn once<T, Fut>(&self, fut: Fut) -> Result<Result<T, ApiError>, FileError>
     where

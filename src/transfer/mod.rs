@@ -384,6 +384,10 @@ pub enum FileError {
     Collision { remote: String, first: String },
     #[error("server refused the upload: {0}")]
     Server(String),
+    /// The session ended `assembly_failed` or `store_failed`: the chunks were taken, the file
+    /// was not stored. Another session may succeed.
+    #[error("server refused the upload: {status}: {message}")]
+    Assembly { status: String, message: String },
     #[error("verification failed: {0}")]
     Verify(String),
     /// The workspace does not exist (a wrong id surfaces at the first call that uses it).
@@ -410,10 +414,12 @@ impl FileError {
     }
 
     /// Every other file would fail the same way: a 401 that survived a refresh, no usable
-    /// credential, or a missing workspace.
+    /// credential, a missing workspace, or a server that is not the API.
     fn stops_run(&self) -> bool {
         match self {
-            FileError::Api(e) => e.is_unauthenticated(),
+            FileError::Api(e) => {
+                e.is_unauthenticated() || matches!(e, crate::api::ApiError::NotTheApi { .. })
+            }
             FileError::WorkspaceMissing(_) => true,
             _ => false,
         }
@@ -422,6 +428,12 @@ impl FileError {
     /// A 403: this file was refused permission.
     fn is_forbidden(&self) -> bool {
         matches!(self, FileError::Api(e) if e.is_forbidden())
+    }
+
+    /// A 403 for a whole batch request: every file in it was refused at once.
+    fn is_batch_refusal(&self) -> bool {
+        matches!(self, FileError::Api(e)
+            if e.is_forbidden() && e.path().is_some_and(|p| p.starts_with("/upload/batch")))
     }
 }
 

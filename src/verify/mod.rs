@@ -110,7 +110,7 @@ pub(crate) fn compare_node(
     node: &Node,
     want_size: Option<u64>,
 ) -> Result<Option<(Algo, String)>, (Status, String)> {
-    if node.parent.as_deref() == Some("trash") {
+    if node.deleted {
         return Err((Status::Missing, "in the trash".into()));
     }
     if !node.is_file() {
@@ -245,7 +245,7 @@ mod tests {
             Status::Different
         );
         let mut trashed = file(3, None);
-        trashed.parent = Some("trash".into());
+        trashed.deleted = true;
         assert_eq!(
             compare_node(&trashed, Some(3)).unwrap_err().0,
             Status::Missing

@@ -34,6 +34,8 @@ pub async fn verify_receipt(
         .collect();
     let groups: Vec<Vec<String>> = ids.chunks(DETAILS_MAX_IDS).map(<[_]>::to_vec).collect();
     let mut found: HashMap<String, Node> = HashMap::new();
+    // Ids the server could not look up even after retries: unverified, not missing.
+    let mut unavailable: HashMap<String, String> = HashMap::new();
     let mut answers = futures_util::stream::iter(
         groups
             .into_iter()
@@ -41,8 +43,12 @@ pub async fn verify_receipt(
     )
     .buffer_unordered(DETAILS_IN_FLIGHT);
     while let Some(r) = answers.next().await {
-        for n in r?.nodes {
+        let r = r?;
+        for n in r.nodes {
             found.insert(id_key(&n.id), n);
+        }
+        for (id, why) in r.unavailable {
+            unavailable.insert(id_key(&id), why);
         }
     }
     drop(answers);
@@ -68,7 +74,11 @@ pub async fn verify_receipt(
                 .as_ref()
                 .and_then(|p| by_path.get(p).cloned().flatten()),
         };
-        check_entry(e, node, base_dir.clone())
+        let down = match (&node, &e.node_id) {
+            (None, Some(id)) => unavailable.get(&id_key(id)).cloned(),
+            _ => None,
+        };
+        check_entry(e, node, down, base_dir.clone())
     }))
     .buffered(HASHING)
     .collect::<Vec<_>>()
@@ -89,7 +99,14 @@ fn local_path(local: &str, base_dir: Option<&Path>) -> Option<PathBuf> {
     base_dir.map(|b| b.join(&p)).filter(|q| q.is_file())
 }
 
-async fn check_entry(e: &Entry, node: Option<Node>, base_dir: Option<PathBuf>) -> Check {
+/// `unavailable`: why the server could not look the entry's node up (so it is unverified,
+/// not missing).
+async fn check_entry(
+    e: &Entry,
+    node: Option<Node>,
+    unavailable: Option<String>,
+    base_dir: Option<PathBuf>,
+) -> Check {
     let mut c = Check {
         status: Status::Ok,
         remote_path: e.remote_path.clone().unwrap_or_else(|| e.local.clone()),
@@ -104,6 +121,11 @@ async fn check_entry(e: &Entry, node: Option<Node>, base_dir: Option<PathBuf>) -
             "the upload failed: {}",
             e.error.as_deref().unwrap_or("no reason recorded")
         );
+        return c;
+    }
+    if let Some(why) = unavailable {
+        c.status = Status::Unverified;
+        c.detail = format!("the server could not look the node up ({why})");
         return c;
     }
     let Some(node) = node else {

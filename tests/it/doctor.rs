@@ -133,6 +133,11 @@ fn every_variant_in(variants: &[Variant]) {
             Variant::StoredWithoutId => {
                 assert!(differs("details wait", "session.new_file_id"), "{v}")
             }
+            Variant::ExactChunksLate => {
+                assert!(differs("details wait", "chunk size at complete"), "{v}")
+            }
+            Variant::FailFirstAssemblies => assert!(differs("details wait", "session"), "{v}"),
+            Variant::FolderLockBindsHolder => assert!(differs("lock", "folder lock"), "{v}"),
             Variant::IsoExpiry | Variant::DatetimeExpiry | Variant::LegacyRateHeaders => {}
             _ => {}
         }
@@ -223,4 +228,22 @@ fn an_interrupted_doctor_still_cleans_up() {
     );
     assert!(rest.contains("cleanup"), "{rest}");
     assert!(scratch_left(&emu).is_empty(), "{:?}", scratch_left(&emu));
+}
+
+/// Point 7: `doctor --all` asks about a file uploaded seconds earlier: it waits for the
+/// file's AI state first (the server refuses to answer about a `pending` file), then waits for
+/// the answer with the activity long-poll, not by polling the message every 500 ms.
+#[test]
+fn doctor_waits_for_the_ai_state_then_long_polls_the_answer() {
+    let emu = emulator(EmulatorConfig {
+        answer_delay: Duration::from_secs(3),
+        ..doctor_config(&[Variant::SlowAiState])
+    });
+    let (code, lines, stderr) = run_doctor(&emu, &["--all"]);
+    let ask = check(&lines, "ask");
+    assert_eq!(ask["result"], "pass", "{ask} {stderr}");
+    assert_eq!(code, Some(0), "{stderr}");
+    // A 3 s answer at 500 ms a poll is 6 or more reads of the message.
+    let reads = requests_matching(&emu, "/message/");
+    assert!(reads <= 4, "{reads} reads of the message: {}", stats(&emu));
 }

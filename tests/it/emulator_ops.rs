@@ -440,6 +440,7 @@ async fn writes_to_a_node_locked_by_someone_else_are_refused_with_423() {
         kind: TokenKind::ApiKey,
         principal: "someone-else".into(),
         token: "not-a-real-token".into(),
+        share_password: None,
     };
     let lock = emu
         .state()

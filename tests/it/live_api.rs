@@ -79,6 +79,10 @@ under_variant! {
     tree_token_endpoint_flaky: TokenEndpointFlaky;
     tree_no_ai_state: NoAiState;
     tree_async_yes_no_response: AsyncUploads YesNo Response;
+    tree_caller_plan_limits: CallerPlanLimits;
+    tree_folded_folder_names: FoldedFolderNames;
+    tree_bare_folder_answers: BareFolderAnswers;
+    tree_fail_first_assemblies: FailFirstAssemblies;
 }
 
 /// `wait` read as milliseconds: the tree arrives, and no session is polled in a tight loop

@@ -280,12 +280,14 @@ async fn ctrl_c_while_waiting_for_the_lock_runs_nothing() {
 }
 
 /// Issue 9 rule 8: `lock` acquire / status / heartbeat / release through the binary under the
-/// variants that touch locks (the token nested as `lock.token`, the envelope shapes).
+/// variants that touch locks (the token nested as `lock.token`, `locked` nested in `lock`, the
+/// envelope shapes).
 #[tokio::test(flavor = "multi_thread")]
 async fn lock_commands_survive_the_lock_variants() {
     use fastio::emulator::Variant;
     for v in [
         Variant::NestedLockToken,
+        Variant::NestedLockStatus,
         Variant::YesNo,
         Variant::Response,
         Variant::FlipEnvelopes,

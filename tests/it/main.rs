@@ -41,6 +41,8 @@ mod layout;
 #[cfg(feature = "emulator")]
 mod live_api;
 #[cfg(feature = "emulator")]
+mod live_places;
+#[cfg(feature = "emulator")]
 mod lock_cli;
 #[cfg(feature = "emulator")]
 mod lock_upload;
@@ -82,6 +84,8 @@ mod upload_retry;
 #[cfg(feature = "emulator")]
 mod upload_runs;
 #[cfg(feature = "emulator")]
+mod upload_share;
+#[cfg(feature = "emulator")]
 mod upload_sync;
 #[cfg(feature = "emulator")]
 mod upload_tree;
@@ -89,3 +93,5 @@ mod upload_tree;
 mod upload_watch;
 #[cfg(feature = "emulator")]
 mod upload_wide;
+#[cfg(feature = "emulator")]
+mod wrong_target;

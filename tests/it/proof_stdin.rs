@@ -25,6 +25,10 @@ fn piped(
             cmd.env(k, v);
         }
     }
+    // The spool (where standard input is kept as it is read) in this test's own TMPDIR.
+    let tmp = home.join("tmp");
+    std::fs::create_dir_all(&tmp).unwrap();
+    cmd.env("TMPDIR", &tmp);
     let script = format!(
         "set -o pipefail; head -c 30M /dev/urandom | tee x | '{}' {args}",
         bin.display()
@@ -37,6 +41,16 @@ fn piped(
         .unwrap();
     let x = std::fs::read(dir.join("x")).unwrap();
     (out, x)
+}
+
+/// The temporary copy of standard input is gone from the test's TMPDIR.
+fn assert_no_spool_left(home: &Path) {
+    let leftovers: Vec<_> = std::fs::read_dir(home.join("tmp"))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
 }
 
 fn stored(emu: &RunningEmulator, path: &str) -> Stored {
@@ -119,17 +133,7 @@ fn where_streams_are_refused_standard_input_is_spooled_and_sent_in_chunks() {
     assert_eq!(done.len(), 1);
     assert_eq!(done[0]["local"], "-", "the temporary file is not shown");
     assert_eq!(done[0]["sha256"], sha256_hex(&x).as_str());
-    // The temporary file is gone.
-    let leftovers: Vec<_> = std::fs::read_dir(std::env::temp_dir())
-        .unwrap()
-        .filter_map(|e| e.ok())
-        .filter(|e| e.file_name().to_string_lossy().starts_with("fastio-stdin-"))
-        .filter(|e| {
-            std::fs::read_dir(e.path())
-                .is_ok_and(|mut d| d.any(|f| f.is_ok_and(|f| f.file_name() == "x.bin")))
-        })
-        .collect();
-    assert!(leftovers.is_empty(), "{leftovers:?}");
+    assert_no_spool_left(home.path());
     // The receipt records it too.
     let text = std::fs::read_to_string(&receipt).unwrap();
     let line: serde_json::Value = text
@@ -195,4 +199,75 @@ fn standard_input_needs_a_name_and_stands_alone() {
         let out = fastio(&emu, home.path()).args(&args).output().unwrap();
         assert_eq!(out.status.code(), Some(2), "{args:?}");
     }
+}
+
+/// Points 3 and 4: a server that refuses a stream without `Content-Length` after reading part
+/// of it. What was read is kept as it is read, so the upload is finished from that copy (in
+/// chunks, with known lengths), with identical bytes, and the copy is removed.
+#[test]
+fn a_stream_refused_part_way_is_finished_from_what_was_kept() {
+    let emu = emulator(EmulatorConfig {
+        variants: [Variant::StreamNeedsLength].into(),
+        ..small_limits()
+    });
+    let (home, dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (out, x) = piped(
+        &emu,
+        home.path(),
+        dir.path(),
+        "--json upload - --name y.bin",
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert_eq!(
+        stderr.matches("refused the stream part-way").count(),
+        1,
+        "{stderr}"
+    );
+    assert_eq!(stored(&emu, "y.bin").sha256, sha256_hex(&x));
+    assert_eq!(
+        emu.stats()["requests"]["POST /current/upload/{id}/stream"]["411"],
+        1
+    );
+    assert!(requests_matching(&emu, "/chunk") >= 30);
+    let events = ndjson(&out.stdout);
+    assert_eq!(of_type(&events, "file_done").len(), 1);
+    assert_eq!(summary_of(&events)["uploaded"], 1);
+    assert_no_spool_left(home.path());
+}
+
+/// Point 3: with `--size` the stream declares its length: the same server takes it as one
+/// stream; input of another size fails, and nothing is stored.
+#[test]
+fn with_size_the_stream_declares_its_length() {
+    let emu = emulator(EmulatorConfig {
+        variants: [Variant::StreamNeedsLength].into(),
+        ..small_limits()
+    });
+    let (home, dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (out, x) = piped(
+        &emu,
+        home.path(),
+        dir.path(),
+        "upload - --name y.bin --size 30MiB",
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert_eq!(stored(&emu, "y.bin").sha256, sha256_hex(&x));
+    assert_eq!(emu.stats()["counters"]["streams"], 1);
+    assert_eq!(requests_matching(&emu, "/chunk"), 0);
+    assert_no_spool_left(home.path());
+
+    let (out, _) = piped(
+        &emu,
+        home.path(),
+        dir.path(),
+        "upload - --name z.bin --size 1M",
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr_of(&out));
+    assert!(
+        stderr_of(&out).contains("longer than --size"),
+        "{}",
+        stderr_of(&out)
+    );
+    assert!(!remote_tree(&emu).contains_key("z.bin"));
 }

@@ -68,6 +68,12 @@ pub struct Client {
     bwlimit: Option<Arc<BandwidthLimit>>,
     /// Requests sent so far by this client and its clones (`fastio bench` reports them).
     sent: Arc<std::sync::atomic::AtomicU64>,
+    /// Whether the server answers `/user/auth/check/` as an API would, once asked (after a
+    /// "no such route"): see [`ApiError::NotTheApi`](super::ApiError::NotTheApi).
+    api_answers: Arc<tokio::sync::OnceCell<bool>>,
+    /// A share's password, sent as `x-ve-password` with every request (marked sensitive: never
+    /// in logs or `Debug`).
+    share_password: Option<reqwest::header::HeaderValue>,
 }
 
 impl std::fmt::Debug for Client {
@@ -112,7 +118,29 @@ impl Client {
             observer: None,
             bwlimit: None,
             sent: Arc::default(),
+            api_answers: Arc::default(),
+            share_password: None,
         })
+    }
+
+    /// The same client with a share's password on every request (`x-ve-password`, fastio-api.md
+    /// §1.2). Any UTF-8 password goes as its bytes; one with a control character cannot be a
+    /// header and is refused (the error never shows it).
+    pub fn with_share_password(
+        mut self,
+        password: Option<&secrecy::SecretString>,
+    ) -> Result<Client, super::profile::BadSharePassword> {
+        use secrecy::ExposeSecret as _;
+        self.share_password = match password {
+            None => None,
+            Some(p) => {
+                let mut v = reqwest::header::HeaderValue::from_bytes(p.expose_secret().as_bytes())
+                    .map_err(|_| super::profile::BadSharePassword)?;
+                v.set_sensitive(true);
+                Some(v)
+            }
+        };
+        Ok(self)
     }
 
     /// The same client (and its clones) with every request body under `limit`.
@@ -188,6 +216,24 @@ impl Client {
 
     pub fn credentials(&self) -> &Arc<dyn Credentials> {
         &self.creds
+    }
+
+    /// What to check when the server is not the API: `--api-base`, which should end in
+    /// `/current`.
+    pub fn base_hint(&self) -> String {
+        let ends_current = url::Url::parse(&self.base)
+            .is_ok_and(|u| u.path().trim_end_matches('/').ends_with("/current"));
+        match ends_current {
+            true => format!(
+                "check --api-base (or FASTIO_API_BASE, now {}): is it the Fast.io API?",
+                self.base
+            ),
+            false => format!(
+                "check --api-base (or FASTIO_API_BASE, now {}): it should end in /current, as \
+                 https://api.fast.io/current does",
+                self.base
+            ),
+        }
     }
 
     /// Absolute URL for an API path such as `/upload/` (always sent with its trailing slash).

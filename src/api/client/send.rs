@@ -8,6 +8,9 @@ use secrecy::ExposeSecret;
 use serde_json::Value;
 
 use super::Client;
+
+/// The token check every Fast.io API answers (with 401 when the token is wrong).
+const AUTH_CHECK: &str = "/user/auth/check/";
 use crate::api::error::ApiError;
 use crate::api::ratelimit::LimitInfo;
 use crate::api::stall::{PROGRESS, Progress, note_progress, watch};
@@ -75,12 +78,54 @@ impl Client {
         let progress = Progress::new();
         let limit = self.opts.stall_timeout;
         let fut = async {
-            let resp = self.send_inner(method.clone(), path, &build).await?;
+            let resp = self.send_inner(method.clone(), path, &build, &[]).await?;
             self.decode(&method, path, resp).await
         };
-        match watch(&progress, limit, PROGRESS.scope(progress.clone(), fut)).await {
+        let r = match watch(&progress, limit, PROGRESS.scope(progress.clone(), fut)).await {
             Ok(r) => r,
             Err(idle) => Err(self.stalled(&method, path, idle)),
+        };
+        match r {
+            Err(e) if e.is_no_route() && path != AUTH_CHECK && !self.answers_as_api().await => {
+                Err(self.not_the_api(
+                    &method,
+                    path,
+                    404,
+                    format!(
+                        "\"no such route\" (code 9992), as it does for {AUTH_CHECK}, which every \
+                         Fast.io API has"
+                    ),
+                ))
+            }
+            other => other,
+        }
+    }
+
+    /// Does the server answer `/user/auth/check/` as an API would (any answer but "no such
+    /// route" or a page that is not the API's)? Asked once per client (and its clones); a
+    /// server that cannot be reached counts as yes (that error shows elsewhere).
+    async fn answers_as_api(&self) -> bool {
+        *self
+            .api_answers
+            .get_or_init(|| async {
+                let probe = self.send_inner(Method::GET, AUTH_CHECK, &|rb| rb, &[]);
+                match tokio::time::timeout(self.opts.stall_timeout, probe).await {
+                    Ok(Err(e)) => !(e.is_no_route() || matches!(e, ApiError::NotTheApi { .. })),
+                    _ => true,
+                }
+            })
+            .await
+    }
+
+    fn not_the_api(&self, method: &Method, path: &str, status: u16, what: String) -> ApiError {
+        ApiError::NotTheApi {
+            method: method.to_string(),
+            path: path.to_string(),
+            detail: format!(
+                "{} answered HTTP {status} with {what}: not the Fast.io API; {}",
+                self.origin(),
+                self.base_hint()
+            ),
         }
     }
 
@@ -110,7 +155,7 @@ impl Client {
         build: impl Fn(RequestBuilder) -> RequestBuilder,
     ) -> Result<Response, ApiError> {
         let progress = Progress::new();
-        let fut = self.send_inner(method.clone(), path, &build);
+        let fut = self.send_inner(method.clone(), path, &build, &[]);
         match watch(
             &progress,
             self.opts.stall_timeout,
@@ -123,11 +168,69 @@ impl Client {
         }
     }
 
+    /// A GET whose error answers with these statuses are answers too: `(status, payload)`
+    /// for a success envelope, `(status, body)` (the whole JSON body, `result: "no"` and all)
+    /// for a kept status. Bulk node details answer 404 with the per-id `errors` when every id
+    /// failed (fastio-api.md §1.3, partial variant). Retried like [`Client::get`].
+    pub async fn get_keeping(
+        &self,
+        path: &str,
+        query: &[(&str, String)],
+        keep: &[u16],
+    ) -> Result<(u16, Value), ApiError> {
+        retry::idempotent(self.opts.retries, || async {
+            let progress = Progress::new();
+            let fut = async {
+                let build = |rb: RequestBuilder| rb.query(query);
+                let resp = self.send_inner(Method::GET, path, &build, keep).await?;
+                let status = resp.status().as_u16();
+                if resp.status().is_success() {
+                    return Ok((status, self.decode(&Method::GET, path, resp).await?));
+                }
+                let headers = resp.headers().clone();
+                let body = read_body(resp)
+                    .await
+                    .map_err(|source| ApiError::Transport {
+                        method: "GET".into(),
+                        path: path.to_string(),
+                        source,
+                    })?;
+                self.observe(&Method::GET, path, status, &headers, &body);
+                match serde_json::from_slice::<Value>(&body) {
+                    Ok(v) => Ok((status, v)),
+                    Err(_) => {
+                        let (code, text) = (0, envelope::body_excerpt(&body));
+                        Err(ApiError::Status {
+                            method: "GET".into(),
+                            path: path.to_string(),
+                            status,
+                            code,
+                            text,
+                            retry_after: None,
+                        })
+                    }
+                }
+            };
+            match watch(
+                &progress,
+                self.opts.stall_timeout,
+                PROGRESS.scope(progress.clone(), fut),
+            )
+            .await
+            {
+                Ok(r) => r,
+                Err(idle) => Err(self.stalled(&Method::GET, path, idle)),
+            }
+        })
+        .await
+    }
+
     async fn send_inner(
         &self,
         method: Method,
         path: &str,
         build: &impl Fn(RequestBuilder) -> RequestBuilder,
+        keep: &[u16],
     ) -> Result<Response, ApiError> {
         let transport = |source| ApiError::Transport {
             method: method.to_string(),
@@ -149,10 +252,13 @@ impl Client {
                     path: path.to_string(),
                     source,
                 })?;
-            let rb = self
+            let mut rb = self
                 .http
                 .request(method.clone(), self.url(path))
                 .bearer_auth(token.expose_secret());
+            if let Some(p) = &self.share_password {
+                rb = rb.header("x-ve-password", p.clone());
+            }
             self.sent.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let resp = crate::logging::request(&method, path, build(rb).send())
                 .await
@@ -204,6 +310,9 @@ impl Client {
                 });
             }
             if !resp.status().is_success() {
+                if keep.contains(&status) {
+                    return Ok(resp);
+                }
                 return Err(self.error_from(&method, path, resp).await);
             }
             gate.note(&LimitInfo::from_headers(resp.headers()), SystemTime::now());
@@ -218,6 +327,10 @@ impl Client {
         self.observe(method, path, status, &headers, &body);
         let (code, text) = match serde_json::from_slice::<Value>(&body) {
             Ok(v) => envelope::error_details(&v),
+            // What a plain web server says for a path or method it does not have: not the API.
+            Err(_) if matches!(status, 404 | 405 | 501) => {
+                return self.not_the_api(method, path, status, envelope::body_excerpt(&body));
+            }
             Err(_) => (0, envelope::body_excerpt(&body)),
         };
         let text = if text.is_empty() {
@@ -256,11 +369,19 @@ impl Client {
                 source,
             })?;
         self.observe(method, path, status, &headers, &body);
-        let value: Value = serde_json::from_slice(&body).map_err(|e| ApiError::Decode {
-            method: method.to_string(),
-            path: path.to_string(),
-            detail: format!("not JSON ({e}): {}", envelope::body_excerpt(&body)),
-        })?;
+        let value: Value = match serde_json::from_slice(&body) {
+            Ok(v) => v,
+            Err(_) if envelope::body_excerpt(&body) == envelope::HTML_PAGE => {
+                return Err(self.not_the_api(method, path, status, envelope::HTML_PAGE.into()));
+            }
+            Err(e) => {
+                return Err(ApiError::Decode {
+                    method: method.to_string(),
+                    path: path.to_string(),
+                    detail: format!("not JSON ({e}): {}", envelope::body_excerpt(&body)),
+                });
+            }
+        };
         if envelope::result_is_truthy(&value) {
             return Ok(envelope::payload(value));
         }

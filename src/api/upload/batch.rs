@@ -60,7 +60,7 @@ pub async fn upload_batch(
     let payload = client
         .call(Method::POST, "/upload/batch/", |rb| {
             let mut form = Form::new()
-                .text("instance_id", target.workspace_id.to_string())
+                .text("instance_id", target.instance_id().to_string())
                 .text("folder_id", target.folder_id.to_string())
                 .text("manifest", manifest.clone());
             for (i, f) in files.iter().enumerate() {

@@ -76,10 +76,64 @@ impl Limits {
     }
 }
 
+/// `GET /upload/limits/` without context: the caller's own plan (what `doctor` shows next to
+/// the target's).
 pub async fn limits(client: &Client) -> Result<Limits, ApiError> {
     Ok(Limits::from_json(
         &client.get("/upload/limits/", &[]).await?,
     ))
+}
+
+/// What `/upload/limits/` says about uploads into a workspace.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TargetLimits {
+    /// The limits of the target workspace's plan (or, on a server that does not take the
+    /// context, the caller's).
+    Found(Limits),
+    /// The server has no limits endpoint: use [`Limits::default`].
+    NoEndpoint,
+    /// The workspace does not exist: the plain call answers, the one naming the workspace is
+    /// 404, and so is a listing of its root.
+    UnknownWorkspace,
+}
+
+/// `GET /upload/limits/?action=create&instance_id=WS` (fastio-api.md §3.2): the limits of an
+/// upload into `workspace_id`, from the plan of the workspace's org, not the caller's (a
+/// free-plan user uploading into a paid org's workspace gets the org's caps). The server
+/// derives the profile type from the id. A 404 for the target is told apart from a missing
+/// endpoint by asking without context and listing the workspace's root.
+pub async fn target_limits(client: &Client, workspace_id: &str) -> Result<TargetLimits, ApiError> {
+    let query = [
+        ("action", "create".to_string()),
+        (
+            "instance_id",
+            crate::api::Profile::of(workspace_id).id().to_string(),
+        ),
+    ];
+    let plain = || client.get("/upload/limits/", &[]);
+    match client.get("/upload/limits/", &query).await {
+        Ok(p) => Ok(TargetLimits::Found(Limits::from_json(&p))),
+        Err(e) if e.is_no_route() => Ok(TargetLimits::NoEndpoint),
+        Err(e) if e.is_not_found() => match plain().await {
+            Ok(p) => {
+                let root = crate::api::storage::list_page(client, workspace_id, "root", 100, None);
+                match root.await {
+                    Ok(_) => Ok(TargetLimits::Found(Limits::from_json(&p))),
+                    Err(e) if e.is_not_found() => Ok(TargetLimits::UnknownWorkspace),
+                    Err(e) => Err(e),
+                }
+            }
+            Err(e) if e.is_not_found() || e.is_no_route() => Ok(TargetLimits::NoEndpoint),
+            Err(e) => Err(e),
+        },
+        // A server that does not take the context parameters: the caller's limits.
+        Err(e) if matches!(e.status(), Some(400 | 406)) => match plain().await {
+            Ok(p) => Ok(TargetLimits::Found(Limits::from_json(&p))),
+            Err(e) if e.is_not_found() || e.is_no_route() => Ok(TargetLimits::NoEndpoint),
+            Err(e) => Err(e),
+        },
+        Err(e) => Err(e),
+    }
 }
 
 #[cfg(test)]

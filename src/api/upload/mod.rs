@@ -22,7 +22,7 @@ use crate::api::Client;
 pub use batch::{BatchFile, BatchOutcome, batch_outcomes, upload_batch};
 pub use chunk::{ChunkSource, PieceSource, read_exact_at, upload_chunk};
 pub use details::{POLL_PAUSE, Session, WAIT_SECS, long_poll_secs, poll_pause, session_details};
-pub use limits::{Limits, limits};
+pub use limits::{Limits, TargetLimits, limits, target_limits};
 pub use session::{cancel_session, complete_session, create_session};
 pub use single::{SingleResult, upload_single};
 pub use stream::{StreamSource, create_stream_session, upload_stream};
@@ -47,9 +47,22 @@ pub const BATCH_NAME_MAX: usize = 100;
 /// Where a new file goes.
 #[derive(Debug, Clone)]
 pub struct Target<'a> {
+    /// The workspace id, or a share's key (see [`crate::api::Profile`]).
     pub workspace_id: &'a str,
     /// Parent folder id or `root`.
     pub folder_id: &'a str,
+}
+
+impl Target<'_> {
+    /// `instance_id` of the upload calls: the workspace's or the share's id.
+    pub fn instance_id(&self) -> &str {
+        crate::api::Profile::of(self.workspace_id).id()
+    }
+
+    /// `profile_type` of the upload calls: `workspace` or `share`.
+    pub fn profile_type(&self) -> &'static str {
+        crate::api::Profile::of(self.workspace_id).kind()
+    }
 }
 
 fn u64_field(v: &Value, key: &str) -> Option<u64> {

@@ -17,9 +17,9 @@ pub async fn create_session(
         ("name", name.to_string()),
         ("size", size.to_string()),
         ("action", "create".to_string()),
-        ("instance_id", target.workspace_id.to_string()),
+        ("instance_id", target.instance_id().to_string()),
         ("folder_id", target.folder_id.to_string()),
-        ("profile_type", "workspace".to_string()),
+        ("profile_type", target.profile_type().to_string()),
     ];
     let payload = client.post_form("/upload/", &form).await?;
     string_field(&payload, "id")

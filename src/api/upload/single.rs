@@ -30,9 +30,9 @@ pub async fn upload_single(
                 .text("name", name.to_string())
                 .text("size", data.len().to_string())
                 .text("action", "create")
-                .text("instance_id", target.workspace_id.to_string())
+                .text("instance_id", target.instance_id().to_string())
                 .text("folder_id", target.folder_id.to_string())
-                .text("profile_type", "workspace")
+                .text("profile_type", target.profile_type())
                 .text("hash", sha256.to_string())
                 .text("hash_algo", "sha256")
                 .part("chunk", bytes_part(client, &data, name));

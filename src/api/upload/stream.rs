@@ -24,9 +24,9 @@ pub async fn create_stream_session(
         ("name", name.to_string()),
         ("stream", "true".to_string()),
         ("action", "create".to_string()),
-        ("instance_id", target.workspace_id.to_string()),
+        ("instance_id", target.instance_id().to_string()),
         ("folder_id", target.folder_id.to_string()),
-        ("profile_type", "workspace".to_string()),
+        ("profile_type", target.profile_type().to_string()),
     ];
     if let Some(m) = max_size {
         form.push(("max_size", m.to_string()));
@@ -148,17 +148,24 @@ impl Drop for SourceBody {
 
 /// `POST /upload/{id}/stream/`, raw `application/octet-stream` body from `source`: the server
 /// stores what arrives and finalises on its own (no `/complete/`). Sent once: a stream cannot
-/// be replayed once bytes were taken from it (see [`StreamSource::taken`]).
+/// be replayed once bytes were taken from it (see [`StreamSource::taken`]). With `length` (the
+/// size is known) the request declares it in `Content-Length`, as every upload of the official
+/// client does; without, the body goes out in chunked transfer encoding.
 pub async fn upload_stream(
     client: &Client,
     upload_id: &str,
     source: &StreamSource,
+    length: Option<u64>,
 ) -> Result<Value, ApiError> {
     let path = format!("/upload/{}/stream/", segment(upload_id));
     client
         .call(Method::POST, &path, |rb| {
-            rb.header(reqwest::header::CONTENT_TYPE, "application/octet-stream")
-                .body(source.body(client.bwlimit().cloned()))
+            let rb = rb.header(reqwest::header::CONTENT_TYPE, "application/octet-stream");
+            let rb = match length {
+                Some(n) => rb.header(reqwest::header::CONTENT_LENGTH, n),
+                None => rb,
+            };
+            rb.body(source.body(client.bwlimit().cloned()))
         })
         .await
 }

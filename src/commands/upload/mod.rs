@@ -3,11 +3,9 @@
 //! ([`crate::transfer::job`]) with the reporter and the other listeners (`--receipt`, GitHub
 //! Actions) on its events, and hand the summary to `exit.rs`.
 
+mod dest;
 mod options;
 
-use anyhow::Context as _;
-
-use crate::api::resolve_workspace;
 use crate::cli::UploadArgs;
 use crate::commands::Context;
 use crate::exit::{ExitStatus, UsageError};
@@ -30,10 +28,18 @@ pub async fn upload(ctx: &Context, args: UploadArgs) -> anyhow::Result<ExitStatu
     let (client, _source) = ctx.client()?;
     // `--retries` holds for every request of the run, the workspace lookup and the lock too.
     let client = client.with_retries(args.retries);
-    let ws_arg = ctx.workspace(args.workspace.as_deref())?;
-    let ws = resolve_workspace(&client, &ws_arg)
-        .await
-        .with_context(|| format!("resolving workspace `{ws_arg}` on {}", client.origin()))?;
+    // The workspace, or with --share the share (its key travels as the workspace id).
+    let (client, ws_id) = ctx
+        .target(client, args.workspace.as_deref(), &args.share)
+        .await?;
+    let ws = crate::api::Workspace {
+        id: ws_id,
+        ..Default::default()
+    };
+
+    // Before anything is written (and in a dry run too): the workspace is there, and the
+    // destination is not a file.
+    dest::check(&client, &ws.id, &args.to).await?;
 
     let (mut opts, stdin_opts) = options::options(
         &args,
@@ -189,6 +195,13 @@ async fn lock(
                     "warning: --lock does not lock the workspace root; uploading without a lock \
                  (pass --to FOLDER to lock a destination folder)",
                 );
+                None
+            }
+            Destination::BindsHolder { label, source } => {
+                p.line(&format!(
+                    "warning: the server refuses uploads into `{label}` while it is locked, even \
+                     by this run ({source}); released the lock, uploading without it"
+                ));
                 None
             }
             Destination::Refused { label, source } => {

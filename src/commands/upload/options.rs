@@ -113,6 +113,7 @@ pub fn options(
         dest: opts.dest.clone(),
         name: args.name.clone().unwrap_or_default(),
         max_size: args.max_size,
+        size: args.size,
         retries: opts.retries,
         assembly_timeout: opts.assembly_timeout,
         concurrency: opts.concurrency,
@@ -127,10 +128,10 @@ pub fn options(
 fn stdin_mode(args: &UploadArgs) -> Result<bool, UsageError> {
     let dash = args.paths.iter().any(|p| p.as_os_str() == "-");
     if !dash {
-        if args.name.is_some() || args.max_size.is_some() {
+        if args.name.is_some() || args.max_size.is_some() || args.size.is_some() {
             return Err(UsageError::new(
-                "--name and --max-size are for standard input: give `-` as the only PATH \
-                 (a file named `-` is `./-`)",
+                "--name, --size and --max-size are for standard input: give `-` as the only \
+                 PATH (a file named `-` is `./-`)",
             ));
         }
         return Ok(false);
@@ -155,6 +156,13 @@ fn stdin_mode(args: &UploadArgs) -> Result<bool, UsageError> {
         return Err(UsageError::new(
             "--dry-run cannot be used with standard input",
         ));
+    }
+    if let (Some(size), Some(max)) = (args.size, args.max_size)
+        && size > max
+    {
+        return Err(UsageError::new(format!(
+            "--size {size} is more than --max-size {max}"
+        )));
     }
     if args.shard.is_some() {
         return Err(UsageError::new(

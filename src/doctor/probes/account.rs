@@ -4,6 +4,7 @@
 use serde_json::Value;
 
 use super::{PAGE, api_fail, fail, ok};
+use crate::api::ApiError;
 use crate::api::ratelimit::LimitInfo;
 use crate::api::storage;
 use crate::api::upload::{self, Limits};
@@ -23,7 +24,17 @@ pub(super) async fn credential(d: &Doctor) -> Probe<String> {
                 None => fail("the token check answered without a user `id`"),
             }
         }
-        Err(e) => api_fail("GET /user/auth/check/", &e),
+        // The error names the call; the reason the other checks do not run is kept.
+        Err(e) => {
+            let why = match &e {
+                ApiError::NotTheApi { .. } => "not run: the server is not the Fast.io API",
+                e if e.is_unreachable() => "not run: the server cannot be reached",
+                e if e.is_auth() => "the credential was refused",
+                _ => "not run: the credential could not be checked",
+            };
+            *d.blocked.lock().unwrap() = Some(why);
+            fail(e.to_string())
+        }
     }
 }
 
@@ -55,8 +66,15 @@ pub(super) async fn workspace(d: &Doctor) -> Probe<String> {
 }
 
 pub(super) async fn limits(d: &Doctor) -> Probe<Limits> {
-    let l = match upload::limits(&d.client).await {
-        Ok(l) => l,
+    // The limits of an upload into this workspace (its org's plan), as `upload` asks.
+    let l = match upload::target_limits(&d.client, &d.ws()).await {
+        Ok(upload::TargetLimits::Found(l)) => l,
+        Ok(upload::TargetLimits::NoEndpoint) => {
+            return fail("the server has no GET /upload/limits/ (defaults would be used)");
+        }
+        Ok(upload::TargetLimits::UnknownWorkspace) => {
+            return fail(format!("workspace `{}` not found", d.ws()));
+        }
         Err(e) => return api_fail("GET /upload/limits/", &e),
     };
     let obs = d.seen.peek();

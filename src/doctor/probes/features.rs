@@ -46,8 +46,22 @@ pub(super) async fn lock(d: &Doctor, file: &str, scratch: &str) -> Probe<()> {
     // Folder locks (what `upload --lock` takes): supported or refused, both fine.
     let folders = match locks::acquire(&d.client, &ws, scratch, 60, &info).await {
         Ok(h) => {
+            // Does the lock bind its holder too (what `upload --lock` probes)?
+            let binds = crate::locks::destination::holder_may_upload(&d.client, &ws, scratch)
+                .await
+                .is_err();
             let _ = locks::release(&d.client, &ws, scratch, h.token.as_deref().unwrap_or("")).await;
-            "folder locks too"
+            if binds {
+                diffs.push(Difference::new(
+                    "folder lock",
+                    "its holder may upload into the folder",
+                    "the holder's uploads are refused too (upload --lock releases it and goes on \
+                     without)",
+                ));
+                "folder locks too (binding the holder)"
+            } else {
+                "folder locks too"
+            }
         }
         Err(_) => {
             diffs.push(Difference::new(
@@ -131,8 +145,30 @@ pub(super) async fn import(d: &Doctor, scratch: &str) -> Probe<()> {
     }
 }
 
+/// How long the ask check waits, for the file's AI state and then for the answer.
+const ASK_WAIT: Duration = Duration::from_secs(120);
+
 pub(super) async fn ask(d: &Doctor, file: &str) -> Probe<()> {
     let ws = d.ws();
+    let deadline = Instant::now() + ASK_WAIT;
+    // A file uploaded seconds ago may not be AI-eligible yet: wait (backing off) while its
+    // `ai.state` says it is being processed.
+    let mut pause = Duration::from_millis(250);
+    let mut waited = false;
+    loop {
+        match chat::node_ai(&d.client, &ws, file).await {
+            Ok(n) if n.ai_state == chat::AiState::Indexing => {
+                if Instant::now() + pause > deadline {
+                    return fail("the file's AI state is still pending after 120 s");
+                }
+                waited = true;
+                tokio::time::sleep(pause).await;
+                pause = (pause * 2).min(Duration::from_secs(5));
+            }
+            Ok(_) => break,
+            Err(e) => return api_fail("node details", &e),
+        }
+    }
     let subjects = [Reference::File {
         node_id: file.to_string(),
     }];
@@ -141,35 +177,24 @@ pub(super) async fn ask(d: &Doctor, file: &str) -> Probe<()> {
             Ok(s) => s,
             Err(e) => return api_fail("POST /workspace/{id}/ai/agent/", &e),
         };
-    let deadline = Instant::now() + Duration::from_secs(120);
-    loop {
-        let turn = match chat::message_details(&d.client, &ws, &started).await {
-            Ok(t) => t,
-            Err(e) => return api_fail("message details", &e),
-        };
-        match turn.state {
-            TurnState::Complete => {
-                let answer = turn.answer.unwrap_or_default();
-                if answer.trim().is_empty() {
-                    return fail("the answer is empty");
-                }
-                return ok(
-                    (),
-                    format!("answered ({} characters)", answer.chars().count()),
-                    Vec::new(),
-                );
+    // The answer: the message details, with the activity channel long-polled between reads.
+    let turn = match crate::ask::wait_answer(&d.client, &ws, &started, deadline).await {
+        Ok(t) => t,
+        Err(e) => return fail(format!("{e:#}")),
+    };
+    match turn.state {
+        TurnState::Complete => {
+            let answer = turn.answer.unwrap_or_default();
+            if answer.trim().is_empty() {
+                return fail("the answer is empty");
             }
-            TurnState::Failed | TurnState::NeedsInput => {
-                return fail(format!("the message ended `{}`", turn.raw_state));
+            let mut detail = format!("answered ({} characters)", answer.chars().count());
+            if waited {
+                detail.push_str(" after the file's AI state was ready");
             }
-            TurnState::Working if Instant::now() > deadline => {
-                return fail(format!(
-                    "no answer after 120 s (state `{}`)",
-                    turn.raw_state
-                ));
-            }
-            TurnState::Working => tokio::time::sleep(Duration::from_millis(500)).await,
+            ok((), detail, Vec::new())
         }
+        _ => fail(format!("the message ended `{}`", turn.raw_state)),
     }
 }
 

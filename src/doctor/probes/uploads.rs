@@ -51,7 +51,7 @@ pub(super) async fn single(d: &Doctor, scratch: &str) -> Probe<String> {
                         None => return fail("stored, but `phrase.txt` is not in the folder"),
                     },
                 },
-                Err(e) => return fail(e),
+                Err(NotStored::Failed(e) | NotStored::Other(e)) => return fail(e),
             }
         }
     };
@@ -133,6 +133,11 @@ pub(super) struct Sent {
     sha256: String,
     folder: String,
     name: String,
+    /// The file's bytes, the chunk size used and the server's `chunk_size` (to send it again
+    /// in a new session).
+    data: Bytes,
+    chunk: u64,
+    exact: u64,
 }
 
 pub(super) async fn chunked(d: &Doctor, scratch: &str, limits: &Limits) -> Probe<Sent> {
@@ -193,6 +198,9 @@ pub(super) async fn chunked(d: &Doctor, scratch: &str, limits: &Limits) -> Probe
             sha256,
             folder: scratch.to_string(),
             name,
+            data,
+            chunk: used,
+            exact: limits.chunk_size.min(size),
         },
         format!(
             "{chunks} chunk(s) of {} sent at once",
@@ -231,8 +239,15 @@ async fn send_session(
     Ok(session)
 }
 
+/// Why a session was not stored.
+enum NotStored {
+    /// It ended `assembly_failed` / `store_failed`: another session may succeed.
+    Failed(String),
+    Other(String),
+}
+
 /// Long-poll a session to a terminal state; the statuses seen, and whether `wait` was held.
-async fn wait_session(d: &Doctor, id: &str) -> Result<(upload::Session, Vec<String>), String> {
+async fn wait_session(d: &Doctor, id: &str) -> Result<(upload::Session, Vec<String>), NotStored> {
     let started = Instant::now();
     let mut statuses: Vec<String> = Vec::new();
     let mut held = true;
@@ -240,7 +255,7 @@ async fn wait_session(d: &Doctor, id: &str) -> Result<(upload::Session, Vec<Stri
         let asked = Instant::now();
         let s = upload::session_details(&d.client, id, Some(WAIT_SECS))
             .await
-            .map_err(|e| format!("session details: {e}"))?;
+            .map_err(|e| NotStored::Other(format!("session details: {e}")))?;
         let pause = poll_pause(
             asked.elapsed(),
             statuses.last().map(String::as_str),
@@ -259,18 +274,18 @@ async fn wait_session(d: &Doctor, id: &str) -> Result<(upload::Session, Vec<Stri
             return Ok((s, statuses));
         }
         if s.is_failed() {
-            return Err(format!(
+            return Err(NotStored::Failed(format!(
                 "session ended `{}`: {}",
                 s.status,
                 s.status_message.unwrap_or_default()
-            ));
+            )));
         }
         if started.elapsed() > d.opts.assembly_timeout {
-            return Err(format!(
+            return Err(NotStored::Other(format!(
                 "still `{}` after {} s",
                 s.status,
                 started.elapsed().as_secs()
-            ));
+            )));
         }
         tokio::time::sleep(pause).await;
     }
@@ -287,15 +302,51 @@ pub(super) async fn stored(d: &Doctor, sent: Sent) -> Probe<()> {
         return api_fail("session details", &e);
     }
     let held = asked.elapsed() >= Duration::from_millis(500);
-    if let Err(e) = upload::complete_session(&d.client, &sent.session).await {
-        return api_fail("complete", &e);
-    }
-    let started = Instant::now();
-    let (session, statuses) = match wait_session(d, &sent.session).await {
-        Ok(x) => x,
-        Err(e) => return fail(e),
-    };
+    let mut sent = sent;
     let mut diffs = Vec::new();
+    let mut again = 0;
+    let started = Instant::now();
+    // As `upload` does: a `complete` refused under the exact reading of the chunk rule is met
+    // with chunks of exactly `chunk_size`, and a session that failed in assembly or storage
+    // is followed by a new one (twice at most). Each is named as a difference.
+    let (session, statuses) = loop {
+        match upload::complete_session(&d.client, &sent.session).await {
+            Ok(()) => {}
+            Err(e)
+                if matches!(e.status(), Some(400 | 406))
+                    && sent.chunk != sent.exact
+                    && again == 0 =>
+            {
+                diffs.push(Difference::new(
+                    "chunk size at complete",
+                    "one size of the client's choice for all chunks but the last",
+                    format!("exactly chunk_size ({}) required", sent.exact),
+                ));
+                sent.chunk = sent.exact;
+                again += 1;
+                if let Err(e) = resend(d, &mut sent).await {
+                    return api_fail("chunked upload (exact chunk size)", &e);
+                }
+                continue;
+            }
+            Err(e) => return api_fail("complete", &e),
+        }
+        match wait_session(d, &sent.session).await {
+            Ok(x) => break x,
+            Err(NotStored::Failed(why)) if again < 3 => {
+                diffs.push(Difference::new(
+                    "session",
+                    "stored",
+                    format!("{why}; sent again in a new session"),
+                ));
+                again += 1;
+                if let Err(e) = resend(d, &mut sent).await {
+                    return api_fail("chunked upload (new session)", &e);
+                }
+            }
+            Err(NotStored::Failed(e) | NotStored::Other(e)) => return fail(e),
+        }
+    };
     if !held || statuses.iter().any(|s| s.starts_with("(wait")) {
         diffs.push(Difference::new(
             "wait",
@@ -334,6 +385,17 @@ pub(super) async fn stored(d: &Doctor, sent: Sent) -> Probe<()> {
         ),
         diffs,
     )
+}
+
+/// Send the doctor's chunked file again in a new session of `sent.chunk`-byte chunks.
+async fn resend(d: &Doctor, sent: &mut Sent) -> Result<(), ApiError> {
+    let ws = d.ws();
+    let target = Target {
+        workspace_id: &ws,
+        folder_id: &sent.folder,
+    };
+    sent.session = send_session(d, &target, &sent.name, &sent.data, sent.chunk).await?;
+    Ok(())
 }
 
 async fn find(d: &Doctor, folder: &str, name: &str) -> Option<Node> {

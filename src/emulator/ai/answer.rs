@@ -64,6 +64,11 @@ async fn compute(
     question: &str,
     scope: &Scope,
 ) -> Result<Outcome, String> {
+    if let Some(id) = scope.not_ready.first() {
+        return Err(format!(
+            "the attached file {id} was not ready for AI when asked (ai.state pending)"
+        ));
+    }
     let query = rank::terms(question);
     if query.is_empty() {
         return Ok(Outcome::Clarify(

@@ -60,6 +60,7 @@ async fn parse_scope(state: &AppState, ws: &str, f: &Fields) -> Result<Scope, Ap
         return Err(ApiErr::invalid("subjects", "at most 20 attached files"));
     }
     let ws = ws.to_string();
+    let st = state.clone();
     state
         .db(move |s| {
             let mut scope = Scope::default();
@@ -69,7 +70,12 @@ async fn parse_scope(state: &AppState, ws: &str, f: &Fields) -> Result<Scope, Ap
                     .ok_or_else(|| ApiErr::not_found("referenced node"))?;
                 match (kind.as_str(), node.kind.as_str()) {
                     ("folder", "folder") => scope.folders.push(node.id),
-                    ("file", "file") => scope.files.push(node.id),
+                    ("file", "file") => {
+                        if super::index::still_pending(&st, &node) {
+                            scope.not_ready.push(node.id.clone());
+                        }
+                        scope.files.push(node.id)
+                    }
                     _ => {
                         return Err(ApiErr::invalid(
                             "references",

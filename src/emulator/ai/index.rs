@@ -41,8 +41,26 @@ pub fn with_ai(state: &AppState, node: &Node, detail: Detail, mut v: Value) -> V
     v
 }
 
-/// A file's AI state: its indexing state, or `disabled` when it is not (to be) indexed.
+/// How long a stored file stays `pending` under `slow-ai-state`.
+pub(super) const SLOW_AI_STATE_MS: i64 = 2000;
+
+/// Under `slow-ai-state`: is this file still `pending`?
+pub(super) fn still_pending(state: &AppState, node: &Node) -> bool {
+    state.has(crate::emulator::Variant::SlowAiState)
+        && node.kind == "file"
+        && crate::emulator::store::now_ms() < node.modified_ts + SLOW_AI_STATE_MS
+}
+
+/// A file's AI state: its indexing state, or `disabled` when it is not (to be) indexed. Under
+/// `slow-ai-state`, `pending` for 2 s after it was stored, then `ready`.
 pub fn ai_state(state: &AppState, node: &Node) -> &'static str {
+    if state.has(crate::emulator::Variant::SlowAiState) && node.kind == "file" {
+        return if still_pending(state, node) {
+            "pending"
+        } else {
+            "ready"
+        };
+    }
     state
         .ext::<Ai>()
         .files
@@ -55,6 +73,15 @@ pub fn ai_state(state: &AppState, node: &Node) -> &'static str {
 
 /// Called (synchronously, on a blocking thread) every time a file is stored.
 pub fn on_file_stored(state: &AppState, file: &StoredFile) {
+    if state.has(crate::emulator::Variant::SlowAiState)
+        && let Ok(rt) = tokio::runtime::Handle::try_current()
+    {
+        let (st, key) = (state.clone(), format!("ai_state:{}", file.node.id));
+        rt.spawn(async move {
+            tokio::time::sleep(Duration::from_millis(SLOW_AI_STATE_MS as u64)).await;
+            st.activity.bump(key);
+        });
+    }
     let on = state
         .store
         .workspace(&file.workspace_id)

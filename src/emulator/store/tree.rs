@@ -29,6 +29,12 @@ impl Store {
     /// `trash`, renamed `name (trashed ID)` so trashed names never collide.
     pub fn trash_node(&self, ws: &str, id: &str) -> rusqlite::Result<bool> {
         let id = ids::canonical(id);
+        // Where it was (the `deleted-flags` variant reports it as `deleted_from`).
+        if let Some(n) = self.node(ws, &id)?
+            && n.parent != "trash"
+        {
+            self.meta_set(&format!("trashed_from:{id}"), &n.parent)?;
+        }
         let conn = self.conn();
         let n = conn.execute(
             "UPDATE nodes SET parent='trash', name=name || ' (trashed ' || id || ')' \

@@ -15,6 +15,26 @@ use crate::emulator::caller::Caller;
 use crate::emulator::wire::{self, ApiErr, ApiResult};
 use crate::emulator::{AppState, Variant};
 
+/// Chunked sessions assembled so far per (workspace, folder, name) (`fail-first-assemblies`).
+#[derive(Default)]
+struct AssemblyCount(std::sync::Mutex<std::collections::HashMap<String, u32>>);
+
+impl AssemblyCount {
+    /// This session is the how-manieth of its file?
+    fn bump(&self, d: &super::SessionData) -> u32 {
+        let key = format!(
+            "{}/{}/{}",
+            d.instance_id.as_deref().unwrap_or(""),
+            d.folder_id,
+            d.name
+        );
+        let mut m = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let n = m.entry(key).or_default();
+        *n += 1;
+        *n
+    }
+}
+
 /// Shortest time in each state after `/complete/` under `queued-states`.
 const QUEUED_STATE_DELAY: Duration = Duration::from_millis(50);
 
@@ -34,6 +54,22 @@ pub(super) async fn complete(
             1605,
             format!("upload session is not in a valid state ({})", d.status),
         ));
+    }
+    if state.has(Variant::ExactChunksLate) {
+        // The exact chunk rule, checked only now: the session stays open.
+        for (order, got) in &d.chunks {
+            super::chunks::check_exact_chunk(state.config.chunk_size, d.size, *order, *got)
+                .map_err(|_| {
+                    ApiErr::invalid(
+                        "chunk_size",
+                        &format!(
+                            "chunk {order} is {got} bytes: every chunk but the last must be \
+                             exactly chunk_size ({})",
+                            state.config.chunk_size
+                        ),
+                    )
+                })?;
+        }
     }
     let total: u64 = d.chunks.values().sum();
     let n = d.chunks.len() as u32;
@@ -185,20 +221,39 @@ pub(in crate::emulator) async fn finish_session(state: AppState, s: Arc<Session>
             return;
         }
     };
+    // `fail-first-assemblies`: the 1st chunked session of a file name fails in assembly,
+    // the 2nd in storage.
+    let nth = match state.has(Variant::FailFirstAssemblies) && !d.stream && !d.single_call {
+        true => state.ext::<AssemblyCount>().bump(&d),
+        false => 0,
+    };
+    if nth == 1 {
+        let _ = std::fs::remove_file(&tmp);
+        fail(
+            &state,
+            &s,
+            "assembly_failed",
+            "assembly error (try again)".into(),
+        )
+        .await;
+        return;
+    }
     // Injected failure (--fail-assembly-rate): half in assembly, half in storage.
-    let injected = state.config.assembly_fail_rate > 0.0 && {
-        use rand::Rng as _;
-        let mut rng = state.rng.lock().unwrap_or_else(|e| e.into_inner());
-        rng.random::<f64>() < state.config.assembly_fail_rate
-    };
-    let fail_in_store = injected && {
-        use rand::Rng as _;
-        state
-            .rng
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .random::<bool>()
-    };
+    let injected = nth == 2
+        || state.config.assembly_fail_rate > 0.0 && {
+            use rand::Rng as _;
+            let mut rng = state.rng.lock().unwrap_or_else(|e| e.into_inner());
+            rng.random::<f64>() < state.config.assembly_fail_rate
+        };
+    let fail_in_store = nth == 2
+        || injected && {
+            use rand::Rng as _;
+            state
+                .rng
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .random::<bool>()
+        };
     if injected && !fail_in_store {
         let _ = std::fs::remove_file(&tmp);
         state.stats.fault("assembly_failed");

@@ -213,7 +213,12 @@ async fn accept_chunk(
 
 /// `exact-chunks`: with `n = ceil(size / chunk_size)` chunks, orders below `n` carry exactly
 /// `chunk_size` bytes and order `n` the rest.
-fn check_exact_chunk(chunk_size: u64, total: u64, order: u32, got: u64) -> Result<(), ApiErr> {
+pub(super) fn check_exact_chunk(
+    chunk_size: u64,
+    total: u64,
+    order: u32,
+    got: u64,
+) -> Result<(), ApiErr> {
     let n = total.div_ceil(chunk_size).max(1);
     let order = order as u64;
     if order > n {

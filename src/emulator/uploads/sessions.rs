@@ -219,12 +219,35 @@ pub(super) async fn cancel_all(State(state): State<AppState>, caller: Caller) ->
     wire::ok(json!({"cancelled": mine.len()}))
 }
 
-pub(super) async fn limits(State(state): State<AppState>, _c: Caller) -> ApiResult {
+/// `GET /upload/limits/[?action=create|update&instance_id=…&folder_id=…&file_id=…]`: the
+/// limits of the target's plan when `action` names one (`instance_id` is then required; an
+/// unknown one is 404), else the caller's own. Both are the configured limits, except under
+/// `caller-plan-limits`, where the caller's own plan is a free one: 1/8 of the file size and a
+/// quarter of the chunks.
+pub(super) async fn limits(State(state): State<AppState>, caller: Caller, f: Fields) -> ApiResult {
     let c = &state.config;
+    let (mut size, mut chunks) = (c.max_file_size, c.max_chunks);
+    match f.get("action") {
+        Some(action) => {
+            if action != "create" && action != "update" {
+                return Err(ApiErr::invalid("action", "must be create or update"));
+            }
+            let instance = f.req("instance_id")?;
+            state.instance_for(instance, &caller).await?;
+            if action == "update" {
+                f.req("file_id")?;
+            }
+        }
+        None if state.has(Variant::CallerPlanLimits) => {
+            size = (size / 8).max(1);
+            chunks = (chunks / 4).max(1);
+        }
+        None => {}
+    }
     wire::ok(json!({
         "chunk_size": c.chunk_size,
-        "size": c.max_file_size,
-        "chunks": c.max_chunks,
+        "size": size,
+        "chunks": chunks,
         "sessions": c.max_sessions,
         "sessions_size_max": c.max_file_size.saturating_mul(c.max_sessions as u64),
         "single_call_max": SINGLE_CALL_MAX,

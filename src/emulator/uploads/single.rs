@@ -85,7 +85,7 @@ async fn single_call_store(
             return Err(ApiErr::invalid("hash", "does not match the uploaded bytes"));
         }
     }
-    let instance = target_workspace(state, f, &name).await?;
+    let instance = target_workspace(state, caller, f, &name).await?;
     let async_store = state.has(Variant::AsyncUploads);
     let md5 = state.has(Variant::Md5Hashes);
     let now = now_ms();

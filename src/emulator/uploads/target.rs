@@ -21,6 +21,7 @@ pub(in crate::emulator) struct Target {
 /// Common checks of a new upload (name, profile type, workspace) that need no storage access.
 pub(super) async fn target_workspace(
     state: &AppState,
+    caller: &Caller,
     f: &Fields,
     name: &str,
 ) -> Result<Option<String>, ApiErr> {
@@ -35,12 +36,11 @@ pub(super) async fn target_workspace(
     let Some(instance) = f.get("instance_id").filter(|s| !s.is_empty()) else {
         return Ok(None);
     };
-    if profile_type == "share" {
-        return Err(ApiErr::not_found(
-            "share (the emulator has workspaces only)",
-        ));
+    let (ws, share_root) = state.instance_for(instance, caller).await?;
+    if profile_type == "share" && share_root.is_none() {
+        return Err(ApiErr::not_found("share"));
     }
-    Ok(Some(state.workspace_for(instance).await?.id))
+    Ok(Some(ws.id))
 }
 
 /// The storage half of the target checks (blocking): folder exists, existing node, lock.
@@ -67,7 +67,15 @@ pub(super) fn resolve_target(
         }
         (n.parent.clone(), Some(n.id))
     } else {
-        let parent = s.resolve_folder(&ws, f.get("folder_id").unwrap_or("root"))?;
+        // A share's `root` is its folder.
+        let folder = match (
+            f.get("folder_id").unwrap_or("root"),
+            state.share_root(f.get("instance_id")),
+        ) {
+            ("root", Some(share_root)) => share_root,
+            (folder, _) => folder.to_string(),
+        };
+        let parent = s.resolve_folder(&ws, &folder)?;
         let existing = s.child(&ws, &parent, name)?.filter(|n| !n.is_folder());
         (parent, existing.map(|n| n.id))
     };
@@ -77,8 +85,11 @@ pub(super) fn resolve_target(
     // The destination folder and every folder above it must not be locked by someone else.
     if !state.locks.is_empty() {
         let mut cur = parent.clone();
+        let strict = state.has(crate::emulator::Variant::FolderLockBindsHolder);
         for _ in 0..256 {
-            state.locks.check_write(&cur, caller, f.get("lock_token"))?;
+            state
+                .locks
+                .check_write_into(&cur, caller, f.get("lock_token"), strict)?;
             if cur == "root" {
                 break;
             }
@@ -102,7 +113,7 @@ pub(in crate::emulator) async fn check_target(
     f: &Fields,
     name: &str,
 ) -> Result<Target, ApiErr> {
-    let ws = target_workspace(state, f, name).await?;
+    let ws = target_workspace(state, caller, f, name).await?;
     let (st, c, fields, n) = (state.clone(), caller.clone(), f.clone(), name.to_string());
     state
         .db(move |_| resolve_target(&st, &c, &fields, ws, &n))

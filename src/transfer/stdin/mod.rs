@@ -20,11 +20,16 @@ use sha2::{Digest, Sha256};
 use tokio_util::sync::CancellationToken;
 
 mod spool;
+mod stored;
+mod tee;
+
+use stored::stored_node;
+use tee::{Fallback, Tee, open_spool, spool_may_finish};
 
 use super::plan::remote_join;
 use super::{Cancel, Event, Events, FileError, Summary};
-use crate::api::upload::{self, StreamSource, Target, WAIT_SECS, poll_pause};
-use crate::api::{ApiError, Client, FolderResolver, storage};
+use crate::api::upload::{self, StreamSource, Target};
+use crate::api::{ApiError, Client, FolderResolver};
 
 /// The `local` of standard input in events and receipts.
 pub const STDIN_LOCAL: &str = "-";
@@ -43,6 +48,9 @@ pub struct StdinOptions {
     pub name: String,
     /// Refuse more bytes than this (sent to the server as `max_size` too).
     pub max_size: Option<u64>,
+    /// `--size`: standard input has exactly this many bytes (the stream declares it in
+    /// `Content-Length`).
+    pub size: Option<u64>,
     pub retries: u32,
     pub assembly_timeout: Duration,
     /// For the spooled fallback: its upload's concurrency, and where the spool file goes.
@@ -69,6 +77,13 @@ struct Pumped {
 enum PumpError {
     Read(std::io::Error),
     TooLarge(u64),
+    /// `--size` said `want`; standard input had `got` bytes.
+    WrongSize {
+        want: u64,
+        got: u64,
+    },
+    /// Standard input is longer than `--size`.
+    LongerThanSize(u64),
     /// The other side is gone (request over, or the run stopped).
     Closed,
 }
@@ -80,7 +95,30 @@ impl std::fmt::Display for PumpError {
             PumpError::TooLarge(max) => {
                 write!(f, "standard input is longer than --max-size ({max} bytes)")
             }
+            PumpError::WrongSize { want, got } => {
+                write!(f, "standard input had {got} bytes; --size said {want}")
+            }
+            PumpError::LongerThanSize(n) => {
+                write!(f, "standard input is longer than --size ({n} bytes)")
+            }
             PumpError::Closed => write!(f, "interrupted"),
+        }
+    }
+}
+
+impl PumpError {
+    /// The file's failure: reading standard input failed, or it had the wrong length.
+    fn into_file_error(self) -> FileError {
+        match self {
+            PumpError::Closed => FileError::Cancelled,
+            PumpError::Read(source) => FileError::Io {
+                path: STDIN_LOCAL.into(),
+                source,
+            },
+            other => FileError::Io {
+                path: STDIN_LOCAL.into(),
+                source: std::io::Error::other(other.to_string()),
+            },
         }
     }
 }
@@ -124,10 +162,12 @@ fn pump(
 
 /// Does this answer to the stream session create mean "no stream uploads here"?
 fn refuses_streams(e: &ApiError) -> bool {
-    matches!(
+    // A 404 that is not "no such route" is about the target (the workspace, the folder).
+    (matches!(
         e.status(),
-        Some(400 | 404 | 405 | 406 | 409 | 412 | 415 | 422 | 501)
-    ) && !e.is_auth()
+        Some(400 | 405 | 406 | 409 | 412 | 415 | 422 | 501)
+    ) || e.is_no_route())
+        && !e.is_auth()
 }
 
 /// Upload standard input (`input`) as `opts.name`. Events as for [`super::upload`] (the last
@@ -175,8 +215,13 @@ pub async fn upload_stdin(
             return Ok((s, Mode::Spooled));
         }
         Err(e) => {
+            // All-digits workspace ids are used without a lookup: a wrong one shows here.
+            let err = match e.is_not_found() && folder_id == "root" {
+                true => FileError::WorkspaceMissing(opts.workspace_id.clone()),
+                false => e.into(),
+            };
             return Ok((
-                fail_run(&events, &remote_path, e.into(), started, &cancel),
+                fail_run(&events, &remote_path, err, started, &cancel),
                 Mode::Stream,
             ));
         }
@@ -199,7 +244,19 @@ pub async fn upload_stdin(
         upload::cancel_session(&client, &session),
     )
     .await;
-    Ok((summary, Mode::Stream))
+    match summary {
+        Ok(s) => Ok((s, Mode::Stream)),
+        Err(Fallback { refused, dir, file }) => {
+            events.emit(Event::Warning {
+                message: format!(
+                    "the server refused the stream part-way ({refused}); uploading standard \
+                     input from the temporary copy kept as it was read"
+                ),
+            });
+            let s = spool::upload_spool(client, &opts, file, dir, events, cancel, true).await?;
+            Ok((s, Mode::Spooled))
+        }
+    }
 }
 
 /// Report the one file as failed and return the run's summary.
@@ -239,6 +296,28 @@ fn fail_run(
     s
 }
 
+/// `--size`: standard input must have exactly that many bytes. `r` is what reading it (up to
+/// [`read_limit`]) came to.
+fn check_size(opts: &StdinOptions, r: Result<Pumped, PumpError>) -> Result<Pumped, PumpError> {
+    match (opts.size, r) {
+        (Some(want), Ok(p)) if p.size != want => Err(PumpError::WrongSize { want, got: p.size }),
+        (Some(want), Err(PumpError::TooLarge(n)))
+            if n == want && opts.max_size.is_none_or(|m| m > want) =>
+        {
+            Err(PumpError::LongerThanSize(want))
+        }
+        (_, r) => r,
+    }
+}
+
+/// The most bytes standard input may have: `--max-size`, or `--size`.
+fn read_limit(opts: &StdinOptions) -> Option<u64> {
+    match (opts.max_size, opts.size) {
+        (Some(m), Some(s)) => Some(m.min(s)),
+        (m, s) => m.or(s),
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 async fn streamed(
     client: &Client,
@@ -250,35 +329,50 @@ async fn streamed(
     events: &Events,
     cancel: &Cancel,
     started: Instant,
-) -> Summary {
-    events.emit(Event::FileQueued { id: 1, size: 0 });
+) -> Result<Summary, Fallback> {
+    events.emit(Event::FileQueued {
+        id: 1,
+        size: opts.size.unwrap_or(0),
+    });
     events.emit(Event::WalkDone);
     events.emit(Event::FileStarted {
         id: 1,
         local: STDIN_LOCAL.into(),
-        size: 0,
+        size: opts.size.unwrap_or(0),
     });
     let (tx, rx) = tokio::sync::mpsc::channel::<std::io::Result<Bytes>>(QUEUE);
     let source = StreamSource::new(rx);
-    let max = opts.max_size;
-    let stop = cancel.stop.clone();
-    let ev = events.clone();
+    let (max, stop) = (read_limit(opts), cancel.stop.clone());
+    let (verdict_tx, verdict_rx) = std::sync::mpsc::channel::<bool>();
+    let (spool_dir, spool_file, spool_out) = match open_spool(opts) {
+        Some((d, p, f)) => (Some(d), Some(p), Some(f)),
+        None => (None, None, None),
+    };
+    let mut tee = Tee {
+        out: spool_out,
+        tx,
+        attached: true,
+        verdict: verdict_rx,
+        events: events.clone(),
+    };
+    let sopts = opts.clone();
     let reader = std::thread::Builder::new()
         .name("fastio-stdin".into())
         .spawn(move || {
-            let r = pump(&mut *input, max, &stop, |b| {
-                let n = b.len() as u64;
-                let sent = tx.blocking_send(Ok(b)).is_ok();
-                if sent {
-                    ev.emit(Event::Bytes { id: 1, n });
-                }
-                sent
-            });
-            if let Err(e) = &r {
+            let r = check_size(&sopts, pump(&mut *input, max, &stop, |b| tee.piece(b)));
+            if tee.attached
+                && let Err(e) = &r
+            {
                 // The request must not end as if the input had ended.
-                let _ = tx.blocking_send(Err(std::io::Error::other(e.to_string())));
+                let _ = tee
+                    .tx
+                    .blocking_send(Err(std::io::Error::other(e.to_string())));
             }
-            r
+            let spooled = tee.out.take().is_some_and(|mut f| {
+                use std::io::Write as _;
+                f.flush().is_ok()
+            });
+            (r, spooled)
         });
     let reader = match reader {
         Ok(r) => r,
@@ -287,14 +381,16 @@ async fn streamed(
                 path: STDIN_LOCAL.into(),
                 source: e,
             };
-            return fail_run(events, remote_path, err, started, cancel);
+            return Ok(fail_run(events, remote_path, err, started, cancel));
         }
     };
 
     let mut retries = 0u64;
     let sent = loop {
         let r = tokio::select! {
-            r = upload::upload_stream(client, session, &source) => r.map_err(FileError::from),
+            r = upload::upload_stream(client, session, &source, opts.size) => {
+                r.map_err(FileError::from)
+            }
             _ = cancel.abort.cancelled() => Err(FileError::Cancelled),
         };
         match r {
@@ -319,41 +415,68 @@ async fn streamed(
         }
     };
     drop(source);
+    // A stream refused part-way is finished from the spool: the reader goes on into it.
+    let fallback = match &sent {
+        Err(e) => spool_file.is_some() && spool_may_finish(e) && !cancel.stop.is_cancelled(),
+        Ok(_) => false,
+    };
+    let _ = verdict_tx.send(fallback);
+    let join = tokio::task::spawn_blocking(move || reader.join());
+    if fallback {
+        let Err(refused) = sent else {
+            unreachable!("a fallback follows a failed stream")
+        };
+        return match join.await.ok().and_then(Result::ok) {
+            Some((Ok(_), true)) => Err(Fallback {
+                refused,
+                dir: spool_dir.expect("a spool"),
+                file: spool_file.expect("a spool"),
+            }),
+            Some((Err(PumpError::Closed), _)) => Ok(fail_run(
+                events,
+                remote_path,
+                FileError::Cancelled,
+                started,
+                cancel,
+            )),
+            Some((Err(e), _)) => {
+                let err = e.into_file_error();
+                Ok(fail_run(events, remote_path, err, started, cancel))
+            }
+            _ => Ok(fail_run(events, remote_path, refused, started, cancel)),
+        };
+    }
+    drop(spool_dir);
     // After a failed request the reader may still wait for input that never ends: give it a
     // moment, not forever.
-    let join = tokio::task::spawn_blocking(move || reader.join());
     let pumped = if sent.is_ok() {
-        join.await.ok().and_then(Result::ok)
+        join.await.ok().and_then(Result::ok).map(|(r, _)| r)
     } else {
         tokio::time::timeout(Duration::from_secs(2), join)
             .await
             .ok()
             .and_then(Result::ok)
             .and_then(Result::ok)
+            .map(|(r, _)| r)
     };
     let pumped = match (pumped, sent) {
         (Some(Err(PumpError::Closed)), Err(e)) | (None, Err(e)) => {
-            return fail_run(events, remote_path, e, started, cancel);
+            return Ok(fail_run(events, remote_path, e, started, cancel));
         }
         (Some(Err(PumpError::Closed)), Ok(_)) | (None, Ok(_)) => {
             let err = FileError::Server("the stream upload ended before standard input".into());
-            return fail_run(events, remote_path, err, started, cancel);
+            return Ok(fail_run(events, remote_path, err, started, cancel));
         }
-        (Some(Err(e @ (PumpError::Read(_) | PumpError::TooLarge(_)))), _) => {
-            return fail_run(
-                events,
-                remote_path,
-                FileError::Server(e.to_string()),
-                started,
-                cancel,
-            );
+        (Some(Err(e)), _) => {
+            let err = e.into_file_error();
+            return Ok(fail_run(events, remote_path, err, started, cancel));
         }
-        (Some(Ok(_)), Err(e)) => return fail_run(events, remote_path, e, started, cancel),
+        (Some(Ok(_)), Err(e)) => return Ok(fail_run(events, remote_path, e, started, cancel)),
         (Some(Ok(p)), Ok(_)) => p,
     };
     let node_id = match stored_node(client, opts, folder_id, session, &pumped, cancel).await {
         Ok(n) => n,
-        Err(e) => return fail_run(events, remote_path, e, started, cancel),
+        Err(e) => return Ok(fail_run(events, remote_path, e, started, cancel)),
     };
     events.emit(Event::FileDone {
         id: 1,
@@ -377,84 +500,7 @@ async fn streamed(
         ..Default::default()
     };
     events.emit(Event::Summary(s.clone()));
-    s
-}
-
-/// Wait for the stream session to be stored; check size and digest; the new node's id.
-async fn stored_node(
-    client: &Client,
-    opts: &StdinOptions,
-    folder_id: &str,
-    session: &str,
-    pumped: &Pumped,
-    cancel: &Cancel,
-) -> Result<String, FileError> {
-    let deadline = Instant::now() + opts.assembly_timeout;
-    let mut previous: Option<String> = None;
-    let stored = loop {
-        let t = Instant::now();
-        let s = tokio::select! {
-            s = upload::session_details(client, session, Some(WAIT_SECS)) => s?,
-            _ = cancel.abort.cancelled() => return Err(FileError::Cancelled),
-        };
-        if s.is_stored() {
-            break s;
-        }
-        if s.is_failed() {
-            return Err(FileError::Server(format!(
-                "the stream upload ended `{}`: {}",
-                s.status,
-                s.status_message.as_deref().unwrap_or("no reason given")
-            )));
-        }
-        if Instant::now() >= deadline {
-            return Err(FileError::Server(format!(
-                "upload session `{session}` is still `{}` after {} s (--assembly-timeout)",
-                s.status,
-                opts.assembly_timeout.as_secs()
-            )));
-        }
-        let pause = poll_pause(t.elapsed(), previous.as_deref(), &s.status);
-        previous = Some(s.status.clone());
-        tokio::time::sleep(pause).await;
-    };
-    if let (Some(h), Some("sha256")) = (&stored.hash, stored.hash_algo.as_deref())
-        && !h.eq_ignore_ascii_case(&pumped.sha256)
-    {
-        return Err(FileError::Verify(format!(
-            "the server's SHA-256 of the stream ({h}) is not that of standard input ({})",
-            pumped.sha256
-        )));
-    }
-    let node_id = match stored.new_file_id {
-        Some(id) => id,
-        None => storage::list_folder(client, &opts.workspace_id, folder_id)
-            .await?
-            .into_iter()
-            .find(|n| n.name == opts.name && n.is_file())
-            .map(|n| n.id)
-            .ok_or_else(|| {
-                FileError::Server(format!("stored, but `{}` is not in its folder", opts.name))
-            })?,
-    };
-    let node = storage::node_details(client, &opts.workspace_id, &node_id).await?;
-    if node.size != Some(pumped.size) {
-        return Err(FileError::Verify(format!(
-            "the server stored {} bytes, standard input had {}",
-            node.size
-                .map_or_else(|| "an unknown number of".into(), |n| n.to_string()),
-            pumped.size
-        )));
-    }
-    if let Some(h) = node.sha256()
-        && h != pumped.sha256
-    {
-        return Err(FileError::Verify(format!(
-            "the stored file's SHA-256 ({h}) is not that of standard input ({})",
-            pumped.sha256
-        )));
-    }
-    Ok(node_id)
+    Ok(s)
 }
 
 #[cfg(test)]

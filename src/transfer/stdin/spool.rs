@@ -11,10 +11,10 @@ use crate::transfer::plan::remote_join;
 use crate::transfer::{Cancel, Event, Events, FileError, SkipMode, Summary, UploadOptions};
 
 /// A private temporary directory, removed when dropped.
-struct TempDir(PathBuf);
+pub(super) struct TempDir(PathBuf);
 
 impl TempDir {
-    fn new(base: &std::path::Path) -> std::io::Result<TempDir> {
+    pub(super) fn new(base: &std::path::Path) -> std::io::Result<TempDir> {
         for _ in 0..16 {
             let p = base.join(format!("fastio-stdin-{:016x}", rand::random::<u64>()));
             let mut b = std::fs::DirBuilder::new();
@@ -27,6 +27,13 @@ impl TempDir {
             }
         }
         Err(std::io::Error::other("no free temporary directory name"))
+    }
+}
+
+impl TempDir {
+    /// The spool file of standard input in it (named as the remote file will be).
+    pub(super) fn file(&self, name: &str) -> PathBuf {
+        self.0.join(name)
     }
 }
 
@@ -62,7 +69,8 @@ pub(super) async fn spooled(
         }
     };
     let file = dir.0.join(&opts.name);
-    let (path, max, stop) = (file.clone(), opts.max_size, cancel.stop.clone());
+    let (path, max, stop) = (file.clone(), super::read_limit(opts), cancel.stop.clone());
+    let sopts = opts.clone();
     let spool = tokio::task::spawn_blocking(move || -> Result<Pumped, PumpError> {
         use std::io::Write as _;
         let mut out = std::fs::File::create(&path).map_err(PumpError::Read)?;
@@ -78,7 +86,7 @@ pub(super) async fn spooled(
             Some(e) => Err(PumpError::Read(std::io::Error::other(format!(
                 "writing the temporary file: {e}"
             )))),
-            None => r,
+            None => super::check_size(&sopts, r),
         }
     })
     .await;
@@ -94,11 +102,26 @@ pub(super) async fn spooled(
             ));
         }
         Ok(Err(e)) => {
-            let err = FileError::Server(e.to_string());
+            let err = e.into_file_error();
             return Ok(fail_run(&events, &remote_path, err, started, &cancel));
         }
         Err(e) => return Err(anyhow::anyhow!("spooling standard input: {e}")),
     }
+    upload_spool(client, opts, file, dir, events, cancel, false).await
+}
+
+/// Upload the spooled standard input (`file` in `dir`, removed afterwards) through the engine
+/// as one file, its events shown as standard input's. `continued`: the run already announced
+/// the file (a stream that was refused part-way), so the engine's queue events are dropped.
+pub(super) async fn upload_spool(
+    client: Client,
+    opts: &StdinOptions,
+    file: PathBuf,
+    dir: TempDir,
+    events: Events,
+    cancel: Cancel,
+    continued: bool,
+) -> anyhow::Result<Summary> {
     let run = UploadOptions {
         paths: vec![file],
         files_from: None,
@@ -132,6 +155,7 @@ pub(super) async fn spooled(
                 | Event::FileDone { local, .. }
                 | Event::FileSkipped { local, .. }
                 | Event::FileFailed { local, .. } => *local = STDIN_LOCAL.into(),
+                Event::FileQueued { .. } | Event::WalkDone if continued => continue,
                 _ => {}
             }
             events.emit(e);
