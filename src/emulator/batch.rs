@@ -305,9 +305,18 @@ async fn batch_entry(
         }
     }
     let (ws2, base2, rel2, name2) = (ws.to_string(), base.to_string(), rel.clone(), name.clone());
+    let folded = state.has(Variant::FoldedFolderNames);
     let existing = state
         .db(move |s| {
             let parent = match &rel2 {
+                // The server folds relative_path's folder names as it does createfolder's.
+                Some(r) if folded => {
+                    let mut cur = base2;
+                    for seg in r.split('/').filter(|p| !p.is_empty()) {
+                        cur = super::storage::folded_folder(s, &ws2, &cur, seg, false)?.id;
+                    }
+                    cur
+                }
                 Some(r) => s.ensure_path(&ws2, &base2, r)?,
                 None => base2,
             };

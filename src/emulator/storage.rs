@@ -261,6 +261,31 @@ fn fold_name(name: &str) -> String {
     name.trim().nfc().collect::<String>().to_lowercase()
 }
 
+/// `folded-folder-names`: an existing folder matches by its folded name (NFC, trimmed, any
+/// case), and new names are stored NFC and trimmed. Batch entries' `relative_path` folders
+/// are made the same way.
+pub(super) fn folded_folder(
+    s: &super::store::Store,
+    ws: &str,
+    parent: &str,
+    name: &str,
+    force: bool,
+) -> rusqlite::Result<super::store::Node> {
+    let want = fold_name(name);
+    let existing = s
+        .find_nodes(ws, |n| fold_name(n) == want)?
+        .into_iter()
+        .find(|n| n.parent == parent && n.is_folder());
+    match existing {
+        Some(n) if !force => Ok(n),
+        _ => {
+            use unicode_normalization::UnicodeNormalization as _;
+            let stored: String = name.trim().nfc().collect();
+            s.create_folder(ws, parent, &stored, force)
+        }
+    }
+}
+
 async fn create_folder(
     State(state): State<AppState>,
     _c: Caller,
@@ -279,21 +304,7 @@ async fn create_folder(
             if !folded {
                 return Ok(s.create_folder(&ws_id, &parent, &name, force)?);
             }
-            // `folded-folder-names`: an existing folder matches by its folded name, and new
-            // names are stored NFC and trimmed.
-            let want = fold_name(&name);
-            let existing = s
-                .find_nodes(&ws_id, |n| fold_name(n) == want)?
-                .into_iter()
-                .find(|n| n.parent == parent && n.is_folder());
-            match existing {
-                Some(n) if !force => Ok(n),
-                _ => {
-                    use unicode_normalization::UnicodeNormalization as _;
-                    let stored: String = name.trim().nfc().collect();
-                    Ok(s.create_folder(&ws_id, &parent, &stored, force)?)
-                }
-            }
+            Ok(folded_folder(s, &ws_id, &parent, &name, force)?)
         })
         .await?;
     state.activity.bump(format!("storage:{}", node.id));

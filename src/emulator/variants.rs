@@ -229,7 +229,7 @@ impl Variant {
                 "`createfolder` finds an existing folder by name case-insensitively after NFC and trimming, and answers with its stored name; new folder names are stored NFC and trimmed"
             }
             Variant::BareFolderAnswers => {
-                "`createfolder` answers `{\"node\": {\"id\": …}}`: the id, without a name"
+                "`createfolder` answers `{\"node\": {\"id\": ...}}`: the id, without a name"
             }
             Variant::StreamNeedsLength => {
                 "`POST /upload/{id}/stream/` without Content-Length reads up to 1 MiB of the body, then answers 411/1605"
@@ -244,7 +244,7 @@ impl Variant {
                 "a stored file's `ai.state` is `pending` for 2 s, then `ready`; a question about a file not `ready` yet ends `errored`"
             }
             Variant::FlakyBulkDetails => {
-                "bulk node details: the 2nd, 4th … id of each request gets a transient error entry (code 1654) the first time it is asked"
+                "bulk node details: the 2nd, 4th ... id of each request gets a transient error entry (code 1654) the first time it is asked"
             }
             Variant::DeletedFlags => {
                 "a trashed node keeps its `parent` and says `deleted: true`, `deleted_from`: never `parent: \"trash\"`"

@@ -27,13 +27,24 @@ impl Context {
                 Ok(match self.dir_state(parent).await? {
                     Dir::Missing => Dir::Missing,
                     blocked @ Dir::Blocked { .. } => blocked,
-                    Dir::Exists(pid) => match self.listing(&pid).await?.get(name) {
-                        None => Dir::Missing,
-                        Some(n) if n.is_folder() => Dir::Exists(n.id.clone()),
-                        Some(_) => Dir::Blocked {
-                            path: path.to_string(),
-                        },
-                    },
+                    Dir::Exists(pid) => {
+                        let listing = self.listing(&pid).await?;
+                        // The exact name, else one the server may hold normalised (NFC,
+                        // trimmed, another case): the folder it would answer with.
+                        let twin = listing.get(name).or_else(|| {
+                            let want = crate::api::names::fold(name);
+                            listing
+                                .values()
+                                .find(|n| n.is_folder() && crate::api::names::fold(&n.name) == want)
+                        });
+                        match twin {
+                            None => Dir::Missing,
+                            Some(n) if n.is_folder() => Dir::Exists(n.id.clone()),
+                            Some(_) => Dir::Blocked {
+                                path: path.to_string(),
+                            },
+                        }
+                    }
                 })
             })
             .await
@@ -61,12 +72,13 @@ impl Context {
                     })
                     .await
                     .map_err(|e| self.in_folder(&pid, e))?;
-                if node.name != name {
-                    // The server renamed the new folder (`name (2)`): something of that name
-                    // appeared since the listing. Files must not land there.
+                // A name that comes back normalised (NFC, trimmed), in another case or not at
+                // all is the folder asked for; only the auto-renamed form (`name (2)`) means
+                // something of that name appeared since the listing. Files must not land there.
+                if let Some(got) = crate::api::names::renamed_folder(name, &node.name) {
                     return Err(FileError::Api(ApiError::NameTaken {
                         name: name.to_string(),
-                        got: node.name,
+                        got,
                     }));
                 }
                 self.mark_created(path);

@@ -76,10 +76,11 @@ fn a_fresh_wide_tree_goes_in_few_batches_and_lists_no_folder_it_creates() {
     );
 
     // ⌈2000 / 200⌉ batches (a partial one may go early when the walk lags on a loaded
-    // machine), the limits, and one listing of the root (which shows `wide` missing); no
-    // folder created by hand, no listing of anything the run created.
+    // machine), the limits, and the root's listing (which shows `wide` missing), read once by
+    // the destination check before anything is written and once by the engine; no folder
+    // created by hand, no listing of anything the run created.
     assert_eq!(requests_matching(&emu, "createfolder"), 0);
-    assert_eq!(requests_matching(&emu, "/list") - lists_before, 1);
+    assert_eq!(requests_matching(&emu, "/list") - lists_before, 2);
     let batches = requests_matching(&emu, "/upload/batch");
     assert!((10..=12).contains(&batches), "{batches} batches");
     let depth = 4; // wide/tree/dNN/sN
@@ -89,7 +90,7 @@ fn a_fresh_wide_tree_goes_in_few_batches_and_lists_no_folder_it_creates() {
     assert_eq!(remote_folders(&emu).len(), 222);
 
     // A rerun skips every file, listing each existing folder once: the root, `wide`,
-    // `wide/tree`, 20 + 200 folders.
+    // `wide/tree`, 20 + 200 folders (and the root once more for the destination check).
     let lists_before = requests_matching(&emu, "/list");
     let batches_before = requests_matching(&emu, "/upload/batch");
     let again = upload(&emu, home.path(), src.path(), &[]);
@@ -100,7 +101,7 @@ fn a_fresh_wide_tree_goes_in_few_batches_and_lists_no_folder_it_creates() {
         (Some(0), Some(n as u64))
     );
     assert_eq!(s["folders_created"], 0, "{s}");
-    assert_eq!(requests_matching(&emu, "/list") - lists_before, 1 + 222);
+    assert_eq!(requests_matching(&emu, "/list") - lists_before, 1 + 222 + 1);
     assert_eq!(requests_matching(&emu, "/upload/batch"), batches_before);
     assert_eq!(requests_matching(&emu, "createfolder"), 0);
 }
@@ -117,8 +118,9 @@ fn overwrite_lists_only_to_find_the_folders_and_sends_everything_again() {
     let s = summary_of(&ndjson(&out.stdout));
     assert_eq!(s["uploaded"], n as u64, "{s}");
     // Folders are found through their parents' listings (root, wide, wide/tree and the 20
-    // dNN, whose listings show the sN); the 200 leaf folders are not listed.
-    assert_eq!(requests_matching(&emu, "/list") - lists_before, 23);
+    // dNN, whose listings show the sN; the root once more for the destination check); the
+    // 200 leaf folders are not listed.
+    assert_eq!(requests_matching(&emu, "/list") - lists_before, 24);
     assert_eq!(versions_of(&emu, "wide/tree/d07/s3/f4.txt"), 2);
     assert_stored_bytes(&emu, &src.path().join("tree"), "wide/tree");
 }
