@@ -182,7 +182,7 @@ _fastio() {
 
     case "${cmd}" in
         fastio)
-            opts="-v -q -h -V --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --bwlimit --help --version login logout whoami upload verify import-url lock ask doctor bench emulator completions generate help"
+            opts="-v -q -h -V --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --max-wait --bwlimit --help --version login logout whoami upload verify import-url lock ask doctor bench emulator completions generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -208,6 +208,10 @@ _fastio() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --max-wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --bwlimit)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -220,7 +224,7 @@ _fastio() {
             return 0
             ;;
         fastio__subcmd__ask)
-            opts="-w -v -q -h --workspace --folder --file --wait-indexed --enable-intelligence --timeout --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --bwlimit --help"
+            opts="-w -v -q -h --workspace --folder --file --wait-indexed --enable-intelligence --timeout --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --max-wait --bwlimit --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -266,6 +270,10 @@ _fastio() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --max-wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --bwlimit)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -278,7 +286,7 @@ _fastio() {
             return 0
             ;;
         fastio__subcmd__bench)
-            opts="-w -j -v -q -h --workspace --preset --size --files --concurrency --retries --assembly-timeout --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --bwlimit --help"
+            opts="-w -j -v -q -h --workspace --preset --size --files --concurrency --retries --assembly-timeout --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --max-wait --bwlimit --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -340,6 +348,10 @@ _fastio() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --max-wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --bwlimit)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -352,7 +364,7 @@ _fastio() {
             return 0
             ;;
         fastio__subcmd__completions)
-            opts="-v -q -h --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --bwlimit --help bash elvish fish powershell zsh"
+            opts="-v -q -h --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --max-wait --bwlimit --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -378,6 +390,10 @@ _fastio() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --max-wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --bwlimit)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -390,7 +406,7 @@ _fastio() {
             return 0
             ;;
         fastio__subcmd__doctor)
-            opts="-w -v -q -h --workspace --read-only --all --import-url --assembly-timeout --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --bwlimit --help"
+            opts="-w -v -q -h --workspace --read-only --all --import-url --assembly-timeout --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --max-wait --bwlimit --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -432,6 +448,10 @@ _fastio() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --max-wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --bwlimit)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -444,7 +464,7 @@ _fastio() {
             return 0
             ;;
         fastio__subcmd__emulator)
-            opts="-v -q -h --listen --api-key --workspace --data-dir --chunk-size --max-chunks --max-file-size --max-sessions --assembly-delay-ms --fail-assembly-rate --omit-new-file-ids --rate-limit --burst --seed --latency-ms --fail-rate --reset-rate --bandwidth-per-conn --token-ttl --intelligence --answer-delay-ms --allow-private-urls --flip-envelopes --legacy-rate-headers --datetime-expiry --validation-400 --variant --fault-route --auto-approve --log-requests --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --bwlimit --help"
+            opts="-v -q -h --listen --api-key --workspace --data-dir --chunk-size --max-chunks --max-file-size --max-sessions --assembly-delay-ms --fail-assembly-rate --omit-new-file-ids --rate-limit --burst --seed --latency-ms --fail-rate --reset-rate --bandwidth-per-conn --token-ttl --intelligence --answer-delay-ms --allow-private-urls --flip-envelopes --legacy-rate-headers --datetime-expiry --validation-400 --variant --fault-route --auto-approve --log-requests --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --max-wait --bwlimit --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -554,6 +574,10 @@ _fastio() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --max-wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --bwlimit)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -566,7 +590,7 @@ _fastio() {
             return 0
             ;;
         fastio__subcmd__generate)
-            opts="-v -q -h --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --bwlimit --help completions man help"
+            opts="-v -q -h --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --max-wait --bwlimit --help completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -592,6 +616,10 @@ _fastio() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --max-wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --bwlimit)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -604,7 +632,7 @@ _fastio() {
             return 0
             ;;
         fastio__subcmd__generate__subcmd__completions)
-            opts="-v -q -h --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --bwlimit --help"
+            opts="-v -q -h --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --max-wait --bwlimit --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -627,6 +655,10 @@ _fastio() {
                     return 0
                     ;;
                 --stall-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-wait)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -698,7 +730,7 @@ _fastio() {
             return 0
             ;;
         fastio__subcmd__generate__subcmd__man)
-            opts="-v -q -h --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --bwlimit --help"
+            opts="-v -q -h --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --max-wait --bwlimit --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -721,6 +753,10 @@ _fastio() {
                     return 0
                     ;;
                 --stall-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-wait)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1044,7 +1080,7 @@ _fastio() {
             return 0
             ;;
         fastio__subcmd__import__subcmd__url)
-            opts="-w -j -v -q -h --workspace --to --name --urls-from --concurrency --no-wait --timeout --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --bwlimit --help"
+            opts="-w -j -v -q -h --workspace --to --name --urls-from --concurrency --no-wait --timeout --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --max-wait --bwlimit --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1102,6 +1138,10 @@ _fastio() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --max-wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --bwlimit)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1114,7 +1154,7 @@ _fastio() {
             return 0
             ;;
         fastio__subcmd__lock)
-            opts="-w -v -q -h --workspace --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --bwlimit --help acquire status heartbeat release run help"
+            opts="-w -v -q -h --workspace --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --max-wait --bwlimit --help acquire status heartbeat release run help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1148,6 +1188,10 @@ _fastio() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --max-wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --bwlimit)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1160,7 +1204,7 @@ _fastio() {
             return 0
             ;;
         fastio__subcmd__lock__subcmd__acquire)
-            opts="-w -v -q -h --duration --wait --workspace --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --bwlimit --help"
+            opts="-w -v -q -h --duration --wait --workspace --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --max-wait --bwlimit --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1202,6 +1246,10 @@ _fastio() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --max-wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --bwlimit)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1214,7 +1262,7 @@ _fastio() {
             return 0
             ;;
         fastio__subcmd__lock__subcmd__heartbeat)
-            opts="-w -v -q -h --lock-token --workspace --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --bwlimit --help"
+            opts="-w -v -q -h --lock-token --workspace --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --max-wait --bwlimit --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1249,6 +1297,10 @@ _fastio() {
                     return 0
                     ;;
                 --stall-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-wait)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1362,7 +1414,7 @@ _fastio() {
             return 0
             ;;
         fastio__subcmd__lock__subcmd__release)
-            opts="-w -v -q -h --lock-token --workspace --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --bwlimit --help"
+            opts="-w -v -q -h --lock-token --workspace --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --max-wait --bwlimit --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1400,6 +1452,10 @@ _fastio() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --max-wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --bwlimit)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1412,7 +1468,7 @@ _fastio() {
             return 0
             ;;
         fastio__subcmd__lock__subcmd__run)
-            opts="-w -v -q -h --duration --wait --workspace --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --bwlimit --help"
+            opts="-w -v -q -h --duration --wait --workspace --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --max-wait --bwlimit --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1454,6 +1510,10 @@ _fastio() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --max-wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --bwlimit)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1466,7 +1526,7 @@ _fastio() {
             return 0
             ;;
         fastio__subcmd__lock__subcmd__status)
-            opts="-w -v -q -h --workspace --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --bwlimit --help"
+            opts="-w -v -q -h --workspace --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --max-wait --bwlimit --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1500,6 +1560,10 @@ _fastio() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --max-wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --bwlimit)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1512,7 +1576,7 @@ _fastio() {
             return 0
             ;;
         fastio__subcmd__login)
-            opts="-v -q -h --api-key --no-browser --client-id --redirect-uri --timeout --workspace --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --bwlimit --help"
+            opts="-v -q -h --api-key --no-browser --client-id --redirect-uri --timeout --workspace --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --max-wait --bwlimit --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1554,6 +1618,10 @@ _fastio() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --max-wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --bwlimit)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1566,7 +1634,7 @@ _fastio() {
             return 0
             ;;
         fastio__subcmd__logout)
-            opts="-v -q -h --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --bwlimit --help"
+            opts="-v -q -h --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --max-wait --bwlimit --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1592,6 +1660,10 @@ _fastio() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --max-wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --bwlimit)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1604,7 +1676,7 @@ _fastio() {
             return 0
             ;;
         fastio__subcmd__upload)
-            opts="-w -j -0 -L -n -v -q -h --workspace --to --concurrency --files-from --null --include --exclude --follow-symlinks --overwrite --if-changed --retries --assembly-timeout --no-resume --dry-run --lock --receipt --shard --name --max-size --ci --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --bwlimit --help"
+            opts="-w -j -0 -L -n -v -q -h --workspace --to --concurrency --files-from --null --include --exclude --follow-symlinks --overwrite --if-changed --retries --assembly-timeout --no-resume --dry-run --lock --receipt --shard --name --max-size --ci --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --max-wait --bwlimit --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1694,6 +1766,10 @@ _fastio() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --max-wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --bwlimit)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1706,7 +1782,7 @@ _fastio() {
             return 0
             ;;
         fastio__subcmd__verify)
-            opts="-w -L -v -q -h --receipt --to --workspace --extra --follow-symlinks --ci --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --bwlimit --help"
+            opts="-w -L -v -q -h --receipt --to --workspace --extra --follow-symlinks --ci --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --max-wait --bwlimit --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1752,6 +1828,10 @@ _fastio() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --max-wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --bwlimit)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1764,7 +1844,7 @@ _fastio() {
             return 0
             ;;
         fastio__subcmd__whoami)
-            opts="-v -q -h --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --bwlimit --help"
+            opts="-v -q -h --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --max-wait --bwlimit --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1787,6 +1867,10 @@ _fastio() {
                     return 0
                     ;;
                 --stall-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-wait)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_fastio_global_optspecs
-    string join \n api-base= token= profile= emulator json progress= v/verbose q/quiet stall-timeout= bwlimit= h/help V/version
+    string join \n api-base= token= profile= emulator json progress= v/verbose q/quiet stall-timeout= max-wait= bwlimit= h/help V/version
 end
 
 function __fish_fastio_needs_command
@@ -32,6 +32,7 @@ bars\t'Always draw bars'
 plain\t'Plain status lines (at most one every 10 s), one line per failure'
 none\t'No progress output'"
 complete -c fastio -n "__fish_fastio_needs_command" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m)' -r
+complete -c fastio -n "__fish_fastio_needs_command" -l max-wait -d 'The longest wait a server can impose with Retry-After or a rate-limit expiry (on a 429 or 503): a longer one is cut to this, then the request is tried again; asked a second time, the request fails (1s to 24h)' -r
 complete -c fastio -n "__fish_fastio_needs_command" -l bwlimit -d 'Cap the total upload rate of this process, across every connection (bytes per second: 10M, 500k, 8MiB; k/M/G = 1000s, Ki/Mi/Gi = 1024s)' -r
 complete -c fastio -n "__fish_fastio_needs_command" -l emulator -d 'Run against a local emulator started inside this process (no account needed)'
 complete -c fastio -n "__fish_fastio_needs_command" -l json -d 'Machine-readable output: NDJSON events on stdout'
@@ -65,6 +66,7 @@ bars\t'Always draw bars'
 plain\t'Plain status lines (at most one every 10 s), one line per failure'
 none\t'No progress output'"
 complete -c fastio -n "__fish_fastio_using_subcommand login" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand login" -l max-wait -d 'The longest wait a server can impose with Retry-After or a rate-limit expiry (on a 429 or 503): a longer one is cut to this, then the request is tried again; asked a second time, the request fails (1s to 24h)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand login" -l bwlimit -d 'Cap the total upload rate of this process, across every connection (bytes per second: 10M, 500k, 8MiB; k/M/G = 1000s, Ki/Mi/Gi = 1024s)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand login" -l api-key -d 'Store an API key instead of logging in through the browser'
 complete -c fastio -n "__fish_fastio_using_subcommand login" -l no-browser -d 'Do not open a browser: print the URL and read the displayed code pasted back'
@@ -81,6 +83,7 @@ bars\t'Always draw bars'
 plain\t'Plain status lines (at most one every 10 s), one line per failure'
 none\t'No progress output'"
 complete -c fastio -n "__fish_fastio_using_subcommand logout" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand logout" -l max-wait -d 'The longest wait a server can impose with Retry-After or a rate-limit expiry (on a 429 or 503): a longer one is cut to this, then the request is tried again; asked a second time, the request fails (1s to 24h)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand logout" -l bwlimit -d 'Cap the total upload rate of this process, across every connection (bytes per second: 10M, 500k, 8MiB; k/M/G = 1000s, Ki/Mi/Gi = 1024s)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand logout" -l emulator -d 'Run against a local emulator started inside this process (no account needed)'
 complete -c fastio -n "__fish_fastio_using_subcommand logout" -l json -d 'Machine-readable output: NDJSON events on stdout'
@@ -95,6 +98,7 @@ bars\t'Always draw bars'
 plain\t'Plain status lines (at most one every 10 s), one line per failure'
 none\t'No progress output'"
 complete -c fastio -n "__fish_fastio_using_subcommand whoami" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand whoami" -l max-wait -d 'The longest wait a server can impose with Retry-After or a rate-limit expiry (on a 429 or 503): a longer one is cut to this, then the request is tried again; asked a second time, the request fails (1s to 24h)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand whoami" -l bwlimit -d 'Cap the total upload rate of this process, across every connection (bytes per second: 10M, 500k, 8MiB; k/M/G = 1000s, Ki/Mi/Gi = 1024s)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand whoami" -l emulator -d 'Run against a local emulator started inside this process (no account needed)'
 complete -c fastio -n "__fish_fastio_using_subcommand whoami" -l json -d 'Machine-readable output: NDJSON events on stdout'
@@ -126,6 +130,7 @@ bars\t'Always draw bars'
 plain\t'Plain status lines (at most one every 10 s), one line per failure'
 none\t'No progress output'"
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand upload" -l max-wait -d 'The longest wait a server can impose with Retry-After or a rate-limit expiry (on a 429 or 503): a longer one is cut to this, then the request is tried again; asked a second time, the request fails (1s to 24h)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -l bwlimit -d 'Cap the total upload rate of this process, across every connection (bytes per second: 10M, 500k, 8MiB; k/M/G = 1000s, Ki/Mi/Gi = 1024s)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -s 0 -l null -d 'With --files-from: paths are NUL-separated'
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -s L -l follow-symlinks -d 'Follow symbolic links (with loop detection); by default they are skipped and listed'
@@ -152,6 +157,7 @@ bars\t'Always draw bars'
 plain\t'Plain status lines (at most one every 10 s), one line per failure'
 none\t'No progress output'"
 complete -c fastio -n "__fish_fastio_using_subcommand verify" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand verify" -l max-wait -d 'The longest wait a server can impose with Retry-After or a rate-limit expiry (on a 429 or 503): a longer one is cut to this, then the request is tried again; asked a second time, the request fails (1s to 24h)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand verify" -l bwlimit -d 'Cap the total upload rate of this process, across every connection (bytes per second: 10M, 500k, 8MiB; k/M/G = 1000s, Ki/Mi/Gi = 1024s)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand verify" -l extra -d 'Also report remote files that have no local counterpart'
 complete -c fastio -n "__fish_fastio_using_subcommand verify" -s L -l follow-symlinks -d 'Follow symbolic links in the local tree'
@@ -174,6 +180,7 @@ bars\t'Always draw bars'
 plain\t'Plain status lines (at most one every 10 s), one line per failure'
 none\t'No progress output'"
 complete -c fastio -n "__fish_fastio_using_subcommand import-url" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand import-url" -l max-wait -d 'The longest wait a server can impose with Retry-After or a rate-limit expiry (on a 429 or 503): a longer one is cut to this, then the request is tried again; asked a second time, the request fails (1s to 24h)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand import-url" -l bwlimit -d 'Cap the total upload rate of this process, across every connection (bytes per second: 10M, 500k, 8MiB; k/M/G = 1000s, Ki/Mi/Gi = 1024s)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand import-url" -l no-wait -d 'Report once submitted, without waiting for the imports to finish'
 complete -c fastio -n "__fish_fastio_using_subcommand import-url" -l emulator -d 'Run against a local emulator started inside this process (no account needed)'
@@ -190,6 +197,7 @@ bars\t'Always draw bars'
 plain\t'Plain status lines (at most one every 10 s), one line per failure'
 none\t'No progress output'"
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and not __fish_seen_subcommand_from acquire status heartbeat release run help" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and not __fish_seen_subcommand_from acquire status heartbeat release run help" -l max-wait -d 'The longest wait a server can impose with Retry-After or a rate-limit expiry (on a 429 or 503): a longer one is cut to this, then the request is tried again; asked a second time, the request fails (1s to 24h)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and not __fish_seen_subcommand_from acquire status heartbeat release run help" -l bwlimit -d 'Cap the total upload rate of this process, across every connection (bytes per second: 10M, 500k, 8MiB; k/M/G = 1000s, Ki/Mi/Gi = 1024s)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and not __fish_seen_subcommand_from acquire status heartbeat release run help" -l emulator -d 'Run against a local emulator started inside this process (no account needed)'
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and not __fish_seen_subcommand_from acquire status heartbeat release run help" -l json -d 'Machine-readable output: NDJSON events on stdout'
@@ -213,6 +221,7 @@ bars\t'Always draw bars'
 plain\t'Plain status lines (at most one every 10 s), one line per failure'
 none\t'No progress output'"
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from acquire" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from acquire" -l max-wait -d 'The longest wait a server can impose with Retry-After or a rate-limit expiry (on a 429 or 503): a longer one is cut to this, then the request is tried again; asked a second time, the request fails (1s to 24h)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from acquire" -l bwlimit -d 'Cap the total upload rate of this process, across every connection (bytes per second: 10M, 500k, 8MiB; k/M/G = 1000s, Ki/Mi/Gi = 1024s)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from acquire" -l emulator -d 'Run against a local emulator started inside this process (no account needed)'
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from acquire" -l json -d 'Machine-readable output: NDJSON events on stdout'
@@ -228,6 +237,7 @@ bars\t'Always draw bars'
 plain\t'Plain status lines (at most one every 10 s), one line per failure'
 none\t'No progress output'"
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from status" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from status" -l max-wait -d 'The longest wait a server can impose with Retry-After or a rate-limit expiry (on a 429 or 503): a longer one is cut to this, then the request is tried again; asked a second time, the request fails (1s to 24h)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from status" -l bwlimit -d 'Cap the total upload rate of this process, across every connection (bytes per second: 10M, 500k, 8MiB; k/M/G = 1000s, Ki/Mi/Gi = 1024s)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from status" -l emulator -d 'Run against a local emulator started inside this process (no account needed)'
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from status" -l json -d 'Machine-readable output: NDJSON events on stdout'
@@ -244,6 +254,7 @@ bars\t'Always draw bars'
 plain\t'Plain status lines (at most one every 10 s), one line per failure'
 none\t'No progress output'"
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from heartbeat" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from heartbeat" -l max-wait -d 'The longest wait a server can impose with Retry-After or a rate-limit expiry (on a 429 or 503): a longer one is cut to this, then the request is tried again; asked a second time, the request fails (1s to 24h)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from heartbeat" -l bwlimit -d 'Cap the total upload rate of this process, across every connection (bytes per second: 10M, 500k, 8MiB; k/M/G = 1000s, Ki/Mi/Gi = 1024s)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from heartbeat" -l emulator -d 'Run against a local emulator started inside this process (no account needed)'
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from heartbeat" -l json -d 'Machine-readable output: NDJSON events on stdout'
@@ -260,6 +271,7 @@ bars\t'Always draw bars'
 plain\t'Plain status lines (at most one every 10 s), one line per failure'
 none\t'No progress output'"
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from release" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from release" -l max-wait -d 'The longest wait a server can impose with Retry-After or a rate-limit expiry (on a 429 or 503): a longer one is cut to this, then the request is tried again; asked a second time, the request fails (1s to 24h)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from release" -l bwlimit -d 'Cap the total upload rate of this process, across every connection (bytes per second: 10M, 500k, 8MiB; k/M/G = 1000s, Ki/Mi/Gi = 1024s)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from release" -l emulator -d 'Run against a local emulator started inside this process (no account needed)'
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from release" -l json -d 'Machine-readable output: NDJSON events on stdout'
@@ -277,6 +289,7 @@ bars\t'Always draw bars'
 plain\t'Plain status lines (at most one every 10 s), one line per failure'
 none\t'No progress output'"
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from run" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from run" -l max-wait -d 'The longest wait a server can impose with Retry-After or a rate-limit expiry (on a 429 or 503): a longer one is cut to this, then the request is tried again; asked a second time, the request fails (1s to 24h)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from run" -l bwlimit -d 'Cap the total upload rate of this process, across every connection (bytes per second: 10M, 500k, 8MiB; k/M/G = 1000s, Ki/Mi/Gi = 1024s)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from run" -l emulator -d 'Run against a local emulator started inside this process (no account needed)'
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from run" -l json -d 'Machine-readable output: NDJSON events on stdout'
@@ -301,6 +314,7 @@ bars\t'Always draw bars'
 plain\t'Plain status lines (at most one every 10 s), one line per failure'
 none\t'No progress output'"
 complete -c fastio -n "__fish_fastio_using_subcommand ask" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand ask" -l max-wait -d 'The longest wait a server can impose with Retry-After or a rate-limit expiry (on a 429 or 503): a longer one is cut to this, then the request is tried again; asked a second time, the request fails (1s to 24h)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand ask" -l bwlimit -d 'Cap the total upload rate of this process, across every connection (bytes per second: 10M, 500k, 8MiB; k/M/G = 1000s, Ki/Mi/Gi = 1024s)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand ask" -l wait-indexed -d 'Wait until the referenced files are indexed before asking'
 complete -c fastio -n "__fish_fastio_using_subcommand ask" -l enable-intelligence -d 'Turn on workspace intelligence first (costs credits; files already there get indexed)'
@@ -320,6 +334,7 @@ bars\t'Always draw bars'
 plain\t'Plain status lines (at most one every 10 s), one line per failure'
 none\t'No progress output'"
 complete -c fastio -n "__fish_fastio_using_subcommand doctor" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand doctor" -l max-wait -d 'The longest wait a server can impose with Retry-After or a rate-limit expiry (on a 429 or 503): a longer one is cut to this, then the request is tried again; asked a second time, the request fails (1s to 24h)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand doctor" -l bwlimit -d 'Cap the total upload rate of this process, across every connection (bytes per second: 10M, 500k, 8MiB; k/M/G = 1000s, Ki/Mi/Gi = 1024s)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand doctor" -l read-only -d 'Skip every check that writes (no scratch folder)'
 complete -c fastio -n "__fish_fastio_using_subcommand doctor" -l all -d 'Also check URL import and AI questions (the AI check may cost credits)'
@@ -345,6 +360,7 @@ bars\t'Always draw bars'
 plain\t'Plain status lines (at most one every 10 s), one line per failure'
 none\t'No progress output'"
 complete -c fastio -n "__fish_fastio_using_subcommand bench" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand bench" -l max-wait -d 'The longest wait a server can impose with Retry-After or a rate-limit expiry (on a 429 or 503): a longer one is cut to this, then the request is tried again; asked a second time, the request fails (1s to 24h)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand bench" -l bwlimit -d 'Cap the total upload rate of this process, across every connection (bytes per second: 10M, 500k, 8MiB; k/M/G = 1000s, Ki/Mi/Gi = 1024s)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand bench" -l emulator -d 'Run against a local emulator started inside this process (no account needed)'
 complete -c fastio -n "__fish_fastio_using_subcommand bench" -l json -d 'Machine-readable output: NDJSON events on stdout'
@@ -402,6 +418,7 @@ bars\t'Always draw bars'
 plain\t'Plain status lines (at most one every 10 s), one line per failure'
 none\t'No progress output'"
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l max-wait -d 'The longest wait a server can impose with Retry-After or a rate-limit expiry (on a 429 or 503): a longer one is cut to this, then the request is tried again; asked a second time, the request fails (1s to 24h)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l bwlimit -d 'Cap the total upload rate of this process, across every connection (bytes per second: 10M, 500k, 8MiB; k/M/G = 1000s, Ki/Mi/Gi = 1024s)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l omit-new-file-ids -d 'Leave new_file_id out of single-call answers and send node_id null in batch results (clients must poll the session or list the folder, as the service allows; = --variant omit-new-file-ids)'
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l intelligence -d 'Turn workspace intelligence (AI indexing) on for the created workspaces'
@@ -425,6 +442,7 @@ bars\t'Always draw bars'
 plain\t'Plain status lines (at most one every 10 s), one line per failure'
 none\t'No progress output'"
 complete -c fastio -n "__fish_fastio_using_subcommand completions" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand completions" -l max-wait -d 'The longest wait a server can impose with Retry-After or a rate-limit expiry (on a 429 or 503): a longer one is cut to this, then the request is tried again; asked a second time, the request fails (1s to 24h)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand completions" -l bwlimit -d 'Cap the total upload rate of this process, across every connection (bytes per second: 10M, 500k, 8MiB; k/M/G = 1000s, Ki/Mi/Gi = 1024s)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand completions" -l emulator -d 'Run against a local emulator started inside this process (no account needed)'
 complete -c fastio -n "__fish_fastio_using_subcommand completions" -l json -d 'Machine-readable output: NDJSON events on stdout'
@@ -439,6 +457,7 @@ bars\t'Always draw bars'
 plain\t'Plain status lines (at most one every 10 s), one line per failure'
 none\t'No progress output'"
 complete -c fastio -n "__fish_fastio_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l max-wait -d 'The longest wait a server can impose with Retry-After or a rate-limit expiry (on a 429 or 503): a longer one is cut to this, then the request is tried again; asked a second time, the request fails (1s to 24h)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l bwlimit -d 'Cap the total upload rate of this process, across every connection (bytes per second: 10M, 500k, 8MiB; k/M/G = 1000s, Ki/Mi/Gi = 1024s)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l emulator -d 'Run against a local emulator started inside this process (no account needed)'
 complete -c fastio -n "__fish_fastio_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l json -d 'Machine-readable output: NDJSON events on stdout'
@@ -456,6 +475,7 @@ bars\t'Always draw bars'
 plain\t'Plain status lines (at most one every 10 s), one line per failure'
 none\t'No progress output'"
 complete -c fastio -n "__fish_fastio_using_subcommand generate; and __fish_seen_subcommand_from completions" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand generate; and __fish_seen_subcommand_from completions" -l max-wait -d 'The longest wait a server can impose with Retry-After or a rate-limit expiry (on a 429 or 503): a longer one is cut to this, then the request is tried again; asked a second time, the request fails (1s to 24h)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand generate; and __fish_seen_subcommand_from completions" -l bwlimit -d 'Cap the total upload rate of this process, across every connection (bytes per second: 10M, 500k, 8MiB; k/M/G = 1000s, Ki/Mi/Gi = 1024s)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand generate; and __fish_seen_subcommand_from completions" -l emulator -d 'Run against a local emulator started inside this process (no account needed)'
 complete -c fastio -n "__fish_fastio_using_subcommand generate; and __fish_seen_subcommand_from completions" -l json -d 'Machine-readable output: NDJSON events on stdout'
@@ -470,6 +490,7 @@ bars\t'Always draw bars'
 plain\t'Plain status lines (at most one every 10 s), one line per failure'
 none\t'No progress output'"
 complete -c fastio -n "__fish_fastio_using_subcommand generate; and __fish_seen_subcommand_from man" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand generate; and __fish_seen_subcommand_from man" -l max-wait -d 'The longest wait a server can impose with Retry-After or a rate-limit expiry (on a 429 or 503): a longer one is cut to this, then the request is tried again; asked a second time, the request fails (1s to 24h)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand generate; and __fish_seen_subcommand_from man" -l bwlimit -d 'Cap the total upload rate of this process, across every connection (bytes per second: 10M, 500k, 8MiB; k/M/G = 1000s, Ki/Mi/Gi = 1024s)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand generate; and __fish_seen_subcommand_from man" -l emulator -d 'Run against a local emulator started inside this process (no account needed)'
 complete -c fastio -n "__fish_fastio_using_subcommand generate; and __fish_seen_subcommand_from man" -l json -d 'Machine-readable output: NDJSON events on stdout'

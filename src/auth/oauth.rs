@@ -195,7 +195,10 @@ fn tokens_from(
     client_id: &str,
     previous_refresh: Option<SecretString>,
 ) -> OAuthTokens {
-    let expires_in = resp.expires_in().map(|d| d.as_millis() as i64);
+    // The server's `expires_in` is data: any value fits (saturating), none overflows.
+    let expires_in = resp
+        .expires_in()
+        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
     OAuthTokens {
         api_base: api_base.trim_end_matches('/').to_string(),
         client_id: client_id.to_string(),
@@ -204,7 +207,7 @@ fn tokens_from(
             .refresh_token()
             .map(|r| SecretString::from(r.secret().clone()))
             .or(previous_refresh),
-        expires_at_ms: expires_in.map(|ms| now_ms() + ms),
+        expires_at_ms: expires_in.map(|ms| now_ms().saturating_add(ms)),
         lifetime_ms: expires_in,
     }
 }

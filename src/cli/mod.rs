@@ -145,6 +145,19 @@ pub struct GlobalArgs {
     )]
     pub stall_timeout: std::time::Duration,
 
+    /// The longest wait a server can impose with Retry-After or a rate-limit expiry (on a 429
+    /// or 503): a longer one is cut to this, then the request is tried again; asked a second
+    /// time, the request fails (1s to 24h)
+    #[arg(
+        long,
+        global = true,
+        env = "FASTIO_MAX_WAIT",
+        default_value = "5m",
+        value_parser = parse_max_wait,
+        value_name = "DURATION"
+    )]
+    pub max_wait: std::time::Duration,
+
     /// Cap the total upload rate of this process, across every connection (bytes per second:
     /// 10M, 500k, 8MiB; k/M/G = 1000s, Ki/Mi/Gi = 1024s)
     #[arg(
@@ -198,12 +211,36 @@ pub enum CiMode {
 pub fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
     let s = s.trim();
     if let Ok(secs) = s.parse::<f64>() {
-        if secs.is_finite() && secs >= 0.0 {
-            return Ok(std::time::Duration::from_secs_f64(secs));
-        }
-        return Err(format!("`{s}` is not a duration"));
+        return std::time::Duration::try_from_secs_f64(secs)
+            .map_err(|_| format!("`{s}` is not a duration (a number of seconds, 0 or more)"));
     }
     humantime::parse_duration(s).map_err(|e| format!("`{s}` is not a duration ({e})"))
+}
+
+/// `--max-wait`: 1 s to 24 h.
+pub fn parse_max_wait(s: &str) -> Result<std::time::Duration, String> {
+    duration_between(s, SECOND, DAY)
+}
+
+const SECOND: std::time::Duration = std::time::Duration::from_secs(1);
+const DAY: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
+
+/// A duration ([`parse_duration`]) from `min` to `max`, both inclusive.
+pub fn duration_between(
+    s: &str,
+    min: std::time::Duration,
+    max: std::time::Duration,
+) -> Result<std::time::Duration, String> {
+    let d = parse_duration(s)?;
+    if d < min || d > max {
+        return Err(format!(
+            "`{}` is out of range: give {} to {}",
+            s.trim(),
+            humantime::format_duration(min),
+            humantime::format_duration(max)
+        ));
+    }
+    Ok(d)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -163,6 +163,31 @@ pub fn escape_control(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// The line said as a long wait imposed by the server starts: `rate limited by the server
+/// (HTTP 429): waiting 3 min, until 14:05:10` (local time; the date too when not today), and
+/// what the server asked for when `--max-wait` cut it.
+pub fn wait_line(n: &crate::api::WaitNotice) -> String {
+    use crate::api::error::human_duration;
+    let until = chrono::DateTime::<chrono::Local>::from(n.until);
+    let at = if until.date_naive() == chrono::Local::now().date_naive() {
+        until.format("%H:%M:%S").to_string()
+    } else {
+        until.format("%Y-%m-%d %H:%M:%S").to_string()
+    };
+    let who = match n.status {
+        429 => "rate limited by the server (HTTP 429)".to_string(),
+        s => format!("the server asks to come back later (HTTP {s})"),
+    };
+    let mut line = format!("{who}: waiting {}, until {at}", human_duration(n.wait.wait));
+    if n.wait.was_capped() {
+        line.push_str(&format!(
+            " (it asked for {}; --max-wait caps the wait)",
+            human_duration(n.wait.asked)
+        ));
+    }
+    line
+}
+
 /// A signal's name for messages and JSON.
 pub fn signal_name(signo: i32) -> String {
     match signo {

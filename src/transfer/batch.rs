@@ -189,7 +189,7 @@ async fn send_batch(engine: &Context, folder_id: String, files: Vec<SmallFile>) 
         }
     }
     let retrier = engine.retrier();
-    let (mut transient, mut throttles) = (0u32, 0u32);
+    let (mut transient, mut throttles) = (0u32, super::limiter::Throttles::default());
     let mut need_ids: Vec<(Entry, Option<String>)> = Vec::new();
     while !entries.is_empty() {
         let wire: Vec<BatchFile> = entries

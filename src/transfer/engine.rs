@@ -244,8 +244,8 @@ async fn run(
     cancel: Cancel,
 ) -> anyhow::Result<Summary> {
     let started = Instant::now();
-    // The engine retries under its own budget (and reports each retry): no retries below it.
-    let client = client.with_retries(0);
+    // The engine retries under its own budget (and reports each retry and 429): none below it.
+    let client = client.with_retries(0).without_throttle_waits();
     let limiter = Limiter::new(opts.concurrency);
     let journal = open_journal(&opts, &events)?;
     let counters = Counters::default();

@@ -50,6 +50,8 @@ mod proof_stdin;
 #[cfg(feature = "emulator")]
 mod proof_verify;
 #[cfg(feature = "emulator")]
+mod server_waits;
+#[cfg(feature = "emulator")]
 mod speed;
 #[cfg(feature = "emulator")]
 mod upload_api;
