@@ -47,6 +47,8 @@ pub struct Settings {
     pub github_actions: bool,
     /// `GITHUB_STEP_SUMMARY`: the file the job's markdown summary is appended to.
     pub github_step_summary: Option<PathBuf>,
+    /// `FASTIO_TEST_PANIC`: a test-only fault (see [`crate::transfer::fault`]).
+    pub test_panic: Option<String>,
 }
 
 /// Settings of a profile's config file (no secrets there).
@@ -109,6 +111,7 @@ impl Settings {
             term_dumb: var("TERM").is_some_and(|t| t == "dumb"),
             github_actions: var("GITHUB_ACTIONS").is_some_and(|v| v == "true"),
             github_step_summary: var("GITHUB_STEP_SUMMARY").map(PathBuf::from),
+            test_panic: var("FASTIO_TEST_PANIC"),
         }
     }
 

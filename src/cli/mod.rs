@@ -22,7 +22,8 @@ macro_rules! exit_codes_help {
     () => {
         "Exit codes:\n  0    everything done (or nothing to do)\n  \
          1    some files or items failed (the others were done); a PATH that cannot be read\n       \
-         is such an item, even alone; also: the same upload is already running\n  \
+         is such an item, even alone; also: the same upload is already running, or\n       \
+         stdout could not be written (a full disk; a closed pipe is no error)\n  \
          2    usage error (bad flag, bad remote path, glob or URL)\n  \
          3    authentication or permission problem (a credential with a control character too)\n  \
          4    nothing could be done: the server is unreachable, stalls, redirects, answers\n       \

@@ -16,7 +16,12 @@ const BIN: &str = "fastio";
 
 pub fn completions(args: &CompletionsArgs) -> anyhow::Result<ExitStatus> {
     let mut cmd = Cli::command();
-    clap_complete::generate(args.shell, &mut cmd, BIN, &mut std::io::stdout());
+    clap_complete::generate(
+        args.shell,
+        &mut cmd,
+        BIN,
+        &mut crate::output::stdout::Stdout,
+    );
     Ok(ExitStatus::Success)
 }
 

@@ -31,6 +31,7 @@ pub mod import;
 pub mod lock;
 pub mod receipt;
 pub mod sinks;
+pub mod stdout;
 pub mod upload;
 pub mod verify;
 
@@ -90,9 +91,12 @@ impl Printer {
 
     /// A result on stdout (what scripts read: a token, a state, an answer), whatever `-q` says.
     pub fn result(&self, text: &str) {
-        let mut out = std::io::stdout().lock();
-        let _ = writeln!(out, "{text}");
-        let _ = out.flush();
+        stdout::line(text);
+    }
+
+    /// Part of a result on stdout, without a line break (an answer as it streams in).
+    pub fn result_piece(&self, text: &str) {
+        stdout::write(text);
     }
 
     /// One line on stderr even under `-q`: something went wrong that the user must hear of.
@@ -203,9 +207,7 @@ pub fn json_line(mut obj: Value) {
     if let Value::Object(map) = &mut obj {
         map.insert("v".into(), json!(SCHEMA_VERSION));
     }
-    let mut out = std::io::stdout().lock();
-    let _ = writeln!(out, "{obj}");
-    let _ = out.flush();
+    stdout::line(&obj.to_string());
 }
 
 /// Text from outside (file names, server messages) made safe for a terminal: control

@@ -140,6 +140,7 @@ struct Entry {
 }
 
 async fn send_batch(engine: &Context, folder_id: String, files: Vec<SmallFile>) {
+    super::fault::batch(files.iter().map(|sf| sf.file.name.as_str()));
     // Read on the blocking pool; should that task die, every file of the batch is reported
     // failed (none silently dropped).
     let planned: Vec<(u64, PlannedFile)> =

@@ -107,6 +107,7 @@ impl Context {
         f: &PlannedFile,
         batch_tx: mpsc::Sender<SmallFile>,
     ) -> Result<(), FileError> {
+        super::fault::file_task(f);
         let folder_id = self.folder_for(f).await?;
         if let Some(folder_id) = &folder_id
             && (self.opts.skip != SkipMode::Overwrite)
@@ -420,14 +421,14 @@ async fn run(
                 };
                 let e = engine.clone();
                 let tx = batch_tx.clone();
-                tasks.spawn(async move {
+                tasks.spawn(engine.clone().guarded(id, async move {
                     if journal_done {
                         e.journal_done(id, f, tx).await;
                     } else {
                         e.handle_file(id, f, tx).await;
                     }
                     drop(slot);
-                });
+                }));
                 while tasks.try_join_next().is_some() {}
             }
         }
@@ -455,6 +456,9 @@ async fn run(
     .await;
     background.abort_all();
 
+    if !cancel.stop.is_cancelled() {
+        engine.fail_lost();
+    }
     let not_started = engine.report_not_started();
     let interrupted = cancel.signal().is_some()
         || (cancel.stop.is_cancelled() && engine.fatal.lock().unwrap().is_none());

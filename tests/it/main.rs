@@ -54,6 +54,8 @@ mod server_waits;
 #[cfg(feature = "emulator")]
 mod speed;
 #[cfg(feature = "emulator")]
+mod upload_accounting;
+#[cfg(feature = "emulator")]
 mod upload_api;
 #[cfg(feature = "emulator")]
 mod upload_faults;

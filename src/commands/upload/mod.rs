@@ -21,6 +21,9 @@ use crate::transfer::{Cancel, Events};
 
 pub async fn upload(ctx: &Context, args: UploadArgs) -> anyhow::Result<ExitStatus> {
     let from_stdin = options::check_args(&args)?;
+    if let Some(spec) = &ctx.settings.test_panic {
+        crate::transfer::fault::arm(spec.clone());
+    }
     let printer = ctx.printer.clone();
     let (client, _source) = ctx.client()?;
     // `--retries` holds for every request of the run, the workspace lookup and the lock too.

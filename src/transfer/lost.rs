@@ -1,0 +1,54 @@
+//! No planned file goes without an outcome. A file task that panics fails its file (named, with
+//! the panic's message); at the end of a run that was not stopped or interrupted, a file still
+//! without an outcome (its task ended early: a batch that panicked) fails as lost. Either way
+//! the run cannot end with exit 0 (see `exit::summary_status`).
+
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+
+use futures_util::FutureExt as _;
+
+use super::Event;
+use super::context::Context;
+
+impl Context {
+    /// Run the task of file `id`; a panic in it fails that file instead of losing it.
+    pub(super) async fn guarded(self: Arc<Self>, id: u64, task: impl Future<Output = ()>) {
+        if let Err(panic) = AssertUnwindSafe(task).catch_unwind().await {
+            let what = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "a panic".into());
+            self.lost(id, format!("internal error: its task panicked ({what})"));
+        }
+    }
+
+    /// Fail every queued file that has no outcome yet: their tasks ended without one.
+    pub(super) fn fail_lost(&self) {
+        let mut ids: Vec<u64> = self.outstanding.lock().unwrap().keys().copied().collect();
+        ids.sort_unstable();
+        for id in ids {
+            self.lost(
+                id,
+                "internal error: the run ended without an outcome for this file".into(),
+            );
+        }
+    }
+
+    /// Queued file `id` failed without an error of its own.
+    fn lost(&self, id: u64, error: String) {
+        let Some((local, remote_path)) = self.outstanding.lock().unwrap().remove(&id) else {
+            return;
+        };
+        self.counters.failed.fetch_add(1, Ordering::Relaxed);
+        self.events.emit(Event::FileFailed {
+            id: Some(id),
+            local,
+            remote_path: Some(remote_path),
+            error,
+        });
+    }
+}
