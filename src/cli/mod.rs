@@ -135,13 +135,14 @@ pub struct GlobalArgs {
     pub quiet: bool,
 
     /// Abandon a request that makes no progress for this long (connecting, sending, waiting
-    /// for or reading the answer) and retry it (e.g. 60s, 2m)
+    /// for or reading the answer) and retry it (e.g. 60s, 2m; 1s to 24h, there is no "off";
+    /// waiting for a rate limit or --bwlimit is not "no progress")
     #[arg(
         long,
         global = true,
         env = "FASTIO_STALL_TIMEOUT",
         default_value = "60s",
-        value_parser = parse_duration,
+        value_parser = parse_stall_timeout,
         value_name = "DURATION"
     )]
     pub stall_timeout: std::time::Duration,
@@ -218,31 +219,42 @@ pub fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
     humantime::parse_duration(s).map_err(|e| format!("`{s}` is not a duration ({e})"))
 }
 
-/// `--max-wait`: 1 s to 24 h.
+/// `--max-wait`: 1s to 24h.
 pub fn parse_max_wait(s: &str) -> Result<std::time::Duration, String> {
-    duration_between(s, SECOND, DAY)
+    duration_between(s, (SECOND, "1s"), (DAY, "24h"))
+}
+
+/// `--stall-timeout`: 1s to 24h (0 would give up on every request at once; there is no "off").
+pub fn parse_stall_timeout(s: &str) -> Result<std::time::Duration, String> {
+    duration_between(s, (SECOND, "1s"), (DAY, "24h"))
+}
+
+/// `--assembly-timeout`: 1s to 7 days.
+pub fn parse_assembly_timeout(s: &str) -> Result<std::time::Duration, String> {
+    duration_between(s, (SECOND, "1s"), (7 * DAY, "7d"))
 }
 
 const SECOND: std::time::Duration = std::time::Duration::from_secs(1);
 const DAY: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
 
-/// A duration ([`parse_duration`]) from `min` to `max`, both inclusive.
+/// A duration ([`parse_duration`]) from `min` to `max` (both inclusive, with how to say them).
 pub fn duration_between(
     s: &str,
-    min: std::time::Duration,
-    max: std::time::Duration,
+    (min, min_text): (std::time::Duration, &str),
+    (max, max_text): (std::time::Duration, &str),
 ) -> Result<std::time::Duration, String> {
     let d = parse_duration(s)?;
     if d < min || d > max {
         return Err(format!(
-            "`{}` is out of range: give {} to {}",
-            s.trim(),
-            humantime::format_duration(min),
-            humantime::format_duration(max)
+            "`{}` is out of range: give {min_text} to {max_text}",
+            s.trim()
         ));
     }
     Ok(d)
 }
+
+/// The most retries a request may be given (`--retries`).
+pub const MAX_RETRIES: u32 = 100;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ProgressMode {

@@ -31,6 +31,8 @@ mod emulator_stream;
 mod emulator_uploads;
 #[cfg(feature = "emulator")]
 mod emulator_variants;
+#[cfg(feature = "emulator")]
+mod flag_edges;
 mod generated;
 #[cfg(feature = "emulator")]
 mod import_url_cli;
