@@ -224,6 +224,9 @@ pub fn summary_status(s: &Summary) -> ExitStatus {
             _ => ExitStatus::Interrupted,
         };
     }
+    if s.fatal == Some(Fatality::BadInput) {
+        return ExitStatus::Usage;
+    }
     // Every planned file accounted for: a file that got no outcome (a lost task) is never a
     // success.
     if s.failed == 0 && s.not_started == 0 {

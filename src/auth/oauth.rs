@@ -195,10 +195,10 @@ fn tokens_from(
     client_id: &str,
     previous_refresh: Option<SecretString>,
 ) -> OAuthTokens {
-    // The server's `expires_in` is data: any value fits (saturating), none overflows.
+    // The server's `expires_in` is data: any value saturates, none overflows.
     let expires_in = resp
         .expires_in()
-        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
+        .map(|d| d.as_millis().min(i64::MAX as u128) as i64);
     OAuthTokens {
         api_base: api_base.trim_end_matches('/').to_string(),
         client_id: client_id.to_string(),
@@ -566,8 +566,7 @@ async fn read_pasted_code(url: &Url, notices: &Notices) -> anyhow::Result<Secret
 /// One line from stdin: the authorization code.
 async fn read_code_line() -> anyhow::Result<SecretString> {
     let line = tokio::task::spawn_blocking(|| {
-        let mut line = String::new();
-        std::io::stdin().read_line(&mut line).map(|_| line)
+        crate::input::line_at_most(std::io::stdin().lock(), crate::input::SECRET_MAX)
     })
     .await
     .map_err(|e| anyhow!("{e}"))?

@@ -356,6 +356,7 @@ async fn run(
                     error,
                 });
             }
+            PlanItem::BadInput(reason) => engine.bad_input(reason),
             PlanItem::Symlink(p) => {
                 engine.counters.symlinks.fetch_add(1, Ordering::Relaxed);
                 events.emit(Event::SymlinkSkipped {

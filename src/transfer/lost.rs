@@ -10,8 +10,8 @@ use std::sync::atomic::Ordering;
 
 use futures_util::FutureExt as _;
 
-use super::Event;
 use super::context::Context;
+use super::{Event, Fatality};
 
 impl Context {
     /// Run the task of file `id`; a panic in it fails that file instead of losing it.
@@ -36,6 +36,12 @@ impl Context {
                 "internal error: the run ended without an outcome for this file".into(),
             );
         }
+    }
+
+    /// The input is unusable (a list past its bounds): stop the run, as a usage error.
+    pub(super) fn bad_input(&self, reason: String) {
+        *self.fatal.lock().unwrap() = Some(Fatality::BadInput);
+        self.stop_run(reason);
     }
 
     /// Queued file `id` failed without an error of its own.

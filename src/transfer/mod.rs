@@ -138,6 +138,9 @@ pub struct Summary {
 pub enum Fatality {
     Auth,
     Unavailable,
+    /// The input was unusable (a `--files-from` list past its bounds): a usage error, whatever
+    /// was uploaded before it was found.
+    BadInput,
 }
 
 /// Progress and outcome events, in the order they happen. `id` numbers files within a run.

@@ -20,7 +20,6 @@
 //! Only regular files are uploaded: symlinks (unless followed) and FIFOs, sockets and devices met
 //! inside a tree are listed as skipped.
 
-use std::io::BufRead;
 use std::path::{Component, Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
@@ -79,6 +78,9 @@ pub enum PlanItem {
         path: String,
         error: String,
     },
+    /// The input itself is unusable (a `--files-from` list past its bounds): a usage error,
+    /// the run stops.
+    BadInput(String),
 }
 
 /// Modification time of `meta` in nanoseconds since the epoch.
@@ -323,7 +325,7 @@ impl Walker<'_> {
     }
 
     fn files_from(&self, from: &FilesFrom) -> bool {
-        let reader: Box<dyn BufRead> = match from {
+        let reader: Box<dyn std::io::BufRead> = match from {
             FilesFrom::Stdin => Box::new(std::io::stdin().lock()),
             FilesFrom::File(p) => match std::fs::File::open(p) {
                 Ok(f) => Box::new(std::io::BufReader::new(f)),
@@ -335,9 +337,18 @@ impl Walker<'_> {
         } else {
             b'\n'
         };
-        for raw in reader.split(sep) {
+        let shown = match from {
+            FilesFrom::Stdin => "-".to_string(),
+            FilesFrom::File(p) => show(p),
+        };
+        for raw in crate::input::Records::new(reader, sep, crate::input::FILES_FROM) {
             let mut raw = match raw {
                 Ok(r) => r,
+                // A list past its bounds is a usage error: the run stops.
+                Err(e) if e.is_bound() => {
+                    self.send(PlanItem::BadInput(format!("--files-from `{shown}`: {e}")));
+                    return false;
+                }
                 Err(e) => return self.error(Path::new("--files-from"), e),
             };
             if sep == b'\n' && raw.last() == Some(&b'\r') {

@@ -18,6 +18,8 @@ mod auth_refresh;
 #[cfg(feature = "emulator")]
 mod auth_session;
 #[cfg(feature = "emulator")]
+mod bounded_inputs;
+#[cfg(feature = "emulator")]
 mod doctor;
 #[cfg(feature = "emulator")]
 mod emulator_basics;
