@@ -160,8 +160,8 @@ Register-ArgumentCompleter -Native -CommandName 'fastio' -ScriptBlock {
         'fastio;verify' {
             [CompletionResult]::new('--receipt', '--receipt', [CompletionResultType]::ParameterName, 'Check every file of this receipt (written by `upload --receipt`)')
             [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'Remote folder the PATHs were uploaded to (as `upload --to`)')
-            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Workspace id or name (with --receipt: the receipt''s)')
-            [CompletionResult]::new('--workspace', '--workspace', [CompletionResultType]::ParameterName, 'Workspace id or name (with --receipt: the receipt''s)')
+            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Workspace id or name (with --receipt: each line''s own, unless given here)')
+            [CompletionResult]::new('--workspace', '--workspace', [CompletionResultType]::ParameterName, 'Workspace id or name (with --receipt: each line''s own, unless given here)')
             [CompletionResult]::new('--ci', '--ci', [CompletionResultType]::ParameterName, 'CI-native output: annotations and a step summary in GitHub Actions')
             [CompletionResult]::new('--api-base', '--api-base', [CompletionResultType]::ParameterName, 'API base URL [default: https://api.fast.io/current]')
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Access token or API key to use (see the credential order in --help)')
@@ -170,6 +170,7 @@ Register-ArgumentCompleter -Native -CommandName 'fastio' -ScriptBlock {
             [CompletionResult]::new('--stall-timeout', '--stall-timeout', [CompletionResultType]::ParameterName, 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m; 1s to 24h, there is no "off"; waiting for a rate limit or --bwlimit is not "no progress")')
             [CompletionResult]::new('--max-wait', '--max-wait', [CompletionResultType]::ParameterName, 'The longest wait a server can impose with Retry-After or a rate-limit expiry (on a 429 or 503): a longer one is cut to this, then the request is tried again; asked a second time, the request fails (1s to 24h)')
             [CompletionResult]::new('--bwlimit', '--bwlimit', [CompletionResultType]::ParameterName, 'Cap the total upload rate of this process, across every connection (bytes per second: 10M, 500k, 8MiB; k/M/G = 1000s, Ki/Mi/Gi = 1024s)')
+            [CompletionResult]::new('--partial', '--partial', [CompletionResultType]::ParameterName, 'Accept a receipt whose run did not finish (no summary line) or that records no files, and check what it records')
             [CompletionResult]::new('--extra', '--extra', [CompletionResultType]::ParameterName, 'Also report remote files that have no local counterpart')
             [CompletionResult]::new('-L', '-L ', [CompletionResultType]::ParameterName, 'Follow symbolic links in the local tree')
             [CompletionResult]::new('--follow-symlinks', '--follow-symlinks', [CompletionResultType]::ParameterName, 'Follow symbolic links in the local tree')

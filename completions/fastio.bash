@@ -1782,7 +1782,7 @@ _fastio() {
             return 0
             ;;
         fastio__subcmd__verify)
-            opts="-w -L -v -q -h --receipt --to --workspace --extra --follow-symlinks --ci --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --max-wait --bwlimit --help"
+            opts="-w -L -v -q -h --receipt --partial --to --workspace --extra --follow-symlinks --ci --api-base --token --profile --emulator --json --progress --verbose --quiet --stall-timeout --max-wait --bwlimit --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

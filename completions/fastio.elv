@@ -152,8 +152,8 @@ set edit:completion:arg-completer[fastio] = {|@words|
         &'fastio;verify'= {
             cand --receipt 'Check every file of this receipt (written by `upload --receipt`)'
             cand --to 'Remote folder the PATHs were uploaded to (as `upload --to`)'
-            cand -w 'Workspace id or name (with --receipt: the receipt''s)'
-            cand --workspace 'Workspace id or name (with --receipt: the receipt''s)'
+            cand -w 'Workspace id or name (with --receipt: each line''s own, unless given here)'
+            cand --workspace 'Workspace id or name (with --receipt: each line''s own, unless given here)'
             cand --ci 'CI-native output: annotations and a step summary in GitHub Actions'
             cand --api-base 'API base URL [default: https://api.fast.io/current]'
             cand --token 'Access token or API key to use (see the credential order in --help)'
@@ -162,6 +162,7 @@ set edit:completion:arg-completer[fastio] = {|@words|
             cand --stall-timeout 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m; 1s to 24h, there is no "off"; waiting for a rate limit or --bwlimit is not "no progress")'
             cand --max-wait 'The longest wait a server can impose with Retry-After or a rate-limit expiry (on a 429 or 503): a longer one is cut to this, then the request is tried again; asked a second time, the request fails (1s to 24h)'
             cand --bwlimit 'Cap the total upload rate of this process, across every connection (bytes per second: 10M, 500k, 8MiB; k/M/G = 1000s, Ki/Mi/Gi = 1024s)'
+            cand --partial 'Accept a receipt whose run did not finish (no summary line) or that records no files, and check what it records'
             cand --extra 'Also report remote files that have no local counterpart'
             cand -L 'Follow symbolic links in the local tree'
             cand --follow-symlinks 'Follow symbolic links in the local tree'

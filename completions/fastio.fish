@@ -145,7 +145,7 @@ complete -c fastio -n "__fish_fastio_using_subcommand upload" -s q -l quiet -d '
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c fastio -n "__fish_fastio_using_subcommand verify" -l receipt -d 'Check every file of this receipt (written by `upload --receipt`)' -r -F
 complete -c fastio -n "__fish_fastio_using_subcommand verify" -l to -d 'Remote folder the PATHs were uploaded to (as `upload --to`)' -r
-complete -c fastio -n "__fish_fastio_using_subcommand verify" -s w -l workspace -d 'Workspace id or name (with --receipt: the receipt\'s)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand verify" -s w -l workspace -d 'Workspace id or name (with --receipt: each line\'s own, unless given here)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand verify" -l ci -d 'CI-native output: annotations and a step summary in GitHub Actions' -r -f -a "auto\t'GitHub Actions output when GITHUB_ACTIONS=true, none otherwise'
 github\t'GitHub Actions output (annotations, folded progress, step summary)'
 none\t'No CI output'"
@@ -159,6 +159,7 @@ none\t'No progress output'"
 complete -c fastio -n "__fish_fastio_using_subcommand verify" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m; 1s to 24h, there is no "off"; waiting for a rate limit or --bwlimit is not "no progress")' -r
 complete -c fastio -n "__fish_fastio_using_subcommand verify" -l max-wait -d 'The longest wait a server can impose with Retry-After or a rate-limit expiry (on a 429 or 503): a longer one is cut to this, then the request is tried again; asked a second time, the request fails (1s to 24h)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand verify" -l bwlimit -d 'Cap the total upload rate of this process, across every connection (bytes per second: 10M, 500k, 8MiB; k/M/G = 1000s, Ki/Mi/Gi = 1024s)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand verify" -l partial -d 'Accept a receipt whose run did not finish (no summary line) or that records no files, and check what it records'
 complete -c fastio -n "__fish_fastio_using_subcommand verify" -l extra -d 'Also report remote files that have no local counterpart'
 complete -c fastio -n "__fish_fastio_using_subcommand verify" -s L -l follow-symlinks -d 'Follow symbolic links in the local tree'
 complete -c fastio -n "__fish_fastio_using_subcommand verify" -l emulator -d 'Run against a local emulator started inside this process (no account needed)'

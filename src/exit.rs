@@ -96,7 +96,10 @@ pub fn exit_status(err: &anyhow::Error) -> ExitStatus {
                 DestinationError::Acquire(AcquireError::Api { source, .. }) => api_status(source),
             };
         }
-        if cause.is::<TokenRefused>() || cause.is::<LockLost>() {
+        if cause.is::<TokenRefused>()
+            || cause.is::<LockLost>()
+            || cause.is::<crate::verify::receipt::Incomplete>()
+        {
             return ExitStatus::PartialFailure;
         }
         if let Some(ask) = cause.downcast_ref::<AskError>() {

@@ -295,6 +295,7 @@ async fn step(
         assembly_timeout: opts.assembly_timeout,
         shard: None,
         skipped_node_ids: false,
+        leave_out: Vec::new(),
     };
     let (events, mut rx) = Events::channel();
     let cancel = Cancel::default();

@@ -28,11 +28,10 @@ pub async fn verify(ctx: &Context, args: VerifyArgs) -> anyhow::Result<ExitStatu
                     path.display()
                 ));
             }
-            if !receipt.finished {
-                printer.line(&format!(
-                    "`{}` has no summary line: its run did not finish; checking what it recorded",
-                    path.display()
-                ));
+            match verify::receipt::Incomplete::of(&receipt, &path.display().to_string()) {
+                Some(why) if !args.partial => return Err(why.into()),
+                Some(why) => printer.line(&format!("{why}; --partial: checking what it records")),
+                None => {}
             }
             if let Some(base) = receipt.run["api_base"].as_str()
                 && base.trim_end_matches('/') != client.base().trim_end_matches('/')
@@ -52,7 +51,9 @@ pub async fn verify(ctx: &Context, args: VerifyArgs) -> anyhow::Result<ExitStatu
             let ws = resolve_workspace(&client, &ws_arg)
                 .await
                 .with_context(|| format!("resolving workspace `{ws_arg}`"))?;
-            verify::receipt::verify_receipt(&client, &receipt, &ws.id).await?
+            // An explicit --workspace is where every line is checked; otherwise each line's own.
+            let everywhere = args.workspace.is_some();
+            verify::receipt::verify_receipt(&client, &receipt, &ws.id, everywhere).await?
         }
         None => {
             split_remote_path(&args.to).map_err(UsageError::new)?;

@@ -91,6 +91,9 @@ pub struct UploadOptions {
     /// Skip events must carry the remote node (receipts): a file the resume journal says is
     /// done is looked up in its folder's listing (and sent again if it is no longer there).
     pub skipped_node_ids: bool,
+    /// Local files the walk leaves out wherever it meets them (this run's `--receipt`, being
+    /// written as it goes, and its `--files-from` list).
+    pub leave_out: Vec<PathBuf>,
 }
 
 /// Default for [`UploadOptions::assembly_timeout`].

@@ -163,9 +163,38 @@ struct Walker<'a> {
     opts: &'a UploadOptions,
     filters: Filters,
     tx: mpsc::Sender<PlanItem>,
+    /// The files of [`UploadOptions::leave_out`] that exist.
+    leave_out: Vec<FileId>,
+}
+
+/// What makes a file the same file whatever its path: device and inode (elsewhere, the
+/// canonical path).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct FileId(#[cfg(unix)] (u64, u64), #[cfg(not(unix))] PathBuf);
+
+impl FileId {
+    fn of(path: &Path, meta: &std::fs::Metadata) -> Option<FileId> {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            let _ = path;
+            Some(FileId((meta.dev(), meta.ino())))
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = meta;
+            std::fs::canonicalize(path).ok().map(FileId)
+        }
+    }
 }
 
 impl Walker<'_> {
+    /// Whether this file is one the run leaves out (its own receipt or list).
+    fn left_out(&self, path: &Path, meta: &std::fs::Metadata) -> bool {
+        !self.leave_out.is_empty()
+            && FileId::of(path, meta).is_some_and(|id| self.leave_out.contains(&id))
+    }
+
     /// Send, or report that the receiver is gone (run stopped).
     fn send(&self, item: PlanItem) -> bool {
         self.tx.blocking_send(item).is_ok()
@@ -196,6 +225,9 @@ impl Walker<'_> {
             meta
         };
         if meta.is_file() {
+            if self.left_out(path, &meta) {
+                return true;
+            }
             let Some(name) = path.file_name() else {
                 return self.error(path, "not a file name");
             };
@@ -295,6 +327,9 @@ impl Walker<'_> {
                     continue;
                 }
             };
+            if self.left_out(entry.path(), &meta) {
+                continue;
+            }
             // Every segment of the remote path must be carried as it is.
             let checked = base.clone().and_then(|base| {
                 let dirs = remote_dirs(rel_path.parent().unwrap_or(Path::new("")))?;
@@ -423,10 +458,16 @@ pub fn spawn_walk(
     let handle = std::thread::Builder::new()
         .name("fastio-walk".into())
         .spawn(move || {
+            let leave_out = opts
+                .leave_out
+                .iter()
+                .filter_map(|p| FileId::of(p, &std::fs::metadata(p).ok()?))
+                .collect();
             let w = Walker {
                 opts: &opts,
                 filters,
                 tx,
+                leave_out,
             };
             let dest = opts.dest_clean();
             for p in &opts.paths {

@@ -48,6 +48,7 @@ pub async fn verify_tree(client: &Client, opts: &TreeOptions) -> anyhow::Result<
         assembly_timeout: crate::transfer::DEFAULT_ASSEMBLY_TIMEOUT,
         shard: None,
         skipped_node_ids: false,
+        leave_out: Vec::new(),
     };
     let dest = walk.dest_clean();
     let (mut rx, walker) =

@@ -48,6 +48,8 @@ mod lock_upload;
 #[cfg(feature = "emulator")]
 mod proof_ci;
 #[cfg(feature = "emulator")]
+mod proof_incomplete;
+#[cfg(feature = "emulator")]
 mod proof_receipt;
 #[cfg(feature = "emulator")]
 mod proof_stdin;

@@ -118,6 +118,7 @@ pub(super) async fn spooled(
         assembly_timeout: opts.assembly_timeout,
         shard: None,
         skipped_node_ids: false,
+        leave_out: Vec::new(),
     };
     // The engine's events, with the temporary file shown as standard input.
     let (inner, mut rx) = Events::channel();
