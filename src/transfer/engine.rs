@@ -332,11 +332,11 @@ async fn run(
     let dest = engine.opts.dest_clean();
     // Remote path → the local file that goes there (the first one). A second local file with
     // the same remote path fails instead of silently replacing the first one's content; the
-    // same file listed again is skipped. Within one directory argument remote paths cannot
-    // repeat (names are unique and carried exactly), so the table is kept only when there are
-    // several sources or a `--files-from` list.
+    // same file listed again, under any spelling, is skipped (`plan::same_file`). Within one
+    // directory argument remote paths cannot repeat (names are unique and carried exactly), so
+    // the table is kept only when there are several sources or a `--files-from` list.
     let sources = engine.opts.paths.len() + usize::from(engine.opts.files_from.is_some());
-    let mut claimed: Option<HashMap<u64, Box<str>>> =
+    let mut claimed: Option<HashMap<u64, Box<std::path::Path>>> =
         (sources > 1 || engine.opts.files_from.is_some()).then(HashMap::new);
     loop {
         let item = tokio::select! {
@@ -382,19 +382,13 @@ async fn run(
                 engine.queue(id, &f);
                 if let Some(claimed) = &mut claimed {
                     let remote = f.remote_path();
-                    let local = plan::show(&std::path::absolute(&f.local).unwrap_or_default());
+                    let local = std::path::absolute(&f.local).unwrap_or_default();
                     match claimed.entry(remote_key(&remote)) {
                         std::collections::hash_map::Entry::Occupied(first) => {
-                            if **first.get() == *local {
-                                engine.skipped(
-                                    id,
-                                    &f,
-                                    "listed more than once in this run",
-                                    None,
-                                    None,
-                                );
+                            if let Some(why) = plan::same_file(first.get(), &local) {
+                                engine.skipped(id, &f, &why, None, None);
                             } else {
-                                let first = first.get().to_string();
+                                let first = plan::show(first.get()).to_string();
                                 engine.failed(
                                     Some(id),
                                     &f,
@@ -404,7 +398,7 @@ async fn run(
                             continue;
                         }
                         std::collections::hash_map::Entry::Vacant(v) => {
-                            v.insert(local.into_boxed_str());
+                            v.insert(local.into_boxed_path());
                         }
                     }
                 }

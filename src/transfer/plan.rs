@@ -53,6 +53,22 @@ impl PlannedFile {
     }
 }
 
+/// Whether `second` is the file `first` already is (both absolute): the same path, or another
+/// spelling of it (`src/s` and `./src/s/../s`, a symlinked parent, a hard link): the same
+/// device and inode. `Some(the reason a second mention is skipped)`.
+pub fn same_file(first: &Path, second: &Path) -> Option<String> {
+    const TWICE: &str = "listed more than once in this run";
+    if first == second {
+        return Some(TWICE.into());
+    }
+    let (a, b) = (
+        std::fs::metadata(first).ok()?,
+        std::fs::metadata(second).ok()?,
+    );
+    (FileId::of(first, &a)? == FileId::of(second, &b)?)
+        .then(|| format!("the same file as `{}`, {TWICE}", show(first)))
+}
+
 /// `a` + `b` with one `/` between (either may be empty).
 pub fn remote_join(a: &str, b: &str) -> String {
     match (a.is_empty(), b.is_empty()) {

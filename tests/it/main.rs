@@ -78,4 +78,6 @@ mod upload_retry;
 #[cfg(feature = "emulator")]
 mod upload_runs;
 #[cfg(feature = "emulator")]
+mod upload_same_file;
+#[cfg(feature = "emulator")]
 mod upload_tree;
