@@ -31,7 +31,7 @@
 //! | `throttled` | `what`, `wait_ms` (HTTP 429: every request waits) |
 //! | `would_upload` | dry run only: `local`, `remote_path`, `size` |
 //! | `would_create_folder` | dry run only: `remote_path` |
-//! | `summary` | last line: `planned`, `uploaded`, `skipped`, `failed`, `not_started` (`uploaded + skipped + failed + not_started = planned`), `bytes`, `bytes_sent`, `retries`, `throttled`, `folders_created` (dry run: folders that would be created; 0 otherwise), `symlinks_skipped`, `special_skipped`, `wall_ms`, `bytes_per_sec` (bytes sent / wall time), `bwlimit` (`--bwlimit` in bytes/s, or null), `interrupted`, `signal` (`SIGINT`, `SIGTERM`, `SIGHUP` or null), `dry_run`, `shard` (`"I/N"` or null), `out_of_shard` (files left to other shards, not planned here) |
+//! | `summary` | last line: `planned`, `uploaded`, `skipped`, `failed`, `not_started` (`uploaded + skipped + failed + not_started = planned`), `bytes`, `bytes_sent`, `retries`, `throttled`, `folders_created` (folders this run created; dry run: would create; folders already there are not counted), `symlinks_skipped`, `special_skipped`, `wall_ms`, `bytes_per_sec` (bytes sent / wall time), `bwlimit` (`--bwlimit` in bytes/s, or null), `interrupted`, `signal` (`SIGINT`, `SIGTERM`, `SIGHUP` or null), `dry_run`, `shard` (`"I/N"` or null), `out_of_shard` (files left to other shards, not planned here) |
 //!
 //! Local paths are exact; bytes of a name that are not UTF-8 appear as `\xNN`. On the terminal,
 //! control characters in names and messages are printed escaped (`\n`, `\u{1b}`), never raw.
@@ -194,6 +194,9 @@ pub fn summary_line(s: &Summary) -> String {
         s.retries,
         s.throttled
     );
+    if s.folders_created > 0 {
+        line.push_str(&format!("; {} folders created", s.folders_created));
+    }
     if let Some(cap) = s.bwlimit {
         line.push_str(&format!("; --bwlimit {}/s", indicatif::DecimalBytes(cap)));
     }

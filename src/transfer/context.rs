@@ -3,7 +3,7 @@
 //! that gives each queued file exactly one outcome. The scheduler (`engine.rs`) and the
 //! uploaders (`batch.rs`, `chunked.rs`) import it; it imports none of them.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
@@ -18,7 +18,7 @@ use super::limiter::{Limiter, Retrier};
 use super::plan::PlannedFile;
 use super::{Cancel, Event, Events, Fatality, FileError, SkipMode, Summary, UploadOptions};
 use crate::api::upload::{Limits, SINGLE_CALL_MAX_EXCLUSIVE};
-use crate::api::{Client, FolderResolver, Node, storage};
+use crate::api::{Client, Node, storage};
 
 type Listing = Arc<OnceCell<Arc<HashMap<String, Node>>>>;
 
@@ -30,9 +30,9 @@ pub struct Context {
     pub cancel: Cancel,
     pub limiter: Limiter,
     pub counters: Counters,
-    pub folders: FolderResolver,
     pub(super) listings: Mutex<HashMap<String, Listing>>,
-    pub(super) missing_dirs: Mutex<HashSet<String>>,
+    /// Remote folder path → its id (see `dirs.rs`).
+    pub(super) dirs: Mutex<HashMap<String, super::dirs::DirCell>>,
     pub limits: Limits,
     pub journal: Journal,
     /// Open chunked sessions at once.

@@ -3,7 +3,7 @@
 //! batcher (< 4,194,304 bytes) or to a chunked session. Every HTTP request goes through one
 //! [`Limiter`]; large files additionally share a bounded number of open sessions.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
@@ -21,8 +21,8 @@ use super::journal::{self, Journal};
 use super::limiter::{Limiter, Retrier};
 use super::plan::{self, PlanItem, PlannedFile};
 use super::{Cancel, Event, Events, FileError, SkipMode, Summary, UploadOptions};
+use crate::api::Client;
 use crate::api::upload::{BATCH_NAME_MAX, Limits, SINGLE_CALL_MAX_EXCLUSIVE};
-use crate::api::{Client, FolderResolver};
 
 impl Context {
     /// A file the resume journal says an earlier run finished, when skip events must name the
@@ -58,35 +58,6 @@ impl Context {
             Ok(None) => self.handle_file(id, f, batch_tx).await,
             Err(e) => self.failed(Some(id), &f, &e),
         }
-    }
-
-    /// Resolve (create, unless a dry run) the remote folder of `f`. `None`: dry run, missing.
-    async fn folder_for(&self, f: &PlannedFile) -> Result<Option<String>, FileError> {
-        if let Some(Some(id)) = self.folders.cached(&f.remote_dir) {
-            return Ok(Some(id));
-        }
-        let r = self.retrier();
-        let id = r
-            .run("create folder", || self.folders.resolve(&f.remote_dir))
-            .await
-            .map_err(|e| match e {
-                // The first missing segment is created in the root.
-                FileError::Api(api) if api.is_not_found() => self.in_folder("root", api.into()),
-                other => other,
-            })?;
-        if id.is_none()
-            && self
-                .missing_dirs
-                .lock()
-                .unwrap()
-                .insert(f.remote_dir.clone())
-        {
-            self.counters.folders.fetch_add(1, Ordering::Relaxed);
-            self.events.emit(Event::FolderCreated {
-                remote_path: f.remote_dir.clone(),
-            });
-        }
-        Ok(id)
     }
 
     /// One planned file: folder, skip check, then batch or chunked session.
@@ -278,14 +249,13 @@ async fn run(
         .max(1)
         .min(limits.sessions.unwrap_or(u64::MAX).max(1) as usize);
     let engine = Arc::new(Context {
-        folders: FolderResolver::new(client.clone(), opts.workspace_id.clone(), !opts.dry_run),
         client,
         events: events.clone(),
         cancel: cancel.clone(),
         limiter,
         counters,
         listings: Mutex::new(HashMap::new()),
-        missing_dirs: Mutex::new(HashSet::new()),
+        dirs: Mutex::new(HashMap::new()),
         limits,
         journal,
         sessions: Arc::new(Semaphore::new(max_sessions)),

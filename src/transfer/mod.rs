@@ -17,6 +17,7 @@ mod batch;
 mod chunked;
 mod context;
 mod counters;
+mod dirs;
 mod engine;
 pub mod fault;
 mod filters;
@@ -317,6 +318,9 @@ pub enum FileError {
     Collision { remote: String, first: String },
     #[error("server refused the upload: {0}")]
     Server(String),
+    /// A remote file is where a folder on the way must be.
+    #[error("cannot create folder `{0}`: a file of that name is in the way")]
+    FileInTheWay(String),
     #[error("verification failed: {0}")]
     Verify(String),
     /// The workspace does not exist (a wrong id surfaces at the first call that uses it).

@@ -66,6 +66,8 @@ mod upload_api;
 #[cfg(feature = "emulator")]
 mod upload_faults;
 #[cfg(feature = "emulator")]
+mod upload_folders;
+#[cfg(feature = "emulator")]
 mod upload_inputs;
 #[cfg(feature = "emulator")]
 mod upload_names;
