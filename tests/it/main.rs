@@ -60,6 +60,8 @@ mod server_waits;
 #[cfg(feature = "emulator")]
 mod speed;
 #[cfg(feature = "emulator")]
+mod terminal_names;
+#[cfg(feature = "emulator")]
 mod upload_accounting;
 #[cfg(feature = "emulator")]
 mod upload_api;
