@@ -19,7 +19,7 @@ fn main() -> ExitCode {
     // not a failure).
     match fastio::output::stdout::finish() {
         Some(why) => {
-            eprintln!("fastio: writing to standard output: {why}; the output is incomplete");
+            eprintln!("fastio: {why}");
             fastio::exit::output_lost(status).into()
         }
         None => status.into(),

@@ -297,6 +297,10 @@ impl State {
                 "fastio: warning: writing the receipt `{}` failed: {e}",
                 self.path.display()
             );
+            super::stdout::lost(format!(
+                "the receipt `{}` is incomplete: writing it failed ({e})",
+                self.path.display()
+            ));
         }
     }
 

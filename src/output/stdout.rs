@@ -2,6 +2,8 @@
 //! command prints there goes through [`write`], which keeps the first failure. A closed pipe
 //! (`fastio … | head -1`) is quiet, as coreutils are; any other failure (a full disk, an I/O
 //! error) means the report was lost: [`finish`] says so once, and the process does not exit 0.
+//! Other outputs the user asked for (a `--receipt`) report a lost write with [`lost`], to the
+//! same end.
 
 use std::io::Write as _;
 use std::sync::Mutex;
@@ -16,11 +18,19 @@ static FAILURE: Mutex<Option<String>> = Mutex::new(None);
 fn record(e: &std::io::Error) {
     GONE.store(true, Ordering::Relaxed);
     if e.kind() != std::io::ErrorKind::BrokenPipe {
-        FAILURE
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .get_or_insert_with(|| e.to_string());
+        lost(format!(
+            "writing to standard output: {e}; the output is incomplete"
+        ));
     }
+}
+
+/// An output the user asked for could not be written in full (`what` says which and why):
+/// said at the end by [`finish`], and the exit code is not 0.
+pub fn lost(what: String) {
+    FAILURE
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .get_or_insert(what);
 }
 
 /// Write `text` to standard output and flush it (one lock, so lines of several tasks never
@@ -67,8 +77,8 @@ impl std::io::Write for Stdout {
     }
 }
 
-/// At the end of the command: flush, and the failure to report, if standard output could not
-/// be written (not for a closed pipe).
+/// At the end of the command: flush, and the failure to report, if standard output (not for a
+/// closed pipe) or another output could not be written.
 pub fn finish() -> Option<String> {
     if !GONE.load(Ordering::Relaxed)
         && let Err(e) = std::io::stdout().lock().flush()

@@ -141,3 +141,37 @@ fn a_closed_pipe_stays_quiet() {
     );
     assert_stored(&emu, &d, "piped");
 }
+
+/// A receipt that could not be written in full (here the file size limit, `ulimit -f`) is
+/// lost output too: said, and not exit 0.
+#[test]
+fn a_receipt_that_cannot_be_written_in_full_is_not_a_success() {
+    let (emu, home, src) = upload_world(EmulatorConfig::default());
+    let d = src.path().join("many");
+    for i in 0..12 {
+        write(&d, &format!("f{i:02}.txt"), 10 + i, i);
+    }
+    let receipt = home.path().join("r.jsonl");
+    let cmd = fastio_std(&emu, home.path());
+    let mut sh = std::process::Command::new("bash");
+    sh.env_clear();
+    for (k, v) in cmd.get_envs() {
+        if let Some(v) = v {
+            sh.env(k, v);
+        }
+    }
+    // SIGXFSZ ignored (inherited across exec): a write past the limit fails with EFBIG.
+    let out = sh
+        .arg("-c")
+        .arg(r#"trap "" XFSZ; ulimit -f 2; exec "$0" upload --progress none --receipt "$1" "$2""#)
+        .arg(cmd.get_program())
+        .arg(&receipt)
+        .arg(&d)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_exit(&out, 1);
+    let err = stderr_of(&out);
+    assert!(err.contains("is incomplete: writing it failed"), "{err}");
+    assert_stored(&emu, &d, "many");
+}
