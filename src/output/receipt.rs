@@ -206,7 +206,7 @@ impl ReceiptWriter {
                     _ => {}
                 }
             }
-            file.set_len(keep as u64)
+            file.set_len(keep)
                 .map_err(|e| format!("--receipt `{shown}`: {e}"))?;
             Opened::Resumed {
                 files: recorded.len(),
