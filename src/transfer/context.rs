@@ -22,6 +22,9 @@ use crate::api::{Client, Node, storage};
 
 type Listing = Arc<OnceCell<Arc<HashMap<String, Node>>>>;
 
+/// One remote folder path's answer: its id, or `None` in a dry run when it does not exist.
+pub(super) type DirCell = Arc<OnceCell<Option<String>>>;
+
 /// State shared by every task of one run.
 pub struct Context {
     pub client: Client,
@@ -32,7 +35,7 @@ pub struct Context {
     pub counters: Counters,
     pub(super) listings: Mutex<HashMap<String, Listing>>,
     /// Remote folder path → its id (see `dirs.rs`).
-    pub(super) dirs: Mutex<HashMap<String, super::dirs::DirCell>>,
+    pub(super) dirs: Mutex<HashMap<String, DirCell>>,
     pub limits: Limits,
     pub journal: Journal,
     /// Open chunked sessions at once.

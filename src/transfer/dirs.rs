@@ -20,9 +20,6 @@ use super::{Event, FileError};
 use crate::api::folders::{join_remote_path, split_remote_path};
 use crate::api::{ApiError, storage};
 
-/// One remote folder path's answer: its id, or `None` in a dry run when it does not exist.
-pub(super) type DirCell = Arc<OnceCell<Option<String>>>;
-
 impl Context {
     /// The remote folder of `f`, created (unless a dry run) with every folder on its way.
     /// `None`: dry run, and it does not exist yet.
