@@ -34,7 +34,10 @@ fn out_of_range_values_are_usage_errors_naming_the_flag() {
         (&["--max-wait", "0", "upload", "x"], "--max-wait"),
         (&["--max-wait", "24h 1s", "upload", "x"], "--max-wait"),
         (&["--bwlimit", "0", "upload", "x"], "--bwlimit"),
-        (&["--bwlimit", "99999999999999999", "upload", "x"], "--bwlimit"),
+        (
+            &["--bwlimit", "99999999999999999", "upload", "x"],
+            "--bwlimit",
+        ),
         (&["upload", "x", "--shard", "0/3"], "--shard"),
         (&["upload", "x", "--shard", "4/3"], "--shard"),
         (&["upload", "x", "--shard", "1/0"], "--shard"),
