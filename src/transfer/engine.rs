@@ -406,7 +406,9 @@ async fn run(
     if let Some(walker) = walker
         && !cancel.stop.is_cancelled()
     {
-        let _ = tokio::task::spawn_blocking(move || walker.join()).await;
+        if let Ok(Err(_)) = tokio::task::spawn_blocking(move || walker.join()).await {
+            engine.walk_died();
+        }
     }
     // Otherwise the walk may be blocked reading `--files-from -`: leave it; it ends with the
     // process, and stops by itself at its next file (the channel is closed).

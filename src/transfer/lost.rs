@@ -38,6 +38,21 @@ impl Context {
         }
     }
 
+    /// The walk of the local paths died (a panic): what it did not reach was never planned, so
+    /// the run is not complete.
+    pub(super) fn walk_died(&self) {
+        self.counters.planned.fetch_add(1, Ordering::Relaxed);
+        self.counters.failed.fetch_add(1, Ordering::Relaxed);
+        self.events.emit(Event::FileFailed {
+            id: None,
+            local: "(the walk of the local paths)".into(),
+            remote_path: None,
+            error: "internal error: the walk ended early (it panicked); files it did not reach \
+                    were not planned"
+                .into(),
+        });
+    }
+
     /// The input is unusable (a list past its bounds): stop the run, as a usage error.
     pub(super) fn bad_input(&self, reason: String) {
         *self.fatal.lock().unwrap() = Some(Fatality::BadInput);

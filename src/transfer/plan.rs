@@ -346,6 +346,7 @@ impl Walker<'_> {
             if self.left_out(entry.path(), &meta) {
                 continue;
             }
+            super::fault::walk(&entry.file_name().to_string_lossy());
             // Every segment of the remote path must be carried as it is.
             let checked = base.clone().and_then(|base| {
                 let dirs = remote_dirs(rel_path.parent().unwrap_or(Path::new("")))?;

@@ -175,3 +175,25 @@ fn a_receipt_that_cannot_be_written_in_full_is_not_a_success() {
     assert!(err.contains("is incomplete: writing it failed"), "{err}");
     assert_stored(&emu, &d, "many");
 }
+
+/// A walk that dies part-way leaves files unplanned: never exit 0.
+#[test]
+fn a_walk_that_dies_is_not_a_success() {
+    let (emu, home, src) = upload_world(EmulatorConfig::default());
+    let d = three(src.path(), "w");
+    let out = fastio(&emu, home.path())
+        .env("FASTIO_TEST_PANIC", "walk:b.txt")
+        .args(["upload", "--json"])
+        .arg(&d)
+        .output()
+        .unwrap();
+    assert_exit(&out, 1);
+    let events = ndjson(&out.stdout);
+    let failed = failed_files(&events, 1);
+    assert!(
+        failed[0]["error"]
+            .as_str()
+            .unwrap()
+            .contains("the walk ended early")
+    );
+}
