@@ -78,7 +78,7 @@ impl Context {
         f: &PlannedFile,
         batch_tx: mpsc::Sender<SmallFile>,
     ) -> Result<(), FileError> {
-        super::fault::file_task(f);
+        super::fault::file_task(&f.name);
         let folder_id = self.folder_for(f).await?;
         if let Some(folder_id) = &folder_id
             && (self.opts.skip != SkipMode::Overwrite)
@@ -327,6 +327,14 @@ async fn run(
                 });
             }
             PlanItem::BadInput(reason) => engine.bad_input(reason),
+            PlanItem::Duplicate { file, reason } => {
+                if !engine.in_shard(&file, &dest) {
+                    continue;
+                }
+                next_id += 1;
+                engine.queue(next_id, &file);
+                engine.skipped(next_id, &file, &reason, None, None);
+            }
             PlanItem::Symlink(p) => {
                 engine.counters.symlinks.fetch_add(1, Ordering::Relaxed);
                 events.emit(Event::SymlinkSkipped {

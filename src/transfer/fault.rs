@@ -6,8 +6,6 @@
 
 use std::sync::OnceLock;
 
-use super::plan::PlannedFile;
-
 static PANIC_ON: OnceLock<String> = OnceLock::new();
 
 /// Arm the fault for this process (the first call wins).
@@ -15,10 +13,10 @@ pub fn arm(spec: String) {
     let _ = PANIC_ON.set(spec);
 }
 
-/// Panic if the fault names this file.
-pub(super) fn file_task(f: &PlannedFile) {
-    if PANIC_ON.get().is_some_and(|n| *n == f.name) {
-        panic!("test fault (FASTIO_TEST_PANIC) in the task of `{}`", f.name);
+/// Panic if the fault names this file (its remote name).
+pub(super) fn file_task(name: &str) {
+    if PANIC_ON.get().is_some_and(|n| n == name) {
+        panic!("test fault (FASTIO_TEST_PANIC) in the task of `{name}`");
     }
 }
 

@@ -53,6 +53,17 @@ impl Context {
         });
     }
 
+    /// Whether `f` is this run's to upload (`--shard`); counted as left to the others if not.
+    pub(super) fn in_shard(&self, f: &super::plan::PlannedFile, dest: &str) -> bool {
+        match self.opts.shard {
+            Some(shard) if !shard.contains(super::shard::key(&f.remote_path(), dest)) => {
+                self.counters.out_of_shard.fetch_add(1, Ordering::Relaxed);
+                false
+            }
+            _ => true,
+        }
+    }
+
     /// The input is unusable (a list past its bounds): stop the run, as a usage error.
     pub(super) fn bad_input(&self, reason: String) {
         *self.fatal.lock().unwrap() = Some(Fatality::BadInput);

@@ -23,6 +23,7 @@ pub mod fault;
 mod filters;
 pub mod generated;
 pub mod hash;
+mod identity;
 pub mod job;
 pub mod journal;
 pub mod limiter;

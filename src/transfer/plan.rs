@@ -26,6 +26,7 @@ use std::time::UNIX_EPOCH;
 use tokio::sync::mpsc;
 
 pub use super::filters::Filters;
+use super::identity::{FileId, Mentions};
 use super::names::display;
 pub use super::names::{NAME_MAX_CHARS, check_name, show};
 use super::{FilesFrom, UploadOptions};
@@ -97,6 +98,11 @@ pub enum PlanItem {
     /// The input itself is unusable (a `--files-from` list past its bounds): a usage error,
     /// the run stops.
     BadInput(String),
+    /// A file an earlier mention (PATH argument or list entry) reached already: skipped.
+    Duplicate {
+        file: PlannedFile,
+        reason: String,
+    },
 }
 
 /// Modification time of `meta` in nanoseconds since the epoch.
@@ -181,30 +187,19 @@ struct Walker<'a> {
     tx: mpsc::Sender<PlanItem>,
     /// The files of [`UploadOptions::leave_out`] that exist.
     leave_out: Vec<FileId>,
-}
-
-/// What makes a file the same file whatever its path: device and inode (elsewhere, the
-/// canonical path).
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct FileId(#[cfg(unix)] (u64, u64), #[cfg(not(unix))] PathBuf);
-
-impl FileId {
-    fn of(path: &Path, meta: &std::fs::Metadata) -> Option<FileId> {
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::MetadataExt;
-            let _ = path;
-            Some(FileId((meta.dev(), meta.ino())))
-        }
-        #[cfg(not(unix))]
-        {
-            let _ = meta;
-            std::fs::canonicalize(path).ok().map(FileId)
-        }
-    }
+    /// Which mention first reached each file.
+    mentions: Mentions,
 }
 
 impl Walker<'_> {
+    /// A file to plan: as it is, or as a duplicate when an earlier mention reached it.
+    fn file(&self, f: PlannedFile, meta: &std::fs::Metadata) -> bool {
+        match self.mentions.seen(&f.local, meta) {
+            Some(reason) => self.send(PlanItem::Duplicate { file: f, reason }),
+            None => self.send(PlanItem::File(f)),
+        }
+    }
+
     /// Whether this file is one the run leaves out (its own receipt or list).
     fn left_out(&self, path: &Path, meta: &std::fs::Metadata) -> bool {
         !self.leave_out.is_empty()
@@ -251,13 +246,14 @@ impl Walker<'_> {
                 Ok(n) => n,
                 Err(why) => return self.error(path, why),
             };
-            return self.send(PlanItem::File(PlannedFile {
+            let f = PlannedFile {
                 local: path.to_path_buf(),
                 remote_dir: remote_parent.to_string(),
                 name,
                 size: meta.len(),
                 mtime_ns: mtime_ns(&meta),
-            }));
+            };
+            return self.file(f, &meta);
         }
         if !meta.is_dir() {
             let kind = special_kind(&meta.file_type());
@@ -362,13 +358,14 @@ impl Walker<'_> {
                     continue;
                 }
             };
-            let ok = self.send(PlanItem::File(PlannedFile {
+            let f = PlannedFile {
                 local: entry.path().to_path_buf(),
                 remote_dir,
                 name,
                 size: meta.len(),
                 mtime_ns: mtime_ns(&meta),
-            }));
+            };
+            let ok = self.file(f, &meta);
             if !ok {
                 return false;
             }
@@ -393,7 +390,9 @@ impl Walker<'_> {
             FilesFrom::Stdin => "-".to_string(),
             FilesFrom::File(p) => show(p),
         };
-        for raw in crate::input::Records::new(reader, sep, crate::input::FILES_FROM) {
+        let mut records = crate::input::Records::new(reader, sep, crate::input::FILES_FROM);
+        while let Some(raw) = records.next() {
+            self.mentions.at_entry(records.number());
             let mut raw = match raw {
                 Ok(r) => r,
                 // A list past its bounds is a usage error: the run stops.
@@ -478,16 +477,18 @@ pub fn spawn_walk(
             let leave_out = opts
                 .leave_out
                 .iter()
-                .filter_map(|p| FileId::of(p, &std::fs::metadata(p).ok()?))
+                .filter_map(|p| FileId::at(p))
                 .collect();
             let w = Walker {
                 opts: &opts,
                 filters,
                 tx,
                 leave_out,
+                mentions: Mentions::new(&opts.paths, opts.files_from.is_some()),
             };
             let dest = opts.dest_clean();
-            for p in &opts.paths {
+            for (i, p) in opts.paths.iter().enumerate() {
+                w.mentions.at_arg(i);
                 if !w.source(p, &dest) {
                     return;
                 }

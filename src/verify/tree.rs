@@ -84,7 +84,7 @@ pub async fn verify_tree(client: &Client, opts: &TreeOptions) -> anyhow::Result<
             }),
             // Uploads skip symlinks (unless followed) and FIFOs, sockets, devices: so does the
             // comparison.
-            PlanItem::Symlink(_) | PlanItem::Special { .. } => {}
+            PlanItem::Symlink(_) | PlanItem::Special { .. } | PlanItem::Duplicate { .. } => {}
             PlanItem::BadInput(why) => return Err(crate::transfer::RunError::BadInput(why).into()),
         }
     }

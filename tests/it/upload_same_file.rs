@@ -87,3 +87,36 @@ fn a_folder_through_a_symlinked_parent_is_uploaded_once() {
     // Without --follow-symlinks too: `lnk/s` itself is no symlink.
     assert_once(root.path(), &["src/s", "lnk/s"], 2);
 }
+
+/// Mentions that put the same file at two remote paths (a list entry keeps its relative folder
+/// unless it climbs with `..`; a folder and a folder inside it) still upload it once.
+#[test]
+fn the_same_file_by_two_mentions_with_other_remote_paths_is_uploaded_once() {
+    let root = tempfile::tempdir().unwrap();
+    tree(root.path());
+    std::fs::write(
+        root.path().join("list.txt"),
+        "src/s/a.txt\n./src/s/../s/a.txt\n",
+    )
+    .unwrap();
+    assert_once(root.path(), &["--files-from", "list.txt"], 1);
+    let (emu, home, _) = upload_world(EmulatorConfig::default());
+    let out = fastio(&emu, home.path())
+        .current_dir(root.path())
+        .args(["upload", "--json", "src", "src/s"])
+        .output()
+        .unwrap();
+    assert_exit(&out, 0);
+    let events = ndjson(&out.stdout);
+    let s = summary_of(&events);
+    let counts = (s["uploaded"].as_u64(), s["skipped"].as_u64());
+    assert_eq!(counts, (Some(2), Some(2)), "{s}");
+    for e in of_type(&events, "file_skipped") {
+        let reason = e["reason"].as_str().unwrap();
+        assert!(
+            reason.contains("the same file as reached by `src`"),
+            "{reason}"
+        );
+    }
+    assert_eq!(remote_tree(&emu).keys().count(), 2);
+}
