@@ -110,6 +110,14 @@ fn output_that_cannot_be_written_is_an_error() {
         .unwrap();
     assert_exit(&out, 1);
     assert!(stderr_of(&out).contains("writing to standard output"));
+    // And what needs no server (a completion script, which used to be written unchecked).
+    let out = fastio_std(&emu, home.path())
+        .args(["completions", "bash"])
+        .stdout(full())
+        .output()
+        .unwrap();
+    assert_exit(&out, 1);
+    assert!(stderr_of(&out).contains("writing to standard output"));
 }
 
 /// A reader that went away (`fastio … | true`) is no error: exit 0, nothing said.
