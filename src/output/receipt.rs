@@ -340,7 +340,9 @@ impl State {
                 let known = self.recorded.get(local).is_some_and(|(s, n)| {
                     s == size && (node_id.is_none() || n.as_ref() == node_id.as_ref())
                 });
-                if known {
+                // A second mention of a file of this run: recorded where the first put it.
+                let twice = node_id.is_none() && reason.starts_with(crate::transfer::LISTED_TWICE);
+                if known || twice {
                     return;
                 }
                 let sha = sha256.clone().or_else(|| sha256_of(Path::new(local)));

@@ -75,7 +75,8 @@ impl Mentions {
     pub(super) fn at_entry(&self, n: u64) {
         if let Some(s) = &self.inner {
             let mut s = s.borrow_mut();
-            s.current = (s.args.len() as u64 + n - 1).min(u32::MAX as u64) as u32;
+            let at = (s.args.len() as u64 + n).saturating_sub(1);
+            s.current = at.min(u32::MAX as u64) as u32;
         }
     }
 
@@ -93,11 +94,12 @@ impl Mentions {
             Some(arg) => format!("`{}`", super::names::show(arg)),
             None => format!(
                 "entry {} of --files-from",
-                first as usize - s.args.len() + 1
+                (first as usize + 1).saturating_sub(s.args.len())
             ),
         };
         Some(format!(
-            "listed more than once in this run: the same file as reached by {by}"
+            "{}: the same file as reached by {by}",
+            super::LISTED_TWICE
         ))
     }
 }

@@ -98,6 +98,10 @@ pub struct UploadOptions {
     pub leave_out: Vec<PathBuf>,
 }
 
+/// How the reason of a file skipped as a second mention of a file of the run begins (the
+/// receipt does not record those: the file is recorded where its first mention put it).
+pub const LISTED_TWICE: &str = "listed more than once in this run";
+
 /// Default for [`UploadOptions::assembly_timeout`].
 pub const DEFAULT_ASSEMBLY_TIMEOUT: Duration = Duration::from_secs(30 * 60);
 

@@ -58,7 +58,7 @@ impl PlannedFile {
 /// spelling of it (`src/s` and `./src/s/../s`, a symlinked parent, a hard link): the same
 /// device and inode. `Some(the reason a second mention is skipped)`.
 pub fn same_file(first: &Path, second: &Path) -> Option<String> {
-    const TWICE: &str = "listed more than once in this run";
+    const TWICE: &str = super::LISTED_TWICE;
     if first == second {
         return Some(TWICE.into());
     }
@@ -392,7 +392,6 @@ impl Walker<'_> {
         };
         let mut records = crate::input::Records::new(reader, sep, crate::input::FILES_FROM);
         while let Some(raw) = records.next() {
-            self.mentions.at_entry(records.number());
             let mut raw = match raw {
                 Ok(r) => r,
                 // A list past its bounds is a usage error: the run stops.
@@ -408,6 +407,7 @@ impl Walker<'_> {
             if raw.is_empty() {
                 continue;
             }
+            self.mentions.at_entry(records.number());
             let path = bytes_to_path(raw);
             let parent = match entry_remote_parent(&path) {
                 Ok(p) => p,
