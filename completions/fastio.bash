@@ -158,7 +158,7 @@ _fastio() {
 
     case "${cmd}" in
         fastio)
-            opts="-v -q -h -V --api-base --token --profile --emulator --json --progress --verbose --log-file --quiet --stall-timeout --bwlimit --help --version login logout whoami upload ls verify import-url lock ask doctor bench emulator completions help"
+            opts="-v -q -h -V --api-base --token --profile --emulator --json --progress --verbose --log-file --quiet --stall-timeout --max-wait --bwlimit --help --version login logout whoami upload ls verify import-url lock ask doctor bench emulator completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -188,6 +188,10 @@ _fastio() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --max-wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --bwlimit)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -200,7 +204,7 @@ _fastio() {
             return 0
             ;;
         fastio__subcmd__ask)
-            opts="-w -v -q -h --workspace --folder --file --wait-indexed --enable-intelligence --timeout --api-base --token --profile --emulator --json --progress --verbose --log-file --quiet --stall-timeout --bwlimit --help"
+            opts="-w -v -q -h --workspace --folder --file --wait-indexed --enable-intelligence --timeout --api-base --token --profile --emulator --json --progress --verbose --log-file --quiet --stall-timeout --max-wait --bwlimit --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -250,6 +254,10 @@ _fastio() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --max-wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --bwlimit)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -262,7 +270,7 @@ _fastio() {
             return 0
             ;;
         fastio__subcmd__bench)
-            opts="-w -j -v -q -h --workspace --preset --size --files --folders --concurrency --retries --assembly-timeout --api-base --token --profile --emulator --json --progress --verbose --log-file --quiet --stall-timeout --bwlimit --help"
+            opts="-w -j -v -q -h --workspace --preset --size --files --folders --concurrency --retries --assembly-timeout --api-base --token --profile --emulator --json --progress --verbose --log-file --quiet --stall-timeout --max-wait --bwlimit --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -332,6 +340,10 @@ _fastio() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --max-wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --bwlimit)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -344,7 +356,7 @@ _fastio() {
             return 0
             ;;
         fastio__subcmd__completions)
-            opts="-v -q -h --api-base --token --profile --emulator --json --progress --verbose --log-file --quiet --stall-timeout --bwlimit --help bash elvish fish powershell zsh"
+            opts="-v -q -h --api-base --token --profile --emulator --json --progress --verbose --log-file --quiet --stall-timeout --max-wait --bwlimit --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -374,6 +386,10 @@ _fastio() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --max-wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --bwlimit)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -386,7 +402,7 @@ _fastio() {
             return 0
             ;;
         fastio__subcmd__doctor)
-            opts="-w -v -q -h --workspace --read-only --all --import-url --assembly-timeout --api-base --token --profile --emulator --json --progress --verbose --log-file --quiet --stall-timeout --bwlimit --help"
+            opts="-w -v -q -h --workspace --read-only --all --import-url --assembly-timeout --api-base --token --profile --emulator --json --progress --verbose --log-file --quiet --stall-timeout --max-wait --bwlimit --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -432,6 +448,10 @@ _fastio() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --max-wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --bwlimit)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -444,7 +464,7 @@ _fastio() {
             return 0
             ;;
         fastio__subcmd__emulator)
-            opts="-v -q -h --listen --api-key --workspace --share --data-dir --chunk-size --max-chunks --max-file-size --max-sessions --assembly-delay-ms --fail-assembly-rate --omit-new-file-ids --rate-limit --burst --seed --latency-ms --latency --fail-rate --reset-rate --bandwidth-per-conn --token-ttl --intelligence --answer-delay-ms --allow-private-urls --flip-envelopes --legacy-rate-headers --datetime-expiry --validation-400 --variant --fault-route --fault-relative-path --auto-approve --log-requests --api-base --token --profile --emulator --json --progress --verbose --log-file --quiet --stall-timeout --bwlimit --help"
+            opts="-v -q -h --listen --api-key --workspace --share --data-dir --chunk-size --max-chunks --max-file-size --max-sessions --assembly-delay-ms --fail-assembly-rate --omit-new-file-ids --rate-limit --burst --seed --latency-ms --latency --fail-rate --reset-rate --bandwidth-per-conn --token-ttl --intelligence --answer-delay-ms --allow-private-urls --flip-envelopes --legacy-rate-headers --datetime-expiry --validation-400 --variant --fault-route --fault-relative-path --auto-approve --log-requests --api-base --token --profile --emulator --json --progress --verbose --log-file --quiet --stall-timeout --max-wait --bwlimit --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -567,6 +587,10 @@ _fastio() {
                     return 0
                     ;;
                 --stall-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-wait)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -862,7 +886,7 @@ _fastio() {
             return 0
             ;;
         fastio__subcmd__import__subcmd__url)
-            opts="-w -j -v -q -h --workspace --to --name --urls-from --concurrency --no-wait --timeout --api-base --token --profile --emulator --json --progress --verbose --log-file --quiet --stall-timeout --bwlimit --help"
+            opts="-w -j -v -q -h --workspace --to --name --urls-from --concurrency --no-wait --timeout --api-base --token --profile --emulator --json --progress --verbose --log-file --quiet --stall-timeout --max-wait --bwlimit --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -924,6 +948,10 @@ _fastio() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --max-wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --bwlimit)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -936,7 +964,7 @@ _fastio() {
             return 0
             ;;
         fastio__subcmd__lock)
-            opts="-w -v -q -h --workspace --api-base --token --profile --emulator --json --progress --verbose --log-file --quiet --stall-timeout --bwlimit --help acquire status heartbeat release run help"
+            opts="-w -v -q -h --workspace --api-base --token --profile --emulator --json --progress --verbose --log-file --quiet --stall-timeout --max-wait --bwlimit --help acquire status heartbeat release run help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -974,6 +1002,10 @@ _fastio() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --max-wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --bwlimit)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -986,7 +1018,7 @@ _fastio() {
             return 0
             ;;
         fastio__subcmd__lock__subcmd__acquire)
-            opts="-w -v -q -h --duration --wait --workspace --api-base --token --profile --emulator --json --progress --verbose --log-file --quiet --stall-timeout --bwlimit --help"
+            opts="-w -v -q -h --duration --wait --workspace --api-base --token --profile --emulator --json --progress --verbose --log-file --quiet --stall-timeout --max-wait --bwlimit --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1032,6 +1064,10 @@ _fastio() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --max-wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --bwlimit)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1044,7 +1080,7 @@ _fastio() {
             return 0
             ;;
         fastio__subcmd__lock__subcmd__heartbeat)
-            opts="-w -v -q -h --lock-token --workspace --api-base --token --profile --emulator --json --progress --verbose --log-file --quiet --stall-timeout --bwlimit --help"
+            opts="-w -v -q -h --lock-token --workspace --api-base --token --profile --emulator --json --progress --verbose --log-file --quiet --stall-timeout --max-wait --bwlimit --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1083,6 +1119,10 @@ _fastio() {
                     return 0
                     ;;
                 --stall-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-wait)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1196,7 +1236,7 @@ _fastio() {
             return 0
             ;;
         fastio__subcmd__lock__subcmd__release)
-            opts="-w -v -q -h --lock-token --workspace --api-base --token --profile --emulator --json --progress --verbose --log-file --quiet --stall-timeout --bwlimit --help"
+            opts="-w -v -q -h --lock-token --workspace --api-base --token --profile --emulator --json --progress --verbose --log-file --quiet --stall-timeout --max-wait --bwlimit --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1238,6 +1278,10 @@ _fastio() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --max-wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --bwlimit)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1250,7 +1294,7 @@ _fastio() {
             return 0
             ;;
         fastio__subcmd__lock__subcmd__run)
-            opts="-w -v -q -h --duration --wait --workspace --api-base --token --profile --emulator --json --progress --verbose --log-file --quiet --stall-timeout --bwlimit --help"
+            opts="-w -v -q -h --duration --wait --workspace --api-base --token --profile --emulator --json --progress --verbose --log-file --quiet --stall-timeout --max-wait --bwlimit --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1296,6 +1340,10 @@ _fastio() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --max-wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --bwlimit)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1308,7 +1356,7 @@ _fastio() {
             return 0
             ;;
         fastio__subcmd__lock__subcmd__status)
-            opts="-w -v -q -h --workspace --api-base --token --profile --emulator --json --progress --verbose --log-file --quiet --stall-timeout --bwlimit --help"
+            opts="-w -v -q -h --workspace --api-base --token --profile --emulator --json --progress --verbose --log-file --quiet --stall-timeout --max-wait --bwlimit --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1346,6 +1394,10 @@ _fastio() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --max-wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --bwlimit)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1358,7 +1410,7 @@ _fastio() {
             return 0
             ;;
         fastio__subcmd__login)
-            opts="-v -q -h --api-key --no-browser --client-id --redirect-uri --timeout --workspace --api-base --token --profile --emulator --json --progress --verbose --log-file --quiet --stall-timeout --bwlimit --help"
+            opts="-v -q -h --api-key --no-browser --client-id --redirect-uri --timeout --workspace --api-base --token --profile --emulator --json --progress --verbose --log-file --quiet --stall-timeout --max-wait --bwlimit --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1404,6 +1456,10 @@ _fastio() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --max-wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --bwlimit)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1416,7 +1472,7 @@ _fastio() {
             return 0
             ;;
         fastio__subcmd__logout)
-            opts="-v -q -h --api-base --token --profile --emulator --json --progress --verbose --log-file --quiet --stall-timeout --bwlimit --help"
+            opts="-v -q -h --api-base --token --profile --emulator --json --progress --verbose --log-file --quiet --stall-timeout --max-wait --bwlimit --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1446,6 +1502,10 @@ _fastio() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --max-wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --bwlimit)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1458,7 +1518,7 @@ _fastio() {
             return 0
             ;;
         fastio__subcmd__ls)
-            opts="-w -R -l -v -q -h --workspace --recursive --long --workspaces --api-base --token --profile --emulator --json --progress --verbose --log-file --quiet --stall-timeout --bwlimit --help"
+            opts="-w -R -l -v -q -h --workspace --recursive --long --workspaces --api-base --token --profile --emulator --json --progress --verbose --log-file --quiet --stall-timeout --max-wait --bwlimit --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1496,6 +1556,10 @@ _fastio() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --max-wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --bwlimit)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1508,7 +1572,7 @@ _fastio() {
             return 0
             ;;
         fastio__subcmd__upload)
-            opts="-w -j -0 -L -n -v -q -h --workspace --share --share-password --to --concurrency --files-from --null --include --exclude --follow-symlinks --overwrite --if-changed --retries --assembly-timeout --no-resume --dry-run --lock --watch --settle --rescan --receipt --shard --delete --delete-excluded --max-delete --name --max-size --size --ci --api-base --token --profile --emulator --json --progress --verbose --log-file --quiet --stall-timeout --bwlimit --help"
+            opts="-w -j -0 -L -n -v -q -h --workspace --share --share-password --to --concurrency --files-from --null --include --exclude --follow-symlinks --overwrite --if-changed --retries --assembly-timeout --no-resume --dry-run --lock --watch --settle --rescan --receipt --shard --delete --delete-excluded --max-delete --name --max-size --size --ci --api-base --token --profile --emulator --json --progress --verbose --log-file --quiet --stall-timeout --max-wait --bwlimit --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1626,6 +1690,10 @@ _fastio() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --max-wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --bwlimit)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1638,7 +1706,7 @@ _fastio() {
             return 0
             ;;
         fastio__subcmd__verify)
-            opts="-w -L -v -q -h --receipt --to --workspace --share --share-password --extra --follow-symlinks --ci --api-base --token --profile --emulator --json --progress --verbose --log-file --quiet --stall-timeout --bwlimit --help"
+            opts="-w -L -v -q -h --receipt --partial --to --workspace --share --share-password --extra --follow-symlinks --ci --api-base --token --profile --emulator --json --progress --verbose --log-file --quiet --stall-timeout --max-wait --bwlimit --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1696,6 +1764,10 @@ _fastio() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --max-wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --bwlimit)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1708,7 +1780,7 @@ _fastio() {
             return 0
             ;;
         fastio__subcmd__whoami)
-            opts="-v -q -h --api-base --token --profile --emulator --json --progress --verbose --log-file --quiet --stall-timeout --bwlimit --help"
+            opts="-v -q -h --api-base --token --profile --emulator --json --progress --verbose --log-file --quiet --stall-timeout --max-wait --bwlimit --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1735,6 +1807,10 @@ _fastio() {
                     return 0
                     ;;
                 --stall-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-wait)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_fastio_global_optspecs
-    string join \n api-base= token= profile= emulator json progress= v/verbose log-file= q/quiet stall-timeout= bwlimit= h/help V/version
+    string join \n api-base= token= profile= emulator json progress= v/verbose log-file= q/quiet stall-timeout= max-wait= bwlimit= h/help V/version
 end
 
 function __fish_fastio_needs_command
@@ -32,7 +32,8 @@ bars\t'Always draw bars'
 plain\t'Plain status lines (at most one every 10 s), one line per failure'
 none\t'No progress output'"
 complete -c fastio -n "__fish_fastio_needs_command" -l log-file -d 'Append a log to FILE: each HTTP request and each file\'s outcome (the -vv level, or more with -vvv or RUST_LOG), whatever stderr shows' -r -F
-complete -c fastio -n "__fish_fastio_needs_command" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m)' -r
+complete -c fastio -n "__fish_fastio_needs_command" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m; 1s to 24h, there is no "off"; waiting for a rate limit or --bwlimit is not "no progress")' -r
+complete -c fastio -n "__fish_fastio_needs_command" -l max-wait -d 'The longest wait a server can impose with Retry-After or a rate-limit expiry (on a 429 or 503): a longer one is cut to this, then the request is tried again; asked a second time, the request fails (1s to 24h)' -r
 complete -c fastio -n "__fish_fastio_needs_command" -l bwlimit -d 'Cap the total upload rate of this process, across every connection (bytes per second: 10M, 500k, 8MiB; k/M/G = 1000s, Ki/Mi/Gi = 1024s)' -r
 complete -c fastio -n "__fish_fastio_needs_command" -l emulator -d 'Run against a local emulator started inside this process (no account needed)'
 complete -c fastio -n "__fish_fastio_needs_command" -l json -d 'Machine-readable output: NDJSON events on stdout'
@@ -56,7 +57,7 @@ complete -c fastio -n "__fish_fastio_needs_command" -f -a "completions" -d 'Prin
 complete -c fastio -n "__fish_fastio_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c fastio -n "__fish_fastio_using_subcommand login" -l client-id -d 'OAuth client id' -r
 complete -c fastio -n "__fish_fastio_using_subcommand login" -l redirect-uri -d 'OAuth redirect URI (a listener on 127.0.0.1 is bound to its port; 0 = any free port)' -r
-complete -c fastio -n "__fish_fastio_using_subcommand login" -l timeout -d 'Give up waiting for the browser after this many seconds' -r
+complete -c fastio -n "__fish_fastio_using_subcommand login" -l timeout -d 'Give up waiting for the browser after this many seconds (1 to 3600)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand login" -l workspace -d 'Default workspace (id or name) to remember for this profile' -r
 complete -c fastio -n "__fish_fastio_using_subcommand login" -l api-base -d 'API base URL [default: https://api.fast.io/current]' -r
 complete -c fastio -n "__fish_fastio_using_subcommand login" -l token -d 'Access token or API key to use (see the credential order in --help)' -r
@@ -66,7 +67,8 @@ bars\t'Always draw bars'
 plain\t'Plain status lines (at most one every 10 s), one line per failure'
 none\t'No progress output'"
 complete -c fastio -n "__fish_fastio_using_subcommand login" -l log-file -d 'Append a log to FILE: each HTTP request and each file\'s outcome (the -vv level, or more with -vvv or RUST_LOG), whatever stderr shows' -r -F
-complete -c fastio -n "__fish_fastio_using_subcommand login" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand login" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m; 1s to 24h, there is no "off"; waiting for a rate limit or --bwlimit is not "no progress")' -r
+complete -c fastio -n "__fish_fastio_using_subcommand login" -l max-wait -d 'The longest wait a server can impose with Retry-After or a rate-limit expiry (on a 429 or 503): a longer one is cut to this, then the request is tried again; asked a second time, the request fails (1s to 24h)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand login" -l bwlimit -d 'Cap the total upload rate of this process, across every connection (bytes per second: 10M, 500k, 8MiB; k/M/G = 1000s, Ki/Mi/Gi = 1024s)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand login" -l api-key -d 'Store an API key instead of logging in through the browser'
 complete -c fastio -n "__fish_fastio_using_subcommand login" -l no-browser -d 'Do not open a browser: print the URL and read the displayed code pasted back'
@@ -83,7 +85,8 @@ bars\t'Always draw bars'
 plain\t'Plain status lines (at most one every 10 s), one line per failure'
 none\t'No progress output'"
 complete -c fastio -n "__fish_fastio_using_subcommand logout" -l log-file -d 'Append a log to FILE: each HTTP request and each file\'s outcome (the -vv level, or more with -vvv or RUST_LOG), whatever stderr shows' -r -F
-complete -c fastio -n "__fish_fastio_using_subcommand logout" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand logout" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m; 1s to 24h, there is no "off"; waiting for a rate limit or --bwlimit is not "no progress")' -r
+complete -c fastio -n "__fish_fastio_using_subcommand logout" -l max-wait -d 'The longest wait a server can impose with Retry-After or a rate-limit expiry (on a 429 or 503): a longer one is cut to this, then the request is tried again; asked a second time, the request fails (1s to 24h)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand logout" -l bwlimit -d 'Cap the total upload rate of this process, across every connection (bytes per second: 10M, 500k, 8MiB; k/M/G = 1000s, Ki/Mi/Gi = 1024s)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand logout" -l emulator -d 'Run against a local emulator started inside this process (no account needed)'
 complete -c fastio -n "__fish_fastio_using_subcommand logout" -l json -d 'Machine-readable output: NDJSON events on stdout'
@@ -98,7 +101,8 @@ bars\t'Always draw bars'
 plain\t'Plain status lines (at most one every 10 s), one line per failure'
 none\t'No progress output'"
 complete -c fastio -n "__fish_fastio_using_subcommand whoami" -l log-file -d 'Append a log to FILE: each HTTP request and each file\'s outcome (the -vv level, or more with -vvv or RUST_LOG), whatever stderr shows' -r -F
-complete -c fastio -n "__fish_fastio_using_subcommand whoami" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand whoami" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m; 1s to 24h, there is no "off"; waiting for a rate limit or --bwlimit is not "no progress")' -r
+complete -c fastio -n "__fish_fastio_using_subcommand whoami" -l max-wait -d 'The longest wait a server can impose with Retry-After or a rate-limit expiry (on a 429 or 503): a longer one is cut to this, then the request is tried again; asked a second time, the request fails (1s to 24h)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand whoami" -l bwlimit -d 'Cap the total upload rate of this process, across every connection (bytes per second: 10M, 500k, 8MiB; k/M/G = 1000s, Ki/Mi/Gi = 1024s)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand whoami" -l emulator -d 'Run against a local emulator started inside this process (no account needed)'
 complete -c fastio -n "__fish_fastio_using_subcommand whoami" -l json -d 'Machine-readable output: NDJSON events on stdout'
@@ -109,22 +113,22 @@ complete -c fastio -n "__fish_fastio_using_subcommand upload" -s w -l workspace 
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -l share -d 'A share (id or name) instead of a workspace: upload into it (its root and folders, as for a workspace)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -l share-password -d 'The share\'s password (also FASTIO_SHARE_PASSWORD), sent as `x-ve-password`; never shown' -r
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -l to -d 'Remote folder path under the workspace root (created as needed)' -r
-complete -c fastio -n "__fish_fastio_using_subcommand upload" -s j -l concurrency -d 'HTTP requests in flight at once, across all files' -r
+complete -c fastio -n "__fish_fastio_using_subcommand upload" -s j -l concurrency -d 'HTTP requests in flight at once, across all files (1 to 256)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -l files-from -d 'Read more paths from FILE, one per line (`-` for stdin)' -r -F
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -l include -d 'Only upload paths matching this glob (relative to the argument; `**` matches folders)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -l exclude -d 'Skip paths matching this glob (relative to the argument)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -l if-changed -d 'How to decide a remote file is identical and can be skipped' -r -f -a "auto\t'Skip a file unchanged since its last upload (size, mtime, remote version: not read); otherwise read it and skip only when its hash equals the remote twin\'s'
 size\t'Skip a file whose remote twin has the same size (fast; misses same-size edits)'
 hash\t'Skip a file only when its remote twin has the same size and hash (reads every such file)'"
-complete -c fastio -n "__fish_fastio_using_subcommand upload" -l retries -d 'Retries per request for 5xx, stalls, timeouts and connection errors' -r
-complete -c fastio -n "__fish_fastio_using_subcommand upload" -l assembly-timeout -d 'Fail a file whose upload session is not stored this long after its last chunk' -r
+complete -c fastio -n "__fish_fastio_using_subcommand upload" -l retries -d 'Retries per request for 5xx, stalls, timeouts and connection errors (0 to 100; 0: a request that fails so fails its file; 429s are waited out and are not retries)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand upload" -l assembly-timeout -d 'Fail a file whose upload session is not stored this long after its last chunk (1s to 7d)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -l settle -d 'With --watch: send a file once its size and modification time are unchanged this long' -r
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -l rescan -d 'With --watch: look at every file again this often, for changes no notification told of (network mounts); 0 = never' -r
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -l receipt -d 'Write a receipt: one JSON line per stored file (node id, size, SHA-256), as they finish' -r -F
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -l shard -d 'Upload only shard I of N of the files (1-based; a stable hash of each file\'s path); `auto` (or `auto/N`) reads I and N from the job runner' -r
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -l max-delete -d 'With --delete: delete nothing (exit 1) when more than N files and folders would go' -r
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -l name -d 'With `-` (standard input): the remote file name' -r
-complete -c fastio -n "__fish_fastio_using_subcommand upload" -l max-size -d 'With `-`: refuse standard input longer than this (e.g. 10GB); also sent to the server' -r
+complete -c fastio -n "__fish_fastio_using_subcommand upload" -l max-size -d 'With `-`: refuse standard input longer than this (e.g. 10GB; at least 1 byte); also sent to the server' -r
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -l size -d 'With `-`: standard input\'s exact size, declared to the server as the stream\'s length (input of another size fails)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -l ci -d 'CI-native output: annotations, folded progress and a step summary in GitHub Actions' -r -f -a "auto\t'GitHub Actions output when GITHUB_ACTIONS=true, none otherwise'
 github\t'GitHub Actions output (annotations, folded progress, step summary)'
@@ -137,7 +141,8 @@ bars\t'Always draw bars'
 plain\t'Plain status lines (at most one every 10 s), one line per failure'
 none\t'No progress output'"
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -l log-file -d 'Append a log to FILE: each HTTP request and each file\'s outcome (the -vv level, or more with -vvv or RUST_LOG), whatever stderr shows' -r -F
-complete -c fastio -n "__fish_fastio_using_subcommand upload" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand upload" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m; 1s to 24h, there is no "off"; waiting for a rate limit or --bwlimit is not "no progress")' -r
+complete -c fastio -n "__fish_fastio_using_subcommand upload" -l max-wait -d 'The longest wait a server can impose with Retry-After or a rate-limit expiry (on a 429 or 503): a longer one is cut to this, then the request is tried again; asked a second time, the request fails (1s to 24h)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -l bwlimit -d 'Cap the total upload rate of this process, across every connection (bytes per second: 10M, 500k, 8MiB; k/M/G = 1000s, Ki/Mi/Gi = 1024s)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -s 0 -l null -d 'With --files-from: paths are NUL-separated'
 complete -c fastio -n "__fish_fastio_using_subcommand upload" -s L -l follow-symlinks -d 'Follow symbolic links (with loop detection); by default they are skipped and listed'
@@ -162,7 +167,8 @@ bars\t'Always draw bars'
 plain\t'Plain status lines (at most one every 10 s), one line per failure'
 none\t'No progress output'"
 complete -c fastio -n "__fish_fastio_using_subcommand ls" -l log-file -d 'Append a log to FILE: each HTTP request and each file\'s outcome (the -vv level, or more with -vvv or RUST_LOG), whatever stderr shows' -r -F
-complete -c fastio -n "__fish_fastio_using_subcommand ls" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand ls" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m; 1s to 24h, there is no "off"; waiting for a rate limit or --bwlimit is not "no progress")' -r
+complete -c fastio -n "__fish_fastio_using_subcommand ls" -l max-wait -d 'The longest wait a server can impose with Retry-After or a rate-limit expiry (on a 429 or 503): a longer one is cut to this, then the request is tried again; asked a second time, the request fails (1s to 24h)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand ls" -l bwlimit -d 'Cap the total upload rate of this process, across every connection (bytes per second: 10M, 500k, 8MiB; k/M/G = 1000s, Ki/Mi/Gi = 1024s)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand ls" -s R -l recursive -d 'List the folders below too, recursively'
 complete -c fastio -n "__fish_fastio_using_subcommand ls" -s l -l long -d 'Long listing: size, last modification and content hash'
@@ -174,7 +180,7 @@ complete -c fastio -n "__fish_fastio_using_subcommand ls" -s q -l quiet -d 'Only
 complete -c fastio -n "__fish_fastio_using_subcommand ls" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c fastio -n "__fish_fastio_using_subcommand verify" -l receipt -d 'Check every file of this receipt (written by `upload --receipt`)' -r -F
 complete -c fastio -n "__fish_fastio_using_subcommand verify" -l to -d 'Remote folder the PATHs were uploaded to (as `upload --to`)' -r
-complete -c fastio -n "__fish_fastio_using_subcommand verify" -s w -l workspace -d 'Workspace id or name (with --receipt: the receipt\'s)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand verify" -s w -l workspace -d 'Workspace id or name (with --receipt: each line\'s own, unless given here)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand verify" -l share -d 'A share (id or name) instead of a workspace: upload into it (its root and folders, as for a workspace)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand verify" -l share-password -d 'The share\'s password (also FASTIO_SHARE_PASSWORD), sent as `x-ve-password`; never shown' -r
 complete -c fastio -n "__fish_fastio_using_subcommand verify" -l ci -d 'CI-native output: annotations and a step summary in GitHub Actions' -r -f -a "auto\t'GitHub Actions output when GITHUB_ACTIONS=true, none otherwise'
@@ -188,8 +194,10 @@ bars\t'Always draw bars'
 plain\t'Plain status lines (at most one every 10 s), one line per failure'
 none\t'No progress output'"
 complete -c fastio -n "__fish_fastio_using_subcommand verify" -l log-file -d 'Append a log to FILE: each HTTP request and each file\'s outcome (the -vv level, or more with -vvv or RUST_LOG), whatever stderr shows' -r -F
-complete -c fastio -n "__fish_fastio_using_subcommand verify" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand verify" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m; 1s to 24h, there is no "off"; waiting for a rate limit or --bwlimit is not "no progress")' -r
+complete -c fastio -n "__fish_fastio_using_subcommand verify" -l max-wait -d 'The longest wait a server can impose with Retry-After or a rate-limit expiry (on a 429 or 503): a longer one is cut to this, then the request is tried again; asked a second time, the request fails (1s to 24h)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand verify" -l bwlimit -d 'Cap the total upload rate of this process, across every connection (bytes per second: 10M, 500k, 8MiB; k/M/G = 1000s, Ki/Mi/Gi = 1024s)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand verify" -l partial -d 'Accept a receipt whose run did not finish (no summary line) or that records no files, and check what it records'
 complete -c fastio -n "__fish_fastio_using_subcommand verify" -l extra -d 'Also report remote files that have no local counterpart'
 complete -c fastio -n "__fish_fastio_using_subcommand verify" -s L -l follow-symlinks -d 'Follow symbolic links in the local tree'
 complete -c fastio -n "__fish_fastio_using_subcommand verify" -l emulator -d 'Run against a local emulator started inside this process (no account needed)'
@@ -201,8 +209,8 @@ complete -c fastio -n "__fish_fastio_using_subcommand import-url" -s w -l worksp
 complete -c fastio -n "__fish_fastio_using_subcommand import-url" -l to -d 'Remote folder path under the workspace root (created as needed)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand import-url" -l name -d 'File name for the imported file (only with a single URL)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand import-url" -l urls-from -d 'Read URLs from FILE, one per line (`-` for stdin; `#` starts a comment)' -r -F
-complete -c fastio -n "__fish_fastio_using_subcommand import-url" -s j -l concurrency -d 'Import jobs submitted or polled at once' -r
-complete -c fastio -n "__fish_fastio_using_subcommand import-url" -l timeout -d 'Give up waiting for one import after this many seconds' -r
+complete -c fastio -n "__fish_fastio_using_subcommand import-url" -s j -l concurrency -d 'Import jobs submitted or polled at once (1 to 64)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand import-url" -l timeout -d 'Give up waiting for one import after this many seconds (1 to 86400)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand import-url" -l api-base -d 'API base URL [default: https://api.fast.io/current]' -r
 complete -c fastio -n "__fish_fastio_using_subcommand import-url" -l token -d 'Access token or API key to use (see the credential order in --help)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand import-url" -l profile -d 'Credential and settings profile' -r
@@ -211,7 +219,8 @@ bars\t'Always draw bars'
 plain\t'Plain status lines (at most one every 10 s), one line per failure'
 none\t'No progress output'"
 complete -c fastio -n "__fish_fastio_using_subcommand import-url" -l log-file -d 'Append a log to FILE: each HTTP request and each file\'s outcome (the -vv level, or more with -vvv or RUST_LOG), whatever stderr shows' -r -F
-complete -c fastio -n "__fish_fastio_using_subcommand import-url" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand import-url" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m; 1s to 24h, there is no "off"; waiting for a rate limit or --bwlimit is not "no progress")' -r
+complete -c fastio -n "__fish_fastio_using_subcommand import-url" -l max-wait -d 'The longest wait a server can impose with Retry-After or a rate-limit expiry (on a 429 or 503): a longer one is cut to this, then the request is tried again; asked a second time, the request fails (1s to 24h)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand import-url" -l bwlimit -d 'Cap the total upload rate of this process, across every connection (bytes per second: 10M, 500k, 8MiB; k/M/G = 1000s, Ki/Mi/Gi = 1024s)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand import-url" -l no-wait -d 'Report once submitted, without waiting for the imports to finish'
 complete -c fastio -n "__fish_fastio_using_subcommand import-url" -l emulator -d 'Run against a local emulator started inside this process (no account needed)'
@@ -228,7 +237,8 @@ bars\t'Always draw bars'
 plain\t'Plain status lines (at most one every 10 s), one line per failure'
 none\t'No progress output'"
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and not __fish_seen_subcommand_from acquire status heartbeat release run help" -l log-file -d 'Append a log to FILE: each HTTP request and each file\'s outcome (the -vv level, or more with -vvv or RUST_LOG), whatever stderr shows' -r -F
-complete -c fastio -n "__fish_fastio_using_subcommand lock; and not __fish_seen_subcommand_from acquire status heartbeat release run help" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and not __fish_seen_subcommand_from acquire status heartbeat release run help" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m; 1s to 24h, there is no "off"; waiting for a rate limit or --bwlimit is not "no progress")' -r
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and not __fish_seen_subcommand_from acquire status heartbeat release run help" -l max-wait -d 'The longest wait a server can impose with Retry-After or a rate-limit expiry (on a 429 or 503): a longer one is cut to this, then the request is tried again; asked a second time, the request fails (1s to 24h)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and not __fish_seen_subcommand_from acquire status heartbeat release run help" -l bwlimit -d 'Cap the total upload rate of this process, across every connection (bytes per second: 10M, 500k, 8MiB; k/M/G = 1000s, Ki/Mi/Gi = 1024s)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and not __fish_seen_subcommand_from acquire status heartbeat release run help" -l emulator -d 'Run against a local emulator started inside this process (no account needed)'
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and not __fish_seen_subcommand_from acquire status heartbeat release run help" -l json -d 'Machine-readable output: NDJSON events on stdout'
@@ -242,7 +252,7 @@ complete -c fastio -n "__fish_fastio_using_subcommand lock; and not __fish_seen_
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and not __fish_seen_subcommand_from acquire status heartbeat release run help" -f -a "run" -d 'Hold a lock while COMMAND runs, then release it whatever happens'
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and not __fish_seen_subcommand_from acquire status heartbeat release run help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from acquire" -l duration -d 'Lock duration in seconds (60-3600)' -r
-complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from acquire" -l wait -d 'If another client holds the lock, keep trying for up to this many seconds' -r
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from acquire" -l wait -d 'If another client holds the lock, keep trying for up to this many seconds (0 to 86400; 0: try once)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from acquire" -s w -l workspace -d 'Workspace id or name' -r
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from acquire" -l api-base -d 'API base URL [default: https://api.fast.io/current]' -r
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from acquire" -l token -d 'Access token or API key to use (see the credential order in --help)' -r
@@ -252,7 +262,8 @@ bars\t'Always draw bars'
 plain\t'Plain status lines (at most one every 10 s), one line per failure'
 none\t'No progress output'"
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from acquire" -l log-file -d 'Append a log to FILE: each HTTP request and each file\'s outcome (the -vv level, or more with -vvv or RUST_LOG), whatever stderr shows' -r -F
-complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from acquire" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from acquire" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m; 1s to 24h, there is no "off"; waiting for a rate limit or --bwlimit is not "no progress")' -r
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from acquire" -l max-wait -d 'The longest wait a server can impose with Retry-After or a rate-limit expiry (on a 429 or 503): a longer one is cut to this, then the request is tried again; asked a second time, the request fails (1s to 24h)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from acquire" -l bwlimit -d 'Cap the total upload rate of this process, across every connection (bytes per second: 10M, 500k, 8MiB; k/M/G = 1000s, Ki/Mi/Gi = 1024s)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from acquire" -l emulator -d 'Run against a local emulator started inside this process (no account needed)'
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from acquire" -l json -d 'Machine-readable output: NDJSON events on stdout'
@@ -268,7 +279,8 @@ bars\t'Always draw bars'
 plain\t'Plain status lines (at most one every 10 s), one line per failure'
 none\t'No progress output'"
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from status" -l log-file -d 'Append a log to FILE: each HTTP request and each file\'s outcome (the -vv level, or more with -vvv or RUST_LOG), whatever stderr shows' -r -F
-complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from status" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from status" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m; 1s to 24h, there is no "off"; waiting for a rate limit or --bwlimit is not "no progress")' -r
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from status" -l max-wait -d 'The longest wait a server can impose with Retry-After or a rate-limit expiry (on a 429 or 503): a longer one is cut to this, then the request is tried again; asked a second time, the request fails (1s to 24h)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from status" -l bwlimit -d 'Cap the total upload rate of this process, across every connection (bytes per second: 10M, 500k, 8MiB; k/M/G = 1000s, Ki/Mi/Gi = 1024s)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from status" -l emulator -d 'Run against a local emulator started inside this process (no account needed)'
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from status" -l json -d 'Machine-readable output: NDJSON events on stdout'
@@ -285,7 +297,8 @@ bars\t'Always draw bars'
 plain\t'Plain status lines (at most one every 10 s), one line per failure'
 none\t'No progress output'"
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from heartbeat" -l log-file -d 'Append a log to FILE: each HTTP request and each file\'s outcome (the -vv level, or more with -vvv or RUST_LOG), whatever stderr shows' -r -F
-complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from heartbeat" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from heartbeat" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m; 1s to 24h, there is no "off"; waiting for a rate limit or --bwlimit is not "no progress")' -r
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from heartbeat" -l max-wait -d 'The longest wait a server can impose with Retry-After or a rate-limit expiry (on a 429 or 503): a longer one is cut to this, then the request is tried again; asked a second time, the request fails (1s to 24h)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from heartbeat" -l bwlimit -d 'Cap the total upload rate of this process, across every connection (bytes per second: 10M, 500k, 8MiB; k/M/G = 1000s, Ki/Mi/Gi = 1024s)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from heartbeat" -l emulator -d 'Run against a local emulator started inside this process (no account needed)'
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from heartbeat" -l json -d 'Machine-readable output: NDJSON events on stdout'
@@ -302,7 +315,8 @@ bars\t'Always draw bars'
 plain\t'Plain status lines (at most one every 10 s), one line per failure'
 none\t'No progress output'"
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from release" -l log-file -d 'Append a log to FILE: each HTTP request and each file\'s outcome (the -vv level, or more with -vvv or RUST_LOG), whatever stderr shows' -r -F
-complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from release" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from release" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m; 1s to 24h, there is no "off"; waiting for a rate limit or --bwlimit is not "no progress")' -r
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from release" -l max-wait -d 'The longest wait a server can impose with Retry-After or a rate-limit expiry (on a 429 or 503): a longer one is cut to this, then the request is tried again; asked a second time, the request fails (1s to 24h)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from release" -l bwlimit -d 'Cap the total upload rate of this process, across every connection (bytes per second: 10M, 500k, 8MiB; k/M/G = 1000s, Ki/Mi/Gi = 1024s)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from release" -l emulator -d 'Run against a local emulator started inside this process (no account needed)'
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from release" -l json -d 'Machine-readable output: NDJSON events on stdout'
@@ -310,7 +324,7 @@ complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subc
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from release" -s q -l quiet -d 'Only errors on stderr'
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from release" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from run" -l duration -d 'Lock duration in seconds (60-3600); a heartbeat extends it while COMMAND runs' -r
-complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from run" -l wait -d 'If another client holds the lock, keep trying for up to this many seconds' -r
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from run" -l wait -d 'If another client holds the lock, keep trying for up to this many seconds (0 to 86400; 0: try once)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from run" -s w -l workspace -d 'Workspace id or name' -r
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from run" -l api-base -d 'API base URL [default: https://api.fast.io/current]' -r
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from run" -l token -d 'Access token or API key to use (see the credential order in --help)' -r
@@ -320,7 +334,8 @@ bars\t'Always draw bars'
 plain\t'Plain status lines (at most one every 10 s), one line per failure'
 none\t'No progress output'"
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from run" -l log-file -d 'Append a log to FILE: each HTTP request and each file\'s outcome (the -vv level, or more with -vvv or RUST_LOG), whatever stderr shows' -r -F
-complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from run" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from run" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m; 1s to 24h, there is no "off"; waiting for a rate limit or --bwlimit is not "no progress")' -r
+complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from run" -l max-wait -d 'The longest wait a server can impose with Retry-After or a rate-limit expiry (on a 429 or 503): a longer one is cut to this, then the request is tried again; asked a second time, the request fails (1s to 24h)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from run" -l bwlimit -d 'Cap the total upload rate of this process, across every connection (bytes per second: 10M, 500k, 8MiB; k/M/G = 1000s, Ki/Mi/Gi = 1024s)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from run" -l emulator -d 'Run against a local emulator started inside this process (no account needed)'
 complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subcommand_from run" -l json -d 'Machine-readable output: NDJSON events on stdout'
@@ -336,7 +351,7 @@ complete -c fastio -n "__fish_fastio_using_subcommand lock; and __fish_seen_subc
 complete -c fastio -n "__fish_fastio_using_subcommand ask" -s w -l workspace -d 'Workspace id or name' -r
 complete -c fastio -n "__fish_fastio_using_subcommand ask" -l folder -d 'Ground the answer in this remote folder (repeatable)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand ask" -l file -d 'Attach this remote file (repeatable)' -r
-complete -c fastio -n "__fish_fastio_using_subcommand ask" -l timeout -d 'Give up waiting for the answer after this many seconds' -r
+complete -c fastio -n "__fish_fastio_using_subcommand ask" -l timeout -d 'Give up waiting for the answer after this many seconds (1 to 86400)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand ask" -l api-base -d 'API base URL [default: https://api.fast.io/current]' -r
 complete -c fastio -n "__fish_fastio_using_subcommand ask" -l token -d 'Access token or API key to use (see the credential order in --help)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand ask" -l profile -d 'Credential and settings profile' -r
@@ -345,7 +360,8 @@ bars\t'Always draw bars'
 plain\t'Plain status lines (at most one every 10 s), one line per failure'
 none\t'No progress output'"
 complete -c fastio -n "__fish_fastio_using_subcommand ask" -l log-file -d 'Append a log to FILE: each HTTP request and each file\'s outcome (the -vv level, or more with -vvv or RUST_LOG), whatever stderr shows' -r -F
-complete -c fastio -n "__fish_fastio_using_subcommand ask" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand ask" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m; 1s to 24h, there is no "off"; waiting for a rate limit or --bwlimit is not "no progress")' -r
+complete -c fastio -n "__fish_fastio_using_subcommand ask" -l max-wait -d 'The longest wait a server can impose with Retry-After or a rate-limit expiry (on a 429 or 503): a longer one is cut to this, then the request is tried again; asked a second time, the request fails (1s to 24h)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand ask" -l bwlimit -d 'Cap the total upload rate of this process, across every connection (bytes per second: 10M, 500k, 8MiB; k/M/G = 1000s, Ki/Mi/Gi = 1024s)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand ask" -l wait-indexed -d 'Wait until the referenced files are indexed before asking'
 complete -c fastio -n "__fish_fastio_using_subcommand ask" -l enable-intelligence -d 'Turn on workspace intelligence first (costs credits; files already there get indexed)'
@@ -356,7 +372,7 @@ complete -c fastio -n "__fish_fastio_using_subcommand ask" -s q -l quiet -d 'Onl
 complete -c fastio -n "__fish_fastio_using_subcommand ask" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c fastio -n "__fish_fastio_using_subcommand doctor" -s w -l workspace -d 'Workspace id or name' -r
 complete -c fastio -n "__fish_fastio_using_subcommand doctor" -l import-url -d 'The file URL the import check asks the server to fetch [default: a file served on loopback when the API is on loopback]' -r
-complete -c fastio -n "__fish_fastio_using_subcommand doctor" -l assembly-timeout -d 'Fail the upload checks when a session is not stored this long after its last chunk' -r
+complete -c fastio -n "__fish_fastio_using_subcommand doctor" -l assembly-timeout -d 'Fail the upload checks when a session is not stored this long after its last chunk (1s to 7d)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand doctor" -l api-base -d 'API base URL [default: https://api.fast.io/current]' -r
 complete -c fastio -n "__fish_fastio_using_subcommand doctor" -l token -d 'Access token or API key to use (see the credential order in --help)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand doctor" -l profile -d 'Credential and settings profile' -r
@@ -365,7 +381,8 @@ bars\t'Always draw bars'
 plain\t'Plain status lines (at most one every 10 s), one line per failure'
 none\t'No progress output'"
 complete -c fastio -n "__fish_fastio_using_subcommand doctor" -l log-file -d 'Append a log to FILE: each HTTP request and each file\'s outcome (the -vv level, or more with -vvv or RUST_LOG), whatever stderr shows' -r -F
-complete -c fastio -n "__fish_fastio_using_subcommand doctor" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand doctor" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m; 1s to 24h, there is no "off"; waiting for a rate limit or --bwlimit is not "no progress")' -r
+complete -c fastio -n "__fish_fastio_using_subcommand doctor" -l max-wait -d 'The longest wait a server can impose with Retry-After or a rate-limit expiry (on a 429 or 503): a longer one is cut to this, then the request is tried again; asked a second time, the request fails (1s to 24h)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand doctor" -l bwlimit -d 'Cap the total upload rate of this process, across every connection (bytes per second: 10M, 500k, 8MiB; k/M/G = 1000s, Ki/Mi/Gi = 1024s)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand doctor" -l read-only -d 'Skip every check that writes (no scratch folder)'
 complete -c fastio -n "__fish_fastio_using_subcommand doctor" -l all -d 'Also check URL import and AI questions (the AI check may cost credits)'
@@ -380,11 +397,11 @@ large\t'2 files of 64 MiB (bytes per second through chunked sessions)'
 mixed\t'400 files of 16 KiB and 2 of 32 MiB'
 tree\t'2,000 files of 2 KB in 200 folders, 20 x 10 (folder creation, listings, batches across folders)'"
 complete -c fastio -n "__fish_fastio_using_subcommand bench" -l size -d 'Size of every file (e.g. 4KiB, 5MiB, 1GiB) [default with --files: 1MiB]' -r
-complete -c fastio -n "__fish_fastio_using_subcommand bench" -l files -d 'Number of files per step [default with --size: 1]' -r
+complete -c fastio -n "__fish_fastio_using_subcommand bench" -l files -d 'Number of files per step (1 to 1000000) [default with --size: 1]' -r
 complete -c fastio -n "__fish_fastio_using_subcommand bench" -l folders -d 'Spread the files over this many folders, ten to a parent (d00/s0 ... d19/s9 for 200) [default: the preset\'s; 1 with --size or --files]' -r
-complete -c fastio -n "__fish_fastio_using_subcommand bench" -s j -l concurrency -d 'The --concurrency values to try, in order (comma-separated) [default: 1,2,4,8,16,32]' -r
-complete -c fastio -n "__fish_fastio_using_subcommand bench" -l retries -d 'Retries per request for 5xx, timeouts and connection errors' -r
-complete -c fastio -n "__fish_fastio_using_subcommand bench" -l assembly-timeout -d 'Fail a file whose upload session is not stored this long after its last chunk' -r
+complete -c fastio -n "__fish_fastio_using_subcommand bench" -s j -l concurrency -d 'The --concurrency values to try, in order (comma-separated, each 1 to 256) [default: 1,2,4,8,16,32]' -r
+complete -c fastio -n "__fish_fastio_using_subcommand bench" -l retries -d 'Retries per request for 5xx, timeouts and connection errors (0 to 100)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand bench" -l assembly-timeout -d 'Fail a file whose upload session is not stored this long after its last chunk (1s to 7d)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand bench" -l api-base -d 'API base URL [default: https://api.fast.io/current]' -r
 complete -c fastio -n "__fish_fastio_using_subcommand bench" -l token -d 'Access token or API key to use (see the credential order in --help)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand bench" -l profile -d 'Credential and settings profile' -r
@@ -393,7 +410,8 @@ bars\t'Always draw bars'
 plain\t'Plain status lines (at most one every 10 s), one line per failure'
 none\t'No progress output'"
 complete -c fastio -n "__fish_fastio_using_subcommand bench" -l log-file -d 'Append a log to FILE: each HTTP request and each file\'s outcome (the -vv level, or more with -vvv or RUST_LOG), whatever stderr shows' -r -F
-complete -c fastio -n "__fish_fastio_using_subcommand bench" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand bench" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m; 1s to 24h, there is no "off"; waiting for a rate limit or --bwlimit is not "no progress")' -r
+complete -c fastio -n "__fish_fastio_using_subcommand bench" -l max-wait -d 'The longest wait a server can impose with Retry-After or a rate-limit expiry (on a 429 or 503): a longer one is cut to this, then the request is tried again; asked a second time, the request fails (1s to 24h)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand bench" -l bwlimit -d 'Cap the total upload rate of this process, across every connection (bytes per second: 10M, 500k, 8MiB; k/M/G = 1000s, Ki/Mi/Gi = 1024s)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand bench" -l emulator -d 'Run against a local emulator started inside this process (no account needed)'
 complete -c fastio -n "__fish_fastio_using_subcommand bench" -l json -d 'Machine-readable output: NDJSON events on stdout'
@@ -406,21 +424,21 @@ complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l workspace -d 
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l share -d 'A share to create, NAME or NAME:PASSWORD (repeatable): backed by the folder NAME at the first workspace\'s root; uploads take `--share NAME`' -r
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l data-dir -d 'Where files and metadata are kept [default: the XDG data dir]' -r -F
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l chunk-size -d 'Largest chunk accepted, reported by /upload/limits/ (e.g. 100MB, 2MiB)' -r
-complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l max-chunks -d 'Most chunks per upload session' -r
+complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l max-chunks -d 'Most chunks per upload session (1 to 100000)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l max-file-size -d 'Largest file accepted (e.g. 40GB)' -r
-complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l max-sessions -d 'Most open upload sessions per user' -r
-complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l assembly-delay-ms -d 'Time spent in each state between /complete/ and stored (assemble ... storing)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l max-sessions -d 'Most open upload sessions per user (1 to 1000000)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l assembly-delay-ms -d 'Time spent in each state between /complete/ and stored (assemble ... storing; 0 to 3600000)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l fail-assembly-rate -d 'Fraction of completed chunked uploads that end in assembly_failed or store_failed' -r
-complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l rate-limit -d 'Requests per second allowed per token (0 = unlimited)' -r
-complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l burst -d 'Burst size of the rate limiter [default: the rate, at least 1]' -r
+complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l rate-limit -d 'Requests per second allowed per token (0 = unlimited; at most 1000000)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l burst -d 'Burst size of the rate limiter (1 to 1000000) [default: the rate, at least 1]' -r
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l seed -d 'Seed for the injected faults (--fail-rate, --reset-rate, --fail-assembly-rate)' -r
-complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l latency-ms -d 'Added latency per request, in milliseconds (= --latency)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l latency-ms -d 'Added latency per request, in milliseconds (= --latency; 0 to 600000)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l latency -d 'Added latency per request, as a duration (e.g. 100ms, 1s): an internet round trip' -r
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l fail-rate -d 'Fraction of requests answered with a random 502/503/504' -r
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l reset-rate -d 'Fraction of requests whose connection is dropped mid-request' -r
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l bandwidth-per-conn -d 'Throttle reading request bodies per connection (e.g. 50MB = 50 MB/s)' -r
-complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l token-ttl -d 'Lifetime of OAuth access tokens' -r
-complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l answer-delay-ms -d 'Delay before an AI answer is complete' -r
+complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l token-ttl -d 'Lifetime of OAuth access tokens (1 to 31536000)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l answer-delay-ms -d 'Delay before an AI answer is complete (0 to 3600000)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l variant -d 'Switch on an alternative server behaviour (repeatable); `list` prints them all' -r -f -a "flip-envelopes\t'nested envelopes become flat and flat ones nested; "yes"<->true; error text->message, string code'
 legacy-rate-headers\t'rate-limit headers named X-Rate-Limit-Available/-Max/-Expiry instead of x-ve-limit-*'
 datetime-expiry\t'rate-limit expiry as a UTC datetime (`2026-12-01 08:30:00 UTC`) instead of epoch seconds'
@@ -465,7 +483,8 @@ bars\t'Always draw bars'
 plain\t'Plain status lines (at most one every 10 s), one line per failure'
 none\t'No progress output'"
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l log-file -d 'Append a log to FILE: each HTTP request and each file\'s outcome (the -vv level, or more with -vvv or RUST_LOG), whatever stderr shows' -r -F
-complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m; 1s to 24h, there is no "off"; waiting for a rate limit or --bwlimit is not "no progress")' -r
+complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l max-wait -d 'The longest wait a server can impose with Retry-After or a rate-limit expiry (on a 429 or 503): a longer one is cut to this, then the request is tried again; asked a second time, the request fails (1s to 24h)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l bwlimit -d 'Cap the total upload rate of this process, across every connection (bytes per second: 10M, 500k, 8MiB; k/M/G = 1000s, Ki/Mi/Gi = 1024s)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l omit-new-file-ids -d 'Leave new_file_id out of single-call answers and send node_id null in batch results (clients must poll the session or list the folder, as the service allows; = --variant omit-new-file-ids)'
 complete -c fastio -n "__fish_fastio_using_subcommand emulator" -l intelligence -d 'Turn workspace intelligence (AI indexing) on for the created workspaces'
@@ -489,7 +508,8 @@ bars\t'Always draw bars'
 plain\t'Plain status lines (at most one every 10 s), one line per failure'
 none\t'No progress output'"
 complete -c fastio -n "__fish_fastio_using_subcommand completions" -l log-file -d 'Append a log to FILE: each HTTP request and each file\'s outcome (the -vv level, or more with -vvv or RUST_LOG), whatever stderr shows' -r -F
-complete -c fastio -n "__fish_fastio_using_subcommand completions" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m)' -r
+complete -c fastio -n "__fish_fastio_using_subcommand completions" -l stall-timeout -d 'Abandon a request that makes no progress for this long (connecting, sending, waiting for or reading the answer) and retry it (e.g. 60s, 2m; 1s to 24h, there is no "off"; waiting for a rate limit or --bwlimit is not "no progress")' -r
+complete -c fastio -n "__fish_fastio_using_subcommand completions" -l max-wait -d 'The longest wait a server can impose with Retry-After or a rate-limit expiry (on a 429 or 503): a longer one is cut to this, then the request is tried again; asked a second time, the request fails (1s to 24h)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand completions" -l bwlimit -d 'Cap the total upload rate of this process, across every connection (bytes per second: 10M, 500k, 8MiB; k/M/G = 1000s, Ki/Mi/Gi = 1024s)' -r
 complete -c fastio -n "__fish_fastio_using_subcommand completions" -l emulator -d 'Run against a local emulator started inside this process (no account needed)'
 complete -c fastio -n "__fish_fastio_using_subcommand completions" -l json -d 'Machine-readable output: NDJSON events on stdout'

@@ -96,7 +96,10 @@ pub fn exit_status(err: &anyhow::Error) -> ExitStatus {
                 DestinationError::Acquire(AcquireError::Api { source, .. }) => api_status(source),
             };
         }
-        if cause.is::<TokenRefused>() || cause.is::<LockLost>() {
+        if cause.is::<TokenRefused>()
+            || cause.is::<LockLost>()
+            || cause.is::<crate::verify::receipt::Incomplete>()
+        {
             return ExitStatus::PartialFailure;
         }
         if let Some(ask) = cause.downcast_ref::<AskError>() {
@@ -208,11 +211,20 @@ pub fn lock_run_status(e: &LockRunError) -> ExitStatus {
     }
 }
 
+/// Standard output could not be written (a full disk): a success becomes 1, as coreutils do;
+/// a failure keeps its own code.
+pub fn output_lost(status: ExitStatus) -> ExitStatus {
+    match status {
+        ExitStatus::Success => ExitStatus::PartialFailure,
+        other => other,
+    }
+}
+
 /// SIGINT's number (the same on every Unix; Ctrl-C elsewhere).
 const SIGINT: i32 = 2;
 
 /// The documented exit code for a finished upload run: interrupted → 130 (SIGINT) or
-/// 128 + the signal; nothing failed → 0; failures with nothing uploaded because of a refused
+/// 128 + the signal; every planned file uploaded or skipped → 0; failures with nothing uploaded because of a refused
 /// credential → 3 or an unusable server → 4; otherwise 1.
 pub fn summary_status(s: &Summary) -> ExitStatus {
     if s.interrupted {
@@ -221,7 +233,12 @@ pub fn summary_status(s: &Summary) -> ExitStatus {
             _ => ExitStatus::Interrupted,
         };
     }
-    if s.failed == 0 {
+    if s.fatal == Some(Fatality::BadInput) {
+        return ExitStatus::Usage;
+    }
+    // Every planned file accounted for: a file that got no outcome (a lost task) is never a
+    // success.
+    if s.failed == 0 && s.not_started == 0 {
         // `--delete` refused (`--max-delete`) or a deletion the server refused.
         if s.delete_refused.is_some() || s.delete_failed > 0 {
             return ExitStatus::PartialFailure;
@@ -319,6 +336,16 @@ mod tests {
         let status = summary_status;
         assert_eq!(status(&s(0, 0, None, false)), ExitStatus::Success);
         assert_eq!(status(&s(3, 1, None, false)), ExitStatus::PartialFailure);
+        let left = Summary {
+            not_started: 1,
+            ..s(3, 0, None, false)
+        };
+        assert_eq!(status(&left), ExitStatus::PartialFailure);
+        assert_eq!(output_lost(ExitStatus::Success), ExitStatus::PartialFailure);
+        assert_eq!(
+            output_lost(ExitStatus::Unavailable),
+            ExitStatus::Unavailable
+        );
         assert_eq!(
             status(&s(0, 2, Some(Fatality::Auth), false)),
             ExitStatus::Auth

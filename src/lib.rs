@@ -18,6 +18,7 @@ pub mod doctor;
 pub mod emulator;
 pub mod exit;
 pub mod imports;
+pub mod input;
 pub mod locks;
 pub mod logging;
 pub mod output;

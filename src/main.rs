@@ -31,8 +31,8 @@ fn main() -> ExitCode {
         fastio::output::fatal(json, &err.to_string(), status.code());
         return status.into();
     }
-    match fastio::commands::run(cli) {
-        Ok(status) => status.into(),
+    let status = match fastio::commands::run(cli) {
+        Ok(status) => status,
         Err(err) => {
             let status = fastio::exit::exit_status(&err);
             fastio::output::fatal(
@@ -40,8 +40,17 @@ fn main() -> ExitCode {
                 &fastio::exit::render_error_with(&err, verbose),
                 status.code(),
             );
-            status.into()
+            status
         }
+    };
+    // What could not be written to stdout was lost: never a silent success (a closed pipe is
+    // not a failure).
+    match fastio::output::stdout::finish() {
+        Some(why) => {
+            eprintln!("fastio: {why}");
+            fastio::exit::output_lost(status).into()
+        }
+        None => status.into(),
     }
 }
 

@@ -24,20 +24,57 @@ use std::path::Path;
 
 use serde_json::Value;
 
-/// Parse receipt bytes into `(line number, object)` pairs; an error names the first bad line.
-pub(crate) fn parse_lines(text: &[u8]) -> Result<Vec<(usize, Value)>, String> {
-    let text = String::from_utf8_lossy(text);
-    let mut out = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
+/// A receipt's lines as read, within [`crate::input::RECEIPT`] (a line of 1 MiB at most,
+/// 10,000,000 lines, 1 GiB in all: an endless or garbage input is refused early).
+pub(crate) struct Lines {
+    /// `(line number, object)` for every line but blank ones and a torn last one.
+    pub lines: Vec<(usize, Value)>,
+    /// The last line was cut short (no newline, not JSON): ignored.
+    pub torn: bool,
+    /// The last line kept has no newline (complete JSON, but an appender must cut it off).
+    pub unterminated: bool,
+    /// Bytes up to the last newline.
+    pub keep: u64,
+}
+
+/// Read receipt lines; an error names the first bad line or the bound passed.
+pub(crate) fn read_lines(reader: impl std::io::Read) -> Result<Lines, String> {
+    let mut records = crate::input::Records::new(
+        std::io::BufReader::new(reader),
+        b'\n',
+        crate::input::RECEIPT,
+    );
+    let mut out = Lines {
+        lines: Vec::new(),
+        torn: false,
+        unterminated: false,
+        keep: 0,
+    };
+    while let Some(rec) = records.next() {
+        let rec = rec.map_err(|e| e.to_string())?;
+        let n = records.number() as usize;
+        let last_open = !records.terminated();
+        out.keep = records.through_last_separator();
+        let text = String::from_utf8_lossy(&rec);
+        if text.trim().is_empty() {
             continue;
         }
-        let v: Value =
-            serde_json::from_str(line).map_err(|e| format!("line {} is not JSON ({e})", i + 1))?;
-        if !v.is_object() || v["type"].as_str().is_none() {
-            return Err(format!("line {} has no `type`", i + 1));
+        let parsed = serde_json::from_str::<Value>(&text)
+            .map_err(|e| format!("line {n} is not JSON ({e})"))
+            .and_then(|v| match v.is_object() && v["type"].as_str().is_some() {
+                true => Ok(v),
+                false => Err(format!("line {n} has no `type`")),
+            });
+        match parsed {
+            Ok(v) => {
+                out.lines.push((n, v));
+                out.unterminated = last_open;
+            }
+            // A last line without its newline that does not parse: torn by a run killed
+            // mid-write.
+            Err(_) if last_open => out.torn = true,
+            Err(e) => return Err(e),
         }
-        out.push((i + 1, v));
     }
     Ok(out)
 }
@@ -75,24 +112,8 @@ pub struct Receipt {
 
 /// Read a receipt; every line but a torn last one must be a JSON object with a `type`.
 pub fn read(path: &Path) -> Result<Receipt, String> {
-    let text = std::fs::read(path).map_err(|e| format!("`{}`: {e}", path.display()))?;
-    let keep = text.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
-    let tail = &text[keep..];
-    let mut lines = parse_lines(&text[..keep])?;
-    let mut torn = false;
-    if !tail.iter().all(u8::is_ascii_whitespace) {
-        // A last line without its newline: complete JSON is kept, anything else is torn.
-        match parse_lines(tail) {
-            Ok(mut more) => {
-                let n = text[..keep].iter().filter(|b| **b == b'\n').count();
-                for (i, _) in more.iter_mut() {
-                    *i += n;
-                }
-                lines.extend(more);
-            }
-            Err(_) => torn = true,
-        }
-    }
+    let file = std::fs::File::open(path).map_err(|e| format!("`{}`: {e}", path.display()))?;
+    let Lines { lines, torn, .. } = read_lines(file)?;
     let run = match lines.first() {
         Some((_, v)) if v["type"] == "run" => v.clone(),
         _ => return Err("its first line is not a `run` line: not a fastio receipt".into()),

@@ -57,6 +57,8 @@ pub struct Settings {
     pub runner: crate::transfer::shard::RunnerVars,
     /// `RUST_LOG`, when set and not blank: the log filter (see [`crate::logging`]).
     pub rust_log: Option<String>,
+    /// `FASTIO_TEST_PANIC`: a test-only fault (see [`crate::transfer::fault`]).
+    pub test_panic: Option<String>,
 }
 
 /// Settings of a profile's config file (no secrets there).
@@ -132,6 +134,7 @@ impl Settings {
                 buildkite_parallel_job_count: var("BUILDKITE_PARALLEL_JOB_COUNT"),
             },
             rust_log: var("RUST_LOG").filter(|v| !v.trim().is_empty()),
+            test_panic: var("FASTIO_TEST_PANIC"),
         }
     }
 

@@ -85,7 +85,7 @@ where
                     if left.is_zero() {
                         break;
                     }
-                    tokio::time::sleep(left.min(Duration::from_secs(1))).await;
+                    tokio::time::sleep(left.min(Duration::from_millis(100))).await;
                     if let Some(p) = &progress {
                         p.tick();
                     }

@@ -433,7 +433,18 @@ pub async fn read_stream(
         .await?;
     let mut parser = SseParser::default();
     let mut body = resp.bytes_stream();
-    while let Some(chunk) = body.next().await {
+    // Each piece of the stream must come within the stall limit.
+    let limit = client.options().stall_timeout;
+    loop {
+        let Ok(next) = tokio::time::timeout(limit, body.next()).await else {
+            return Err(ApiError::Stalled {
+                method: "GET".into(),
+                path,
+                server: client.origin(),
+                idle: limit,
+            });
+        };
+        let Some(chunk) = next else { break };
         let chunk = chunk.map_err(|source| ApiError::Transport {
             method: "GET".into(),
             path: path.clone(),

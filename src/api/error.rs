@@ -3,11 +3,17 @@
 
 use std::time::Duration;
 
+use super::ratelimit::ServerWait;
+
 /// A failed call to the Fast.io API.
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
     /// The server answered with an error envelope (or a non-2xx status).
-    #[error("{method} {path}: HTTP {status}{}: {text}", code_suffix(*.code))]
+    #[error(
+        "{method} {path}: HTTP {status}{}: {text}{}",
+        code_suffix(*.code),
+        wait_suffix(.retry_after)
+    )]
     Status {
         method: String,
         path: String,
@@ -15,8 +21,9 @@ pub enum ApiError {
         /// `error.code` (integer or numeric string on the wire; 0 when absent or unparseable).
         code: i64,
         text: String,
-        /// When the server asked us to wait (429): how long.
-        retry_after: Option<Duration>,
+        /// When the server asked us to wait (429, or a 503 saying when): how long, and how
+        /// long we wait (at most `--max-wait`).
+        retry_after: Option<ServerWait>,
     },
     /// A 2xx body that is not a success envelope (no truthy `result`), or not JSON.
     #[error("{method} {path}: unexpected response: {detail}")]
@@ -84,6 +91,35 @@ pub enum ApiError {
         path: String,
         source: anyhow::Error,
     },
+}
+
+/// Said when the server asked for a longer wait than `--max-wait`.
+fn wait_suffix(wait: &Option<ServerWait>) -> String {
+    match wait {
+        Some(w) if w.was_capped() => format!(
+            " (the server asked to wait {}, longer than --max-wait {})",
+            human_duration(w.asked),
+            human_duration(w.wait)
+        ),
+        _ => String::new(),
+    }
+}
+
+/// A duration for people, at a sensible precision: `3 min`, `2 h 5 min`, `45 s`, `584942417355
+/// years`.
+pub fn human_duration(d: Duration) -> String {
+    let s = d.as_secs();
+    const YEAR: u64 = 365 * 24 * 3600;
+    match s {
+        _ if d < Duration::from_secs(1) => format!("{} ms", d.as_millis()),
+        0..60 => format!("{s} s"),
+        60..3600 if s.is_multiple_of(60) => format!("{} min", s / 60),
+        60..3600 => format!("{} min {} s", s / 60, s % 60),
+        3600..86400 if s % 3600 / 60 == 0 => format!("{} h", s / 3600),
+        3600..86400 => format!("{} h {} min", s / 3600, s % 3600 / 60),
+        86400..YEAR => format!("{} days", s / 86400),
+        _ => format!("{} years", s / YEAR),
+    }
 }
 
 fn code_suffix(code: i64) -> String {

@@ -9,6 +9,11 @@ use super::ratelimit::LimitInfo;
 /// Shortest and longest spacing between request starts while pacing.
 const PACE_MIN: Duration = Duration::from_millis(1);
 const PACE_MAX: Duration = Duration::from_millis(1000);
+/// How often a request waiting at the gate says it is still alive (well below the smallest
+/// stall limit, 1 s).
+const TICK: Duration = Duration::from_millis(100);
+/// A pause that would end past what an [`Instant`] holds ends this far ahead instead.
+const FAR: Duration = Duration::from_secs(365 * 24 * 3600);
 
 /// One gate for every request of the process: after a 429, nobody sends until the server's
 /// window resets (plus jitter), so workers never hammer a throttled server.
@@ -26,28 +31,45 @@ pub struct RateGate {
 }
 
 impl RateGate {
-    /// Wait while the gate is closed.
+    /// Wait while the gate is closed. This is the client's own waiting, not a stalled server:
+    /// the progress clock of the request waiting here keeps ticking, so neither the stall
+    /// watchdog fires nor a retry is spent however long the server's window is.
     pub async fn wait_open(&self) {
         loop {
             let until = *self.paused_until.lock().unwrap();
             match until {
-                Some(t) if t > Instant::now() => tokio::time::sleep_until(t.into()).await,
+                Some(t) if t > Instant::now() => waiting_until(t).await,
                 _ => return,
             }
         }
     }
 
-    /// Close the gate for `wait` (plus up to 10% + 50 ms jitter), extending any current pause.
-    pub fn pause(&self, wait: Duration) {
-        let jitter =
-            Duration::from_millis(50 + rand::random_range(0..=wait.as_millis() as u64 / 10 + 1));
-        let until = Instant::now() + wait + jitter;
-        let mut guard = self.paused_until.lock().unwrap();
-        if guard.is_none_or(|t| t < until) {
-            *guard = Some(until);
-        }
+    /// A 429: close the gate for `wait` (plus up to 10% + 50 ms jitter), extending any current
+    /// pause, and count it. `true` when this extended the pause (a new wait to announce).
+    pub fn pause(&self, wait: Duration) -> bool {
         self.throttled
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.hold(wait)
+    }
+
+    /// Close the gate for `wait` (plus jitter) without counting a 429: a 503 whose answer says
+    /// when to come back. `true` when this extended the pause. Never overflows, whatever
+    /// `wait` is (callers cap it at `--max-wait` first).
+    pub fn hold(&self, wait: Duration) -> bool {
+        let tenth = u64::try_from(wait.as_millis() / 10).unwrap_or(u64::MAX);
+        let jitter = Duration::from_millis(50).saturating_add(Duration::from_millis(
+            rand::random_range(0..=tenth.saturating_add(1)),
+        ));
+        let now = Instant::now();
+        let until = now
+            .checked_add(wait.saturating_add(jitter))
+            .unwrap_or_else(|| now + FAR);
+        let mut guard = self.paused_until.lock().unwrap();
+        let extends = guard.is_none_or(|t| t < until);
+        if extends {
+            *guard = Some(until);
+        }
+        extends
     }
 
     /// Wait for this request's turn when pacing is on.
@@ -64,7 +86,7 @@ impl RateGate {
             }
         };
         if let Some(slot) = slot {
-            tokio::time::sleep_until(slot.into()).await;
+            waiting_until(slot).await;
         }
     }
 
@@ -129,6 +151,19 @@ impl RateGate {
     /// 429s seen so far.
     pub fn throttled_count(&self) -> u64 {
         self.throttled.load(std::sync::atomic::Ordering::Relaxed)
+    }
+}
+
+/// Sleep until `t`, ticking the progress clock of the request being sent on this task (see
+/// [`RateGate::wait_open`]) every [`TICK`].
+async fn waiting_until(t: Instant) {
+    loop {
+        let now = Instant::now();
+        if now >= t {
+            return;
+        }
+        tokio::time::sleep_until(t.min(now + TICK).into()).await;
+        super::stall::note_progress();
     }
 }
 

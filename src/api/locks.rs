@@ -30,7 +30,8 @@ pub struct LockInfo {
 impl LockInfo {
     /// Seconds until expiry as of `now_epoch` (never negative).
     pub fn expires_in(&self, now_epoch: i64) -> Option<u64> {
-        self.expires_epoch.map(|e| (e - now_epoch).max(0) as u64)
+        self.expires_epoch
+            .map(|e| e.saturating_sub(now_epoch).max(0) as u64)
     }
 
     /// The device name the holder announced in `client_info`, if any.

@@ -29,14 +29,14 @@ use secrecy::SecretString;
 
 pub use bwlimit::BandwidthLimit;
 pub use client::{
-    Client, ClientOptions, DEFAULT_API_BASE, DEFAULT_RETRIES, DEFAULT_STALL_TIMEOUT, Observation,
-    Observer,
+    ANNOUNCE_WAIT, Client, ClientOptions, DEFAULT_API_BASE, DEFAULT_MAX_WAIT, DEFAULT_RETRIES,
+    DEFAULT_STALL_TIMEOUT, Observation, Observer, WaitHook, WaitNotice,
 };
 pub use error::ApiError;
 pub use folders::FolderResolver;
 pub use gates::{Gates, RateGate};
 pub use profile::Profile;
-pub use ratelimit::LimitInfo;
+pub use ratelimit::{LimitInfo, ServerWait};
 pub use stall::{
     Progress, SentMeter, counted, is_metered, metered, note_progress, progress_stream,
 };

@@ -34,7 +34,10 @@ pub fn config_path() -> Option<PathBuf> {
 impl ConfigFile {
     /// Read the file; a missing file is an empty config.
     pub fn load_from(path: &Path) -> anyhow::Result<ConfigFile> {
-        match std::fs::read(path) {
+        let read = std::fs::File::open(path).and_then(|f| {
+            crate::input::read_at_most(f, crate::input::SETTINGS_MAX).map_err(std::io::Error::other)
+        });
+        match read {
             Ok(bytes) => serde_json::from_slice(&bytes)
                 .with_context(|| format!("reading the config file `{}`", path.display())),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(ConfigFile::default()),

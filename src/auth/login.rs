@@ -1,7 +1,7 @@
 //! The pieces of `login` and `logout` below the command: keyring calls off the async threads,
 //! the API key read without echo, and the check that a new credential works (its user id).
 
-use std::io::{IsTerminal, Read};
+use std::io::IsTerminal;
 use std::sync::Arc;
 
 use anyhow::Context as _;
@@ -44,6 +44,10 @@ pub enum KeyInput {
     Empty,
     #[error("reading the API key: {0}")]
     Read(#[source] std::io::Error),
+    #[error("the API key on stdin is too long: {0}")]
+    TooLong(String),
+    #[error("the API key on stdin is not UTF-8 text")]
+    NotText,
 }
 
 /// The API key from stdin (piped) or a no-echo prompt (terminal). Never from an argument.
@@ -52,12 +56,13 @@ pub fn read_api_key() -> Result<SecretString, KeyInput> {
     let key = if stdin.is_terminal() {
         rpassword::prompt_password("Fast.io API key: ").map_err(KeyInput::Read)?
     } else {
-        let mut buf = String::new();
-        stdin
-            .lock()
-            .read_to_string(&mut buf)
-            .map_err(KeyInput::Read)?;
-        buf
+        let bytes = crate::input::read_at_most(stdin.lock(), crate::input::SECRET_MAX).map_err(
+            |e| match e {
+                crate::input::InputError::Io(e) => KeyInput::Read(e),
+                bound => KeyInput::TooLong(bound.to_string()),
+            },
+        )?;
+        String::from_utf8(bytes).map_err(|_| KeyInput::NotText)?
     };
     match key.trim() {
         "" => Err(KeyInput::Empty),

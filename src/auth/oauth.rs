@@ -195,7 +195,10 @@ fn tokens_from(
     client_id: &str,
     previous_refresh: Option<SecretString>,
 ) -> OAuthTokens {
-    let expires_in = resp.expires_in().map(|d| d.as_millis() as i64);
+    // The server's `expires_in` is data: any value saturates, none overflows.
+    let expires_in = resp
+        .expires_in()
+        .map(|d| d.as_millis().min(i64::MAX as u128) as i64);
     OAuthTokens {
         api_base: api_base.trim_end_matches('/').to_string(),
         client_id: client_id.to_string(),
@@ -204,7 +207,7 @@ fn tokens_from(
             .refresh_token()
             .map(|r| SecretString::from(r.secret().clone()))
             .or(previous_refresh),
-        expires_at_ms: expires_in.map(|ms| now_ms() + ms),
+        expires_at_ms: expires_in.map(|ms| now_ms().saturating_add(ms)),
         lifetime_ms: expires_in,
     }
 }
@@ -563,8 +566,7 @@ async fn read_pasted_code(url: &Url, notices: &Notices) -> anyhow::Result<Secret
 /// One line from stdin: the authorization code.
 async fn read_code_line() -> anyhow::Result<SecretString> {
     let line = tokio::task::spawn_blocking(|| {
-        let mut line = String::new();
-        std::io::stdin().read_line(&mut line).map(|_| line)
+        crate::input::line_at_most(std::io::stdin().lock(), crate::input::SECRET_MAX)
     })
     .await
     .map_err(|e| anyhow!("{e}"))?

@@ -118,10 +118,9 @@ impl OAuthSession {
                         "using the tokens another fastio process stored".into(),
                     ));
                     state.tokens = newer;
-                    let expired = state
-                        .tokens
-                        .expires_at_ms
-                        .is_none_or(|at| now_ms() >= at - margin_ms(state.tokens.lifetime_ms));
+                    let expired = state.tokens.expires_at_ms.is_none_or(|at| {
+                        now_ms() >= at.saturating_sub(margin_ms(state.tokens.lifetime_ms))
+                    });
                     if !expired {
                         return Ok(());
                     }
@@ -186,10 +185,9 @@ impl Credentials for OAuthSession {
             if let Some(msg) = &state.dead {
                 anyhow::bail!("{msg}");
             }
-            let due = state
-                .tokens
-                .expires_at_ms
-                .is_some_and(|at| now_ms() >= at - margin_ms(state.tokens.lifetime_ms));
+            let due = state.tokens.expires_at_ms.is_some_and(|at| {
+                now_ms() >= at.saturating_sub(margin_ms(state.tokens.lifetime_ms))
+            });
             if due {
                 if let Err(e) = self.do_refresh(&mut state).await {
                     // The token endpoint is unreachable: a token still inside its lifetime is

@@ -325,6 +325,7 @@ async fn step(
         skipped_node_ids: false,
         delete: None,
         destination: None,
+        leave_out: Vec::new(),
     };
     let (events, mut rx) = Events::channel();
     let cancel = Cancel::default();

@@ -45,7 +45,7 @@ pub struct AskArgs {
     #[arg(long)]
     pub enable_intelligence: bool,
 
-    /// Give up waiting for the answer after this many seconds
-    #[arg(long, default_value_t = 300, value_name = "SECS")]
+    /// Give up waiting for the answer after this many seconds (1 to 86400)
+    #[arg(long, default_value_t = 300, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=86_400))]
     pub timeout: u64,
 }

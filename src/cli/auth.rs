@@ -43,8 +43,8 @@ pub struct LoginArgs {
     )]
     pub redirect_uri: String,
 
-    /// Give up waiting for the browser after this many seconds
-    #[arg(long, default_value_t = 300, value_name = "SECS")]
+    /// Give up waiting for the browser after this many seconds (1 to 3600)
+    #[arg(long, default_value_t = 300, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub timeout: u64,
 
     /// Default workspace (id or name) to remember for this profile

@@ -2,7 +2,7 @@
 
 use clap::{Args, ValueEnum};
 
-use super::{WorkspaceArg, parse_duration};
+use super::{WorkspaceArg, parse_assembly_timeout};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum BenchPreset {
@@ -54,7 +54,7 @@ pub struct BenchArgs {
     #[arg(long, value_parser = crate::api::bwlimit::parse_bytes, value_name = "BYTES")]
     pub size: Option<u64>,
 
-    /// Number of files per step [default with --size: 1]
+    /// Number of files per step (1 to 1000000) [default with --size: 1]
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
     pub files: Option<u64>,
 
@@ -63,15 +63,17 @@ pub struct BenchArgs {
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=100_000))]
     pub folders: Option<u64>,
 
-    /// The --concurrency values to try, in order (comma-separated) [default: 1,2,4,8,16,32]
+    /// The --concurrency values to try, in order (comma-separated, each 1 to 256) [default:
+    /// 1,2,4,8,16,32]
     #[arg(short = 'j', long, value_delimiter = ',', value_name = "N,...", value_parser = clap::value_parser!(u32).range(1..=256))]
     pub concurrency: Vec<u32>,
 
-    /// Retries per request for 5xx, timeouts and connection errors
-    #[arg(long, default_value_t = 5, value_name = "N")]
+    /// Retries per request for 5xx, timeouts and connection errors (0 to 100)
+    #[arg(long, default_value_t = 5, value_name = "N", value_parser = clap::value_parser!(u32).range(0..=super::MAX_RETRIES as i64))]
     pub retries: u32,
 
-    /// Fail a file whose upload session is not stored this long after its last chunk
-    #[arg(long, default_value = "10m", value_parser = parse_duration, value_name = "DURATION")]
+    /// Fail a file whose upload session is not stored this long after its last chunk (1s to
+    /// 7d)
+    #[arg(long, default_value = "10m", value_parser = parse_assembly_timeout, value_name = "DURATION")]
     pub assembly_timeout: std::time::Duration,
 }

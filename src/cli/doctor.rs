@@ -2,7 +2,7 @@
 
 use clap::Args;
 
-use super::{WorkspaceArg, parse_duration};
+use super::{WorkspaceArg, parse_assembly_timeout};
 
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
@@ -34,7 +34,8 @@ pub struct DoctorArgs {
     #[arg(long, value_name = "URL")]
     pub import_url: Option<String>,
 
-    /// Fail the upload checks when a session is not stored this long after its last chunk
-    #[arg(long, default_value = "2m", value_parser = parse_duration, value_name = "DURATION")]
+    /// Fail the upload checks when a session is not stored this long after its last chunk (1s
+    /// to 7d)
+    #[arg(long, default_value = "2m", value_parser = parse_assembly_timeout, value_name = "DURATION")]
     pub assembly_timeout: std::time::Duration,
 }

@@ -63,20 +63,21 @@ pub struct EmulatorArgs {
     #[arg(long, default_value = "100MB", value_name = "BYTES")]
     pub chunk_size: String,
 
-    /// Most chunks per upload session
-    #[arg(long, default_value_t = 550, value_name = "N")]
+    /// Most chunks per upload session (1 to 100000)
+    #[arg(long, default_value_t = 550, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100_000))]
     pub max_chunks: u32,
 
     /// Largest file accepted (e.g. 40GB)
     #[arg(long, default_value = "40GB", value_name = "BYTES")]
     pub max_file_size: String,
 
-    /// Most open upload sessions per user
-    #[arg(long, default_value_t = 7500, value_name = "N")]
+    /// Most open upload sessions per user (1 to 1000000)
+    #[arg(long, default_value_t = 7500, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     pub max_sessions: u32,
 
-    /// Time spent in each state between /complete/ and stored (assemble ... storing)
-    #[arg(long, default_value_t = 0, value_name = "MS")]
+    /// Time spent in each state between /complete/ and stored (assemble ... storing; 0 to
+    /// 3600000)
+    #[arg(long, default_value_t = 0, value_name = "MS", value_parser = clap::value_parser!(u64).range(0..=3_600_000))]
     pub assembly_delay_ms: u64,
 
     /// Fraction of completed chunked uploads that end in assembly_failed or store_failed
@@ -89,20 +90,20 @@ pub struct EmulatorArgs {
     #[arg(long)]
     pub omit_new_file_ids: bool,
 
-    /// Requests per second allowed per token (0 = unlimited)
+    /// Requests per second allowed per token (0 = unlimited; at most 1000000)
     #[arg(long, default_value_t = 0.0, value_name = "N")]
     pub rate_limit: f64,
 
-    /// Burst size of the rate limiter [default: the rate, at least 1]
-    #[arg(long, value_name = "B")]
+    /// Burst size of the rate limiter (1 to 1000000) [default: the rate, at least 1]
+    #[arg(long, value_name = "B", value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     pub burst: Option<u32>,
 
     /// Seed for the injected faults (--fail-rate, --reset-rate, --fail-assembly-rate)
     #[arg(long, value_name = "SEED")]
     pub seed: Option<u64>,
 
-    /// Added latency per request, in milliseconds (= --latency)
-    #[arg(long, default_value_t = 0, value_name = "MS")]
+    /// Added latency per request, in milliseconds (= --latency; 0 to 600000)
+    #[arg(long, default_value_t = 0, value_name = "MS", value_parser = clap::value_parser!(u64).range(0..=600_000))]
     pub latency_ms: u64,
 
     /// Added latency per request, as a duration (e.g. 100ms, 1s): an internet round trip
@@ -121,16 +122,16 @@ pub struct EmulatorArgs {
     #[arg(long, value_name = "BYTES_PER_SEC")]
     pub bandwidth_per_conn: Option<String>,
 
-    /// Lifetime of OAuth access tokens
-    #[arg(long, default_value_t = 3600, value_name = "SECS")]
+    /// Lifetime of OAuth access tokens (1 to 31536000)
+    #[arg(long, default_value_t = 3600, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=31_536_000))]
     pub token_ttl: u64,
 
     /// Turn workspace intelligence (AI indexing) on for the created workspaces
     #[arg(long)]
     pub intelligence: bool,
 
-    /// Delay before an AI answer is complete
-    #[arg(long, default_value_t = 200, value_name = "MS")]
+    /// Delay before an AI answer is complete (0 to 3600000)
+    #[arg(long, default_value_t = 200, value_name = "MS", value_parser = clap::value_parser!(u64).range(0..=3_600_000))]
     pub answer_delay_ms: u64,
 
     /// Let URL imports fetch private and loopback addresses (for tests)

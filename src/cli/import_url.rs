@@ -47,7 +47,7 @@ pub struct ImportUrlArgs {
     #[arg(long, value_name = "FILE")]
     pub urls_from: Option<PathBuf>,
 
-    /// Import jobs submitted or polled at once
+    /// Import jobs submitted or polled at once (1 to 64)
     #[arg(short = 'j', long, default_value_t = 4, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=64))]
     pub concurrency: u32,
 
@@ -55,7 +55,7 @@ pub struct ImportUrlArgs {
     #[arg(long)]
     pub no_wait: bool,
 
-    /// Give up waiting for one import after this many seconds
-    #[arg(long, default_value_t = 600, value_name = "SECS")]
+    /// Give up waiting for one import after this many seconds (1 to 86400)
+    #[arg(long, default_value_t = 600, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=86_400))]
     pub timeout: u64,
 }

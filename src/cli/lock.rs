@@ -51,8 +51,9 @@ pub enum LockAction {
         /// Lock duration in seconds (60-3600)
         #[arg(long, default_value_t = 300, value_name = "SECS", value_parser = clap::value_parser!(u64).range(60..=3600))]
         duration: u64,
-        /// If another client holds the lock, keep trying for up to this many seconds
-        #[arg(long, value_name = "SECS")]
+        /// If another client holds the lock, keep trying for up to this many seconds (0 to
+        /// 86400; 0: try once)
+        #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(0..=86_400))]
         wait: Option<u64>,
     },
     /// Show whether a node is locked, by whom and until when
@@ -96,8 +97,9 @@ pub enum LockAction {
         /// Lock duration in seconds (60-3600); a heartbeat extends it while COMMAND runs
         #[arg(long, default_value_t = 300, value_name = "SECS", value_parser = clap::value_parser!(u64).range(60..=3600))]
         duration: u64,
-        /// If another client holds the lock, keep trying for up to this many seconds
-        #[arg(long, value_name = "SECS")]
+        /// If another client holds the lock, keep trying for up to this many seconds (0 to
+        /// 86400; 0: try once)
+        #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(0..=86_400))]
         wait: Option<u64>,
         /// The command to run, after `--`
         #[arg(last = true, required = true, value_name = "COMMAND")]

@@ -24,7 +24,8 @@ macro_rules! exit_codes_help {
     () => {
         "Exit codes:\n  0    everything done (or nothing to do)\n  \
          1    some files or items failed (the others were done); a PATH that cannot be read\n       \
-         is such an item, even alone; also: the same upload is already running\n  \
+         is such an item, even alone; also: the same upload is already running, or\n       \
+         stdout could not be written (a full disk; a closed pipe is no error)\n  \
          2    usage error (bad flag, bad remote path, glob or URL)\n  \
          3    authentication or permission problem (a credential with a control character too)\n  \
          4    nothing could be done: the server is unreachable, stalls, redirects, answers\n       \
@@ -145,16 +146,30 @@ pub struct GlobalArgs {
     pub quiet: bool,
 
     /// Abandon a request that makes no progress for this long (connecting, sending, waiting
-    /// for or reading the answer) and retry it (e.g. 60s, 2m)
+    /// for or reading the answer) and retry it (e.g. 60s, 2m; 1s to 24h, there is no "off";
+    /// waiting for a rate limit or --bwlimit is not "no progress")
     #[arg(
         long,
         global = true,
         env = "FASTIO_STALL_TIMEOUT",
         default_value = "60s",
-        value_parser = parse_duration,
+        value_parser = parse_stall_timeout,
         value_name = "DURATION"
     )]
     pub stall_timeout: std::time::Duration,
+
+    /// The longest wait a server can impose with Retry-After or a rate-limit expiry (on a 429
+    /// or 503): a longer one is cut to this, then the request is tried again; asked a second
+    /// time, the request fails (1s to 24h)
+    #[arg(
+        long,
+        global = true,
+        env = "FASTIO_MAX_WAIT",
+        default_value = "5m",
+        value_parser = parse_max_wait,
+        value_name = "DURATION"
+    )]
+    pub max_wait: std::time::Duration,
 
     /// Cap the total upload rate of this process, across every connection (bytes per second:
     /// 10M, 500k, 8MiB; k/M/G = 1000s, Ki/Mi/Gi = 1024s)
@@ -209,13 +224,48 @@ pub enum CiMode {
 pub fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
     let s = s.trim();
     if let Ok(secs) = s.parse::<f64>() {
-        if secs.is_finite() && secs >= 0.0 {
-            return Ok(std::time::Duration::from_secs_f64(secs));
-        }
-        return Err(format!("`{s}` is not a duration"));
+        return std::time::Duration::try_from_secs_f64(secs)
+            .map_err(|_| format!("`{s}` is not a duration (a number of seconds, 0 or more)"));
     }
     humantime::parse_duration(s).map_err(|e| format!("`{s}` is not a duration ({e})"))
 }
+
+/// `--max-wait`: 1s to 24h.
+pub fn parse_max_wait(s: &str) -> Result<std::time::Duration, String> {
+    duration_between(s, (SECOND, "1s"), (DAY, "24h"))
+}
+
+/// `--stall-timeout`: 1s to 24h (0 would give up on every request at once; there is no "off").
+pub fn parse_stall_timeout(s: &str) -> Result<std::time::Duration, String> {
+    duration_between(s, (SECOND, "1s"), (DAY, "24h"))
+}
+
+/// `--assembly-timeout`: 1s to 7 days.
+pub fn parse_assembly_timeout(s: &str) -> Result<std::time::Duration, String> {
+    duration_between(s, (SECOND, "1s"), (7 * DAY, "7d"))
+}
+
+const SECOND: std::time::Duration = std::time::Duration::from_secs(1);
+const DAY: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
+
+/// A duration ([`parse_duration`]) from `min` to `max` (both inclusive, with how to say them).
+pub fn duration_between(
+    s: &str,
+    (min, min_text): (std::time::Duration, &str),
+    (max, max_text): (std::time::Duration, &str),
+) -> Result<std::time::Duration, String> {
+    let d = parse_duration(s)?;
+    if d < min || d > max {
+        return Err(format!(
+            "`{}` is out of range: give {min_text} to {max_text}",
+            s.trim()
+        ));
+    }
+    Ok(d)
+}
+
+/// The most retries a request may be given (`--retries`).
+pub const MAX_RETRIES: u32 = 100;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ProgressMode {

@@ -4,7 +4,17 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 
-use super::{CiMode, ShareArg, WorkspaceArg, parse_byte_size, parse_duration};
+use super::{
+    CiMode, ShareArg, WorkspaceArg, parse_assembly_timeout, parse_byte_size, parse_duration,
+};
+
+/// `--max-size`: a byte count of at least 1.
+fn parse_max_size(s: &str) -> Result<u64, String> {
+    match parse_byte_size(s)? {
+        0 => Err(format!("`{s}`: the size must be at least 1 byte")),
+        n => Ok(n),
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum IfChanged {
@@ -57,7 +67,8 @@ pub enum IfChanged {
     "Ctrl-C or SIGTERM finishes the pass in flight and prints the summary of the whole watch.\n\n",
     "Standard input: `-` as the only PATH streams stdin into one file named --name (a stream\n",
     "upload, with its length when --size gives it; what is read is also kept in a temporary\n",
-    "file, so a stream the server refuses, at once or part-way, is finished from that file).\n\n",
+    "file, so a stream the server refuses, at once or part-way, is finished from that file).\n",
+    "Pipe or redirect it: with a terminal on stdin, `-` refuses (exit 2).\n\n",
     "GitHub Actions (GITHUB_ACTIONS=true, or --ci github): progress is folded in a group, each\n",
     "failed file becomes an error annotation, and a summary table is appended to\n",
     "$GITHUB_STEP_SUMMARY.\n\n",
@@ -103,7 +114,7 @@ pub struct UploadArgs {
     )]
     pub to: String,
 
-    /// HTTP requests in flight at once, across all files
+    /// HTTP requests in flight at once, across all files (1 to 256)
     #[arg(short = 'j', long, default_value_t = 8, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=256))]
     pub concurrency: u32,
 
@@ -135,12 +146,14 @@ pub struct UploadArgs {
     #[arg(long, value_enum, default_value_t = IfChanged::Auto, value_name = "WHAT")]
     pub if_changed: IfChanged,
 
-    /// Retries per request for 5xx, stalls, timeouts and connection errors
-    #[arg(long, default_value_t = 5, value_name = "N")]
+    /// Retries per request for 5xx, stalls, timeouts and connection errors (0 to 100; 0: a
+    /// request that fails so fails its file; 429s are waited out and are not retries)
+    #[arg(long, default_value_t = 5, value_name = "N", value_parser = clap::value_parser!(u32).range(0..=super::MAX_RETRIES as i64))]
     pub retries: u32,
 
-    /// Fail a file whose upload session is not stored this long after its last chunk
-    #[arg(long, default_value = "30m", value_parser = parse_duration, value_name = "DURATION")]
+    /// Fail a file whose upload session is not stored this long after its last chunk (1s to
+    /// 7d)
+    #[arg(long, default_value = "30m", value_parser = parse_assembly_timeout, value_name = "DURATION")]
     pub assembly_timeout: std::time::Duration,
 
     /// Ignore (and do not write) the resume journal
@@ -195,8 +208,9 @@ pub struct UploadArgs {
     #[arg(long, value_name = "NAME")]
     pub name: Option<String>,
 
-    /// With `-`: refuse standard input longer than this (e.g. 10GB); also sent to the server
-    #[arg(long, value_name = "BYTES", value_parser = parse_byte_size)]
+    /// With `-`: refuse standard input longer than this (e.g. 10GB; at least 1 byte); also sent
+    /// to the server
+    #[arg(long, value_name = "BYTES", value_parser = parse_max_size)]
     pub max_size: Option<u64>,
 
     /// With `-`: standard input's exact size, declared to the server as the stream's length

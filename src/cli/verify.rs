@@ -16,8 +16,10 @@ use super::{CiMode, FlagValue};
   fastio verify ./photos --to backup             # like `rclone check`
   fastio verify ./photos --to backup --extra --json
 
-With --receipt, every file the receipt records is looked up by node id (25 per request) and
-must exist, not be in the trash, and have the recorded size and SHA-256. Where the server
+With --receipt, every file the receipt records is looked up by node id (25 per request), in the
+workspace its line names (or --workspace), and must exist, not be in the trash, and have the
+recorded size and SHA-256. A receipt whose run did not finish (no summary line) or that
+records no files proves nothing: it is refused (exit 1) unless --partial. Where the server
 reports another digest (e.g. md5), the local file is hashed again; if it changed since the
 upload the file is `unverified`. Entries without a node id are looked up by path.
 
@@ -31,7 +33,8 @@ then a summary on stderr; with --json, NDJSON objects of type `verify_file` and
 to $GITHUB_STEP_SUMMARY.
 
 Exit codes: 0 everything matches; 1 something differs, is missing, extra (with --extra) or
-could not be verified (each one named); 2 usage error (bad receipt); 3 authentication
+could not be verified (each one named), or the receipt is incomplete; 2 usage error (bad
+receipt); 3 authentication
 problem; 4 server unreachable or workspace missing.")]
 pub struct VerifyArgs {
     /// Local files and directories to compare with the remote folder given by --to
@@ -46,6 +49,11 @@ pub struct VerifyArgs {
     #[arg(long, value_name = "FILE")]
     pub receipt: Option<PathBuf>,
 
+    /// Accept a receipt whose run did not finish (no summary line) or that records no files,
+    /// and check what it records
+    #[arg(long, requires = "receipt")]
+    pub partial: bool,
+
     /// Remote folder the PATHs were uploaded to (as `upload --to`)
     #[arg(
         long,
@@ -56,7 +64,7 @@ pub struct VerifyArgs {
     )]
     pub to: String,
 
-    /// Workspace id or name (with --receipt: the receipt's)
+    /// Workspace id or name (with --receipt: each line's own, unless given here)
     #[arg(
         short,
         long,

@@ -2,7 +2,7 @@
 //! answer ([`crate::output::ask`]). A failed or unanswered turn is an error; a clarifying
 //! question exits 1.
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::time::Duration;
 
 use crate::api::chat::TurnState;
@@ -72,11 +72,7 @@ pub async fn ask(ctx: &Context, args: AskArgs) -> anyhow::Result<ExitStatus> {
             "note: {n} file(s) in scope are still being indexed and may be missed"
         )),
         Step::Waiting(n) => p.line(&format!("waiting for {n} file(s) to be indexed")),
-        Step::Text(piece) => {
-            let mut out = std::io::stdout().lock();
-            let _ = write!(out, "{piece}");
-            let _ = out.flush();
-        }
+        Step::Text(piece) => p.result_piece(&piece),
     })
     .await?;
     if answer.streamed {

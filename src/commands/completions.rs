@@ -8,6 +8,6 @@ use crate::cli::CompletionsArgs;
 use crate::exit::ExitStatus;
 
 pub fn completions(args: &CompletionsArgs) -> anyhow::Result<ExitStatus> {
-    crate::cli::completions::script(args.shell, &mut std::io::stdout());
+    crate::cli::completions::script(args.shell, &mut crate::output::stdout::Stdout);
     Ok(ExitStatus::Success)
 }

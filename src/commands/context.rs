@@ -33,6 +33,7 @@ impl Context {
     pub fn client_options(&self) -> api::ClientOptions {
         api::ClientOptions {
             stall_timeout: self.global.stall_timeout,
+            max_wait: self.global.max_wait,
             ..api::ClientOptions::default()
         }
     }
@@ -45,7 +46,8 @@ impl Context {
                 std::sync::Arc::new(api::StaticToken(SecretString::from(emu.api_key.clone())));
             return Ok((
                 Client::with_options(&self.api_base, creds, self.client_options())?
-                    .with_bwlimit(self.bwlimit()),
+                    .with_bwlimit(self.bwlimit())
+                    .with_wait_hook(self.wait_hook()),
                 CredentialSource::Emulator,
             ));
         }
@@ -53,8 +55,18 @@ impl Context {
         let client =
             Client::with_options(&self.api_base, resolved.credentials, self.client_options())
                 .with_context(|| format!("setting up the HTTP client for {}", self.api_base))?
-                .with_bwlimit(self.bwlimit());
+                .with_bwlimit(self.bwlimit())
+                .with_wait_hook(self.wait_hook());
         Ok((client, resolved.source))
+    }
+
+    /// A long wait imposed by the server is said as it starts (as a warning: in an upload run
+    /// it is drawn by the reporter and listed in `--json`).
+    fn wait_hook(&self) -> api::WaitHook {
+        let notices = self.notices.clone();
+        std::sync::Arc::new(move |n| {
+            notices.send(auth::Notice::Warning(crate::output::wait_line(&n)))
+        })
     }
 
     /// What credential resolution needs, in the documented order's terms.

@@ -30,13 +30,14 @@ pub fn config_from_args(args: &EmulatorArgs) -> anyhow::Result<EmulatorConfig> {
     for (flag, p) in [
         ("fail-rate", args.fail_rate),
         ("reset-rate", args.reset_rate),
+        ("fail-assembly-rate", args.fail_assembly_rate),
     ] {
         if !(0.0..=1.0).contains(&p) {
             return Err(UsageError::new(format!("--{flag} must be between 0 and 1")).into());
         }
     }
-    if args.rate_limit < 0.0 {
-        return Err(UsageError::new("--rate-limit must not be negative").into());
+    if !(0.0..=1e6).contains(&args.rate_limit) {
+        return Err(UsageError::new("--rate-limit must be between 0 and 1000000").into());
     }
     let mut variants = std::collections::BTreeSet::new();
     for name in &args.variants {

@@ -40,7 +40,9 @@ pub async fn login(ctx: &Context, args: LoginArgs) -> anyhow::Result<ExitStatus>
             .await
             .context("reading the API key")?
             .map_err(|e| match e {
-                KeyInput::Empty => anyhow::Error::new(UsageError::new(e.to_string())),
+                KeyInput::Empty | KeyInput::TooLong(_) | KeyInput::NotText => {
+                    anyhow::Error::new(UsageError::new(e.to_string()))
+                }
                 KeyInput::Read(_) => e.into(),
             })?;
         let user_id = user_id(&api_base, key.clone()).await?.map_err(|e| {

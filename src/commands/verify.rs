@@ -25,11 +25,10 @@ pub async fn verify(ctx: &Context, args: VerifyArgs) -> anyhow::Result<ExitStatu
                     path.display()
                 ));
             }
-            if !receipt.finished {
-                printer.line(&format!(
-                    "`{}` has no summary line: its run did not finish; checking what it recorded",
-                    path.display()
-                ));
+            match verify::receipt::Incomplete::of(&receipt, &path.display().to_string()) {
+                Some(why) if !args.partial => return Err(why.into()),
+                Some(why) => printer.line(&format!("{why}; --partial: checking what it records")),
+                None => {}
             }
             if let Some(base) = receipt.run["api_base"].as_str()
                 && base.trim_end_matches('/') != client.base().trim_end_matches('/')
@@ -45,7 +44,10 @@ pub async fn verify(ctx: &Context, args: VerifyArgs) -> anyhow::Result<ExitStatu
                 .filter(|w| !w.is_empty() && args.share.share.is_none());
             let flag = args.workspace.as_deref().or(recorded);
             let (client, ws) = ctx.target(client, flag, &args.share).await?;
-            verify::receipt::verify_receipt(&client, &receipt, &ws).await?
+            // An explicit --workspace (or --share) is where every line is checked; otherwise
+            // each line's own.
+            let everywhere = args.workspace.is_some() || args.share.share.is_some();
+            verify::receipt::verify_receipt(&client, &receipt, &ws, everywhere).await?
         }
         None => {
             split_remote_path(&args.to).map_err(UsageError::new)?;

@@ -41,12 +41,19 @@ pub fn validate_name(name: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// URLs from a list: one per line, blank lines and `#` comments skipped. `origin` names the
-/// list in messages (`urls.txt`, `stdin`).
+/// URLs from a list: one per line, blank lines and `#` comments skipped, within
+/// [`crate::input::URLS_FROM`]. `origin` names the list in messages (`urls.txt`, `stdin`).
 pub fn parse_url_list(reader: impl BufRead, origin: &str) -> Result<Vec<String>, String> {
     let mut out = Vec::new();
-    for (idx, line) in reader.lines().enumerate() {
-        let line = line.map_err(|e| format!("reading {origin}: {e}"))?;
+    let lines = crate::input::Records::new(reader, b'\n', crate::input::URLS_FROM);
+    for (idx, line) in lines.enumerate() {
+        let line = line.map_err(|e| match e.is_bound() {
+            true => format!("{origin}: {e}"),
+            false => format!("reading {origin}: {e}"),
+        })?;
+        let Ok(line) = String::from_utf8(line) else {
+            return Err(format!("{origin}:{}: not UTF-8 text", idx + 1));
+        };
         let entry = line.trim();
         if entry.is_empty() || entry.starts_with('#') {
             continue;
@@ -121,6 +128,19 @@ mod tests {
             "stdin",
         );
         assert_eq!(ok.unwrap(), ["https://a.test/1", "http://b.test/"]);
+    }
+
+    #[test]
+    fn url_lists_are_bounded() {
+        let long = format!("https://a.test/{}\n", "x".repeat(70_000));
+        let err = parse_url_list(long.as_bytes(), "urls.txt").unwrap_err();
+        assert!(
+            err.starts_with("urls.txt: entry 1 is longer than 65536 bytes"),
+            "{err}"
+        );
+        let zeros = std::io::BufReader::new(std::io::Read::take(std::io::repeat(0), 1 << 30));
+        let err = parse_url_list(zeros, "stdin").unwrap_err();
+        assert!(err.contains("longer than"), "{err}");
     }
 
     #[test]

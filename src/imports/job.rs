@@ -85,13 +85,15 @@ pub async fn submit(
         file_name,
     };
     let mut attempt = 0u32;
+    let mut throttles = crate::api::retry::Throttles::default();
     loop {
         match imports::submit(client, &req).await {
             Ok(id) => return Ok(id),
+            // Waited out at the gate: not an attempt.
+            Err(e) if throttles.again(&e, 20) => {}
             Err(e)
                 if attempt < 4
-                    && (e.is_rate_limited()
-                        || matches!(e.status(), Some(502..=504))
+                    && (matches!(e.status(), Some(502..=504))
                         || (e.is_transient() && !e.may_have_been_applied())) =>
             {
                 attempt += 1;

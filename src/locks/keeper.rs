@@ -81,7 +81,11 @@ pub async fn acquire(
     target: &str,
     opts: &AcquireOpts,
 ) -> Result<LockInfo, AcquireError> {
-    let deadline = opts.wait.map(|w| Instant::now() + w);
+    let deadline = opts.wait.map(|w| {
+        let now = Instant::now();
+        now.checked_add(w)
+            .unwrap_or(now + Duration::from_secs(86400))
+    });
     loop {
         match locks::acquire(
             client,

@@ -3,6 +3,11 @@
 //! "api_base","backend"}` and `{"v":1,"type":"whoami","source","profile","kind","user_id",
 //! "expires_at","api_base"}`. No secret is ever part of either.
 
+/// A line on stdout (see [`super::stdout`]).
+macro_rules! out {
+    ($($t:tt)*) => { super::stdout::line(&format!($($t)*)) };
+}
+
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::json;
 
@@ -100,17 +105,17 @@ pub fn whoami(p: &Printer, w: &Whoami<'_>) {
         return;
     }
     let how = if w.oauth { " (OAuth login)" } else { "" };
-    println!("source:   {}{how}", w.source);
-    println!("user:     {}", w.user_id);
+    out!("source:   {}{how}", w.source);
+    out!("user:     {}", w.user_id);
     match (w.expires, expires) {
         (Some(t), Some(at)) => {
             let left = (t.timestamp_millis() - crate::auth::oauth::now_ms()) / 1000;
-            println!(
+            out!(
                 "expires:  {at} (in {} s; refreshed automatically)",
                 left.max(0)
             );
         }
-        _ => println!("expires:  never (a key or token without recorded expiry)"),
+        _ => out!("expires:  never (a key or token without recorded expiry)"),
     }
-    println!("api base: {}", w.api_base);
+    out!("api base: {}", w.api_base);
 }

@@ -1,8 +1,6 @@
 //! How `fastio bench` shows its sweep: a bar over the sweep's bytes on stderr, one table row
 //! (or `bench_step` object) per step, then the recommendation (or `bench_summary`).
 
-use std::io::Write as _;
-
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde_json::json;
 
@@ -21,7 +19,7 @@ pub fn summary(printer: &Printer, report: &Report, bwlimit: Option<u64>) {
             "cleanup_error": report.cleanup_error}));
     } else {
         if let Some(c) = recommended {
-            println!("recommended: --concurrency {c}");
+            super::stdout::line(&format!("recommended: --concurrency {c}"));
         }
         if !printer.quiet
             && let Some(cap) = bwlimit
@@ -46,14 +44,8 @@ pub async fn render(
     let mut bar: Option<ProgressBar> = None;
     let mut steps = 0usize;
     let row = |bar: &Option<ProgressBar>, text: String| match bar {
-        Some(b) => b.suspend(|| {
-            println!("{text}");
-            let _ = std::io::stdout().flush();
-        }),
-        None => {
-            println!("{text}");
-            let _ = std::io::stdout().flush();
-        }
+        Some(b) => b.suspend(|| super::stdout::line(&text)),
+        None => super::stdout::line(&text),
     };
     while let Some(u) = rx.recv().await {
         match u {

@@ -3,8 +3,6 @@
 //! `{"type":"check","name","result","ms","detail","differences":[{"field","expected","seen"}]}`
 //! per check and a `{"type":"doctor_summary","passed","failed","skipped","interrupted"}`.
 
-use std::io::Write as _;
-
 use serde_json::json;
 
 use super::{Printer, escape, human_wall, json_line};
@@ -12,7 +10,10 @@ use crate::doctor::{Check, Outcome, Report};
 
 /// The table's header row.
 pub fn header() {
-    println!("{:<20} {:<6} {:>8}  DETAIL", "CHECK", "RESULT", "TIME");
+    super::stdout::line(&format!(
+        "{:<20} {:<6} {:>8}  DETAIL",
+        "CHECK", "RESULT", "TIME"
+    ));
 }
 
 /// After the checks: the counts.
@@ -53,24 +54,21 @@ pub fn check(c: &Check, json: bool) {
         Outcome::Skip => "-".to_string(),
         _ => human_wall(c.elapsed),
     };
-    let mut out = std::io::stdout().lock();
-    let _ = writeln!(
-        out,
-        "{:<20} {:<6} {:>8}  {}",
+    let mut out = format!(
+        "{:<20} {:<6} {:>8}  {}\n",
         c.name,
         c.outcome.word(),
         time,
         escape(&c.detail)
     );
     for d in &c.differences {
-        let _ = writeln!(
-            out,
-            "{:<37}↳ {}: expected {}, saw {}",
+        out.push_str(&format!(
+            "{:<37}↳ {}: expected {}, saw {}\n",
             "",
             d.field,
             d.expected,
             escape(&d.seen)
-        );
+        ));
     }
-    let _ = out.flush();
+    super::stdout::write(&out);
 }

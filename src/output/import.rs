@@ -57,7 +57,7 @@ impl ImportReport {
     fn say(&self, to_stderr: bool, line: String) {
         let emit = || match to_stderr {
             true => eprintln!("{line}"),
-            false => println!("{line}"),
+            false => super::stdout::line(&line),
         };
         match &self.bar {
             Some(b) => b.suspend(emit),

@@ -33,6 +33,7 @@ pub mod log;
 pub mod ls;
 pub mod receipt;
 pub mod sinks;
+pub mod stdout;
 mod sync;
 pub mod upload;
 mod upload_json;
@@ -114,9 +115,12 @@ impl Printer {
 
     /// A result on stdout (what scripts read: a token, a state, an answer), whatever `-q` says.
     pub fn result(&self, text: &str) {
-        let mut out = std::io::stdout().lock();
-        let _ = writeln!(out, "{text}");
-        let _ = out.flush();
+        stdout::line(text);
+    }
+
+    /// Part of a result on stdout, without a line break (an answer as it streams in).
+    pub fn result_piece(&self, text: &str) {
+        stdout::write(text);
     }
 
     /// One line on stderr even under `-q`: something went wrong that the user must hear of.
@@ -168,10 +172,15 @@ impl Printer {
     }
 }
 
-/// `s` with every control character escaped (`\n`, `\r`, `\t`, otherwise `\u{1b}`), for the
-/// terminal: a name can neither break a line nor reach the terminal as an escape sequence.
+/// `s` with every control character escaped (`\n`, `\r`, `\t`, otherwise `\u{1b}`), and
+/// every character that is there without showing (bidi overrides and isolates, zero-width
+/// characters and the other format characters, line and paragraph separators: see
+/// [`is_invisible`]) escaped the same way (`\u{202e}`), for the terminal: a name can neither
+/// break a line, nor reach the terminal as an escape sequence, nor show reordered
+/// (`invoice\u{202e}fdp.exe`) or as a twin of another.
 pub fn escape_control(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(char::is_control) {
+    let hidden = |c: char| c.is_control() || is_invisible(c);
+    if !s.chars().any(hidden) {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 8);
@@ -180,11 +189,70 @@ pub fn escape_control(s: &str) -> Cow<'_, str> {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
-            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c if hidden(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
             c => out.push(c),
         }
     }
     Cow::Owned(out)
+}
+
+/// Characters a terminal does not show as themselves: Unicode's format characters (category
+/// Cf: bidi embeddings, overrides, isolates and marks, zero-width space, joiners, word joiner,
+/// invisible operators, the byte order mark, soft hyphen, the Mongolian vowel separator,
+/// interlinear annotations, tags), the line and paragraph separators, and the Hangul fillers.
+/// (Variation selectors, which emoji need, are shown as they are.)
+pub fn is_invisible(c: char) -> bool {
+    matches!(
+        c as u32,
+        0x00AD
+            | 0x0600..=0x0605
+            | 0x061C
+            | 0x06DD
+            | 0x070F
+            | 0x0890..=0x0891
+            | 0x08E2
+            | 0x115F..=0x1160
+            | 0x180E
+            | 0x200B..=0x200F
+            | 0x2028..=0x202E
+            | 0x2060..=0x206F
+            | 0x3164
+            | 0xFEFF
+            | 0xFFA0
+            | 0xFFF9..=0xFFFB
+            | 0x110BD
+            | 0x110CD
+            | 0x13430..=0x1343F
+            | 0x1BCA0..=0x1BCA3
+            | 0x1D173..=0x1D17A
+            | 0xE0001
+            | 0xE0020..=0xE007F
+    )
+}
+
+/// The line said as a long wait imposed by the server starts: `rate limited by the server
+/// (HTTP 429): waiting 3 min, until 14:05:10` (local time; the date too when not today), and
+/// what the server asked for when `--max-wait` cut it.
+pub fn wait_line(n: &crate::api::WaitNotice) -> String {
+    use crate::api::error::human_duration;
+    let until = chrono::DateTime::<chrono::Local>::from(n.until);
+    let at = if until.date_naive() == chrono::Local::now().date_naive() {
+        until.format("%H:%M:%S").to_string()
+    } else {
+        until.format("%Y-%m-%d %H:%M:%S").to_string()
+    };
+    let who = match n.status {
+        429 => "rate limited by the server (HTTP 429)".to_string(),
+        s => format!("the server asks to come back later (HTTP {s})"),
+    };
+    let mut line = format!("{who}: waiting {}, until {at}", human_duration(n.wait.wait));
+    if n.wait.was_capped() {
+        line.push_str(&format!(
+            " (it asked for {}; --max-wait caps the wait)",
+            human_duration(n.wait.asked)
+        ));
+    }
+    line
 }
 
 /// A signal's name for messages and JSON.
@@ -218,28 +286,13 @@ pub fn json_line(mut obj: Value) {
     if let Value::Object(map) = &mut obj {
         map.insert("v".into(), json!(SCHEMA_VERSION));
     }
-    let mut out = std::io::stdout().lock();
-    let _ = writeln!(out, "{obj}");
-    let _ = out.flush();
+    stdout::line(&obj.to_string());
 }
 
-/// Text from outside (file names, server messages) made safe for a terminal: control
-/// characters are shown escaped (`\n`, `\u{1b}`) instead of acting on the terminal.
+/// Text from outside (file names, server messages) made safe for a terminal: the same as
+/// [`escape_control`].
 pub fn escape(s: &str) -> std::borrow::Cow<'_, str> {
-    if s.chars().any(char::is_control) {
-        s.chars()
-            .map(|c| {
-                if c.is_control() {
-                    c.escape_default().to_string()
-                } else {
-                    c.to_string()
-                }
-            })
-            .collect::<String>()
-            .into()
-    } else {
-        s.into()
-    }
+    escape_control(s)
 }
 
 /// A wall time for people: milliseconds below a second (so a quick run never reads "0.0s").
@@ -266,5 +319,20 @@ mod tests {
             escape_control("a\nb\rc\u{1b}[31md\u{7f}"),
             "a\\nb\\rc\\u{1b}[31md\\u{7f}"
         );
+        // Reordering and invisible characters too; letters of every script stay as they are.
+        assert_eq!(
+            escape_control("invoice\u{202e}fdp.exe"),
+            "invoice\\u{202e}fdp.exe"
+        );
+        for c in [
+            '\u{200b}', '\u{200d}', '\u{2066}', '\u{2069}', '\u{feff}', '\u{2028}',
+        ] {
+            assert!(escape_control(&format!("a{c}b")).contains("\\u{"), "{c:?}");
+        }
+        assert_eq!(
+            escape_control("עברית مرحبا 日本語 👍🏽 ❤️"),
+            "עברית مرحبا 日本語 👍🏽 ❤️"
+        );
+        assert_eq!(escape("tab\there"), "tab\\there");
     }
 }

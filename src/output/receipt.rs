@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 use std::ffi::OsString;
-use std::io::{Read as _, Seek as _, Write as _};
+use std::io::{Seek as _, Write as _};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 
@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
 use super::sinks::Sink;
-use crate::receipt::parse_lines;
+use crate::receipt::read_lines;
 use crate::transfer::stdin::StdinOptions;
 use crate::transfer::{Event, FilesFrom, Shard, Summary, UploadOptions};
 
@@ -162,19 +162,20 @@ impl ReceiptWriter {
             .truncate(false)
             .open(path)
             .map_err(|e| format!("--receipt `{shown}`: {e}"))?;
-        let mut text = Vec::new();
-        file.read_to_end(&mut text)
-            .map_err(|e| format!("--receipt `{shown}`: {e}"))?;
+        let read = read_lines(&mut file)
+            .map_err(|e| format!("--receipt `{shown}` is not a fastio receipt: {e}"))?;
         let mut recorded = Recorded::new();
-        let opened = if text.iter().all(u8::is_ascii_whitespace) {
+        let opened = if read.lines.is_empty() && !read.torn {
             file.set_len(0)
                 .map_err(|e| format!("--receipt `{shown}`: {e}"))?;
             Opened::Fresh
         } else {
             // A torn last line (a run killed mid-write) is cut off before appending.
-            let keep = text.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
-            let lines = parse_lines(&text[..keep])
-                .map_err(|e| format!("--receipt `{shown}` is not a fastio receipt: {e}"))?;
+            let keep = read.keep;
+            let mut lines = read.lines;
+            if read.unterminated {
+                lines.pop();
+            }
             match lines.first() {
                 Some((_, run)) if run["type"] == "run" => {
                     if run["run_key"].as_str() != Some(key.as_str()) {
@@ -206,7 +207,7 @@ impl ReceiptWriter {
                     _ => {}
                 }
             }
-            file.set_len(keep as u64)
+            file.set_len(keep)
                 .map_err(|e| format!("--receipt `{shown}`: {e}"))?;
             Opened::Resumed {
                 files: recorded.len(),
@@ -298,6 +299,10 @@ impl State {
                 "fastio: warning: writing the receipt `{}` failed: {e}",
                 self.path.display()
             );
+            super::stdout::lost(format!(
+                "the receipt `{}` is incomplete: writing it failed ({e})",
+                self.path.display()
+            ));
         }
     }
 
@@ -337,7 +342,9 @@ impl State {
                 let known = self.recorded.get(local).is_some_and(|(s, n)| {
                     s == size && (node_id.is_none() || n.as_ref() == node_id.as_ref())
                 });
-                if known {
+                // A second mention of a file of this run: recorded where the first put it.
+                let twice = node_id.is_none() && reason.starts_with(crate::transfer::LISTED_TWICE);
+                if known || twice {
                     return;
                 }
                 let sha = sha256.clone().or_else(|| sha256_of(Path::new(local)));

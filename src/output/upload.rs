@@ -125,6 +125,9 @@ pub fn summary_line(s: &Summary) -> String {
         s.retries,
         s.throttled
     );
+    if s.folders_created > 0 {
+        line.push_str(&format!("; {} folders created", s.folders_created));
+    }
     if let Some(cap) = s.bwlimit {
         line.push_str(&format!("; --bwlimit {}/s", indicatif::DecimalBytes(cap)));
     }

@@ -59,8 +59,7 @@ pub fn report(printer: &Printer, checks: &[Check], tally: &Tally) {
         super::json_line(tally_json(tally));
         return;
     }
-    use std::io::Write as _;
-    let mut out = std::io::stdout().lock();
+    let mut out = String::new();
     for c in checks {
         if printer.quiet && c.status == Status::Ok {
             continue;
@@ -70,15 +69,13 @@ pub fn report(printer: &Printer, checks: &[Check], tally: &Tally) {
         } else {
             format!(": {}", super::escape(&c.detail))
         };
-        let _ = writeln!(
-            out,
-            "{:<10} {}{detail}",
+        out.push_str(&format!(
+            "{:<10} {}{detail}\n",
             c.status.label(),
             super::escape(&c.remote_path)
-        );
+        ));
     }
-    let _ = out.flush();
-    drop(out);
+    super::stdout::write(&out);
     if !printer.quiet || !tally.all_match() {
         eprintln!("fastio: {}", tally_line(tally));
     }

@@ -129,6 +129,7 @@ struct Entry {
 }
 
 async fn send_batch(engine: &Context, files: Vec<SmallFile>) {
+    super::fault::batch(files.iter().map(|sf| sf.file.name.as_str()));
     // Read on the blocking pool; should that task die, every file of the batch is reported
     // failed (none silently dropped).
     let planned: Vec<(u64, PlannedFile)> =
@@ -178,7 +179,7 @@ async fn send_batch(engine: &Context, files: Vec<SmallFile>) {
         }
     }
     let retrier = engine.retrier();
-    let (mut transient, mut throttles) = (0u32, 0u32);
+    let (mut transient, mut throttles) = (0u32, super::limiter::Throttles::default());
     let mut need_ids: Vec<(Entry, Option<String>)> = Vec::new();
     while !entries.is_empty() {
         let wire: Vec<BatchFile> = entries

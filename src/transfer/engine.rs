@@ -80,6 +80,7 @@ impl Context {
         f: &PlannedFile,
         batch_tx: mpsc::Sender<SmallFile>,
     ) -> Result<(), FileError> {
+        super::fault::file_task(&f.name);
         // A folder that is missing (or that this run creates) holds nothing to compare with:
         // it is not listed.
         let reason = match self.dir_state(&f.remote_dir).await? {
@@ -196,8 +197,8 @@ async fn run(
     cancel: Cancel,
 ) -> anyhow::Result<Summary> {
     let started = Instant::now();
-    // The engine retries under its own budget (and reports each retry): no retries below it.
-    let client = client.with_retries(0);
+    // The engine retries under its own budget (and reports each retry and 429): none below it.
+    let client = client.with_retries(0).without_throttle_waits();
     let limiter = Limiter::new(opts.concurrency);
     let journal = open_journal(&opts, &events)?;
     let index = match &input {
@@ -299,11 +300,11 @@ async fn run(
     let dest = engine.opts.dest_clean();
     // Remote path → the local file that goes there (the first one). A second local file with
     // the same remote path fails instead of silently replacing the first one's content; the
-    // same file listed again is skipped. Within one directory argument remote paths cannot
-    // repeat (names are unique and carried exactly), so the table is kept only when there are
-    // several sources or a `--files-from` list.
+    // same file listed again, under any spelling, is skipped (`plan::same_file`). Within one
+    // directory argument remote paths cannot repeat (names are unique and carried exactly), so
+    // the table is kept only when there are several sources or a `--files-from` list.
     let sources = engine.opts.paths.len() + usize::from(engine.opts.files_from.is_some());
-    let mut claimed: Option<HashMap<u64, Box<str>>> =
+    let mut claimed: Option<HashMap<u64, Box<std::path::Path>>> =
         (sources > 1 || engine.opts.files_from.is_some()).then(HashMap::new);
     // `--delete`: what the local side holds (all shards' files).
     let mut twins = engine.opts.delete.is_some().then(Twins::default);
@@ -324,6 +325,15 @@ async fn run(
                     remote_path: None,
                     error,
                 });
+            }
+            PlanItem::BadInput(reason) => engine.bad_input(reason),
+            PlanItem::Duplicate { file, reason } => {
+                if !engine.in_shard(&file, &dest) {
+                    continue;
+                }
+                next_id += 1;
+                engine.queue(next_id, &file);
+                engine.skipped(next_id, &file, &reason, None, None);
             }
             PlanItem::Symlink(p) => {
                 engine.counters.symlinks.fetch_add(1, Ordering::Relaxed);
@@ -363,19 +373,13 @@ async fn run(
                 engine.queue(id, &f);
                 if let Some(claimed) = &mut claimed {
                     let remote = f.remote_path();
-                    let local = plan::show(&std::path::absolute(&f.local).unwrap_or_default());
+                    let local = std::path::absolute(&f.local).unwrap_or_default();
                     match claimed.entry(remote_key(&remote)) {
                         std::collections::hash_map::Entry::Occupied(first) => {
-                            if **first.get() == *local {
-                                engine.skipped(
-                                    id,
-                                    &f,
-                                    "listed more than once in this run",
-                                    None,
-                                    None,
-                                );
+                            if let Some(why) = plan::same_file(first.get(), &local) {
+                                engine.skipped(id, &f, &why, None, None);
                             } else {
-                                let first = first.get().to_string();
+                                let first = plan::show(first.get()).to_string();
                                 engine.failed(
                                     Some(id),
                                     &f,
@@ -385,7 +389,7 @@ async fn run(
                             continue;
                         }
                         std::collections::hash_map::Entry::Vacant(v) => {
-                            v.insert(local.into_boxed_str());
+                            v.insert(local.into_boxed_path());
                         }
                     }
                 }
@@ -403,14 +407,14 @@ async fn run(
                 };
                 let e = engine.clone();
                 let tx = batch_tx.clone();
-                tasks.spawn(async move {
+                tasks.spawn(engine.clone().guarded(id, async move {
                     if journal_done {
                         e.journal_done(id, f, tx).await;
                     } else {
                         e.handle_file(id, f, tx).await;
                     }
                     drop(slot);
-                });
+                }));
                 while tasks.try_join_next().is_some() {}
             }
         }
@@ -422,8 +426,9 @@ async fn run(
     let _ = batcher.await;
     if let Some(walker) = walker
         && !cancel.stop.is_cancelled()
+        && let Ok(Err(_)) = tokio::task::spawn_blocking(move || walker.join()).await
     {
-        let _ = tokio::task::spawn_blocking(move || walker.join()).await;
+        engine.walk_died();
     }
     // Otherwise the walk may be blocked reading `--files-from -`: leave it; it ends with the
     // process, and stops by itself at its next file (the channel is closed).
@@ -439,6 +444,9 @@ async fn run(
     background.abort_all();
 
     engine.index.flush();
+    if !cancel.stop.is_cancelled() {
+        engine.fail_lost();
+    }
     let not_started = engine.report_not_started();
     let interrupted = cancel.signal().is_some()
         || (cancel.stop.is_cancelled() && engine.fatal.lock().unwrap().is_none());

@@ -125,9 +125,9 @@ impl Limiter {
     }
 }
 
-pub use crate::api::retry::backoff;
+pub use crate::api::retry::{Throttles, backoff};
 
-/// How many 429s in a row one request tolerates before giving up.
+/// How many 429s one request tolerates before giving up (see [`Throttles`]).
 const MAX_THROTTLES: u32 = 200;
 
 /// Runs requests under the limiter with the retry policy, reporting retries and 429s.
@@ -154,13 +154,15 @@ impl Retrier<'_> {
         what: &str,
         err: &ApiError,
         transient: &mut u32,
-        throttles: &mut u32,
+        throttles: &mut Throttles,
     ) -> Next {
-        if err.is_rate_limited() && *throttles < MAX_THROTTLES {
-            *throttles += 1;
+        if throttles.again(err, MAX_THROTTLES) {
             self.counters.add_throttled();
             let wait = match err {
-                ApiError::Status { retry_after, .. } => retry_after.unwrap_or_default(),
+                ApiError::Status {
+                    retry_after: Some(w),
+                    ..
+                } => w.wait,
                 _ => Duration::ZERO,
             };
             self.limiter.cut_for(wait);
@@ -287,15 +289,15 @@ impl Retrier<'_> {
         F: FnMut() -> Fut,
         Fut: Future<Output = Result<T, ApiError>>,
     {
-        let (mut transient, mut throttles) = (0, 0);
+        let (mut transient, mut throttles) = (0, Throttles::default());
         loop {
             let r = if free {
-                self.once_free(crate::logging::attempt(transient + throttles, f()))
+                self.once_free(crate::logging::attempt(transient + throttles.count(), f()))
                     .await?
             } else {
                 self.once_with(
                     held.take(),
-                    crate::logging::attempt(transient + throttles, f()),
+                    crate::logging::attempt(transient + throttles.count(), f()),
                 )
                 .await?
             };

@@ -23,14 +23,17 @@ mod chunked;
 mod context;
 mod counters;
 mod engine;
+pub mod fault;
 mod filters;
 mod folders;
 pub mod generated;
 pub mod hash;
+mod identity;
 pub mod index;
 pub mod job;
 pub mod journal;
 pub mod limiter;
+mod lost;
 mod mirror;
 mod names;
 mod only;
@@ -113,6 +116,9 @@ pub struct UploadOptions {
     pub delete: Option<DeleteOptions>,
     /// How the summary names where the files go (workspace, folder; set by the command layer).
     pub destination: Option<String>,
+    /// Local files the walk leaves out wherever it meets them (this run's `--receipt`, being
+    /// written as it goes, and its `--files-from` list).
+    pub leave_out: Vec<PathBuf>,
 }
 
 /// `--delete` and its guards.
@@ -123,6 +129,10 @@ pub struct DeleteOptions {
     /// `--max-delete N`: refuse the whole deletion when more would go.
     pub max: Option<u64>,
 }
+
+/// How the reason of a file skipped as a second mention of a file of the run begins (the
+/// receipt does not record those: the file is recorded where its first mention put it).
+pub const LISTED_TWICE: &str = "listed more than once in this run";
 
 /// Default for [`UploadOptions::assembly_timeout`].
 pub const DEFAULT_ASSEMBLY_TIMEOUT: Duration = Duration::from_secs(30 * 60);
@@ -185,6 +195,9 @@ pub struct Summary {
 pub enum Fatality {
     Auth,
     Unavailable,
+    /// The input was unusable (a `--files-from` list past its bounds): a usage error, whatever
+    /// was uploaded before it was found.
+    BadInput,
 }
 
 /// Progress and outcome events, in the order they happen. `id` numbers files within a run.
@@ -388,6 +401,9 @@ pub enum FileError {
     /// was not stored. Another session may succeed.
     #[error("server refused the upload: {status}: {message}")]
     Assembly { status: String, message: String },
+    /// A remote file is where a folder on the way must be.
+    #[error("cannot create folder `{0}`: a file of that name is in the way")]
+    FileInTheWay(String),
     #[error("verification failed: {0}")]
     Verify(String),
     /// The workspace does not exist (a wrong id surfaces at the first call that uses it).

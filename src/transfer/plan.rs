@@ -20,13 +20,13 @@
 //! Only regular files are uploaded: symlinks (unless followed) and FIFOs, sockets and devices met
 //! inside a tree are listed as skipped.
 
-use std::io::BufRead;
 use std::path::{Component, Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
 use tokio::sync::mpsc;
 
 pub use super::filters::Filters;
+use super::identity::{FileId, Mentions};
 use super::names::display;
 pub use super::names::{NAME_MAX_CHARS, check_name, show};
 pub use super::only::OnlyPaths;
@@ -55,6 +55,22 @@ impl PlannedFile {
     pub fn shown(&self) -> String {
         show(&self.local)
     }
+}
+
+/// Whether `second` is the file `first` already is (both absolute): the same path, or another
+/// spelling of it (`src/s` and `./src/s/../s`, a symlinked parent, a hard link): the same
+/// device and inode. `Some(the reason a second mention is skipped)`.
+pub fn same_file(first: &Path, second: &Path) -> Option<String> {
+    const TWICE: &str = super::LISTED_TWICE;
+    if first == second {
+        return Some(TWICE.into());
+    }
+    let (a, b) = (
+        std::fs::metadata(first).ok()?,
+        std::fs::metadata(second).ok()?,
+    );
+    (FileId::of(first, &a)? == FileId::of(second, &b)?)
+        .then(|| format!("the same file as `{}`, {TWICE}", show(first)))
 }
 
 /// `a` + `b` with one `/` between (either may be empty).
@@ -87,6 +103,14 @@ pub enum PlanItem {
     Error {
         path: String,
         error: String,
+    },
+    /// The input itself is unusable (a `--files-from` list past its bounds): a usage error,
+    /// the run stops.
+    BadInput(String),
+    /// A file an earlier mention (PATH argument or list entry) reached already: skipped.
+    Duplicate {
+        file: PlannedFile,
+        reason: String,
     },
 }
 
@@ -185,6 +209,10 @@ struct Walker<'a> {
     opts: &'a UploadOptions,
     filters: Filters,
     tx: mpsc::Sender<PlanItem>,
+    /// The files of [`UploadOptions::leave_out`] that exist.
+    leave_out: Vec<FileId>,
+    /// Which mention first reached each file.
+    mentions: Mentions,
 }
 
 impl Walker<'_> {
@@ -195,6 +223,20 @@ impl Walker<'_> {
             Some(only) if dir => !only.has_dir(path),
             Some(only) => !only.has_file(path),
         }
+    }
+
+    /// A file to plan: as it is, or as a duplicate when an earlier mention reached it.
+    fn file(&self, f: PlannedFile, meta: &std::fs::Metadata) -> bool {
+        match self.mentions.seen(&f.local, meta) {
+            Some(reason) => self.send(PlanItem::Duplicate { file: f, reason }),
+            None => self.send(PlanItem::File(f)),
+        }
+    }
+
+    /// Whether this file is one the run leaves out (its own receipt or list).
+    fn left_out(&self, path: &Path, meta: &std::fs::Metadata) -> bool {
+        !self.leave_out.is_empty()
+            && FileId::of(path, meta).is_some_and(|id| self.leave_out.contains(&id))
     }
 
     /// Send, or report that the receiver is gone (run stopped).
@@ -233,6 +275,9 @@ impl Walker<'_> {
             meta
         };
         if meta.is_file() {
+            if self.left_out(path, &meta) {
+                return true;
+            }
             let Some(name) = path.file_name() else {
                 return self.error(path, "not a file name");
             };
@@ -240,14 +285,15 @@ impl Walker<'_> {
                 Ok(n) => n,
                 Err(why) => return self.error(path, why),
             };
-            return self.send(PlanItem::File(PlannedFile {
+            let f = PlannedFile {
                 local: path.to_path_buf(),
                 remote_dir: remote_parent.to_string(),
                 name,
                 size: meta.len(),
                 mtime_ns: mtime_ns(&meta),
                 file_id: file_id(&meta),
-            }));
+            };
+            return self.file(f, &meta);
         }
         if !meta.is_dir() {
             let kind = special_kind(&meta.file_type());
@@ -357,6 +403,10 @@ impl Walker<'_> {
                     continue;
                 }
             };
+            if self.left_out(entry.path(), &meta) {
+                continue;
+            }
+            super::fault::walk(&entry.file_name().to_string_lossy());
             // Every segment of the remote path must be carried as it is.
             let checked = base.clone().and_then(|base| {
                 let dirs = remote_dirs(rel_path.parent().unwrap_or(Path::new("")))?;
@@ -372,14 +422,15 @@ impl Walker<'_> {
                     continue;
                 }
             };
-            let ok = self.send(PlanItem::File(PlannedFile {
+            let f = PlannedFile {
                 local: entry.path().to_path_buf(),
                 remote_dir,
                 name,
                 size: meta.len(),
                 mtime_ns: mtime_ns(&meta),
                 file_id: file_id(&meta),
-            }));
+            };
+            let ok = self.file(f, &meta);
             if !ok {
                 return false;
             }
@@ -388,7 +439,7 @@ impl Walker<'_> {
     }
 
     fn files_from(&self, from: &FilesFrom) -> bool {
-        let reader: Box<dyn BufRead> = match from {
+        let reader: Box<dyn std::io::BufRead> = match from {
             FilesFrom::Stdin => Box::new(std::io::stdin().lock()),
             FilesFrom::File(p) => match std::fs::File::open(p) {
                 Ok(f) => Box::new(std::io::BufReader::new(f)),
@@ -400,9 +451,19 @@ impl Walker<'_> {
         } else {
             b'\n'
         };
-        for raw in reader.split(sep) {
+        let shown = match from {
+            FilesFrom::Stdin => "-".to_string(),
+            FilesFrom::File(p) => show(p),
+        };
+        let mut records = crate::input::Records::new(reader, sep, crate::input::FILES_FROM);
+        while let Some(raw) = records.next() {
             let mut raw = match raw {
                 Ok(r) => r,
+                // A list past its bounds is a usage error: the run stops.
+                Err(e) if e.is_bound() => {
+                    self.send(PlanItem::BadInput(format!("--files-from `{shown}`: {e}")));
+                    return false;
+                }
                 Err(e) => return self.error(Path::new("--files-from"), e),
             };
             if sep == b'\n' && raw.last() == Some(&b'\r') {
@@ -411,6 +472,7 @@ impl Walker<'_> {
             if raw.is_empty() {
                 continue;
             }
+            self.mentions.at_entry(records.number());
             let path = bytes_to_path(raw);
             let parent = match entry_remote_parent(&path) {
                 Ok(p) => p,
@@ -477,13 +539,21 @@ pub fn spawn_walk(
     let handle = std::thread::Builder::new()
         .name("fastio-walk".into())
         .spawn(move || {
+            let leave_out = opts
+                .leave_out
+                .iter()
+                .filter_map(|p| FileId::at(p))
+                .collect();
             let w = Walker {
                 opts: &opts,
                 filters,
                 tx,
+                leave_out,
+                mentions: Mentions::new(&opts.paths, opts.files_from.is_some()),
             };
             let dest = opts.dest_clean();
-            for p in &opts.paths {
+            for (i, p) in opts.paths.iter().enumerate() {
+                w.mentions.at_arg(i);
                 if !w.source(p, &dest) {
                     return;
                 }

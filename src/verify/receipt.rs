@@ -1,6 +1,6 @@
 //! `fastio verify --receipt FILE`: every recorded file checked against the server.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use futures_util::StreamExt as _;
@@ -12,40 +12,83 @@ use crate::api::{ApiError, Client, Node};
 use crate::receipt::{Entry, Receipt};
 use crate::transfer::Algo;
 
+/// A receipt that cannot prove an upload, refused unless `--partial` accepts it.
+#[derive(Debug, thiserror::Error)]
+pub enum Incomplete {
+    #[error(
+        "the receipt `{0}` has no summary line: the run that wrote it did not finish, so it \
+         cannot prove the upload (pass --partial to check what it records)"
+    )]
+    Unfinished(String),
+    #[error(
+        "the receipt `{0}` records no files, so it proves nothing (pass --partial to accept \
+         that)"
+    )]
+    NoFiles(String),
+}
+
+impl Incomplete {
+    /// Why `receipt` (read from `shown`) proves less than an upload, if it does.
+    pub fn of(receipt: &Receipt, shown: &str) -> Option<Incomplete> {
+        if !receipt.finished {
+            Some(Incomplete::Unfinished(shown.to_string()))
+        } else if receipt.entries.is_empty() {
+            Some(Incomplete::NoFiles(shown.to_string()))
+        } else {
+            None
+        }
+    }
+}
+
 /// Bulk details requests in flight at once.
 const DETAILS_IN_FLIGHT: usize = 4;
 /// Local files hashed at once (where the server's digest is not SHA-256).
 const HASHING: usize = 2;
 
-/// Check every entry of `receipt` in `workspace_id`. Relative local paths (needed only where
-/// the server's digest is not SHA-256) are found under the current directory, else under the
-/// upload's working directory (the receipt's `cwd`).
+/// Check every entry of `receipt`, each in the workspace its line names (`workspace`; lines
+/// without one: `default_ws`), or all in `default_ws` when `everything_in_default` (an explicit
+/// `--workspace`). Relative local paths (needed only where the server's digest is not
+/// SHA-256) are found under the current directory, else under the upload's working directory
+/// (the receipt's `cwd`).
 pub async fn verify_receipt(
     client: &Client,
     receipt: &Receipt,
-    workspace_id: &str,
+    default_ws: &str,
+    everything_in_default: bool,
 ) -> Result<Vec<Check>, ApiError> {
     let base_dir = receipt.run["cwd"].as_str().map(PathBuf::from);
-    let ids: Vec<String> = receipt
-        .entries
+    let ws_of = |e: &Entry| -> String {
+        match e.workspace.as_deref() {
+            Some(w) if !w.is_empty() && !everything_in_default => w.to_string(),
+            _ => default_ws.to_string(),
+        }
+    };
+    let mut ids: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for e in receipt.entries.iter().filter(|e| e.status != "failed") {
+        if let Some(id) = &e.node_id {
+            ids.entry(ws_of(e)).or_default().push(id.clone());
+        }
+    }
+    let groups: Vec<(String, Vec<String>)> = ids
         .iter()
-        .filter(|e| e.status != "failed")
-        .filter_map(|e| e.node_id.clone())
+        .flat_map(|(ws, ids)| {
+            ids.chunks(DETAILS_MAX_IDS)
+                .map(move |g| (ws.clone(), g.to_vec()))
+        })
         .collect();
-    let groups: Vec<Vec<String>> = ids.chunks(DETAILS_MAX_IDS).map(<[_]>::to_vec).collect();
-    let mut found: HashMap<String, Node> = HashMap::new();
+    let mut found: HashMap<(String, String), Node> = HashMap::new();
     // Ids the server could not look up even after retries: unverified, not missing.
     let mut unavailable: HashMap<String, String> = HashMap::new();
-    let mut answers = futures_util::stream::iter(
-        groups
-            .into_iter()
-            .map(|g| async move { storage::nodes_details(client, workspace_id, &g).await }),
-    )
+    let mut answers = futures_util::stream::iter(groups.into_iter().map(|(ws, g)| async move {
+        storage::nodes_details(client, &ws, &g)
+            .await
+            .map(|d| (ws, d))
+    }))
     .buffer_unordered(DETAILS_IN_FLIGHT);
     while let Some(r) = answers.next().await {
-        let r = r?;
+        let (ws, r) = r?;
         for n in r.nodes {
-            found.insert(id_key(&n.id), n);
+            found.insert((ws.clone(), id_key(&n.id)), n);
         }
         for (id, why) in r.unavailable {
             unavailable.insert(id_key(&id), why);
@@ -53,26 +96,31 @@ pub async fn verify_receipt(
     }
     drop(answers);
 
-    // Entries without a node id: by path.
-    let mut index = RemoteIndex::new(client.clone(), workspace_id.to_string());
-    let mut by_path: HashMap<String, Option<Node>> = HashMap::new();
+    // Entries without a node id: by path, in their workspace.
+    let mut indexes: HashMap<String, RemoteIndex> = HashMap::new();
+    let mut by_path: HashMap<(String, String), Option<Node>> = HashMap::new();
     for e in &receipt.entries {
         if e.status == "failed" || e.node_id.is_some() {
             continue;
         }
         if let Some(p) = &e.remote_path {
+            let ws = ws_of(e);
+            let index = indexes
+                .entry(ws.clone())
+                .or_insert_with(|| RemoteIndex::new(client.clone(), ws.clone()));
             let n = index.node(p).await?;
-            by_path.insert(p.clone(), n);
+            by_path.insert((ws, p.clone()), n);
         }
     }
 
     let checks = futures_util::stream::iter(receipt.entries.iter().map(|e| {
+        let ws = ws_of(e);
         let node = match &e.node_id {
-            Some(id) => found.get(&id_key(id)).cloned(),
+            Some(id) => found.get(&(ws, id_key(id))).cloned(),
             None => e
                 .remote_path
                 .as_ref()
-                .and_then(|p| by_path.get(p).cloned().flatten()),
+                .and_then(|p| by_path.get(&(ws, p.clone())).cloned().flatten()),
         };
         let down = match (&node, &e.node_id) {
             (None, Some(id)) => unavailable.get(&id_key(id)).cloned(),

@@ -52,6 +52,7 @@ pub async fn verify_tree(client: &Client, opts: &TreeOptions) -> anyhow::Result<
         skipped_node_ids: false,
         delete: None,
         destination: None,
+        leave_out: Vec::new(),
     };
     let dest = walk.dest_clean();
     let (mut rx, walker) =
@@ -90,7 +91,9 @@ pub async fn verify_tree(client: &Client, opts: &TreeOptions) -> anyhow::Result<
             PlanItem::Symlink(_)
             | PlanItem::Special { .. }
             | PlanItem::Root(_)
-            | PlanItem::Kept(_) => {}
+            | PlanItem::Kept(_)
+            | PlanItem::Duplicate { .. } => {}
+            PlanItem::BadInput(why) => return Err(crate::transfer::RunError::BadInput(why).into()),
         }
     }
     let _ = tokio::task::spawn_blocking(move || walker.join()).await;

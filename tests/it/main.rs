@@ -18,6 +18,8 @@ mod auth_refresh;
 #[cfg(feature = "emulator")]
 mod auth_session;
 #[cfg(feature = "emulator")]
+mod bounded_inputs;
+#[cfg(feature = "emulator")]
 mod doctor;
 #[cfg(feature = "emulator")]
 mod emulator_basics;
@@ -31,6 +33,8 @@ mod emulator_stream;
 mod emulator_uploads;
 #[cfg(feature = "emulator")]
 mod emulator_variants;
+#[cfg(feature = "emulator")]
+mod flag_edges;
 mod generated;
 // install.sh is POSIX sh: tried where a POSIX shell is the system one.
 #[cfg(feature = "emulator")]
@@ -54,6 +58,8 @@ mod manual;
 #[cfg(feature = "emulator")]
 mod proof_ci;
 #[cfg(feature = "emulator")]
+mod proof_incomplete;
+#[cfg(feature = "emulator")]
 mod proof_receipt;
 #[cfg(feature = "emulator")]
 mod proof_stdin;
@@ -62,11 +68,19 @@ mod proof_verify;
 #[cfg(feature = "emulator")]
 mod readme_examples;
 #[cfg(feature = "emulator")]
+mod server_waits;
+#[cfg(feature = "emulator")]
 mod speed;
+#[cfg(feature = "emulator")]
+mod terminal_names;
+#[cfg(feature = "emulator")]
+mod upload_accounting;
 #[cfg(feature = "emulator")]
 mod upload_api;
 #[cfg(feature = "emulator")]
 mod upload_faults;
+#[cfg(feature = "emulator")]
+mod upload_folders;
 #[cfg(feature = "emulator")]
 mod upload_inputs;
 #[cfg(feature = "emulator")]
@@ -83,6 +97,8 @@ mod upload_resume;
 mod upload_retry;
 #[cfg(feature = "emulator")]
 mod upload_runs;
+#[cfg(feature = "emulator")]
+mod upload_same_file;
 #[cfg(feature = "emulator")]
 mod upload_share;
 #[cfg(feature = "emulator")]

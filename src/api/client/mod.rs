@@ -17,6 +17,10 @@ use super::gates::{Gates, RateGate};
 pub const DEFAULT_STALL_TIMEOUT: Duration = Duration::from_secs(60);
 /// Default for [`ClientOptions::retries`].
 pub const DEFAULT_RETRIES: u32 = 4;
+/// Default for [`ClientOptions::max_wait`].
+pub const DEFAULT_MAX_WAIT: Duration = Duration::from_secs(5 * 60);
+/// A server-imposed wait at least this long is announced ([`Client::with_wait_hook`]).
+pub const ANNOUNCE_WAIT: Duration = Duration::from_secs(5);
 
 /// How the HTTP client treats the network.
 #[derive(Debug, Clone, Copy)]
@@ -29,6 +33,12 @@ pub struct ClientOptions {
     /// Retries of idempotent calls (GET, and calls marked idempotent) after 5xx, timeouts,
     /// stalls and connection errors. The upload engine sets 0 and retries under its own budget.
     pub retries: u32,
+    /// The longest wait a server's `Retry-After` or rate-limit expiry can impose (429, 503):
+    /// a longer one is cut to this (`--max-wait`).
+    pub max_wait: Duration,
+    /// Idempotent calls wait out 429s at the gate (not counted as retries). The upload engine
+    /// turns this off: it sees each 429 itself (to adapt its concurrency and report it).
+    pub wait_throttled: bool,
 }
 
 impl Default for ClientOptions {
@@ -36,6 +46,8 @@ impl Default for ClientOptions {
         ClientOptions {
             stall_timeout: DEFAULT_STALL_TIMEOUT,
             retries: DEFAULT_RETRIES,
+            max_wait: DEFAULT_MAX_WAIT,
+            wait_throttled: true,
         }
     }
 }
@@ -55,6 +67,20 @@ pub struct Observation {
 /// Sees every decoded answer of a client (see [`Client::observed`]).
 pub type Observer = Arc<dyn Fn(Observation) + Send + Sync>;
 
+/// A wait the server imposed on every request of the client (a 429, or a 503 saying when to
+/// come back), as it starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WaitNotice {
+    /// 429 or 503.
+    pub status: u16,
+    pub wait: crate::api::ratelimit::ServerWait,
+    /// When the wait ends.
+    pub until: std::time::SystemTime,
+}
+
+/// Told of each wait of at least [`ANNOUNCE_WAIT`] (see [`Client::with_wait_hook`]).
+pub type WaitHook = Arc<dyn Fn(WaitNotice) + Send + Sync>;
+
 /// The API client. Cheap to clone; clones share the connection pool, credentials and gates.
 #[derive(Clone)]
 pub struct Client {
@@ -64,6 +90,8 @@ pub struct Client {
     gates: Arc<Gates>,
     opts: ClientOptions,
     observer: Option<Observer>,
+    /// Told when the server imposes a long wait.
+    on_wait: Option<WaitHook>,
     /// `--bwlimit`: the cap on body bytes shared by every request of the process.
     bwlimit: Option<Arc<BandwidthLimit>>,
     /// Requests sent so far by this client and its clones (`fastio bench` reports them).
@@ -97,13 +125,14 @@ impl Client {
         creds: Arc<dyn Credentials>,
         opts: ClientOptions,
     ) -> anyhow::Result<Client> {
-        // reqwest's own timeouts are a backstop, a little longer than the stall limit: where the
-        // watchdog runs (every call) it fires first and names the server.
+        // reqwest's connect timeout is a backstop, a little longer than the stall limit: the
+        // watchdog (every call) fires first and names the server. There is no read timeout:
+        // reqwest's would run from the start of a request, so a body sent slowly on purpose
+        // (`--bwlimit`) would time out however well it moves; the watchdog covers reading.
         let grace = (opts.stall_timeout / 2).max(Duration::from_secs(1));
         let http = reqwest::Client::builder()
             .user_agent(concat!("fastio/", env!("CARGO_PKG_VERSION")))
             .connect_timeout(opts.stall_timeout.min(Duration::from_secs(30)) + grace)
-            .read_timeout(opts.stall_timeout + grace)
             .pool_max_idle_per_host(64)
             // A redirect to another host would drop the credential (and is not the API):
             // report it instead of following it.
@@ -116,6 +145,7 @@ impl Client {
             gates: Arc::new(Gates::default()),
             opts,
             observer: None,
+            on_wait: None,
             bwlimit: None,
             sent: Arc::default(),
             api_answers: Arc::default(),
@@ -147,6 +177,21 @@ impl Client {
     pub fn with_bwlimit(mut self, limit: Option<Arc<BandwidthLimit>>) -> Client {
         self.bwlimit = limit;
         self
+    }
+
+    /// The same client (and its clones), telling `hook` of every wait of at least
+    /// [`ANNOUNCE_WAIT`] the server imposes, as it starts (once per wait, however many requests
+    /// it holds back).
+    pub fn with_wait_hook(mut self, hook: WaitHook) -> Client {
+        self.on_wait = Some(hook);
+        self
+    }
+
+    /// The same client, leaving 429s to the caller (see [`ClientOptions::wait_throttled`]).
+    pub fn without_throttle_waits(&self) -> Client {
+        let mut c = self.clone();
+        c.opts.wait_throttled = false;
+        c
     }
 
     /// HTTP requests sent so far by this client and its clones (each attempt counts).

@@ -7,12 +7,13 @@ use reqwest::{Method, RequestBuilder, Response};
 use secrecy::ExposeSecret;
 use serde_json::Value;
 
-use super::Client;
+use super::{ANNOUNCE_WAIT, Client, WaitNotice};
+use crate::api::RateGate;
 
 /// The token check every Fast.io API answers (with 401 when the token is wrong).
 const AUTH_CHECK: &str = "/user/auth/check/";
 use crate::api::error::ApiError;
-use crate::api::ratelimit::LimitInfo;
+use crate::api::ratelimit::{LimitInfo, ServerWait};
 use crate::api::stall::{PROGRESS, Progress, note_progress, watch};
 use crate::api::{envelope, retry};
 
@@ -59,7 +60,7 @@ impl Client {
         path: &str,
         build: impl Fn(RequestBuilder) -> RequestBuilder,
     ) -> Result<Value, ApiError> {
-        retry::idempotent(self.opts.retries, || {
+        retry::idempotent(self.opts.retries, self.opts.wait_throttled, || {
             self.call(method.clone(), path, &build)
         })
         .await
@@ -178,7 +179,7 @@ impl Client {
         query: &[(&str, String)],
         keep: &[u16],
     ) -> Result<(u16, Value), ApiError> {
-        retry::idempotent(self.opts.retries, || async {
+        retry::idempotent(self.opts.retries, self.opts.wait_throttled, || async {
             let progress = Progress::new();
             let fut = async {
                 let build = |rb: RequestBuilder| rb.query(query);
@@ -285,12 +286,12 @@ impl Client {
                     continue;
                 }
             }
-            if status == 429 {
-                let wait = LimitInfo::from_headers(resp.headers()).wait_from(SystemTime::now());
-                gate.pause(wait);
-                gate.note_refused();
-                let err = self.error_from(&method, path, resp).await;
-                return Err(match err {
+            let limits = LimitInfo::from_headers(resp.headers());
+            // A 429, or a 503 that says when to come back: nobody sends until then (capped at
+            // --max-wait); the caller decides whether to try again.
+            if status == 429 || (status == 503 && limits.says_when()) {
+                let wait = self.server_wait(gate, status, &limits);
+                return Err(match self.error_from(&method, path, resp).await {
                     ApiError::Status {
                         method,
                         path,
@@ -315,9 +316,34 @@ impl Client {
                 }
                 return Err(self.error_from(&method, path, resp).await);
             }
-            gate.note(&LimitInfo::from_headers(resp.headers()), SystemTime::now());
+            gate.note(&limits, SystemTime::now());
             return Ok(resp);
         }
+    }
+
+    /// Close `gate` for what the server asked (429: counted as throttled, and pacing slows
+    /// down), capped at `--max-wait`; a long wait (or one cut to `--max-wait`) is announced
+    /// once, as it starts.
+    fn server_wait(&self, gate: &RateGate, status: u16, limits: &LimitInfo) -> ServerWait {
+        let now = SystemTime::now();
+        let wait = ServerWait::capped(limits.wait_from(now), self.opts.max_wait);
+        let extended = if status == 429 {
+            gate.note_refused();
+            gate.pause(wait.wait)
+        } else {
+            gate.hold(wait.wait)
+        };
+        if extended
+            && (wait.wait >= ANNOUNCE_WAIT || wait.was_capped())
+            && let Some(hook) = &self.on_wait
+        {
+            hook(WaitNotice {
+                status,
+                wait,
+                until: now.checked_add(wait.wait).unwrap_or(now),
+            });
+        }
+        wait
     }
 
     async fn error_from(&self, method: &Method, path: &str, resp: Response) -> ApiError {

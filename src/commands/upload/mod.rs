@@ -19,6 +19,27 @@ use crate::transfer::{Cancel, Events};
 
 pub async fn upload(ctx: &Context, args: UploadArgs) -> anyhow::Result<ExitStatus> {
     let from_stdin = options::check_args(&args)?;
+    let stdin_is_tty = std::io::IsTerminal::is_terminal(&std::io::stdin());
+    if from_stdin && stdin_is_tty {
+        // As compressors do: nobody means to type a file into an upload.
+        return Err(UsageError::new(
+            "standard input is a terminal: `-` uploads what is piped or redirected into fastio \
+             (`producer | fastio upload - --name NAME`, or `< FILE`); not waiting for typing",
+        )
+        .into());
+    }
+    if stdin_is_tty
+        && args
+            .files_from
+            .as_ref()
+            .is_some_and(|p| p.as_os_str() == "-")
+    {
+        ctx.printer
+            .line("reading the paths to upload from the terminal, one per line; end with Ctrl-D");
+    }
+    if let Some(spec) = &ctx.settings.test_panic {
+        crate::transfer::fault::arm(spec.clone());
+    }
     let shard = options::shard(&args, &ctx.settings)?;
     let mut printer = ctx.printer.clone();
     // A dry run says why each file would be skipped, as well as why each would be sent.

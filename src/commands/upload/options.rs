@@ -107,6 +107,13 @@ pub fn options(
             max: args.max_delete,
         }),
         destination: None,
+        // This run's own receipt and list are never part of what it uploads.
+        leave_out: args
+            .receipt
+            .iter()
+            .chain(args.files_from.iter().filter(|p| p.as_os_str() != "-"))
+            .cloned()
+            .collect(),
     };
     let stdin_opts = from_stdin.then(|| StdinOptions {
         workspace_id: workspace_id.to_string(),

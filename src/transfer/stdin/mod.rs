@@ -198,7 +198,7 @@ pub async fn upload_stdin(
         workspace_id: &opts.workspace_id,
         folder_id: &folder_id,
     };
-    let session = crate::api::retry::idempotent(opts.retries, || {
+    let session = crate::api::retry::idempotent(opts.retries, true, || {
         upload::create_stream_session(&client, &target, &opts.name, opts.max_size)
     })
     .await;
@@ -386,6 +386,7 @@ async fn streamed(
     };
 
     let mut retries = 0u64;
+    let mut throttles = crate::api::retry::Throttles::default();
     let sent = loop {
         let r = tokio::select! {
             r = upload::upload_stream(client, session, &source, opts.size) => {
@@ -394,11 +395,11 @@ async fn streamed(
             _ = cancel.abort.cancelled() => Err(FileError::Cancelled),
         };
         match r {
-            // Nothing was taken from standard input yet: the request may be made again.
+            // Nothing was taken from standard input yet: the request may be made again. A 429
+            // is waited out at the gate and spends no retry.
+            Err(FileError::Api(e)) if source.taken() == 0 && throttles.again(&e, 200) => {}
             Err(FileError::Api(e))
-                if source.taken() == 0
-                    && (e.is_rate_limited() || e.is_transient())
-                    && retries < u64::from(opts.retries) =>
+                if source.taken() == 0 && e.is_transient() && retries < u64::from(opts.retries) =>
             {
                 retries += 1;
                 let delay = crate::api::retry::backoff(retries as u32);

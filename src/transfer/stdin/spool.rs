@@ -145,6 +145,7 @@ pub(super) async fn upload_spool(
         skipped_node_ids: false,
         delete: None,
         destination: None,
+        leave_out: Vec::new(),
     };
     // The engine's events, with the temporary file shown as standard input.
     let (inner, mut rx) = Events::channel();

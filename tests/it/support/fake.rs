@@ -297,6 +297,31 @@ fn serve_one(
 /// A proxy's answer in place of the emulator's: status and JSON body.
 pub type Tamper = Option<(u16, String)>;
 
+/// A proxy's answer in place of the emulator's, with headers of its own (`Retry-After`, the
+/// rate-limit headers, ...).
+#[derive(Debug, Clone)]
+pub struct Canned {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+impl Canned {
+    /// `status` with the API's error envelope (`code`, `text`) and `headers`.
+    pub fn error(status: u16, code: u32, headers: &[(&str, &str)]) -> Canned {
+        Canned {
+            status,
+            headers: headers
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            body: format!(
+                r#"{{"result":"no","error":{{"code":{code},"text":"injected by the proxy"}}}}"#
+            ),
+        }
+    }
+}
+
 pub struct Proxy {
     /// The API base to point `fastio` at.
     pub base: String,
@@ -316,6 +341,20 @@ pub fn proxy(
     emu: &RunningEmulator,
     rule: impl Fn(&str, &str) -> Tamper + Send + Sync + 'static,
 ) -> Proxy {
+    proxy_with(emu, false, move |m, p| {
+        rule(m, p).map(|(status, body)| Canned {
+            status,
+            headers: Vec::new(),
+            body,
+        })
+    })
+}
+
+/// Forward to `emu`; `rule(method, path)` may answer a request itself, headers included.
+pub fn proxy_canned(
+    emu: &RunningEmulator,
+    rule: impl Fn(&str, &str) -> Option<Canned> + Send + Sync + 'static,
+) -> Proxy {
     proxy_with(emu, false, rule)
 }
 
@@ -325,19 +364,25 @@ pub fn proxy_after(
     emu: &RunningEmulator,
     rule: impl Fn(&str, &str) -> Tamper + Send + Sync + 'static,
 ) -> Proxy {
-    proxy_with(emu, true, rule)
+    proxy_with(emu, true, move |m, p| {
+        rule(m, p).map(|(status, body)| Canned {
+            status,
+            headers: Vec::new(),
+            body,
+        })
+    })
 }
 
 fn proxy_with(
     emu: &RunningEmulator,
     after: bool,
-    rule: impl Fn(&str, &str) -> Tamper + Send + Sync + 'static,
+    rule: impl Fn(&str, &str) -> Option<Canned> + Send + Sync + 'static,
 ) -> Proxy {
     use axum::body::Body;
     use axum::extract::{Request, State};
     use axum::response::Response;
 
-    type Rule = Arc<dyn Fn(&str, &str) -> Tamper + Send + Sync>;
+    type Rule = Arc<dyn Fn(&str, &str) -> Option<Canned> + Send + Sync>;
     #[derive(Clone)]
     struct P {
         upstream: String,
@@ -345,22 +390,27 @@ fn proxy_with(
         rule: Rule,
         after: bool,
     }
-    fn tampered((status, body): (u16, String)) -> Response {
-        Response::builder()
-            .status(status)
-            .header("content-type", "application/json")
-            .body(Body::from(body))
-            .unwrap()
+    fn tampered(c: Canned) -> Response {
+        let mut r = Response::builder()
+            .status(c.status)
+            .header("content-type", "application/json");
+        for (k, v) in &c.headers {
+            r = r.header(k.as_str(), v.as_str());
+        }
+        r.body(Body::from(c.body)).unwrap()
     }
     async fn forward(State(p): State<P>, req: Request) -> Response {
         let (parts, body) = req.into_parts();
         let tamper = || (p.rule)(parts.method.as_str(), parts.uri.path());
+        // The body is read either way, so the client gets to read the answer.
+        let bytes = axum::body::to_bytes(body, usize::MAX)
+            .await
+            .unwrap_or_default();
         if !p.after
             && let Some(t) = tamper()
         {
             return tampered(t);
         }
-        let bytes = axum::body::to_bytes(body, usize::MAX).await.unwrap();
         let pq = parts.uri.path_and_query().unwrap().as_str().to_string();
         let mut rb = p
             .http
