@@ -29,6 +29,8 @@ use crate::settings::{ProfileFile, Settings};
 /// Run the parsed command line to completion.
 pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
+        // Room for deep futures (debug builds keep large frames).
+        .thread_stack_size(8 << 20)
         .enable_all()
         .build()
         .context("starting the async runtime")?;
