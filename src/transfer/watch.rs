@@ -268,8 +268,25 @@ fn start_watcher(
     Ok(watcher)
 }
 
-/// A changed path: a regular file starts (or restarts) settling; anything else is dropped.
+/// A changed path: a regular file starts (or restarts) settling; a new folder is looked
+/// through (files may have been written into it before its own watch was set up); anything
+/// else is dropped.
 fn note(pending: &mut HashMap<PathBuf, Pending>, p: PathBuf) {
+    if p.is_dir() {
+        for e in walkdir::WalkDir::new(&p)
+            .min_depth(1)
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+        {
+            note_file(pending, e.into_path());
+        }
+        return;
+    }
+    note_file(pending, p);
+}
+
+fn note_file(pending: &mut HashMap<PathBuf, Pending>, p: PathBuf) {
     match std::fs::metadata(&p) {
         Ok(m) if m.is_file() => {
             let (size, mtime) = (m.len(), mtime_ns(&m));
@@ -372,5 +389,10 @@ mod tests {
         // Gone: dropped.
         note(&mut pending, dir.path().join("missing"));
         assert!(pending.is_empty());
+        // A new folder: the files already in it are noted.
+        std::fs::create_dir_all(dir.path().join("new/deeper")).unwrap();
+        std::fs::write(dir.path().join("new/deeper/b.txt"), "b").unwrap();
+        note(&mut pending, dir.path().join("new"));
+        assert!(pending.contains_key(&dir.path().join("new/deeper/b.txt")));
     }
 }
