@@ -124,8 +124,9 @@ pub fn parse_rate(s: &str) -> Result<u64, String> {
     }
 }
 
-/// A byte count such as `4KiB`, `5MiB`, `1GB`, `100M` or a bare number (k/M/G decimal,
-/// Ki/Mi/Gi binary, a trailing `B` optional).
+/// A byte count such as `4KiB`, `5MiB`, `1GB`, `100M` or a bare number: the one parser of
+/// every size and rate flag (`--max-size`, `--bwlimit`, `bench --size`, the emulator's limits).
+/// k/M/G/T are powers of 1000, Ki/Mi/Gi/Ti of 1024; any case; a trailing `B` is optional.
 pub fn parse_bytes(s: &str) -> Result<u64, String> {
     let t = s.trim();
     let split = t
@@ -134,16 +135,16 @@ pub fn parse_bytes(s: &str) -> Result<u64, String> {
     let (num, unit) = t.split_at(split);
     let bad = || format!("`{s}` is not a size: give bytes such as 4KiB, 5MiB, 1GB or 1000");
     let n: f64 = num.parse().map_err(|_| bad())?;
-    let mult: f64 = match unit.trim() {
-        "" | "B" | "b" => 1.0,
-        "k" | "K" | "kB" | "KB" => 1e3,
-        "M" | "MB" | "m" => 1e6,
-        "G" | "GB" | "g" => 1e9,
-        "T" | "TB" => 1e12,
-        "Ki" | "KiB" => 1024.0,
-        "Mi" | "MiB" => 1024.0 * 1024.0,
-        "Gi" | "GiB" => 1024.0 * 1024.0 * 1024.0,
-        "Ti" | "TiB" => 1024.0 * 1024.0 * 1024.0 * 1024.0,
+    let mult: f64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1.0,
+        "k" | "kb" => 1e3,
+        "m" | "mb" => 1e6,
+        "g" | "gb" => 1e9,
+        "t" | "tb" => 1e12,
+        "ki" | "kib" => 1024.0,
+        "mi" | "mib" => 1024.0 * 1024.0,
+        "gi" | "gib" => 1024.0 * 1024.0 * 1024.0,
+        "ti" | "tib" => 1024.0 * 1024.0 * 1024.0 * 1024.0,
         _ => return Err(bad()),
     };
     let v = n * mult;
@@ -173,6 +174,11 @@ mod tests {
         assert_eq!(parse_bytes("4KiB"), Ok(4096));
         assert_eq!(parse_bytes("1GiB"), Ok(1 << 30));
         assert!(parse_bytes("5 parsecs").is_err());
+        // One parser for sizes and rates: the same spellings, any case.
+        assert_eq!(parse_rate("10mb"), Ok(10_000_000));
+        assert_eq!(parse_bytes("10mb"), parse_bytes("10MB"));
+        assert_eq!(parse_bytes("2mib"), Ok(2 << 20));
+        assert_eq!(crate::cli::parse_byte_size("8kib"), parse_bytes("8KiB"));
     }
 
     /// Reservations add up to the rate: 1 s worth of bytes in small pieces ends about 1 s
