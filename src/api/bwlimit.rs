@@ -178,7 +178,6 @@ mod tests {
         assert_eq!(parse_rate("10mb"), Ok(10_000_000));
         assert_eq!(parse_bytes("10mb"), parse_bytes("10MB"));
         assert_eq!(parse_bytes("2mib"), Ok(2 << 20));
-        assert_eq!(crate::cli::parse_byte_size("8kib"), parse_bytes("8KiB"));
     }
 
     /// Reservations add up to the rate: 1 s worth of bytes in small pieces ends about 1 s

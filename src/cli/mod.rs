@@ -333,6 +333,9 @@ mod tests {
         assert_eq!(parse_byte_size("1.5k").unwrap(), 1500);
         assert!(parse_byte_size("12 parsecs").is_err());
         assert!(parse_byte_size("MB").is_err());
+        // The one parser of sizes and rates: any case.
+        assert_eq!(parse_byte_size("8kib").unwrap(), 8192);
+        assert_eq!(parse_byte_size("10mb").unwrap(), 10_000_000);
     }
 
     #[test]
