@@ -179,7 +179,9 @@ pub async fn count(State(state): State<AppState>, req: Request, next: Next) -> R
             req.uri().path().to_string(),
         )
     });
+    let in_flight = super::stats::InFlight::new(&state.stats.in_flight);
     let resp = next.run(req).await;
+    drop(in_flight);
     state.stats.request(&route, resp.status().as_u16());
     if let Some((t, method, path)) = started {
         eprintln!(

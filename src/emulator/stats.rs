@@ -26,6 +26,24 @@ pub struct Stats {
     /// Chunk payload bytes accepted by `/upload/{id}/chunk/`.
     pub chunk_bytes: AtomicU64,
     pub rate_limited: AtomicU64,
+    /// Requests being handled now (a handler dropped with its connection counts as done).
+    pub in_flight: AtomicU64,
+}
+
+/// Counts one request as in flight until dropped.
+pub struct InFlight<'a>(&'a AtomicU64);
+
+impl<'a> InFlight<'a> {
+    pub fn new(counter: &'a AtomicU64) -> InFlight<'a> {
+        counter.fetch_add(1, Ordering::Relaxed);
+        InFlight(counter)
+    }
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
+    }
 }
 
 impl Stats {
@@ -94,6 +112,7 @@ impl Stats {
                 (r.clone(), Value::Object(m.iter().map(|(s, n)| (s.to_string(), json!(n))).collect()))
             }).collect::<serde_json::Map<_, _>>(),
             "rate_limited": self.rate_limited.load(Ordering::Relaxed),
+            "requests_in_flight": self.in_flight.load(Ordering::Relaxed),
             "faults": g.faults,
             "bytes_received": self.bytes_received.load(Ordering::Relaxed),
             "chunk_bytes": self.chunk_bytes.load(Ordering::Relaxed),

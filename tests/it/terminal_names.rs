@@ -3,7 +3,7 @@
 //! `--json` as they are; and `upload -` with a terminal on stdin refuses instead of waiting
 //! silently.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::support::{cmd::*, emulator::*, tree::*};
 use fastio::emulator::EmulatorConfig;
@@ -113,22 +113,24 @@ fn pty() -> (std::fs::File, std::fs::File) {
 fn uploading_stdin_from_a_terminal_refuses_and_says_how() {
     let (emu, home, _src) = upload_world(EmulatorConfig::default());
     let (_controller, terminal) = pty();
-    let mut child = fastio_std(&emu, home.path())
+    let child = fastio_std(&emu, home.path())
         .args(["upload", "-", "--name", "typed.txt"])
         .stdin(terminal)
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    let t0 = Instant::now();
-    while child.try_wait().unwrap().is_none() {
-        if t0.elapsed() > Duration::from_secs(20) {
-            child.kill().unwrap();
-            panic!("`upload -` waited on the terminal");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let out = child.wait_with_output().unwrap();
+    // Wait for the process itself to end (20 s at most: then it waited on the terminal).
+    let pid = child.id();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(child.wait_with_output());
+    });
+    let Ok(out) = rx.recv_timeout(Duration::from_secs(20)) else {
+        kill("-KILL", pid);
+        panic!("`upload -` waited on the terminal");
+    };
+    let out = out.unwrap();
     assert_exit(&out, 2);
     let err = stderr_of(&out);
     assert!(

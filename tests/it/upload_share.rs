@@ -5,7 +5,7 @@
 //! never shows.
 
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::support::{cmd::*, emulator::*, tree::*};
 use fastio::emulator::{EmulatorConfig, RunningEmulator};
@@ -169,12 +169,13 @@ fn a_killed_upload_into_a_share_resumes() {
     });
     let (home, src) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let file = write(src.path(), "big/video.bin", 30 * MIB, 42);
-    let chunks = || -> u64 {
+    let chunks_of = |emu: &RunningEmulator| -> u64 {
         emu.stats()["chunks"]
             .as_object()
             .map(|m| m.values().map(|v| v.as_u64().unwrap()).sum())
             .unwrap_or(0)
     };
+    let chunks = || chunks_of(&emu);
     let mut child = fastio_std(&emu, home.path())
         .env("FASTIO_SHARE_PASSWORD", PASSWORD)
         .args(["upload", "--progress", "none", "--share", "drop"])
@@ -183,18 +184,17 @@ fn a_killed_upload_into_a_share_resumes() {
         .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
-    let t0 = Instant::now();
-    while chunks() < 6 {
-        assert!(t0.elapsed() < Duration::from_secs(60), "never progressed");
-        assert!(
-            child.try_wait().unwrap().is_none(),
-            "finished before the kill"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    wait_until(&emu, "6 chunks stored", Duration::from_secs(60), |e| {
+        chunks_of(e) >= 6
+    });
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "finished before the kill"
+    );
     child.kill().unwrap();
     child.wait().unwrap();
-    std::thread::sleep(Duration::from_millis(300));
+    // What the killed client had in flight is over on the server's side.
+    wait_idle(&emu);
     let first = chunks();
     assert!(first < 30, "killed mid-way ({first} of 30)");
     let out = with_password(&emu, home.path())

@@ -56,13 +56,9 @@ fn next_of(rx: &Receiver<Value>, kind: &str) -> Value {
     }
 }
 
-/// Wait (polling the server, [`PATIENCE`] at most) until `ok` holds for what it stores.
+/// Wait ([`PATIENCE`] at most) until `ok` holds for what the server stores.
 fn until_stored(emu: &RunningEmulator, what: &str, ok: impl Fn(&RunningEmulator) -> bool) {
-    let t0 = Instant::now();
-    while !ok(emu) {
-        assert!(t0.elapsed() < PATIENCE, "never stored: {what}");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    wait_until(emu, &format!("{what} stored"), PATIENCE, ok);
 }
 
 /// SIGTERM, then the exit code and the final summary.

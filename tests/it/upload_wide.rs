@@ -236,19 +236,29 @@ fn slow_assembly_world(
     (emu, home, src)
 }
 
+/// Upload the five files at `concurrency`; assert all five stored whole.
+fn upload_all_five(
+    emu: &RunningEmulator,
+    home: &std::path::Path,
+    src: &std::path::Path,
+    concurrency: &str,
+) {
+    let out = fastio(emu, home)
+        .args(["upload", "--json", "--concurrency", concurrency])
+        .arg(src.join("tree"))
+        .output()
+        .unwrap();
+    assert_exit(&out, 0);
+    assert_eq!(summary_of(&ndjson(&out.stdout))["uploaded"], 5);
+    assert_stored_bytes(emu, &src.join("tree"), "tree");
+}
+
 #[test]
 fn files_waiting_for_stored_leave_room_for_others_to_send() {
     let (emu, home, src) = slow_assembly_world(7500);
     // --concurrency 4: two files send chunks at a time; those waiting for `stored` do not
     // count, so more sessions than that are open at once.
-    let out = fastio(&emu, home.path())
-        .args(["upload", "--json", "--concurrency", "4"])
-        .arg(src.path().join("tree"))
-        .output()
-        .unwrap();
-    assert_exit(&out, 0);
-    assert_eq!(summary_of(&ndjson(&out.stdout))["uploaded"], 5);
-    assert_stored_bytes(&emu, &src.path().join("tree"), "tree");
+    upload_all_five(&emu, home.path(), src.path(), "4");
     let peak = emu.stats()["counters"]["open_sessions_peak"]
         .as_u64()
         .unwrap();
@@ -258,14 +268,7 @@ fn files_waiting_for_stored_leave_room_for_others_to_send() {
 #[test]
 fn open_sessions_stay_within_the_servers_cap() {
     let (emu, home, src) = slow_assembly_world(2);
-    let out = fastio(&emu, home.path())
-        .args(["upload", "--json", "--concurrency", "16"])
-        .arg(src.path().join("tree"))
-        .output()
-        .unwrap();
-    assert_exit(&out, 0);
-    assert_eq!(summary_of(&ndjson(&out.stdout))["uploaded"], 5);
-    assert_stored_bytes(&emu, &src.path().join("tree"), "tree");
+    upload_all_five(&emu, home.path(), src.path(), "16");
     let stats = emu.stats();
     assert!(
         stats["counters"]["open_sessions_peak"].as_u64().unwrap() <= 2,

@@ -45,13 +45,37 @@ pub fn throttled(bandwidth: u64) -> RunningEmulator {
     })
 }
 
-/// Wait (30 s at most) until the emulator has received chunk bytes: an upload is under way.
-pub fn wait_until_sending(emu: &RunningEmulator) {
+/// Wait until `ok` holds for the emulator's state (re-read every 20 ms, `patience` at most,
+/// then fail naming `what`): the one way tests wait on the server.
+pub fn wait_until(
+    emu: &RunningEmulator,
+    what: &str,
+    patience: Duration,
+    ok: impl Fn(&RunningEmulator) -> bool,
+) {
     let t0 = Instant::now();
-    while emu.stats()["chunk_bytes"].as_u64().unwrap_or(0) == 0 {
-        assert!(t0.elapsed() < Duration::from_secs(30));
+    while !ok(emu) {
+        assert!(
+            t0.elapsed() < patience,
+            "waited {patience:?} in vain: {what}"
+        );
         std::thread::sleep(Duration::from_millis(20));
     }
+}
+
+/// Wait (30 s at most) until the emulator has received chunk bytes: an upload is under way.
+pub fn wait_until_sending(emu: &RunningEmulator) {
+    wait_until(emu, "chunk bytes received", Duration::from_secs(30), |e| {
+        e.stats()["chunk_bytes"].as_u64().unwrap_or(0) > 0
+    });
+}
+
+/// Wait (30 s at most) until the emulator handles no request: what a killed client had in
+/// flight is over.
+pub fn wait_idle(emu: &RunningEmulator) {
+    wait_until(emu, "no request in flight", Duration::from_secs(30), |e| {
+        e.stats()["requests_in_flight"].as_u64() == Some(0)
+    });
 }
 
 pub fn stats(emu: &RunningEmulator) -> Value {
